@@ -1,0 +1,105 @@
+"""The archive: every conversation of a build, ordered, with slugs, tags and speakers.
+
+Plain data, no I/O. Slugs need the whole collection (collisions), so they are
+assigned here rather than by the readers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from generator.model import Conversation
+from generator.urls import slugify
+
+
+@dataclass
+class Group:
+    """Conversations sharing a tag or a speaker, newest first."""
+    name: str
+    slug: str
+    conversations: list[Conversation] = field(default_factory=list)
+
+
+@dataclass
+class Archive:
+    conversations: list[Conversation]  # newest first
+    tags: list[Group]  # by name
+    speakers: list[Group]  # by name
+
+    def neighbours(self, index: int) -> tuple[Conversation | None, Conversation | None]:
+        """(older, newer) than the conversation at ``index``."""
+        older = self.conversations[index + 1] if index + 1 < len(self.conversations) else None
+        newer = self.conversations[index - 1] if index > 0 else None
+        return older, newer
+
+
+def build_archive(conversations: list[Conversation], content_root: Path) -> Archive:
+    assign_slugs(conversations, content_root)
+    ordered = sorted(conversations, key=lambda c: c.slug)
+    ordered.sort(key=_recency, reverse=True)
+    return Archive(
+        conversations=ordered,
+        tags=_group(ordered, lambda c: c.tags),
+        speakers=_group(ordered, lambda c: c.speakers),
+    )
+
+
+def sort_time(when: datetime | None) -> datetime:
+    """Comparable form of a possibly time-zone-aware datetime (aware ones in UTC)."""
+    if when is None:
+        return datetime.min
+    if when.tzinfo is not None:
+        return when.astimezone(timezone.utc).replace(tzinfo=None)
+    return when
+
+
+def _recency(conversation: Conversation) -> tuple[bool, datetime]:
+    return conversation.started is not None, sort_time(conversation.started)
+
+
+def assign_slugs(conversations: list[Conversation], content_root: Path) -> None:
+    """``YYYY-MM-DD-title`` (or an explicit ``Slug:``); duplicates get -2, -3… by start time, then path."""
+    by_base: dict[str, list[Conversation]] = defaultdict(list)
+    for conversation in conversations:
+        by_base[_base_slug(conversation)].append(conversation)
+    taken = set(by_base)
+    for base, group in sorted(by_base.items()):
+        group.sort(key=lambda c: (sort_time(c.started), _relative(c.source, content_root)))
+        group[0].slug = base
+        number = 2
+        for conversation in group[1:]:
+            while f"{base}-{number}" in taken:
+                number += 1
+            conversation.slug = f"{base}-{number}"
+            taken.add(conversation.slug)
+
+
+def _base_slug(conversation: Conversation) -> str:
+    explicit = conversation.metadata.get("Slug", "").strip()
+    if explicit:
+        return slugify(explicit)
+    title = slugify(conversation.title, fallback=slugify(conversation.source.stem))
+    if conversation.started is not None:
+        return f"{conversation.started:%Y-%m-%d}-{title}"
+    return title
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _group(conversations: list[Conversation], names) -> list[Group]:
+    groups: dict[str, Group] = {}
+    for conversation in conversations:
+        for name in names(conversation):
+            slug = slugify(name)
+            group = groups.setdefault(slug, Group(name, slug))
+            if not group.conversations or group.conversations[-1] is not conversation:
+                group.conversations.append(conversation)
+    return sorted(groups.values(), key=lambda g: (g.name.casefold(), g.slug))

@@ -1,0 +1,41 @@
+"""Command line: parses options and hands them to one module per verb in ``commands/``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator import __version__
+
+
+def _site_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, help="config file (default: ./antiphon.toml if present)")
+    parser.add_argument("--content", type=Path, help="folder of transcripts (overrides content_dir)")
+    parser.add_argument("--out", type=Path, help="output folder (overrides output_dir)")
+    parser.add_argument("--drafts", action="store_true", help="include conversations marked Draft: true")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="antiphon", description="Publish conversation transcripts as a static site.")
+    parser.add_argument("--version", action="version", version=f"antiphon {__version__}")
+    verbs = parser.add_subparsers(dest="command", metavar="COMMAND")
+    verbs.required = True
+
+    build = verbs.add_parser("build", help="build the site from the content folder")
+    _site_options(build)
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors (exit status 1)")
+    build.add_argument("-q", "--quiet", action="store_true", help="print problems only, no summary")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    if args.command == "build":
+        from generator.commands import build
+        return build.run(args)
+    return 2  # unreachable: argparse rejects unknown verbs
+
+
+if __name__ == "__main__":
+    sys.exit(main())

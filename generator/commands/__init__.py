@@ -1,0 +1,19 @@
+"""One module per CLI verb; each exposes ``run(args) -> exit status``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.config import Config, ConfigError, load_config
+
+
+def config_from_args(args) -> Config:
+    """The config file plus command-line overrides (paths given on the command line are cwd-relative)."""
+    overrides = {
+        "content_dir": str(args.content.resolve()) if args.content else None,
+        "output_dir": str(args.out.resolve()) if args.out else None,
+    }
+    return load_config(args.config, Path.cwd(), **overrides)
+
+
+__all__ = ["config_from_args", "ConfigError"]

@@ -1,0 +1,127 @@
+"""``antiphon.toml``: typed, validated options. Every key is optional.
+
+Errors name the key (``antiphon.toml: 'per_page' must be an integer, not str``).
+Relative paths are resolved against the folder holding the config file.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from urllib.parse import urlsplit
+
+CONFIG_NAME = "antiphon.toml"
+_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+class ConfigError(Exception):
+    """A config problem; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    title: str = field(default="Transcript archive", metadata={"doc": "Site title, shown on every page."})
+    description: str = field(default="", metadata={"doc": "One-line description for the index page and meta tags."})
+    base_url: str = field(default="", metadata={
+        "doc": "Absolute URL the site is published at, e.g. https://user.github.io/my-archive/ "
+               "(used for canonical links; pages link to each other relatively either way)."})
+    content_dir: str = field(default="content", metadata={"doc": "Folder of transcripts to read."})
+    output_dir: str = field(default="site", metadata={"doc": "Folder the site is written to."})
+    theme: str = field(default="default", metadata={
+        "doc": "A theme name (themes/<name> beside the config, then the bundled themes) or a path."})
+    line_breaks: str = field(default="verse", metadata={
+        "doc": "'verse': every newline in a message is a line break; 'markdown': CommonMark soft breaks."})
+    per_page: int = field(default=50, metadata={"doc": "Conversations per index/tag/speaker page."})
+    collapse_repeats: int = field(default=3, metadata={
+        "doc": "Fold runs of at least this many identical consecutive messages into one row (0: never)."})
+    language: str = field(default="en", metadata={"doc": "The lang attribute of every page."})
+    code_style_light: str = field(default="default", metadata={"doc": "Pygments style for code in light mode."})
+    code_style_dark: str = field(default="github-dark", metadata={"doc": "Pygments style for code in dark mode."})
+    speaker_colors: dict[str, str] = field(default_factory=dict, metadata={
+        "doc": "Speaker name -> '#rrggbb', overriding the colour picked from the palette."})
+    # Where the config came from; relative paths resolve against it. Not a TOML key.
+    root: Path = field(default=Path("."), metadata={"internal": True})
+
+    @property
+    def content_path(self) -> Path:
+        return (self.root / self.content_dir).resolve()
+
+    @property
+    def output_path(self) -> Path:
+        return (self.root / self.output_dir).resolve()
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site lives under: '/' or '/my-archive/'."""
+        path = urlsplit(self.base_url).path if self.base_url else "/"
+        return path if path.endswith("/") else path + "/"
+
+
+def options() -> list:
+    """The documented TOML keys, for the README and error messages."""
+    return [f for f in fields(Config) if not f.metadata.get("internal")]
+
+
+def load_config(path: Path | None = None, root: Path | None = None, **overrides) -> Config:
+    """Read ``path`` (or ``antiphon.toml`` in ``root`` if present) and apply CLI ``overrides``."""
+    root = (root or Path.cwd()).resolve()
+    values: dict = {}
+    if path is None and (root / CONFIG_NAME).is_file():
+        path = root / CONFIG_NAME
+    if path is not None:
+        path = path.resolve()
+        values = _read_toml(path)
+        root = path.parent
+    values.update({key: value for key, value in overrides.items() if value is not None})
+    return _validate(values, root, path.name if path else CONFIG_NAME)
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: invalid TOML: {err}") from None
+
+
+def _validate(values: dict, root: Path, shown: str) -> Config:
+    known = {f.name: f for f in options()}
+    errors = []
+    for key, value in values.items():
+        if key not in known:
+            errors.append(f"{shown}: unknown key '{key}' (known keys: {', '.join(sorted(known))})")
+            continue
+        expected = dict if key == "speaker_colors" else type(known[key].default)
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            errors.append(f"{shown}: '{key}' must be {expected.__name__}, not {type(value).__name__}")
+    if not errors:
+        errors += _check_values(values, shown)
+    if errors:
+        raise ConfigError("\n".join(errors))
+    return Config(root=root, **values)
+
+
+def _check_values(values: dict, shown: str) -> list[str]:
+    errors = []
+    if values.get("line_breaks", "verse") not in ("verse", "markdown"):
+        errors.append(f"{shown}: 'line_breaks' must be 'verse' or 'markdown', not {values['line_breaks']!r}")
+    if values.get("per_page", 50) < 1:
+        errors.append(f"{shown}: 'per_page' must be at least 1")
+    if values.get("collapse_repeats", 3) < 0:
+        errors.append(f"{shown}: 'collapse_repeats' must be 0 (off) or more")
+    base_url = values.get("base_url", "")
+    if base_url and urlsplit(base_url).scheme not in ("http", "https"):
+        errors.append(f"{shown}: 'base_url' must start with http:// or https://, not {base_url!r}")
+    for name, colour in values.get("speaker_colors", {}).items():
+        if not isinstance(colour, str) or not _COLOUR.match(colour):
+            errors.append(f"{shown}: 'speaker_colors.{name}' must be a colour like '#2a6f97', not {colour!r}")
+    from pygments.styles import get_all_styles
+    styles = set(get_all_styles())
+    for key in ("code_style_light", "code_style_dark"):
+        if values.get(key, "default") not in styles:
+            errors.append(f"{shown}: '{key}' is not a Pygments style: {values[key]!r}")
+    return errors

@@ -1,0 +1,40 @@
+"""The one canonical model: every reader produces it, everything downstream consumes it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Message:
+    index: int  # 1-based position in the conversation, in source order
+    speaker: str
+    text: str  # the message body exactly as written (empty for an empty turn)
+    line: int = 0  # source line of the message's heading; 0 when unknown
+
+
+@dataclass
+class Conversation:
+    title: str
+    messages: list[Message]
+    source: Path  # the file it was read from
+    participants: list[str] = field(default_factory=list)
+    started: datetime | None = None
+    ended: datetime | None = None
+    tags: list[str] = field(default_factory=list)
+    summary: str = ""
+    draft: bool = False
+    # Every header key as written (Started, Tags, custom keys...), in file order.
+    metadata: dict[str, str] = field(default_factory=dict)
+    # Assigned by the site once every conversation is known (collisions need them all).
+    slug: str = ""
+
+    @property
+    def speakers(self) -> list[str]:
+        """Participants first (title order), then anyone else who spoke, in order of appearance."""
+        seen = dict.fromkeys(self.participants)
+        for message in self.messages:
+            seen.setdefault(message.speaker, None)
+        return list(seen)

@@ -1,0 +1,269 @@
+"""What each page shows: template contexts built from the archive (templates only present them).
+
+Every function here returns plain dicts and lists. Site paths are relative to
+the output root, with a trailing '/' for pages served as ``folder/index.html``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from math import ceil
+
+from generator.archive import Archive, Group
+from generator.config import Config
+from generator.model import Conversation, Message
+from generator.render import MessageRenderer
+from generator.urls import slugify
+
+PALETTE_SIZE = 12  # the theme defines .sp-0 … .sp-11 (light and dark variants)
+EXCERPT_CHARS = 180
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # site path: 'c/slug/' is written as c/slug/index.html
+    template: str
+    context: dict
+
+    @property
+    def file(self) -> str:
+        return self.path + "index.html" if self.path.endswith("/") or not self.path else self.path
+
+
+def conversation_url(conversation: Conversation) -> str:
+    return f"c/{conversation.slug}/"
+
+
+def tag_url(name: str) -> str:
+    return f"tags/{slugify(name)}/"
+
+
+def speaker_url(name: str) -> str:
+    return f"speakers/{slugify(name)}/"
+
+
+def source_name(conversation: Conversation) -> str:
+    suffix = conversation.source.suffix.lower()
+    return conversation.slug + (suffix if suffix in (".md", ".markdown", ".txt") else ".txt")
+
+
+class Views:
+    """Builds page contexts; one instance per build (it caches per-conversation summaries)."""
+
+    def __init__(self, archive: Archive, config: Config, renderer: MessageRenderer):
+        self.archive = archive
+        self.config = config
+        self.renderer = renderer
+        self.site = {
+            "title": config.title,
+            "description": config.description,
+            "language": config.language,
+            "base_url": config.base_url,
+        }
+        self._summaries: dict[int, dict] = {}
+
+    # -- shared pieces ---------------------------------------------------------
+
+    def _page(self, path: str, title: str, description: str = "", **extra) -> dict:
+        canonical = self.config.base_url.rstrip("/") + "/" + path if self.config.base_url else ""
+        return {"path": path, "title": title, "description": description or self.config.description,
+                "canonical": canonical, "absolute": False, "base_path": self.config.base_path, **extra}
+
+    def speaker(self, name: str) -> dict:
+        colour = self.config.speaker_colors.get(name)
+        digest = hashlib.sha1(name.encode("utf-8")).digest()
+        return {
+            "name": name,
+            "url": speaker_url(name),
+            "css_class": f"sp-{int.from_bytes(digest[:4], 'big') % PALETTE_SIZE}",
+            "style": f"--sp: {colour}; --sp-dark: {colour}" if colour else "",
+        }
+
+    def summary(self, conversation: Conversation) -> dict:
+        """The card shown for a conversation in lists."""
+        key = id(conversation)
+        if key not in self._summaries:
+            self._summaries[key] = {
+                "title": conversation.title,
+                "url": conversation_url(conversation),
+                "participants": [self.speaker(name) for name in conversation.speakers],
+                "started": _time(conversation.started),
+                "message_count": len(conversation.messages),
+                "tags": [{"name": tag, "url": tag_url(tag)} for tag in conversation.tags],
+                "excerpt": conversation.summary or _excerpt(conversation.messages),
+            }
+        return self._summaries[key]
+
+    def _listing(self, base: str, title: str, conversations: list[Conversation], description: str = "",
+                 template: str = "list.html", **extra) -> list[Page]:
+        """A paginated list: ``base`` for page 1, ``base + 'page/N/'`` after it."""
+        per_page = self.config.per_page
+        count = max(1, ceil(len(conversations) / per_page))
+        urls = [base] + [f"{base}page/{n}/" for n in range(2, count + 1)]
+        pages = []
+        for number in range(1, count + 1):
+            chunk = conversations[(number - 1) * per_page:number * per_page]
+            heading = title if number == 1 else f"{title} (page {number} of {count})"
+            pagination = {
+                "number": number, "count": count, "total": len(conversations),
+                "first_index": (number - 1) * per_page + 1, "last_index": (number - 1) * per_page + len(chunk),
+                "prev_url": urls[number - 2] if number > 1 else None,
+                "next_url": urls[number] if number < count else None,
+            }
+            context = {
+                "site": self.site,
+                "page": self._page(urls[number - 1], heading, description),
+                "heading": title,
+                "conversations": [self.summary(c) for c in chunk],
+                "pagination": pagination,
+                **extra,
+            }
+            pages.append(Page(urls[number - 1], template, context))
+        return pages
+
+    # -- pages -------------------------------------------------------------------
+
+    def index_pages(self) -> list[Page]:
+        return self._listing("", self.config.title, self.archive.conversations, template="index.html")
+
+    def tag_pages(self) -> list[Page]:
+        pages = [self._group_index("tags/", "Tags", self.archive.tags, "tags.html")]
+        for group in self.archive.tags:
+            pages += self._listing(tag_url(group.name), f"Tag: {group.name}", group.conversations,
+                                   f"Conversations tagged {group.name}")
+        return pages
+
+    def speaker_pages(self) -> list[Page]:
+        pages = [self._group_index("speakers/", "Speakers", self.archive.speakers, "speakers.html")]
+        for group in self.archive.speakers:
+            pages += self._listing(speaker_url(group.name), group.name, group.conversations,
+                                   f"Conversations with {group.name}", speaker=self.speaker(group.name))
+        return pages
+
+    def _group_index(self, path: str, title: str, groups: list[Group], template: str) -> Page:
+        items = [{"name": g.name, "url": f"{path}{g.slug}/", "count": len(g.conversations),
+                  "speaker": self.speaker(g.name)} for g in groups]
+        return Page(path, template, {"site": self.site, "page": self._page(path, title), "groups": items})
+
+    def not_found_page(self) -> Page:
+        page = self._page("404.html", "Page not found")
+        page["absolute"] = True  # served from any depth, so links carry the base path
+        return Page("404.html", "404.html", {"site": self.site, "page": page})
+
+    def conversation_page(self, position: int) -> Page:
+        conversation = self.archive.conversations[position]
+        older, newer = self.archive.neighbours(position)
+        url = conversation_url(conversation)
+        speakers = [self.speaker(name) for name in conversation.speakers]
+        sides = {name: side for name, side in zip(conversation.speakers, "ab")} if len(speakers) == 2 else {}
+        by_name = {s["name"]: s for s in speakers}
+        messages = [self._message(m, by_name[m.speaker], sides.get(m.speaker, "")) for m in conversation.messages]
+        summary = self.summary(conversation)
+        context = {
+            "site": self.site,
+            "page": self._page(url, conversation.title, summary["excerpt"]),
+            "conversation": {
+                **summary,
+                "participants": speakers,
+                "ended": _time(conversation.ended),
+                "duration": _duration(conversation.started, conversation.ended),
+                "extra_metadata": [(k, v) for k, v in conversation.metadata.items() if k not in _SHOWN_KEYS],
+                "blocks": _blocks(messages, self.config.collapse_repeats),
+                "json_url": url + "conversation.json",
+                "source_url": url + source_name(conversation),
+                "older": _neighbour(older),
+                "newer": _neighbour(newer),
+            },
+        }
+        return Page(url, "conversation.html", context)
+
+    def _message(self, message: Message, speaker: dict, side: str) -> dict:
+        html = self.renderer.render(message.text)
+        return {
+            "index": message.index,
+            "id": f"m-{message.index}",
+            "speaker": speaker,
+            "side": side,
+            "html": html,
+            "empty": not html,
+            "text": message.text.strip(),
+        }
+
+
+_SHOWN_KEYS = {"Started", "Ended", "Messages", "Tags", "Title", "Summary", "Draft", "Slug"}
+
+
+def conversation_json(conversation: Conversation, source: str) -> str:
+    """The canonical model as JSON, beside the page (stable key order, no absolute paths)."""
+    data = {
+        "title": conversation.title,
+        "slug": conversation.slug,
+        "participants": conversation.speakers,
+        "started": conversation.started.isoformat() if conversation.started else None,
+        "ended": conversation.ended.isoformat() if conversation.ended else None,
+        "tags": conversation.tags,
+        "summary": conversation.summary,
+        "metadata": conversation.metadata,
+        "source": source,
+        "messages": [{"index": m.index, "speaker": m.speaker, "text": m.text, "line": m.line}
+                     for m in conversation.messages],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def _blocks(messages: list[dict], threshold: int) -> list[dict]:
+    """Messages, with runs of ``threshold``+ identical consecutive texts folded into one block."""
+    blocks: list[dict] = []
+    start = 0
+    while start < len(messages):
+        end = start + 1
+        while end < len(messages) and messages[end]["text"] == messages[start]["text"]:
+            end += 1
+        run = messages[start:end]
+        if threshold >= 2 and len(run) >= threshold:
+            blocks.append({"kind": "run", "messages": run, "count": len(run), "sample": run[0],
+                           "first": run[0]["index"], "last": run[-1]["index"]})
+        else:
+            blocks += [{"kind": "message", "message": m} for m in run]
+        start = end
+    return blocks
+
+
+def _time(when: datetime | None) -> dict | None:
+    if when is None:
+        return None
+    return {"iso": when.isoformat(), "date": f"{when:%Y-%m-%d}", "text": f"{when:%Y-%m-%d %H:%M}"}
+
+
+def _duration(started: datetime | None, ended: datetime | None) -> str:
+    if started is None or ended is None or (started.tzinfo is None) != (ended.tzinfo is None):
+        return ""
+    seconds = int((ended - started).total_seconds())
+    if seconds < 0:
+        return ""
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else "", f"{seconds} s" if seconds else ""]
+    return " ".join(p for p in parts if p) or "0 s"
+
+
+def _neighbour(conversation: Conversation | None) -> dict | None:
+    return {"title": conversation.title, "url": conversation_url(conversation)} if conversation else None
+
+
+_MARKUP = re.compile(r"[*_`#>~]+|\[END\]|\[([^\]]*)\]\([^)]*\)")
+
+
+def _excerpt(messages: list[Message]) -> str:
+    """Plain text from the first message with words in it, cut at a word boundary."""
+    for message in messages:
+        text = " ".join(_MARKUP.sub(lambda m: m.group(1) or " ", message.text).split())
+        if text:
+            if len(text) <= EXCERPT_CHARS:
+                return text
+            return text[:EXCERPT_CHARS].rsplit(" ", 1)[0].rstrip(",.;:—-") + "…"
+    return ""

@@ -1,0 +1,35 @@
+"""Fenced code -> HTML with Pygments CSS classes (the theme styles them for light and dark)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from html import escape
+
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+# Classes are short Pygments names (k, s, c1...) under this prefix, scoped by the CSS selector.
+_FORMATTER = HtmlFormatter(nowrap=True)
+
+
+@lru_cache(maxsize=4096)
+def highlight_code(code: str, language: str) -> str:
+    """Inner HTML of a ``<code>`` element: highlighted spans, or escaped text for unknown languages."""
+    if language:
+        try:
+            lexer = get_lexer_by_name(language, stripnl=False, ensurenl=False)
+        except ClassNotFound:
+            lexer = None
+        if lexer is not None:
+            return highlight(code, lexer, _FORMATTER)
+    return escape(code, quote=False)
+
+
+def stylesheet(light: str, dark: str, scope: str = ".code") -> str:
+    """CSS for both colour schemes: ``light`` by default, ``dark`` under prefers-color-scheme."""
+    light_css = HtmlFormatter(style=light).get_style_defs(scope)
+    dark_css = HtmlFormatter(style=dark).get_style_defs(scope)
+    indented = "\n".join("  " + line for line in dark_css.splitlines())
+    return f"/* Pygments '{light}' and '{dark}' */\n{light_css}\n@media (prefers-color-scheme: dark) {{\n{indented}\n}}\n"

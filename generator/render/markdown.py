@@ -1,0 +1,60 @@
+"""The markdown-it-py parser for message bodies: CommonMark, no raw HTML, transcript rules."""
+
+from __future__ import annotations
+
+from html import escape
+
+from markdown_it import MarkdownIt
+
+from generator.render.highlight import highlight_code
+from generator.render.stage import stage_directions
+
+# Message bodies sit under the page's h1 and each speaker's h2, so their own headings start at h3.
+HEADING_SHIFT = 2
+
+
+def make_parser(verse: bool = True) -> MarkdownIt:
+    """``verse``: every newline is a line break (transcripts are not hard-wrapped prose)."""
+    md = MarkdownIt("commonmark", {"html": False, "breaks": verse, "xhtmlOut": False})
+    md.enable(["table", "strikethrough"])
+    md.core.ruler.after("inline", "stage_directions", stage_directions)
+    for rule, function in (
+        ("fence", _render_fence),
+        ("code_block", _render_fence),
+        ("image", _render_image),
+        ("heading_open", _shift_heading),
+        ("heading_close", _shift_heading),
+        ("link_open", _render_link_open),
+    ):
+        md.add_render_rule(rule, function)
+    return md
+
+
+def _render_fence(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    language = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
+    body = highlight_code(token.content, language.lower())
+    label = f' data-lang="{escape(language)}"' if language else ""
+    return f'<pre class="code"{label}><code>{body}</code></pre>\n'
+
+
+def _render_image(self, tokens, idx, options, env) -> str:
+    # Untrusted transcripts must not make the page fetch from elsewhere: show images as links.
+    token = tokens[idx]
+    alt = self.renderInlineAsText(token.children or [], options, env) or token.attrGet("src")
+    src = escape(token.attrGet("src") or "")
+    return f'<a class="image-link" href="{src}" rel="nofollow noopener">[image: {escape(alt)}]</a>'
+
+
+def _render_link_open(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    if not (token.attrGet("href") or "").startswith("#"):
+        token.attrSet("rel", "nofollow noopener")
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _shift_heading(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    level = min(int(token.tag[1]) + HEADING_SHIFT, 6)
+    slash = "/" if token.nesting == -1 else ""
+    return f"<{slash}h{level}>" + ("\n" if slash else "")

@@ -1,0 +1,71 @@
+"""Stage directions: a paragraph or a line that is wholly one ``*…*`` span.
+
+Runs as a markdown-it core rule after inline parsing. A paragraph that is one
+such span becomes ``<p class="stage">``; a single such line inside a longer
+paragraph becomes ``<span class="stage">`` (the line break after it stays).
+Emphasis nested inside a direction (``*cools—no, *settles*, like ash*``) is
+kept as ``<em>`` inside it, so no asterisk is left on the page.
+"""
+
+from __future__ import annotations
+
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+_BREAKS = ("softbreak", "hardbreak")
+
+
+def stage_directions(state: StateCore) -> None:
+    tokens = state.tokens
+    for position, token in enumerate(tokens):
+        if token.type != "inline" or not token.children or position == 0:
+            continue
+        paragraph = tokens[position - 1]
+        if paragraph.type != "paragraph_open":
+            continue
+        lines = _split_lines(token.children)
+        if len(lines) == 1 and _is_direction(token.children, *lines[0]):
+            start, end = lines[0]
+            paragraph.attrSet("class", "stage")
+            token.children = token.children[start + 1:end - 1]
+            continue
+        for start, end in lines:
+            if _is_direction(token.children, start, end):
+                _retag(token.children[start], "stage_open")
+                _retag(token.children[end - 1], "stage_close")
+
+
+def _split_lines(children: list[Token]) -> list[tuple[int, int]]:
+    """Half-open child ranges between line breaks."""
+    lines, start = [], 0
+    for index, child in enumerate(children):
+        if child.type in _BREAKS:
+            lines.append((start, index))
+            start = index + 1
+    lines.append((start, len(children)))
+    return lines
+
+
+def _is_direction(children: list[Token], start: int, end: int) -> bool:
+    """True when children[start:end] is one ``*``-emphasis span from its first to its last token."""
+    if end - start < 2:
+        return False
+    first, last = children[start], children[end - 1]
+    if first.type != "em_open" or first.markup != "*" or last.type != "em_close":
+        return False
+    depth = 0
+    for child in children[start:end - 1]:
+        if child.type == "em_open":
+            depth += 1
+        elif child.type == "em_close":
+            depth -= 1
+            if depth == 0:  # the opening span closed before the line ended
+                return False
+    return True
+
+
+def _retag(token: Token, kind: str) -> None:
+    token.type = kind
+    token.tag = "span"
+    if kind == "stage_open":
+        token.attrSet("class", "stage")

@@ -1,0 +1,76 @@
+"""Themes: where templates and static files come from, and the Jinja environment.
+
+Lookup order for a theme named N: ``themes/N`` beside the config file, then the
+themes bundled with Antiphon. A ``templates/`` folder beside the config file
+overrides single templates of any theme. Templates get one helper, ``link``,
+that turns a site path into a link relative to the page being rendered.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from generator.urls import relative
+
+BUNDLED = Path(__file__).parent / "themes"
+if not BUNDLED.is_dir():  # running from a source checkout: themes/ sits beside generator/
+    BUNDLED = Path(__file__).parent.parent / "themes"
+
+
+class ThemeError(Exception):
+    pass
+
+
+class Theme:
+    def __init__(self, name: str, root: Path):
+        self.name = name
+        self.path = self._find(name, root)
+        self.template_dirs = [d for d in (root / "templates", self.path / "templates") if d.is_dir()]
+        self.static_dir = self.path / "static"
+        self.env = self._environment()
+
+    @staticmethod
+    def _find(name: str, root: Path) -> Path:
+        for candidate in (root / name, root / "themes" / name, BUNDLED / name):
+            if (candidate / "templates").is_dir():
+                return candidate.resolve()
+        raise ThemeError(f"theme '{name}' not found (looked in {root / 'themes'} and {BUNDLED})")
+
+    def _environment(self) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in self.template_dirs]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=False,
+        )
+        env.globals["link"] = _link
+        return env
+
+    def watched_paths(self) -> list[Path]:
+        return [*self.template_dirs, self.static_dir]
+
+    def static_files(self) -> list[tuple[str, Path]]:
+        """(site path under assets/, file) for every static file of the theme, sorted."""
+        if not self.static_dir.is_dir():
+            return []
+        files = sorted(p for p in self.static_dir.rglob("*") if p.is_file())
+        return [("assets/" + p.relative_to(self.static_dir).as_posix(), p) for p in files]
+
+    def render(self, template: str, context: dict) -> str:
+        return self.env.get_template(template).render(context)
+
+
+@jinja2.pass_context
+def _link(context, target: str) -> str:
+    """``{{ link('tags/') }}``: the site path as a link relative to the current page.
+
+    Pages served from any depth (404.html) get absolute paths under the base path instead.
+    """
+    page = context["page"]
+    if page["absolute"]:
+        return page["base_path"] + target
+    return relative(target, page["path"])

@@ -1,0 +1,41 @@
+"""Slugs and links. Every internal link is relative, so one build works at ``/`` and under a subpath."""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+import unicodedata
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+MAX_SLUG = 80
+
+
+def slugify(text: str, fallback: str = "") -> str:
+    """ASCII, lowercase, hyphen-separated; never empty, never '.' or '..', never a '/'.
+
+    Text with no ASCII letters or digits (say, a Japanese title) gets a short
+    stable hash so it still has a name of its own.
+    """
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = _NON_SLUG.sub("-", folded.lower()).strip("-")[:MAX_SLUG].rstrip("-")
+    if slug:
+        return slug
+    if fallback:
+        return fallback
+    return "x-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+def relative(target: str, page: str) -> str:
+    """Link from the page at site path ``page`` to the site path ``target``.
+
+    Paths are site-relative with '/' separators; a path ending in '/' is a folder
+    (served as its index.html). ``relative('tags/', 'c/x/')`` is ``'../../tags/'``.
+    """
+    page_dir = page if page.endswith("/") else posixpath.dirname(page) + "/"
+    if page_dir == "/":
+        page_dir = ""
+    link = posixpath.relpath("/" + target, "/" + page_dir)
+    if target.endswith("/") or target == "":
+        link = "./" if link == "." else link + "/"
+    return link
