@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pygments.styles import get_all_styles
+
 CONFIG_NAME = "antiphon.toml"
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
@@ -37,7 +39,7 @@ class Config:
     collapse_repeats: int = field(default=3, metadata={
         "doc": "Fold runs of at least this many identical consecutive messages into one row (0: never)."})
     language: str = field(default="en", metadata={"doc": "The lang attribute of every page."})
-    code_style_light: str = field(default="default", metadata={"doc": "Pygments style for code in light mode."})
+    code_style_light: str = field(default="xcode", metadata={"doc": "Pygments style for code in light mode."})
     code_style_dark: str = field(default="github-dark", metadata={"doc": "Pygments style for code in dark mode."})
     speaker_colors: dict[str, str] = field(default_factory=dict, metadata={
         "doc": "Speaker name -> '#rrggbb', overriding the colour picked from the palette."})
@@ -119,9 +121,8 @@ def _check_values(values: dict, shown: str) -> list[str]:
     for name, colour in values.get("speaker_colors", {}).items():
         if not isinstance(colour, str) or not _COLOUR.match(colour):
             errors.append(f"{shown}: 'speaker_colors.{name}' must be a colour like '#2a6f97', not {colour!r}")
-    from pygments.styles import get_all_styles
     styles = set(get_all_styles())
     for key in ("code_style_light", "code_style_dark"):
-        if values.get(key, "default") not in styles:
+        if key in values and values[key] not in styles:
             errors.append(f"{shown}: '{key}' is not a Pygments style: {values[key]!r}")
     return errors

@@ -255,13 +255,15 @@ def _neighbour(conversation: Conversation | None) -> dict | None:
     return {"title": conversation.title, "url": conversation_url(conversation)} if conversation else None
 
 
-_MARKUP = re.compile(r"[*_`#>~]+|\[END\]|\[([^\]]*)\]\([^)]*\)")
+_FENCED = re.compile(r"^ {0,3}(```|~~~).*?(^ {0,3}\1|\Z)", re.M | re.S)
+_MARKUP = re.compile(r"[*`#>~|]+|\[END\]|\[([^\]]*)\]\([^)]*\)")
 
 
 def _excerpt(messages: list[Message]) -> str:
     """Plain text from the first message with words in it, cut at a word boundary."""
     for message in messages:
-        text = " ".join(_MARKUP.sub(lambda m: m.group(1) or " ", message.text).split())
+        prose = _FENCED.sub(" ", message.text)
+        text = " ".join(_MARKUP.sub(lambda m: m.group(1) or " ", prose).split())
         if text:
             if len(text) <= EXCERPT_CHARS:
                 return text

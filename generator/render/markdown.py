@@ -10,7 +10,7 @@ from generator.render.highlight import highlight_code
 from generator.render.stage import stage_directions
 
 # Message bodies sit under the page's h1 and each speaker's h2, so their own headings start at h3.
-HEADING_SHIFT = 2
+FIRST_BODY_HEADING = 3
 
 
 def make_parser(verse: bool = True) -> MarkdownIt:
@@ -18,12 +18,11 @@ def make_parser(verse: bool = True) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "breaks": verse, "xhtmlOut": False})
     md.enable(["table", "strikethrough"])
     md.core.ruler.after("inline", "stage_directions", stage_directions)
+    md.core.ruler.push("heading_levels", _heading_levels)
     for rule, function in (
         ("fence", _render_fence),
         ("code_block", _render_fence),
         ("image", _render_image),
-        ("heading_open", _shift_heading),
-        ("heading_close", _shift_heading),
         ("link_open", _render_link_open),
     ):
         md.add_render_rule(rule, function)
@@ -53,8 +52,14 @@ def _render_link_open(self, tokens, idx, options, env) -> str:
     return self.renderToken(tokens, idx, options, env)
 
 
-def _shift_heading(self, tokens, idx, options, env) -> str:
-    token = tokens[idx]
-    level = min(int(token.tag[1]) + HEADING_SHIFT, 6)
-    slash = "/" if token.nesting == -1 else ""
-    return f"<{slash}h{level}>" + ("\n" if slash else "")
+def _heading_levels(state) -> None:
+    """Renumber body headings from h3 down, never skipping a level in document order."""
+    headings = [t for t in state.tokens if t.type in ("heading_open", "heading_close")]
+    if not headings:
+        return
+    shift = FIRST_BODY_HEADING - min(int(t.tag[1]) for t in headings)
+    previous = FIRST_BODY_HEADING - 1
+    for token in headings:
+        if token.type == "heading_open":
+            previous = max(FIRST_BODY_HEADING, min(int(token.tag[1]) + shift, previous + 1, 6))
+        token.tag = f"h{previous}"

@@ -1,0 +1,218 @@
+"""The native transcript format: every reading rule, its edge cases, and a round-trip property."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.diagnostics import SourceError
+from generator.model import Conversation, Message
+from generator.readers import decode, native, read_bytes
+from tests.conftest import transcript
+
+SEEDLIKE = """# qwen ↔ Kimi
+
+**Started:** 2025-10-26 13:08:38
+**Ended:** 2025-10-26 13:12:18
+**Messages:** 4
+
+---
+
+### qwen
+
+ 
+
+---
+
+### Kimi
+
+*leans in, voice low*  
+You summoned me.  
+Tell me why.
+
+---
+
+### qwen
+
+[END]
+
+---
+
+### Kimi
+
+[END]
+
+---
+
+"""
+
+
+def read(text: str | bytes, name: str = "t.md"):
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    conversations, diagnostics = read_bytes(Path(name), data, name)
+    assert len(conversations) == 1
+    return conversations[0], diagnostics
+
+
+def test_reads_title_metadata_and_messages():
+    conversation, diagnostics = read(SEEDLIKE)
+    assert diagnostics == []
+    assert conversation.title == "qwen ↔ Kimi"
+    assert conversation.participants == ["qwen", "Kimi"]
+    assert conversation.started == datetime(2025, 10, 26, 13, 8, 38)
+    assert conversation.ended == datetime(2025, 10, 26, 13, 12, 18)
+    assert conversation.metadata == {"Started": "2025-10-26 13:08:38", "Ended": "2025-10-26 13:12:18", "Messages": "4"}
+    assert [(m.index, m.speaker) for m in conversation.messages] == [(1, "qwen"), (2, "Kimi"), (3, "qwen"), (4, "Kimi")]
+
+
+def test_whitespace_only_message_is_an_empty_turn_and_end_is_a_message():
+    conversation, _ = read(SEEDLIKE)
+    assert conversation.messages[0].text == ""
+    assert conversation.messages[2].text == "[END]"
+
+
+def test_trailing_spaces_survive_and_message_lines_are_recorded():
+    conversation, _ = read(SEEDLIKE)
+    assert conversation.messages[1].text == "*leans in, voice low*  \nYou summoned me.  \nTell me why."
+    assert [m.line for m in conversation.messages] == [9, 15, 23, 29]
+
+
+def test_crlf_bom_and_missing_final_newline_read_the_same():
+    plain, _ = read(SEEDLIKE)
+    windows = "\ufeff" + SEEDLIKE.rstrip("\n").replace("\n", "\r\n")
+    other, diagnostics = read(windows)
+    assert diagnostics == []
+    assert other.messages == plain.messages
+    assert other.metadata == plain.metadata
+
+
+def test_rules_and_headings_inside_a_body_stay_in_the_body():
+    text = transcript(messages=[
+        ("Alice", "Part one.\n\n---\n\n### Interlude\n\nPart two."),
+        ("Bob", "A rule at the end\n\n---"),
+    ])
+    conversation, diagnostics = read(text)
+    assert diagnostics == []
+    assert [m.speaker for m in conversation.messages] == ["Alice", "Bob"]
+    assert conversation.messages[0].text == "Part one.\n\n---\n\n### Interlude\n\nPart two."
+
+
+def test_title_without_arrow_takes_speakers_from_messages():
+    conversation, _ = read(transcript(title="Night shift", messages=[("Keeper", "Wind NNE."), ("Assistant", "Noted.")]))
+    assert conversation.title == "Night shift"
+    assert conversation.participants == []
+    assert conversation.speakers == ["Keeper", "Assistant"]
+
+
+def test_speakers_include_those_outside_the_title_in_order_of_appearance():
+    conversation, _ = read(transcript(title="A ↔ B", messages=[("B", "1"), ("A", "2")]))
+    assert conversation.speakers == ["A", "B"]
+
+
+def test_optional_keys_tags_title_summary_draft_and_unknown_keys():
+    header = "**Tags:** poetry, ocean , ,poetry\n**Title:** The tide pool\n**Summary:** Short.\n**Draft:** yes\n**Temperature:** 1.0"
+    conversation, diagnostics = read(transcript(header=header))
+    assert diagnostics == []
+    assert conversation.tags == ["poetry", "ocean"]
+    assert conversation.title == "The tide pool"
+    assert conversation.summary == "Short."
+    assert conversation.draft is True
+    assert conversation.metadata["Temperature"] == "1.0"
+
+
+def test_timezone_aware_dates():
+    conversation, _ = read(transcript(header="**Started:** 2025-06-11T19:30:05+09:00"))
+    assert conversation.started == datetime(2025, 6, 11, 10, 30, 5, tzinfo=timezone.utc)
+    assert conversation.started.utcoffset() == timedelta(hours=9)
+
+
+def test_message_count_mismatch_is_a_warning_naming_the_line():
+    _, diagnostics = read(transcript(header="**Messages:** 5"), name="content/x.md")
+    assert [str(d) for d in diagnostics] == ["content/x.md:3: warning: header says 5 messages but 2 were read"]
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("**Started:** yesterday", "t.md:3: warning: 'Started' is not a date such as 2025-10-26 13:08:38; ignored"),
+    ("**Draft:** maybe", "t.md:3: warning: 'Draft' should be true or false, not 'maybe'"),
+    ("**Messages:** many", "t.md:3: warning: 'Messages' is not a number: 'many'"),
+    ("Some stray line", "t.md:3: warning: header line is not '**Key:** value'; it is ignored"),
+])
+def test_bad_header_values_are_warnings(header, expected):
+    _, diagnostics = read(transcript(header=header))
+    assert [str(d) for d in diagnostics] == [expected]
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("", 1, "empty file"),
+    ("\n\nHello there\n", 3, "expected a title line"),
+    ("# Title\n\n**Started:** 2025-01-01\n", 1, "no messages"),
+    ("# A ↔ B\n\n---\n\nNot a heading\n", 5, "expected '### speaker'"),
+])
+def test_malformed_files_are_errors_with_a_line(text, line, message):
+    with pytest.raises(SourceError) as caught:
+        read(text)
+    assert caught.value.diagnostic.line == line
+    assert message in caught.value.diagnostic.message
+
+
+def test_binary_and_non_utf8_input_are_clear_errors():
+    with pytest.raises(SourceError, match="binary data"):
+        decode("x.md", b"# A\n\x00\x01\x02")
+    with pytest.raises(SourceError) as caught:
+        decode("x.md", "# Café and B\n\nline two\n".encode("latin-1"))
+    assert caught.value.diagnostic.line == 1
+    assert "not valid UTF-8 (byte 0xe9 at column 6)" in caught.value.diagnostic.message
+
+
+# -- round trip ---------------------------------------------------------------------------------
+
+_names = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=12) \
+    .map(str.strip).filter(lambda s: s and s != "Heading" and "↔" not in s and not s.startswith("#"))
+_line = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=30)
+
+
+@st.composite
+def _body(draw):
+    lines = draw(st.lists(st.one_of(_line, _line.map(lambda s: s + "  "), st.just("---"), st.just("### Heading"),
+                                    st.just(""), st.just("[END]")), max_size=6))
+    text = "\n".join(lines)
+    # What the format cannot hold: surrounding blank lines (trimmed) and a whitespace-only body (empty turn).
+    return native._trim_blank_lines(text.split("\n")) if text.strip() else ""
+
+
+@st.composite
+def conversations(draw):
+    participants = draw(st.lists(_names, min_size=2, max_size=4, unique=True))
+    messages = []
+    line = 0
+    for index, (speaker, text) in enumerate(draw(st.lists(st.tuples(st.sampled_from(participants), _body()),
+                                                          min_size=1, max_size=8)), start=1):
+        messages.append(Message(index, speaker, text, line))
+    return Conversation(title=" ↔ ".join(participants), messages=messages, source=Path("t.md"),
+                        participants=participants, metadata={"Started": "2025-01-02 03:04:05", "Messages": str(len(messages))})
+
+
+@settings(max_examples=300, deadline=None)
+@given(conversations())
+def test_write_then_read_gives_the_same_conversation(original):
+    text = native.write(original)
+    again, diagnostics = read(text)
+    assert diagnostics == []
+    assert again.title == original.title
+    assert again.participants == original.participants
+    assert again.metadata == original.metadata
+    assert [(m.index, m.speaker, m.text) for m in again.messages] == \
+           [(m.index, m.speaker, m.text) for m in original.messages]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_reads_or_fails_cleanly(text):
+    try:
+        read("# A ↔ B\n\n---\n\n### A\n\n" + text)
+    except SourceError as err:
+        assert err.diagnostic.line >= 1
