@@ -151,7 +151,7 @@ class Views:
 
     def not_found_page(self) -> Page:
         page = self._page("404.html", "Page not found")
-        page["absolute"] = True  # served from any depth, so links carry the base path
+        page.update(absolute=True, canonical="")  # served at any address, so links carry the base path
         return Page("404.html", "404.html", {"site": self.site, "page": page})
 
     def conversation_page(self, position: int) -> Page:

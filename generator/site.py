@@ -96,7 +96,7 @@ def build(config: Config, include_drafts: bool = False) -> BuildResult:
         raise BuildError(str(err)) from None
     content, output = config.content_path, config.output_path
     try:
-        check_output_folder(output, {"the content folder": content, "the project folder": config.root,
+        check_output_folder(output, {"the project folder": config.root, "the content folder": content,
                                      "the theme folder": theme.path})
     except Exception as err:
         raise BuildError(str(err)) from None

@@ -1,0 +1,104 @@
+"""Message text -> HTML: golden snapshots for every rendering rule, and safety properties."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.render import MessageRenderer
+from tests.conftest import FIXTURES, GOLDEN, UPDATE_GOLDEN
+
+CASES = sorted((FIXTURES / "messages").glob("*.md"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_message_matches_golden_html(case: Path):
+    html = MessageRenderer().render(case.read_text("utf-8"))
+    golden = GOLDEN / "messages" / (case.stem + ".html")
+    if UPDATE_GOLDEN:
+        golden.write_text(html, "utf-8")
+    assert golden.exists(), f"no golden file; run ANTIPHON_UPDATE_GOLDEN=1 python -m pytest {__file__}"
+    assert html == golden.read_text("utf-8")
+
+
+def test_every_rendering_rule_has_a_golden_case():
+    assert {c.stem for c in CASES} >= {
+        "stage-direction-line", "stage-direction-paragraph", "stage-direction-nested", "verse", "code",
+        "unsafe-input", "emphasis-is-not-direction", "headings-and-rules", "unicode", "table", "end"}
+
+
+def render(text: str) -> str:
+    return MessageRenderer().render(text)
+
+
+def test_first_line_direction_then_speech():
+    html = render("*leans in*  \nYou summoned me.")
+    assert html == '<p><span class="stage">leans in</span><br>\nYou summoned me.</p>\n'
+
+
+def test_direction_paragraph_and_nested_emphasis_leave_no_asterisk():
+    html = render("*The space cools—no, *settles*, like ash.*")
+    assert html == '<p class="stage">The space cools—no, <em>settles</em>, like ash.</p>\n'
+
+
+def test_inline_emphasis_is_not_a_direction():
+    assert "stage" not in render("*smiles* and *waves*")
+    assert "stage" not in render("**bold line**")
+
+
+def test_every_newline_is_a_line_break_in_verse_mode_but_not_in_markdown_mode():
+    assert render("one\ntwo") == "<p>one<br>\ntwo</p>\n"
+    assert MessageRenderer(verse=False).render("one\ntwo") == "<p>one\ntwo</p>\n"
+
+
+def test_code_is_highlighted_with_classes():
+    html = render("```python\nreturn 1\n```")
+    assert html.startswith('<pre class="code" data-lang="python"><code><span class="k">return</span>')
+
+
+def test_empty_and_whitespace_messages_render_nothing():
+    assert render("") == ""
+    assert render(" \n  ") == ""
+
+
+def test_each_distinct_text_is_rendered_once():
+    renderer = MessageRenderer()
+    first = renderer.render("[END]")
+    assert renderer.render("[END]") is first
+
+
+_tricky = st.lists(st.sampled_from(list("<>\"'&:=/()[]!*_`\n ab") + [
+    "script", "javascript:", "JaVaScRiPt:", "onerror", "<img", "<svg", "data:", "vbscript:", "&#106;", "%6A"]),
+    max_size=40).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_tricky)
+def test_no_markup_or_script_from_transcript_text_survives(text):
+    html = render(text)
+    assert not re.search(r"<(script|img|svg|iframe|style)", html, re.I)
+    assert not re.search(r"""href=["']?\s*(javascript|vbscript|data):""", html, re.I)
+    assert not re.search(r"<[a-z]+[^>]*\son[a-z]+=", html, re.I)
+
+
+_word = st.text(alphabet="abcdefghijklmnopqrstuvwxyz—…,.'", min_size=1, max_size=8).filter(lambda w: w[0].isalpha() and w[-1].isalpha())
+
+
+@st.composite
+def _direction(draw):
+    words = draw(st.lists(st.one_of(_word, _word.map(lambda w: f"*{w}*")), min_size=1, max_size=8))
+    if words[0].startswith("*") or words[-1].startswith("*"):
+        words = ["the"] + words + ["sky"]
+    return "*" + " ".join(words) + "*"
+
+
+@settings(max_examples=300, deadline=None)
+@given(_direction(), st.sampled_from(["", "  \nAnd then speech.", "\n\nA new paragraph."]))
+def test_stage_directions_never_leave_stray_asterisks(direction, rest):
+    html = render(direction + rest)
+    assert 'class="stage"' in html
+    assert "*" not in html

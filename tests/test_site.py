@@ -1,0 +1,244 @@
+"""Whole builds: golden output, links, determinism, incremental writes, errors and output safety."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.config import load_config
+from generator.output import MANIFEST
+from generator.site import BuildError, build
+from tests.conftest import GOLDEN, UPDATE_GOLDEN, transcript
+from tests.sitecheck import broken_links, parse
+
+
+def build_project(project: Path, **overrides):
+    config = load_config(None, project, **overrides)
+    return config, build(config)
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+# -- the sample fixture site ------------------------------------------------------------------
+
+@pytest.fixture
+def built(sample_project):
+    config, result = build_project(sample_project)
+    assert result.diagnostics == []
+    return config.output_path, result
+
+
+def test_site_matches_golden(built):
+    site, _ = built
+    files = {path: data for path, data in site_files(site).items() if not path.startswith("assets/")}
+    golden = GOLDEN / "site"
+    if UPDATE_GOLDEN:
+        shutil.rmtree(golden, ignore_errors=True)
+        for path, data in files.items():
+            (golden / path).parent.mkdir(parents=True, exist_ok=True)
+            (golden / path).write_bytes(data)
+    expected = site_files(golden)
+    assert sorted(files) == sorted(expected)
+    for path in files:
+        assert files[path] == expected[path], f"{path} differs from tests/golden/site/{path}"
+
+
+def test_every_page_kind_is_written(built):
+    site, result = built
+    for path in ("index.html", "page/2/index.html", "tags/index.html", "tags/greetings/index.html",
+                 "tags/test-tag/index.html", "speakers/index.html", "speakers/carol/index.html", "404.html",
+                 "c/2025-01-01-alice-bob/index.html", "c/2025-01-01-alice-bob/conversation.json",
+                 "assets/style.css", "assets/highlight.css"):
+        assert (site / path).is_file(), path
+    assert result.conversations == 4
+
+
+def test_every_internal_link_and_fragment_resolves(built):
+    site, _ = built
+    assert broken_links(site, base_path="/my-archive/") == []
+
+
+def test_404_links_are_absolute_under_the_base_path(built):
+    site, _ = built
+    links = [link for link in parse(site / "404.html").links if not link.startswith("#")]
+    assert links and all(link.startswith("/my-archive/") for link in links)
+
+
+def test_other_pages_link_relatively(built):
+    site, _ = built
+    for page in site.rglob("*.html"):
+        if page.name != "404.html":
+            assert not [link for link in parse(page).links if link.startswith("/")], page
+
+
+def test_index_is_newest_first_and_undated_last(built):
+    site, _ = built
+    first_page = (site / "index.html").read_text("utf-8")
+    second_page = (site / "page/2/index.html").read_text("utf-8")
+    assert first_page.index("c/2025-02-02-alice-bob-carol/") < first_page.index("c/2025-01-01-alice-bob")
+    assert "c/notes-without-a-date/" in second_page
+
+
+def test_title_collisions_get_distinct_deterministic_slugs(built):
+    site, _ = built
+    first = json.loads((site / "c/2025-01-01-alice-bob/conversation.json").read_text("utf-8"))
+    second = json.loads((site / "c/2025-01-01-alice-bob-2/conversation.json").read_text("utf-8"))
+    assert (first["source"], second["source"]) == ("first.md", "second.md")
+
+
+def test_conversation_page_messages_have_ids_speakers_and_permalinks(built):
+    site, _ = built
+    html = (site / "c/2025-01-01-alice-bob/index.html").read_text("utf-8")
+    for n, speaker in enumerate(["Alice", "Bob", "Alice", "Bob", "Alice"], start=1):
+        assert f'id="m-{n}" data-speaker="{speaker}"' in html
+        assert f'href="#m-{n}"' in html
+    # The three [END] messages fold into one expandable row that still holds every message.
+    details = html[html.index('<details class="run">'):html.index("</details>")]
+    assert "× 3" in details and all(f'id="m-{n}"' in details for n in (3, 4, 5))
+    assert 'class="msg sp-' in html and "side-a" in html and "side-b" in html
+
+
+def test_speaker_colour_is_stable_across_pages_and_overridable(built):
+    site, _ = built
+    pages = [site / "c/2025-01-01-alice-bob/index.html", site / "c/2025-02-02-alice-bob-carol/index.html",
+             site / "speakers/index.html"]
+    classes = set()
+    for page in pages:
+        html = page.read_text("utf-8")
+        start = html.index('data-speaker="Alice"') if "data-speaker" in html else html.index(">Alice<")
+        line = html[:start].rsplit("<", 1)[1] if "data-speaker" in html else html[:start].rsplit("<a", 1)[1]
+        classes.add(line.split("sp-")[1].split()[0].strip('"'))
+        assert 'style="--sp: #2a6f97; --sp-dark: #2a6f97"' in html  # Bob's colour from the config
+    assert len(classes) == 1
+
+
+def test_three_party_conversations_do_not_alternate_sides(built):
+    site, _ = built
+    html = (site / "c/2025-02-02-alice-bob-carol/index.html").read_text("utf-8")
+    assert "side-a" not in html and "side-b" not in html
+
+
+def test_raw_html_and_unsafe_links_are_escaped(built):
+    site, _ = built
+    html = (site / "c/2025-02-02-alice-bob-carol/index.html").read_text("utf-8")
+    assert "&lt;b&gt;Not bold&lt;/b&gt;" in html and "<b>" not in html
+    assert "javascript:" not in html.split("[not a link](")[0] and 'href="javascript' not in html
+
+
+def test_json_and_source_copy_sit_beside_the_page(built, sample_project):
+    site, _ = built
+    data = json.loads((site / "c/2025-02-02-alice-bob-carol/conversation.json").read_text("utf-8"))
+    assert data["participants"] == ["Alice", "Bob", "Carol"]
+    assert data["metadata"]["Mood"] == "curious"
+    assert [m["speaker"] for m in data["messages"]] == ["Carol", "Alice", "Bob"]
+    assert data["messages"][1]["text"] == "Line one\nline two"
+    copy = site / "c/2025-02-02-alice-bob-carol/2025-02-02-alice-bob-carol.md"
+    assert copy.read_bytes() == (sample_project / "content/nested/trio.md").read_bytes()
+    html = (site / "c/2025-02-02-alice-bob-carol/index.html").read_text("utf-8")
+    assert 'href="conversation.json"' in html and 'href="2025-02-02-alice-bob-carol.md"' in html
+
+
+def test_drafts_are_left_out_unless_asked_for(sample_project, built):
+    site, _ = built
+    assert "Not published" not in "".join(p.read_text("utf-8") for p in site.rglob("*.html"))
+    config = load_config(None, sample_project, output_dir="with-drafts")
+    assert build(config, include_drafts=True).conversations == 5
+
+
+# -- determinism and incremental writes ---------------------------------------------------------
+
+def test_same_input_gives_byte_identical_output(sample_project):
+    _, first = build_project(sample_project, output_dir="one")
+    _, second = build_project(sample_project, output_dir="two")
+    assert site_files(sample_project / "one") == site_files(sample_project / "two")
+
+
+def test_a_rebuild_with_no_change_writes_nothing(sample_project):
+    config, _ = build_project(sample_project)
+    stamps = {p: p.stat().st_mtime_ns for p in config.output_path.rglob("*")}
+    result = build(config)
+    assert result.written == [] and result.removed == []
+    assert stamps == {p: p.stat().st_mtime_ns for p in config.output_path.rglob("*")}
+
+
+def test_removed_transcripts_lose_their_pages_but_foreign_files_stay(sample_project):
+    config, _ = build_project(sample_project)
+    site = config.output_path
+    (site / "CNAME").write_text("archive.example.org\n")
+    (sample_project / "content/nested/trio.md").unlink()
+    result = build(config)
+    assert not (site / "c/2025-02-02-alice-bob-carol").exists()
+    assert not (site / "speakers/carol").exists()
+    assert "c/2025-02-02-alice-bob-carol/index.html" in result.removed
+    assert (site / "CNAME").read_text() == "archive.example.org\n"
+
+
+# -- bad input --------------------------------------------------------------------------------
+
+def test_a_broken_file_is_reported_and_the_rest_still_builds(project):
+    (project / "content/good.md").write_text(transcript(), "utf-8")
+    (project / "content/bad.md").write_text("no title here\n", "utf-8")
+    (project / "content/latin1.md").write_bytes("# Caf\xe9\n".encode("latin-1"))
+    config, result = build_project(project)
+    assert [str(d) for d in result.errors] == [
+        "content/bad.md:1: error: expected a title line such as '# Alice ↔ Bob' first",
+        "content/latin1.md:1: error: not valid UTF-8 (byte 0xe9 at column 6); save the file as UTF-8",
+    ]
+    assert result.failed() and result.conversations == 1
+    assert (config.output_path / "c/alice-bob/index.html").is_file()
+
+
+def test_template_errors_name_the_template_and_line(project):
+    (project / "content/good.md").write_text(transcript(), "utf-8")
+    (project / "templates").mkdir()
+    (project / "templates/tags.html").write_text("line one\n{{ no_such_variable.attribute }}\n", "utf-8")
+    _, result = build_project(project)
+    [error] = result.errors
+    assert error.path.endswith("templates/tags.html") and error.line == 2
+    assert "no_such_variable" in error.message
+
+
+def test_slugs_from_transcript_text_cannot_escape_the_site(project):
+    (project / "content/evil.md").write_text(transcript(title="../../../etc/passwd", header="**Slug:** ../../x"), "utf-8")
+    config, result = build_project(project)
+    assert not result.errors
+    assert (config.output_path / "c/x/index.html").is_file()
+    assert not (project.parent / "x").exists()
+
+
+# -- output safety ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("output, reason", [
+    (".", "the project folder"),
+    ("..", "the project folder"),
+    ("content", "the content folder"),
+    ("content/site", "inside the content folder"),
+])
+def test_unsafe_output_folders_are_refused(project, output, reason):
+    (project / "content/good.md").write_text(transcript(), "utf-8")
+    before = sorted(project.rglob("*"))
+    with pytest.raises(BuildError, match=reason):
+        build_project(project, output_dir=output)
+    assert sorted(project.rglob("*")) == before
+
+
+def test_a_non_empty_folder_antiphon_did_not_make_is_refused(project):
+    (project / "content/good.md").write_text(transcript(), "utf-8")
+    (project / "site").mkdir()
+    (project / "site/notes.txt").write_text("mine")
+    with pytest.raises(BuildError, match="not empty and was not made by Antiphon"):
+        build_project(project)
+    assert sorted(p.name for p in (project / "site").iterdir()) == ["notes.txt"]
+
+
+def test_an_output_folder_from_an_earlier_build_is_reused(project):
+    (project / "content/good.md").write_text(transcript(), "utf-8")
+    build_project(project)
+    assert (project / "site" / MANIFEST).is_file()
+    _, result = build_project(project)
+    assert not result.failed()
