@@ -1,0 +1,67 @@
+"""Real-browser helpers: Playwright driving the system Chromium (skips when it is absent)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("ANTIPHON_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--no-first-run"]
+
+
+def require_chromium():
+    if not CHROMIUM:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required in CI (apt-get install -y chromium)")
+        pytest.skip("system Chromium not installed")
+    return pytest.importorskip("playwright.sync_api")
+
+
+@contextmanager
+def static_server(site: Path, prefix: str = "/"):
+    """Serve ``site`` at http://127.0.0.1:PORT{prefix}, the way GitHub Pages serves a project site."""
+    root = site.parent / "_served"
+    if root.exists():
+        shutil.rmtree(root)
+    mount = root / prefix.strip("/") if prefix.strip("/") else root
+    mount.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(site, mount)
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def browser_page(color_scheme: str = "light", width: int = 1280):
+    sync_api = require_chromium()
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        try:
+            context = browser.new_context(color_scheme=color_scheme, viewport={"width": width, "height": 900})
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda err: errors.append(str(err)))
+            page.on("requestfailed", lambda req: errors.append(f"request failed: {req.url}"))
+            yield page
+            assert errors == []
+        finally:
+            browser.close()

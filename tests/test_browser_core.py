@@ -1,0 +1,75 @@
+"""What the reader sees in a real browser: folded runs, anchors, colour schemes, phone width."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.config import load_config
+from generator.site import build
+from tests.browser import browser_page, static_server
+
+pytestmark = pytest.mark.browser
+CONVERSATION = "c/2025-01-01-alice-bob/"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    import shutil
+    from tests.conftest import FIXTURES
+    project = tmp_path_factory.mktemp("browser") / "project"
+    shutil.copytree(FIXTURES / "site", project)
+    config = load_config(None, project)
+    assert not build(config).failed()
+    return config.output_path
+
+
+def test_a_folded_run_expands_in_place_without_javascript(site):
+    with static_server(site, "/my-archive/") as base, browser_page() as page:
+        page.goto(base + CONVERSATION)
+        assert page.locator("script").count() == 0
+        run = page.locator("details.run")
+        assert run.get_attribute("open") is None
+        assert not page.locator("#m-4").is_visible()
+        page.locator("details.run > summary").click()
+        assert page.locator("#m-4").is_visible()
+        assert run.get_attribute("open") is not None
+
+
+def test_a_permalink_into_a_folded_run_opens_it_and_highlights_the_message(site):
+    with static_server(site, "/my-archive/") as base, browser_page() as page:
+        page.goto(base + CONVERSATION + "#m-4")
+        assert page.locator("#m-4").is_visible()
+        target_bg = page.eval_on_selector("#m-4", "e => getComputedStyle(e).backgroundColor")
+        other_bg = page.eval_on_selector("#m-2", "e => getComputedStyle(e).backgroundColor")
+        assert target_bg != other_bg
+
+
+def test_dark_scheme_changes_colours_and_keeps_speaker_identity(site):
+    colours = {}
+    for scheme in ("light", "dark"):
+        with static_server(site) as base, browser_page(scheme) as page:
+            page.goto(base + CONVERSATION)
+            colours[scheme] = page.evaluate("""() => ({
+                body: getComputedStyle(document.body).backgroundColor,
+                alice: getComputedStyle(document.querySelector('#m-1 .speaker')).color,
+                aliceAgain: getComputedStyle(document.querySelector('.chip[href$="alice/"]')).color,
+            })""")
+    assert colours["light"]["body"] != colours["dark"]["body"]
+    for scheme in colours.values():
+        assert scheme["alice"] == scheme["aliceAgain"]
+
+
+def test_phone_width_has_no_sideways_scroll(site):
+    with static_server(site) as base, browser_page(width=390) as page:
+        for path in ("", CONVERSATION, "tags/", "speakers/"):
+            page.goto(base + path)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+
+
+def test_stage_directions_look_different_from_emphasis(site):
+    with static_server(site) as base, browser_page() as page:
+        page.goto(base + CONVERSATION)
+        stage = page.eval_on_selector(".stage", "e => [getComputedStyle(e).fontStyle, getComputedStyle(e).color]")
+        em = page.eval_on_selector("#m-2 em", "e => [getComputedStyle(e).fontStyle, getComputedStyle(e).color]")
+        assert stage[0] == "italic" and em[0] == "italic"
+        assert stage[1] != em[1]

@@ -1,0 +1,68 @@
+"""The antiphon command as a user runs it: exit status, summary, problems on stderr."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT, transcript
+
+
+def antiphon(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+
+
+def test_build_prints_a_summary_and_exits_zero(project):
+    (project / "content/a.md").write_text(transcript(), "utf-8")
+    run = antiphon("build", cwd=project)
+    assert run.returncode == 0, run.stderr
+    assert "Built 1 conversations into site/" in run.stdout
+    assert "0 warnings, 0 errors; done in" in run.stdout
+    assert (project / "site/c/alice-bob/index.html").is_file()
+
+
+def test_errors_name_file_and_line_and_fail_the_build(project):
+    (project / "content/a.md").write_text(transcript(), "utf-8")
+    (project / "content/b.md").write_text("# A ↔ B\n\n---\n\noops\n", "utf-8")
+    run = antiphon("build", cwd=project)
+    assert run.returncode == 1
+    assert "content/b.md:5: error: expected '### speaker' after the first '---'" in run.stderr
+    assert "1 errors; FAILED" in run.stdout
+    assert (project / "site/c/alice-bob/index.html").is_file()
+
+
+def test_strict_makes_warnings_fatal(project):
+    (project / "content/a.md").write_text(transcript(header="**Messages:** 9"), "utf-8")
+    assert antiphon("build", cwd=project).returncode == 0
+    run = antiphon("build", "--strict", cwd=project)
+    assert run.returncode == 1
+    assert "content/a.md:3: warning: header says 9 messages but 2 were read" in run.stderr
+
+
+def test_content_and_out_options(project, tmp_path):
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    (other / "x.md").write_text(transcript(), "utf-8")
+    run = antiphon("build", "--content", str(other), "--out", "public", cwd=project)
+    assert run.returncode == 0, run.stderr
+    assert (project / "public/c/alice-bob/index.html").is_file()
+
+
+def test_config_errors_are_one_line_not_a_traceback(project):
+    (project / "antiphon.toml").write_text("per_page = 'x'\n", "utf-8")
+    run = antiphon("build", cwd=project)
+    assert run.returncode == 1
+    assert run.stderr.strip() == "antiphon: error: antiphon.toml: 'per_page' must be int, not str"
+
+
+def test_missing_content_folder_is_a_clear_error(tmp_path):
+    run = antiphon("build", cwd=tmp_path)
+    assert run.returncode == 1
+    assert "content folder not found" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_version_and_help():
+    assert antiphon("--version", cwd=ROOT).stdout.startswith("antiphon ")
+    assert "build" in antiphon("--help", cwd=ROOT).stdout
