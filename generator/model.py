@@ -28,6 +28,9 @@ class Conversation:
     draft: bool = False
     # Every header key as written (Started, Tags, custom keys...), in file order.
     metadata: dict[str, str] = field(default_factory=dict)
+    # Identifies the source content this conversation was read from (set by the readers);
+    # a page built from it is current as long as this is unchanged.
+    fingerprint: str = ""
     # Assigned by the site once every conversation is known (collisions need them all).
     slug: str = ""
 

@@ -1,13 +1,20 @@
 """The output folder: the only place a build writes.
 
-Files are written atomically (temp file + rename) and only when their bytes
-change, so watchers and browsers never see half-written pages and a no-change
-build touches nothing. A manifest of written files marks the folder as ours:
-only listed files are ever removed, and a non-empty folder without it is refused.
+Writes are staged as temporary files beside their targets and renamed into
+place on :meth:`OutputFolder.commit`, so watchers and browsers never see a
+half-written page, and a failed preview build can be dropped whole
+(:meth:`OutputFolder.rollback`). Files are written only when their bytes
+change, so a no-change build touches nothing.
+
+A manifest (``.antiphon-manifest.json``) lists every file the build wrote with
+the key of the inputs it was made from. It marks the folder as ours (a
+non-empty folder without it is refused), lets a later build skip a page whose
+inputs have not changed, and limits removal of stale files to files we wrote.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -24,7 +31,7 @@ def check_output_folder(output: Path, protected: dict[str, Path]) -> None:
     """Refuse an output folder that would overwrite sources or someone else's files.
 
     ``protected`` maps a description ('the content folder') to a folder that the
-    output must neither be, nor contain, nor sit inside.
+    output must neither be nor contain; the content folder must not contain it either.
     """
     output = output.resolve()
     for what, folder in protected.items():
@@ -41,22 +48,34 @@ def check_output_folder(output: Path, protected: dict[str, Path]) -> None:
             f"(no {MANIFEST}); choose another folder or empty it yourself")
 
 
+def digest(*parts: str | bytes) -> str:
+    hasher = hashlib.sha1()
+    for part in parts:
+        hasher.update(part.encode("utf-8") if isinstance(part, str) else part)
+        hasher.update(b"\x00")
+    return hasher.hexdigest()
+
+
 class OutputFolder:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, salt: str = ""):
+        """``salt`` is mixed into every key: a change of code, theme or config changes it."""
         self.root = root.resolve()
-        self.written: set[str] = set()
+        self.salt = salt
         self.changed: list[str] = []
         self._previous = self._read_manifest()
+        self._current: dict[str, list] = {}
+        self._staged: list[tuple[str, Path]] = []
         if not (self.root / MANIFEST).is_file():
             # Claim the folder before the first page, so an interrupted first build is still ours.
             self.root.mkdir(parents=True, exist_ok=True)
-            self._record_manifest()
+            self._write_manifest({})
 
-    def _read_manifest(self) -> set[str]:
+    def _read_manifest(self) -> dict[str, list]:
         try:
-            return set(json.loads((self.root / MANIFEST).read_text("utf-8"))["files"])
+            files = json.loads((self.root / MANIFEST).read_text("utf-8"))["files"]
+            return files if isinstance(files, dict) else {}
         except (OSError, ValueError, KeyError, TypeError):
-            return set()
+            return {}
 
     def target(self, site_path: str) -> Path:
         path = (self.root / site_path).resolve()
@@ -64,12 +83,27 @@ class OutputFolder:
             raise OutputError(f"refusing to write outside the output folder: {site_path!r}")
         return path
 
-    def write(self, site_path: str, data: bytes | str) -> bool:
-        """Write one file; returns True when its bytes changed."""
+    def up_to_date(self, site_path: str, key: str) -> bool:
+        """True (and the file is kept) when the file was written from the same inputs and is still there."""
+        key = digest(self.salt, key)
+        old = self._previous.get(site_path)
+        if not old or old[0] != key:
+            return False
+        try:
+            if self.target(site_path).stat().st_size != old[1]:
+                return False
+        except OSError:
+            return False
+        self._current[site_path] = old
+        return True
+
+    def write(self, site_path: str, data: bytes | str, key: str | None = None) -> bool:
+        """Stage one file; returns True when its bytes differ from what is there now."""
         if isinstance(data, str):
             data = data.encode("utf-8")
+        entry = [digest(self.salt, key if key is not None else data), len(data)]
         path = self.target(site_path)
-        self.written.add(site_path)
+        self._current[site_path] = entry
         try:
             if path.stat().st_size == len(data) and path.read_bytes() == data:
                 return False
@@ -77,30 +111,40 @@ class OutputFolder:
             pass
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(data)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        self.changed.append(site_path)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.chmod(temporary, 0o644)
+        self._staged.append((site_path, Path(temporary)))
         return True
 
-    def finish(self) -> list[str]:
-        """Remove files an earlier build wrote that this one did not; record the manifest."""
-        stale = sorted(self._previous - self.written)
+    def commit(self) -> list[str]:
+        """Move staged files into place, remove files an earlier build wrote that this one did not."""
+        for site_path, temporary in self._staged:
+            os.replace(temporary, self.target(site_path))
+            self.changed.append(site_path)
+        self._staged = []
+        stale = sorted(set(self._previous) - set(self._current))
         for site_path in stale:
             path = self.target(site_path)
             path.unlink(missing_ok=True)
             self._remove_empty_parents(path.parent)
-        self._record_manifest()
+        if self._current != self._previous:
+            self._write_manifest(self._current)
+        self._previous = dict(self._current)
         return stale
 
-    def _record_manifest(self) -> None:
-        manifest = json.dumps({"generator": "antiphon", "files": sorted(self.written - {MANIFEST})}, indent=0)
-        self.write(MANIFEST, manifest + "\n")
+    def rollback(self) -> None:
+        """Drop everything staged; the folder stays as the last committed build left it."""
+        for _, temporary in self._staged:
+            temporary.unlink(missing_ok=True)
+        self._staged = []
+
+    def _write_manifest(self, files: dict[str, list]) -> None:
+        text = json.dumps({"generator": "antiphon", "files": dict(sorted(files.items()))}, indent=0)
+        path = self.root / MANIFEST
+        temporary = path.with_name(MANIFEST + ".tmp")
+        temporary.write_text(text + "\n", "utf-8")
+        os.replace(temporary, path)
 
     def _remove_empty_parents(self, folder: Path) -> None:
         while folder != self.root and folder.is_dir() and not any(folder.iterdir()):

@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from math import ceil
+from typing import Callable
 
 from generator.archive import Archive, Group
 from generator.config import Config
 from generator.model import Conversation, Message
+from generator.output import digest
 from generator.render import MessageRenderer
 from generator.urls import slugify
 
@@ -25,9 +27,22 @@ EXCERPT_CHARS = 180
 
 @dataclass(frozen=True)
 class Page:
+    """One HTML page. ``key`` digests everything the page shows, so a page whose key is
+    unchanged since the last build need not be rendered again; ``make_context`` is only
+    called when it must be."""
     path: str  # site path: 'c/slug/' is written as c/slug/index.html
     template: str
-    context: dict
+    key: str
+    make_context: Callable[[], dict]
+
+    @classmethod
+    def of(cls, path: str, template: str, context: dict) -> "Page":
+        """A page whose context is cheap to build: its key is the context itself."""
+        return cls(path, template, digest(_canonical(context)), lambda: context)
+
+    @property
+    def context(self) -> dict:
+        return self.make_context()
 
     @property
     def file(self) -> str:
@@ -54,7 +69,9 @@ def source_name(conversation: Conversation) -> str:
 class Views:
     """Builds page contexts; one instance per build (it caches per-conversation summaries)."""
 
-    def __init__(self, archive: Archive, config: Config, renderer: MessageRenderer):
+    def __init__(self, archive: Archive, config: Config, renderer: MessageRenderer,
+                 summaries: dict | None = None):
+        """``summaries`` may be kept by the caller across builds of the same config."""
         self.archive = archive
         self.config = config
         self.renderer = renderer
@@ -64,7 +81,7 @@ class Views:
             "language": config.language,
             "base_url": config.base_url,
         }
-        self._summaries: dict[int, dict] = {}
+        self._summaries: dict[tuple[str, str], dict] = {} if summaries is None else summaries
 
     # -- shared pieces ---------------------------------------------------------
 
@@ -85,7 +102,7 @@ class Views:
 
     def summary(self, conversation: Conversation) -> dict:
         """The card shown for a conversation in lists."""
-        key = id(conversation)
+        key = (conversation.fingerprint or str(id(conversation)), conversation.slug)
         if key not in self._summaries:
             self._summaries[key] = {
                 "title": conversation.title,
@@ -122,7 +139,7 @@ class Views:
                 "pagination": pagination,
                 **extra,
             }
-            pages.append(Page(urls[number - 1], template, context))
+            pages.append(Page.of(urls[number - 1], template, context))
         return pages
 
     # -- pages -------------------------------------------------------------------
@@ -147,23 +164,29 @@ class Views:
     def _group_index(self, path: str, title: str, groups: list[Group], template: str) -> Page:
         items = [{"name": g.name, "url": f"{path}{g.slug}/", "count": len(g.conversations),
                   "speaker": self.speaker(g.name)} for g in groups]
-        return Page(path, template, {"site": self.site, "page": self._page(path, title), "groups": items})
+        return Page.of(path, template, {"site": self.site, "page": self._page(path, title), "groups": items})
 
     def not_found_page(self) -> Page:
         page = self._page("404.html", "Page not found")
         page.update(absolute=True, canonical="")  # served at any address, so links carry the base path
-        return Page("404.html", "404.html", {"site": self.site, "page": page})
+        return Page.of("404.html", "404.html", {"site": self.site, "page": page})
 
     def conversation_page(self, position: int) -> Page:
         conversation = self.archive.conversations[position]
-        older, newer = self.archive.neighbours(position)
-        url = conversation_url(conversation)
+        older, newer = (_neighbour(c) for c in self.archive.neighbours(position))
         speakers = [self.speaker(name) for name in conversation.speakers]
+        # Everything the page shows comes from these, so they are its key.
+        inputs = [conversation.fingerprint, conversation.slug, older, newer, speakers, self.site]
+        return Page(conversation_url(conversation), "conversation.html", digest(_canonical(inputs)),
+                    lambda: self._conversation_context(conversation, speakers, older, newer))
+
+    def _conversation_context(self, conversation: Conversation, speakers: list[dict], older, newer) -> dict:
+        url = conversation_url(conversation)
         sides = {name: side for name, side in zip(conversation.speakers, "ab")} if len(speakers) == 2 else {}
         by_name = {s["name"]: s for s in speakers}
         messages = [self._message(m, by_name[m.speaker], sides.get(m.speaker, "")) for m in conversation.messages]
         summary = self.summary(conversation)
-        context = {
+        return {
             "site": self.site,
             "page": self._page(url, conversation.title, summary["excerpt"]),
             "conversation": {
@@ -175,11 +198,10 @@ class Views:
                 "blocks": _blocks(messages, self.config.collapse_repeats),
                 "json_url": url + "conversation.json",
                 "source_url": url + source_name(conversation),
-                "older": _neighbour(older),
-                "newer": _neighbour(newer),
+                "older": older,
+                "newer": newer,
             },
         }
-        return Page(url, "conversation.html", context)
 
     def _message(self, message: Message, speaker: dict, side: str) -> dict:
         html = self.renderer.render(message.text)
@@ -192,6 +214,10 @@ class Views:
             "empty": not html,
             "text": message.text.strip(),
         }
+
+
+def _canonical(data) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 _SHOWN_KEYS = {"Started", "Ended", "Messages", "Tags", "Title", "Summary", "Draft", "Slug"}

@@ -1,31 +1,36 @@
 """Build orchestration: read every source, build the archive, render each page, write it.
 
-    discover -> read (readers/) -> archive -> views (pages.py) -> theme -> output
+    discover -> read (readers/) -> archive -> pages.py -> theme -> output
 
-A file that fails to read is reported and left out; the rest of the site is
-still built. The result says what happened; the CLI decides the exit status.
+A :class:`Builder` keeps what it read between builds (the preview server keeps
+one alive), so a rebuild re-reads only files whose size or mtime changed and
+renders only pages whose inputs changed. A file that fails to read is reported
+and left out; the rest of the site is still built. The result says what
+happened; callers decide the exit status.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import generator
 from generator.archive import build_archive
-from generator.config import Config
+from generator.config import Config, options
 from generator.diagnostics import Diagnostic, SourceError
 from generator.model import Conversation
-from generator.output import OutputFolder, check_output_folder
+from generator.output import OutputFolder, check_output_folder, digest
 from generator.pages import Page, Views, conversation_json, conversation_url, source_name
 from generator.readers import SUFFIXES, read_file
 from generator.render import MessageRenderer
 from generator.render.highlight import stylesheet
 from generator.theme import Theme
 
-# Editor and OS litter that is never content.
-_IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".bak", ".part")
+# Editor and OS litter that is never content (see also generator/watch.py).
+_IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".part", "___jb_tmp___", "___jb_old___")
 
 
 @dataclass
@@ -36,6 +41,7 @@ class BuildResult:
     removed: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
+    committed: bool = True
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -68,57 +74,124 @@ def discover(content: Path) -> list[Path]:
         relative = path.relative_to(content)
         if any(part.startswith(".") for part in relative.parts[:-1]):
             continue
-        if path.is_file() and is_content_file(path):
+        if is_content_file(path) and path.is_file():
             found.append(path)
     return sorted(found, key=lambda p: p.relative_to(content).as_posix())
 
 
-def read_sources(paths: list[Path], content: Path, include_drafts: bool = False):
-    conversations: list[Conversation] = []
-    diagnostics: list[Diagnostic] = []
-    for path in paths:
+@dataclass
+class _Source:
+    signature: tuple[int, int]  # (mtime_ns, size) when read
+    conversations: list[Conversation]
+    diagnostics: list[Diagnostic]
+
+
+class Builder:
+    """Builds one config's site, as often as asked, reusing what has not changed."""
+
+    def __init__(self, config: Config, include_drafts: bool = False):
+        self.config = config
+        self.include_drafts = include_drafts
+        self._sources: dict[Path, _Source] = {}
+        self._summaries: dict = {}
+        self._renderer = MessageRenderer(verse=config.line_breaks == "verse")
+
+    def build(self, keep_on_error: bool = False) -> BuildResult:
+        """Build; with ``keep_on_error`` a build with errors writes nothing (the preview keeps the last good site)."""
+        started = time.perf_counter()
+        config = self.config
+        theme = self._theme()
+        content, output = config.content_path, config.output_path
+        try:
+            check_output_folder(output, {"the project folder": config.root, "the content folder": content,
+                                         "the theme folder": theme.path})
+        except Exception as err:
+            raise BuildError(str(err)) from None
+
+        conversations, diagnostics = self._read(discover(content))
+        archive = build_archive(conversations, content)
+        views = Views(archive, config, self._renderer, self._summaries)
+        out = OutputFolder(output, salt=_fingerprint(config, theme))
+        result = BuildResult(conversations=len(archive.conversations), diagnostics=diagnostics)
+        try:
+            for page in _pages(views):
+                _write_page(out, theme, page, result)
+            for position, conversation in enumerate(archive.conversations):
+                _write_page(out, theme, views.conversation_page(position), result)
+                _write_conversation_files(out, conversation, content)
+            _write_assets(out, theme, config)
+        except BaseException:
+            out.rollback()
+            raise
+        if keep_on_error and result.errors:
+            out.rollback()
+            result.committed = False
+        else:
+            result.removed = out.commit()
+            result.written = out.changed
+        self._forget_stale_summaries(archive.conversations)
+        result.diagnostics.sort()
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _theme(self) -> Theme:
+        try:
+            return Theme(self.config.theme, self.config.root)
+        except Exception as err:
+            raise BuildError(str(err)) from None
+
+    def _read(self, paths: list[Path]) -> tuple[list[Conversation], list[Diagnostic]]:
+        """Every conversation in ``paths``, re-reading only files whose mtime or size changed."""
+        content = self.config.content_path
+        conversations: list[Conversation] = []
+        diagnostics: list[Diagnostic] = []
+        current: dict[Path, _Source] = {}
+        for path in paths:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue  # removed since discovery
+            signature = (stat.st_mtime_ns, stat.st_size)
+            source = self._sources.get(path)
+            if source is None or source.signature != signature:
+                source = self._read_one(path, content, signature)
+            current[path] = source
+            diagnostics += source.diagnostics
+            conversations += [c for c in source.conversations if self.include_drafts or not c.draft]
+        self._sources = current
+        return conversations, diagnostics
+
+    @staticmethod
+    def _read_one(path: Path, content: Path, signature: tuple[int, int]) -> _Source:
         shown = path.relative_to(content.parent).as_posix()
         try:
             found, problems = read_file(path, shown)
         except SourceError as err:
-            diagnostics.append(err.diagnostic)
-            continue
-        diagnostics += problems
-        conversations += [c for c in found if include_drafts or not c.draft]
-    return conversations, diagnostics
+            return _Source(signature, [], [err.diagnostic])
+        return _Source(signature, found, problems)
+
+    def _forget_stale_summaries(self, conversations: list[Conversation]) -> None:
+        if len(self._summaries) > 2 * len(conversations) + 100:
+            self._summaries.clear()
 
 
 def build(config: Config, include_drafts: bool = False) -> BuildResult:
-    started = time.perf_counter()
-    try:
-        theme = Theme(config.theme, config.root)
-    except Exception as err:
-        raise BuildError(str(err)) from None
-    content, output = config.content_path, config.output_path
-    try:
-        check_output_folder(output, {"the project folder": config.root, "the content folder": content,
-                                     "the theme folder": theme.path})
-    except Exception as err:
-        raise BuildError(str(err)) from None
+    """One build (the ``antiphon build`` command)."""
+    return Builder(config, include_drafts).build()
 
-    conversations, diagnostics = read_sources(discover(content), content, include_drafts)
-    archive = build_archive(conversations, content)
-    views = Views(archive, config, MessageRenderer(verse=config.line_breaks == "verse"))
-    out = OutputFolder(output)
-    result = BuildResult(conversations=len(archive.conversations), diagnostics=diagnostics)
 
-    for page in _pages(views):
-        _write_page(out, theme, page, result)
-    for position, conversation in enumerate(archive.conversations):
-        _write_page(out, theme, views.conversation_page(position), result)
-        _write_conversation_files(out, conversation, content)
-    _write_assets(out, theme, config)
-
-    result.removed = out.finish()
-    result.written = out.changed
-    result.diagnostics.sort()
-    result.seconds = time.perf_counter() - started
-    return result
+def _fingerprint(config: Config, theme: Theme) -> str:
+    """Changes whenever the code, the theme's files or the config change: then every page is stale."""
+    settings = {option.name: getattr(config, option.name) for option in options()
+                if option.name not in ("content_dir", "output_dir")}  # where, not what
+    hasher = hashlib.sha1(f"{generator.__version__}\x00{settings!r}".encode("utf-8"))
+    package = Path(generator.__file__).parent
+    folders = [package] + [d for d in theme.watched_paths() if d.is_dir()]
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".pyc"):
+            hasher.update(path.relative_to(folder).as_posix().encode("utf-8"))
+            hasher.update(path.read_bytes())
+    return hasher.hexdigest()
 
 
 def _pages(views: Views):
@@ -129,13 +202,16 @@ def _pages(views: Views):
 
 
 def _write_page(out: OutputFolder, theme: Theme, page: Page, result: BuildResult) -> None:
+    result.pages += 1
+    if out.up_to_date(page.file, page.key):
+        return
     try:
         html = theme.render(page.template, page.context)
     except Exception as err:  # a theme bug must not stop the other pages
+        result.pages -= 1
         result.diagnostics.append(_template_problem(err, page))
         return
-    out.write(page.file, html)
-    result.pages += 1
+    out.write(page.file, html, page.key)
 
 
 def _template_problem(err: Exception, page: Page) -> Diagnostic:
@@ -152,9 +228,13 @@ def _template_problem(err: Exception, page: Page) -> Diagnostic:
 
 def _write_conversation_files(out: OutputFolder, conversation: Conversation, content: Path) -> None:
     url = conversation_url(conversation)
-    source = conversation.source.relative_to(content).as_posix()
-    out.write(url + "conversation.json", conversation_json(conversation, source))
-    out.write(url + source_name(conversation), conversation.source.read_bytes())
+    key = digest(conversation.fingerprint, conversation.slug)
+    if not out.up_to_date(url + "conversation.json", key):
+        source = conversation.source.relative_to(content).as_posix()
+        out.write(url + "conversation.json", conversation_json(conversation, source), key)
+    copy = url + source_name(conversation)
+    if not out.up_to_date(copy, key):
+        out.write(copy, conversation.source.read_bytes(), key)
 
 
 def _write_assets(out: OutputFolder, theme: Theme, config: Config) -> None:

@@ -7,6 +7,7 @@ undecodable input into a clear :class:`~generator.diagnostics.SourceError`.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic, SourceError
@@ -48,4 +49,8 @@ def read_file(path: Path, display: str | None = None) -> tuple[list[Conversation
 
 def read_bytes(path: Path, data: bytes, display: str) -> tuple[list[Conversation], list[Diagnostic]]:
     text = decode(display, data)
-    return native.read(path, text, display)
+    conversations, diagnostics = native.read(path, text, display)
+    content = hashlib.sha1(data).hexdigest()
+    for position, conversation in enumerate(conversations):
+        conversation.fingerprint = f"{content}:{position}"
+    return conversations, diagnostics
