@@ -26,6 +26,14 @@ def make_parser() -> argparse.ArgumentParser:
     _site_options(build)
     build.add_argument("--strict", action="store_true", help="treat warnings as errors (exit status 1)")
     build.add_argument("-q", "--quiet", action="store_true", help="print problems only, no summary")
+
+    serve = verbs.add_parser("serve", help="build, serve on this machine, rebuild and reload on every change")
+    _site_options(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    serve.add_argument("--open", action="store_true", help="open the site in the default browser")
+    serve.add_argument("--poll", action="store_true",
+                       help="poll for changes (network mounts, containers) instead of native file events")
     return parser
 
 
@@ -34,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         from generator.commands import build
         return build.run(args)
+    if args.command == "serve":
+        from generator.commands import serve
+        return serve.run(args)
     return 2  # unreachable: argparse rejects unknown verbs
 
 

@@ -24,14 +24,11 @@ from generator.diagnostics import Diagnostic, SourceError
 from generator.model import Conversation
 from generator.output import OutputFolder, check_output_folder, digest
 from generator.pages import Page, Views, conversation_json, conversation_url, source_name
-from generator.readers import SUFFIXES, read_file
+from generator.readers import read_file
 from generator.render import MessageRenderer
 from generator.render.highlight import stylesheet
+from generator.sources import ContentError, discover
 from generator.theme import Theme
-
-# Editor and OS litter that is never content (see also generator/watch.py).
-_IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".part", "___jb_tmp___", "___jb_old___")
-
 
 @dataclass
 class BuildResult:
@@ -57,26 +54,6 @@ class BuildResult:
 
 class BuildError(Exception):
     """The build cannot start (bad content folder, unsafe output folder, missing theme)."""
-
-
-def is_content_file(path: Path) -> bool:
-    name = path.name
-    return (path.suffix.lower() in SUFFIXES and not name.startswith((".", "#", "~"))
-            and not name.endswith(_IGNORED_SUFFIXES))
-
-
-def discover(content: Path) -> list[Path]:
-    """Transcript files under ``content``, sorted; hidden folders and editor temp files are skipped."""
-    if not content.is_dir():
-        raise BuildError(f"content folder not found: {content}")
-    found = []
-    for path in content.rglob("*"):
-        relative = path.relative_to(content)
-        if any(part.startswith(".") for part in relative.parts[:-1]):
-            continue
-        if is_content_file(path) and path.is_file():
-            found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(content).as_posix())
 
 
 @dataclass
@@ -108,7 +85,11 @@ class Builder:
         except Exception as err:
             raise BuildError(str(err)) from None
 
-        conversations, diagnostics = self._read(discover(content))
+        try:
+            paths = discover(content)
+        except ContentError as err:
+            raise BuildError(str(err)) from None
+        conversations, diagnostics = self._read(paths)
         archive = build_archive(conversations, content)
         views = Views(archive, config, self._renderer, self._summaries)
         out = OutputFolder(output, salt=_fingerprint(config, theme))
@@ -228,9 +209,9 @@ def _template_problem(err: Exception, page: Page) -> Diagnostic:
 
 def _write_conversation_files(out: OutputFolder, conversation: Conversation, content: Path) -> None:
     url = conversation_url(conversation)
-    key = digest(conversation.fingerprint, conversation.slug)
+    source = conversation.source.relative_to(content).as_posix()
+    key = digest(conversation.fingerprint, conversation.slug, source)
     if not out.up_to_date(url + "conversation.json", key):
-        source = conversation.source.relative_to(content).as_posix()
         out.write(url + "conversation.json", conversation_json(conversation, source), key)
     copy = url + source_name(conversation)
     if not out.up_to_date(copy, key):

@@ -1,0 +1,122 @@
+"""``antiphon serve``: build, serve on loopback, rebuild on every change, reload open pages.
+
+The build loop runs on the main thread; watchdog's thread only collects
+events, and the HTTP server answers from its own threads. A failed rebuild
+writes nothing, so the last good site stays served while the error is shown
+in the terminal and in every open page.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import webbrowser
+from pathlib import Path
+
+from generator.commands import ConfigError, config_from_args
+from generator.commands.build import summary
+from generator.config import CONFIG_NAME
+from generator.serve import PreviewServer
+from generator.site import BuildError, Builder, BuildResult
+from generator.theme import Theme
+from generator.watch import ChangeCollector, start_observer
+
+
+def run(args) -> int:
+    try:
+        config = config_from_args(args)
+        builder = Builder(config, include_drafts=args.drafts)
+        first = builder.build()
+    except (ConfigError, BuildError) as err:
+        print(f"antiphon: error: {err}", file=sys.stderr)
+        return 1
+    _print_problems(first)
+    print(summary(first, str(config.output_path)))
+    try:
+        server = PreviewServer(config.output_path, config.base_path, args.host, args.port)
+    except OSError as err:
+        print(f"antiphon: error: cannot listen on {args.host}:{args.port}: {err.strerror}", file=sys.stderr)
+        return 1
+    server.start()
+    if first.errors:
+        server.state.report(_problem_text(first))
+    config_file = args.config.resolve() if args.config else config.root / CONFIG_NAME
+    collector, observer = _start_watching(config, config_file, args.poll)
+    # Announced only once the watcher runs, so a change made right after this line is seen.
+    print(f"Serving {server.url}  (Ctrl-C to stop)", flush=True)
+    if args.open:
+        webbrowser.open(server.url)
+    try:
+        while True:
+            config, builder = _watch(collector, builder, config, config_file, server, args)
+            observer.stop()
+            observer.join()
+            collector, observer = _start_watching(config, config_file, args.poll)  # folders may have moved
+    except KeyboardInterrupt:
+        pass
+    finally:
+        observer.stop()
+        server.stop()
+    print("\nStopped.")
+    return 0
+
+
+def _start_watching(config, config_file: Path, poll: bool):
+    collector = ChangeCollector(config.content_path, _theme_folders(config), [config_file],
+                                ignored=[config.output_path])
+    return collector, start_observer(collector, poll=poll)
+
+
+def _watch(collector, builder, config, config_file: Path, server: PreviewServer, args):
+    """Rebuild on each batch of changes; return when the config changed (the watched folders may move)."""
+    while True:
+        changes = collector.wait()
+        started = time.perf_counter()
+        if config_file in {path.resolve() for path in changes}:
+            try:
+                new_config = config_from_args(args)
+            except ConfigError as err:
+                print(f"antiphon: error: {err}", file=sys.stderr)
+                server.state.report(str(err))
+                continue
+            builder = Builder(new_config, include_drafts=args.drafts)
+            _rebuild(builder, server, started)
+            return new_config, builder
+        _rebuild(builder, server, started)
+
+
+def _rebuild(builder: Builder, server: PreviewServer, started: float) -> None:
+    try:
+        result = builder.build(keep_on_error=True)
+    except BuildError as err:
+        print(f"antiphon: error: {err}", file=sys.stderr)
+        server.state.report(str(err))
+        return
+    _print_problems(result)
+    took = (time.perf_counter() - started) * 1000
+    if result.errors:
+        print(f"Rebuild failed ({len(result.errors)} errors); still serving the last good build", flush=True)
+        server.state.report(_problem_text(result))
+    elif result.written or result.removed:
+        print(f"Rebuilt in {took:.0f} ms: {len(result.written)} files written, {len(result.removed)} removed",
+              flush=True)
+        server.state.reload()
+    else:
+        print(f"Rebuilt in {took:.0f} ms: nothing changed", flush=True)
+        server.state.report(None)
+
+
+def _theme_folders(config) -> list[Path]:
+    try:
+        return [folder for folder in Theme(config.theme, config.root).watched_paths() if folder.is_dir()]
+    except Exception:
+        return []
+
+
+def _print_problems(result: BuildResult) -> None:
+    for problem in result.diagnostics:
+        print(problem, file=sys.stderr, flush=True)
+
+
+def _problem_text(result: BuildResult) -> str:
+    return "\n".join(str(d) for d in result.errors)

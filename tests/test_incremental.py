@@ -1,0 +1,96 @@
+"""Dependency tracking: a rebuild re-renders and rewrites exactly the pages whose inputs changed."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.config import load_config
+from generator.site import Builder
+
+ALICE_BOB = "c/2025-01-01-alice-bob/"
+TRIO = "c/2025-02-02-alice-bob-carol/"
+
+
+@pytest.fixture
+def builder(sample_project):
+    builder = Builder(load_config(None, sample_project))
+    assert not builder.build().failed()
+    return builder
+
+
+def edit(project, name, old, new):
+    path = project / "content" / name
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def files_of(url, source_copy):
+    return {url + "index.html", url + "conversation.json", url + source_copy}
+
+
+def test_editing_a_later_message_rewrites_only_that_conversation(builder, sample_project):
+    edit(sample_project, "first.md", "Here is some code:", "Here is some better code:")
+    result = builder.build()
+    assert set(result.written) == files_of(ALICE_BOB, "2025-01-01-alice-bob.md")
+
+
+def test_editing_what_lists_show_rewrites_the_lists_that_show_it(builder, sample_project):
+    edit(sample_project, "nested/trio.md", "**Summary:** Three speakers, one of them new.",
+         "**Summary:** Three speakers, one of them new.\n**Tags:** trios")
+    result = builder.build()
+    assert set(result.written) == files_of(TRIO, "2025-02-02-alice-bob-carol.md") | {
+        "index.html",  # the trio is on the first index page, now with a tag
+        "tags/index.html", "tags/trios/index.html",  # a new tag
+        "speakers/alice/index.html", "speakers/bob/index.html", "speakers/carol/index.html"}
+
+
+def test_a_changed_title_moves_the_page_and_reaches_the_neighbours_links(builder, sample_project):
+    edit(sample_project, "nested/trio.md", "**Mood:**", "**Title:** The trio\n**Mood:**")
+    result = builder.build()
+    assert "c/2025-02-02-the-trio/index.html" in result.written
+    assert ALICE_BOB + "index.html" in result.written  # its 'newer' link shows the new title
+    assert TRIO + "index.html" in result.removed
+    assert not (builder.config.output_path / TRIO).exists()
+    untouched = "c/2025-01-01-alice-bob-2/index.html"  # not a neighbour
+    assert untouched not in result.written
+
+
+def test_adding_and_deleting_transcripts(builder, sample_project):
+    (sample_project / "content/new.md").write_text(
+        "# Alice ↔ Dana\n\n**Started:** 2026-01-01 00:00:00\n\n---\n\n### Dana\n\nNew here.\n\n---\n", "utf-8")
+    result = builder.build()
+    site = builder.config.output_path
+    assert (site / "c/2026-01-01-alice-dana/index.html").is_file()
+    assert "speakers/dana/index.html" in result.written and "index.html" in result.written
+    (sample_project / "content/new.md").unlink()
+    result = builder.build()
+    assert not (site / "c/2026-01-01-alice-dana").exists() and not (site / "speakers/dana").exists()
+    assert "index.html" in result.written
+
+
+def test_a_template_change_re_renders_every_page(builder, sample_project):
+    theme = sample_project / "templates"
+    theme.mkdir()
+    from generator.theme import BUNDLED
+    base = (BUNDLED / "default/templates/base.html").read_text("utf-8")
+    (theme / "base.html").write_text(base.replace("published with Antiphon", "kept with care"), "utf-8")
+    result = builder.build()
+    pages = {p.relative_to(builder.config.output_path).as_posix()
+             for p in builder.config.output_path.rglob("*.html")}
+    assert pages <= set(result.written)
+    assert not any(path.endswith(".json") for path in result.written)
+
+
+def test_a_failed_build_can_keep_the_last_good_site(builder, sample_project):
+    site = builder.config.output_path
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    edit(sample_project, "first.md", "Hello, Bob.", "Hello again, Bob.")
+    (sample_project / "content/broken.md").write_text("no title\n", "utf-8")
+    result = builder.build(keep_on_error=True)
+    assert result.errors and not result.committed and result.written == []
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    (sample_project / "content/broken.md").unlink()
+    result = builder.build(keep_on_error=True)
+    assert result.committed and ALICE_BOB + "index.html" in result.written
+    assert "Hello again, Bob." in (site / ALICE_BOB / "index.html").read_text("utf-8")
