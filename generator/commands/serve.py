@@ -49,9 +49,11 @@ def run(args) -> int:
     try:
         while True:
             config, builder = _watch(collector, builder, config, config_file, server, args)
-            observer.stop()
-            observer.join()
-            collector, observer = _start_watching(config, config_file, args.poll)  # folders may have moved
+            if _watched_folders(collector) != _watched_folders(_collector(config, config_file)):
+                observer.stop()
+                observer.join()
+                collector, observer = _start_watching(config, config_file, args.poll)
+                _rebuild(builder, server, time.perf_counter())  # anything changed while switching
     except KeyboardInterrupt:
         pass
     finally:
@@ -61,9 +63,16 @@ def run(args) -> int:
     return 0
 
 
+def _collector(config, config_file: Path) -> ChangeCollector:
+    return ChangeCollector(config.content_path, _theme_folders(config), [config_file], ignored=[config.output_path])
+
+
+def _watched_folders(collector: ChangeCollector) -> tuple:
+    return collector.content, tuple(collector.extra_folders), tuple(sorted(collector.ignored))
+
+
 def _start_watching(config, config_file: Path, poll: bool):
-    collector = ChangeCollector(config.content_path, _theme_folders(config), [config_file],
-                                ignored=[config.output_path])
+    collector = _collector(config, config_file)
     return collector, start_observer(collector, poll=poll)
 
 
