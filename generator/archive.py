@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -67,7 +68,8 @@ def assign_slugs(conversations: list[Conversation], content_root: Path) -> None:
         by_base[_base_slug(conversation)].append(conversation)
     taken = set(by_base)
     for base, group in sorted(by_base.items()):
-        group.sort(key=lambda c: (sort_time(c.started), _relative(c.source, content_root)))
+        if len(group) > 1:
+            group.sort(key=lambda c: (sort_time(c.started), _relative(c.source, content_root)))
         group[0].slug = base
         number = 2
         for conversation in group[1:]:
@@ -78,13 +80,16 @@ def assign_slugs(conversations: list[Conversation], content_root: Path) -> None:
 
 
 def _base_slug(conversation: Conversation) -> str:
-    explicit = conversation.metadata.get("Slug", "").strip()
-    if explicit:
-        return slugify(explicit)
-    title = slugify(conversation.title, fallback=slugify(conversation.source.stem))
-    if conversation.started is not None:
-        return f"{conversation.started:%Y-%m-%d}-{title}"
-    return title
+    day = f"{conversation.started:%Y-%m-%d}" if conversation.started is not None else ""
+    return _slug_of(conversation.metadata.get("Slug", ""), conversation.title, conversation.source.stem, day)
+
+
+@lru_cache(maxsize=65536)
+def _slug_of(explicit: str, title: str, stem: str, day: str) -> str:
+    if explicit.strip():
+        return slugify(explicit.strip())
+    title_slug = slugify(title, fallback=slugify(stem))
+    return f"{day}-{title_slug}" if day else title_slug
 
 
 def _relative(path: Path, root: Path) -> str:

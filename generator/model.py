@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 
@@ -34,7 +35,7 @@ class Conversation:
     # Assigned by the site once every conversation is known (collisions need them all).
     slug: str = ""
 
-    @property
+    @cached_property
     def speakers(self) -> list[str]:
         """Participants first (title order), then anyone else who spoke, in order of appearance."""
         seen = dict.fromkeys(self.participants)

@@ -57,43 +57,56 @@ def digest(*parts: str | bytes) -> str:
 
 
 class OutputFolder:
-    def __init__(self, root: Path, salt: str = ""):
-        """``salt`` is mixed into every key: a change of code, theme or config changes it."""
+    def __init__(self, root: Path):
         self.root = root.resolve()
-        self.salt = salt
-        self.changed: list[str] = []
-        self._previous = self._read_manifest()
-        self._current: dict[str, list] = {}
-        self._staged: list[tuple[str, Path]] = []
+        self._root_text = str(self.root)
+        self._salt, self._previous = self._read_manifest()
+        # Files this process wrote or checked: later builds trust these without a stat.
+        self._verified: set[str] = set()
         if not (self.root / MANIFEST).is_file():
             # Claim the folder before the first page, so an interrupted first build is still ours.
             self.root.mkdir(parents=True, exist_ok=True)
-            self._write_manifest({})
+            self._write_manifest("", {})
+        self.begin("")
 
-    def _read_manifest(self) -> dict[str, list]:
+    def begin(self, salt: str) -> None:
+        """Start a build. ``salt`` digests the code, theme and config: when it changes, no page is current."""
+        self.salt = salt
+        self.changed: list[str] = []
+        self._current: dict[str, list] = {}
+        self._staged: list[tuple[str, Path]] = []
+
+    def _read_manifest(self) -> tuple[str, dict[str, list]]:
         try:
-            files = json.loads((self.root / MANIFEST).read_text("utf-8"))["files"]
-            return files if isinstance(files, dict) else {}
+            data = json.loads((self.root / MANIFEST).read_text("utf-8"))
+            files = data["files"]
+            return str(data.get("salt", "")), files if isinstance(files, dict) else {}
         except (OSError, ValueError, KeyError, TypeError):
-            return {}
+            return "", {}
 
     def target(self, site_path: str) -> Path:
-        path = (self.root / site_path).resolve()
-        if self.root not in path.parents:
+        return Path(self._file(site_path))
+
+    def _file(self, site_path: str) -> str:
+        """The file for a site path; a path that could leave the output folder is refused."""
+        wrapped = f"/{site_path}/"
+        if ("//" in wrapped or "/../" in wrapped or "/./" in wrapped or "\\" in site_path
+                or "\x00" in site_path or site_path.endswith("/")):
             raise OutputError(f"refusing to write outside the output folder: {site_path!r}")
-        return path
+        return self._root_text + os.sep + site_path
 
     def up_to_date(self, site_path: str, key: str) -> bool:
         """True (and the file is kept) when the file was written from the same inputs and is still there."""
-        key = digest(self.salt, key)
         old = self._previous.get(site_path)
-        if not old or old[0] != key:
+        if not old or old[0] != key or self._salt != self.salt:
             return False
-        try:
-            if self.target(site_path).stat().st_size != old[1]:
+        if site_path not in self._verified:
+            try:
+                if os.stat(self._file(site_path)).st_size != old[1]:
+                    return False
+            except OSError:
                 return False
-        except OSError:
-            return False
+            self._verified.add(site_path)
         self._current[site_path] = old
         return True
 
@@ -101,7 +114,7 @@ class OutputFolder:
         """Stage one file; returns True when its bytes differ from what is there now."""
         if isinstance(data, str):
             data = data.encode("utf-8")
-        entry = [digest(self.salt, key if key is not None else data), len(data)]
+        entry = [key if key is not None else digest(data), len(data)]
         path = self.target(site_path)
         self._current[site_path] = entry
         try:
@@ -122,15 +135,18 @@ class OutputFolder:
         for site_path, temporary in self._staged:
             os.replace(temporary, self.target(site_path))
             self.changed.append(site_path)
+            self._verified.add(site_path)
         self._staged = []
         stale = sorted(set(self._previous) - set(self._current))
         for site_path in stale:
+            self._verified.discard(site_path)
             path = self.target(site_path)
             path.unlink(missing_ok=True)
             self._remove_empty_parents(path.parent)
-        if self._current != self._previous:
-            self._write_manifest(self._current)
-        self._previous = dict(self._current)
+        if self._current != self._previous or self._salt != self.salt:
+            self._write_manifest(self.salt, self._current)
+        self._salt, self._previous = self.salt, self._current
+        self._current = {}
         return stale
 
     def rollback(self) -> None:
@@ -139,8 +155,9 @@ class OutputFolder:
             temporary.unlink(missing_ok=True)
         self._staged = []
 
-    def _write_manifest(self, files: dict[str, list]) -> None:
-        text = json.dumps({"generator": "antiphon", "files": dict(sorted(files.items()))}, indent=0)
+    def _write_manifest(self, salt: str, files: dict[str, list]) -> None:
+        text = json.dumps({"generator": "antiphon", "salt": salt, "files": dict(sorted(files.items()))},
+                          separators=(",", ":"))
         path = self.root / MANIFEST
         temporary = path.with_name(MANIFEST + ".tmp")
         temporary.write_text(text + "\n", "utf-8")

@@ -82,6 +82,7 @@ class Views:
             "base_url": config.base_url,
         }
         self._summaries: dict[tuple[str, str], dict] = {} if summaries is None else summaries
+        self._speakers: dict[str, dict] = {}
 
     # -- shared pieces ---------------------------------------------------------
 
@@ -91,6 +92,12 @@ class Views:
                 "canonical": canonical, "absolute": False, "base_path": self.config.base_path, **extra}
 
     def speaker(self, name: str) -> dict:
+        view = self._speakers.get(name)
+        if view is None:
+            view = self._speakers[name] = self._speaker(name)
+        return view
+
+    def _speaker(self, name: str) -> dict:
         colour = self.config.speaker_colors.get(name)
         digest = hashlib.sha1(name.encode("utf-8")).digest()
         return {
@@ -102,9 +109,14 @@ class Views:
 
     def summary(self, conversation: Conversation) -> dict:
         """The card shown for a conversation in lists."""
+        return self._summary_entry(conversation)[0]
+
+    def _summary_entry(self, conversation: Conversation) -> tuple[dict, str]:
+        """(summary, digest of it), computed once per conversation content and slug."""
         key = (conversation.fingerprint or str(id(conversation)), conversation.slug)
-        if key not in self._summaries:
-            self._summaries[key] = {
+        entry = self._summaries.get(key)
+        if entry is None:
+            summary = {
                 "title": conversation.title,
                 "url": conversation_url(conversation),
                 "participants": [self.speaker(name) for name in conversation.speakers],
@@ -113,7 +125,8 @@ class Views:
                 "tags": [{"name": tag, "url": tag_url(tag)} for tag in conversation.tags],
                 "excerpt": conversation.summary or _excerpt(conversation.messages),
             }
-        return self._summaries[key]
+            entry = self._summaries[key] = (summary, digest(repr(summary)))
+        return entry
 
     def _listing(self, base: str, title: str, conversations: list[Conversation], description: str = "",
                  template: str = "list.html", **extra) -> list[Page]:
@@ -131,15 +144,19 @@ class Views:
                 "prev_url": urls[number - 2] if number > 1 else None,
                 "next_url": urls[number] if number < count else None,
             }
+            entries = [self._summary_entry(c) for c in chunk]
             context = {
                 "site": self.site,
                 "page": self._page(urls[number - 1], heading, description),
                 "heading": title,
-                "conversations": [self.summary(c) for c in chunk],
+                "conversations": [summary for summary, _ in entries],
                 "pagination": pagination,
                 **extra,
             }
-            pages.append(Page.of(urls[number - 1], template, context))
+            # The site and page parts follow from the config (in the build's salt) and these.
+            key = digest(template, urls[number - 1], heading, description, repr(pagination), repr(extra),
+                         *(summary_digest for _, summary_digest in entries))
+            pages.append(Page(urls[number - 1], template, key, lambda context=context: context))
         return pages
 
     # -- pages -------------------------------------------------------------------
@@ -173,15 +190,17 @@ class Views:
 
     def conversation_page(self, position: int) -> Page:
         conversation = self.archive.conversations[position]
-        older, newer = (_neighbour(c) for c in self.archive.neighbours(position))
-        speakers = [self.speaker(name) for name in conversation.speakers]
-        # Everything the page shows comes from these, so they are its key.
-        inputs = [conversation.fingerprint, conversation.slug, older, newer, speakers, self.site]
-        return Page(conversation_url(conversation), "conversation.html", digest(_canonical(inputs)),
-                    lambda: self._conversation_context(conversation, speakers, older, newer))
+        older, newer = self.archive.neighbours(position)
+        # Everything the page shows comes from these (speaker colours and the rest of the config
+        # are in the build's salt), so they are its key; the context is built only if it changed.
+        key = digest(conversation.fingerprint, conversation.slug,
+                     *(f"{c.slug}\x00{c.title}" if c else "" for c in (older, newer)))
+        return Page(conversation_url(conversation), "conversation.html", key,
+                    lambda: self._conversation_context(conversation, older, newer))
 
-    def _conversation_context(self, conversation: Conversation, speakers: list[dict], older, newer) -> dict:
+    def _conversation_context(self, conversation: Conversation, older, newer) -> dict:
         url = conversation_url(conversation)
+        speakers = [self.speaker(name) for name in conversation.speakers]
         sides = {name: side for name, side in zip(conversation.speakers, "ab")} if len(speakers) == 2 else {}
         by_name = {s["name"]: s for s in speakers}
         messages = [self._message(m, by_name[m.speaker], sides.get(m.speaker, "")) for m in conversation.messages]
@@ -198,8 +217,8 @@ class Views:
                 "blocks": _blocks(messages, self.config.collapse_repeats),
                 "json_url": url + "conversation.json",
                 "source_url": url + source_name(conversation),
-                "older": older,
-                "newer": newer,
+                "older": _neighbour(older),
+                "newer": _neighbour(newer),
             },
         }
 

@@ -27,7 +27,8 @@ class Theme:
     def __init__(self, name: str, root: Path):
         self.name = name
         self.path = self._find(name, root)
-        self.template_dirs = [d for d in (root / "templates", self.path / "templates") if d.is_dir()]
+        # The project's own templates/ (overrides) is listed even before it exists, so creating it counts.
+        self.template_dirs = [root / "templates", self.path / "templates"]
         self.static_dir = self.path / "static"
         self.env = self._environment()
 

@@ -6,11 +6,13 @@ import hashlib
 import posixpath
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 MAX_SLUG = 80
 
 
+@lru_cache(maxsize=65536)
 def slugify(text: str, fallback: str = "") -> str:
     """ASCII, lowercase, hyphen-separated; never empty, never '.' or '..', never a '/'.
 

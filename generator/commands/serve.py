@@ -8,6 +8,7 @@ in the terminal and in every open page.
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 import webbrowser
@@ -32,6 +33,7 @@ def run(args) -> int:
         return 1
     _print_problems(first)
     print(summary(first, str(config.output_path)))
+    _settle()
     try:
         server = PreviewServer(config.output_path, config.base_path, args.host, args.port)
     except OSError as err:
@@ -94,6 +96,12 @@ def _watch(collector, builder, config, config_file: Path, server: PreviewServer,
         _rebuild(builder, server, started)
 
 
+def _settle() -> None:
+    """Move what the build keeps (the parsed archive) out of the cyclic collector's way."""
+    gc.collect()
+    gc.freeze()
+
+
 def _rebuild(builder: Builder, server: PreviewServer, started: float) -> None:
     try:
         result = builder.build(keep_on_error=True)
@@ -101,6 +109,8 @@ def _rebuild(builder: Builder, server: PreviewServer, started: float) -> None:
         print(f"antiphon: error: {err}", file=sys.stderr)
         server.state.report(str(err))
         return
+    finally:
+        _settle()
     _print_problems(result)
     took = (time.perf_counter() - started) * 1000
     if result.errors:
