@@ -67,7 +67,7 @@ def source_name(conversation: Conversation) -> str:
 
 
 class Views:
-    """Builds page contexts; one instance per build (it caches per-conversation summaries)."""
+    """Builds the pages of one build. Summaries may be cached across builds by the caller."""
 
     def __init__(self, archive: Archive, config: Config, renderer: MessageRenderer,
                  summaries: dict | None = None):
@@ -99,11 +99,11 @@ class Views:
 
     def _speaker(self, name: str) -> dict:
         colour = self.config.speaker_colors.get(name)
-        digest = hashlib.sha1(name.encode("utf-8")).digest()
+        hashed = hashlib.sha1(name.encode("utf-8")).digest()
         return {
             "name": name,
             "url": speaker_url(name),
-            "css_class": f"sp-{int.from_bytes(digest[:4], 'big') % PALETTE_SIZE}",
+            "css_class": f"sp-{int.from_bytes(hashed[:4], 'big') % PALETTE_SIZE}",
             "style": f"--sp: {colour}; --sp-dark: {colour}" if colour else "",
         }
 
