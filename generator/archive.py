@@ -29,6 +29,8 @@ class Archive:
     conversations: list[Conversation]  # newest first
     tags: list[Group]  # by name
     speakers: list[Group]  # by name
+    pairs: list[Group]  # by the unordered set of speakers ("A ↔ B" and "B ↔ A" together), by name
+    months: list[Group]  # dated conversations by month ("2025-10"), newest first
 
     def neighbours(self, index: int) -> tuple[Conversation | None, Conversation | None]:
         """(older, newer) than the conversation at ``index``."""
@@ -45,7 +47,18 @@ def build_archive(conversations: list[Conversation], content_root: Path) -> Arch
         conversations=ordered,
         tags=_group(ordered, lambda c: c.tags),
         speakers=_group(ordered, lambda c: c.speakers),
+        pairs=_group(ordered, lambda c: [pair_name(c.speakers)] if len(c.speakers) > 1 else [], pair_slug),
+        months=sorted(_group(ordered, lambda c: [f"{c.started:%Y-%m}"] if c.started else []),
+                      key=lambda g: g.name, reverse=True),
     )
+
+
+PAIR_JOINER = " ↔ "
+
+
+def pair_name(speakers: list[str]) -> str:
+    """The name of an unordered set of speakers: sorted, so both orders of a pair agree."""
+    return PAIR_JOINER.join(sorted(speakers, key=lambda name: (name.casefold(), name)))
 
 
 def sort_time(when: datetime | None) -> datetime:
@@ -99,11 +112,15 @@ def _relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _group(conversations: list[Conversation], names) -> list[Group]:
+def pair_slug(name: str) -> str:
+    return "--".join(slugify(speaker) for speaker in name.split(PAIR_JOINER))
+
+
+def _group(conversations: list[Conversation], names, slug_of=slugify) -> list[Group]:
     groups: dict[str, Group] = {}
     for conversation in conversations:
         for name in names(conversation):
-            slug = slugify(name)
+            slug = slug_of(name)
             group = groups.setdefault(slug, Group(name, slug))
             if not group.conversations or group.conversations[-1] is not conversation:
                 group.conversations.append(conversation)

@@ -29,6 +29,8 @@ class Config:
     base_url: str = field(default="", metadata={
         "doc": "Absolute URL the site is published at, e.g. https://user.github.io/my-archive/ "
                "(used for canonical links; pages link to each other relatively either way)."})
+    cname: str = field(default="", metadata={
+        "doc": "A custom domain for GitHub Pages (written to CNAME), e.g. archive.example.org."})
     content_dir: str = field(default="content", metadata={"doc": "Folder of transcripts to read."})
     output_dir: str = field(default="site", metadata={"doc": "Folder the site is written to."})
     theme: str = field(default="default", metadata={
@@ -39,6 +41,8 @@ class Config:
     collapse_repeats: int = field(default=3, metadata={
         "doc": "Fold runs of at least this many identical consecutive messages into one row (0: never)."})
     language: str = field(default="en", metadata={"doc": "The lang attribute of every page."})
+    search: bool = field(default=True, metadata={
+        "doc": "Build the full-text search index (Pagefind) and the search page."})
     code_style_light: str = field(default="xcode", metadata={"doc": "Pygments style for code in light mode."})
     code_style_dark: str = field(default="github-dark", metadata={"doc": "Pygments style for code in dark mode."})
     speaker_colors: dict[str, str] = field(default_factory=dict, metadata={
@@ -115,6 +119,9 @@ def _check_values(values: dict, shown: str) -> list[str]:
         errors.append(f"{shown}: 'per_page' must be at least 1")
     if values.get("collapse_repeats", 3) < 0:
         errors.append(f"{shown}: 'collapse_repeats' must be 0 (off) or more")
+    cname = values.get("cname", "")
+    if cname and not re.fullmatch(r"[A-Za-z0-9.-]+", cname):
+        errors.append(f"{shown}: 'cname' must be a bare domain such as archive.example.org, not {cname!r}")
     base_url = values.get("base_url", "")
     if base_url and urlsplit(base_url).scheme not in ("http", "https"):
         errors.append(f"{shown}: 'base_url' must start with http:// or https://, not {base_url!r}")

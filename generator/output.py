@@ -60,12 +60,14 @@ class OutputFolder:
     def __init__(self, root: Path):
         self.root = root.resolve()
         self._root_text = str(self.root)
-        self._salt, self._previous = self._read_manifest()
+        self._salt, self._previous, self.notes = self._read_manifest()
+        self._written_notes = dict(self.notes)
         # Files this process wrote or checked: later builds trust these without a stat.
         self._verified: set[str] = set()
         if not (self.root / MANIFEST).is_file():
             # Claim the folder before the first page, so an interrupted first build is still ours.
             self.root.mkdir(parents=True, exist_ok=True)
+            self.notes = {}
             self._write_manifest("", {})
         self.begin("")
 
@@ -76,13 +78,19 @@ class OutputFolder:
         self._current: dict[str, list] = {}
         self._staged: list[tuple[str, Path]] = []
 
-    def _read_manifest(self) -> tuple[str, dict[str, list]]:
+    def _read_manifest(self) -> tuple[str, dict[str, list], dict[str, str]]:
         try:
             data = json.loads((self.root / MANIFEST).read_text("utf-8"))
-            files = data["files"]
-            return str(data.get("salt", "")), files if isinstance(files, dict) else {}
+            files, notes = data["files"], data.get("notes", {})
+            return (str(data.get("salt", "")), files if isinstance(files, dict) else {},
+                    notes if isinstance(notes, dict) else {})
         except (OSError, ValueError, KeyError, TypeError):
-            return "", {}
+            return "", {}, {}
+
+    def digest_of(self, select) -> str:
+        """A digest of the committed files for which ``select(site_path)`` is true (what they were made from)."""
+        chosen = sorted((path, entry) for path, entry in self._previous.items() if select(path))
+        return digest(self._salt, repr(chosen))
 
     def target(self, site_path: str) -> Path:
         return Path(self._file(site_path))
@@ -109,6 +117,16 @@ class OutputFolder:
             self._verified.add(site_path)
         self._current[site_path] = old
         return True
+
+    def carry_over(self, keep) -> None:
+        """Keep the files of earlier builds for which ``keep(site_path)`` is true, as they are."""
+        for site_path, entry in self._previous.items():
+            if keep(site_path):
+                self._current.setdefault(site_path, entry)
+
+    def has(self, site_path: str) -> bool:
+        """Was this file written by the last committed build, and is it still there?"""
+        return site_path in self._previous and os.path.isfile(self._file(site_path))
 
     def write(self, site_path: str, data: bytes | str, key: str | None = None) -> bool:
         """Stage one file; returns True when its bytes differ from what is there now."""
@@ -143,7 +161,7 @@ class OutputFolder:
             path = self.target(site_path)
             path.unlink(missing_ok=True)
             self._remove_empty_parents(path.parent)
-        if self._current != self._previous or self._salt != self.salt:
+        if self._current != self._previous or self._salt != self.salt or self.notes != self._written_notes:
             self._write_manifest(self.salt, self._current)
         self._salt, self._previous = self.salt, self._current
         self._current = {}
@@ -156,8 +174,9 @@ class OutputFolder:
         self._staged = []
 
     def _write_manifest(self, salt: str, files: dict[str, list]) -> None:
-        text = json.dumps({"generator": "antiphon", "salt": salt, "files": dict(sorted(files.items()))},
-                          separators=(",", ":"))
+        text = json.dumps({"generator": "antiphon", "salt": salt, "notes": dict(sorted(self.notes.items())),
+                           "files": dict(sorted(files.items()))}, separators=(",", ":"))
+        self._written_notes = dict(self.notes)
         path = self.root / MANIFEST
         temporary = path.with_name(MANIFEST + ".tmp")
         temporary.write_text(text + "\n", "utf-8")

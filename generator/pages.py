@@ -14,7 +14,7 @@ from datetime import datetime
 from math import ceil
 from typing import Callable
 
-from generator.archive import Archive, Group
+from generator.archive import PAIR_JOINER, Archive, Group, pair_name, pair_slug
 from generator.config import Config
 from generator.model import Conversation, Message
 from generator.output import digest
@@ -61,6 +61,15 @@ def speaker_url(name: str) -> str:
     return f"speakers/{slugify(name)}/"
 
 
+def pair_url(name: str) -> str:
+    return f"pairs/{pair_slug(name)}/"
+
+
+def month_url(month: str) -> str:
+    """'2025-10' -> 'archive/2025/10/'."""
+    return f"archive/{month[:4]}/{month[5:7]}/"
+
+
 def source_name(conversation: Conversation) -> str:
     suffix = conversation.source.suffix.lower()
     return conversation.slug + (suffix if suffix in (".md", ".markdown", ".txt") else ".txt")
@@ -80,6 +89,8 @@ class Views:
             "description": config.description,
             "language": config.language,
             "base_url": config.base_url,
+            "search": config.search,
+            "feed": "feed.xml" if config.base_url else "",
         }
         self._summaries: dict[tuple[str, str], dict] = {} if summaries is None else summaries
         self._speakers: dict[str, dict] = {}
@@ -168,19 +179,74 @@ class Views:
         pages = [self._group_index("tags/", "Tags", self.archive.tags, "tags.html")]
         for group in self.archive.tags:
             pages += self._listing(tag_url(group.name), f"Tag: {group.name}", group.conversations,
-                                   f"Conversations tagged {group.name}")
+                                   f"Conversations tagged {group.name}", feed=self._feed_of(tag_url(group.name)))
         return pages
 
     def speaker_pages(self) -> list[Page]:
         pages = [self._group_index("speakers/", "Speakers", self.archive.speakers, "speakers.html")]
         for group in self.archive.speakers:
-            pages += self._listing(speaker_url(group.name), group.name, group.conversations,
-                                   f"Conversations with {group.name}", speaker=self.speaker(group.name))
+            url = speaker_url(group.name)
+            pages += self._listing(url, group.name, group.conversations, f"Conversations with {group.name}",
+                                   speaker=self.speaker(group.name), feed=self._feed_of(url))
         return pages
+
+    def _feed_of(self, list_url: str) -> str:
+        return list_url + "feed.xml" if self.config.base_url else ""
+
+    def feeds(self) -> list[tuple[str, str, str, str, list[Conversation]]]:
+        """(feed path, list page path, title, subtitle, conversations) for every feed, when base_url is set."""
+        if not self.config.base_url:
+            return []
+        title = self.config.title
+        feeds = [("feed.xml", "", title, self.config.description, self.archive.conversations)]
+        feeds += [(tag_url(g.name) + "feed.xml", tag_url(g.name), f"{title}: tag {g.name}", "", g.conversations)
+                  for g in self.archive.tags]
+        feeds += [(speaker_url(g.name) + "feed.xml", speaker_url(g.name), f"{title}: {g.name}", "", g.conversations)
+                  for g in self.archive.speakers]
+        return feeds
+
+    def feed_entry(self, conversation: Conversation) -> dict:
+        summary = self.summary(conversation)
+        return {"title": conversation.title, "url": summary["url"], "started": conversation.started,
+                "ended": conversation.ended, "speakers": conversation.speakers, "tags": conversation.tags,
+                "summary": summary["excerpt"]}
+
+    def pair_pages(self) -> list[Page]:
+        pages = [self._group_index("pairs/", "Pairs", self.archive.pairs, "pairs.html")]
+        for group in self.archive.pairs:
+            pages += self._listing(pair_url(group.name), group.name, group.conversations,
+                                   f"Conversations between {group.name}",
+                                   pair=[self.speaker(name) for name in group.name.split(PAIR_JOINER)])
+        return pages
+
+    def date_pages(self) -> list[Page]:
+        """archive/ (years and months), archive/YYYY/ and archive/YYYY/MM/."""
+        years: dict[str, list[Group]] = {}
+        for month in self.archive.months:
+            years.setdefault(month.name[:4], []).append(month)
+        index = [{"year": year, "url": f"archive/{year}/", "count": sum(len(m.conversations) for m in months),
+                  "months": [{"name": _month_name(m.name), "url": month_url(m.name), "count": len(m.conversations)}
+                             for m in months]}
+                 for year, months in years.items()]
+        undated = sum(1 for c in self.archive.conversations if c.started is None)
+        pages = [Page.of("archive/", "dates.html", {"site": self.site, "page": self._page("archive/", "Archive by date"),
+                                                   "years": index, "undated": undated})]
+        for year, months in years.items():
+            conversations = [c for month in months for c in month.conversations]
+            pages += self._listing(f"archive/{year}/", year, conversations, f"Conversations from {year}")
+        for month in self.archive.months:
+            pages += self._listing(month_url(month.name), _month_name(month.name), month.conversations,
+                                   f"Conversations from {_month_name(month.name)}")
+        return pages
+
+    def search_page(self) -> Page:
+        context = {"site": self.site, "page": self._page("search/", "Search"),
+                   "speakers": [g.name for g in self.archive.speakers], "tags": [g.name for g in self.archive.tags]}
+        return Page.of("search/", "search.html", context)
 
     def _group_index(self, path: str, title: str, groups: list[Group], template: str) -> Page:
         items = [{"name": g.name, "url": f"{path}{g.slug}/", "count": len(g.conversations),
-                  "speaker": self.speaker(g.name)} for g in groups]
+                  "speakers": [self.speaker(name) for name in g.name.split(PAIR_JOINER)]} for g in groups]
         return Page.of(path, template, {"site": self.site, "page": self._page(path, title), "groups": items})
 
     def not_found_page(self) -> Page:
@@ -215,6 +281,10 @@ class Views:
                 "duration": _duration(conversation.started, conversation.ended),
                 "extra_metadata": [(k, v) for k, v in conversation.metadata.items() if k not in _SHOWN_KEYS],
                 "blocks": _blocks(messages, self.config.collapse_repeats),
+                "pair": ({"name": pair_name(conversation.speakers), "url": pair_url(pair_name(conversation.speakers))}
+                         if len(conversation.speakers) > 1 else None),
+                "month": ({"name": _month_name(f"{conversation.started:%Y-%m}"),
+                           "url": month_url(f"{conversation.started:%Y-%m}")} if conversation.started else None),
                 "json_url": url + "conversation.json",
                 "source_url": url + source_name(conversation),
                 "older": _neighbour(older),
@@ -276,6 +346,15 @@ def _blocks(messages: list[dict], threshold: int) -> list[dict]:
             blocks += [{"kind": "message", "message": m} for m in run]
         start = end
     return blocks
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+def _month_name(month: str) -> str:
+    """'2025-10' -> 'October 2025' (not locale-dependent: the same input gives the same page)."""
+    return f"{_MONTHS[int(month[5:7]) - 1]} {month[:4]}"
 
 
 def _time(when: datetime | None) -> dict | None:

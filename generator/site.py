@@ -22,6 +22,7 @@ from pathlib import Path
 import generator
 from generator.archive import build_archive
 from generator.config import Config, options
+from generator import feeds
 from generator.diagnostics import Diagnostic, SourceError
 from generator.model import Conversation
 from generator.output import OutputFolder, check_output_folder, digest
@@ -29,8 +30,14 @@ from generator.pages import Page, Views, conversation_json, conversation_url, so
 from generator.readers import read_file
 from generator.render import MessageRenderer
 from generator.render.highlight import stylesheet
+from generator.search import BUNDLE, SearchError, index_site
 from generator.sources import ContentError, SourceFile, discover
 from generator.theme import Theme
+
+SEARCH_FOLDER = BUNDLE + "/"
+# Pagefind's own search UIs: the theme has its own, so these are not published.
+_UNUSED_BUNDLE_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
+
 
 @dataclass
 class BuildResult:
@@ -40,6 +47,7 @@ class BuildResult:
     removed: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
+    search_seconds: float = 0.0
     committed: bool = True
 
     @property
@@ -75,24 +83,33 @@ class Builder:
         self._summaries: dict = {}
         self._renderer = MessageRenderer(verse=config.line_breaks == "verse")
         self._output: OutputFolder | None = None  # kept: it remembers what the last build wrote
+
         self._theme: Theme | None = None
         self._theme_files: tuple = ()
         self._salt = ""
 
-    def build(self, keep_on_error: bool = False) -> BuildResult:
-        """Build; with ``keep_on_error`` a build with errors writes nothing (the preview keeps the last good site)."""
+    def build(self, keep_on_error: bool = False, search: bool = True) -> BuildResult:
+        """Build; with ``keep_on_error`` a build with errors writes nothing (the preview keeps the last good site).
+
+        ``search=False`` leaves the search index for a later :meth:`update_search` (the preview
+        server reloads pages first and re-indexes when the user pauses).
+        """
         # The build allocates many small objects and frees them by reference counting; the cyclic
         # collector would only re-scan the whole archive mid-build (hundreds of ms at 5,000 transcripts).
         collecting = gc.isenabled()
         gc.disable()
         try:
-            return self._build(keep_on_error)
+            started = time.perf_counter()
+            result = self._build(keep_on_error)
+            if search and result.committed:
+                self.update_search(result)
+            result.seconds = time.perf_counter() - started
+            return result
         finally:
             if collecting:
                 gc.enable()
 
     def _build(self, keep_on_error: bool) -> BuildResult:
-        started = time.perf_counter()
         config = self.config
         theme, salt = self._current_theme()
         content, output = config.content_path, config.output_path
@@ -115,12 +132,17 @@ class Builder:
         out.begin(salt)
         result = BuildResult(conversations=len(archive.conversations), diagnostics=diagnostics)
         try:
+            page_paths = []
             for page in _pages(views):
                 _write_page(out, theme, page, result)
+                page_paths.append(page.path)
             for position, conversation in enumerate(archive.conversations):
-                _write_page(out, theme, views.conversation_page(position), result)
+                page = views.conversation_page(position)
+                _write_page(out, theme, page, result)
+                page_paths.append(page.path)
                 _write_conversation_files(out, conversation, self.source_of(conversation).relative)
             _write_assets(out, theme, config)
+            _write_publishing_files(out, views, config, page_paths)
         except BaseException:
             out.rollback()
             raise
@@ -128,11 +150,40 @@ class Builder:
             out.rollback()
             result.committed = False
         else:
+            out.carry_over(lambda path: path.startswith(SEARCH_FOLDER))  # the index is updated on its own
             result.removed = out.commit()
             result.written = out.changed
         self._forget_stale_summaries(archive.conversations)
         result.diagnostics.sort()
-        result.seconds = time.perf_counter() - started
+        return result
+
+    def update_search(self, result: BuildResult | None = None) -> BuildResult:
+        """Re-index the site for search if its pages changed (or the index is missing)."""
+        result = result or BuildResult()
+        out = self._output
+        if out is None or not self.config.search:
+            return result
+        # The index is current when it was made from exactly the conversation pages there are now.
+        pages = out.digest_of(lambda path: path.startswith("c/") and path.endswith(".html"))
+        if out.notes.get("search") == pages and out.has(SEARCH_FOLDER + "pagefind-entry.json"):
+            return result
+        started = time.perf_counter()
+        out.begin(self._salt)
+        out.carry_over(lambda path: not path.startswith(SEARCH_FOLDER))
+        try:
+            files = index_site(out.root)
+        except SearchError as err:
+            out.carry_over(lambda path: True)
+            out.commit()
+            result.diagnostics.append(Diagnostic("search", 0, "error", str(err)))
+            return result
+        for name, data in files.items():
+            if not name.startswith(_UNUSED_BUNDLE_FILES):
+                out.write(SEARCH_FOLDER + name, data)
+        out.notes["search"] = pages
+        result.removed += out.commit()
+        result.written += out.changed
+        result.search_seconds = time.perf_counter() - started
         return result
 
     def _current_theme(self) -> tuple[Theme, str]:
@@ -228,7 +279,25 @@ def _pages(views: Views):
     yield from views.index_pages()
     yield from views.tag_pages()
     yield from views.speaker_pages()
+    yield from views.pair_pages()
+    yield from views.date_pages()
+    if views.config.search:
+        yield views.search_page()
     yield views.not_found_page()
+
+
+def _write_publishing_files(out: OutputFolder, views: Views, config: Config, page_paths: list[str]) -> None:
+    """Feeds, sitemap, robots.txt, and what GitHub Pages wants (.nojekyll, CNAME)."""
+    base = config.base_url
+    for feed_path, list_path, title, subtitle, conversations in views.feeds():
+        entries = [views.feed_entry(c) for c in conversations if c.started is not None][:feeds.FEED_ENTRIES]
+        out.write(feed_path, feeds.atom(base, feed_path, list_path, title, subtitle, config.language, entries))
+    if base:
+        out.write("sitemap.xml", feeds.sitemap(base, [p for p in page_paths if p != "404.html"]))
+    out.write("robots.txt", feeds.robots(base))
+    out.write(".nojekyll", b"")  # GitHub Pages: publish the files as they are, no Jekyll
+    if config.cname:
+        out.write("CNAME", config.cname + "\n")
 
 
 def _write_page(out: OutputFolder, theme: Theme, page: Page, result: BuildResult) -> None:

@@ -51,12 +51,13 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def browser_page(color_scheme: str = "light", width: int = 1280):
+def browser_page(color_scheme: str = "light", width: int = 1280, javascript: bool = True):
     sync_api = require_chromium()
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
         try:
-            context = browser.new_context(color_scheme=color_scheme, viewport={"width": width, "height": 900})
+            context = browser.new_context(color_scheme=color_scheme, viewport={"width": width, "height": 900},
+                                          java_script_enabled=javascript)
             page = context.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda err: errors.append(str(err)))

@@ -46,8 +46,8 @@ code_style_dark = "monokai"
     assert config.content_path == (tmp_path / "transcripts").resolve()
     assert config.speaker_colors == {"Kimi K2": "#123abc"}
     assert {o.name for o in options()} == {
-        "title", "description", "base_url", "content_dir", "output_dir", "theme", "line_breaks", "per_page",
-        "collapse_repeats", "language", "code_style_light", "code_style_dark", "speaker_colors"}
+        "title", "description", "base_url", "cname", "content_dir", "output_dir", "theme", "line_breaks", "per_page",
+        "collapse_repeats", "language", "search", "code_style_light", "code_style_dark", "speaker_colors"}
 
 
 def test_relative_paths_resolve_against_the_config_file_not_the_cwd(tmp_path, monkeypatch):

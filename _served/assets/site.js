@@ -1,0 +1,89 @@
+// Antiphon default theme: copy-link buttons and keyboard shortcuts. The pages work without it.
+(() => {
+  "use strict";
+
+  // Copy link: a button beside each message's permalink.
+  for (const head of document.querySelectorAll(".msg-head")) {
+    const permalink = head.querySelector(".permalink");
+    if (!permalink) continue;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy-link";
+    button.textContent = "Copy link";
+    button.setAttribute("aria-label", `Copy link to message ${permalink.textContent.replace("#", "")}`);
+    button.addEventListener("click", async () => {
+      const url = new URL(permalink.getAttribute("href"), location.href).href;
+      try {
+        await navigator.clipboard.writeText(url);
+        button.textContent = "Copied";
+      } catch {
+        history.replaceState(null, "", permalink.getAttribute("href"));
+        button.textContent = "Link in address bar";
+      }
+      setTimeout(() => { button.textContent = "Copy link"; }, 2000);
+    });
+    permalink.after(button);
+  }
+
+  // Keyboard: j/k between messages, n/p between conversations (or list pages), / to search.
+  const messages = () => [...document.querySelectorAll(".msg")].filter((m) => m.getClientRects().length);
+
+  function goToMessage(step) {
+    const all = messages();
+    if (!all.length) return false;
+    const current = all.findIndex((m) => m.id === location.hash.slice(1));
+    let next;
+    if (current === -1) {
+      const top = all.findIndex((m) => m.getBoundingClientRect().top > 1);
+      next = step > 0 ? (top === -1 ? all.length - 1 : top) : Math.max(0, (top === -1 ? all.length : top) - 1);
+    } else {
+      next = Math.min(all.length - 1, Math.max(0, current + step));
+    }
+    const target = all[next];
+    history.replaceState(null, "", `#${target.id}`);
+    target.scrollIntoView({ block: "start" });
+    target.querySelector(".permalink")?.focus({ preventScroll: true });
+    document.querySelectorAll(".msg.is-current").forEach((m) => m.classList.remove("is-current"));
+    target.classList.add("is-current");
+    return true;
+  }
+
+  function follow(rel) {
+    const link = document.querySelector(`.neighbours a[rel="${rel}"], .pager a[rel="${rel}"]`);
+    if (link) location.href = link.href;
+    return Boolean(link);
+  }
+
+  function typing(target) {
+    return target instanceof HTMLElement &&
+      (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    const search = document.body.dataset.search;
+    const actions = {
+      j: () => goToMessage(1),
+      k: () => goToMessage(-1),
+      n: () => follow("next"),
+      p: () => follow("prev"),
+      "/": () => {
+        const box = document.querySelector("#search-query");
+        if (box) { box.focus(); box.select(); return true; }
+        if (search) { location.href = search; return true; }
+        return false;
+      },
+    };
+    if (actions[event.key]?.()) event.preventDefault();
+  });
+
+  // A permalink into a folded run: make sure the run is open (browsers that do not do it themselves).
+  function openTarget() {
+    const id = decodeURIComponent(location.hash.slice(1));
+    const target = id ? document.getElementById(id) : null;
+    const run = target ? target.closest("details") : null;
+    if (run && !run.open) { run.open = true; target.scrollIntoView(); }
+  }
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
+})();
