@@ -13,6 +13,7 @@ def _site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, help="config file (default: ./antiphon.toml if present)")
     parser.add_argument("--content", type=Path, help="folder of transcripts (overrides content_dir)")
     parser.add_argument("--out", type=Path, help="output folder (overrides output_dir)")
+    parser.add_argument("--base-url", help="the address the site is published at (overrides base_url)")
     parser.add_argument("--drafts", action="store_true", help="include conversations marked Draft: true")
 
 
@@ -34,6 +35,20 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--open", action="store_true", help="open the site in the default browser")
     serve.add_argument("--poll", action="store_true",
                        help="poll for changes (network mounts, containers) instead of native file events")
+
+    new = verbs.add_parser("new", help="create a new archive folder (sample transcript, config, Pages workflow)")
+    new.add_argument("directory", type=Path, help="folder to create (must not exist, or be empty)")
+    new.add_argument("--title", help="the site title (default: from the folder name)")
+
+    deploy = verbs.add_parser("deploy", help="publish the built site as a commit on the gh-pages branch and push it")
+    deploy.add_argument("--config", type=Path, help="config file (default: ./antiphon.toml if present)")
+    deploy.add_argument("--out", type=Path, help="the built site folder (overrides output_dir)")
+    deploy.add_argument("--remote", default="origin", help="git remote to push to (default: origin)")
+    deploy.add_argument("--branch", default="gh-pages", help="branch to publish on (default: gh-pages)")
+    deploy.add_argument("-m", "--message", help="commit message (default: 'Deploy <commit> with Antiphon <version>')")
+    deploy.add_argument("--no-push", action="store_true", help="make the commit on the local branch only")
+    deploy.add_argument("--allow-dirty", action="store_true",
+                        help="publish even with uncommitted changes to transcripts, config or templates")
     return parser
 
 
@@ -45,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from generator.commands import serve
         return serve.run(args)
+    if args.command == "new":
+        from generator.commands import new
+        return new.run(args)
+    if args.command == "deploy":
+        from generator.commands import deploy
+        return deploy.run(args)
     return 2  # unreachable: argparse rejects unknown verbs
 
 

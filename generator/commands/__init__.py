@@ -10,8 +10,9 @@ from generator.config import Config, ConfigError, load_config
 def config_from_args(args) -> Config:
     """The config file plus command-line overrides (paths given on the command line are cwd-relative)."""
     overrides = {
-        "content_dir": str(args.content.resolve()) if args.content else None,
-        "output_dir": str(args.out.resolve()) if args.out else None,
+        "content_dir": str(args.content.resolve()) if getattr(args, "content", None) else None,
+        "output_dir": str(args.out.resolve()) if getattr(args, "out", None) else None,
+        "base_url": getattr(args, "base_url", None),
     }
     return load_config(args.config, Path.cwd(), **overrides)
 
