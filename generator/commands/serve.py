@@ -78,10 +78,23 @@ def _start_watching(config, config_file: Path, poll: bool):
     return collector, start_observer(collector, poll=poll)
 
 
+SEARCH_PAUSE_SECONDS = 2.0
+
+
 def _watch(collector, builder, config, config_file: Path, server: PreviewServer, args):
-    """Rebuild on each batch of changes; return when the config changed (the watched folders may move)."""
+    """Rebuild on each batch of changes; return when the config changed (the watched folders may move).
+
+    Pages are rebuilt and reloaded at once; the search index, which covers the whole site, is
+    refreshed when no change has come for a moment.
+    """
+    search_pending = False
     while True:
-        changes = collector.wait()
+        changes = collector.wait(timeout=SEARCH_PAUSE_SECONDS if search_pending else None)
+        if not changes:
+            _update_search(builder)
+            search_pending = False
+            continue
+        search_pending = True
         started = time.perf_counter()
         if config_file in {path.resolve() for path in changes}:
             try:
@@ -96,6 +109,17 @@ def _watch(collector, builder, config, config_file: Path, server: PreviewServer,
         _rebuild(builder, server, started)
 
 
+def _update_search(builder: Builder) -> None:
+    try:
+        result = builder.update_search()
+    finally:
+        _settle()
+    for problem in result.diagnostics:
+        print(problem, file=sys.stderr, flush=True)
+    if result.written or result.removed:
+        print(f"Search index updated in {result.search_seconds:.1f} s", flush=True)
+
+
 def _settle() -> None:
     """Move what the build keeps (the parsed archive) out of the cyclic collector's way."""
     gc.collect()
@@ -104,7 +128,7 @@ def _settle() -> None:
 
 def _rebuild(builder: Builder, server: PreviewServer, started: float) -> None:
     try:
-        result = builder.build(keep_on_error=True)
+        result = builder.build(keep_on_error=True, search=False)
     except BuildError as err:
         print(f"antiphon: error: {err}", file=sys.stderr)
         server.state.report(str(err))
