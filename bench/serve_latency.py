@@ -71,7 +71,8 @@ def measure(project: Path, edits: int) -> dict:
             text = source.read_text("utf-8")
             marker = f"edited {number} at {time.time_ns()}"
             started = time.perf_counter()
-            source.write_text(text.replace("\n---\n", f"\n\n{marker}\n\n---\n", 2), "utf-8")
+            head, last_rule, tail = text.rpartition("\n---\n")  # inside the last message's body
+            source.write_text(f"{head}\n\n{marker}\n{last_rule}{tail}", "utf-8")
             while page.stat().st_mtime_ns == before:
                 time.sleep(0.001)
             rewrite.append(time.perf_counter() - started)
