@@ -8,12 +8,17 @@ from functools import cached_property
 from pathlib import Path
 
 
+MESSAGE_KINDS = ("message", "thinking", "tool_call", "tool_result")
+
+
 @dataclass(frozen=True)
 class Message:
     index: int  # 1-based position in the conversation, in source order
     speaker: str
     text: str  # the message body exactly as written (empty for an empty turn)
     line: int = 0  # source line of the message's heading; 0 when unknown
+    time: datetime | None = None  # when it was sent, where the source says
+    kind: str = "message"  # one of MESSAGE_KINDS: tool traffic and thinking are shown apart from speech
 
 
 @dataclass

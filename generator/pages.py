@@ -71,8 +71,9 @@ def month_url(month: str) -> str:
 
 
 def source_name(conversation: Conversation) -> str:
+    """The transcript beside the page: the native source's own suffix, '.md' for imported formats."""
     suffix = conversation.source.suffix.lower()
-    return conversation.slug + (suffix if suffix in (".md", ".markdown", ".txt") else ".txt")
+    return conversation.slug + (suffix if suffix in (".md", ".markdown", ".txt") else ".md")
 
 
 class Views:
@@ -267,7 +268,8 @@ class Views:
     def _conversation_context(self, conversation: Conversation, older, newer) -> dict:
         url = conversation_url(conversation)
         speakers = [self.speaker(name) for name in conversation.speakers]
-        sides = {name: side for name, side in zip(conversation.speakers, "ab")} if len(speakers) == 2 else {}
+        talkers = list(dict.fromkeys(m.speaker for m in conversation.messages if m.kind == "message"))
+        sides = {name: side for name, side in zip(talkers, "ab")} if len(talkers) == 2 else {}
         by_name = {s["name"]: s for s in speakers}
         messages = [self._message(m, by_name[m.speaker], sides.get(m.speaker, "")) for m in conversation.messages]
         summary = self.summary(conversation)
@@ -298,10 +300,15 @@ class Views:
             "index": message.index,
             "id": f"m-{message.index}",
             "speaker": speaker,
-            "side": side,
+            "side": side if message.kind == "message" else "",
             "html": html,
             "empty": not html,
             "text": message.text.strip(),
+            "time": _time(message.time),
+            "kind": message.kind,
+            "kind_label": {"thinking": "Thinking", "tool_call": "Tool call", "tool_result": "Tool result"}.get(
+                message.kind, ""),
+            "preview": _preview(message.text) if message.kind != "message" else "",
         }
 
 
@@ -324,10 +331,18 @@ def conversation_json(conversation: Conversation, source: str) -> str:
         "summary": conversation.summary,
         "metadata": conversation.metadata,
         "source": source,
-        "messages": [{"index": m.index, "speaker": m.speaker, "text": m.text, "line": m.line}
-                     for m in conversation.messages],
+        "messages": [_message_json(m) for m in conversation.messages],
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def _message_json(message: Message) -> dict:
+    data = {"index": message.index, "speaker": message.speaker, "text": message.text, "line": message.line}
+    if message.time is not None:
+        data["time"] = message.time.isoformat()
+    if message.kind != "message":
+        data["kind"] = message.kind
+    return data
 
 
 def _blocks(messages: list[dict], threshold: int) -> list[dict]:
@@ -360,7 +375,8 @@ def _month_name(month: str) -> str:
 def _time(when: datetime | None) -> dict | None:
     if when is None:
         return None
-    return {"iso": when.isoformat(), "date": f"{when:%Y-%m-%d}", "text": f"{when:%Y-%m-%d %H:%M}"}
+    return {"iso": when.isoformat(), "date": f"{when:%Y-%m-%d}", "text": f"{when:%Y-%m-%d %H:%M}",
+            "clock": f"{when:%H:%M:%S}" if when.year == 1900 else f"{when:%Y-%m-%d %H:%M}"}
 
 
 def _duration(started: datetime | None, ended: datetime | None) -> str:
@@ -373,6 +389,15 @@ def _duration(started: datetime | None, ended: datetime | None) -> str:
     minutes, seconds = divmod(rest, 60)
     parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else "", f"{seconds} s" if seconds else ""]
     return " ".join(p for p in parts if p) or "0 s"
+
+
+def _preview(text: str) -> str:
+    """A one-line hint of a folded block: its first line with words in it, shortened."""
+    for line in text.splitlines():
+        words = " ".join(line.replace("*", "").replace("`", "").split())
+        if words:
+            return words if len(words) <= 80 else words[:79] + "…"
+    return ""
 
 
 def _neighbour(conversation: Conversation | None) -> dict | None:

@@ -27,7 +27,7 @@ from generator.diagnostics import Diagnostic, SourceError
 from generator.model import Conversation
 from generator.output import OutputFolder, check_output_folder, digest
 from generator.pages import Page, Views, conversation_json, conversation_url, source_name
-from generator.readers import read_file
+from generator.readers import native, read_file
 from generator.render import MessageRenderer
 from generator.render.highlight import stylesheet
 from generator.search import BUNDLE, SearchError, index_site
@@ -69,6 +69,7 @@ class BuildError(Exception):
 @dataclass
 class _Source:
     file: SourceFile  # as it was when read
+    format: str  # the reader that read it ("" when none claimed it)
     conversations: list[Conversation]
     diagnostics: list[Diagnostic]
 
@@ -140,7 +141,8 @@ class Builder:
                 page = views.conversation_page(position)
                 _write_page(out, theme, page, result)
                 page_paths.append(page.path)
-                _write_conversation_files(out, conversation, self.source_of(conversation).relative)
+                source = self.source_of(conversation)
+                _write_conversation_files(out, conversation, source.file.relative, source.format == native.NAME)
             _write_assets(out, theme, config)
             _write_publishing_files(out, views, config, page_paths)
         except BaseException:
@@ -219,13 +221,13 @@ class Builder:
     def _read_one(file: SourceFile, content: Path) -> _Source:
         shown = f"{content.name}/{file.relative}"
         try:
-            found, problems = read_file(Path(file.path), shown)
+            result = read_file(Path(file.path), shown)
         except SourceError as err:
-            return _Source(file, [], [err.diagnostic])
-        return _Source(file, found, problems)
+            return _Source(file, "", [], [err.diagnostic])
+        return _Source(file, result.format, result.conversations, result.diagnostics)
 
-    def source_of(self, conversation: Conversation) -> SourceFile:
-        return self._sources[str(conversation.source)].file
+    def source_of(self, conversation: Conversation) -> _Source:
+        return self._sources[str(conversation.source)]
 
     def _forget_stale_summaries(self, conversations: list[Conversation]) -> None:
         if len(self._summaries) > 2 * len(conversations) + 100:
@@ -325,14 +327,15 @@ def _template_problem(err: Exception, page: Page) -> Diagnostic:
                       f"template error while rendering {page.file}: {type(err).__name__}: {err}")
 
 
-def _write_conversation_files(out: OutputFolder, conversation: Conversation, source: str) -> None:
+def _write_conversation_files(out: OutputFolder, conversation: Conversation, source: str, is_native: bool) -> None:
+    """conversation.json, and the transcript: the source file itself, or (for imports) its native form."""
     url = conversation_url(conversation)
     key = f"{conversation.fingerprint}:{conversation.slug}:{source}"
     if not out.up_to_date(url + "conversation.json", key):
         out.write(url + "conversation.json", conversation_json(conversation, source), key)
     copy = url + source_name(conversation)
     if not out.up_to_date(copy, key):
-        out.write(copy, conversation.source.read_bytes(), key)
+        out.write(copy, conversation.source.read_bytes() if is_native else native.write(conversation), key)
 
 
 def _write_assets(out: OutputFolder, theme: Theme, config: Config) -> None:

@@ -96,7 +96,7 @@ def test_a_failed_build_can_keep_the_last_good_site(builder, sample_project):
     site = builder.config.output_path
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     edit(sample_project, "first.md", "Hello, Bob.", "Hello again, Bob.")
-    (sample_project / "content/broken.md").write_text("no title\n", "utf-8")
+    (sample_project / "content/broken.md").write_text("# A ↔ B\n\n---\n\nno heading\n", "utf-8")
     result = builder.build(keep_on_error=True)
     assert result.errors and not result.committed and result.written == []
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before

@@ -53,9 +53,9 @@ Tell me why.
 
 def read(text: str | bytes, name: str = "t.md"):
     data = text.encode("utf-8") if isinstance(text, str) else text
-    conversations, diagnostics = read_bytes(Path(name), data, name)
-    assert len(conversations) == 1
-    return conversations[0], diagnostics
+    result = read_bytes(Path(name), data, name)
+    assert result.format == "native" and len(result.conversations) == 1
+    return result.conversations[0], result.diagnostics
 
 
 def test_reads_title_metadata_and_messages():
@@ -154,9 +154,17 @@ def test_bad_header_values_are_warnings(header, expected):
 ])
 def test_malformed_files_are_errors_with_a_line(text, line, message):
     with pytest.raises(SourceError) as caught:
-        read(text)
+        native.read(Path("t.md"), text, "t.md")
     assert caught.value.diagnostic.line == line
     assert message in caught.value.diagnostic.message
+
+
+@pytest.mark.parametrize("text", ["", "\n\nHello there\n"])
+def test_files_that_are_not_transcripts_are_skipped_with_a_warning(text):
+    result = read_bytes(Path("t.md"), text.encode(), "t.md")
+    assert result.format == "" and result.conversations == []
+    assert [d.level for d in result.diagnostics] == ["warning"]
+    assert "skipped: no reader recognises this file" in result.diagnostics[0].message
 
 
 def test_binary_and_non_utf8_input_are_clear_errors():

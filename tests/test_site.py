@@ -185,13 +185,16 @@ def test_removed_transcripts_lose_their_pages_but_foreign_files_stay(sample_proj
 
 def test_a_broken_file_is_reported_and_the_rest_still_builds(project):
     (project / "content/good.md").write_text(transcript(), "utf-8")
-    (project / "content/bad.md").write_text("no title here\n", "utf-8")
+    (project / "content/bad.md").write_text("Notes\n\n---\n\n### Alice\n\nHi.\n", "utf-8")
     (project / "content/latin1.md").write_bytes("# Caf\xe9\n".encode("latin-1"))
+    (project / "content/shopping.txt").write_text("eggs, milk\nbread\n", "utf-8")
     config, result = build_project(project)
     assert [str(d) for d in result.errors] == [
         "content/bad.md:1: error: expected a title line such as '# Alice ↔ Bob' first",
         "content/latin1.md:1: error: not valid UTF-8 (byte 0xe9 at column 6); save the file as UTF-8",
     ]
+    [unclaimed] = result.warnings
+    assert str(unclaimed).startswith("content/shopping.txt: warning: skipped: no reader recognises this file")
     assert result.failed() and result.conversations == 1
     assert (config.output_path / "c/alice-bob/index.html").is_file()
 

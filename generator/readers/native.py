@@ -13,6 +13,9 @@
 A ``---`` line followed (after blank lines) by ``### name`` starts a message when
 ``name`` is a speaker of the conversation: named in the ``↔`` title or already
 seen speaking. When the title names nobody, every such pair starts a message.
+
+A heading may carry the message's time and kind, as imports write them:
+``### Claude · 2025-06-11T19:30:05+09:00`` and ``### Claude (tool call)``.
 """
 
 from __future__ import annotations
@@ -23,6 +26,18 @@ from pathlib import Path
 
 from generator.diagnostics import Diagnostic, SourceError, warning
 from generator.model import Conversation, Message
+
+NAME = "native"
+TIME_SEPARATOR = " · "
+KIND_LABELS = {"thinking": "thinking", "tool_call": "tool call", "tool_result": "tool result"}
+_KIND_OF_LABEL = {f" ({label})": kind for kind, label in KIND_LABELS.items()}
+
+
+def sniff(head: str) -> bool:
+    """A '# title' first, then a '---' line followed by a '### speaker' heading somewhere."""
+    lines = head.lstrip("\ufeff").splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    return first.startswith("# ") and bool(re.search(r"^---[ \t]*\r?\n(?:[ \t]*\r?\n)*###[ \t]+\S", head, re.M))
 
 ARROW = "↔"
 _META = re.compile(r"^\*\*([^*\n]+?):\*\*[ \t]*(.*?)\s*$")
@@ -96,16 +111,40 @@ def _read_header(lines, title_line, header_end, display, diagnostics):
     return metadata, meta_lines
 
 
+def parse_heading(text: str) -> tuple[str, datetime | None, str]:
+    """'Claude (tool call) · 2025-06-11T19:30:05' -> ('Claude', datetime, 'tool_call')."""
+    name, when = text, None
+    if TIME_SEPARATOR in text:
+        head, _, tail = text.rpartition(TIME_SEPARATOR)
+        when = parse_datetime(tail)
+        if when is not None:
+            name = head
+    for label, kind in _KIND_OF_LABEL.items():
+        if name.endswith(label) and len(name) > len(label):
+            return name[:-len(label)], when, kind
+    return name, when, "message"
+
+
+def format_heading(message: Message) -> str:
+    heading = message.speaker
+    if message.kind in KIND_LABELS:
+        heading += f" ({KIND_LABELS[message.kind]})"
+    if message.time is not None:
+        heading += TIME_SEPARATOR + message.time.isoformat()
+    return heading
+
+
 def _read_messages(lines, header_end, participants, display, diagnostics) -> list[Message]:
     speakers = set(participants)
     messages: list[Message] = []
     speaker: str | None = None
     heading_line = 0
     body: list[str] = []
+    when, kind = None, "message"
 
     def finish() -> None:
         if speaker is not None:
-            messages.append(Message(len(messages) + 1, speaker, _trim_blank_lines(body), heading_line))
+            messages.append(Message(len(messages) + 1, speaker, _trim_blank_lines(body), heading_line, when, kind))
 
     number = header_end
     while number < len(lines):
@@ -117,11 +156,11 @@ def _read_messages(lines, header_end, participants, display, diagnostics) -> lis
             if following == len(lines):  # a closing rule: only blank lines follow
                 break
             match = _HEADING.match(lines[following])
-            starts_message = match is not None and (
-                speaker is None or not participants or match.group(1) in speakers)
+            name, at, sort = parse_heading(match.group(1)) if match else ("", None, "message")
+            starts_message = match is not None and (speaker is None or not participants or name in speakers)
             if starts_message:
                 finish()
-                speaker, heading_line, body = match.group(1), following + 1, []
+                speaker, heading_line, body, when, kind = name, following + 1, [], at, sort
                 speakers.add(speaker)
                 number = following + 1
                 continue
@@ -186,7 +225,7 @@ def write(conversation: Conversation) -> str:
     if conversation.metadata:
         out.append("")
     for message in conversation.messages:
-        out += ["---", "", f"### {message.speaker}", ""]
+        out += ["---", "", f"### {format_heading(message)}", ""]
         if message.text:
             out += [message.text, ""]
     out += ["---", ""]

@@ -1,0 +1,73 @@
+"""Claude.ai export (``conversations.json``): a list of conversations with ``chat_messages``."""
+
+from __future__ import annotations
+
+import json
+
+from generator.readers.common import Turn, conversation, fenced
+from generator.readers.jsondoc import Record, Shape, content_text, timestamp
+
+NAME = "claude.ai"
+SPEAKERS = {"human": "Human", "assistant": "Claude"}
+
+
+def claims(first: Record, lines: bool) -> bool:
+    return not lines and isinstance(first.value, dict) and "chat_messages" in first.value
+
+
+def read(records, source, display):
+    found = []
+    for record in records:
+        shape = Shape(record, display)
+        item = shape.object(record.value, record.path)
+        chat = shape.array(item.get("chat_messages"), f"{record.path}.chat_messages")
+        turns = []
+        for index, raw in enumerate(chat):
+            turns += _turns(shape, shape.object(raw, f"{record.path}.chat_messages[{index}]"))
+        metadata = {"Source format": "Claude.ai export"}
+        if isinstance(item.get("uuid"), str):
+            metadata["Conversation id"] = item["uuid"]
+        found.append(conversation(source, turns, title=shape.text(item.get("name"), f"{record.path}.name"),
+                                  started=timestamp(item.get("created_at")), ended=timestamp(item.get("updated_at")),
+                                  metadata=metadata))
+    return found, []
+
+
+def _turns(shape: Shape, message: dict) -> list[Turn]:
+    sender = message.get("sender", "unknown")
+    speaker = SPEAKERS.get(sender, str(sender))
+    when = timestamp(message.get("created_at"))
+    line = shape.record.line
+    blocks = message.get("content")
+    turns: list[Turn] = []
+    if isinstance(blocks, list) and blocks:
+        for block in blocks:
+            if not isinstance(block, dict):
+                continue
+            kind = block.get("type")
+            if kind == "text":
+                turns.append(Turn(speaker, str(block.get("text", "")), line, when))
+            elif kind == "thinking":
+                turns.append(Turn(speaker, str(block.get("thinking", "")), line, when, "thinking"))
+            elif kind == "tool_use":
+                call = json.dumps(block.get("input", {}), ensure_ascii=False, indent=2, sort_keys=True)
+                turns.append(Turn(speaker, f"**{block.get('name', 'tool')}**\n\n{fenced(call, 'json')}", line, when,
+                                  "tool_call"))
+            elif kind == "tool_result":
+                turns.append(Turn(speaker, fenced(content_text(block.get("content"))), line, when, "tool_result"))
+    else:
+        turns.append(Turn(speaker, str(message.get("text", "")), line, when))
+    names = [a.get("file_name") for a in (message.get("attachments") or []) + (message.get("files") or [])
+             if isinstance(a, dict) and a.get("file_name")]
+    if names and turns:
+        turns[0].text += "\n\n" + "Attachments: " + ", ".join(f"`{name}`" for name in names)
+    elif names:
+        turns.append(Turn(speaker, "Attachments: " + ", ".join(f"`{name}`" for name in names), line, when))
+    # Text-only exports repeat the text in `text` and in one text block: keep one.
+    merged: list[Turn] = []
+    for turn in turns:
+        if merged and merged[-1].kind == turn.kind == "message":
+            merged[-1].text += "\n\n" + turn.text
+        else:
+            merged.append(turn)
+    return merged

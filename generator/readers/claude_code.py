@@ -1,0 +1,78 @@
+"""Claude Code session JSONL: one record per line; user and assistant records carry the conversation.
+
+Text becomes messages; ``thinking`` blocks, ``tool_use`` calls and ``tool_result``
+outputs become their own kinds, shown as collapsible blocks. Side chains (sub-agent
+runs) are kept, labelled. Bookkeeping records are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+
+from generator.readers.common import Turn, conversation, fenced
+from generator.readers.jsondoc import Record, Shape, content_text, timestamp
+
+NAME = "claude-code"
+_SKIPPED = {"summary", "file-history-snapshot", "queue-operation", "system"}
+MAX_RESULT_CHARS = 20_000
+
+
+def claims(first: Record, lines: bool) -> bool:
+    value = first.value
+    return lines and isinstance(value, dict) and isinstance(value.get("type"), str) and (
+        "sessionId" in value or "leafUuid" in value or "parentUuid" in value or "uuid" in value)
+
+
+def read(records, source, display):
+    turns, metadata, title = [], {"Source format": "Claude Code session"}, ""
+    for record in records:
+        shape = Shape(record, display)
+        item = shape.object(record.value, record.path)
+        kind = item.get("type")
+        if kind == "summary" and isinstance(item.get("summary"), str) and not title:
+            title = item["summary"]
+        if kind not in ("user", "assistant"):
+            continue
+        for key, label in (("sessionId", "Session"), ("cwd", "Folder"), ("gitBranch", "Git branch"),
+                           ("version", "Claude Code version")):
+            if isinstance(item.get(key), str) and item[key]:
+                metadata.setdefault(label, item[key])
+        message = shape.object(item.get("message"), f"line {record.line}: message")
+        turns += _turns(item, message, record.line)
+    if not title:
+        first_user = next((t.text for t in turns if t.speaker == "User" and t.kind == "message"), "")
+        title = " ".join(first_user.split())[:80]
+    return [conversation(source, turns, title=title, metadata=metadata)], []
+
+
+def _turns(item: dict, message: dict, line: int) -> list[Turn]:
+    role = message.get("role", item.get("type"))
+    speaker = (message.get("model") or "Claude") if role == "assistant" else "User"
+    if item.get("isSidechain"):
+        speaker += " (side chain)"
+    when = timestamp(item.get("timestamp"))
+    content = message.get("content")
+    if isinstance(content, str):
+        return [Turn(speaker, content, line, when)]
+    turns = []
+    for block in content if isinstance(content, list) else []:
+        if not isinstance(block, dict):
+            continue
+        kind = block.get("type")
+        if kind == "text":
+            turns.append(Turn(speaker, str(block.get("text", "")), line, when))
+        elif kind == "thinking":
+            turns.append(Turn(speaker, str(block.get("thinking", "")), line, when, "thinking"))
+        elif kind == "tool_use":
+            arguments = json.dumps(block.get("input", {}), ensure_ascii=False, indent=2, sort_keys=True)
+            turns.append(Turn(speaker, f"**{block.get('name', 'tool')}**\n\n{fenced(arguments, 'json')}", line, when,
+                              "tool_call"))
+        elif kind == "tool_result":
+            output = content_text(block.get("content"))
+            if len(output) > MAX_RESULT_CHARS:
+                output = output[:MAX_RESULT_CHARS] + f"\n… ({len(output) - MAX_RESULT_CHARS} more characters)"
+            label = "**error**\n\n" if block.get("is_error") else ""
+            turns.append(Turn("Tool", label + fenced(output), line, when, "tool_result"))
+        elif kind == "image":
+            turns.append(Turn(speaker, "*[image]*", line, when))
+    return turns

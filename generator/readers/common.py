@@ -1,0 +1,67 @@
+"""Shared by the readers of other formats: assembling the canonical model from (speaker, text) turns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from generator.model import Conversation, Message
+
+
+@dataclass
+class Turn:
+    speaker: str
+    text: str
+    line: int = 0
+    time: datetime | None = None
+    kind: str = "message"
+
+
+def conversation(source: Path, turns: list[Turn], title: str = "", started: datetime | None = None,
+                 ended: datetime | None = None, metadata: dict[str, str] | None = None,
+                 tags: list[str] | None = None) -> Conversation:
+    """A Conversation from turns; title, start and end default to what the turns say."""
+    messages = [Message(index, t.speaker, t.text.strip("\n"), t.line, t.time, t.kind)
+                for index, t in enumerate(turns, start=1)]
+    speakers = list(dict.fromkeys(m.speaker for m in messages if m.kind == "message"))
+    times = [m.time for m in messages if m.time is not None]
+    started = started or (min(times, key=_naive) if times else None)
+    ended = ended or (max(times, key=_naive) if times else None)
+    metadata = dict(metadata or {})
+    if started:
+        metadata.setdefault("Started", started.isoformat(sep=" "))
+    if ended:
+        metadata.setdefault("Ended", ended.isoformat(sep=" "))
+    metadata["Messages"] = str(len(messages))
+    if tags:
+        metadata.setdefault("Tags", ", ".join(tags))
+    title = " ".join(title.split()) or " ↔ ".join(speakers) or source.stem
+    if title != " ↔ ".join(speakers):
+        metadata.setdefault("Title", title)
+    return Conversation(title=title, messages=messages, source=source, participants=speakers if len(speakers) > 1 else [],
+                        started=started, ended=ended, tags=list(tags or []), metadata=metadata)
+
+
+def _naive(when: datetime) -> datetime:
+    return when.replace(tzinfo=None) if when.tzinfo is None else when.astimezone().replace(tzinfo=None)
+
+
+def fenced(text: str, language: str = "") -> str:
+    """Text as a fenced code block whose fence is longer than any backtick run inside it."""
+    longest = max((len(run) for run in text.split("\n") for run in _backtick_runs(run)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{text}\n{fence}"
+
+
+def _backtick_runs(line: str):
+    run = 0
+    for char in line:
+        if char == "`":
+            run += 1
+        else:
+            if run:
+                yield "`" * run
+            run = 0
+    if run:
+        yield "`" * run

@@ -1,0 +1,173 @@
+"""JSON and JSON Lines sources, read record by record with line numbers and JSON paths.
+
+A top-level JSON array is decoded one element at a time (``raw_decode``), so a
+200 MB export is never held as one object tree next to its text; JSON Lines are
+decoded line by line. Errors name the line and the JSON path.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Iterator
+
+from generator.diagnostics import SourceError
+
+_DECODER = json.JSONDecoder()
+_SPACE = " \t\n\r"
+
+
+@dataclass(frozen=True)
+class Record:
+    line: int  # where the record starts in the file
+    path: str  # JSON path of the record: '$', '$[3]', or '$' for each JSON Lines line
+    value: Any
+
+
+def records(text: str, display: str, lines: bool) -> Iterator[Record]:
+    """The records of a source: each line of JSON Lines, each element of a top-level array, or the one value."""
+    if lines:
+        yield from _lines(text, display)
+        return
+    start = _skip(text, 0)
+    if start < len(text) and text[start] == "[":
+        yield from _array(text, display, start)
+        return
+    value, end = _decode(text, start, display)
+    if _skip(text, end) != len(text):
+        _fail(text, _skip(text, end), display, "extra data after the JSON value")
+    yield Record(text.count("\n", 0, start) + 1, "$", value)
+
+
+def first_record(text: str, display: str, lines: bool) -> Record | None:
+    for record in records(text, display, lines):
+        return record
+    return None
+
+
+def _lines(text: str, display: str) -> Iterator[Record]:
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise SourceError(display, number, f"line is not JSON: {err.msg} (column {err.colno})") from None
+        yield Record(number, "$", value)
+
+
+def _array(text: str, display: str, start: int) -> Iterator[Record]:
+    position, line, counted = start + 1, 1 + text.count("\n", 0, start), start
+    index = 0
+    position = _skip(text, position)
+    if position < len(text) and text[position] == "]":
+        return
+    while True:
+        line += text.count("\n", counted, position)
+        counted = position
+        value, position = _decode(text, position, display)
+        yield Record(line, f"$[{index}]", value)
+        index += 1
+        position = _skip(text, position)
+        if position >= len(text):
+            _fail(text, position, display, "the file ends inside the top-level array (truncated?)")
+        if text[position] == "]":
+            if _skip(text, position + 1) != len(text):
+                _fail(text, _skip(text, position + 1), display, "extra data after the JSON value")
+            return
+        if text[position] != ",":
+            _fail(text, position, display, "expected ',' or ']' between array elements")
+        position = _skip(text, position + 1)
+
+
+def _skip(text: str, position: int) -> int:
+    while position < len(text) and text[position] in _SPACE:
+        position += 1
+    return position
+
+
+def _decode(text: str, position: int, display: str):
+    try:
+        return _DECODER.raw_decode(text, position)
+    except json.JSONDecodeError as err:
+        raise SourceError(display, err.lineno, f"invalid JSON: {err.msg} (column {err.colno})") from None
+
+
+def _fail(text: str, position: int, display: str, message: str):
+    raise SourceError(display, text.count("\n", 0, position) + 1, message)
+
+
+# -- reading fields with helpful errors ------------------------------------------------------
+
+class Shape:
+    """Typed access to one record's fields; a wrong type is an error naming the JSON path."""
+
+    def __init__(self, record: Record, display: str):
+        self.record = record
+        self.display = display
+
+    def fail(self, path: str, message: str):
+        raise SourceError(self.display, self.record.line, f"{path}: {message}")
+
+    def object(self, value: Any, path: str) -> dict:
+        if not isinstance(value, dict):
+            self.fail(path, f"expected an object, found {_kind(value)}")
+        return value
+
+    def array(self, value: Any, path: str) -> list:
+        if not isinstance(value, list):
+            self.fail(path, f"expected an array, found {_kind(value)}")
+        return value
+
+    def text(self, value: Any, path: str, default: str = "") -> str:
+        if value is None:
+            return default
+        if not isinstance(value, str):
+            self.fail(path, f"expected a string, found {_kind(value)}")
+        return value
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "true/false", type(None): "null"}.get(
+        type(value), "a number")
+
+
+def timestamp(value: Any) -> datetime | None:
+    """Unix seconds (int/float) or an ISO 8601 string -> datetime (UTC for numbers); None if absent/unreadable."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        try:
+            seconds = value / 1000 if value > 1e11 else value  # milliseconds, as some exports write
+            return datetime.fromtimestamp(seconds, timezone.utc).replace(microsecond=0)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return None
+
+
+def content_text(content: Any) -> str:
+    """Text from a message content that is a string or a list of parts ({'type': 'text', 'text': …} or strings)."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        content = [content]
+    if isinstance(content, list):
+        texts = []
+        for part in content:
+            if isinstance(part, str):
+                texts.append(part)
+            elif isinstance(part, dict):
+                if isinstance(part.get("text"), str):
+                    texts.append(part["text"])
+                elif part.get("type") in ("image_url", "image", "input_image"):
+                    texts.append("*[image]*")
+        return "\n\n".join(t for t in texts if t)
+    return str(content)

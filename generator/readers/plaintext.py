@@ -1,0 +1,63 @@
+"""Plain ``Speaker: text`` transcripts (also ``**Speaker:**``, IRC ``[12:03] <nick> text``).
+
+A line starting with a speaker label begins a message; the lines after it belong
+to that speaker. To tell speakers from ordinary colons, a label counts only if it
+is short, is not a URL scheme or a time, and the same label starts a line at
+least twice (or the file has only a few labels, all of them recurring).
+Timestamps like ``[12:03]`` or ``12:03:44`` before the label are kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import datetime
+
+from generator.readers.common import Turn, conversation
+
+NAME = "plaintext"
+_TIME = r"(?:\[(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\]|(?P<bare>\d{1,2}:\d{2}:\d{2}))"
+_LABEL = re.compile(rf"^(?:{_TIME}[ \t]+)?(?:\*\*(?P<bold>[^*:\n]{{1,40}}):\*\*|(?P<name>[^\s:<>*\[\]][^:<>\n]{{0,39}}?):)(?:[ \t]+|$)(?P<rest>.*)$")
+_IRC = re.compile(rf"^(?:{_TIME}[ \t]+)?<(?P<nick>[^>\s]{{1,32}})>[ \t]?(?P<rest>.*)$")
+_NOT_SPEAKERS = {"http", "https", "ftp", "mailto", "file", "note", "warning", "error", "todo", "p.s", "ps"}
+
+
+def _label(line: str):
+    match = _IRC.match(line) or _LABEL.match(line)
+    if not match:
+        return None
+    name = (match.groupdict().get("nick") or match.groupdict().get("bold") or match.group("name") or "").strip()
+    if not name or name.lower() in _NOT_SPEAKERS or re.fullmatch(r"[\d: ]+", name) or len(name.split()) > 4:
+        return None
+    return name, match.group("time") or match.group("bare"), match.group("rest")
+
+
+def speakers_in(text: str) -> Counter:
+    return Counter(found[0] for line in text.split("\n") if (found := _label(line)))
+
+
+def sniff(head: str) -> bool:
+    counts = speakers_in(head)
+    recurring = [name for name, count in counts.items() if count >= 2]
+    return len(recurring) >= 2 or (len(recurring) == 1 and sum(counts.values()) >= 3)
+
+
+def read(path, text, display):
+    counts = speakers_in(text)
+    speakers = {name for name, count in counts.items() if count >= 2} or set(counts)
+    turns: list[Turn] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        found = _label(line)
+        if found and found[0] in speakers:
+            name, clock, rest = found
+            turns.append(Turn(name, rest + "\n", number, _clock(clock)))
+        elif turns:
+            turns[-1].text += line + "\n"
+    return [conversation(path, turns, metadata={"Source format": "plain text"})], []
+
+
+def _clock(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    parts = [int(p) for p in value.split(":")] + [0]
+    return datetime(1900, 1, 1, parts[0] % 24, parts[1], parts[2]) if parts[1] < 60 and parts[2] < 60 else None

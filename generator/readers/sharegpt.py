@@ -1,0 +1,35 @@
+"""ShareGPT: ``{"conversations": [{"from": …, "value": …}]}``, as a JSON list or JSON Lines."""
+
+from __future__ import annotations
+
+from generator.readers.common import Turn, conversation
+from generator.readers.jsondoc import Record, Shape
+
+NAME = "sharegpt"
+SPEAKERS = {"human": "Human", "user": "Human", "gpt": "Assistant", "chatgpt": "Assistant", "bing": "Assistant",
+            "bard": "Assistant", "system": "System"}
+KINDS = {"function_call": "tool_call", "observation": "tool_result", "tool": "tool_result"}
+
+
+def claims(first: Record, lines: bool) -> bool:
+    value = first.value
+    items = value.get("conversations") if isinstance(value, dict) else None
+    return isinstance(items, list) and bool(items) and isinstance(items[0], dict) and "from" in items[0]
+
+
+def read(records, source, display):
+    found = []
+    for record in records:
+        shape = Shape(record, display)
+        item = shape.object(record.value, record.path)
+        turns = []
+        for index, raw in enumerate(shape.array(item.get("conversations"), f"{record.path}.conversations")):
+            entry = shape.object(raw, f"{record.path}.conversations[{index}]")
+            role = shape.text(entry.get("from"), f"{record.path}.conversations[{index}].from", "unknown")
+            text = shape.text(entry.get("value"), f"{record.path}.conversations[{index}].value")
+            turns.append(Turn(SPEAKERS.get(role.lower(), role), text, record.line, None, KINDS.get(role, "message")))
+        metadata = {"Source format": "ShareGPT"}
+        if item.get("id") is not None:
+            metadata["Conversation id"] = str(item["id"])
+        found.append(conversation(source, turns, title=str(item.get("title") or ""), metadata=metadata))
+    return found, []

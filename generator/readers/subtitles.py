@@ -1,0 +1,96 @@
+"""Subtitle transcripts: WebVTT (``<v Speaker>``) and SRT (``Name:`` prefixes).
+
+Consecutive cues of one speaker merge into one message; a cue without a voice or
+name continues the previous speaker. Cue start times become message times
+(offsets from the start, shown on 1900-01-01).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from generator.diagnostics import SourceError
+from generator.readers.common import Turn, conversation
+
+_TIMING = re.compile(r"^(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})[ \t]+-->[ \t]+(?P<end>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})")
+_VOICE = re.compile(r"<v(?:\.[^ >]*)?[ \t]+(?P<name>[^>]+)>")
+_TAG = re.compile(r"</?[a-z][^>]*>|<\d{1,2}:\d{2}[^>]*>", re.I)
+_PREFIX = re.compile(r"^(?P<name>[^\s:][^:\n]{0,39}):[ \t]+(?P<rest>.*)$")
+_ORIGIN = datetime(1900, 1, 1)
+
+
+def _offset(value: str) -> datetime:
+    parts = value.replace(",", ".").split(":")
+    seconds = float(parts[-1]) + 60 * int(parts[-2]) + (3600 * int(parts[-3]) if len(parts) == 3 else 0)
+    return _ORIGIN + timedelta(seconds=round(seconds, 3))
+
+
+def _cues(text: str, display: str):
+    """(line, start, text lines) for each cue."""
+    lines = text.split("\n")
+    number = 0
+    while number < len(lines):
+        timing = _TIMING.match(lines[number].strip())
+        if not timing:
+            number += 1
+            continue
+        start_line, body = number + 1, []
+        number += 1
+        while number < len(lines) and lines[number].strip():
+            body.append(lines[number])
+            number += 1
+        yield start_line, _offset(timing.group("start")), body
+
+
+def _merge(turns: list[Turn], speaker: str, text: str, line: int, when: datetime) -> None:
+    if turns and turns[-1].speaker == speaker:
+        turns[-1].text += "\n" + text
+    else:
+        turns.append(Turn(speaker, text, line, when))
+
+
+class WebVTT:
+    NAME = "webvtt"
+
+    @staticmethod
+    def sniff(head: str) -> bool:
+        return head.lstrip("\ufeff").startswith("WEBVTT")
+
+    @staticmethod
+    def read(path, text, display):
+        if not WebVTT.sniff(text):
+            raise SourceError(display, 1, "a WebVTT file must start with 'WEBVTT'")
+        turns: list[Turn] = []
+        speaker = "Speaker"
+        for line, when, body in _cues(text, display):
+            for raw in body:
+                voice = _VOICE.search(raw)
+                if voice:
+                    speaker = voice.group("name").strip()
+                content = _TAG.sub("", raw).strip()
+                if content:
+                    _merge(turns, speaker, content, line, when)
+        return [conversation(path, turns, metadata={"Source format": "WebVTT"})], []
+
+
+class SRT:
+    NAME = "srt"
+
+    @staticmethod
+    def sniff(head: str) -> bool:
+        return any(_TIMING.match(line.strip()) for line in head.splitlines()[:12])
+
+    @staticmethod
+    def read(path, text, display):
+        turns: list[Turn] = []
+        speaker = "Speaker"
+        for line, when, body in _cues(text, display):
+            for raw in body:
+                content = _TAG.sub("", raw).strip()
+                prefix = _PREFIX.match(content)
+                if prefix and not re.fullmatch(r"[\d ]+", prefix.group("name")):
+                    speaker, content = prefix.group("name").strip(), prefix.group("rest")
+                if content:
+                    _merge(turns, speaker, content, line, when)
+        return [conversation(path, turns, metadata={"Source format": "SRT subtitles"})], []
