@@ -36,6 +36,16 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--poll", action="store_true",
                        help="poll for changes (network mounts, containers) instead of native file events")
 
+    check = verbs.add_parser("check", help="read every transcript and report per file, without building")
+    check.add_argument("directory", type=Path, nargs="?", help="folder to check (default: the content folder)")
+    check.add_argument("--config", type=Path, help="config file (default: ./antiphon.toml if present)")
+    check.add_argument("--strict", action="store_true", help="warnings fail too (exit status 1)")
+
+    imports = verbs.add_parser("import", help="convert exports (ChatGPT, Claude, JSONL, subtitles…) to native transcripts")
+    imports.add_argument("sources", type=Path, nargs="+", help="files or folders to import")
+    imports.add_argument("--to", type=Path, default=Path("content"), help="folder to write to (default: content)")
+    imports.add_argument("--force", action="store_true", help="overwrite files that exist and differ")
+
     new = verbs.add_parser("new", help="create a new archive folder (sample transcript, config, Pages workflow)")
     new.add_argument("directory", type=Path, help="folder to create (must not exist, or be empty)")
     new.add_argument("--title", help="the site title (default: from the folder name)")
@@ -60,6 +70,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from generator.commands import serve
         return serve.run(args)
+    if args.command == "check":
+        from generator.commands import check
+        return check.run(args)
+    if args.command == "import":
+        from generator.commands import importer
+        return importer.run(args)
     if args.command == "new":
         from generator.commands import new
         return new.run(args)

@@ -42,8 +42,12 @@ class Conversation:
 
     @cached_property
     def speakers(self) -> list[str]:
-        """Participants first (title order), then anyone else who spoke, in order of appearance."""
+        """Participants first (title order), then anyone else who spoke, in order of appearance.
+
+        Tool traffic and thinking are not speech: a speaker seen only there (a 'Tool') is not listed.
+        """
         seen = dict.fromkeys(self.participants)
         for message in self.messages:
-            seen.setdefault(message.speaker, None)
+            if message.kind == "message":
+                seen.setdefault(message.speaker, None)
         return list(seen)

@@ -270,8 +270,7 @@ class Views:
         speakers = [self.speaker(name) for name in conversation.speakers]
         talkers = list(dict.fromkeys(m.speaker for m in conversation.messages if m.kind == "message"))
         sides = {name: side for name, side in zip(talkers, "ab")} if len(talkers) == 2 else {}
-        by_name = {s["name"]: s for s in speakers}
-        messages = [self._message(m, by_name[m.speaker], sides.get(m.speaker, "")) for m in conversation.messages]
+        messages = [self._message(m, self.speaker(m.speaker), sides.get(m.speaker, "")) for m in conversation.messages]
         summary = self.summary(conversation)
         return {
             "site": self.site,

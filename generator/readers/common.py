@@ -25,7 +25,8 @@ def conversation(source: Path, turns: list[Turn], title: str = "", started: date
     messages = [Message(index, t.speaker, t.text.strip("\n"), t.line, t.time, t.kind)
                 for index, t in enumerate(turns, start=1)]
     speakers = list(dict.fromkeys(m.speaker for m in messages if m.kind == "message"))
-    times = [m.time for m in messages if m.time is not None]
+    # Subtitle and chat-log clock times sit on 1900-01-01: they say when in the recording, not when it was.
+    times = [m.time for m in messages if m.time is not None and m.time.year > 1900]
     started = started or (min(times, key=_naive) if times else None)
     ended = ended or (max(times, key=_naive) if times else None)
     metadata = dict(metadata or {})

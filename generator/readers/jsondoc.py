@@ -79,6 +79,8 @@ def _array(text: str, display: str, start: int) -> Iterator[Record]:
         if text[position] != ",":
             _fail(text, position, display, "expected ',' or ']' between array elements")
         position = _skip(text, position + 1)
+        if position >= len(text):
+            _fail(text, position, display, "the file ends inside the top-level array (truncated?)")
 
 
 def _skip(text: str, position: int) -> int:

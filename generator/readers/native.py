@@ -157,7 +157,9 @@ def _read_messages(lines, header_end, participants, display, diagnostics) -> lis
                 break
             match = _HEADING.match(lines[following])
             name, at, sort = parse_heading(match.group(1)) if match else ("", None, "message")
-            starts_message = match is not None and (speaker is None or not participants or name in speakers)
+            # Tool and thinking headings ('### Tool (tool result)') are written by imports: always messages.
+            starts_message = match is not None and (speaker is None or not participants or name in speakers
+                                                    or sort != "message")
             if starts_message:
                 finish()
                 speaker, heading_line, body, when, kind = name, following + 1, [], at, sort

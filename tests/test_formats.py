@@ -1,0 +1,129 @@
+"""Every reader on realistic fixtures: detection, golden models, and errors that name line and JSON path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.diagnostics import SourceError
+from generator.pages import conversation_json
+from generator.readers import read_bytes, read_file
+from tests.conftest import FIXTURES, GOLDEN, UPDATE_GOLDEN
+
+FORMATS = FIXTURES / "formats"
+EXPECTED_READER = {
+    "backrooms.txt": "backrooms", "claude1_claude2_cli-explore_20240321_101500.txt": "backrooms",
+    "chatgpt.json": "chatgpt", "claude_ai.json": "claude.ai", "sharegpt.jsonl": "sharegpt",
+    "openai.json": "openai", "claude_code.jsonl": "claude-code", "runner.json": "runner",
+    "messages.json": "runner", "plain.txt": "plaintext", "interview.vtt": "webvtt", "episode.srt": "srt",
+}
+
+
+def models(name: str) -> list[dict]:
+    result = read_file(FORMATS / name, name)
+    return [json.loads(conversation_json(c, name)) for c in result.conversations]
+
+
+def test_every_fixture_is_claimed_by_its_own_reader():
+    fixtures = sorted(p.name for p in FORMATS.iterdir())
+    assert fixtures == sorted(EXPECTED_READER)
+    for name in fixtures:
+        result = read_file(FORMATS / name, name)
+        assert result.format == EXPECTED_READER[name], name
+        assert not [d for d in result.diagnostics if d.level == "error"], name
+
+
+def test_native_samples_are_claimed_by_the_native_reader():
+    for path in sorted((Path(__file__).parent.parent / "content").glob("*.md")):
+        assert read_file(path).format == "native", path.name
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_READER))
+def test_fixture_matches_golden_model(name):
+    data = models(name)
+    golden = GOLDEN / "formats" / (name + ".json")
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    if UPDATE_GOLDEN:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, "utf-8")
+    assert text == golden.read_text("utf-8")
+
+
+def test_chatgpt_follows_the_current_branch_and_names_models():
+    [chat] = models("chatgpt.json")
+    assert [m["speaker"] for m in chat["messages"]] == ["user", "gpt-4o", "user", "gpt-4o-mini"]
+    texts = " ".join(m["text"] for m in chat["messages"])
+    assert "abandoned" not in texts and "regenerated" not in texts
+    assert chat["messages"][0]["time"] == "2024-06-11T10:00:00+00:00"
+    assert chat["title"] == "Tide tables"
+
+
+def test_claude_ai_thinking_attachments_and_empty_messages():
+    [chat] = models("claude_ai.json")
+    kinds = [(m["speaker"], m.get("kind", "message")) for m in chat["messages"]]
+    assert kinds == [("Human", "message"), ("Claude", "thinking"), ("Claude", "message"), ("Human", "message")]
+    assert "Attachments: `coast.txt`" in chat["messages"][0]["text"]
+    assert chat["messages"][3]["text"] == ""
+
+
+def test_openai_tool_calls_and_results_are_their_own_blocks():
+    [chat] = models("openai.json")
+    assert [(m["speaker"], m.get("kind", "message")) for m in chat["messages"]] == [
+        ("system", "message"), ("user", "message"), ("gpt-4.1", "tool_call"), ("tool", "tool_result"),
+        ("gpt-4.1", "message")]
+    assert '"city": "Oslo"' in chat["messages"][2]["text"]
+
+
+def test_claude_code_session_blocks_and_title():
+    [session] = models("claude_code.jsonl")
+    assert session["title"] == "Fix the failing pagination test"
+    assert [m.get("kind", "message") for m in session["messages"]] == [
+        "message", "thinking", "message", "tool_call", "tool_result", "message"]
+    assert session["metadata"]["Git branch"] == "main"
+
+
+def test_subtitles_merge_consecutive_cues_of_one_speaker():
+    [vtt] = models("interview.vtt")
+    assert [(m["speaker"], m["text"]) for m in vtt["messages"]] == [
+        ("Host", "Welcome back to the show.\nToday we talk about archives."), ("Guest", "Thanks for having me.")]
+    assert vtt["messages"][1]["time"] == "1900-01-01T00:00:05.200000"
+    [srt] = models("episode.srt")
+    assert [m["speaker"] for m in srt["messages"]] == ["Host", "Guest"]
+
+
+def test_plain_text_speakers_continuations_and_false_speakers():
+    [chat] = models("plain.txt")
+    assert [m["speaker"] for m in chat["messages"]] == ["Ada", "Grace", "Ada", "Grace"]
+    assert chat["messages"][1]["text"] == "Yes — twice.\n  Once to disk, once to memory."
+    assert "http://example.org" in chat["messages"][3]["text"]
+    assert chat["messages"][2]["text"] == "Note: the kernel restarted."
+
+
+def test_backrooms_rounds_endings_and_file_name_metadata():
+    [log] = models("claude1_claude2_cli-explore_20240321_101500.txt")
+    assert [m["speaker"] for m in log["messages"]] == ["Claude 1", "Claude 2", "Claude 1", "Claude 2"]
+    assert log["started"] == "2024-03-21T10:15:00"
+    assert log["metadata"]["Template"] == "cli-explore"
+    assert log["metadata"]["Ending"] == "Claude 2 has ended the conversation with ^C^C."
+    assert "Round" not in " ".join(m["text"] for m in log["messages"])
+
+
+@pytest.mark.parametrize("name, text, line, message", [
+    ("cut.json", '[{"title": "a", "mapping": {}}, {"title": "b", "mapp', 1, "invalid JSON"),
+    ("cut2.json", '[{"title": "a", "mapping": {}},\n', 2, "the file ends inside the top-level array"),
+    ("shape.json", '[{"title": "a", "mapping": {}},\n {"title": "b", "mapping": []}]', 2, "$[1].mapping: expected an object"),
+    ("lines.jsonl", '{"conversations": [{"from": "human", "value": "hi"}]}\n{not json}\n', 2, "line is not JSON"),
+    ("turns.json", '{"messages": [{"role": "user", "content": "a"}, "oops"]}', 1, "$.messages[1]: expected an object"),
+])
+def test_malformed_sources_name_the_line_and_path(name, text, line, message):
+    with pytest.raises(SourceError) as caught:
+        read_bytes(Path(name), text.encode(), name)
+    assert caught.value.diagnostic.line == line
+    assert message in caught.value.diagnostic.message
+
+
+def test_unknown_json_is_a_warning_not_an_error():
+    result = read_bytes(Path("package.json"), b'{"name": "x", "version": "1.0.0"}', "package.json")
+    assert result.format == "" and [d.level for d in result.diagnostics] == ["warning"]

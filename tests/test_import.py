@@ -1,0 +1,78 @@
+"""``antiphon import`` and ``antiphon check``, and building straight from exports in content/."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from generator.config import load_config
+from generator.readers import read_file
+from generator.site import build
+from tests.conftest import FIXTURES, ROOT
+
+FORMATS = FIXTURES / "formats"
+
+
+def antiphon(*args, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], cwd=cwd, capture_output=True,
+                          text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+
+
+def comparable(conversation):
+    return (conversation.title, tuple(conversation.speakers), conversation.started, tuple(conversation.tags),
+            tuple((m.speaker, m.text, m.time, m.kind) for m in conversation.messages))
+
+
+def test_import_writes_native_files_that_read_back_to_the_same_conversations(tmp_path):
+    run = antiphon("import", FORMATS, "--to", tmp_path / "content", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "13 written" in run.stdout
+    imported = {comparable(read_file(p).conversations[0]) for p in (tmp_path / "content").glob("*.md")}
+    originals = {comparable(c) for p in FORMATS.iterdir() for c in read_file(p).conversations}
+    assert imported == originals
+    for path in (tmp_path / "content").glob("*.md"):
+        assert read_file(path).format == "native"
+
+
+def test_import_is_stable_and_never_overwrites_without_force(tmp_path):
+    antiphon("import", FORMATS / "chatgpt.json", "--to", tmp_path / "content", cwd=tmp_path)
+    [path] = (tmp_path / "content").iterdir()
+    assert path.name == "2024-06-11-tide-tables-a00ead.md"
+    again = antiphon("import", FORMATS / "chatgpt.json", "--to", tmp_path / "content", cwd=tmp_path)
+    assert again.returncode == 0 and "1 unchanged" in again.stdout
+    path.write_text(path.read_text() + "\nmy own note\n")
+    refused = antiphon("import", FORMATS / "chatgpt.json", "--to", tmp_path / "content", cwd=tmp_path)
+    assert refused.returncode == 1 and "not overwritten (use --force)" in refused.stderr
+    assert path.read_text().endswith("my own note\n")
+    forced = antiphon("import", FORMATS / "chatgpt.json", "--to", tmp_path / "content", "--force", cwd=tmp_path)
+    assert forced.returncode == 0 and "my own note" not in path.read_text()
+
+
+def test_check_reports_each_file_without_writing_a_site(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FORMATS, content)
+    (content / "broken.json").write_text('[{"mapping": {}}, {"mapp')
+    (content / "notes.txt").write_text("just a note\n")
+    run = antiphon("check", cwd=tmp_path)
+    assert run.returncode == 1
+    assert "chatgpt.json                                     chatgpt                  1         4  ok" in run.stdout
+    assert "content/broken.json:1: error: invalid JSON" in run.stderr
+    assert "content/notes.txt: warning: skipped: no reader recognises this file" in run.stderr
+    assert "14 files: 13 conversations, 45 messages, 1 warnings, 1 errors" in run.stdout
+    assert not (tmp_path / "site").exists()
+
+
+def test_exports_in_content_build_directly(tmp_path):
+    shutil.copytree(FORMATS, tmp_path / "content")
+    config = load_config(None, tmp_path)
+    result = build(config)
+    assert not result.errors and result.conversations == 13
+    site = config.output_path
+    page = (site / "c/2025-05-05-fix-the-failing-pagination-test/index.html").read_text("utf-8")
+    assert 'class="msg sp-' in page and "aside kind-tool_call" in page and "aside kind-tool_result" in page
+    assert '<time class="msg-time" datetime="2025-05-05T12:00:05+00:00">' in page
+    transcript = site / "c/2025-05-05-fix-the-failing-pagination-test/2025-05-05-fix-the-failing-pagination-test.md"
+    assert read_file(transcript).format == "native"  # imported formats are offered as native transcripts
+    assert "Tool" not in (site / "speakers/index.html").read_text("utf-8").split("<main")[1]
