@@ -68,12 +68,17 @@ def read_file(path: Path, display: str | None = None) -> ReadResult:
         data = path.read_bytes()
     except OSError as err:
         raise SourceError(shown, 0, f"cannot read file: {err.strerror}") from None
-    return read_bytes(path, data, shown)
+    content = hashlib.sha1(data).hexdigest()
+    text = decode(shown, data)
+    del data  # a large export is then held once, as text, while it is read
+    return _fingerprinted(_read_text(path, text, shown), content)
 
 
 def read_bytes(path: Path, data: bytes, display: str) -> ReadResult:
-    result = _read_text(path, decode(display, data), display)
-    content = hashlib.sha1(data).hexdigest()
+    return _fingerprinted(_read_text(path, decode(display, data), display), hashlib.sha1(data).hexdigest())
+
+
+def _fingerprinted(result: ReadResult, content: str) -> ReadResult:
     for position, conversation in enumerate(result.conversations):
         conversation.fingerprint = f"{content}:{position}"
     return result
