@@ -23,16 +23,27 @@ def stage_directions(state: StateCore) -> None:
         paragraph = tokens[position - 1]
         if paragraph.type != "paragraph_open":
             continue
-        lines = _split_lines(token.children)
-        if len(lines) == 1 and _is_direction(token.children, *lines[0]):
-            start, end = lines[0]
+        if find_directions(token.children):
             paragraph.attrSet("class", "stage")
-            token.children = token.children[start + 1:end - 1]
-            continue
-        for start, end in lines:
-            if _is_direction(token.children, start, end):
-                _retag(token.children[start], "stage_open")
-                _retag(token.children[end - 1], "stage_close")
+            token.children = token.children[1:-1]
+
+
+def find_directions(children: list[Token]) -> bool:
+    """Mark direction lines in a paragraph's inline tokens; True when the whole paragraph is one.
+
+    A whole-paragraph direction is left for the caller to unwrap (its first and last
+    tokens are the span's ``em`` tags); single lines are re-tagged as ``stage`` spans.
+    """
+    lines = _split_lines(children)
+    if len(lines) == 1 and lines[0] == (0, len(children)) and _is_direction(children, 0, len(children)):
+        return True
+    if len(lines) == 1:
+        return False
+    for start, end in lines:
+        if _is_direction(children, start, end):
+            _retag(children[start], "stage_open")
+            _retag(children[end - 1], "stage_close")
+    return False
 
 
 def _split_lines(children: list[Token]) -> list[tuple[int, int]]:

@@ -1,0 +1,89 @@
+"""The fast path renders exactly what markdown-it renders, or declines (differential tests)."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.readers import read_file
+from generator.render.fast import render_simple
+from generator.render.markdown import make_parser
+from tests.conftest import FIXTURES, ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+from corpus import transcript  # noqa: E402
+
+PARSERS = {True: make_parser(True), False: make_parser(False)}
+
+
+def agree(text: str, verse: bool = True) -> bool | None:
+    """None when the fast path declines; else whether it matched markdown-it."""
+    fast = render_simple(text, verse)
+    if fast is None:
+        return None
+    assert fast == PARSERS[verse].render(text), repr(text)
+    return True
+
+
+_pieces = st.sampled_from([
+    "*", "**", "_", " ", " ", "  ", "\n", "\n\n", "a", "word", "Word", "é", "—", ".", ",", "!", "?", "'", '"', "&",
+    ">", "(", ")", "`", "[END]", "[", "]", "#", "-", "+", "1.", "=", "💫", ":", "x_y", "*leans in*", "  \n", "\t",
+    "\\", "<", "~", "|", "&amp;", "***", "_a_", "3)", "    ", "\u00a0",
+])
+
+
+@settings(max_examples=4000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_pieces, max_size=30).map("".join), st.booleans())
+def test_generated_messages_render_identically(text, verse):
+    agree(text, verse)
+
+
+@st.composite
+def _directions(draw):
+    words = draw(st.lists(st.sampled_from(["the", "sky", "*cools*", "—no,", "**settles**", "`x`", "ash…"]),
+                          min_size=1, max_size=8))
+    return "*" + " ".join(words) + "*"
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.one_of(_directions(), st.sampled_from(["Speech here.", "And *more*  ", "", "[END]"])),
+                min_size=1, max_size=6).map("\n".join))
+def test_generated_verse_with_directions_renders_identically(text):
+    agree(text)
+
+
+def _sample_messages():
+    sources = sorted((ROOT / "content").glob("*.md")) + sorted((FIXTURES / "formats").iterdir()) \
+        + sorted((FIXTURES / "site/content").rglob("*.md"))
+    for source in sources:
+        for conversation in read_file(source).conversations:
+            yield from (m.text for m in conversation.messages)
+    yield from (p.read_text("utf-8") for p in sorted((FIXTURES / "messages").glob("*.md")))
+
+
+def test_every_sample_and_fixture_message_renders_identically():
+    results = [agree(text) for text in _sample_messages()]
+    assert results.count(True) >= 200  # the fast path really runs on them
+
+
+def test_the_fast_path_takes_most_generated_transcript_messages(tmp_path):
+    rng = random.Random(5)
+    path = tmp_path / "t.md"
+    taken = total = 0
+    for number in range(40):
+        path.write_text(transcript(rng, number), "utf-8")
+        for message in read_file(path).conversations[0].messages:
+            total += 1
+            taken += bool(agree(message.text))
+    assert taken / total > 0.9, f"fast path took {taken} of {total}"
+
+
+@pytest.mark.parametrize("text", ["[link](https://x.org)", "# heading", "- list", "> quote", "a\\\nb", "&copy;",
+                                  "<b>x</b>", "~~s~~", "```\ncode\n```", "a*b*c", "***x***", "| a | b |"])
+def test_it_declines_what_it_does_not_handle(text):
+    assert render_simple(text) is None
