@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -15,6 +16,15 @@ def _site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, help="output folder (overrides output_dir)")
     parser.add_argument("--base-url", help="the address the site is published at (overrides base_url)")
     parser.add_argument("--drafts", action="store_true", help="include conversations marked Draft: true")
+    parser.add_argument("-j", "--jobs", type=_positive, default=os.cpu_count() or 1,
+                        help="processes that render pages (default: the number of CPUs)")
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
 
 
 def make_parser() -> argparse.ArgumentParser:

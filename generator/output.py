@@ -48,6 +48,27 @@ def check_output_folder(output: Path, protected: dict[str, Path]) -> None:
             f"(no {MANIFEST}); choose another folder or empty it yourself")
 
 
+def stage(path: str, data: bytes) -> str | None:
+    """Write ``data`` to a temporary file beside ``path``; None when ``path`` already holds exactly it.
+
+    A plain function so that worker processes can stage files; the build adopts them.
+    """
+    try:
+        if os.stat(path).st_size == len(data):
+            with open(path, "rb") as handle:
+                if handle.read() == data:
+                    return None
+    except OSError:
+        pass
+    folder, name = os.path.split(path)
+    os.makedirs(folder, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+    os.chmod(temporary, 0o644)
+    return temporary
+
+
 def digest(*parts: str | bytes) -> str:
     hasher = hashlib.sha1()
     for part in parts:
@@ -132,21 +153,16 @@ class OutputFolder:
         """Stage one file; returns True when its bytes differ from what is there now."""
         if isinstance(data, str):
             data = data.encode("utf-8")
-        entry = [key if key is not None else digest(data), len(data)]
-        path = self.target(site_path)
-        self._current[site_path] = entry
-        try:
-            if path.stat().st_size == len(data) and path.read_bytes() == data:
-                return False
-        except OSError:
-            pass
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.chmod(temporary, 0o644)
-        self._staged.append((site_path, Path(temporary)))
-        return True
+        temporary = stage(self._file(site_path), data)
+        self.adopt(site_path, temporary, key if key is not None else digest(data), len(data))
+        return temporary is not None
+
+    def adopt(self, site_path: str, temporary: str | None, key: str, size: int) -> None:
+        """Record a file staged by :func:`stage` (perhaps in another process) as part of this build."""
+        self._file(site_path)  # refuses paths outside the folder
+        self._current[site_path] = [key, size]
+        if temporary is not None:
+            self._staged.append((site_path, Path(temporary)))
 
     def commit(self) -> list[str]:
         """Move staged files into place, remove files an earlier build wrote that this one did not."""

@@ -14,6 +14,8 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
+import multiprocessing
+import os
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -25,7 +27,7 @@ from generator.config import Config, options
 from generator import feeds
 from generator.diagnostics import Diagnostic, SourceError
 from generator.model import Conversation
-from generator.output import OutputFolder, check_output_folder, digest
+from generator.output import OutputFolder, check_output_folder, stage
 from generator.pages import Page, Views, conversation_json, conversation_url, source_name
 from generator.readers import native, read_file
 from generator.render import MessageRenderer
@@ -77,13 +79,14 @@ class _Source:
 class Builder:
     """Builds one config's site, as often as asked, reusing what has not changed."""
 
-    def __init__(self, config: Config, include_drafts: bool = False):
+    def __init__(self, config: Config, include_drafts: bool = False, jobs: int = 1):
         self.config = config
         self.include_drafts = include_drafts
         self._sources: dict[str, _Source] = {}
         self._summaries: dict = {}
         self._renderer = MessageRenderer(verse=config.line_breaks == "verse")
         self._output: OutputFolder | None = None  # kept: it remembers what the last build wrote
+        self.jobs = jobs
 
         self._theme: Theme | None = None
         self._theme_files: tuple = ()
@@ -137,12 +140,16 @@ class Builder:
             for page in _pages(views):
                 _write_page(out, theme, page, result)
                 page_paths.append(page.path)
+            work = []
             for position, conversation in enumerate(archive.conversations):
-                page = views.conversation_page(position)
-                _write_page(out, theme, page, result)
-                page_paths.append(page.path)
-                source = self.source_of(conversation)
-                _write_conversation_files(out, conversation, source.file.relative, source.format == native.NAME)
+                job = self._conversation_job(out, views, position)
+                page_paths.append(conversation_url(conversation))
+                result.pages += 1
+                if job.page or job.files:
+                    work.append(job)
+            for diagnostic in render_conversations(views, theme, out, work, self.jobs):
+                result.pages -= 1
+                result.diagnostics.append(diagnostic)
             _write_assets(out, theme, config)
             _write_publishing_files(out, views, config, page_paths)
         except BaseException:
@@ -158,6 +165,18 @@ class Builder:
         self._forget_stale_summaries(archive.conversations)
         result.diagnostics.sort()
         return result
+
+    def _conversation_job(self, out: OutputFolder, views: Views, position: int) -> "ConversationJob":
+        """What of a conversation's outputs must be made again (nothing, when its inputs are unchanged)."""
+        conversation = views.archive.conversations[position]
+        source = self.source_of(conversation)
+        page = views.conversation_page(position)
+        url = conversation_url(conversation)
+        files_key = f"{conversation.fingerprint}:{conversation.slug}:{source.file.relative}"
+        files = [name for name in ("conversation.json", source_name(conversation))
+                 if not out.up_to_date(url + name, files_key)]
+        return ConversationJob(position, not out.up_to_date(page.file, page.key), files, files_key,
+                               source.file.relative, source.format == native.NAME)
 
     def update_search(self, result: BuildResult | None = None) -> BuildResult:
         """Re-index the site for search if its pages changed (or the index is missing)."""
@@ -234,9 +253,85 @@ class Builder:
             self._summaries.clear()
 
 
-def build(config: Config, include_drafts: bool = False) -> BuildResult:
+def build(config: Config, include_drafts: bool = False, jobs: int = 1) -> BuildResult:
     """One build (the ``antiphon build`` command)."""
-    return Builder(config, include_drafts).build()
+    return Builder(config, include_drafts, jobs).build()
+
+
+@dataclass
+class ConversationJob:
+    position: int  # in the archive; worker processes have the archive, so this is all they need
+    page: bool  # the page must be rendered again
+    files: list[str]  # conversation.json and/or the transcript, when not current
+    files_key: str
+    source: str  # relative path of the source file
+    is_native: bool
+
+
+# Below this many conversations to render, starting worker processes costs more than it saves.
+PARALLEL_MINIMUM = 64
+_forked: tuple | None = None  # (views, theme, output root) for worker processes, inherited by fork
+
+
+def render_conversations(views: Views, theme: Theme, out: OutputFolder, work: list[ConversationJob],
+                         jobs: int) -> list[Diagnostic]:
+    """Render conversation pages and their files, in worker processes when there are many.
+
+    Workers are forked after the archive is built, so they share it instead of receiving
+    it; each stages its files beside their targets and reports them, and this process
+    adopts them into the build. Output is the same whatever the number of jobs.
+    """
+    global _forked
+    problems: list[Diagnostic] = []
+    if jobs <= 1 or len(work) < PARALLEL_MINIMUM or "fork" not in multiprocessing.get_all_start_methods():
+        for job in work:
+            outputs, problem = _produce(views, theme, job)
+            problems += problem
+            for site_path, data, key in outputs:
+                out.write(site_path, data, key)
+        return problems
+    _forked = (views, theme, out.root)
+    chunks = [work[start:start + 16] for start in range(0, len(work), 16)]
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for staged, problem in pool.imap_unordered(_work_in_child, chunks):
+                problems += problem
+                for site_path, temporary, key, size in staged:
+                    out.adopt(site_path, temporary, key, size)
+    finally:
+        _forked = None
+    return problems
+
+
+def _work_in_child(chunk: list[ConversationJob]):
+    views, theme, root = _forked
+    staged, problems = [], []
+    for job in chunk:
+        outputs, problem = _produce(views, theme, job)
+        problems += problem
+        for site_path, data, key in outputs:
+            staged.append((site_path, stage(os.path.join(str(root), site_path), data), key, len(data)))
+    return staged, problems
+
+
+def _produce(views: Views, theme: Theme, job: ConversationJob) -> tuple[list[tuple[str, bytes, str]], list]:
+    """The bytes of a conversation's outputs that must be made again."""
+    conversation = views.archive.conversations[job.position]
+    outputs, problems = [], []
+    if job.page:
+        page = views.conversation_page(job.position)
+        try:
+            outputs.append((page.file, theme.render(page.template, page.context).encode("utf-8"), page.key))
+        except Exception as err:  # a theme bug must not stop the other pages
+            problems.append(_template_problem(err, page))
+    url = conversation_url(conversation)
+    for name in job.files:
+        if name == "conversation.json":
+            data = conversation_json(conversation, job.source).encode("utf-8")
+        else:
+            data = conversation.source.read_bytes() if job.is_native else native.write(conversation).encode("utf-8")
+        outputs.append((url + name, data, job.files_key))
+    return outputs, problems
 
 
 def _fingerprint(config: Config, theme: Theme) -> str:
@@ -325,17 +420,6 @@ def _template_problem(err: Exception, page: Page) -> Diagnostic:
                 break
     return Diagnostic(filename or page.template, line, "error",
                       f"template error while rendering {page.file}: {type(err).__name__}: {err}")
-
-
-def _write_conversation_files(out: OutputFolder, conversation: Conversation, source: str, is_native: bool) -> None:
-    """conversation.json, and the transcript: the source file itself, or (for imports) its native form."""
-    url = conversation_url(conversation)
-    key = f"{conversation.fingerprint}:{conversation.slug}:{source}"
-    if not out.up_to_date(url + "conversation.json", key):
-        out.write(url + "conversation.json", conversation_json(conversation, source), key)
-    copy = url + source_name(conversation)
-    if not out.up_to_date(copy, key):
-        out.write(copy, conversation.source.read_bytes() if is_native else native.write(conversation), key)
 
 
 def _write_assets(out: OutputFolder, theme: Theme, config: Config) -> None:

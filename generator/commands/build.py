@@ -12,7 +12,7 @@ from generator.site import BuildError, BuildResult, build
 def run(args) -> int:
     try:
         config = config_from_args(args)
-        result = build(config, include_drafts=args.drafts)
+        result = build(config, include_drafts=args.drafts, jobs=args.jobs)
     except (ConfigError, BuildError) as err:
         print(f"antiphon: error: {err}", file=sys.stderr)
         return 1

@@ -21,12 +21,13 @@ from generator.render.stage import find_directions
 _BLOCK_START = re.compile(r"^ {0,3}(?:[#>]|[-+*](?:[ \t]|$)|\d{1,9}[.)]|```|~~~|<|=+[ ]*$|-+[ ]*$|_{3,}| {4})")
 _THEMATIC = re.compile(r"^ {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$")
 # Characters and sequences that start an inline construct this path does not handle.
-_REJECT = re.compile(r"[\\<|~\t\x00]|\]\(|\]:|&[#A-Za-z0-9]+;|`{2,}|\*{3,}")
+_REJECT = re.compile(r"[\\<|~\x00]|[^\S \n]|\]\(|\]:|&[#A-Za-z0-9]+;|`{2,}|\*{3,}")
+_SPECIAL = re.compile(r"[`*_\n]")
 
 
 def render_simple(text: str, verse: bool = True) -> str | None:
     """HTML for ``text`` when it is within the simple subset, else ``None``."""
-    if _REJECT.search(text) or any(ch.isspace() and ch not in " \n" for ch in text):
+    if _REJECT.search(text):  # also any whitespace but ' ' and newline (tabs, no-break spaces…)
         return None
     out = []
     for paragraph in _paragraphs(text):
@@ -86,6 +87,13 @@ def _inline(src: str) -> list[Token] | None:
     text: list[str] = []
     position, size = 0, len(src)
     while position < size:
+        special = _SPECIAL.search(src, position)
+        if special is None:
+            text.append(src[position:])
+            break
+        if special.start() > position:
+            text.append(src[position:special.start()])
+            position = special.start()
         char = src[position]
         if char == "`":
             end = src.find("`", position + 1)
@@ -126,9 +134,6 @@ def _inline(src: str) -> list[Token] | None:
             position += 1
             while position < size and src[position] in " \t":
                 position += 1
-        else:
-            text.append(char)
-            position += 1
     pieces.append("".join(text))
     _match_emphasis([p for p in pieces if isinstance(p, _Run)])
     return _tokens(pieces)
