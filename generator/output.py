@@ -145,6 +145,18 @@ class OutputFolder:
             if keep(site_path):
                 self._current.setdefault(site_path, entry)
 
+    def intact(self, salt: str) -> bool:
+        """Was the last build made with this salt, and is every file it wrote still there, the same size?"""
+        if self._salt != salt or not self._previous:
+            return False
+        for site_path, (_, size) in self._previous.items():
+            try:
+                if os.stat(self._file(site_path)).st_size != size:
+                    return False
+            except OSError:
+                return False
+        return True
+
     def has(self, site_path: str) -> bool:
         """Was this file written by the last committed build, and is it still there?"""
         return site_path in self._previous and os.path.isfile(self._file(site_path))

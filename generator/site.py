@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import json
 import hashlib
 import multiprocessing
 import os
@@ -27,7 +28,7 @@ from generator.config import Config, options
 from generator import feeds
 from generator.diagnostics import Diagnostic, SourceError
 from generator.model import Conversation
-from generator.output import OutputFolder, check_output_folder, stage
+from generator.output import OutputFolder, check_output_folder, digest, stage
 from generator.pages import Page, Views, conversation_json, conversation_url, source_name
 from generator.readers import native, read_file
 from generator.render import MessageRenderer
@@ -127,12 +128,16 @@ class Builder:
             files = discover(content)
         except ContentError as err:
             raise BuildError(str(err)) from None
-        conversations, diagnostics = self._read(files)
-        archive = build_archive(conversations, content)
-        views = Views(archive, config, self._renderer, self._summaries)
         if self._output is None:
             self._output = OutputFolder(output)
         out = self._output
+        inputs = digest(salt, repr(self.include_drafts), repr([(f.relative, f.signature) for f in files]))
+        unchanged = self._unchanged_since_last_build(out, salt, inputs)
+        if unchanged is not None:
+            return unchanged
+        conversations, diagnostics = self._read(files)
+        archive = build_archive(conversations, content)
+        views = Views(archive, config, self._renderer, self._summaries)
         out.begin(salt)
         result = BuildResult(conversations=len(archive.conversations), diagnostics=diagnostics)
         try:
@@ -160,11 +165,31 @@ class Builder:
             result.committed = False
         else:
             out.carry_over(lambda path: path.startswith(SEARCH_FOLDER))  # the index is updated on its own
+            out.notes["build"] = json.dumps({
+                "inputs": inputs if not result.errors else "", "conversations": result.conversations,
+                "pages": result.pages, "warnings": [[d.path, d.line, d.message] for d in result.warnings]})
             result.removed = out.commit()
             result.written = out.changed
         self._forget_stale_summaries(archive.conversations)
         result.diagnostics.sort()
         return result
+
+    def _unchanged_since_last_build(self, out: OutputFolder, salt: str, inputs: str) -> BuildResult | None:
+        """The last build's result, when it was made from exactly these files and settings and is intact.
+
+        Lets a fresh process (``antiphon build`` run again) skip reading thousands of unchanged
+        transcripts. A long-lived builder (the preview server) has them in memory and checks pages instead.
+        """
+        if self._sources:
+            return None
+        try:
+            last = json.loads(out.notes.get("build", ""))
+        except ValueError:
+            return None
+        if last.get("inputs") != inputs or not out.intact(salt):
+            return None
+        warnings = [Diagnostic(path, line, "warning", message) for path, line, message in last["warnings"]]
+        return BuildResult(conversations=last["conversations"], pages=last["pages"], diagnostics=warnings)
 
     def _conversation_job(self, out: OutputFolder, views: Views, position: int) -> "ConversationJob":
         """What of a conversation's outputs must be made again (nothing, when its inputs are unchanged)."""

@@ -104,3 +104,25 @@ def test_a_failed_build_can_keep_the_last_good_site(builder, sample_project):
     result = builder.build(keep_on_error=True)
     assert result.committed and ALICE_BOB + "index.html" in result.written
     assert "Hello again, Bob." in (site / ALICE_BOB / "index.html").read_text("utf-8")
+
+
+def test_a_fresh_build_of_unchanged_inputs_skips_the_work_but_reports_the_same(sample_project):
+    (sample_project / "content/odd.md").write_text("# A ↔ B\n\n**Messages:** 9\n\n---\n\n### A\n\nhi\n\n---\n", "utf-8")
+    config = load_config(None, sample_project)
+    first = Builder(config).build()
+    again = Builder(config).build()  # a new process would start like this
+    assert again.written == [] and again.removed == []
+    assert (again.conversations, again.pages) == (first.conversations, first.pages)
+    assert [str(d) for d in again.warnings] == [str(d) for d in first.warnings] != []
+
+
+def test_a_missing_output_file_or_a_config_change_means_a_real_build(sample_project):
+    config = load_config(None, sample_project)
+    Builder(config).build()
+    page = config.output_path / ALICE_BOB / "index.html"
+    page.unlink()
+    assert ALICE_BOB + "index.html" in Builder(config).build().written
+    config_file = sample_project / "antiphon.toml"
+    config_file.write_text(config_file.read_text().replace("Fixture archive", "Other title"), "utf-8")
+    result = Builder(load_config(None, sample_project)).build()
+    assert "index.html" in result.written and "Other title" in (config.output_path / "index.html").read_text()

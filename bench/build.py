@@ -1,0 +1,185 @@
+"""Build benchmark: Antiphon (and Hugo, when installed) on generated archives of N transcripts.
+
+For each N it measures, median of --runs, Antiphon and Hugo alternately:
+cold build (no output, no cache), no-change rebuild, rebuild after editing one
+transcript, peak RSS, output size. The search index is off for both (Hugo's minimal
+layout has none); its cost is printed once per N on its own line.
+
+    python bench/build.py --sizes 1000 5000 [--runs 3] [--jobs N] [--work /tmp/antiphon-build-bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import generate  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, str]:
+    """(seconds, peak RSS in MB of the process and the children it waited for, output)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               env={**os.environ, **(env or {})})
+    output = process.stdout.read().decode("utf-8", "replace")
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{output[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024, output
+
+
+def folder_size(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+def edit_one(content: Path, number: int) -> None:
+    path = sorted(content.rglob("*.md"))[len(list(content.rglob("*.md"))) // 2]
+    text = path.read_text("utf-8")
+    head, rule, tail = text.rpartition("\n---\n")
+    path.write_text(f"{head}\n\nAn edit, number {number}.\n{rule}{tail}", "utf-8")
+
+
+class Antiphon:
+    name = "Antiphon"
+
+    def __init__(self, project: Path, jobs: int):
+        self.project, self.jobs = project, jobs
+        (project / "antiphon.toml").write_text('title = "Benchmark"\nsearch = false\n'
+                                               'base_url = "https://example.org/bench/"\n', "utf-8")
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "generator", "build", "-q", "--jobs", str(self.jobs)]
+
+    def env(self) -> dict:
+        return {"PYTHONPATH": str(ROOT)}
+
+    def clean(self) -> None:
+        shutil.rmtree(self.project / "site", ignore_errors=True)
+
+    def output(self) -> Path:
+        return self.project / "site"
+
+
+class Hugo:
+    name = "Hugo"
+
+    def __init__(self, project: Path, content: Path):
+        self.project = project
+        if not (project / "content").is_dir():
+            convert_for_hugo(content, project)
+
+    def command(self) -> list[str]:
+        return ["hugo", "--quiet", "--ignoreCache", "--cleanDestinationDir", "-d", "public"]
+
+    def env(self) -> dict:
+        return {}
+
+    def clean(self) -> None:
+        shutil.rmtree(self.project / "public", ignore_errors=True)
+        shutil.rmtree(self.project / "resources", ignore_errors=True)
+
+    def output(self) -> Path:
+        return self.project / "public"
+
+
+_HEADER = re.compile(r"^\*\*(Started|Tags):\*\*\s*(.*)$", re.M)
+
+
+def convert_for_hugo(content: Path, project: Path) -> None:
+    """The same transcripts as Hugo pages: front matter (title, date, tags) and the messages as Markdown."""
+    (project / "content" / "c").mkdir(parents=True, exist_ok=True)
+    for path in sorted(content.rglob("*.md")):
+        text = path.read_text("utf-8")
+        title = text.split("\n", 1)[0][2:]
+        fields = dict(_HEADER.findall(text.split("\n---\n", 1)[0]))
+        body = text.split("\n---\n", 1)[1]
+        tags = ", ".join(f'"{t.strip()}"' for t in fields.get("Tags", "").split(",") if t.strip())
+        date = fields.get("Started", "2024-01-01 00:00:00").replace(" ", "T")
+        (project / "content" / "c" / path.name).write_text(
+            f'---\ntitle: "{title}"\ndate: {date}\ntags: [{tags}]\n---\n\n{body}', "utf-8")
+    (project / "hugo.toml").write_text(
+        'baseURL = "https://example.org/bench/"\ntitle = "Benchmark"\ndisableKinds = ["RSS", "sitemap", "robotsTXT"]\n'
+        '[taxonomies]\ntag = "tags"\n[markup.goldmark.renderer]\nhardWraps = true\n', "utf-8")
+    layouts = project / "layouts" / "_default"
+    layouts.mkdir(parents=True, exist_ok=True)
+    (layouts / "single.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>'
+        '<body><h1>{{ .Title }}</h1><p>{{ .Date.Format "2006-01-02" }} {{ range .Params.tags }}{{ . }} {{ end }}</p>'
+        '{{ .Content }}</body></html>\n', "utf-8")
+    (layouts / "list.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body>'
+        '<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}'
+        '</ul></body></html>\n', "utf-8")
+
+
+def measure(tool, runs: int, content: Path) -> dict:
+    figures = {"cold": [], "rss": [], "nochange": [], "edit": []}
+    for run in range(runs):
+        tool.clean()
+        seconds, rss, _ = timed(tool.command(), tool.project, tool.env())
+        figures["cold"].append(seconds)
+        figures["rss"].append(rss)
+        seconds, _, _ = timed(tool.command(), tool.project, tool.env())
+        figures["nochange"].append(seconds)
+        edit_one(content, run)
+        if isinstance(tool, Hugo):
+            shutil.rmtree(tool.project / "content", ignore_errors=True)
+            convert_for_hugo(content, tool.project)
+        seconds, _, _ = timed(tool.command(), tool.project, tool.env())
+        figures["edit"].append(seconds)
+    result = {key: statistics.median(values) for key, values in figures.items()}
+    result["size"] = folder_size(tool.output())
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/antiphon-build-bench"))
+    parser.add_argument("--no-hugo", action="store_true")
+    args = parser.parse_args()
+    hugo = shutil.which("hugo") and not args.no_hugo
+    version = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()[1] if hugo else ""
+    print(f"{datetime.date.today()} · {os.cpu_count()} cores · median of {args.runs} · Antiphon --jobs {args.jobs}"
+          + (f" · Hugo {version}" if hugo else " · Hugo not installed"))
+    print(f"{'N':>6} {'tool':<9} {'cold s':>8} {'no-change s':>12} {'one edit s':>11} {'peak RSS MB':>12} {'output MB':>10}")
+    for size in args.sizes:
+        base = args.work / str(size)
+        antiphon_project = base / "antiphon"
+        content = antiphon_project / "content"
+        if not content.is_dir():
+            generate(content, size)
+        tools = [Antiphon(antiphon_project, args.jobs)]
+        if hugo:
+            tools.append(Hugo(base / "hugo", content))
+        results = {tool.name: measure(tool, args.runs, content) for tool in tools}
+        for name, r in results.items():
+            print(f"{size:>6} {name:<9} {r['cold']:>8.2f} {r['nochange']:>12.2f} {r['edit']:>11.2f} "
+                  f"{r['rss']:>12.0f} {r['size']:>10.0f}")
+        if hugo:
+            a, h = results["Antiphon"], results["Hugo"]
+            print(f"{size:>6} {'ratio':<9} {a['cold'] / h['cold']:>8.2f} {a['nochange'] / h['nochange']:>12.2f} "
+                  f"{a['edit'] / h['edit']:>11.2f} {a['rss'] / h['rss']:>12.2f} {a['size'] / h['size']:>10.2f}")
+        search = Antiphon(antiphon_project, args.jobs)
+        (antiphon_project / "antiphon.toml").write_text('search = true\n', "utf-8")
+        seconds, rss, _ = timed(search.command(), antiphon_project, search.env())
+        print(f"{size:>6} search index (Pagefind) added to the build above: {seconds:.1f} s, peak RSS {rss:.0f} MB",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
