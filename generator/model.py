@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -19,6 +19,17 @@ class Message:
     line: int = 0  # source line of the message's heading; 0 when unknown
     time: datetime | None = None  # when it was sent, where the source says
     kind: str = "message"  # one of MESSAGE_KINDS: tool traffic and thinking are shown apart from speech
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What lists need to know of a conversation whose messages are not in memory."""
+    speakers: tuple[str, ...]
+    message_count: int
+    opening: tuple[str, ...]  # the first messages' texts, up to the first with words in it (shortened)
+
+
+OPENING_CHARS = 400
 
 
 @dataclass
@@ -39,6 +50,9 @@ class Conversation:
     fingerprint: str = ""
     # Assigned by the site once every conversation is known (collisions need them all).
     slug: str = ""
+    # Set, with ``messages`` left empty, when a build keeps only the outline in memory
+    # (large archives); the messages are read again from ``source`` when a page needs them.
+    outline: Outline | None = None
 
     @cached_property
     def speakers(self) -> list[str]:
@@ -46,8 +60,31 @@ class Conversation:
 
         Tool traffic and thinking are not speech: a speaker seen only there (a 'Tool') is not listed.
         """
+        if self.outline is not None:
+            return list(self.outline.speakers)
         seen = dict.fromkeys(self.participants)
         for message in self.messages:
             if message.kind == "message":
                 seen.setdefault(message.speaker, None)
         return list(seen)
+
+    @property
+    def message_count(self) -> int:
+        return self.outline.message_count if self.outline is not None else len(self.messages)
+
+    @property
+    def opening(self) -> tuple[str, ...]:
+        """The first messages' texts, up to the first with a letter or digit in it."""
+        if self.outline is not None:
+            return self.outline.opening
+        texts = []
+        for message in self.messages:
+            texts.append(message.text[:OPENING_CHARS])
+            if any(ch.isalnum() for ch in message.text.replace("[END]", "")):
+                break
+        return tuple(texts)
+
+    def outlined(self) -> "Conversation":
+        """This conversation without its messages, keeping what lists show."""
+        outline = Outline(tuple(self.speakers), self.message_count, self.opening)
+        return replace(self, messages=[], outline=outline)

@@ -133,9 +133,9 @@ class Views:
                 "url": conversation_url(conversation),
                 "participants": [self.speaker(name) for name in conversation.speakers],
                 "started": _time(conversation.started),
-                "message_count": len(conversation.messages),
+                "message_count": conversation.message_count,
                 "tags": [{"name": tag, "url": tag_url(tag)} for tag in conversation.tags],
-                "excerpt": conversation.summary or _excerpt(conversation.messages),
+                "excerpt": conversation.summary or _excerpt(conversation.opening),
             }
             entry = self._summaries[key] = (summary, digest(repr(summary)))
         return entry
@@ -255,7 +255,8 @@ class Views:
         page.update(absolute=True, canonical="")  # served at any address, so links carry the base path
         return Page.of("404.html", "404.html", {"site": self.site, "page": page})
 
-    def conversation_page(self, position: int) -> Page:
+    def conversation_page(self, position: int, content: Conversation | None = None) -> Page:
+        """The page of the conversation at ``position``; ``content`` is it with its messages, if held apart."""
         conversation = self.archive.conversations[position]
         older, newer = self.archive.neighbours(position)
         # Everything the page shows comes from these (speaker colours and the rest of the config
@@ -263,7 +264,7 @@ class Views:
         key = digest(conversation.fingerprint, conversation.slug,
                      *(f"{c.slug}\x00{c.title}" if c else "" for c in (older, newer)))
         return Page(conversation_url(conversation), "conversation.html", key,
-                    lambda: self._conversation_context(conversation, older, newer))
+                    lambda: self._conversation_context(content or conversation, older, newer))
 
     def _conversation_context(self, conversation: Conversation, older, newer) -> dict:
         url = conversation_url(conversation)
@@ -407,10 +408,10 @@ _FENCED = re.compile(r"^ {0,3}(```|~~~).*?(^ {0,3}\1|\Z)", re.M | re.S)
 _MARKUP = re.compile(r"[*`#>~|]+|\[END\]|\[([^\]]*)\]\([^)]*\)")
 
 
-def _excerpt(messages: list[Message]) -> str:
+def _excerpt(texts) -> str:
     """Plain text from the first message with words in it, cut at a word boundary."""
-    for message in messages:
-        prose = _FENCED.sub(" ", message.text)
+    for text in texts:
+        prose = _FENCED.sub(" ", text)
         text = " ".join(_MARKUP.sub(lambda m: m.group(1) or " ", prose).split())
         if text:
             if len(text) <= EXCERPT_CHARS:

@@ -19,13 +19,13 @@ import multiprocessing
 import os
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import generator
 from generator.archive import build_archive
 from generator.config import Config, options
-from generator import feeds
+from generator import cache, feeds
 from generator.diagnostics import Diagnostic, SourceError
 from generator.model import Conversation
 from generator.output import OutputFolder, check_output_folder, digest, stage
@@ -80,9 +80,12 @@ class _Source:
 class Builder:
     """Builds one config's site, as often as asked, reusing what has not changed."""
 
-    def __init__(self, config: Config, include_drafts: bool = False, jobs: int = 1):
+    def __init__(self, config: Config, include_drafts: bool = False, jobs: int = 1, keep_messages: bool = False):
+        """``keep_messages``: hold every conversation's messages between builds (the preview server,
+        for fast rebuilds); otherwise only outlines are held and messages are read when a page needs them."""
         self.config = config
         self.include_drafts = include_drafts
+        self.keep_messages = keep_messages
         self._sources: dict[str, _Source] = {}
         self._summaries: dict = {}
         self._renderer = MessageRenderer(verse=config.line_breaks == "verse")
@@ -152,7 +155,7 @@ class Builder:
                 result.pages += 1
                 if job.page or job.files:
                     work.append(job)
-            for diagnostic in render_conversations(views, theme, out, work, self.jobs):
+            for diagnostic in render_conversations(views, theme, out, work, self.jobs, self.load):
                 result.pages -= 1
                 result.diagnostics.append(diagnostic)
             _write_assets(out, theme, config)
@@ -165,6 +168,7 @@ class Builder:
             result.committed = False
         else:
             out.carry_over(lambda path: path.startswith(SEARCH_FOLDER))  # the index is updated on its own
+            self._note_sources(out)
             out.notes["build"] = json.dumps({
                 "inputs": inputs if not result.errors else "", "conversations": result.conversations,
                 "pages": result.pages, "warnings": [[d.path, d.line, d.message] for d in result.warnings]})
@@ -251,15 +255,48 @@ class Builder:
         conversations: list[Conversation] = []
         diagnostics: list[Diagnostic] = []
         current: dict[str, _Source] = {}
+        remembered = self._remembered_sources()
         for file in files:
             source = self._sources.get(file.path)
             if source is None or source.file != file:
+                source = _restore(remembered.get(file.relative), file)
+            if source is None:
                 source = self._read_one(file, self.config.content_path)
+                if not self.keep_messages:
+                    source.conversations = [c.outlined() for c in source.conversations]
             current[file.path] = source
             diagnostics += source.diagnostics
             conversations += [c for c in source.conversations if self.include_drafts or not c.draft]
         self._sources = current
         return conversations, diagnostics
+
+    def _remembered_sources(self) -> dict:
+        """What the last build (perhaps another process) noted of its sources, by relative path."""
+        if self._sources or self._output is None:
+            return {}
+        try:
+            remembered = json.loads(self._output.notes.get("sources", "{}"))
+        except ValueError:
+            return {}
+        return remembered if isinstance(remembered, dict) else {}
+
+    def _note_sources(self, out: OutputFolder) -> None:
+        out.notes["sources"] = json.dumps({
+            source.file.relative: {"signature": list(source.file.signature), "format": source.format,
+                                   "diagnostics": [cache.diagnostic_record(d) for d in source.diagnostics],
+                                   "conversations": [cache.conversation_record(c) for c in source.conversations]}
+            for source in self._sources.values()}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+    def load(self, conversation: Conversation) -> Conversation:
+        """The conversation with its messages (read again from its source when only the outline is held)."""
+        if conversation.outline is None:
+            return conversation
+        content, position = conversation.fingerprint.rsplit(":", 1)
+        result = read_file(conversation.source, str(conversation.source))
+        full = result.conversations[int(position)]
+        if full.fingerprint != conversation.fingerprint:
+            raise BuildError(f"{conversation.source} changed during the build; build again")
+        return replace(full, slug=conversation.slug)
 
     @staticmethod
     def _read_one(file: SourceFile, content: Path) -> _Source:
@@ -283,6 +320,17 @@ def build(config: Config, include_drafts: bool = False, jobs: int = 1) -> BuildR
     return Builder(config, include_drafts, jobs).build()
 
 
+def _restore(record: dict | None, file: SourceFile) -> _Source | None:
+    """A source as the last build noted it, if the file is unchanged since."""
+    if not record or tuple(record.get("signature", ())) != file.signature:
+        return None
+    try:
+        return _Source(file, record["format"], [cache.conversation_from(c, Path(file.path)) for c in record["conversations"]],
+                       [cache.diagnostic_from(d) for d in record["diagnostics"]])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 @dataclass
 class ConversationJob:
     position: int  # in the archive; worker processes have the archive, so this is all they need
@@ -295,11 +343,11 @@ class ConversationJob:
 
 # Below this many conversations to render, starting worker processes costs more than it saves.
 PARALLEL_MINIMUM = 64
-_forked: tuple | None = None  # (views, theme, output root) for worker processes, inherited by fork
+_forked: tuple | None = None  # (views, theme, output root, loader) for worker processes, inherited by fork
 
 
 def render_conversations(views: Views, theme: Theme, out: OutputFolder, work: list[ConversationJob],
-                         jobs: int) -> list[Diagnostic]:
+                         jobs: int, load) -> list[Diagnostic]:
     """Render conversation pages and their files, in worker processes when there are many.
 
     Workers are forked after the archive is built, so they share it instead of receiving
@@ -310,12 +358,12 @@ def render_conversations(views: Views, theme: Theme, out: OutputFolder, work: li
     problems: list[Diagnostic] = []
     if jobs <= 1 or len(work) < PARALLEL_MINIMUM or "fork" not in multiprocessing.get_all_start_methods():
         for job in work:
-            outputs, problem = _produce(views, theme, job)
+            outputs, problem = _produce(views, theme, job, load)
             problems += problem
             for site_path, data, key in outputs:
                 out.write(site_path, data, key)
         return problems
-    _forked = (views, theme, out.root)
+    _forked = (views, theme, out.root, load)
     chunks = [work[start:start + 16] for start in range(0, len(work), 16)]
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
@@ -329,22 +377,22 @@ def render_conversations(views: Views, theme: Theme, out: OutputFolder, work: li
 
 
 def _work_in_child(chunk: list[ConversationJob]):
-    views, theme, root = _forked
+    views, theme, root, load = _forked
     staged, problems = [], []
     for job in chunk:
-        outputs, problem = _produce(views, theme, job)
+        outputs, problem = _produce(views, theme, job, load)
         problems += problem
         for site_path, data, key in outputs:
             staged.append((site_path, stage(os.path.join(str(root), site_path), data), key, len(data)))
     return staged, problems
 
 
-def _produce(views: Views, theme: Theme, job: ConversationJob) -> tuple[list[tuple[str, bytes, str]], list]:
+def _produce(views: Views, theme: Theme, job: ConversationJob, load) -> tuple[list[tuple[str, bytes, str]], list]:
     """The bytes of a conversation's outputs that must be made again."""
-    conversation = views.archive.conversations[job.position]
+    conversation = load(views.archive.conversations[job.position])
     outputs, problems = [], []
     if job.page:
-        page = views.conversation_page(job.position)
+        page = views.conversation_page(job.position, conversation)
         try:
             outputs.append((page.file, theme.render(page.template, page.context).encode("utf-8"), page.key))
         except Exception as err:  # a theme bug must not stop the other pages

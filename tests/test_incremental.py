@@ -126,3 +126,21 @@ def test_a_missing_output_file_or_a_config_change_means_a_real_build(sample_proj
     config_file.write_text(config_file.read_text().replace("Fixture archive", "Other title"), "utf-8")
     result = Builder(load_config(None, sample_project)).build()
     assert "index.html" in result.written and "Other title" in (config.output_path / "index.html").read_text()
+
+
+def test_a_fresh_process_rebuilds_from_remembered_outlines_to_the_same_bytes(sample_project):
+    config = load_config(None, sample_project)
+    Builder(config).build()
+    edit(sample_project, "first.md", "Here is some code:", "Here is some other code:")
+    rebuilt = Builder(config)  # a new process: only the edited file is read again
+    result = rebuilt.build()
+    assert site_written(result) == files_of(ALICE_BOB, "2025-01-01-alice-bob.md")
+    held = [c for source in rebuilt._sources.values() for c in source.conversations]
+    assert held and all(c.outline is not None and c.messages == [] for c in held)  # no messages kept
+    cold = Builder(load_config(None, sample_project, output_dir="cold"))
+    cold.build()
+
+    def pages(site):
+        return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
+                if p.is_file() and not p.name.startswith(".antiphon")}
+    assert pages(config.output_path) == pages(sample_project / "cold")

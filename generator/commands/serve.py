@@ -26,7 +26,7 @@ from generator.watch import ChangeCollector, start_observer
 def run(args) -> int:
     try:
         config = config_from_args(args)
-        builder = Builder(config, include_drafts=args.drafts, jobs=args.jobs)
+        builder = Builder(config, include_drafts=args.drafts, jobs=args.jobs, keep_messages=True)
         first = builder.build()
     except (ConfigError, BuildError) as err:
         print(f"antiphon: error: {err}", file=sys.stderr)
@@ -103,7 +103,7 @@ def _watch(collector, builder, config, config_file: Path, server: PreviewServer,
                 print(f"antiphon: error: {err}", file=sys.stderr)
                 server.state.report(str(err))
                 continue
-            builder = Builder(new_config, include_drafts=args.drafts, jobs=args.jobs)
+            builder = Builder(new_config, include_drafts=args.drafts, jobs=args.jobs, keep_messages=True)
             _rebuild(builder, server, started)
             return new_config, builder
         _rebuild(builder, server, started)
