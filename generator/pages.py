@@ -333,7 +333,8 @@ def conversation_json(conversation: Conversation, source: str) -> str:
         "source": source,
         "messages": [_message_json(m) for m in conversation.messages],
     }
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    # Compact: json's fast encoder skips indentation, and archives have thousands of these.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _message_json(message: Message) -> dict:

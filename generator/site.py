@@ -260,11 +260,13 @@ class Builder:
             source = self._sources.get(file.path)
             if source is None or source.file != file:
                 source = _restore(remembered.get(file.relative), file)
-            if source is None:
-                source = self._read_one(file, self.config.content_path)
-                if not self.keep_messages:
-                    source.conversations = [c.outlined() for c in source.conversations]
-            current[file.path] = source
+            if source is not None:
+                current[file.path] = source
+        fresh = [file for file in files if file.path not in current]
+        for source in _read_sources(fresh, self.config.content_path, outline=not self.keep_messages, jobs=self.jobs):
+            current[source.file.path] = source
+        for file in files:
+            source = current[file.path]
             diagnostics += source.diagnostics
             conversations += [c for c in source.conversations if self.include_drafts or not c.draft]
         self._sources = current
@@ -298,15 +300,6 @@ class Builder:
             raise BuildError(f"{conversation.source} changed during the build; build again")
         return replace(full, slug=conversation.slug)
 
-    @staticmethod
-    def _read_one(file: SourceFile, content: Path) -> _Source:
-        shown = f"{content.name}/{file.relative}"
-        try:
-            result = read_file(Path(file.path), shown)
-        except SourceError as err:
-            return _Source(file, "", [], [err.diagnostic])
-        return _Source(file, result.format, result.conversations, result.diagnostics)
-
     def source_of(self, conversation: Conversation) -> _Source:
         return self._sources[str(conversation.source)]
 
@@ -318,6 +311,30 @@ class Builder:
 def build(config: Config, include_drafts: bool = False, jobs: int = 1) -> BuildResult:
     """One build (the ``antiphon build`` command)."""
     return Builder(config, include_drafts, jobs).build()
+
+
+def _read_one(file: SourceFile, content: Path, outline: bool) -> _Source:
+    shown = f"{content.name}/{file.relative}"
+    try:
+        result = read_file(Path(file.path), shown)
+    except SourceError as err:
+        return _Source(file, "", [], [err.diagnostic])
+    conversations = [c.outlined() for c in result.conversations] if outline else result.conversations
+    return _Source(file, result.format, conversations, result.diagnostics)
+
+
+def _read_sources(files: list[SourceFile], content: Path, outline: bool, jobs: int) -> list[_Source]:
+    """Read (and outline) sources, in worker processes when there are many and only outlines are kept."""
+    if not outline or jobs <= 1 or len(files) < PARALLEL_MINIMUM or "fork" not in multiprocessing.get_all_start_methods():
+        return [_read_one(file, content, outline) for file in files]
+    chunks = [files[start:start + 32] for start in range(0, len(files), 32)]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        return [source for sources in pool.imap(functools.partial(_read_chunk, content=content), chunks)
+                for source in sources]
+
+
+def _read_chunk(files: list[SourceFile], content: Path) -> list[_Source]:
+    return [_read_one(file, content, outline=True) for file in files]
 
 
 def _restore(record: dict | None, file: SourceFile) -> _Source | None:

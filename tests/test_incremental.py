@@ -144,3 +144,16 @@ def test_a_fresh_process_rebuilds_from_remembered_outlines_to_the_same_bytes(sam
         return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
                 if p.is_file() and not p.name.startswith(".antiphon")}
     assert pages(config.output_path) == pages(sample_project / "cold")
+
+
+def test_a_code_change_re_renders_every_page(sample_project, monkeypatch):
+    import generator.site as site
+    config = load_config(None, sample_project)
+    Builder(config).build()
+    page = config.output_path / ALICE_BOB / "index.html"
+    original = page.read_bytes()
+    page.write_bytes(b"x" * len(original))  # what the cache believes is there, by size
+    assert Builder(config).build().written == []  # same code, config, theme and sources: nothing to do
+    monkeypatch.setattr(site, "_code_digest", lambda: "a different version of Antiphon")
+    result = Builder(config).build()
+    assert ALICE_BOB + "index.html" in result.written and page.read_bytes() == original

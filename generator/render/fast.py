@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 
 from markdown_it.common.utils import escapeHtml, isMdAsciiPunct, isPunctChar, isWhiteSpace
-from markdown_it.token import Token
 
 from generator.render.stage import find_directions
 
@@ -72,6 +71,17 @@ def _scan(src: str, start: int, end: int, can_split_word: bool) -> tuple[bool, b
     return can_open, can_close
 
 
+class _Token:
+    """The few fields of markdown-it's Token that the stage-direction rule reads (a lighter object)."""
+    __slots__ = ("type", "tag", "content", "markup")
+
+    def __init__(self, kind: str, tag: str, content: str = "", markup: str = ""):
+        self.type, self.tag, self.content, self.markup = kind, tag, content, markup
+
+    def attrSet(self, name: str, value: str) -> None:  # noqa: N802 (markdown-it's name)
+        pass  # the only attribute set is the stage class, which the renderer below writes itself
+
+
 class _Run:
     """A run of '*': how many are left unmatched, and the tags it opens or closes."""
     __slots__ = ("count", "can_open", "can_close", "opens", "closes")
@@ -82,7 +92,7 @@ class _Run:
         self.closes: list[str] = []  # inner first
 
 
-def _inline(src: str) -> list[Token] | None:
+def _inline(src: str) -> list[_Token] | None:
     pieces: list = []  # str (text), ("code", s), ("break", hard), _Run
     text: list[str] = []
     position, size = 0, len(src)
@@ -171,13 +181,11 @@ def _match_emphasis(runs: list[_Run]) -> None:
             index += 1
 
 
-def _tokens(pieces: list) -> list[Token]:
-    tokens: list[Token] = []
+def _tokens(pieces: list) -> list[_Token]:
+    tokens: list[_Token] = []
 
     def add(kind: str, tag: str = "", content: str = "", markup: str = "", nesting: int = 0) -> None:
-        token = Token(kind, tag, nesting)
-        token.content, token.markup = content, markup
-        tokens.append(token)
+        tokens.append(_Token(kind, tag, content, markup))
 
     for piece in pieces:
         if isinstance(piece, str):
@@ -205,7 +213,7 @@ def _tokens(pieces: list) -> list[Token]:
     return tokens
 
 
-def _render_inline(tokens: list[Token], verse: bool) -> str:
+def _render_inline(tokens: list[_Token], verse: bool) -> str:
     out = []
     for token in tokens:
         kind = token.type
