@@ -6,6 +6,7 @@ the output root, with a trailing '/' for pages served as ``folder/index.html``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -120,15 +121,11 @@ class Views:
         }
 
     def summary(self, conversation: Conversation) -> dict:
-        """The card shown for a conversation in lists."""
-        return self._summary_entry(conversation)[0]
-
-    def _summary_entry(self, conversation: Conversation) -> tuple[dict, str]:
-        """(summary, digest of it), computed once per conversation content and slug."""
+        """The card shown for a conversation in lists, computed once per conversation content and slug."""
         key = (conversation.fingerprint or str(id(conversation)), conversation.slug)
-        entry = self._summaries.get(key)
-        if entry is None:
-            summary = {
+        summary = self._summaries.get(key)
+        if summary is None:
+            summary = self._summaries[key] = {
                 "title": conversation.title,
                 "url": conversation_url(conversation),
                 "participants": [self.speaker(name) for name in conversation.speakers],
@@ -137,8 +134,7 @@ class Views:
                 "tags": [{"name": tag, "url": tag_url(tag)} for tag in conversation.tags],
                 "excerpt": conversation.summary or _excerpt(conversation.opening),
             }
-            entry = self._summaries[key] = (summary, digest(repr(summary)))
-        return entry
+        return summary
 
     def _listing(self, base: str, title: str, conversations: list[Conversation], description: str = "",
                  template: str = "list.html", **extra) -> list[Page]:
@@ -156,20 +152,24 @@ class Views:
                 "prev_url": urls[number - 2] if number > 1 else None,
                 "next_url": urls[number] if number < count else None,
             }
-            entries = [self._summary_entry(c) for c in chunk]
-            context = {
-                "site": self.site,
-                "page": self._page(urls[number - 1], heading, description),
-                "heading": title,
-                "conversations": [summary for summary, _ in entries],
-                "pagination": pagination,
-                **extra,
-            }
-            # The site and page parts follow from the config (in the build's salt) and these.
+            # A card follows from its conversation's content and slug, and the rest from the config
+            # (in the build's salt): so these are the page's key, and the cards are made only if it changed.
             key = digest(template, urls[number - 1], heading, description, repr(pagination), repr(extra),
-                         *(summary_digest for _, summary_digest in entries))
-            pages.append(Page(urls[number - 1], template, key, lambda context=context: context))
+                         *(f"{c.fingerprint or id(c)}/{c.slug}" for c in chunk))
+            context = functools.partial(self._listing_context, urls[number - 1], heading, title, description,
+                                        chunk, pagination, extra)
+            pages.append(Page(urls[number - 1], template, key, context))
         return pages
+
+    def _listing_context(self, url, heading, title, description, chunk, pagination, extra) -> dict:
+        return {
+            "site": self.site,
+            "page": self._page(url, heading, description),
+            "heading": title,
+            "conversations": [self.summary(c) for c in chunk],
+            "pagination": pagination,
+            **extra,
+        }
 
     # -- pages -------------------------------------------------------------------
 

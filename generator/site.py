@@ -477,8 +477,11 @@ def _write_publishing_files(out: OutputFolder, views: Views, config: Config, pag
     """Feeds, sitemap, robots.txt, and what GitHub Pages wants (.nojekyll, CNAME)."""
     base = config.base_url
     for feed_path, list_path, title, subtitle, conversations in views.feeds():
-        entries = [views.feed_entry(c) for c in conversations if c.started is not None][:feeds.FEED_ENTRIES]
-        out.write(feed_path, feeds.atom(base, feed_path, list_path, title, subtitle, config.language, entries))
+        newest = [c for c in conversations if c.started is not None][:feeds.FEED_ENTRIES]
+        key = digest(feed_path, title, subtitle, *(f"{c.fingerprint}/{c.slug}" for c in newest))
+        if not out.up_to_date(feed_path, key):
+            entries = [views.feed_entry(c) for c in newest]
+            out.write(feed_path, feeds.atom(base, feed_path, list_path, title, subtitle, config.language, entries), key)
     if base:
         out.write("sitemap.xml", feeds.sitemap(base, [p for p in page_paths if p != "404.html"]))
     out.write("robots.txt", feeds.robots(base))
