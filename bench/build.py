@@ -124,24 +124,30 @@ def convert_for_hugo(content: Path, project: Path) -> None:
         '</ul></body></html>\n', "utf-8")
 
 
-def measure(tool, runs: int, content: Path) -> dict:
-    figures = {"cold": [], "rss": [], "nochange": [], "edit": []}
+def measure(tools: list, runs: int, content: Path) -> dict:
+    """Each figure for each tool, the tools taking turns run by run so that load affects them alike."""
+    figures = {tool.name: {"cold": [], "rss": [], "nochange": [], "edit": []} for tool in tools}
     for run in range(runs):
-        tool.clean()
-        seconds, rss, _ = timed(tool.command(), tool.project, tool.env())
-        figures["cold"].append(seconds)
-        figures["rss"].append(rss)
-        seconds, _, _ = timed(tool.command(), tool.project, tool.env())
-        figures["nochange"].append(seconds)
+        for tool in tools:
+            mine = figures[tool.name]
+            tool.clean()
+            seconds, rss, _ = timed(tool.command(), tool.project, tool.env())
+            mine["cold"].append(seconds)
+            mine["rss"].append(rss)
+            seconds, _, _ = timed(tool.command(), tool.project, tool.env())
+            mine["nochange"].append(seconds)
         edit_one(content, run)
-        if isinstance(tool, Hugo):
-            shutil.rmtree(tool.project / "content", ignore_errors=True)
-            convert_for_hugo(content, tool.project)
-        seconds, _, _ = timed(tool.command(), tool.project, tool.env())
-        figures["edit"].append(seconds)
-    result = {key: statistics.median(values) for key, values in figures.items()}
-    result["size"] = folder_size(tool.output())
-    return result
+        for tool in tools:
+            if isinstance(tool, Hugo):
+                shutil.rmtree(tool.project / "content", ignore_errors=True)
+                convert_for_hugo(content, tool.project)
+            seconds, _, _ = timed(tool.command(), tool.project, tool.env())
+            figures[tool.name]["edit"].append(seconds)
+    results = {}
+    for tool in tools:
+        results[tool.name] = {key: statistics.median(values) for key, values in figures[tool.name].items()}
+        results[tool.name]["size"] = folder_size(tool.output())
+    return results
 
 
 def main() -> None:
@@ -166,7 +172,7 @@ def main() -> None:
         tools = [Antiphon(antiphon_project, args.jobs)]
         if hugo:
             tools.append(Hugo(base / "hugo", content))
-        results = {tool.name: measure(tool, args.runs, content) for tool in tools}
+        results = measure(tools, args.runs, content)
         for name, r in results.items():
             print(f"{size:>6} {name:<9} {r['cold']:>8.2f} {r['nochange']:>12.2f} {r['edit']:>11.2f} "
                   f"{r['rss']:>12.0f} {r['size']:>10.0f}")

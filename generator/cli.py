@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -74,25 +75,8 @@ def make_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
-    if args.command == "build":
-        from generator.commands import build
-        return build.run(args)
-    if args.command == "serve":
-        from generator.commands import serve
-        return serve.run(args)
-    if args.command == "check":
-        from generator.commands import check
-        return check.run(args)
-    if args.command == "import":
-        from generator.commands import importer
-        return importer.run(args)
-    if args.command == "new":
-        from generator.commands import new
-        return new.run(args)
-    if args.command == "deploy":
-        from generator.commands import deploy
-        return deploy.run(args)
-    return 2  # unreachable: argparse rejects unknown verbs
+    module = {"import": "importer"}.get(args.command, args.command)
+    return importlib.import_module(f"generator.commands.{module}").run(args)
 
 
 if __name__ == "__main__":

@@ -68,3 +68,15 @@ def browser_page(color_scheme: str = "light", width: int = 1280, javascript: boo
             assert errors == [], errors
         finally:
             browser.close()
+
+
+def built_fixture_site(tmp_path_factory, name: str) -> Path:
+    """tests/fixtures/site built once into a fresh folder; returns the site folder."""
+    from generator.config import load_config
+    from generator.site import build
+    from tests.conftest import FIXTURES
+    project = tmp_path_factory.mktemp(name) / "project"
+    shutil.copytree(FIXTURES / "site", project)
+    config = load_config(None, project)
+    assert not build(config).failed()
+    return config.output_path

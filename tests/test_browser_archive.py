@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from generator.config import load_config
-from generator.site import build
-from tests.browser import browser_page, static_server
-from tests.conftest import FIXTURES
+from tests.browser import browser_page, built_fixture_site, static_server
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    project = tmp_path_factory.mktemp("archive") / "project"
-    shutil.copytree(FIXTURES / "site", project)
-    config = load_config(None, project)
-    assert not build(config).failed()
-    return config.output_path
+    return built_fixture_site(tmp_path_factory, "archive")
 
 
 @pytest.mark.parametrize("prefix", ["/", "/my-archive/"])

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.config import load_config
-from generator.site import build
-from tests.browser import browser_page, static_server
+from tests.browser import browser_page, built_fixture_site, static_server
 
 pytestmark = pytest.mark.browser
 CONVERSATION = "c/2025-01-01-alice-bob/"
@@ -14,13 +12,7 @@ CONVERSATION = "c/2025-01-01-alice-bob/"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    import shutil
-    from tests.conftest import FIXTURES
-    project = tmp_path_factory.mktemp("browser") / "project"
-    shutil.copytree(FIXTURES / "site", project)
-    config = load_config(None, project)
-    assert not build(config).failed()
-    return config.output_path
+    return built_fixture_site(tmp_path_factory, "browser")
 
 
 def test_a_folded_run_expands_in_place_without_javascript(site):

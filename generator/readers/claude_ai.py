@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
-from generator.readers.common import Turn, conversation, fenced
-from generator.readers.jsondoc import Record, Shape, content_text, timestamp
+from generator.readers.common import Turn, block_turns, conversation
+from generator.readers.jsondoc import Record, Shape, timestamp
 
 NAME = "claude.ai"
 SPEAKERS = {"human": "Human", "assistant": "Claude"}
@@ -39,24 +37,10 @@ def _turns(shape: Shape, message: dict) -> list[Turn]:
     when = timestamp(message.get("created_at"))
     line = shape.record.line
     blocks = message.get("content")
-    turns: list[Turn] = []
     if isinstance(blocks, list) and blocks:
-        for block in blocks:
-            if not isinstance(block, dict):
-                continue
-            kind = block.get("type")
-            if kind == "text":
-                turns.append(Turn(speaker, str(block.get("text", "")), line, when))
-            elif kind == "thinking":
-                turns.append(Turn(speaker, str(block.get("thinking", "")), line, when, "thinking"))
-            elif kind == "tool_use":
-                call = json.dumps(block.get("input", {}), ensure_ascii=False, indent=2, sort_keys=True)
-                turns.append(Turn(speaker, f"**{block.get('name', 'tool')}**\n\n{fenced(call, 'json')}", line, when,
-                                  "tool_call"))
-            elif kind == "tool_result":
-                turns.append(Turn(speaker, fenced(content_text(block.get("content"))), line, when, "tool_result"))
+        turns = block_turns(blocks, speaker, line, when)
     else:
-        turns.append(Turn(speaker, str(message.get("text", "")), line, when))
+        turns = [Turn(speaker, str(message.get("text", "")), line, when)]
     names = [a.get("file_name") for a in (message.get("attachments") or []) + (message.get("files") or [])
              if isinstance(a, dict) and a.get("file_name")]
     if names and turns:

@@ -7,14 +7,11 @@ runs) are kept, labelled. Bookkeeping records are skipped.
 
 from __future__ import annotations
 
-import json
-
-from generator.readers.common import Turn, conversation, fenced
-from generator.readers.jsondoc import Record, Shape, content_text, timestamp
+from generator.readers.common import Turn, block_turns, conversation
+from generator.readers.jsondoc import Record, Shape, timestamp
 
 NAME = "claude-code"
 _SKIPPED = {"summary", "file-history-snapshot", "queue-operation", "system"}
-MAX_RESULT_CHARS = 20_000
 
 
 def claims(first: Record, lines: bool) -> bool:
@@ -54,25 +51,4 @@ def _turns(item: dict, message: dict, line: int) -> list[Turn]:
     content = message.get("content")
     if isinstance(content, str):
         return [Turn(speaker, content, line, when)]
-    turns = []
-    for block in content if isinstance(content, list) else []:
-        if not isinstance(block, dict):
-            continue
-        kind = block.get("type")
-        if kind == "text":
-            turns.append(Turn(speaker, str(block.get("text", "")), line, when))
-        elif kind == "thinking":
-            turns.append(Turn(speaker, str(block.get("thinking", "")), line, when, "thinking"))
-        elif kind == "tool_use":
-            arguments = json.dumps(block.get("input", {}), ensure_ascii=False, indent=2, sort_keys=True)
-            turns.append(Turn(speaker, f"**{block.get('name', 'tool')}**\n\n{fenced(arguments, 'json')}", line, when,
-                              "tool_call"))
-        elif kind == "tool_result":
-            output = content_text(block.get("content"))
-            if len(output) > MAX_RESULT_CHARS:
-                output = output[:MAX_RESULT_CHARS] + f"\n… ({len(output) - MAX_RESULT_CHARS} more characters)"
-            label = "**error**\n\n" if block.get("is_error") else ""
-            turns.append(Turn("Tool", label + fenced(output), line, when, "tool_result"))
-        elif kind == "image":
-            turns.append(Turn(speaker, "*[image]*", line, when))
-    return turns
+    return block_turns(content if isinstance(content, list) else [], speaker, line, when, result_speaker="Tool")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from generator.model import Conversation, Message
+from generator.readers.jsondoc import content_text
 
 
 @dataclass
@@ -46,6 +48,39 @@ def conversation(source: Path, turns: list[Turn], title: str = "", started: date
 
 def _naive(when: datetime) -> datetime:
     return when.replace(tzinfo=None) if when.tzinfo is None else when.astimezone().replace(tzinfo=None)
+
+
+MAX_RESULT_CHARS = 20_000
+
+
+def block_turns(blocks: list, speaker: str, line: int, when: datetime | None, result_speaker: str | None = None
+                ) -> list[Turn]:
+    """Turns from Anthropic-style content blocks: text, thinking, tool_use, tool_result, image.
+
+    Tool results are long (whole files, test logs): they are cut at ``MAX_RESULT_CHARS``.
+    """
+    turns = []
+    for block in blocks:
+        if not isinstance(block, dict):
+            continue
+        kind = block.get("type")
+        if kind == "text":
+            turns.append(Turn(speaker, str(block.get("text", "")), line, when))
+        elif kind == "thinking":
+            turns.append(Turn(speaker, str(block.get("thinking", "")), line, when, "thinking"))
+        elif kind == "tool_use":
+            arguments = json.dumps(block.get("input", {}), ensure_ascii=False, indent=2, sort_keys=True)
+            turns.append(Turn(speaker, f"**{block.get('name', 'tool')}**\n\n{fenced(arguments, 'json')}", line, when,
+                              "tool_call"))
+        elif kind == "tool_result":
+            output = content_text(block.get("content"))
+            if len(output) > MAX_RESULT_CHARS:
+                output = output[:MAX_RESULT_CHARS] + f"\n… ({len(output) - MAX_RESULT_CHARS} more characters)"
+            label = "**error**\n\n" if block.get("is_error") else ""
+            turns.append(Turn(result_speaker or speaker, label + fenced(output), line, when, "tool_result"))
+        elif kind == "image":
+            turns.append(Turn(speaker, "*[image]*", line, when))
+    return turns
 
 
 def fenced(text: str, language: str = "") -> str:
