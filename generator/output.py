@@ -145,6 +145,21 @@ class OutputFolder:
             if keep(site_path):
                 self._current.setdefault(site_path, entry)
 
+    def read_state(self, name: str) -> str:
+        """A state file of the build's own (like the manifest: not a site file, never listed in it)."""
+        try:
+            return (self.root / name).read_text("utf-8")
+        except OSError:
+            return ""
+
+    def write_state(self, name: str, text: str) -> None:
+        if self.read_state(name) == text:
+            return
+        path = self.root / name
+        temporary = path.with_name(name + ".tmp")
+        temporary.write_text(text, "utf-8")
+        os.replace(temporary, path)
+
     def intact(self, salt: str) -> bool:
         """Was the last build made with this salt, and is every file it wrote still there, the same size?"""
         if self._salt != salt or not self._previous:

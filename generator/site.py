@@ -38,6 +38,7 @@ from generator.sources import ContentError, SourceFile, discover
 from generator.theme import Theme
 
 SEARCH_FOLDER = BUNDLE + "/"
+SOURCES_STATE = ".antiphon-sources.jsonl"  # what the last build read (see generator/cache.py)
 # Pagefind's own search UIs: the theme has its own, so these are not published.
 _UNUSED_BUNDLE_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 
@@ -75,6 +76,16 @@ class _Source:
     format: str  # the reader that read it ("" when none claimed it)
     conversations: list[Conversation]
     diagnostics: list[Diagnostic]
+    remembered: str = ""  # this source as one line of the sources file (made once)
+
+    def line(self) -> str:
+        if not self.remembered:
+            self.remembered = json.dumps({
+                "path": self.file.relative, "signature": list(self.file.signature), "format": self.format,
+                "diagnostics": [cache.diagnostic_record(d) for d in self.diagnostics],
+                "conversations": [cache.conversation_record(c) for c in self.conversations],
+            }, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        return self.remembered
 
 
 class Builder:
@@ -271,18 +282,18 @@ class Builder:
         """What the last build (perhaps another process) noted of its sources, by relative path."""
         if self._sources or self._output is None:
             return {}
-        try:
-            remembered = json.loads(self._output.notes.get("sources", "{}"))
-        except ValueError:
-            return {}
-        return remembered if isinstance(remembered, dict) else {}
+        remembered = {}
+        for line in self._output.read_state(SOURCES_STATE).splitlines():
+            try:
+                record = json.loads(line)
+                remembered[record["path"]] = record
+            except (ValueError, KeyError, TypeError):
+                continue
+        return remembered
 
     def _note_sources(self, out: OutputFolder) -> None:
-        out.notes["sources"] = json.dumps({
-            source.file.relative: {"signature": list(source.file.signature), "format": source.format,
-                                   "diagnostics": [cache.diagnostic_record(d) for d in source.diagnostics],
-                                   "conversations": [cache.conversation_record(c) for c in source.conversations]}
-            for source in self._sources.values()}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        lines = sorted(source.line() for source in self._sources.values())
+        out.write_state(SOURCES_STATE, "\n".join(lines) + "\n")
 
     def load(self, conversation: Conversation) -> Conversation:
         """The conversation with its messages (read again from its source when only the outline is held)."""

@@ -74,7 +74,7 @@ def test_deploy_publishes_exactly_the_site_and_leaves_the_work_tree_alone(archiv
     origin = tmp_path / "origin.git"
     published = sorted(git("ls-tree", "-r", "--name-only", "gh-pages", cwd=origin).split())
     built = sorted(p.relative_to(archive / "site").as_posix() for p in (archive / "site").rglob("*")
-                   if p.is_file() and p.name != ".antiphon-manifest.json")
+                   if p.is_file() and not p.name.startswith(".antiphon-"))
     assert published == built
     assert git("log", "--format=%s", "gh-pages", cwd=origin).split("\n")[0] == "First publish"
 

@@ -82,10 +82,10 @@ def _parent_commit(git: "_Git", remote: str, branch: str, push: bool) -> str | N
 
 
 def _tree_of(git: "_Git", site: Path) -> str:
-    """A git tree of every file in ``site`` (minus Antiphon's manifest), made with a throw-away index."""
+    """A git tree of every file in ``site`` (minus Antiphon's own state files), made with a throw-away index."""
     with tempfile.TemporaryDirectory(prefix="antiphon-deploy-") as temporary:
         env = {"GIT_INDEX_FILE": os.path.join(temporary, "index"), "GIT_WORK_TREE": str(site)}
-        git.output("add", "--all", "--force", "--", ".", f":(exclude){MANIFEST}", env=env, cwd=site)
+        git.output("add", "--all", "--force", "--", ".", ":(exclude).antiphon-*", env=env, cwd=site)
         return git.output("write-tree", env=env, cwd=site).strip()
 
 
