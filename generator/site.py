@@ -174,7 +174,8 @@ class Builder:
             result.committed = False
         else:
             out.carry_over(lambda path: path.startswith(SEARCH_FOLDER))  # the index is updated on its own
-            self._note_sources(out)
+            if not self.keep_messages:  # the preview server notes them when the user pauses
+                self.remember_sources()
             out.notes["build"] = json.dumps({
                 "inputs": inputs if not result.errors else "", "conversations": result.conversations,
                 "pages": result.pages, "warnings": [[d.path, d.line, d.message] for d in result.warnings]})
@@ -291,9 +292,11 @@ class Builder:
                 continue
         return remembered
 
-    def _note_sources(self, out: OutputFolder) -> None:
-        lines = sorted(source.line() for source in self._sources.values())
-        out.write_state(SOURCES_STATE, "\n".join(lines) + "\n")
+    def remember_sources(self) -> None:
+        """Write down what was read, so that the next build (in a new process) need not read it again."""
+        if self._output is not None and self._sources:
+            lines = sorted(source.line() for source in self._sources.values())
+            self._output.write_state(SOURCES_STATE, "\n".join(lines) + "\n")
 
     def load(self, conversation: Conversation) -> Conversation:
         """The conversation with its messages (read again from its source when only the outline is held)."""

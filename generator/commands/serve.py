@@ -61,6 +61,7 @@ def run(args) -> int:
     finally:
         observer.stop()
         server.stop()
+        builder.remember_sources()
     print("\nStopped.")
     return 0
 
@@ -110,8 +111,10 @@ def _watch(collector, builder, config, config_file: Path, server: PreviewServer,
 
 
 def _update_search(builder: Builder) -> None:
+    """What waits for a pause in the edits: the search index, and the notes for the next build."""
     try:
         result = builder.update_search()
+        builder.remember_sources()
     finally:
         _settle()
     for problem in result.diagnostics:
