@@ -13,29 +13,27 @@ from __future__ import annotations
 
 import functools
 import gc
-import json
 import hashlib
-import multiprocessing
-import os
+import json
 import time
-import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import generator
+from generator import cache, feeds
 from generator.archive import build_archive
 from generator.config import Config, options
-from generator import cache, feeds
 from generator.diagnostics import Diagnostic, SourceError
 from generator.model import Conversation
-from generator.output import OutputFolder, check_output_folder, digest, stage
-from generator.pages import Page, Views, conversation_json, conversation_url, source_name
+from generator.output import OutputFolder, check_output_folder, digest
+from generator.pages import Page, Views, conversation_url, source_name
 from generator.readers import native, read_file
 from generator.render import MessageRenderer
 from generator.render.highlight import stylesheet
 from generator.search import BUNDLE, SearchError, index_site
 from generator.sources import ContentError, SourceFile, discover
-from generator.theme import Theme
+from generator.theme import Theme, template_problem
+from generator.workers import ConversationJob, can_fork, fork_map, render_conversations
 
 SEARCH_FOLDER = BUNDLE + "/"
 SOURCES_STATE = ".antiphon-sources.jsonl"  # what the last build read (see generator/cache.py)
@@ -334,12 +332,9 @@ def _read_one(file: SourceFile, content: Path, outline: bool) -> _Source:
 
 def _read_sources(files: list[SourceFile], content: Path, outline: bool, jobs: int) -> list[_Source]:
     """Read (and outline) sources, in worker processes when there are many and only outlines are kept."""
-    if not outline or jobs <= 1 or len(files) < PARALLEL_MINIMUM or "fork" not in multiprocessing.get_all_start_methods():
+    if not outline or not can_fork(jobs, len(files)):
         return [_read_one(file, content, outline) for file in files]
-    chunks = [files[start:start + 32] for start in range(0, len(files), 32)]
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        return [source for sources in pool.imap(functools.partial(_read_chunk, content=content), chunks)
-                for source in sources]
+    return [source for sources in fork_map(_read_chunk, files, jobs, chunk=32, shared=content) for source in sources]
 
 
 def _read_chunk(files: list[SourceFile], content: Path) -> list[_Source]:
@@ -355,82 +350,6 @@ def _restore(record: dict | None, file: SourceFile) -> _Source | None:
                        [cache.diagnostic_from(d) for d in record["diagnostics"]])
     except (KeyError, TypeError, ValueError):
         return None
-
-
-@dataclass
-class ConversationJob:
-    position: int  # in the archive; worker processes have the archive, so this is all they need
-    page: bool  # the page must be rendered again
-    files: list[str]  # conversation.json and/or the transcript, when not current
-    files_key: str
-    source: str  # relative path of the source file
-    is_native: bool
-
-
-# Below this many conversations to render, starting worker processes costs more than it saves.
-PARALLEL_MINIMUM = 64
-_forked: tuple | None = None  # (views, theme, output root, loader) for worker processes, inherited by fork
-
-
-def render_conversations(views: Views, theme: Theme, out: OutputFolder, work: list[ConversationJob],
-                         jobs: int, load) -> list[Diagnostic]:
-    """Render conversation pages and their files, in worker processes when there are many.
-
-    Workers are forked after the archive is built, so they share it instead of receiving
-    it; each stages its files beside their targets and reports them, and this process
-    adopts them into the build. Output is the same whatever the number of jobs.
-    """
-    global _forked
-    problems: list[Diagnostic] = []
-    if jobs <= 1 or len(work) < PARALLEL_MINIMUM or "fork" not in multiprocessing.get_all_start_methods():
-        for job in work:
-            outputs, problem = _produce(views, theme, job, load)
-            problems += problem
-            for site_path, data, key in outputs:
-                out.write(site_path, data, key)
-        return problems
-    _forked = (views, theme, out.root, load)
-    chunks = [work[start:start + 16] for start in range(0, len(work), 16)]
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for staged, problem in pool.imap_unordered(_work_in_child, chunks):
-                problems += problem
-                for site_path, temporary, key, size in staged:
-                    out.adopt(site_path, temporary, key, size)
-    finally:
-        _forked = None
-    return problems
-
-
-def _work_in_child(chunk: list[ConversationJob]):
-    views, theme, root, load = _forked
-    staged, problems = [], []
-    for job in chunk:
-        outputs, problem = _produce(views, theme, job, load)
-        problems += problem
-        for site_path, data, key in outputs:
-            staged.append((site_path, stage(os.path.join(str(root), site_path), data), key, len(data)))
-    return staged, problems
-
-
-def _produce(views: Views, theme: Theme, job: ConversationJob, load) -> tuple[list[tuple[str, bytes, str]], list]:
-    """The bytes of a conversation's outputs that must be made again."""
-    conversation = load(views.archive.conversations[job.position])
-    outputs, problems = [], []
-    if job.page:
-        page = views.conversation_page(job.position, conversation)
-        try:
-            outputs.append((page.file, theme.render(page.template, page.context).encode("utf-8"), page.key))
-        except Exception as err:  # a theme bug must not stop the other pages
-            problems.append(_template_problem(err, page))
-    url = conversation_url(conversation)
-    for name in job.files:
-        if name == "conversation.json":
-            data = conversation_json(conversation, job.source).encode("utf-8")
-        else:
-            data = conversation.source.read_bytes() if job.is_native else native.write(conversation).encode("utf-8")
-        outputs.append((url + name, data, job.files_key))
-    return outputs, problems
 
 
 def _fingerprint(config: Config, theme: Theme) -> str:
@@ -507,21 +426,9 @@ def _write_page(out: OutputFolder, theme: Theme, page: Page, result: BuildResult
         html = theme.render(page.template, page.context)
     except Exception as err:  # a theme bug must not stop the other pages
         result.pages -= 1
-        result.diagnostics.append(_template_problem(err, page))
+        result.diagnostics.append(template_problem(err, page.template, page.file))
         return
     out.write(page.file, html, page.key)
-
-
-def _template_problem(err: Exception, page: Page) -> Diagnostic:
-    """Point at the template line: Jinja puts template frames into the traceback."""
-    filename, line = getattr(err, "filename", None), getattr(err, "lineno", None) or 0
-    if not filename:
-        for frame in reversed(traceback.extract_tb(err.__traceback__)):
-            if frame.filename.endswith((".html", ".xml", ".txt")):
-                filename, line = frame.filename, frame.lineno or 0
-                break
-    return Diagnostic(filename or page.template, line, "error",
-                      f"template error while rendering {page.file}: {type(err).__name__}: {err}")
 
 
 def _write_assets(out: OutputFolder, theme: Theme, config: Config) -> None:

@@ -8,10 +8,12 @@ that turns a site path into a link relative to the page being rendered.
 
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
 
 import jinja2
 
+from generator.diagnostics import Diagnostic
 from generator.urls import relative
 
 BUNDLED = Path(__file__).parent / "themes"
@@ -75,3 +77,15 @@ def _link(context, target: str) -> str:
     if page["absolute"]:
         return page["base_path"] + target
     return relative(target, page["path"])
+
+
+def template_problem(err: Exception, template: str, output: str) -> Diagnostic:
+    """Point at the template line: Jinja puts template frames into the traceback."""
+    filename, line = getattr(err, "filename", None), getattr(err, "lineno", None) or 0
+    if not filename:
+        for frame in reversed(traceback.extract_tb(err.__traceback__)):
+            if frame.filename.endswith((".html", ".xml", ".txt")):
+                filename, line = frame.filename, frame.lineno or 0
+                break
+    return Diagnostic(filename or template, line, "error",
+                      f"template error while rendering {output}: {type(err).__name__}: {err}")

@@ -6,7 +6,8 @@ import random
 import sys
 
 from generator.config import load_config
-from generator.site import PARALLEL_MINIMUM, build
+from generator.site import build
+from generator.workers import PARALLEL_MINIMUM
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))

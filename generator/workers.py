@@ -1,0 +1,104 @@
+"""Work done in worker processes: rendering conversation pages (and reading sources) in parallel.
+
+Workers are forked after the archive is built, so they share it instead of
+receiving it; what they make they stage beside its target, and the build adopts
+it. The output is the same whatever the number of jobs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from dataclasses import dataclass
+
+from generator.diagnostics import Diagnostic
+from generator.output import OutputFolder, stage
+from generator.pages import Views, conversation_json, conversation_url
+from generator.readers import native
+from generator.theme import Theme, template_problem
+
+# Below this many items, starting worker processes costs more than it saves.
+PARALLEL_MINIMUM = 64
+_shared = None  # what fork_map's workers need, inherited by fork
+
+
+def can_fork(jobs: int, items: int) -> bool:
+    return jobs > 1 and items >= PARALLEL_MINIMUM and "fork" in multiprocessing.get_all_start_methods()
+
+
+def fork_map(function, items: list, jobs: int, chunk: int, shared=None):
+    """``function(chunk_of_items, shared)`` for each chunk, in ``jobs`` forked workers; results in any order."""
+    global _shared
+    _shared = (function, shared)
+    try:
+        chunks = [items[start:start + chunk] for start in range(0, len(items), chunk)]
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            yield from pool.imap_unordered(_call, chunks)
+    finally:
+        _shared = None
+
+
+def _call(chunk: list):
+    function, shared = _shared
+    return function(chunk, shared)
+
+
+@dataclass
+class ConversationJob:
+    position: int  # in the archive; worker processes have the archive, so this is all they need
+    page: bool  # the page must be rendered again
+    files: list[str]  # conversation.json and/or the transcript, when not current
+    files_key: str
+    source: str  # relative path of the source file
+    is_native: bool
+
+
+
+
+def render_conversations(views: Views, theme: Theme, out: OutputFolder, work: list[ConversationJob],
+                         jobs: int, load) -> list[Diagnostic]:
+    """Render conversation pages and their files, in worker processes when there are many."""
+    problems: list[Diagnostic] = []
+    if not can_fork(jobs, len(work)):
+        for job in work:
+            outputs, problem = _produce(views, theme, job, load)
+            problems += problem
+            for site_path, data, key in outputs:
+                out.write(site_path, data, key)
+        return problems
+    for staged, problem in fork_map(_work_in_child, work, jobs, chunk=16, shared=(views, theme, out.root, load)):
+        problems += problem
+        for site_path, temporary, key, size in staged:
+            out.adopt(site_path, temporary, key, size)
+    return problems
+
+
+def _work_in_child(chunk: list[ConversationJob], shared: tuple):
+    views, theme, root, load = shared
+    staged, problems = [], []
+    for job in chunk:
+        outputs, problem = _produce(views, theme, job, load)
+        problems += problem
+        for site_path, data, key in outputs:
+            staged.append((site_path, stage(os.path.join(str(root), site_path), data), key, len(data)))
+    return staged, problems
+
+
+def _produce(views: Views, theme: Theme, job: ConversationJob, load) -> tuple[list[tuple[str, bytes, str]], list]:
+    """The bytes of a conversation's outputs that must be made again."""
+    conversation = load(views.archive.conversations[job.position])
+    outputs, problems = [], []
+    if job.page:
+        page = views.conversation_page(job.position, conversation)
+        try:
+            outputs.append((page.file, theme.render(page.template, page.context).encode("utf-8"), page.key))
+        except Exception as err:  # a theme bug must not stop the other pages
+            problems.append(template_problem(err, page.template, page.file))
+    url = conversation_url(conversation)
+    for name in job.files:
+        if name == "conversation.json":
+            data = conversation_json(conversation, job.source).encode("utf-8")
+        else:
+            data = conversation.source.read_bytes() if job.is_native else native.write(conversation).encode("utf-8")
+        outputs.append((url + name, data, job.files_key))
+    return outputs, problems
