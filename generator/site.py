@@ -99,6 +99,7 @@ class Builder:
         self._summaries: dict = {}
         self._renderer = MessageRenderer(verse=config.line_breaks == "verse")
         self._output: OutputFolder | None = None  # kept: it remembers what the last build wrote
+        self._loaded: tuple[str, list[Conversation]] = ("", [])  # the source file last read again by load()
         self.jobs = jobs
 
         self._theme: Theme | None = None
@@ -159,6 +160,7 @@ class Builder:
                 result.pages += 1
                 if job.page or job.files:
                     work.append(job)
+            work.sort(key=lambda job: (job.source, job.position))  # an export's conversations together
             for diagnostic in render_conversations(views, theme, out, work, self.jobs, self.load):
                 result.pages -= 1
                 result.diagnostics.append(diagnostic)
@@ -301,8 +303,9 @@ class Builder:
         if conversation.outline is None:
             return conversation
         content, position = conversation.fingerprint.rsplit(":", 1)
-        result = read_file(conversation.source, str(conversation.source))
-        full = result.conversations[int(position)]
+        if self._loaded[0] != content:  # one file at a time: an export's conversations come in a row
+            self._loaded = (content, read_file(conversation.source, str(conversation.source)).conversations)
+        full = self._loaded[1][int(position)]
         if full.fingerprint != conversation.fingerprint:
             raise BuildError(f"{conversation.source} changed during the build; build again")
         return replace(full, slug=conversation.slug)
@@ -326,8 +329,11 @@ def _read_one(file: SourceFile, content: Path, outline: bool) -> _Source:
         result = read_file(Path(file.path), shown)
     except SourceError as err:
         return _Source(file, "", [], [err.diagnostic])
-    conversations = [c.outlined() for c in result.conversations] if outline else result.conversations
-    return _Source(file, result.format, conversations, result.diagnostics)
+    # An export holds many conversations: reading it again for each of their pages would cost more
+    # than keeping them, so only single-conversation files are reduced to outlines.
+    if outline and len(result.conversations) == 1:
+        return _Source(file, result.format, [result.conversations[0].outlined()], result.diagnostics)
+    return _Source(file, result.format, result.conversations, result.diagnostics)
 
 
 def _read_sources(files: list[SourceFile], content: Path, outline: bool, jobs: int) -> list[_Source]:

@@ -76,3 +76,23 @@ def test_exports_in_content_build_directly(tmp_path):
     transcript = site / "c/2025-05-05-fix-the-failing-pagination-test/2025-05-05-fix-the-failing-pagination-test.md"
     assert read_file(transcript).format == "native"  # imported formats are offered as native transcripts
     assert "Tool" not in (site / "speakers/index.html").read_text("utf-8").split("<main")[1]
+
+
+def test_an_export_of_many_conversations_is_read_once_per_build(tmp_path, monkeypatch):
+    import json as json_module
+    import generator.site as site
+    (tmp_path / "content").mkdir()
+    lines = [json_module.dumps({"id": f"c{n}", "conversations": [{"from": "human", "value": f"question {n}"},
+                                                                {"from": "gpt", "value": f"answer {n}"}]})
+             for n in range(30)]
+    (tmp_path / "content/export.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    reads = []
+    original = site.read_file
+    monkeypatch.setattr(site, "read_file", lambda *args: reads.append(args[0]) or original(*args))
+    config = load_config(None, tmp_path)
+    assert build(config).conversations == 30 and len(reads) == 1
+    (tmp_path / "antiphon.toml").write_text('title = "Renamed"\n', "utf-8")  # every page must be made again
+    reads.clear()
+    result = build(load_config(None, tmp_path))  # from remembered outlines: messages read on demand
+    assert len([p for p in result.written if p.endswith("/index.html") and p.startswith("c/")]) == 30
+    assert len(reads) == 1
