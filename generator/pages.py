@@ -117,7 +117,7 @@ class Views:
             "name": name,
             "url": speaker_url(name),
             "css_class": f"sp-{int.from_bytes(hashed[:4], 'big') % PALETTE_SIZE}",
-            "style": f"--sp: {colour}; --sp-dark: {colour}" if colour else "",
+            "style": f"--sp: {colour}" if colour else "",
         }
 
     def summary(self, conversation: Conversation) -> dict:

@@ -65,3 +65,26 @@ def test_stage_directions_look_different_from_emphasis(site):
         em = page.eval_on_selector("#m-2 em", "e => [getComputedStyle(e).fontStyle, getComputedStyle(e).color]")
         assert stage[0] == "italic" and em[0] == "italic"
         assert stage[1] != em[1]
+
+
+def test_the_theme_toggle_overrides_the_system_and_is_remembered(site):
+    with static_server(site) as base, browser_page("dark") as page:
+        page.goto(base + CONVERSATION)
+        background = "getComputedStyle(document.body).backgroundColor"
+        system_dark = page.evaluate(background)
+        toggle = page.locator(".theme-toggle")
+        assert toggle.is_visible() and toggle.text_content() == "Theme: system"
+        toggle.click()  # light
+        assert page.evaluate("document.documentElement.dataset.theme") == "light"
+        light = page.evaluate(background)
+        assert light != system_dark
+        page.reload()  # remembered, applied before the page paints
+        assert page.evaluate("document.documentElement.dataset.theme") == "light"
+        assert page.evaluate(background) == light and toggle.text_content() == "Theme: light"
+        toggle.click()  # dark
+        assert page.evaluate(background) == system_dark
+        code = page.eval_on_selector("pre.code .nb", "e => getComputedStyle(e).color")
+        toggle.click()  # back to the system setting (dark here)
+        assert page.evaluate("document.documentElement.dataset.theme") is None
+        assert page.evaluate(background) == system_dark
+        assert page.eval_on_selector("pre.code .nb", "e => getComputedStyle(e).color") == code

@@ -28,8 +28,13 @@ def highlight_code(code: str, language: str) -> str:
 
 
 def stylesheet(light: str, dark: str, scope: str = ".code") -> str:
-    """CSS for both colour schemes: ``light`` by default, ``dark`` under prefers-color-scheme."""
+    """CSS for both colour schemes: ``light`` by default, ``dark`` when the system or the page says dark.
+
+    The page's toggle sets ``html[data-theme]``; without it, the system setting decides.
+    """
     light_css = HtmlFormatter(style=light).get_style_defs(scope)
-    dark_css = HtmlFormatter(style=dark).get_style_defs(scope)
-    indented = "\n".join("  " + line for line in dark_css.splitlines())
-    return f"/* Pygments '{light}' and '{dark}' */\n{light_css}\n@media (prefers-color-scheme: dark) {{\n{indented}\n}}\n"
+    system_dark = HtmlFormatter(style=dark).get_style_defs(f':root:not([data-theme="light"]) {scope}')
+    chosen_dark = HtmlFormatter(style=dark).get_style_defs(f':root[data-theme="dark"] {scope}')
+    indented = "\n".join("  " + line for line in system_dark.splitlines())
+    return (f"/* Pygments '{light}' and '{dark}' */\n{light_css}\n"
+            f"@media (prefers-color-scheme: dark) {{\n{indented}\n}}\n{chosen_dark}\n")

@@ -25,6 +25,30 @@
     permalink.after(button);
   }
 
+  // Colour scheme: system -> light -> dark -> system, remembered in this browser (applied in <head>).
+  const toggle = document.querySelector(".theme-toggle");
+  if (toggle) {
+    const order = ["system", "light", "dark"];
+    const show = () => {
+      const current = document.documentElement.dataset.theme || "system";
+      toggle.textContent = `Theme: ${current}`;  // the visible text is the button's name
+      toggle.title = "Change the colour scheme: system, light or dark";
+    };
+    toggle.hidden = false;
+    show();
+    toggle.addEventListener("click", () => {
+      const current = document.documentElement.dataset.theme || "system";
+      const next = order[(order.indexOf(current) + 1) % order.length];
+      if (next === "system") delete document.documentElement.dataset.theme;
+      else document.documentElement.dataset.theme = next;
+      try {
+        if (next === "system") localStorage.removeItem("antiphon-theme");
+        else localStorage.setItem("antiphon-theme", next);
+      } catch { /* storage may be off: the choice lasts for this page */ }
+      show();
+    });
+  }
+
   // Keyboard: j/k between messages, n/p between conversations (or list pages), / to search.
   const messages = () => [...document.querySelectorAll(".msg")].filter((m) => m.getClientRects().length);
 
