@@ -153,8 +153,6 @@ class OutputFolder:
             return ""
 
     def write_state(self, name: str, text: str) -> None:
-        if self.read_state(name) == text:
-            return
         path = self.root / name
         temporary = path.with_name(name + ".tmp")
         temporary.write_text(text, "utf-8")
