@@ -58,6 +58,11 @@ PAIR_JOINER = " ↔ "
 
 def pair_name(speakers: list[str]) -> str:
     """The name of an unordered set of speakers: sorted, so both orders of a pair agree."""
+    return _pair_name(tuple(speakers))
+
+
+@lru_cache(maxsize=65536)
+def _pair_name(speakers: tuple[str, ...]) -> str:
     return PAIR_JOINER.join(sorted(speakers, key=lambda name: (name.casefold(), name)))
 
 
@@ -121,7 +126,9 @@ def _group(conversations: list[Conversation], names, slug_of=slugify) -> list[Gr
     for conversation in conversations:
         for name in names(conversation):
             slug = slug_of(name)
-            group = groups.setdefault(slug, Group(name, slug))
+            group = groups.get(slug)
+            if group is None:
+                group = groups[slug] = Group(name, slug)
             if not group.conversations or group.conversations[-1] is not conversation:
                 group.conversations.append(conversation)
     return sorted(groups.values(), key=lambda g: (g.name.casefold(), g.slug))

@@ -70,11 +70,10 @@ def stage(path: str, data: bytes) -> str | None:
 
 
 def digest(*parts: str | bytes) -> str:
-    hasher = hashlib.sha1()
-    for part in parts:
-        hasher.update(part.encode("utf-8") if isinstance(part, str) else part)
-        hasher.update(b"\x00")
-    return hasher.hexdigest()
+    """A hex digest of the parts (each ended by a NUL, so ('ab', 'c') and ('a', 'bc') differ)."""
+    data = b"".join((part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part) + b"\x00"
+                    for part in parts)
+    return hashlib.sha1(data).hexdigest()
 
 
 class OutputFolder:

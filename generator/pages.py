@@ -96,6 +96,7 @@ class Views:
         }
         self._summaries: dict[tuple[str, str], dict] = {} if summaries is None else summaries
         self._speakers: dict[str, dict] = {}
+        self._card_keys: dict[int, str] = {}  # by id(): the archive holds every conversation for the build
 
     # -- shared pieces ---------------------------------------------------------
 
@@ -155,11 +156,17 @@ class Views:
             # A card follows from its conversation's content and slug, and the rest from the config
             # (in the build's salt): so these are the page's key, and the cards are made only if it changed.
             key = digest(template, urls[number - 1], heading, description, repr(pagination), repr(extra),
-                         *(f"{c.fingerprint or id(c)}/{c.slug}" for c in chunk))
+                         *(self._card_key(c) for c in chunk))
             context = functools.partial(self._listing_context, urls[number - 1], heading, title, description,
                                         chunk, pagination, extra)
             pages.append(Page(urls[number - 1], template, key, context))
         return pages
+
+    def _card_key(self, conversation: Conversation) -> str:
+        key = self._card_keys.get(id(conversation))
+        if key is None:
+            key = self._card_keys[id(conversation)] = f"{conversation.fingerprint or id(conversation)}/{conversation.slug}"
+        return key
 
     def _listing_context(self, url, heading, title, description, chunk, pagination, extra) -> dict:
         return {
