@@ -19,7 +19,7 @@ from watchdog.observers.polling import PollingObserver
 
 from generator.sources import is_content_file, is_editor_litter
 
-QUIET_SECONDS = 0.05
+QUIET_SECONDS = 0.03
 # Events that do not change a file's contents ("opened", "closed_no_write", attribute changes).
 _RELEVANT_EVENTS = {"created", "modified", "deleted", "moved", "closed"}
 

@@ -131,22 +131,24 @@ def _settle() -> None:
 
 def _rebuild(builder: Builder, server: PreviewServer, started: float) -> None:
     try:
-        result = builder.build(keep_on_error=True, search=False)
+        _report(builder.build(keep_on_error=True, search=False), server, started)
     except BuildError as err:
         print(f"antiphon: error: {err}", file=sys.stderr)
         server.state.report(str(err))
-        return
     finally:
-        _settle()
+        gc.freeze()  # keep the collector off what the build keeps; a full collection waits for a pause
+
+
+def _report(result: BuildResult, server: PreviewServer, started: float) -> None:
     _print_problems(result)
     took = (time.perf_counter() - started) * 1000
     if result.errors:
         print(f"Rebuild failed ({len(result.errors)} errors); still serving the last good build", flush=True)
         server.state.report(_problem_text(result))
     elif result.written or result.removed:
+        server.state.reload()
         print(f"Rebuilt in {took:.0f} ms: {len(result.written)} files written, {len(result.removed)} removed",
               flush=True)
-        server.state.reload()
     else:
         print(f"Rebuilt in {took:.0f} ms: nothing changed", flush=True)
         server.state.report(None)
