@@ -8,7 +8,8 @@ from functools import cached_property
 from pathlib import Path
 
 
-MESSAGE_KINDS = ("message", "thinking", "tool_call", "tool_result")
+# The kinds of message besides speech ("message"), and how they are named in headings and on pages.
+KIND_LABELS = {"thinking": "thinking", "tool_call": "tool call", "tool_result": "tool result"}
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class Message:
     text: str  # the message body exactly as written (empty for an empty turn)
     line: int = 0  # source line of the message's heading; 0 when unknown
     time: datetime | None = None  # when it was sent, where the source says
-    kind: str = "message"  # one of MESSAGE_KINDS: tool traffic and thinking are shown apart from speech
+    kind: str = "message"  # or a key of KIND_LABELS: tool traffic and thinking are shown apart from speech
 
 
 @dataclass(frozen=True)

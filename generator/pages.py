@@ -17,7 +17,7 @@ from typing import Callable
 
 from generator.archive import PAIR_JOINER, Archive, Group, pair_name, pair_slug
 from generator.config import Config
-from generator.model import Conversation, Message
+from generator.model import KIND_LABELS, Conversation, Message
 from generator.output import digest
 from generator.render import MessageRenderer
 from generator.urls import slugify
@@ -313,8 +313,7 @@ class Views:
             "text": message.text.strip(),
             "time": _time(message.time),
             "kind": message.kind,
-            "kind_label": {"thinking": "Thinking", "tool_call": "Tool call", "tool_result": "Tool result"}.get(
-                message.kind, ""),
+            "kind_label": KIND_LABELS.get(message.kind, "").capitalize(),
             "preview": _preview(message.text) if message.kind != "message" else "",
         }
 

@@ -100,7 +100,7 @@ class Builder:
         self._renderer = MessageRenderer(verse=config.line_breaks == "verse")
         self._output: OutputFolder | None = None  # kept: it remembers what the last build wrote
         self._loaded: tuple[str, list[Conversation]] = ("", [])  # the source file last read again by load()
-        self._remembered: tuple = ()  # the sources as last written down by remember_sources()
+        self._remembered: frozenset = frozenset()  # the source files as last written down by remember_sources()
         self.jobs = jobs
 
         self._theme: Theme | None = None
@@ -270,9 +270,8 @@ class Builder:
                 source = _restore(remembered.get(file.relative), file)
             if source is not None:
                 current[file.path] = source
-        if remembered:  # what was restored is already written down as it is
-            self._remembered = tuple(current[f.path].file for f in files if f.path in current) \
-                if len(current) == len(files) else ()
+        if remembered:  # what was restored from the notes is written down already
+            self._remembered = frozenset(source.file for source in current.values())
         fresh = [file for file in files if file.path not in current]
         for source in _read_sources(fresh, self.config.content_path, outline=not self.keep_messages, jobs=self.jobs):
             current[source.file.path] = source
@@ -298,7 +297,7 @@ class Builder:
 
     def remember_sources(self) -> None:
         """Write down what was read, so that the next build (in a new process) need not read it again."""
-        remembered = tuple(source.file for source in self._sources.values())
+        remembered = frozenset(source.file for source in self._sources.values())
         if self._output is not None and self._sources and remembered != self._remembered:
             lines = sorted(source.line() for source in self._sources.values())
             self._output.write_state(SOURCES_STATE, "\n".join(lines) + "\n")

@@ -25,11 +25,10 @@ from datetime import datetime
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic, SourceError, warning
-from generator.model import Conversation, Message
+from generator.model import KIND_LABELS, Conversation, Message
 
 NAME = "native"
 TIME_SEPARATOR = " · "
-KIND_LABELS = {"thinking": "thinking", "tool_call": "tool call", "tool_result": "tool result"}
 _KIND_OF_LABEL = {f" ({label})": kind for kind, label in KIND_LABELS.items()}
 
 
