@@ -33,6 +33,7 @@ _pieces = st.sampled_from([
     "*", "**", "_", " ", " ", "  ", "\n", "\n\n", "a", "word", "Word", "é", "—", ".", ",", "!", "?", "'", '"', "&",
     ">", "(", ")", "`", "[END]", "[", "]", "#", "-", "+", "1.", "=", "💫", ":", "x_y", "*leans in*", "  \n", "\t",
     "\\", "<", "~", "|", "&amp;", "***", "_a_", "3)", "    ", "\u00a0",
+    "```", "\n```\n", "```python\n", "\n```js x\n", "````", "\n   ```", "\n    ```", "```  \n", "\x00",
 ])
 
 
@@ -83,6 +84,14 @@ def test_the_fast_path_takes_most_generated_transcript_messages(tmp_path):
 
 
 @pytest.mark.parametrize("text", ["[link](https://x.org)", "# heading", "- list", "> quote", "a\\\nb", "&copy;",
-                                  "<b>x</b>", "~~s~~", "```\ncode\n```", "a*b*c", "***x***", "| a | b |"])
+                                  "<b>x</b>", "~~s~~", "```\nunclosed", "a*b*c", "***x***", "| a | b |"])
 def test_it_declines_what_it_does_not_handle(text):
     assert render_simple(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "```python\ndef f():\n    return '<b>' \\ 1\n```", "Intro:\n```\n\tx\n```\nAfter *that*.",
+    "```js x\na\n  ```\n\n```\n```", "a\n\n```rust\nfn main() {}\n```  \n\n*b*",
+])
+def test_it_renders_fenced_code_as_markdown_it_does(text):
+    assert agree(text) and agree(text, verse=False)

@@ -6,6 +6,11 @@ markdown-it's own character classes and escaping, and returns ``None`` for anyth
 else (a list, a heading, a link, a backslash, an entity, a tricky delimiter run…), so
 the caller falls back to markdown-it. ``tests/test_fast_path.py`` checks the two
 paths agree on thousands of generated messages and on every sample and fixture.
+
+Speed comes from leaving the text to C: whole-message regular expressions decide
+whether the subset applies, and plain text between markup is escaped and broken
+into lines by ``str`` methods and ``re.sub``; Python only looks at the few
+``*``/`` ` `` runs of a paragraph.
 """
 
 from __future__ import annotations
@@ -14,53 +19,186 @@ import re
 
 from markdown_it.common.utils import escapeHtml, isMdAsciiPunct, isPunctChar, isWhiteSpace
 
-from generator.render.stage import find_directions
+from generator.render.markdown import fence_html
 
-# Lines that could start a block other than a paragraph (up to 3 spaces of indent are allowed).
-_BLOCK_START = re.compile(r"^ {0,3}(?:[#>]|[-+*](?:[ \t]|$)|\d{1,9}[.)]|```|~~~|<|=+[ ]*$|-+[ ]*$|_{3,}| {4})")
-_THEMATIC = re.compile(r"^ {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$")
-# Characters and sequences that start an inline construct this path does not handle.
-_REJECT = re.compile(r"[\\<|~\x00]|[^\S \n]|\]\(|\]:|&[#A-Za-z0-9]+;|`{2,}|\*{3,}")
-_SPECIAL = re.compile(r"[`*_\n]")
+# A line that is not blank and could start a block other than a paragraph (up to 3 spaces of indent
+# are allowed), or a thematic break.
+_BLOCK_LINE_BODY = (r"(?=[ ]*[^ \n])(?: {0,3}(?:[#>]|[-+*](?:[ ]|$)|\d{1,9}[.)]|```|~~~|<|=+[ ]*$|-+[ ]*$|_{3,}| {4})"
+                    r"| {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$)")
+_FIRST_BLOCK_LINE = re.compile(_BLOCK_LINE_BODY, re.M)
+_LATER_BLOCK_LINE = re.compile("\n" + _BLOCK_LINE_BODY, re.M)  # a literal first: the engine skips to newlines
+# Characters that start an inline construct this path does not handle, and whitespace other than
+# ' ' and newline (tabs, no-break spaces: str.isspace, which is also what re's \s means). One character
+# class, because the regex engine scans a class far faster than an alternation.
+OTHER_WHITESPACE = ("\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+                    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_REJECT_CHAR = re.compile("[" + OTHER_WHITESPACE + r"\\<|~\x00]")
+_REJECT_SEQUENCES = ("](", "]:", "``", "***")
+_ENTITY = re.compile(r"&[#A-Za-z0-9]+;")
+_FENCE_OPEN = re.compile(r"^```([^`\n]*)$", re.M)
+_FENCE_CLOSE = re.compile(r"^[ \t]*`{3,}[ \t]*$", re.M)
+_PLAIN_FENCE_CLOSE = re.compile(r" {0,3}`{3,} *")
+_BLANK_LINES = re.compile(r"\n(?:[ ]*\n)+")
+_MARKUP = re.compile(r"[`*_]")
+_RUN = re.compile(r"\*+|_+|`")
+_VERSE_BREAK = re.compile(r" *\n *")
+_HARD_BREAK = re.compile(r"  +\n *")
+_SOFT_BREAK = re.compile(r" ?\n *")
+_TAGS = {"em": ("<em>", "</em>"), "strong": ("<strong>", "</strong>")}
+_FLANKING: dict[str, tuple[bool, bool]] = {}  # (character before, run character, character after) -> _flanking
+_STAGE_OPEN, _STAGE_CLOSE = '<span class="stage">', "</span>"
 
 
 def render_simple(text: str, verse: bool = True) -> str | None:
     """HTML for ``text`` when it is within the simple subset, else ``None``."""
-    if _REJECT.search(text):  # also any whitespace but ' ' and newline (tabs, no-break spaces…)
-        return None
+    if "```" in text:
+        return _with_fences(text, verse)
+    return _paragraphs(text, verse)
+
+
+def _with_fences(text: str, verse: bool) -> str | None:
+    """Paragraphs around code blocks fenced by ``` at the start of a line (each closed, not indented)."""
+    if "\x00" in text:
+        return None  # markdown-it replaces NUL, even in code
     out = []
-    for paragraph in _paragraphs(text):
-        if paragraph is None:
+    position = 0
+    for opener in _FENCE_OPEN.finditer(text):
+        if opener.start() < position:
+            continue  # a line inside the block before
+        closer = _FENCE_CLOSE.search(text, opener.end())
+        if closer is None or not _PLAIN_FENCE_CLOSE.fullmatch(closer.group()):
+            return None  # unclosed, or closed by a line markdown-it may read otherwise (tabs, deep indent)
+        before = _paragraphs(text[position:opener.start()], verse)
+        if before is None:
             return None
-        children = _inline(paragraph)
-        if children is None:
-            return None
-        whole = find_directions(children)
-        if whole:
-            children = children[1:-1]
-        body = _render_inline(children, verse)
-        out.append(('<p class="stage">' if whole else "<p>") + body + "</p>\n")
+        out.append(before)
+        out.append(fence_html(opener.group(1), text[opener.end() + 1:closer.start()]))
+        position = closer.end()
+    after = _paragraphs(text[position:], verse)
+    if after is None:
+        return None
+    out.append(after)
     return "".join(out)
 
 
-def _paragraphs(text: str):
-    """The paragraphs' inline source as markdown-it sees it (lines joined, outer whitespace trimmed)."""
-    block: list[str] = []
-    for line in text.split("\n") + [""]:
-        if line.strip(" "):
-            if _BLOCK_START.match(line) or _THEMATIC.match(line):
-                yield None
-                return
-            block.append(line)
-        elif block:
-            yield "\n".join(block).strip(" \n")
-            block = []
+def _paragraphs(text: str, verse: bool) -> str | None:
+    if not _simple_enough(text):
+        return None
+    body = text.strip(" \n")
+    if not body:
+        return ""
+    out = []
+    for paragraph in _BLANK_LINES.split(body):
+        paragraph = paragraph.strip(" ")
+        if _MARKUP.search(paragraph) is None:
+            out.append("<p>" + _text(paragraph, verse) + "</p>\n")
+            continue
+        rendered = _paragraph(paragraph, verse)
+        if rendered is None:
+            return None
+        out.append(rendered)
+    return "".join(out)
 
 
-def _scan(src: str, start: int, end: int, can_split_word: bool) -> tuple[bool, bool]:
-    """markdown-it's delimiter classification for the run src[start:end]."""
-    last = src[start - 1] if start > 0 else " "
-    following = src[end] if end < len(src) else " "
+def _simple_enough(text: str) -> bool:
+    if _REJECT_CHAR.search(text) or any(sequence in text for sequence in _REJECT_SEQUENCES):
+        return False
+    if "&" in text and _ENTITY.search(text):
+        return False
+    return not (_FIRST_BLOCK_LINE.match(text) or _LATER_BLOCK_LINE.search(text))
+
+
+def _text(raw: str, verse: bool) -> str:
+    """Plain text: escaped, and each newline a line break (trailing and leading spaces dropped)."""
+    escaped = escapeHtml(raw)
+    if "\n" not in escaped:
+        return escaped
+    if verse:
+        return _VERSE_BREAK.sub("<br>\n", escaped)
+    return _SOFT_BREAK.sub("\n", _HARD_BREAK.sub("<br>\n", escaped))
+
+
+class _Run:
+    """A run of '*' at src[start:end]: how many are left unmatched, the tags it opens or closes."""
+    __slots__ = ("start", "end", "count", "can_open", "can_close", "opens", "closes", "stage")
+
+    def __init__(self, start: int, end: int, can_open: bool, can_close: bool):
+        self.start, self.end, self.count = start, end, end - start
+        self.can_open, self.can_close = can_open, can_close
+        self.opens: list[str] = []  # inner first
+        self.closes: list[str] = []  # inner first
+        self.stage = ""  # "open"/"close": its outermost tag is a stage direction's; "drop": not written
+
+
+def _paragraph(src: str, verse: bool) -> str | None:
+    """A paragraph with markup, or None when it needs markdown-it."""
+    events = _scan_markup(src)
+    if events is None:
+        return None
+    runs = [event for event in events if isinstance(event, _Run)]
+    _match_emphasis(runs)
+    whole = _mark_directions(src, events)
+    out = ['<p class="stage">' if whole else "<p>"]
+    position = 0
+    for event in events:
+        if isinstance(event, _Run):
+            start, end = event.start, event.end
+        else:
+            start, end, content = event
+        if start > position:
+            out.append(_text(src[position:start], verse))
+        position = end
+        if isinstance(event, _Run):
+            out.append(_run_html(event))
+        else:
+            out.append("<code>" + escapeHtml(content) + "</code>")
+    if position < len(src):
+        out.append(_text(src[position:], verse))
+    out.append("</p>\n")
+    return "".join(out)
+
+
+def _scan_markup(src: str) -> list | None:
+    """The paragraph's '*' runs and code spans ((start, end, content)) in order; None if out of the subset."""
+    events: list = []
+    position = 0
+    while True:
+        match = _RUN.search(src, position)
+        if match is None:
+            return events
+        start, end = match.span()
+        char = src[start]
+        if char == "`":
+            close = src.find("`", end)
+            if close == -1 or "\n" in src[end:close]:
+                return None
+            content = src[end:close]
+            if content.startswith(" ") and content.endswith(" ") and content.strip(" "):
+                content = content[1:-1]
+            events.append((start, close + 1, content))
+            position = close + 1
+            continue
+        last = src[start - 1] if start > 0 else " "
+        following = src[end] if end < len(src) else " "
+        key = last + char + following
+        flanking = _FLANKING.get(key)
+        if flanking is None:
+            flanking = _flanking(last, following, char == "*")
+            if len(_FLANKING) < 10_000:
+                _FLANKING[key] = flanking
+        can_open, can_close = flanking
+        if char == "_":
+            if can_open or can_close:
+                return None  # underscore emphasis is left to markdown-it
+        elif can_open and can_close:
+            return None  # both-flanking runs bring in the rule of three: leave them to markdown-it
+        else:
+            events.append(_Run(start, end, can_open, can_close))
+        position = end
+
+
+def _flanking(last: str, following: str, can_split_word: bool) -> tuple[bool, bool]:
+    """markdown-it's delimiter classification of a run between two characters: (can open, can close)."""
     last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
     next_punct = isMdAsciiPunct(ord(following)) or isPunctChar(following)
     last_space, next_space = isWhiteSpace(ord(last)), isWhiteSpace(ord(following))
@@ -69,84 +207,6 @@ def _scan(src: str, start: int, end: int, can_split_word: bool) -> tuple[bool, b
     can_open = left and (can_split_word or not right or last_punct)
     can_close = right and (can_split_word or not left or next_punct)
     return can_open, can_close
-
-
-class _Token:
-    """The few fields of markdown-it's Token that the stage-direction rule reads (a lighter object)."""
-    __slots__ = ("type", "tag", "content", "markup")
-
-    def __init__(self, kind: str, tag: str, content: str = "", markup: str = ""):
-        self.type, self.tag, self.content, self.markup = kind, tag, content, markup
-
-    def attrSet(self, name: str, value: str) -> None:  # noqa: N802 (markdown-it's name)
-        pass  # the only attribute set is the stage class, which the renderer below writes itself
-
-
-class _Run:
-    """A run of '*': how many are left unmatched, and the tags it opens or closes."""
-    __slots__ = ("count", "can_open", "can_close", "opens", "closes")
-
-    def __init__(self, count: int, can_open: bool, can_close: bool):
-        self.count, self.can_open, self.can_close = count, can_open, can_close
-        self.opens: list[str] = []  # inner first
-        self.closes: list[str] = []  # inner first
-
-
-def _inline(src: str) -> list[_Token] | None:
-    pieces: list = []  # str (text), ("code", s), ("break", hard), _Run
-    text: list[str] = []
-    position, size = 0, len(src)
-    while position < size:
-        special = _SPECIAL.search(src, position)
-        if special is None:
-            text.append(src[position:])
-            break
-        if special.start() > position:
-            text.append(src[position:special.start()])
-            position = special.start()
-        char = src[position]
-        if char == "`":
-            end = src.find("`", position + 1)
-            if end == -1 or "\n" in src[position + 1:end]:
-                return None
-            content = src[position + 1:end]
-            if content.startswith(" ") and content.endswith(" ") and content.strip(" "):
-                content = content[1:-1]
-            pieces.append("".join(text))
-            text = []
-            pieces.append(("code", content))
-            position = end + 1
-        elif char == "*" or char == "_":
-            end = position
-            while end < size and src[end] == char:
-                end += 1
-            can_open, can_close = _scan(src, position, end, char == "*")
-            if char == "_":
-                if can_open or can_close:
-                    return None
-                text.append(src[position:end])
-            else:
-                if can_open and can_close:
-                    return None  # both-flanking runs bring in the rule of three: leave them to markdown-it
-                pieces.append("".join(text))
-                text = []
-                pieces.append(_Run(end - position, can_open, can_close))
-            position = end
-        elif char == "\n":
-            pending = "".join(text)
-            kept = pending.rstrip(" ")
-            hard = len(pending) - len(kept) >= 2
-            if len(pending) - len(kept) == 1:
-                kept = pending[:-1]
-            pieces.append(kept)
-            text = []
-            pieces.append(("break", hard))
-            position += 1
-            while position < size and src[position] in " \t":
-                position += 1
-    pieces.append("".join(text))
-    _match_emphasis([p for p in pieces if isinstance(p, _Run)])
-    return _tokens(pieces)
 
 
 def _match_emphasis(runs: list[_Run]) -> None:
@@ -181,56 +241,72 @@ def _match_emphasis(runs: list[_Run]) -> None:
             index += 1
 
 
-def _tokens(pieces: list) -> list[_Token]:
-    tokens: list[_Token] = []
-
-    def add(kind: str, tag: str = "", content: str = "", markup: str = "", nesting: int = 0) -> None:
-        tokens.append(_Token(kind, tag, content, markup))
-
-    for piece in pieces:
-        if isinstance(piece, str):
-            if piece:
-                if tokens and tokens[-1].type == "text":
-                    tokens[-1].content += piece
-                else:
-                    add("text", content=piece)
-        elif isinstance(piece, tuple):
-            if piece[0] == "code":
-                add("code_inline", "code", piece[1], "`")
-            else:
-                add("hardbreak" if piece[1] else "softbreak", "br")
+def _run_html(run: _Run) -> str:
+    """A run's tokens in markdown-it's order: its closes (inner first), unmatched '*', its opens (outer first)."""
+    html = ""
+    last = len(run.closes) - 1
+    for number, tag in enumerate(run.closes):
+        if number == last and run.stage:
+            html += _STAGE_CLOSE if run.stage == "close" else ""
         else:
-            for tag in piece.closes:
-                add(f"{tag}_close", tag, markup="*" * (2 if tag == "strong" else 1), nesting=-1)
-            if piece.count:
-                literal = "*" * piece.count
-                if tokens and tokens[-1].type == "text":
-                    tokens[-1].content += literal
-                else:
-                    add("text", content=literal)
-            for tag in reversed(piece.opens):
-                add(f"{tag}_open", tag, markup="*" * (2 if tag == "strong" else 1), nesting=1)
-    return tokens
-
-
-def _render_inline(tokens: list[_Token], verse: bool) -> str:
-    out = []
-    for token in tokens:
-        kind = token.type
-        if kind == "text":
-            out.append(escapeHtml(token.content))
-        elif kind == "softbreak":
-            out.append("<br>\n" if verse else "\n")
-        elif kind == "hardbreak":
-            out.append("<br>\n")
-        elif kind == "code_inline":
-            out.append("<code>" + escapeHtml(token.content) + "</code>")
-        elif kind == "stage_open":
-            out.append('<span class="stage">')
-        elif kind == "stage_close":
-            out.append("</span>")
-        elif kind.endswith("_open"):
-            out.append(f"<{token.tag}>")
+            html += _TAGS[tag][1]
+    html += "*" * run.count
+    for number, tag in enumerate(reversed(run.opens)):
+        if number == 0 and run.stage:
+            html += _STAGE_OPEN if run.stage == "open" else ""
         else:
-            out.append(f"</{token.tag}>")
-    return "".join(out)
+            html += _TAGS[tag][0]
+    return html
+
+
+def _mark_directions(src: str, events: list) -> bool:
+    """Mark stage-direction lines (a line that is one '*…*' span); True when the paragraph is one.
+
+    The same rule as :mod:`generator.render.stage` applies to markdown-it's tokens: the line's
+    first token opens an ``em`` that closes with the line's last token, and not before.
+    """
+    if "\n" not in src:
+        first, last = _direction(src, 0, len(src), events)
+        if first is None:
+            return False
+        first.stage = last.stage = "drop"
+        return True
+    line_start = 0
+    for line in src.split("\n"):
+        line_end = line_start + len(line)
+        if "*" in line:
+            first, last = _direction(src, line_start, line_end, events)
+            if first is not None:
+                first.stage, last.stage = "open", "close"
+        line_start = line_end + 1
+    return False
+
+
+def _direction(src: str, line_start: int, line_end: int, events: list) -> tuple:
+    """The first and last runs of the line src[line_start:line_end] when it is a direction, else (None, None)."""
+    line = src[line_start:line_end]
+    start = line_start + len(line) - len(line.lstrip(" "))
+    end = line_start + len(line.rstrip(" "))
+    if end - start < 2 or src[start] != "*" or src[end - 1] != "*":
+        return None, None
+    inside = [event for event in events if start <= (event.start if isinstance(event, _Run) else event[0]) < end]
+    if len(inside) < 2 or not all(isinstance(event, _Run) for event in (inside[0], inside[-1])):
+        return None, None
+    first, last = inside[0], inside[-1]
+    if (first.start != start or last.end != end or first.closes or first.count or not first.opens
+            or first.opens[-1] != "em" or last.opens or last.count or not last.closes or last.closes[-1] != "em"):
+        return None, None
+    depth = 0
+    for event in inside:
+        if not isinstance(event, _Run):
+            continue
+        tags = [("close", tag) for tag in event.closes] + [("open", tag) for tag in reversed(event.opens)]
+        if event is last:
+            tags = tags[:-1]
+        for direction, tag in tags:
+            if tag != "em":
+                continue
+            depth += 1 if direction == "open" else -1
+            if depth == 0:  # the opening span closed before the line ended
+                return None, None
+    return first, last

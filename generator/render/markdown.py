@@ -30,9 +30,13 @@ def make_parser(verse: bool = True) -> MarkdownIt:
 
 
 def _render_fence(self, tokens, idx, options, env) -> str:
-    token = tokens[idx]
-    language = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
-    body = highlight_code(token.content, language.lower())
+    return fence_html(tokens[idx].info, tokens[idx].content)
+
+
+def fence_html(info: str, code: str) -> str:
+    """A code block: the first word of the fence's info string names the language."""
+    language = info.strip().split(maxsplit=1)[0] if info.strip() else ""
+    body = highlight_code(code, language.lower())
     label = f' data-lang="{escape(language)}"' if language else ""
     return f'<pre class="code"{label}><code>{body}</code></pre>\n'
 
