@@ -189,7 +189,7 @@ def _body(draw):
                                     st.just(""), st.just("[END]")), max_size=6))
     text = "\n".join(lines)
     # What the format cannot hold: surrounding blank lines (trimmed) and a whitespace-only body (empty turn).
-    return native._trim_blank_lines(text.split("\n")) if text.strip() else ""
+    return native._trim_blank_lines(text)
 
 
 @st.composite

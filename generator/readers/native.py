@@ -34,9 +34,15 @@ _KIND_OF_LABEL = {f" ({label})": kind for kind, label in KIND_LABELS.items()}
 
 def sniff(head: str) -> bool:
     """A '# title' first, then a '---' line followed by a '### speaker' heading somewhere."""
-    lines = head.lstrip("\ufeff").splitlines()
-    first = next((line for line in lines if line.strip()), "")
-    return first.startswith("# ") and bool(re.search(r"^---[ \t]*\r?\n(?:[ \t]*\r?\n)*###[ \t]+\S", head, re.M))
+    head = head.lstrip("\ufeff")
+    first = len(head) - len(head.lstrip())  # the first line that is not blank starts with its first character
+    if head[first:first + 2] != "# " or (first and head[first - 1] not in _LINE_BREAKS):
+        return False
+    return _RULE_THEN_HEADING.search(head, first) is not None
+
+
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines()'s
+_RULE_THEN_HEADING = re.compile(r"\n---[ \t]*\r?\n(?:[ \t]*\r?\n)*###[ \t]+\S")
 
 ARROW = "↔"
 _META = re.compile(r"^\*\*([^*\n]+?):\*\*[ \t]*(.*?)\s*$")
@@ -46,13 +52,15 @@ _FALSE = {"false", "no", "0", "off", ""}
 
 
 def read(path: Path, text: str, display: str) -> tuple[list[Conversation], list[Diagnostic]]:
-    lines = text.split("\n")
     diagnostics: list[Diagnostic] = []
-    title, title_line = _read_title(lines, display)
+    title, title_line = _read_title(text, display)
     participants = [p.strip() for p in title.split(ARROW) if p.strip()] if ARROW in title else []
-    header_end = _find_header_end(lines, title_line, display)
-    metadata, meta_lines = _read_header(lines, title_line, header_end, display, diagnostics)
-    messages = _read_messages(lines, header_end, participants, display, diagnostics)
+    first_rule = _RULE.search(text)  # the title is the first line that is not blank, so this comes after it
+    if first_rule is None:
+        raise SourceError(display, title_line + 1, "no messages: expected a '---' line, then '### speaker'")
+    header = text[:first_rule.start()].split("\n")
+    metadata, meta_lines = _read_header(header, title_line, len(header) - 1, display, diagnostics)
+    messages = _read_messages(text, first_rule, len(header) - 1, participants, display)
 
     conversation = Conversation(
         title=metadata.get("Title") or title,
@@ -65,29 +73,23 @@ def read(path: Path, text: str, display: str) -> tuple[list[Conversation], list[
     return [conversation], diagnostics
 
 
-def _is_blank(line: str) -> bool:
-    return not line.strip()
+# Lines are read with str.strip()'s idea of blank, and '---' may carry trailing whitespace.
+_RULE = re.compile(r"^---[^\S\n]*$", re.M)
+_BLANK_LINES_THEN_LINE = re.compile(r"\n(?:[^\S\n]*\n)*([^\n]*)")
 
 
-def _is_rule(line: str) -> bool:
-    return line.rstrip() == "---"
-
-
-def _read_title(lines: list[str], display: str) -> tuple[str, int]:
-    for number, line in enumerate(lines):
-        if _is_blank(line):
-            continue
-        if line.startswith("# ") and line[2:].strip():
-            return line[2:].strip(), number
-        raise SourceError(display, number + 1, "expected a title line such as '# Alice ↔ Bob' first")
-    raise SourceError(display, 1, "empty file: expected a title line such as '# Alice ↔ Bob'")
-
-
-def _find_header_end(lines: list[str], title_line: int, display: str) -> int:
-    for number in range(title_line + 1, len(lines)):
-        if _is_rule(lines[number]):
-            return number
-    raise SourceError(display, title_line + 1, "no messages: expected a '---' line, then '### speaker'")
+def _read_title(text: str, display: str) -> tuple[str, int]:
+    """The '# title' line, which must be the first line that is not blank (and its 0-based number)."""
+    first = len(text) - len(text.lstrip())
+    if first == len(text):
+        raise SourceError(display, 1, "empty file: expected a title line such as '# Alice ↔ Bob'")
+    line_start = text.rfind("\n", 0, first) + 1
+    line_end = text.find("\n", first)
+    line = text[line_start:line_end if line_end != -1 else len(text)]
+    number = text.count("\n", 0, line_start)
+    if line.startswith("# ") and line[2:].strip():
+        return line[2:].strip(), number
+    raise SourceError(display, number + 1, "expected a title line such as '# Alice ↔ Bob' first")
 
 
 def _read_header(lines, title_line, header_end, display, diagnostics):
@@ -95,7 +97,7 @@ def _read_header(lines, title_line, header_end, display, diagnostics):
     meta_lines: dict[str, int] = {}
     for number in range(title_line + 1, header_end):
         line = lines[number]
-        if _is_blank(line):
+        if not line.strip():
             continue
         match = _META.match(line)
         if not match:
@@ -113,6 +115,8 @@ def _read_header(lines, title_line, header_end, display, diagnostics):
 def parse_heading(text: str) -> tuple[str, datetime | None, str]:
     """'Claude (tool call) · 2025-06-11T19:30:05' -> ('Claude', datetime, 'tool_call')."""
     name, when = text, None
+    if not text.endswith(")") and TIME_SEPARATOR not in text:
+        return name, when, "message"
     if TIME_SEPARATOR in text:
         head, _, tail = text.rpartition(TIME_SEPARATOR)
         when = parse_datetime(tail)
@@ -133,55 +137,62 @@ def format_heading(message: Message) -> str:
     return heading
 
 
-def _read_messages(lines, header_end, participants, display, diagnostics) -> list[Message]:
+def _read_messages(text: str, rule: re.Match, rule_line: int, participants: list[str], display: str) -> list[Message]:
+    """Messages from the first '---' line on. Only '---' lines are looked at; bodies are sliced whole.
+
+    A '---' line followed (after blank lines) by '### name' starts a message when ``name`` is a
+    speaker (see the module's docstring); otherwise it is part of the message body. A '---'
+    followed only by blank lines ends the transcript.
+    """
     speakers = set(participants)
     messages: list[Message] = []
     speaker: str | None = None
-    heading_line = 0
-    body: list[str] = []
+    body_start = heading_line = 0
     when, kind = None, "message"
+    counted, line = rule.start(), rule_line  # line numbers, counted forward as rules are met
 
-    def finish() -> None:
+    def finish(body_end: int) -> None:
         if speaker is not None:
-            messages.append(Message(len(messages) + 1, speaker, _trim_blank_lines(body), heading_line, when, kind))
+            body = _trim_blank_lines(text[body_start:body_end])
+            messages.append(Message(len(messages) + 1, speaker, body, heading_line, when, kind))
 
-    number = header_end
-    while number < len(lines):
-        line = lines[number]
-        if _is_rule(line):
-            following = number + 1
-            while following < len(lines) and _is_blank(lines[following]):
-                following += 1
-            if following == len(lines):  # a closing rule: only blank lines follow
-                break
-            match = _HEADING.match(lines[following])
-            name, at, sort = parse_heading(match.group(1)) if match else ("", None, "message")
-            # Tool and thinking headings ('### Tool (tool result)') are written by imports: always messages.
-            starts_message = match is not None and (speaker is None or not participants or name in speakers
-                                                    or sort != "message")
-            if starts_message:
-                finish()
-                speaker, heading_line, body, when, kind = name, following + 1, [], at, sort
-                speakers.add(speaker)
-                number = following + 1
-                continue
-            if speaker is None:
-                raise SourceError(display, following + 1, "expected '### speaker' after the first '---'")
-            # Otherwise the rule (and any '### heading' after it) belongs to the message body;
-            # a mistyped speaker name shows up as a 'Messages:' count warning.
-        body.append(line)
-        number += 1
-    finish()
+    while rule is not None:
+        line += text.count("\n", counted, rule.start())
+        counted = rule.start()
+        following = _BLANK_LINES_THEN_LINE.match(text, rule.end())
+        if following is None or not following.group(1).strip():  # a closing rule: only blank lines follow
+            finish(rule.start())
+            return messages
+        match = _HEADING.match(following.group(1))
+        name, at, sort = parse_heading(match.group(1)) if match else ("", None, "message")
+        # Tool and thinking headings ('### Tool (tool result)') are written by imports: always messages.
+        if match is not None and (speaker is None or not participants or name in speakers or sort != "message"):
+            finish(rule.start())
+            line += text.count("\n", counted, following.start(1))
+            counted = following.start(1)
+            speaker, heading_line, when, kind = name, line + 1, at, sort
+            speakers.add(speaker)
+            body_start = following.end(1) + 1
+            rule = _RULE.search(text, following.end(1))
+            continue
+        if speaker is None:
+            following_line = line + text.count("\n", rule.start(), following.start(1))
+            raise SourceError(display, following_line + 1, "expected '### speaker' after the first '---'")
+        # Otherwise the rule (and any '### heading' after it) belongs to the message body;
+        # a mistyped speaker name shows up as a 'Messages:' count warning.
+        rule = _RULE.search(text, rule.end())
+    finish(len(text))
     return messages
 
 
-def _trim_blank_lines(body: list[str]) -> str:
-    start, end = 0, len(body)
-    while start < end and _is_blank(body[start]):
-        start += 1
-    while end > start and _is_blank(body[end - 1]):
-        end -= 1
-    return "\n".join(body[start:end])
+def _trim_blank_lines(body: str) -> str:
+    """The text without its leading and trailing blank lines (the lines between keep their spaces)."""
+    first = len(body) - len(body.lstrip())
+    if first == len(body):
+        return ""
+    last = len(body.rstrip())
+    end = body.find("\n", last)
+    return body[body.rfind("\n", 0, first) + 1:end if end != -1 else len(body)]
 
 
 def parse_datetime(value: str) -> datetime | None:
