@@ -289,7 +289,7 @@ class Views:
                 "ended": _time(conversation.ended),
                 "duration": _duration(conversation.started, conversation.ended),
                 "extra_metadata": [(k, v) for k, v in conversation.metadata.items() if k not in _SHOWN_KEYS],
-                "blocks": _blocks(messages, self.config.collapse_repeats),
+                "messages": _fold_runs(messages, self.config.collapse_repeats),
                 "pair": ({"name": pair_name(conversation.speakers), "url": pair_url(pair_name(conversation.speakers))}
                          if len(conversation.speakers) > 1 else None),
                 "month": ({"name": _month_name(f"{conversation.started:%Y-%m}"),
@@ -315,6 +315,8 @@ class Views:
             "kind": message.kind,
             "kind_label": KIND_LABELS.get(message.kind, "").capitalize(),
             "preview": _preview(message.text) if message.kind != "message" else "",
+            "run": None,  # set by _fold_runs on the first message of a folded run
+            "run_end": False,
         }
 
 
@@ -352,22 +354,24 @@ def _message_json(message: Message) -> dict:
     return data
 
 
-def _blocks(messages: list[dict], threshold: int) -> list[dict]:
-    """Messages, with runs of ``threshold``+ identical consecutive texts folded into one block."""
-    blocks: list[dict] = []
+def _fold_runs(messages: list[dict], threshold: int) -> list[dict]:
+    """Mark runs of ``threshold``+ identical consecutive texts, to be folded into one block.
+
+    The first message of a run gets ``run`` (its count, sample text and index range), the
+    last ``run_end``; the list stays flat, so the template shows every message the same way.
+    """
     start = 0
     while start < len(messages):
         end = start + 1
         while end < len(messages) and messages[end]["text"] == messages[start]["text"]:
             end += 1
-        run = messages[start:end]
-        if threshold >= 2 and len(run) >= threshold:
-            blocks.append({"kind": "run", "messages": run, "count": len(run), "sample": run[0],
-                           "first": run[0]["index"], "last": run[-1]["index"]})
-        else:
-            blocks += [{"kind": "message", "message": m} for m in run]
+        if threshold >= 2 and end - start >= threshold:
+            first, last = messages[start], messages[end - 1]
+            first["run"] = {"count": end - start, "sample": first["text"], "first": first["index"],
+                            "last": last["index"]}
+            last["run_end"] = True
         start = end
-    return blocks
+    return messages
 
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
