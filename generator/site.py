@@ -26,14 +26,14 @@ from generator.config import Config, options
 from generator.diagnostics import Diagnostic, SourceError
 from generator.model import Conversation
 from generator.output import OutputFolder, check_output_folder, digest
-from generator.pages import Page, Views, conversation_url, source_name
+from generator.pages import Views, conversation_url, source_name
 from generator.readers import native, read_file
 from generator.render import MessageRenderer
 from generator.render.highlight import stylesheet
 from generator.search import BUNDLE, SearchError, index_site
 from generator.sources import ContentError, SourceFile, discover
-from generator.theme import Theme, template_problem
-from generator.workers import ConversationJob, can_fork, fork_map, render_conversations
+from generator.theme import Theme
+from generator.workers import ConversationJob, ListingJob, can_fork, fork_map, render_pages
 
 SEARCH_FOLDER = BUNDLE + "/"
 SOURCES_STATE = ".antiphon-sources.jsonl"  # what the last build read (see generator/cache.py)
@@ -150,19 +150,21 @@ class Builder:
         out.begin(salt)
         result = BuildResult(conversations=len(archive.conversations), diagnostics=diagnostics)
         try:
-            page_paths = []
-            for page in _pages(views):
-                _write_page(out, theme, page, result)
-                page_paths.append(page.path)
-            work = []
+            listings = list(_pages(views))
+            page_paths = [page.path for page in listings]
+            result.pages += len(listings)
+            work: list = [ListingJob(position) for position, page in enumerate(listings)
+                          if not out.up_to_date(page.file, page.key)]
+            conversation_work = []
             for position, conversation in enumerate(archive.conversations):
                 job = self._conversation_job(out, views, position)
                 page_paths.append(conversation_url(conversation))
                 result.pages += 1
                 if job.page or job.files:
-                    work.append(job)
-            work.sort(key=lambda job: (job.source, job.position))  # an export's conversations together
-            for diagnostic in render_conversations(views, theme, out, work, self.jobs, self.load):
+                    conversation_work.append(job)
+            conversation_work.sort(key=lambda job: (job.source, job.position))  # an export's conversations together
+            work += conversation_work
+            for diagnostic in render_pages(views, theme, out, listings, work, self.jobs, self.load):
                 result.pages -= 1
                 result.diagnostics.append(diagnostic)
             _write_assets(out, theme, config)
@@ -427,19 +429,6 @@ def _write_publishing_files(out: OutputFolder, views: Views, config: Config, pag
     out.write(".nojekyll", b"")  # GitHub Pages: publish the files as they are, no Jekyll
     if config.cname:
         out.write("CNAME", config.cname + "\n")
-
-
-def _write_page(out: OutputFolder, theme: Theme, page: Page, result: BuildResult) -> None:
-    result.pages += 1
-    if out.up_to_date(page.file, page.key):
-        return
-    try:
-        html = theme.render(page.template, page.context)
-    except Exception as err:  # a theme bug must not stop the other pages
-        result.pages -= 1
-        result.diagnostics.append(template_problem(err, page.template, page.file))
-        return
-    out.write(page.file, html, page.key)
 
 
 def _write_assets(out: OutputFolder, theme: Theme, config: Config) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from generator.diagnostics import Diagnostic
 from generator.output import OutputFolder, stage
-from generator.pages import Views, conversation_json, conversation_url
+from generator.pages import Page, Views, conversation_json, conversation_url
 from generator.readers import native
 from generator.theme import Theme, template_problem
 
@@ -53,31 +53,35 @@ class ConversationJob:
     is_native: bool
 
 
+@dataclass
+class ListingJob:
+    position: int  # in the build's list of other pages (index, tags, speakers…), which workers inherit
 
 
-def render_conversations(views: Views, theme: Theme, out: OutputFolder, work: list[ConversationJob],
-                         jobs: int, load) -> list[Diagnostic]:
-    """Render conversation pages and their files, in worker processes when there are many."""
+def render_pages(views: Views, theme: Theme, out: OutputFolder, listings: list[Page],
+                 work: list[ConversationJob | ListingJob], jobs: int, load) -> list[Diagnostic]:
+    """Render the pages (and conversation files) of ``work``, in worker processes when there are many."""
     problems: list[Diagnostic] = []
     if not can_fork(jobs, len(work)):
         for job in work:
-            outputs, problem = _produce(views, theme, job, load)
+            outputs, problem = _produce(views, theme, listings, job, load)
             problems += problem
             for site_path, data, key in outputs:
                 out.write(site_path, data, key)
         return problems
-    for staged, problem in fork_map(_work_in_child, work, jobs, chunk=16, shared=(views, theme, out.root, load)):
+    shared = (views, theme, listings, out.root, load)
+    for staged, problem in fork_map(_work_in_child, work, jobs, chunk=16, shared=shared):
         problems += problem
         for site_path, temporary, key, size in staged:
             out.adopt(site_path, temporary, key, size)
     return problems
 
 
-def _work_in_child(chunk: list[ConversationJob], shared: tuple):
-    views, theme, root, load = shared
+def _work_in_child(chunk: list, shared: tuple):
+    views, theme, listings, root, load = shared
     made, problems = [], []
     for job in chunk:
-        outputs, problem = _produce(views, theme, job, load)
+        outputs, problem = _produce(views, theme, listings, job, load)
         problems += problem
         made += outputs
     # Written together after the chunk is made: on the virtual machines we measured on, creating a
@@ -87,16 +91,15 @@ def _work_in_child(chunk: list[ConversationJob], shared: tuple):
     return staged, problems
 
 
-def _produce(views: Views, theme: Theme, job: ConversationJob, load) -> tuple[list[tuple[str, bytes, str]], list]:
-    """The bytes of a conversation's outputs that must be made again."""
+def _produce(views: Views, theme: Theme, listings: list[Page], job, load) -> tuple[list[tuple[str, bytes, str]], list]:
+    """The bytes of the outputs of one job that must be made again."""
+    if isinstance(job, ListingJob):
+        page = listings[job.position]
+        return _render(theme, page, [])
     conversation = load(views.archive.conversations[job.position])
     outputs, problems = [], []
     if job.page:
-        page = views.conversation_page(job.position, conversation)
-        try:
-            outputs.append((page.file, theme.render(page.template, page.context).encode("utf-8"), page.key))
-        except Exception as err:  # a theme bug must not stop the other pages
-            problems.append(template_problem(err, page.template, page.file))
+        outputs, problems = _render(theme, views.conversation_page(job.position, conversation), [])
     url = conversation_url(conversation)
     for name in job.files:
         if name == "conversation.json":
@@ -105,3 +108,10 @@ def _produce(views: Views, theme: Theme, job: ConversationJob, load) -> tuple[li
             data = conversation.source.read_bytes() if job.is_native else native.write(conversation).encode("utf-8")
         outputs.append((url + name, data, job.files_key))
     return outputs, problems
+
+
+def _render(theme: Theme, page: Page, problems: list) -> tuple[list, list]:
+    try:
+        return [(page.file, theme.render(page.template, page.context).encode("utf-8"), page.key)], problems
+    except Exception as err:  # a theme bug must not stop the other pages
+        return [], problems + [template_problem(err, page.template, page.file)]
