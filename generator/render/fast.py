@@ -33,13 +33,12 @@ _LATER_BLOCK_LINE = re.compile("\n" + _BLOCK_LINE_BODY, re.M)  # a literal first
 OTHER_WHITESPACE = ("\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
                     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _REJECT_CHAR = re.compile("[" + OTHER_WHITESPACE + r"\\<|~\x00]")
-_REJECT_SEQUENCES = ("](", "]:", "``", "***")
 _ENTITY = re.compile(r"&[#A-Za-z0-9]+;")
 _FENCE_OPEN = re.compile(r"^```([^`\n]*)$", re.M)
 _FENCE_CLOSE = re.compile(r"^[ \t]*`{3,}[ \t]*$", re.M)
 _PLAIN_FENCE_CLOSE = re.compile(r" {0,3}`{3,} *")
 _BLANK_LINES = re.compile(r"\n(?:[ ]*\n)+")
-_MARKUP = re.compile(r"[`*_]")
+_PARAGRAPH_BREAK = re.compile(r" *\n(?: *\n)+ *")
 _RUN = re.compile(r"\*+|_+|`")
 _VERSE_BREAK = re.compile(r" *\n *")
 _HARD_BREAK = re.compile(r"  +\n *")
@@ -84,33 +83,44 @@ def _with_fences(text: str, verse: bool) -> str | None:
 def _paragraphs(text: str, verse: bool) -> str | None:
     if not _simple_enough(text):
         return None
-    body = text.strip(" \n")
+    # Escaped first, all at once: '&', '"' and '>' become entities that begin and end with
+    # punctuation, as they are, so the delimiter runs around them are classified the same.
+    body = escapeHtml(text.strip(" \n"))
     if not body:
         return ""
+    if "*" not in body and "_" not in body and "`" not in body:
+        return _plain_paragraphs(body, verse)
     out = []
     for paragraph in _BLANK_LINES.split(body):
         paragraph = paragraph.strip(" ")
-        if _MARKUP.search(paragraph) is None:
-            out.append("<p>" + _text(paragraph, verse) + "</p>\n")
-            continue
-        rendered = _paragraph(paragraph, verse)
-        if rendered is None:
-            return None
-        out.append(rendered)
+        if "*" in paragraph or "_" in paragraph or "`" in paragraph:
+            rendered = _paragraph(paragraph, verse)
+            if rendered is None:
+                return None
+            out.append(rendered)
+        else:
+            out.append("<p>" + _breaks(paragraph, verse) + "</p>\n")
     return "".join(out)
 
 
+def _plain_paragraphs(body: str, verse: bool) -> str:
+    """Escaped text without markup, every paragraph at once (NUL, refused in input, marks their ends)."""
+    if "\n" not in body:
+        return "<p>" + body + "</p>\n"
+    marked = _PARAGRAPH_BREAK.sub("\x00", body)
+    return "<p>" + _breaks(marked, verse).replace("\x00", "</p>\n<p>") + "</p>\n"
+
+
 def _simple_enough(text: str) -> bool:
-    if _REJECT_CHAR.search(text) or any(sequence in text for sequence in _REJECT_SEQUENCES):
+    if _REJECT_CHAR.search(text) or "](" in text or "]:" in text or "``" in text or "***" in text:
         return False
     if "&" in text and _ENTITY.search(text):
         return False
     return not (_FIRST_BLOCK_LINE.match(text) or _LATER_BLOCK_LINE.search(text))
 
 
-def _text(raw: str, verse: bool) -> str:
-    """Plain text: escaped, and each newline a line break (trailing and leading spaces dropped)."""
-    escaped = escapeHtml(raw)
+def _breaks(escaped: str, verse: bool) -> str:
+    """Each newline a line break (the spaces around it dropped)."""
     if "\n" not in escaped:
         return escaped
     if verse:
@@ -146,14 +156,14 @@ def _paragraph(src: str, verse: bool) -> str | None:
         else:
             start, end, content = event
         if start > position:
-            out.append(_text(src[position:start], verse))
+            out.append(_breaks(src[position:start], verse))
         position = end
         if isinstance(event, _Run):
             out.append(_run_html(event))
         else:
-            out.append("<code>" + escapeHtml(content) + "</code>")
+            out.append("<code>" + content + "</code>")  # escaped with the rest
     if position < len(src):
-        out.append(_text(src[position:], verse))
+        out.append(_breaks(src[position:], verse))
     out.append("</p>\n")
     return "".join(out)
 

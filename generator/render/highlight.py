@@ -17,14 +17,19 @@ _FORMATTER = HtmlFormatter(nowrap=True)
 @lru_cache(maxsize=4096)
 def highlight_code(code: str, language: str) -> str:
     """Inner HTML of a ``<code>`` element: highlighted spans, or escaped text for unknown languages."""
-    if language:
-        try:
-            lexer = get_lexer_by_name(language, stripnl=False, ensurenl=False)
-        except ClassNotFound:
-            lexer = None
-        if lexer is not None:
-            return highlight(code, lexer, _FORMATTER)
+    lexer = _lexer(language) if language else None
+    if lexer is not None:
+        return highlight(code, lexer, _FORMATTER)
     return escape(code, quote=False)
+
+
+@lru_cache(maxsize=256)
+def _lexer(language: str):
+    """A lexer for the language, or None: finding one by name costs more than lexing a short block."""
+    try:
+        return get_lexer_by_name(language, stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        return None
 
 
 def stylesheet(light: str, dark: str, scope: str = ".code") -> str:
