@@ -90,6 +90,14 @@ def test_it_declines_what_it_does_not_handle(text):
 
 
 @pytest.mark.parametrize("text", [
+    "*leans in*", "Speech.\n*leans in*  \nMore *words* here.", "*a\nb*", "*x* *y*\n  *z*  \nw", "(*a*) *b*.",
+    "Said \"*no*\" & *left* > here", "*é*", "*a **b** c*",
+])
+def test_it_renders_emphasis_and_directions_as_markdown_it_does(text):
+    assert agree(text) and agree(text, verse=False)
+
+
+@pytest.mark.parametrize("text", [
     "```python\ndef f():\n    return '<b>' \\ 1\n```", "Intro:\n```\n\tx\n```\nAfter *that*.",
     "```js x\na\n  ```\n\n```\n```", "a\n\n```rust\nfn main() {}\n```  \n\n*b*",
 ])

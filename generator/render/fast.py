@@ -16,6 +16,7 @@ into lines by ``str`` methods and ``re.sub``; Python only looks at the few
 from __future__ import annotations
 
 import re
+import string
 
 from markdown_it.common.utils import escapeHtml, isMdAsciiPunct, isPunctChar, isWhiteSpace
 
@@ -44,6 +45,10 @@ _VERSE_BREAK = re.compile(r" *\n *")
 _HARD_BREAK = re.compile(r"  +\n *")
 _SOFT_BREAK = re.compile(r" ?\n *")
 _TAGS = {"em": ("<em>", "</em>"), "strong": ("<strong>", "</strong>")}
+# A '*' between these (in this order or the other) can only open (or only close) emphasis.
+_SPACE_OR_PUNCTUATION = frozenset(" \n" + string.punctuation)
+_ALNUM = frozenset(string.ascii_letters + string.digits)
+_STAR = re.compile(r"\*")
 _FLANKING: dict[str, tuple[bool, bool]] = {}  # (character before, run character, character after) -> _flanking
 _STAGE_OPEN, _STAGE_CLOSE = '<span class="stage">', "</span>"
 
@@ -94,7 +99,7 @@ def _paragraphs(text: str, verse: bool) -> str | None:
     for paragraph in _BLANK_LINES.split(body):
         paragraph = paragraph.strip(" ")
         if "*" in paragraph or "_" in paragraph or "`" in paragraph:
-            rendered = _paragraph(paragraph, verse)
+            rendered = _simple_emphasis(paragraph, verse) or _paragraph(paragraph, verse)
             if rendered is None:
                 return None
             out.append(rendered)
@@ -126,6 +131,43 @@ def _breaks(escaped: str, verse: bool) -> str:
     if verse:
         return _VERSE_BREAK.sub("<br>\n", escaped)
     return _SOFT_BREAK.sub("\n", _HARD_BREAK.sub("<br>\n", escaped))
+
+
+def _simple_emphasis(src: str, verse: bool) -> str | None:
+    """The commonest markup, quickly: single '*'s that plainly open (before a letter or digit, after
+    a space or punctuation) or close (the reverse), taking turns, so each closes the one before.
+    None for anything else (the general path below then decides)."""
+    if "_" in src or "`" in src or "**" in src:
+        return None
+    stars = [match.start() for match in _STAR.finditer(src)]
+    if len(stars) % 2:
+        return None
+    last = len(src) - 1
+    for number, at in enumerate(stars):
+        before = src[at - 1] if at else " "
+        after = src[at + 1] if at < last else " "
+        if number % 2 == 0:
+            if before not in _SPACE_OR_PUNCTUATION or after not in _ALNUM:
+                return None
+        elif before not in _ALNUM or after not in _SPACE_OR_PUNCTUATION:
+            return None
+    opens, closes = stars[::2], stars[1::2]
+    if "\n" not in src and len(opens) == 1 and opens[0] == 0 and closes[0] == len(src) - 1:
+        return '<p class="stage">' + src[1:-1] + "</p>\n"  # the paragraph is one stage direction
+    out = ["<p>"]
+    position = 0
+    for opener, closer in zip(opens, closes):
+        # A line that is wholly this span is a stage direction (the line break after it stays).
+        line_start = src.rfind("\n", 0, opener) + 1
+        line_end = src.find("\n", closer)
+        line_end = len(src) if line_end == -1 else line_end
+        whole_line = ("\n" in src and not src[line_start:opener].strip(" ") and not src[closer + 1:line_end].strip(" ")
+                      and "\n" not in src[opener:closer])
+        out += (_breaks(src[position:opener], verse), _STAGE_OPEN if whole_line else "<em>",
+                _breaks(src[opener + 1:closer], verse), _STAGE_CLOSE if whole_line else "</em>")
+        position = closer + 1
+    out += (_breaks(src[position:], verse), "</p>\n")
+    return "".join(out)
 
 
 class _Run:
