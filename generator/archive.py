@@ -98,16 +98,13 @@ def assign_slugs(conversations: list[Conversation], content_root: Path) -> None:
 
 
 def _base_slug(conversation: Conversation) -> str:
-    day = f"{conversation.started:%Y-%m-%d}" if conversation.started is not None else ""
-    return _slug_of(conversation.metadata.get("Slug", ""), conversation.title, conversation.source.stem, day)
-
-
-@lru_cache(maxsize=65536)
-def _slug_of(explicit: str, title: str, stem: str, day: str) -> str:
-    if explicit.strip():
-        return slugify(explicit.strip())
-    title_slug = slugify(title, fallback=slugify(stem))
-    return f"{day}-{title_slug}" if day else title_slug
+    explicit = conversation.metadata.get("Slug", "").strip()
+    if explicit:
+        return slugify(explicit)
+    title_slug = slugify(conversation.title, fallback="-")  # '-' is never a slug: the title has no letters
+    if title_slug == "-":
+        title_slug = slugify(conversation.source.stem)
+    return f"{conversation.started:%Y-%m-%d}-{title_slug}" if conversation.started is not None else title_slug
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -123,9 +120,12 @@ def pair_slug(name: str) -> str:
 
 def _group(conversations: list[Conversation], names, slug_of=slugify) -> list[Group]:
     groups: dict[str, Group] = {}
+    slugs: dict[str, str] = {}  # the same few names come up thousands of times
     for conversation in conversations:
         for name in names(conversation):
-            slug = slug_of(name)
+            slug = slugs.get(name)
+            if slug is None:
+                slug = slugs[name] = slug_of(name)
             group = groups.get(slug)
             if group is None:
                 group = groups[slug] = Group(name, slug)

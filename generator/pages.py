@@ -156,16 +156,20 @@ class Views:
             # A card follows from its conversation's content and slug, and the rest from the config
             # (in the build's salt): so these are the page's key, and the cards are made only if it changed.
             key = digest(template, urls[number - 1], heading, description, repr(pagination), repr(extra),
-                         *(self._card_key(c) for c in chunk))
+                         *(self.card_key(c) for c in chunk))
             context = functools.partial(self._listing_context, urls[number - 1], heading, title, description,
                                         chunk, pagination, extra)
             pages.append(Page(urls[number - 1], template, key, context))
         return pages
 
-    def _card_key(self, conversation: Conversation) -> str:
+    def card_key(self, conversation: Conversation) -> str:
+        """Everything a card (and a feed entry) shows of a conversation: an edit to its messages
+        past the opening leaves the lists it is in as they are."""
         key = self._card_keys.get(id(conversation))
         if key is None:
-            key = self._card_keys[id(conversation)] = f"{conversation.fingerprint or id(conversation)}/{conversation.slug}"
+            c = conversation
+            key = self._card_keys[id(c)] = repr((c.title, c.slug, c.speakers, c.started, c.ended, c.message_count,
+                                                c.tags, c.summary, c.opening))
         return key
 
     def _listing_context(self, url, heading, title, description, chunk, pagination, extra) -> dict:

@@ -269,7 +269,7 @@ class Builder:
         for file in files:
             source = self._sources.get(file.path)
             if source is None or source.file != file:
-                source = _restore(remembered.get(file.relative), file)
+                source = _restore(*remembered.get(file.relative, (None, "")), file)
             if source is not None:
                 current[file.path] = source
         if remembered:  # what was restored from the notes is written down already
@@ -292,7 +292,7 @@ class Builder:
         for line in self._output.read_state(SOURCES_STATE).splitlines():
             try:
                 record = json.loads(line)
-                remembered[record["path"]] = record
+                remembered[record["path"]] = (record, line)
             except (ValueError, KeyError, TypeError):
                 continue
         return remembered
@@ -354,13 +354,14 @@ def _read_chunk(files: list[SourceFile], content: Path) -> list[_Source]:
     return [_read_one(file, content, outline=True) for file in files]
 
 
-def _restore(record: dict | None, file: SourceFile) -> _Source | None:
-    """A source as the last build noted it, if the file is unchanged since."""
+def _restore(record: dict | None, line: str, file: SourceFile) -> _Source | None:
+    """A source as the last build noted it (``record``, parsed from ``line``), if the file is unchanged since."""
     if not record or tuple(record.get("signature", ())) != file.signature:
         return None
     try:
-        return _Source(file, record["format"], [cache.conversation_from(c, Path(file.path)) for c in record["conversations"]],
-                       [cache.diagnostic_from(d) for d in record["diagnostics"]])
+        source = Path(file.path)
+        return _Source(file, record["format"], [cache.conversation_from(c, source) for c in record["conversations"]],
+                       [cache.diagnostic_from(d) for d in record["diagnostics"]], remembered=line)
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -419,7 +420,7 @@ def _write_publishing_files(out: OutputFolder, views: Views, config: Config, pag
     base = config.base_url
     for feed_path, list_path, title, subtitle, conversations in views.feeds():
         newest = [c for c in conversations if c.started is not None][:feeds.FEED_ENTRIES]
-        key = digest(feed_path, title, subtitle, *(f"{c.fingerprint}/{c.slug}" for c in newest))
+        key = digest(feed_path, title, subtitle, *(views.card_key(c) for c in newest))
         if not out.up_to_date(feed_path, key):
             entries = [views.feed_entry(c) for c in newest]
             out.write(feed_path, feeds.atom(base, feed_path, list_path, title, subtitle, config.language, entries), key)
