@@ -46,7 +46,6 @@ _RULE_THEN_HEADING = re.compile(r"\n---[ \t]*\r?\n(?:[ \t]*\r?\n)*###[ \t]+\S")
 
 ARROW = "↔"
 _META = re.compile(r"^\*\*([^*\n]+?):\*\*[ \t]*(.*?)\s*$")
-_HEADING = re.compile(r"^###[ \t]+(.+?)[ \t]*$")
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off", ""}
 
@@ -58,7 +57,7 @@ def read(path: Path, text: str, display: str) -> tuple[list[Conversation], list[
     first_rule = _RULE.search(text)  # the title is the first line that is not blank, so this comes after it
     if first_rule is None:
         raise SourceError(display, title_line + 1, "no messages: expected a '---' line, then '### speaker'")
-    header = text[:first_rule.start()].split("\n")
+    header = text[:first_rule.start() + 1].split("\n")
     metadata, meta_lines = _read_header(header, title_line, len(header) - 1, display, diagnostics)
     messages = _read_messages(text, first_rule, len(header) - 1, participants, display)
 
@@ -73,9 +72,13 @@ def read(path: Path, text: str, display: str) -> tuple[list[Conversation], list[
     return [conversation], diagnostics
 
 
-# Lines are read with str.strip()'s idea of blank, and '---' may carry trailing whitespace.
-_RULE = re.compile(r"^---[^\S\n]*$", re.M)
+# Lines are read with str.strip()'s idea of blank, and '---' may carry trailing whitespace. A rule
+# is matched with the newline before it (never the first line: the title is), which lets the regex
+# engine skip ahead to each newline instead of trying every position.
+_RULE = re.compile(r"\n---[^\S\n]*$", re.M)
 _BLANK_LINES_THEN_LINE = re.compile(r"\n(?:[^\S\n]*\n)*([^\n]*)")
+_MESSAGE_START = re.compile(r"\n---[^\S\n]*\n(?:[^\S\n]*\n)*###[ \t]+(.+?)[ \t]*$", re.M)
+_CLOSING_RULE = re.compile(r"\n---[^\S\n]*(?:\n[^\S\n]*)*\Z")  # only blank lines after it
 
 
 def _read_title(text: str, display: str) -> tuple[str, int]:
@@ -138,50 +141,42 @@ def format_heading(message: Message) -> str:
 
 
 def _read_messages(text: str, rule: re.Match, rule_line: int, participants: list[str], display: str) -> list[Message]:
-    """Messages from the first '---' line on. Only '---' lines are looked at; bodies are sliced whole.
+    """Messages from the first '---' line on, found by one regex: a '---' line, blank lines, '### name'.
 
-    A '---' line followed (after blank lines) by '### name' starts a message when ``name`` is a
-    speaker (see the module's docstring); otherwise it is part of the message body. A '---'
-    followed only by blank lines ends the transcript.
+    Such a heading starts a message when ``name`` is a speaker (see the module's docstring);
+    otherwise it and its rule are part of the message body. A '---' followed only by blank lines
+    ends the transcript. Bodies are sliced whole, never walked line by line.
     """
+    first = _MESSAGE_START.match(text, rule.start())
+    if first is None:
+        following = _BLANK_LINES_THEN_LINE.match(text, rule.end())
+        if following is None or not following.group(1).strip():
+            return []  # a closing rule and nothing else
+        following_line = rule_line + text.count("\n", rule.start() + 1, following.start(1))
+        raise SourceError(display, following_line + 1, "expected '### speaker' after the first '---'")
     speakers = set(participants)
     messages: list[Message] = []
-    speaker: str | None = None
-    body_start = heading_line = 0
-    when, kind = None, "message"
-    counted, line = rule.start(), rule_line  # line numbers, counted forward as rules are met
-
-    def finish(body_end: int) -> None:
-        if speaker is not None:
-            body = _trim_blank_lines(text[body_start:body_end])
-            messages.append(Message(len(messages) + 1, speaker, body, heading_line, when, kind))
-
-    while rule is not None:
-        line += text.count("\n", counted, rule.start())
-        counted = rule.start()
-        following = _BLANK_LINES_THEN_LINE.match(text, rule.end())
-        if following is None or not following.group(1).strip():  # a closing rule: only blank lines follow
-            finish(rule.start())
-            return messages
-        match = _HEADING.match(following.group(1))
-        name, at, sort = parse_heading(match.group(1)) if match else ("", None, "message")
+    start: re.Match | None = None  # the current message's rule and heading
+    name, when, kind, heading_line = "", None, "message", 0
+    counted, line = rule.start() + 1, rule_line  # line numbers, counted forward
+    match: re.Match | None = first
+    while match is not None:
+        heading, at, sort = parse_heading(match.group(1))
         # Tool and thinking headings ('### Tool (tool result)') are written by imports: always messages.
-        if match is not None and (speaker is None or not participants or name in speakers or sort != "message"):
-            finish(rule.start())
-            line += text.count("\n", counted, following.start(1))
-            counted = following.start(1)
-            speaker, heading_line, when, kind = name, line + 1, at, sort
-            speakers.add(speaker)
-            body_start = following.end(1) + 1
-            rule = _RULE.search(text, following.end(1))
-            continue
-        if speaker is None:
-            following_line = line + text.count("\n", rule.start(), following.start(1))
-            raise SourceError(display, following_line + 1, "expected '### speaker' after the first '---'")
-        # Otherwise the rule (and any '### heading' after it) belongs to the message body;
-        # a mistyped speaker name shows up as a 'Messages:' count warning.
-        rule = _RULE.search(text, rule.end())
-    finish(len(text))
+        if start is None or not participants or heading in speakers or sort != "message":
+            if start is not None:
+                body = _trim_blank_lines(text[start.end() + 1:match.start() + 1])
+                messages.append(Message(len(messages) + 1, name, body, heading_line, when, kind))
+            line += text.count("\n", counted, match.start(1))
+            counted = match.start(1)
+            start, name, when, kind, heading_line = match, heading, at, sort, line + 1
+            speakers.add(heading)
+        # Otherwise the rule and heading belong to the body; a mistyped speaker name shows up as a
+        # 'Messages:' count warning.
+        match = _MESSAGE_START.search(text, match.end())
+    closing = _CLOSING_RULE.search(text, start.end())
+    body = _trim_blank_lines(text[start.end() + 1:closing.start() + 1 if closing else len(text)])
+    messages.append(Message(len(messages) + 1, name, body, heading_line, when, kind))
     return messages
 
 
