@@ -33,11 +33,15 @@ def relative(target: str, page: str) -> str:
 
     Paths are site-relative with '/' separators; a path ending in '/' is a folder
     (served as its index.html). ``relative('tags/', 'c/x/')`` is ``'../../tags/'``.
+    Every link on every page comes through here, so it splits strings rather than
+    calling posixpath.relpath (which normalises and makes paths absolute first).
     """
-    page_dir = page if page.endswith("/") else posixpath.dirname(page) + "/"
-    if page_dir == "/":
-        page_dir = ""
-    link = posixpath.relpath("/" + target, "/" + page_dir)
+    folder = page.split("/")[:-1]  # 'tags/x/' and 'tags/x/index.html' are both in ['tags', 'x']
+    parts = [part for part in target.split("/") if part]
+    common = 0
+    while common < len(folder) and common < len(parts) and folder[common] == parts[common]:
+        common += 1
+    link = "/".join([".."] * (len(folder) - common) + parts[common:]) or "."
     if target.endswith("/") or target == "":
         link = "./" if link == "." else link + "/"
     return link
