@@ -89,6 +89,8 @@ def _create_temporary(folder: str, name: str) -> tuple[int, str]:
 
 def digest(*parts: str | bytes) -> str:
     """A hex digest of the parts (each ended by a NUL, so ('ab', 'c') and ('a', 'bc') differ)."""
+    if parts and all(type(part) is str for part in parts):  # the common case, encoded in one go
+        return hashlib.sha1(("\x00".join(parts) + "\x00").encode("utf-8", "surrogatepass")).hexdigest()
     data = b"".join((part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part) + b"\x00"
                     for part in parts)
     return hashlib.sha1(data).hexdigest()
