@@ -94,9 +94,9 @@ class Views:
             "search": config.search,
             "feed": "feed.xml" if config.base_url else "",
         }
-        self._summaries: dict[tuple[str, str], dict] = {} if summaries is None else summaries
+        # Cards and their keys, by (content fingerprint, slug, ...): valid as long as the config is.
+        self._summaries: dict[tuple, dict | str] = {} if summaries is None else summaries
         self._speakers: dict[str, dict] = {}
-        self._card_keys: dict[int, str] = {}  # by id(): the archive holds every conversation for the build
 
     # -- shared pieces ---------------------------------------------------------
 
@@ -164,11 +164,12 @@ class Views:
 
     def card_key(self, conversation: Conversation) -> str:
         """Everything a card (and a feed entry) shows of a conversation: an edit to its messages
-        past the opening leaves the lists it is in as they are."""
-        key = self._card_keys.get(id(conversation))
+        past the opening leaves the lists it is in as they are. Kept with the summaries."""
+        memo = (conversation.fingerprint or str(id(conversation)), conversation.slug, "card")
+        key = self._summaries.get(memo)
         if key is None:
             c = conversation
-            key = self._card_keys[id(c)] = repr((c.title, c.slug, c.speakers, c.started, c.ended, c.message_count,
+            key = self._summaries[memo] = repr((c.title, c.slug, c.speakers, c.started, c.ended, c.message_count,
                                                 c.tags, c.summary, c.opening))
         return key
 

@@ -321,7 +321,7 @@ class Builder:
         return self._sources[str(conversation.source)]
 
     def _forget_stale_summaries(self, conversations: list[Conversation]) -> None:
-        if len(self._summaries) > 2 * len(conversations) + 100:
+        if len(self._summaries) > 4 * len(conversations) + 100:  # a summary and a card key each
             self._summaries.clear()
 
 
