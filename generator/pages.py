@@ -308,18 +308,19 @@ class Views:
 
     def _message(self, message: Message, speaker: dict, side: str) -> dict:
         html = self.renderer.render(message.text)
+        speech = message.kind == "message"
         return {
             "index": message.index,
             "id": f"m-{message.index}",
             "speaker": speaker,
-            "side": side if message.kind == "message" else "",
+            "side": side if speech else "",
             "html": html,
             "empty": not html,
             "text": message.text.strip(),
-            "time": _time(message.time),
+            "time": _time(message.time) if message.time is not None else None,
             "kind": message.kind,
-            "kind_label": KIND_LABELS.get(message.kind, "").capitalize(),
-            "preview": _preview(message.text) if message.kind != "message" else "",
+            "kind_label": "" if speech else _KIND_HEADINGS.get(message.kind, ""),
+            "preview": "" if speech else _preview(message.text),
             "run": None,  # set by _fold_runs on the first message of a folded run
             "run_end": False,
         }
@@ -329,6 +330,7 @@ def _canonical(data) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+_KIND_HEADINGS = {kind: label.capitalize() for kind, label in KIND_LABELS.items()}
 _SHOWN_KEYS = {"Started", "Ended", "Messages", "Tags", "Title", "Summary", "Draft", "Slug"}
 
 
