@@ -56,6 +56,15 @@ def test_phone_width_has_no_sideways_scroll(site):
         for path in ("", CONVERSATION, "tags/", "speakers/", "pairs/", "archive/", "search/"):
             page.goto(base + path)
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+            # A right-hand message with a long code line once grew past the left edge instead.
+            outside = page.evaluate("""() => [...document.querySelectorAll('.msg')].filter(m => {
+                const code = document.createElement('pre');
+                code.className = 'code';
+                code.textContent = 'a_rather_long_line_of_code(' + 'x, '.repeat(60) + ')';
+                m.querySelector('.msg-body')?.append(code);
+                const box = m.getBoundingClientRect(); return box.left < 0 || box.right > window.innerWidth;
+            }).map(m => m.id)""")
+            assert outside == [], (path, outside)
 
 
 def test_stage_directions_look_different_from_emphasis(site):
