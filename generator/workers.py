@@ -1,4 +1,4 @@
-"""Work done in worker processes: rendering conversation pages (and reading sources) in parallel.
+"""Work done in worker processes: rendering conversation and list pages (and reading sources) in parallel.
 
 Workers are forked after the archive is built, so they share it instead of
 receiving it; what they make they stage beside its target, and the build adopts
@@ -79,27 +79,23 @@ def render_pages(views: Views, theme: Theme, out: OutputFolder, listings: list[P
 
 def _work_in_child(chunk: list, shared: tuple):
     views, theme, listings, root, load = shared
-    made, problems = [], []
+    staged, problems = [], []
     for job in chunk:
         outputs, problem = _produce(views, theme, listings, job, load)
         problems += problem
-        made += outputs
-    # Written together after the chunk is made: on the virtual machines we measured on, creating a
-    # file costs several times more in a process that has just been busy computing than in a burst.
-    staged = [(site_path, stage(os.path.join(str(root), site_path), data), key, len(data))
-              for site_path, data, key in made]
+        for site_path, data, key in outputs:
+            staged.append((site_path, stage(os.path.join(str(root), site_path), data), key, len(data)))
     return staged, problems
 
 
 def _produce(views: Views, theme: Theme, listings: list[Page], job, load) -> tuple[list[tuple[str, bytes, str]], list]:
     """The bytes of the outputs of one job that must be made again."""
     if isinstance(job, ListingJob):
-        page = listings[job.position]
-        return _render(theme, page, [])
+        return _render(theme, listings[job.position])
     conversation = load(views.archive.conversations[job.position])
     outputs, problems = [], []
     if job.page:
-        outputs, problems = _render(theme, views.conversation_page(job.position, conversation), [])
+        outputs, problems = _render(theme, views.conversation_page(job.position, conversation))
     url = conversation_url(conversation)
     for name in job.files:
         if name == "conversation.json":
@@ -110,8 +106,9 @@ def _produce(views: Views, theme: Theme, listings: list[Page], job, load) -> tup
     return outputs, problems
 
 
-def _render(theme: Theme, page: Page, problems: list) -> tuple[list, list]:
+def _render(theme: Theme, page: Page) -> tuple[list, list]:
+    """([(file, bytes, key)], []) for the page, or ([], [the problem]) when its template fails."""
     try:
-        return [(page.file, theme.render(page.template, page.context).encode("utf-8"), page.key)], problems
+        return [(page.file, theme.render(page.template, page.context).encode("utf-8"), page.key)], []
     except Exception as err:  # a theme bug must not stop the other pages
-        return [], problems + [template_problem(err, page.template, page.file)]
+        return [], [template_problem(err, page.template, page.file)]

@@ -89,6 +89,14 @@ def test_it_declines_what_it_does_not_handle(text):
     assert render_simple(text) is None
 
 
+def test_it_declines_every_whitespace_character_but_space_and_newline():
+    # markdown-it treats tabs, no-break and other Unicode spaces its own ways; the fast path leaves them all
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if char.isspace() and char not in " \n":
+            assert render_simple(f"a{char}b") is None, hex(code)
+
+
 @pytest.mark.parametrize("text", [
     "*leans in*", "Speech.\n*leans in*  \nMore *words* here.", "*a\nb*", "*x* *y*\n  *z*  \nw", "(*a*) *b*.",
     "Said \"*no*\" & *left* > here", "*é*", "*a **b** c*",

@@ -118,13 +118,13 @@ def _read_header(lines, title_line, header_end, display, diagnostics):
 def parse_heading(text: str) -> tuple[str, datetime | None, str]:
     """'Claude (tool call) · 2025-06-11T19:30:05' -> ('Claude', datetime, 'tool_call')."""
     name, when = text, None
-    if not text.endswith(")") and TIME_SEPARATOR not in text:
-        return name, when, "message"
     if TIME_SEPARATOR in text:
         head, _, tail = text.rpartition(TIME_SEPARATOR)
         when = parse_datetime(tail)
         if when is not None:
             name = head
+    if not name.endswith(")"):  # most headings: no kind label to look for
+        return name, when, "message"
     for label, kind in _KIND_OF_LABEL.items():
         if name.endswith(label) and len(name) > len(label):
             return name[:-len(label)], when, kind

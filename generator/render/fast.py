@@ -31,15 +31,14 @@ _LATER_BLOCK_LINE = re.compile("\n" + _BLOCK_LINE_BODY, re.M)  # a literal first
 # Characters that start an inline construct this path does not handle, and whitespace other than
 # ' ' and newline (tabs, no-break spaces: str.isspace, which is also what re's \s means). One character
 # class, because the regex engine scans a class far faster than an alternation.
-OTHER_WHITESPACE = ("\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+_OTHER_WHITESPACE = ("\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
                     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
-_REJECT_CHAR = re.compile("[" + OTHER_WHITESPACE + r"\\<|~\x00]")
+_REJECT_CHAR = re.compile("[" + _OTHER_WHITESPACE + r"\\<|~\x00]")
 _ENTITY = re.compile(r"&[#A-Za-z0-9]+;")
 _FENCE_OPEN = re.compile(r"^```([^`\n]*)$", re.M)
 _FENCE_CLOSE = re.compile(r"^[ \t]*`{3,}[ \t]*$", re.M)
 _PLAIN_FENCE_CLOSE = re.compile(r" {0,3}`{3,} *")
-_BLANK_LINES = re.compile(r"\n(?:[ ]*\n)+")
-_PARAGRAPH_BREAK = re.compile(r" *\n(?: *\n)+ *")
+_PARAGRAPH_BREAK = re.compile(r" *\n(?: *\n)+ *")  # and the spaces either side
 _RUN = re.compile(r"\*+|_+|`")
 _VERSE_BREAK = re.compile(r" *\n *")
 _HARD_BREAK = re.compile(r"  +\n *")
@@ -96,8 +95,7 @@ def _paragraphs(text: str, verse: bool) -> str | None:
     if "*" not in body and "_" not in body and "`" not in body:
         return _plain_paragraphs(body, verse)
     out = []
-    for paragraph in _BLANK_LINES.split(body):
-        paragraph = paragraph.strip(" ")
+    for paragraph in _PARAGRAPH_BREAK.split(body):
         if "*" in paragraph or "_" in paragraph or "`" in paragraph:
             rendered = _simple_emphasis(paragraph, verse) or _paragraph(paragraph, verse)
             if rendered is None:
