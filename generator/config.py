@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pygments.styles import get_all_styles
 
 CONFIG_NAME = "antiphon.toml"
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -128,8 +127,20 @@ def _check_values(values: dict, shown: str) -> list[str]:
     for name, colour in values.get("speaker_colors", {}).items():
         if not isinstance(colour, str) or not _COLOUR.match(colour):
             errors.append(f"{shown}: 'speaker_colors.{name}' must be a colour like '#2a6f97', not {colour!r}")
-    styles = set(get_all_styles())
     for key in ("code_style_light", "code_style_dark"):
-        if key in values and values[key] not in styles:
-            errors.append(f"{shown}: '{key}' is not a Pygments style: {values[key]!r}")
+        if key in values and not _is_style(values[key]):
+            from pygments.styles import get_all_styles
+            errors.append(f"{shown}: '{key}' is not a Pygments style: {values[key]!r} "
+                          f"(there are {', '.join(sorted(get_all_styles()))})")
     return errors
+
+
+def _is_style(name: str) -> bool:
+    """Looked up by name: listing every style scans the installed packages' plugins, slowly."""
+    from pygments.styles import get_style_by_name  # where needed: most configs name no style
+    from pygments.util import ClassNotFound
+    try:
+        get_style_by_name(name)
+        return True
+    except ClassNotFound:
+        return False

@@ -177,17 +177,20 @@ class OutputFolder:
         temporary.write_text(text, "utf-8")
         os.replace(temporary, path)
 
+    def append_state(self, name: str, text: str) -> None:
+        """Add to the end of a state file (whose reader must tolerate an append cut short)."""
+        with open(self.root / name, "a", encoding="utf-8") as handle:
+            handle.write(text)
+
     def intact(self, salt: str) -> bool:
         """Was the last build made with this salt, and is every file it wrote still there, the same size?"""
         if self._salt != salt or not self._previous:
             return False
-        for site_path, (_, size) in self._previous.items():
-            try:
-                if os.stat(self._file(site_path)).st_size != size:
-                    return False
-            except OSError:
-                return False
-        return True
+        prefix = self._root_text + os.sep  # only sizes are read: no need to check the paths (as _file does)
+        try:
+            return all(os.stat(prefix + site_path).st_size == size for site_path, (_, size) in self._previous.items())
+        except OSError:
+            return False
 
     def has(self, site_path: str) -> bool:
         """Was this file written by the last committed build, and is it still there?"""

@@ -77,6 +77,16 @@ def source_name(conversation: Conversation) -> str:
     return conversation.slug + (suffix if suffix in (".md", ".markdown", ".txt") else ".md")
 
 
+def conversation_files(conversation: Conversation) -> list[str]:
+    """What is published beside a conversation's page."""
+    return ["conversation.json", source_name(conversation)]
+
+
+def conversation_files_key(conversation: Conversation, source: str) -> str:
+    """What those files are made from (``source``: the source file's relative path)."""
+    return f"{conversation.fingerprint}:{conversation.slug}:{source}"
+
+
 class Views:
     """Builds the pages of one build. Summaries may be cached across builds by the caller."""
 
@@ -270,7 +280,11 @@ class Views:
     def conversation_page(self, position: int, content: Conversation | None = None) -> Page:
         """The page of the conversation at ``position``; ``content`` is it with its messages, if held apart."""
         conversation = self.archive.conversations[position]
-        older, newer = self.archive.neighbours(position)
+        return self.page_between(conversation, *self.archive.neighbours(position), content=content)
+
+    def page_between(self, conversation: Conversation, older: Conversation | None, newer: Conversation | None,
+                     content: Conversation | None = None) -> Page:
+        """A conversation's page, placed between its neighbours in the archive."""
         # Everything the page shows comes from these (speaker colours and the rest of the config
         # are in the build's salt), so they are its key; the context is built only if it changed.
         key = digest(conversation.fingerprint, conversation.slug,

@@ -21,22 +21,24 @@ from pathlib import Path
 
 import generator
 from generator import cache, feeds
-from generator.archive import build_archive
+from generator.archive import Archive, build_archive
 from generator.config import Config, options
 from generator.diagnostics import Diagnostic, SourceError
 from generator.model import Conversation
 from generator.output import OutputFolder, check_output_folder, digest
-from generator.pages import Views, conversation_url, source_name
+from generator.pages import Views, conversation_files, conversation_files_key, conversation_url
 from generator.readers import native, read_file
 from generator.render import MessageRenderer
 from generator.render.highlight import stylesheet
 from generator.search import BUNDLE, SearchError, index_site
 from generator.sources import ContentError, SourceFile, discover
 from generator.theme import Theme
-from generator.workers import ConversationJob, ListingJob, can_fork, fork_map, render_pages
+from generator.workers import ConversationJob, ListingJob, can_fork, fork_map, render_conversation, render_pages
 
 SEARCH_FOLDER = BUNDLE + "/"
-SOURCES_STATE = ".antiphon-sources.jsonl"  # what the last build read (see generator/cache.py)
+SOURCES_STATE = ".antiphon-sources.tsv"  # what the last build read (see generator/cache.py)
+# A fresh process renders up to this many edited conversations alone; more go through a full build (in parallel).
+EDITS_RENDERED_ALONE = 32
 # Pagefind's own search UIs: the theme has its own, so these are not published.
 _UNUSED_BUNDLE_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 
@@ -74,15 +76,11 @@ class _Source:
     format: str  # the reader that read it ("" when none claimed it)
     conversations: list[Conversation]
     diagnostics: list[Diagnostic]
-    remembered: str = ""  # this source as one line of the sources file (made once)
+    remembered: str = ""  # what was read, as the record of the sources file (made once; see generator/cache.py)
 
-    def line(self) -> str:
+    def record(self) -> str:
         if not self.remembered:
-            self.remembered = json.dumps({
-                "path": self.file.relative, "signature": list(self.file.signature), "format": self.format,
-                "diagnostics": [cache.diagnostic_record(d) for d in self.diagnostics],
-                "conversations": [cache.conversation_record(c) for c in self.conversations],
-            }, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+            self.remembered = cache.record_text(self.format, self.diagnostics, self.conversations)
         return self.remembered
 
 
@@ -100,7 +98,9 @@ class Builder:
         self._renderer = MessageRenderer(verse=config.line_breaks == "verse")
         self._output: OutputFolder | None = None  # kept: it remembers what the last build wrote
         self._loaded: tuple[str, list[Conversation]] = ("", [])  # the source file last read again by load()
-        self._remembered: frozenset = frozenset()  # the source files as last written down by remember_sources()
+        self._remembered = ""  # the sources file as last read or written
+        self._inputs = ""  # what the last committed build was made from (see _note_build), "" after errors
+        self._archive: Archive | None = None  # the last build's (remember_sources() notes where it placed each conversation)
         self.jobs = jobs
 
         self._theme: Theme | None = None
@@ -114,7 +114,13 @@ class Builder:
         server reloads pages first and re-indexes when the user pauses).
         """
         started = time.perf_counter()
-        result = self._build(keep_on_error)
+        # Reading and looking up what was built before makes many lasting objects and little garbage:
+        # the cyclic collector would only scan them again and again. It resumes for rendering.
+        gc.disable()
+        try:
+            result = self._build(keep_on_error)
+        finally:
+            gc.enable()
         if search and result.committed:
             self.update_search(result)
         result.seconds = time.perf_counter() - started
@@ -138,14 +144,20 @@ class Builder:
             self._output = OutputFolder(output)
         out = self._output
         inputs = digest(salt, repr(self.include_drafts), repr([(f.relative, f.signature) for f in files]))
-        unchanged = self._unchanged_since_last_build(out, salt, inputs)
-        if unchanged is not None:
-            return unchanged
+        last = self._last_build(out, salt)
+        if last is not None and last["inputs"] == inputs:
+            return _result_of(last)
+        if last is not None:
+            edited = self._rebuild_edited(out, theme, files, last, inputs)
+            if edited is not None:
+                return edited
+        self._inputs = ""  # until this build is committed
         conversations, diagnostics = self._read(files)
-        archive = build_archive(conversations, content)
+        archive = self._archive = build_archive(conversations, content)
         # What is read stays for the whole build: keep the cyclic collector from scanning it again
-        # and again (hundreds of ms at 5,000 transcripts), while it still frees the templates' garbage.
+        # and again (hundreds of ms at 5,000 transcripts), while it frees the templates' garbage.
         gc.freeze()
+        gc.enable()
         views = Views(archive, config, self._renderer, self._summaries)
         out.begin(salt)
         result = BuildResult(conversations=len(archive.conversations), diagnostics=diagnostics)
@@ -177,33 +189,98 @@ class Builder:
             result.committed = False
         else:
             out.carry_over(lambda path: path.startswith(SEARCH_FOLDER))  # the index is updated on its own
+            self._inputs = inputs if not result.errors else ""
             if not self.keep_messages:  # the preview server notes them when the user pauses
                 self.remember_sources()
-            out.notes["build"] = json.dumps({
-                "inputs": inputs if not result.errors else "", "conversations": result.conversations,
-                "pages": result.pages, "warnings": [[d.path, d.line, d.message] for d in result.warnings]})
+            _note_build(out, self._inputs, self.include_drafts, result)
             result.removed = out.commit()
             result.written = out.changed
         self._forget_stale_summaries(archive.conversations)
         result.diagnostics.sort()
         return result
 
-    def _unchanged_since_last_build(self, out: OutputFolder, salt: str, inputs: str) -> BuildResult | None:
-        """The last build's result, when it was made from exactly these files and settings and is intact.
+    def _last_build(self, out: OutputFolder, salt: str) -> dict | None:
+        """What the last build noted, when it had no errors, used these settings and its files are intact.
 
         Lets a fresh process (``antiphon build`` run again) skip reading thousands of unchanged
         transcripts. A long-lived builder (the preview server) has them in memory and checks pages instead.
         """
-        if self._sources:
+        if self._sources or self.keep_messages:
             return None
         try:
             last = json.loads(out.notes.get("build", ""))
         except ValueError:
             return None
-        if last.get("inputs") != inputs or not out.intact(salt):
+        if (not isinstance(last, dict) or not last.get("inputs")
+                or last.get("drafts") != self.include_drafts or not out.intact(salt)):
             return None
-        warnings = [Diagnostic(path, line, "warning", message) for path, line, message in last["warnings"]]
-        return BuildResult(conversations=last["conversations"], pages=last["pages"], diagnostics=warnings)
+        return last
+
+    def _rebuild_edited(self, out: OutputFolder, theme: Theme, files: list[SourceFile], last: dict,
+                        inputs: str) -> BuildResult | None:
+        """Render only the edited conversations, when the edits change nothing that lists show.
+
+        If the same files are there and each edited one reads to the same outlines as before
+        (an edit past the openings of its messages), the archive (order, slugs, lists, feeds)
+        is the one the last build made: its pages stay, and the edited conversations are
+        rendered where it placed them. None when that does not hold: then a full build.
+        """
+        remembered = self._remembered_sources()
+        if (cache.inputs_of(self._remembered) != last["inputs"]  # noted for another build (one never committed)
+                or len(remembered) != len(files) or any(file.relative not in remembered for file in files)):
+            return None
+        edited = [file for file in files if remembered[file.relative].signature != file.signature]
+        sources = [_read_one(file, self.config.content_path, outline=False) for file in edited[:EDITS_RENDERED_ALONE]]
+        if (len(edited) > EDITS_RENDERED_ALONE or sum(len(s.conversations) for s in sources) > EDITS_RENDERED_ALONE
+                or not all(cache.same_outlines(remembered[s.file.relative].record, s.record()) for s in sources)):
+            return None
+        views = Views(build_archive([], self.config.content_path), self.config, self._renderer, self._summaries)
+        result = _result_of(last)
+        out.begin(self._salt)
+        try:
+            lines = {}
+            for source in sources:
+                frames = remembered[source.file.relative].frames
+                lines[source.file.relative] = self._render_in_place(out, theme, views, source, frames, result)
+            out.carry_over(lambda path: True)
+            self._inputs = inputs if not result.errors else ""
+            self._note_edited_sources(remembered, lines)
+            _note_build(out, self._inputs, self.include_drafts, result)
+            result.removed = out.commit()
+        except BaseException:
+            out.rollback()
+            raise
+        result.written = out.changed
+        result.diagnostics.sort()
+        return result
+
+    def _note_edited_sources(self, remembered: dict[str, cache.Remembered], lines: dict[str, str]) -> None:
+        """Append the edited sources' new lines to the sources file (or write it afresh when it has grown long)."""
+        if self._remembered.count("\n") + len(lines) > 1.25 * len(remembered) + 100:
+            self._write_sources_file(cache.sources_text(
+                self._inputs, [lines.get(relative, entry.line) for relative, entry in remembered.items()]))
+        else:
+            appendix = cache.sources_appendix(self._inputs, lines.values())
+            self._output.append_state(SOURCES_STATE, appendix)
+            self._remembered += appendix
+
+    @staticmethod
+    def _render_in_place(out: OutputFolder, theme: Theme, views: Views, source: _Source, frames: str,
+                         result: BuildResult) -> str:
+        """Render an edited source's conversations where the last build placed them; its new line of the sources file."""
+        for conversation, placed in zip(source.conversations, json.loads(frames)):
+            if placed is None:  # a draft the build leaves out
+                continue
+            slug, older, newer = placed
+            conversation.slug = slug
+            page = views.page_between(conversation, cache.neighbour_from(older), cache.neighbour_from(newer))
+            outputs, problems = render_conversation(theme, page, conversation, source.file.relative,
+                                                    source.format == native.NAME)
+            result.diagnostics += problems
+            result.pages -= len(problems)
+            for site_path, data, key in outputs:
+                out.write(site_path, data, key)
+        return cache.source_line(source.file.relative, source.file.signature, frames, source.record())
 
     def _conversation_job(self, out: OutputFolder, views: Views, position: int) -> "ConversationJob":
         """What of a conversation's outputs must be made again (nothing, when its inputs are unchanged)."""
@@ -211,9 +288,8 @@ class Builder:
         source = self.source_of(conversation)
         page = views.conversation_page(position)
         url = conversation_url(conversation)
-        files_key = f"{conversation.fingerprint}:{conversation.slug}:{source.file.relative}"
-        files = [name for name in ("conversation.json", source_name(conversation))
-                 if not out.up_to_date(url + name, files_key)]
+        files_key = conversation_files_key(conversation, source.file.relative)
+        files = [name for name in conversation_files(conversation) if not out.up_to_date(url + name, files_key)]
         return ConversationJob(position, not out.up_to_date(page.file, page.key), files, files_key,
                                source.file.relative, source.format == native.NAME)
 
@@ -265,15 +341,13 @@ class Builder:
         conversations: list[Conversation] = []
         diagnostics: list[Diagnostic] = []
         current: dict[str, _Source] = {}
-        remembered = self._remembered_sources()
+        remembered = self._remembered_sources() if not self._sources else {}
         for file in files:
             source = self._sources.get(file.path)
             if source is None or source.file != file:
-                source = _restore(*remembered.get(file.relative, (None, "")), file)
+                source = _restore(remembered.get(file.relative), file)
             if source is not None:
                 current[file.path] = source
-        if remembered:  # what was restored from the notes is written down already
-            self._remembered = frozenset(source.file for source in current.values())
         fresh = [file for file in files if file.path not in current]
         for source in _read_sources(fresh, self.config.content_path, outline=not self.keep_messages, jobs=self.jobs):
             current[source.file.path] = source
@@ -284,26 +358,34 @@ class Builder:
         self._sources = current
         return conversations, diagnostics
 
-    def _remembered_sources(self) -> dict:
+    def _remembered_sources(self) -> dict[str, cache.Remembered]:
         """What the last build (perhaps another process) noted of its sources, by relative path."""
-        if self._sources or self._output is None:
+        if self._output is None:
             return {}
-        remembered = {}
-        for line in self._output.read_state(SOURCES_STATE).splitlines():
-            try:
-                record = json.loads(line)
-                remembered[record["path"]] = (record, line)
-            except (ValueError, KeyError, TypeError):
-                continue
-        return remembered
+        self._remembered = self._output.read_state(SOURCES_STATE)
+        return cache.read_lines(self._remembered)
 
     def remember_sources(self) -> None:
-        """Write down what was read, so that the next build (in a new process) need not read it again."""
-        remembered = frozenset(source.file for source in self._sources.values())
-        if self._output is not None and self._sources and remembered != self._remembered:
-            lines = sorted(source.line() for source in self._sources.values())
-            self._output.write_state(SOURCES_STATE, "\n".join(lines) + "\n")
-            self._remembered = remembered
+        """Write down what was read and where the pages went, so that the next build (perhaps in a
+        new process) need not read it again."""
+        if self._output is None or not self._sources or self._archive is None:
+            return
+        positions = {id(c): position for position, c in enumerate(self._archive.conversations)}
+        lines = []
+        for source in self._sources.values():
+            frames = []
+            for conversation in source.conversations:
+                position = positions.get(id(conversation))
+                frames.append(None if position is None else
+                              cache.frame(conversation.slug, *self._archive.neighbours(position)))
+            frames_text = json.dumps(frames, ensure_ascii=False, separators=(",", ":"))
+            lines.append(cache.source_line(source.file.relative, source.file.signature, frames_text, source.record()))
+        self._write_sources_file(cache.sources_text(self._inputs, lines))
+
+    def _write_sources_file(self, text: str) -> None:
+        if text != self._remembered:
+            self._output.write_state(SOURCES_STATE, text)
+            self._remembered = text
 
     def load(self, conversation: Conversation) -> Conversation:
         """The conversation with its messages (read again from its source when only the outline is held)."""
@@ -354,16 +436,30 @@ def _read_chunk(files: list[SourceFile], content: Path) -> list[_Source]:
     return [_read_one(file, content, outline=True) for file in files]
 
 
-def _restore(record: dict | None, line: str, file: SourceFile) -> _Source | None:
-    """A source as the last build noted it (``record``, parsed from ``line``), if the file is unchanged since."""
-    if not record or tuple(record.get("signature", ())) != file.signature:
+def _restore(remembered: cache.Remembered | None, file: SourceFile) -> _Source | None:
+    """A source as the last build noted it, if the file is unchanged since."""
+    if remembered is None or remembered.signature != file.signature:
         return None
     try:
+        record = json.loads(remembered.record)
         source = Path(file.path)
         return _Source(file, record["format"], [cache.conversation_from(c, source) for c in record["conversations"]],
-                       [cache.diagnostic_from(d) for d in record["diagnostics"]], remembered=line)
+                       [cache.diagnostic_from(d) for d in record["diagnostics"]], remembered=remembered.record)
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def _result_of(last: dict) -> BuildResult:
+    """The result the last build reported (its warnings stand as long as its sources do)."""
+    warnings = [Diagnostic(path, line, "warning", message) for path, line, message in last["warnings"]]
+    return BuildResult(conversations=last["conversations"], pages=last["pages"], diagnostics=warnings)
+
+
+def _note_build(out: OutputFolder, inputs: str, include_drafts: bool, result: BuildResult) -> None:
+    """Note what the build was made from (``inputs``: "" after errors) and what it reported, for the next build."""
+    out.notes["build"] = json.dumps({
+        "inputs": inputs, "drafts": include_drafts, "conversations": result.conversations,
+        "pages": result.pages, "warnings": [[d.path, d.line, d.message] for d in result.warnings]})
 
 
 def _fingerprint(config: Config, theme: Theme) -> str:

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from generator.diagnostics import Diagnostic
 from generator.output import OutputFolder, stage
-from generator.pages import Page, Views, conversation_json, conversation_url
+from generator.model import Conversation
+from generator.pages import (Page, Views, conversation_files, conversation_files_key, conversation_json,
+                             conversation_url)
 from generator.readers import native
 from generator.theme import Theme, template_problem
 
@@ -93,16 +95,23 @@ def _produce(views: Views, theme: Theme, listings: list[Page], job, load) -> tup
     if isinstance(job, ListingJob):
         return _render(theme, listings[job.position])
     conversation = load(views.archive.conversations[job.position])
-    outputs, problems = [], []
-    if job.page:
-        outputs, problems = _render(theme, views.conversation_page(job.position, conversation))
+    page = views.conversation_page(job.position, conversation) if job.page else None
+    return render_conversation(theme, page, conversation, job.source, job.is_native, job.files, job.files_key)
+
+
+def render_conversation(theme: Theme, page: Page | None, conversation: Conversation, source: str, is_native: bool,
+                        files: list[str] | None = None, files_key: str = "") -> tuple[list, list]:
+    """A conversation's page (unless None) and the ``files`` beside it (by default both:
+    conversation.json and the transcript), as ([(file, bytes, key)], [problems])."""
+    outputs, problems = _render(theme, page) if page is not None else ([], [])
     url = conversation_url(conversation)
-    for name in job.files:
+    files_key = files_key or conversation_files_key(conversation, source)
+    for name in files if files is not None else conversation_files(conversation):
         if name == "conversation.json":
-            data = conversation_json(conversation, job.source).encode("utf-8")
+            data = conversation_json(conversation, source).encode("utf-8")
         else:
-            data = conversation.source.read_bytes() if job.is_native else native.write(conversation).encode("utf-8")
-        outputs.append((url + name, data, job.files_key))
+            data = conversation.source.read_bytes() if is_native else native.write(conversation).encode("utf-8")
+        outputs.append((url + name, data, files_key))
     return outputs, problems
 
 

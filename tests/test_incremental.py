@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.config import load_config
+from generator.output import OutputFolder
 from generator.site import Builder
 
 ALICE_BOB = "c/2025-01-01-alice-bob/"
@@ -128,22 +129,66 @@ def test_a_missing_output_file_or_a_config_change_means_a_real_build(sample_proj
     assert "index.html" in result.written and "Other title" in (config.output_path / "index.html").read_text()
 
 
-def test_a_fresh_process_rebuilds_from_remembered_outlines_to_the_same_bytes(sample_project):
+def published(site):
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
+            if p.is_file() and not p.name.startswith(".antiphon")}
+
+
+def cold_build(project):
+    Builder(load_config(None, project, output_dir="cold")).build()
+    return published(project / "cold")
+
+
+def test_a_fresh_process_renders_only_an_edit_that_no_list_shows(sample_project):
     config = load_config(None, sample_project)
     Builder(config).build()
     edit(sample_project, "first.md", "Here is some code:", "Here is some other code:")
-    rebuilt = Builder(config)  # a new process: only the edited file is read again
+    rebuilt = Builder(config)  # a new process
     result = rebuilt.build()
     assert site_written(result) == files_of(ALICE_BOB, "2025-01-01-alice-bob.md")
-    held = [c for source in rebuilt._sources.values() for c in source.conversations]
-    assert held and all(c.outline is not None and c.messages == [] for c in held)  # no messages kept
-    cold = Builder(load_config(None, sample_project, output_dir="cold"))
-    cold.build()
+    assert rebuilt._sources == {}  # nothing else was read: the last build's placement was reused
+    assert published(config.output_path) == cold_build(sample_project)
+    again = Builder(config).build()  # what it noted lets the next process skip everything
+    assert again.written == [] and (again.conversations, again.pages) == (result.conversations, result.pages)
 
-    def pages(site):
-        return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
-                if p.is_file() and not p.name.startswith(".antiphon")}
-    assert pages(config.output_path) == pages(sample_project / "cold")
+
+def test_a_fresh_process_rebuilds_from_remembered_outlines_when_lists_change(sample_project):
+    config = load_config(None, sample_project)
+    Builder(config).build()
+    edit(sample_project, "first.md", "Hello, Bob.", "Hello there, Bob.")  # the card's excerpt
+    rebuilt = Builder(config)
+    result = rebuilt.build()
+    assert "index.html" in result.written and ALICE_BOB + "index.html" in result.written
+    held = [c for source in rebuilt._sources.values() for c in source.conversations]
+    assert len(held) == 5 and all(c.outline is not None and c.messages == [] for c in held)  # no messages kept
+    assert published(config.output_path) == cold_build(sample_project)
+
+
+@pytest.mark.parametrize("change", ["new file", "new warning", "draft edited", "state of an uncommitted build"])
+def test_a_fresh_process_rebuild_equals_a_cold_build_whatever_changed(
+        sample_project, change, monkeypatch):
+    config = load_config(None, sample_project)
+    Builder(config).build()
+    if change == "new file":
+        (sample_project / "content/new.md").write_text(
+            "# Alice ↔ Dana\n\n**Started:** 2026-01-01 00:00:00\n\n---\n\n### Dana\n\nNew here.\n\n---\n", "utf-8")
+    elif change == "new warning":
+        edit(sample_project, "first.md", "**Messages:** 5", "**Messages:** 6")
+    elif change == "draft edited":
+        edit(sample_project, "draft.md", "Not published.", "Still not published.")
+    else:  # a build that noted its sources, then failed before its pages were in place
+        edit(sample_project, "first.md", "Here is some code:", "Here is some other code:")
+        with monkeypatch.context() as patched:
+            patched.setattr(OutputFolder, "commit", lambda self: (_ for _ in ()).throw(OSError("disk full")))
+            with pytest.raises(OSError):
+                Builder(config).build()
+        assert not [p for p in config.output_path.rglob("*.tmp")]  # what it staged was dropped
+    result = Builder(config).build()
+    assert published(config.output_path) == cold_build(sample_project)
+    if change == "new warning":
+        assert any("6" in d.message for d in result.warnings)
+    if change == "draft edited":
+        assert not any("draft" in path for path in result.written)
 
 
 def test_a_code_change_re_renders_every_page(sample_project, monkeypatch):

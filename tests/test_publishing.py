@@ -127,3 +127,16 @@ def test_pairs_group_both_orders_and_dates_group_by_month(project):
     assert dates.index("March 2025") < dates.index("February 2025") < dates.index("January 2025")
     assert "c/2025-02-02-ben-ann/" in (site / "archive/2025/02/index.html").read_text("utf-8")
     assert (site / "archive/2025/index.html").read_text("utf-8").count('class="card"') == 3
+
+
+def test_feed_text_and_attributes_survive_markup_and_quotes(project):
+    awkward = 'Q&A <b>"quoted"</b> it\'s'
+    (project / "content/a.md").write_text(
+        transcript(title=f"{awkward} ↔ Bob", header=f"**Started:** 2025-01-01 10:00:00\n**Tags:** {awkward}\x01"),
+        "utf-8")
+    (project / "antiphon.toml").write_text(f'base_url = "{BASE}"\n', "utf-8")
+    config = load_config(None, project)
+    assert not build(config).failed()
+    entry = parse_feed(config.output_path / "feed.xml").find(ATOM + "entry")
+    assert entry.find(ATOM + "title").text == f"{awkward} ↔ Bob"
+    assert [c.get("term") for c in entry.findall(ATOM + "category")] == [awkward]  # the control character dropped

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from html import escape
 
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
-
-# Classes are short Pygments names (k, s, c1...) under this prefix, scoped by the CSS selector.
-_FORMATTER = HtmlFormatter(nowrap=True)
+# Pygments is imported where it is first needed: importing it is a tenth of the start-up of a
+# small rebuild, and most messages hold no code.
 
 
 @lru_cache(maxsize=4096)
@@ -19,13 +14,23 @@ def highlight_code(code: str, language: str) -> str:
     """Inner HTML of a ``<code>`` element: highlighted spans, or escaped text for unknown languages."""
     lexer = _lexer(language) if language else None
     if lexer is not None:
-        return highlight(code, lexer, _FORMATTER)
+        from pygments import highlight
+        return highlight(code, lexer, _formatter())
     return escape(code, quote=False)
+
+
+@cache
+def _formatter():
+    """Classes are short Pygments names (k, s, c1...), scoped by the theme's CSS selector."""
+    from pygments.formatters import HtmlFormatter
+    return HtmlFormatter(nowrap=True)
 
 
 @lru_cache(maxsize=256)
 def _lexer(language: str):
     """A lexer for the language, or None: finding one by name costs more than lexing a short block."""
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
     try:
         return get_lexer_by_name(language, stripnl=False, ensurenl=False)
     except ClassNotFound:
@@ -37,6 +42,7 @@ def stylesheet(light: str, dark: str, scope: str = ".code") -> str:
 
     The page's toggle sets ``html[data-theme]``; without it, the system setting decides.
     """
+    from pygments.formatters import HtmlFormatter
     light_css = HtmlFormatter(style=light).get_style_defs(scope)
     system_dark = HtmlFormatter(style=dark).get_style_defs(f':root:not([data-theme="light"]) {scope}')
     chosen_dark = HtmlFormatter(style=dark).get_style_defs(f':root[data-theme="dark"] {scope}')
