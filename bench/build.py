@@ -36,9 +36,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, str]:
     """(seconds, peak RSS in MB of the process and the children it waited for, output)."""
+    environment = {**os.environ, **(env or {})}
+    # As installed: pip compiles modules at install and Python keeps them compiled. With this set
+    # (some containers do), every run would compile Antiphon's modules again.
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               env={**os.environ, **(env or {})})
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment)
     output = process.stdout.read().decode("utf-8", "replace")
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started

@@ -116,7 +116,7 @@ class OutputFolder:
         self.salt = salt
         self.changed: list[str] = []
         self._current: dict[str, list] = {}
-        self._staged: list[tuple[str, Path]] = []
+        self._staged: list[tuple[str, str]] = []  # (site path, temporary file)
 
     def _read_manifest(self) -> tuple[str, dict[str, list], dict[str, str]]:
         try:
@@ -209,12 +209,12 @@ class OutputFolder:
         self._file(site_path)  # refuses paths outside the folder
         self._current[site_path] = [key, size]
         if temporary is not None:
-            self._staged.append((site_path, Path(temporary)))
+            self._staged.append((site_path, temporary))
 
     def commit(self) -> list[str]:
         """Move staged files into place, remove files an earlier build wrote that this one did not."""
-        for site_path, temporary in self._staged:
-            os.replace(temporary, self.target(site_path))
+        for site_path, temporary in self._staged:  # plain strings: a cold build moves thousands
+            os.replace(temporary, self._file(site_path))
             self.changed.append(site_path)
             self._verified.add(site_path)
         self._staged = []
@@ -233,7 +233,10 @@ class OutputFolder:
     def rollback(self) -> None:
         """Drop everything staged; the folder stays as the last committed build left it."""
         for _, temporary in self._staged:
-            temporary.unlink(missing_ok=True)
+            try:
+                os.unlink(temporary)
+            except FileNotFoundError:
+                pass
         self._staged = []
 
     def _write_manifest(self, salt: str, files: dict[str, list]) -> None:

@@ -433,7 +433,10 @@ def _read_sources(files: list[SourceFile], content: Path, outline: bool, jobs: i
 
 
 def _read_chunk(files: list[SourceFile], content: Path) -> list[_Source]:
-    return [_read_one(file, content, outline=True) for file in files]
+    sources = [_read_one(file, content, outline=True) for file in files]
+    for source in sources:
+        source.record()  # made here, in parallel, for remember_sources()
+    return sources
 
 
 def _restore(remembered: cache.Remembered | None, file: SourceFile) -> _Source | None:

@@ -126,6 +126,11 @@ def _breaks(escaped: str, verse: bool) -> str:
     """Each newline a line break (the spaces around it dropped)."""
     if "\n" not in escaped:
         return escaped
+    # The common case, with plain replaces: each newline has no spaces around it, or exactly two
+    # before it (a hard break). Any other spacing leaves a ' \n' or '\n ' once those are taken out.
+    joined = escaped.replace("  \n", "\n")
+    if " \n" not in joined and "\n " not in joined:
+        return joined.replace("\n", "<br>\n") if verse else escaped.replace("  \n", "<br>\n")
     if verse:
         return _VERSE_BREAK.sub("<br>\n", escaped)
     return _SOFT_BREAK.sub("\n", _HARD_BREAK.sub("<br>\n", escaped))
