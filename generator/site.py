@@ -18,6 +18,7 @@ import json
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 import generator
 from generator import cache, feeds
@@ -144,11 +145,16 @@ class Builder:
             self._output = OutputFolder(output)
         out = self._output
         inputs = digest(salt, repr(self.include_drafts), repr([(f.relative, f.signature) for f in files]))
-        last = self._last_build(out, salt)
+        last = self._last_build(out)
         if last is not None and last["inputs"] == inputs:
-            return _result_of(last)
-        if last is not None:
-            edited = self._rebuild_edited(out, theme, files, last, inputs)
+            if out.intact(salt):
+                return _result_of(last)
+        elif last is not None:
+            intact = out.intact_later(salt)
+            try:
+                edited = self._rebuild_edited(out, theme, files, last, inputs, intact)
+            finally:
+                intact()  # the answer, or the child reaped
             if edited is not None:
                 return edited
         self._inputs = ""  # until this build is committed
@@ -199,8 +205,8 @@ class Builder:
         result.diagnostics.sort()
         return result
 
-    def _last_build(self, out: OutputFolder, salt: str) -> dict | None:
-        """What the last build noted, when it had no errors, used these settings and its files are intact.
+    def _last_build(self, out: OutputFolder) -> dict | None:
+        """What the last build noted, when it had no errors and used the same drafts setting.
 
         Lets a fresh process (``antiphon build`` run again) skip reading thousands of unchanged
         transcripts. A long-lived builder (the preview server) has them in memory and checks pages instead.
@@ -211,19 +217,19 @@ class Builder:
             last = json.loads(out.notes.get("build", ""))
         except ValueError:
             return None
-        if (not isinstance(last, dict) or not last.get("inputs")
-                or last.get("drafts") != self.include_drafts or not out.intact(salt)):
+        if not isinstance(last, dict) or not last.get("inputs") or last.get("drafts") != self.include_drafts:
             return None
         return last
 
     def _rebuild_edited(self, out: OutputFolder, theme: Theme, files: list[SourceFile], last: dict,
-                        inputs: str) -> BuildResult | None:
+                        inputs: str, intact: Callable[[], bool]) -> BuildResult | None:
         """Render only the edited conversations, when the edits change nothing that lists show.
 
         If the same files are there and each edited one reads to the same outlines as before
         (an edit past the openings of its messages), the archive (order, slugs, lists, feeds)
         is the one the last build made: its pages stay, and the edited conversations are
-        rendered where it placed them. None when that does not hold: then a full build.
+        rendered where it placed them. None when that does not hold, or when the last build's
+        files are not ``intact()``: then a full build.
         """
         remembered = self._remembered_sources()
         if (cache.inputs_of(self._remembered) != last["inputs"]  # noted for another build (one never committed)
@@ -242,6 +248,9 @@ class Builder:
             for source in sources:
                 frames = remembered[source.file.relative].frames
                 lines[source.file.relative] = self._render_in_place(out, theme, views, source, frames, result)
+            if not intact():
+                out.rollback()
+                return None
             out.carry_over(lambda path: True)
             self._inputs = inputs if not result.errors else ""
             self._note_edited_sources(remembered, lines)

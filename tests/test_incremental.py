@@ -164,7 +164,8 @@ def test_a_fresh_process_rebuilds_from_remembered_outlines_when_lists_change(sam
     assert published(config.output_path) == cold_build(sample_project)
 
 
-@pytest.mark.parametrize("change", ["new file", "new warning", "draft edited", "state of an uncommitted build"])
+@pytest.mark.parametrize("change", ["new file", "new warning", "draft edited", "state of an uncommitted build",
+                                    "a page deleted", "a page changed"])
 def test_a_fresh_process_rebuild_equals_a_cold_build_whatever_changed(
         sample_project, change, monkeypatch):
     config = load_config(None, sample_project)
@@ -176,6 +177,10 @@ def test_a_fresh_process_rebuild_equals_a_cold_build_whatever_changed(
         edit(sample_project, "first.md", "**Messages:** 5", "**Messages:** 6")
     elif change == "draft edited":
         edit(sample_project, "draft.md", "Not published.", "Still not published.")
+    elif change in ("a page deleted", "a page changed"):  # and a message edited: the edit alone would not list it
+        edit(sample_project, "first.md", "Here is some code:", "Here is some other code:")
+        page = config.output_path / "tags/index.html"
+        page.unlink() if change == "a page deleted" else page.write_text("mine", "utf-8")
     else:  # a build that noted its sources, then failed before its pages were in place
         edit(sample_project, "first.md", "Here is some code:", "Here is some other code:")
         with monkeypatch.context() as patched:

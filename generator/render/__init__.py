@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from generator.render.fast import render_simple
-from generator.render.markdown import make_parser
 
 # Short texts repeat across an archive ("[END]", "Goodbye."); long ones rarely do, and caching
 # them would hold a whole archive's HTML in memory.
@@ -15,7 +14,7 @@ class MessageRenderer:
     """Renders message bodies: the simple-subset fast path when it applies, markdown-it otherwise."""
 
     def __init__(self, verse: bool = True, fast: bool = True):
-        self._parser = make_parser(verse)
+        self._parser = None  # markdown-it, made when a message first needs it (loading it is slow)
         self._verse = verse
         self._fast = fast
         self._cache: dict[str, str] = {}
@@ -35,4 +34,7 @@ class MessageRenderer:
             html = render_simple(text, self._verse)
             if html is not None:
                 return html
+        if self._parser is None:
+            from generator.render.markdown import make_parser
+            self._parser = make_parser(self._verse)
         return self._parser.render(text)

@@ -18,9 +18,7 @@ from __future__ import annotations
 import re
 import string
 
-from markdown_it.common.utils import escapeHtml, isMdAsciiPunct, isPunctChar, isWhiteSpace
-
-from generator.render.markdown import fence_html
+from generator.render.highlight import fence_html
 
 # A line that is not blank and could start a block other than a paragraph (up to 3 spaces of indent
 # are allowed), or a thematic break.
@@ -89,7 +87,7 @@ def _paragraphs(text: str, verse: bool) -> str | None:
         return None
     # Escaped first, all at once: '&', '"' and '>' become entities that begin and end with
     # punctuation, as they are, so the delimiter runs around them are classified the same.
-    body = escapeHtml(text.strip(" \n"))
+    body = _escape_html(text.strip(" \n"))
     if not body:
         return ""
     if "*" not in body and "_" not in body and "`" not in body:
@@ -252,8 +250,15 @@ def _scan_markup(src: str) -> list | None:
         position = end
 
 
+def _escape_html(text: str) -> str:
+    """markdown-it's escaping (``escapeHtml``), not imported: markdown-it is loaded only when a message
+    needs it (most need neither it nor :func:`_flanking`), and loading it is slow."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
 def _flanking(last: str, following: str, can_split_word: bool) -> tuple[bool, bool]:
     """markdown-it's delimiter classification of a run between two characters: (can open, can close)."""
+    from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace  # memoised by the caller
     last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
     next_punct = isMdAsciiPunct(ord(following)) or isPunctChar(following)
     last_space, next_space = isWhiteSpace(ord(last)), isWhiteSpace(ord(following))

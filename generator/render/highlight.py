@@ -9,6 +9,15 @@ from html import escape
 # small rebuild, and most messages hold no code.
 
 
+def fence_html(info: str, code: str) -> str:
+    """A code block: the first word of the fence's info string names the language."""
+    language = info.strip().split(maxsplit=1)[0] if info.strip() else ""
+    body = highlight_code(code, language.lower())
+    label = f' data-lang="{escape(language)}"' if language else ""
+    return f'<pre class="code"{label}><code>{body}</code></pre>\n'
+
+
+
 @lru_cache(maxsize=4096)
 def highlight_code(code: str, language: str) -> str:
     """Inner HTML of a ``<code>`` element: highlighted spans, or escaped text for unknown languages."""

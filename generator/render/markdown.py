@@ -6,7 +6,7 @@ from html import escape
 
 from markdown_it import MarkdownIt
 
-from generator.render.highlight import highlight_code
+from generator.render.highlight import fence_html
 from generator.render.stage import stage_directions
 
 # Message bodies sit under the page's h1 and each speaker's h2, so their own headings start at h3.
@@ -31,14 +31,6 @@ def make_parser(verse: bool = True) -> MarkdownIt:
 
 def _render_fence(self, tokens, idx, options, env) -> str:
     return fence_html(tokens[idx].info, tokens[idx].content)
-
-
-def fence_html(info: str, code: str) -> str:
-    """A code block: the first word of the fence's info string names the language."""
-    language = info.strip().split(maxsplit=1)[0] if info.strip() else ""
-    body = highlight_code(code, language.lower())
-    label = f' data-lang="{escape(language)}"' if language else ""
-    return f'<pre class="code"{label}><code>{body}</code></pre>\n'
 
 
 def _render_image(self, tokens, idx, options, env) -> str:
