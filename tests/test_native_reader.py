@@ -224,3 +224,14 @@ def test_any_text_reads_or_fails_cleanly(text):
         read("# A ↔ B\n\n---\n\n### A\n\n" + text)
     except SourceError as err:
         assert err.diagnostic.line >= 1
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(["", " ", "\t", "a", "b c", " a", "a ", "\u2028"]), max_size=6), st.booleans(),
+       st.data())
+def test_a_body_is_its_lines_without_the_blank_lines_around_them(lines, newline_at_end, data):
+    from generator.readers.native import _body, _trim_blank_lines
+    text = "\n".join(lines) + ("\n" if newline_at_end else "")
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.sampled_from([len(text), data.draw(st.integers(start, len(text)))]))
+    assert _body(text, start, end) == _trim_blank_lines(text[start:end])

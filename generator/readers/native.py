@@ -165,7 +165,7 @@ def _read_messages(text: str, rule: re.Match, rule_line: int, participants: list
         # Tool and thinking headings ('### Tool (tool result)') are written by imports: always messages.
         if start is None or not participants or heading in speakers or sort != "message":
             if start is not None:
-                body = _trim_blank_lines(text[start.end() + 1:match.start() + 1])
+                body = _body(text, start.end() + 1, match.start() + 1)
                 messages.append(Message(len(messages) + 1, name, body, heading_line, when, kind))
             line += text.count("\n", counted, match.start(1))
             counted = match.start(1)
@@ -175,9 +175,18 @@ def _read_messages(text: str, rule: re.Match, rule_line: int, participants: list
         # 'Messages:' count warning.
         match = _MESSAGE_START.search(text, match.end())
     closing = _CLOSING_RULE.search(text, start.end())
-    body = _trim_blank_lines(text[start.end() + 1:closing.start() + 1 if closing else len(text)])
+    body = _body(text, start.end() + 1, closing.start() + 1 if closing else len(text))
     messages.append(Message(len(messages) + 1, name, body, heading_line, when, kind))
     return messages
+
+
+def _body(text: str, start: int, end: int) -> str:
+    """The lines of ``text[start:end]`` without the blank lines around them."""
+    # Nearly always one blank line, the text, one blank line: sliced as it is, without a copy to trim.
+    if (end - start > 3 and text[start] == "\n" and text[end - 2] == "\n" and text[end - 1] == "\n"
+            and not text[start + 1].isspace() and not text[end - 3].isspace()):
+        return text[start + 1:end - 2]
+    return _trim_blank_lines(text[start:end])
 
 
 def _trim_blank_lines(body: str) -> str:
