@@ -321,19 +321,22 @@ class Views:
         }
 
     def _message(self, message: Message, speaker: dict, side: str) -> dict:
+        """A message as the page shows it. The theme prints these without escaping except the speaker's
+        name and style, ``preview`` and a run's ``sample``: so the rest is Antiphon's own making."""
         html = self.renderer.render(message.text)
-        speech = message.kind == "message"
+        kind = message.kind if message.kind in KIND_LABELS else "message"
+        speech = kind == "message"
         return {
-            "index": message.index,
-            "id": f"m-{message.index}",
+            "index": int(message.index),
+            "id": f"m-{int(message.index)}",
             "speaker": speaker,
             "side": side if speech else "",
             "html": html,
             "empty": not html,
             "text": message.text.strip(),
             "time": _time(message.time) if message.time is not None else None,
-            "kind": message.kind,
-            "kind_label": "" if speech else _KIND_HEADINGS.get(message.kind, ""),
+            "kind": kind,
+            "kind_label": "" if speech else _KIND_HEADINGS[kind],
             "preview": "" if speech else _preview(message.text),
             "run": None,  # set by _fold_runs on the first message of a folded run
             "run_end": False,

@@ -133,6 +133,39 @@ def test_raw_html_and_unsafe_links_are_escaped(built):
     assert "javascript:" not in html.split("[not a link](")[0] and 'href="javascript' not in html
 
 
+def test_transcript_text_in_names_previews_and_runs_stays_text(project):
+    """Messages are written with autoescape off (for speed) and the names, previews and samples in them
+    escaped one by one: none of them may open a tag or leave its attribute."""
+    from html.parser import HTMLParser
+    name = 'Al"ice <b onclick=x> & \'co\''
+    hostile = '<img src=x onerror="alert(1)"> "quoted" & <script>bad()</script>'
+    messages = [(name, "hi"), ("Tool (tool call)", hostile), ("Bob", "ho")] + [(name, hostile)] * 3
+    (project / "content/evil.md").write_text(transcript(title=f"{name} ↔ Bob", messages=messages), "utf-8")
+    config, result = build_project(project)
+    assert not result.failed()
+    page = next((config.output_path / "c").glob("*/index.html")).read_text("utf-8")
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.tags, self.speakers, self.summaries, self.in_summary = [], [], [], False
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            attrs = dict(attrs)
+            assert not any(key.startswith("on") for key in attrs), (tag, attrs)
+            if "data-speaker" in attrs:
+                self.speakers.append(attrs["data-speaker"])
+    tags = Tags()
+    tags.feed(page)
+    assert "img" not in tags.tags and "b" not in tags.tags
+    assert tags.tags.count("script") == 2  # the theme's own: the colour scheme and site.js
+    assert set(tags.speakers) == {name, "Bob", "Tool"}
+    assert page.count("&lt;img src=x onerror=&#34;alert(1)&#34;&gt;") >= 1  # a tool call's preview, escaped
+    run = page[page.index('<span class="run-sample">'):]
+    assert run.startswith('<span class="run-sample">&lt;img src=x onerror=&#34;alert(1)&#34;&gt;') and "× 3" in run
+
+
 def test_json_and_source_copy_sit_beside_the_page(built, sample_project):
     site, _ = built
     data = json.loads((site / "c/2025-02-02-alice-bob-carol/conversation.json").read_text("utf-8"))
