@@ -2,8 +2,8 @@
 
 Lookup order for a theme named N: ``themes/N`` beside the config file, then the
 themes bundled with Antiphon. A ``templates/`` folder beside the config file
-overrides single templates of any theme. Templates get one helper, ``link``,
-that turns a site path into a link relative to the page being rendered.
+overrides single templates of any theme. Templates get one helper, the ``link``
+filter, that turns a site path into a link relative to the page being rendered.
 """
 
 from __future__ import annotations
@@ -50,7 +50,9 @@ class Theme:
             lstrip_blocks=True,
             auto_reload=False,
         )
-        env.globals["link"] = _link
+        # A filter ({{ 'tags/' | link }}): Jinja calls filters directly, and a page has hundreds of links.
+        # Also a function, link('tags/'), as themes written for earlier versions call it.
+        env.filters["link"] = env.globals["link"] = _link
         return env
 
     def watched_paths(self) -> list[Path]:
@@ -84,7 +86,7 @@ class _Environment(jinja2.Environment):
 
 @jinja2.pass_context
 def _link(context, target: str) -> str:
-    """``{{ link('tags/') }}``: the site path as a link relative to the current page.
+    """``{{ 'tags/' | link }}``: the site path as a link relative to the current page.
 
     Pages served from any depth (404.html) get absolute paths under the base path instead.
     """
