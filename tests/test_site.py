@@ -133,22 +133,24 @@ def test_raw_html_and_unsafe_links_are_escaped(built):
     assert "javascript:" not in html.split("[not a link](")[0] and 'href="javascript' not in html
 
 
-def test_transcript_text_in_names_previews_and_runs_stays_text(project):
-    """Messages are written with autoescape off (for speed) and the names, previews and samples in them
-    escaped one by one: none of them may open a tag or leave its attribute."""
+def test_transcript_text_in_names_previews_runs_and_cards_stays_text(project):
+    """Messages and cards are written with autoescape off (for speed), and the names, titles, tags,
+    excerpts, previews and samples in them escaped one by one: none of them may open a tag or leave
+    its attribute."""
     from html.parser import HTMLParser
     name = 'Al"ice <b onclick=x> & \'co\''
     hostile = '<img src=x onerror="alert(1)"> "quoted" & <script>bad()</script>'
-    messages = [(name, "hi"), ("Tool (tool call)", hostile), ("Bob", "ho")] + [(name, hostile)] * 3
-    (project / "content/evil.md").write_text(transcript(title=f"{name} ↔ Bob", messages=messages), "utf-8")
+    messages = [(name, hostile), ("Tool (tool call)", hostile), ("Bob", "ho")] + [(name, hostile)] * 3
+    header = '**Started:** 2025-01-01 10:00:00\n**Tags:** <b onclick=x>bold</b>, "q"&x'
+    (project / "content/evil.md").write_text(transcript(title=f"{name} ↔ Bob", header=header, messages=messages),
+                                             "utf-8")
     config, result = build_project(project)
     assert not result.failed()
-    page = next((config.output_path / "c").glob("*/index.html")).read_text("utf-8")
 
     class Tags(HTMLParser):
         def __init__(self):
             super().__init__()
-            self.tags, self.speakers, self.summaries, self.in_summary = [], [], [], False
+            self.tags, self.speakers = [], []
 
         def handle_starttag(self, tag, attrs):
             self.tags.append(tag)
@@ -156,14 +158,25 @@ def test_transcript_text_in_names_previews_and_runs_stays_text(project):
             assert not any(key.startswith("on") for key in attrs), (tag, attrs)
             if "data-speaker" in attrs:
                 self.speakers.append(attrs["data-speaker"])
-    tags = Tags()
-    tags.feed(page)
-    assert "img" not in tags.tags and "b" not in tags.tags
-    assert tags.tags.count("script") == 2  # the theme's own: the colour scheme and site.js
-    assert set(tags.speakers) == {name, "Bob", "Tool"}
-    assert page.count("&lt;img src=x onerror=&#34;alert(1)&#34;&gt;") >= 1  # a tool call's preview, escaped
-    run = page[page.index('<span class="run-sample">'):]
+
+    def parsed(path):
+        tags = Tags()
+        tags.feed(path.read_text("utf-8"))
+        assert "img" not in tags.tags and "b" not in tags.tags
+        assert tags.tags.count("script") == 2  # the theme's own: the colour scheme and site.js
+        return tags
+    site = config.output_path
+    page = next((site / "c").glob("*/index.html"))
+    assert set(parsed(page).speakers) == {name, "Bob", "Tool"}
+    html = page.read_text("utf-8")
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in html  # a tool call's preview, escaped
+    run = html[html.index('<span class="run-sample">'):]
     assert run.startswith('<span class="run-sample">&lt;img src=x onerror=&#34;alert(1)&#34;&gt;') and "× 3" in run
+    for listing in ("index.html", "tags/b-onclick-x-bold-b/index.html", "archive/2025/01/index.html"):
+        parsed(site / listing)
+        card = (site / listing).read_text("utf-8")
+        assert "Al&#34;ice &lt;b onclick=x&gt; &amp; &#39;co&#39;" in card  # title and chip
+        assert "&lt;b onclick=x&gt;bold&lt;/b&gt;" in card and "&#34;q&#34;&amp;x" in card  # tags
 
 
 def test_json_and_source_copy_sit_beside_the_page(built, sample_project):
