@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -26,11 +26,12 @@ class Group:
 
 @dataclass
 class Archive:
+    """Every conversation of a build, newest first, and the groups the lists show.
+
+    The groups are made when first asked for: a conversation's page needs only its place among
+    the others, so pages can be made (and outlines completed, see site.py) before any list is.
+    """
     conversations: list[Conversation]  # newest first
-    tags: list[Group]  # by name
-    speakers: list[Group]  # by name
-    pairs: list[Group]  # by the unordered set of speakers ("A ↔ B" and "B ↔ A" together), by name
-    months: list[Group]  # dated conversations by month ("2025-10"), newest first
 
     def neighbours(self, index: int) -> tuple[Conversation | None, Conversation | None]:
         """(older, newer) than the conversation at ``index``."""
@@ -38,19 +39,31 @@ class Archive:
         newer = self.conversations[index - 1] if index > 0 else None
         return older, newer
 
+    @cached_property
+    def tags(self) -> list[Group]:  # by name
+        return _group(self.conversations, lambda c: c.tags)
+
+    @cached_property
+    def speakers(self) -> list[Group]:  # by name
+        return _group(self.conversations, lambda c: c.speakers)
+
+    @cached_property
+    def pairs(self) -> list[Group]:
+        """By the unordered set of speakers ("A ↔ B" and "B ↔ A" together), by name."""
+        return _group(self.conversations, lambda c: [pair_name(c.speakers)] if len(c.speakers) > 1 else [], pair_slug)
+
+    @cached_property
+    def months(self) -> list[Group]:
+        """Dated conversations by month ("2025-10"), newest first."""
+        return sorted(_group(self.conversations, lambda c: [f"{c.started:%Y-%m}"] if c.started else []),
+                      key=lambda g: g.name, reverse=True)
+
 
 def build_archive(conversations: list[Conversation], content_root: Path) -> Archive:
     assign_slugs(conversations, content_root)
     ordered = sorted(conversations, key=lambda c: c.slug)
     ordered.sort(key=_recency, reverse=True)
-    return Archive(
-        conversations=ordered,
-        tags=_group(ordered, lambda c: c.tags),
-        speakers=_group(ordered, lambda c: c.speakers),
-        pairs=_group(ordered, lambda c: [pair_name(c.speakers)] if len(c.speakers) > 1 else [], pair_slug),
-        months=sorted(_group(ordered, lambda c: [f"{c.started:%Y-%m}"] if c.started else []),
-                      key=lambda g: g.name, reverse=True),
-    )
+    return Archive(ordered)
 
 
 PAIR_JOINER = " ↔ "

@@ -28,7 +28,7 @@ from generator.diagnostics import Diagnostic, SourceError
 from generator.model import Conversation
 from generator.output import OutputFolder, check_output_folder, digest
 from generator.pages import Views, conversation_files, conversation_files_key, conversation_url
-from generator.readers import native, read_file
+from generator.readers import native, read_file, read_header_file
 from generator.render import MessageRenderer
 from generator.render.highlight import stylesheet
 from generator.search import BUNDLE, SearchError, index_site
@@ -78,6 +78,9 @@ class _Source:
     conversations: list[Conversation]
     diagnostics: list[Diagnostic]
     remembered: str = ""  # what was read, as the record of the sources file (made once; see generator/cache.py)
+    # Only the header was read (a native transcript, read in bulk): enough to place the conversation
+    # in the archive. Rendering its page reads it whole and completes it (Builder.complete).
+    sketched: bool = False
 
     def record(self) -> str:
         if not self.remembered:
@@ -158,7 +161,7 @@ class Builder:
             if edited is not None:
                 return edited
         self._inputs = ""  # until this build is committed
-        conversations, diagnostics = self._read(files)
+        conversations = self._read(files)
         archive = self._archive = build_archive(conversations, content)
         # What is read stays for the whole build: keep the cyclic collector from scanning it again
         # and again (hundreds of ms at 5,000 transcripts), while it frees the templates' garbage.
@@ -166,25 +169,22 @@ class Builder:
         gc.enable()
         views = Views(archive, config, self._renderer, self._summaries)
         out.begin(salt)
-        result = BuildResult(conversations=len(archive.conversations), diagnostics=diagnostics)
+        result = BuildResult(conversations=len(archive.conversations))
         try:
+            # Conversation pages first: making them completes the sketched conversations, whose
+            # speakers, counts and openings the lists (and the archive's groups) are made from.
+            problems, completions = render_pages(views, theme, out, [], self._conversation_work(out, views),
+                                                 self.jobs, self)
+            if not self._complete(completions):
+                out.rollback()  # a sketched transcript could not be read whole: place the rest without it
+                return self._build(keep_on_error)
             listings = list(_pages(views))
-            page_paths = [page.path for page in listings]
-            result.pages += len(listings)
-            work: list = [ListingJob(position) for position, page in enumerate(listings)
-                          if not out.up_to_date(page.file, page.key)]
-            conversation_work = []
-            for position, conversation in enumerate(archive.conversations):
-                job = self._conversation_job(out, views, position)
-                page_paths.append(conversation_url(conversation))
-                result.pages += 1
-                if job.page or job.files:
-                    conversation_work.append(job)
-            conversation_work.sort(key=lambda job: (job.source, job.position))  # an export's conversations together
-            work += conversation_work
-            for diagnostic in render_pages(views, theme, out, listings, work, self.jobs, self.load):
-                result.pages -= 1
-                result.diagnostics.append(diagnostic)
+            work = [ListingJob(position) for position, page in enumerate(listings)
+                    if not out.up_to_date(page.file, page.key)]
+            problems += render_pages(views, theme, out, listings, work, self.jobs, self)[0]
+            page_paths = [page.path for page in listings] + [conversation_url(c) for c in archive.conversations]
+            result.pages = len(page_paths) - len(problems)
+            result.diagnostics = [d for file in files for d in self._sources[file.path].diagnostics] + problems
             _write_assets(out, theme, config)
             _write_publishing_files(out, views, config, page_paths)
         except BaseException:
@@ -291,6 +291,32 @@ class Builder:
                 out.write(site_path, data, key)
         return cache.source_line(source.file.relative, source.file.signature, frames, source.record())
 
+    def _conversation_work(self, out: OutputFolder, views: Views) -> list[ConversationJob]:
+        """What must be made of each conversation (an export's conversations together)."""
+        work = []
+        for position in range(len(views.archive.conversations)):
+            job = self._conversation_job(out, views, position)
+            if job.page or job.files or job.sketched:
+                work.append(job)
+        work.sort(key=lambda job: (job.source, job.position))
+        return work
+
+    def _complete(self, completions: list[tuple[str, str, Diagnostic | None]]) -> bool:
+        """Take in what reading sketched transcripts whole gave (by relative path: their record, or the
+        problem that kept them from being read); False when one could not be read, so is not in the archive."""
+        by_relative = {source.file.relative: source for source in self._sources.values()}
+        readable = True
+        for relative, record, problem in completions:
+            source = by_relative[relative]
+            if problem is not None:
+                self._sources[source.file.path] = _Source(source.file, "", [], [problem])
+                readable = False
+                continue
+            complete = _from_record(record, source.file)
+            source.conversations[0].outline = complete.conversations[0].outline
+            source.diagnostics, source.remembered, source.sketched = complete.diagnostics, record, False
+        return readable
+
     def _conversation_job(self, out: OutputFolder, views: Views, position: int) -> "ConversationJob":
         """What of a conversation's outputs must be made again (nothing, when its inputs are unchanged)."""
         conversation = views.archive.conversations[position]
@@ -300,7 +326,7 @@ class Builder:
         files_key = conversation_files_key(conversation, source.file.relative)
         files = [name for name in conversation_files(conversation) if not out.up_to_date(url + name, files_key)]
         return ConversationJob(position, not out.up_to_date(page.file, page.key), files, files_key,
-                               source.file.relative, source.format == native.NAME)
+                               source.file.relative, source.format == native.NAME, source.sketched)
 
     def update_search(self, result: BuildResult | None = None) -> BuildResult:
         """Re-index the site for search if its pages changed (or the index is missing)."""
@@ -345,10 +371,8 @@ class Builder:
             raise BuildError(str(err)) from None
         return self._theme, self._salt
 
-    def _read(self, files: list[SourceFile]) -> tuple[list[Conversation], list[Diagnostic]]:
-        """Every conversation in ``files``, re-reading only files whose mtime or size changed."""
-        conversations: list[Conversation] = []
-        diagnostics: list[Diagnostic] = []
+    def _read(self, files: list[SourceFile]) -> list[Conversation]:
+        """Every conversation in ``files`` (its outline), re-reading only files whose mtime or size changed."""
         current: dict[str, _Source] = {}
         remembered = self._remembered_sources() if not self._sources else {}
         for file in files:
@@ -360,12 +384,8 @@ class Builder:
         fresh = [file for file in files if file.path not in current]
         for source in _read_sources(fresh, self.config.content_path, outline=not self.keep_messages, jobs=self.jobs):
             current[source.file.path] = source
-        for file in files:
-            source = current[file.path]
-            diagnostics += source.diagnostics
-            conversations += [c for c in source.conversations if self.include_drafts or not c.draft]
         self._sources = current
-        return conversations, diagnostics
+        return [c for file in files for c in current[file.path].conversations if self.include_drafts or not c.draft]
 
     def _remembered_sources(self) -> dict[str, cache.Remembered]:
         """What the last build (perhaps another process) noted of its sources, by relative path."""
@@ -403,10 +423,16 @@ class Builder:
         content, position = conversation.fingerprint.rsplit(":", 1)
         if self._loaded[0] != content:  # one file at a time: an export's conversations come in a row
             self._loaded = (content, read_file(conversation.source, str(conversation.source)).conversations)
-        full = self._loaded[1][int(position)]
-        if full.fingerprint != conversation.fingerprint:
-            raise BuildError(f"{conversation.source} changed during the build; build again")
-        return replace(full, slug=conversation.slug)
+        return _placed(self._loaded[1][int(position)], conversation)
+
+    def complete(self, sketch: Conversation, relative: str) -> tuple[Conversation, str]:
+        """A sketched conversation read whole, and its source's record (as a full read would note it).
+        Raises SourceError when the transcript cannot be read whole."""
+        result = read_file(sketch.source, _shown(self.config.content_path, relative))
+        if result.format != native.NAME or len(result.conversations) != 1:  # changed to another kind of file
+            raise BuildError(f"{sketch.source} changed during the build; build again")
+        record = cache.record_text(result.format, result.diagnostics, [c.outlined() for c in result.conversations])
+        return _placed(result.conversations[0], sketch), record
 
     def source_of(self, conversation: Conversation) -> _Source:
         return self._sources[str(conversation.source)]
@@ -421,8 +447,20 @@ def build(config: Config, include_drafts: bool = False, jobs: int = 1) -> BuildR
     return Builder(config, include_drafts, jobs).build()
 
 
+def _shown(content: Path, relative: str) -> str:
+    """A source's path in diagnostics."""
+    return f"{content.name}/{relative}"
+
+
+def _placed(full: Conversation, placed: Conversation) -> Conversation:
+    """``full`` (read again) where the build placed ``placed``, its outline or sketch."""
+    if full.fingerprint != placed.fingerprint:
+        raise BuildError(f"{placed.source} changed during the build; build again")
+    return replace(full, slug=placed.slug)
+
+
 def _read_one(file: SourceFile, content: Path, outline: bool) -> _Source:
-    shown = f"{content.name}/{file.relative}"
+    shown = _shown(content, file.relative)
     try:
         result = read_file(Path(file.path), shown)
     except SourceError as err:
@@ -442,21 +480,40 @@ def _read_sources(files: list[SourceFile], content: Path, outline: bool, jobs: i
 
 
 def _read_chunk(files: list[SourceFile], content: Path) -> list[_Source]:
-    sources = [_read_one(file, content, outline=True) for file in files]
-    for source in sources:
-        source.record()  # made here, in parallel, for remember_sources()
+    """Headers only where that will do (see _Source.sketched), else outlines, with their records."""
+    sources = []
+    for file in files:
+        source = _sketch_one(file, content)
+        if source is None:
+            source = _read_one(file, content, outline=True)
+            source.record()  # made here, in parallel, for remember_sources()
+        sources.append(source)
     return sources
+
+
+def _sketch_one(file: SourceFile, content: Path) -> _Source | None:
+    """A native transcript's header, if it has no problem and is no draft (a draft left out of the
+    archive gets no page to complete it); None for anything else."""
+    result = read_header_file(Path(file.path), _shown(content, file.relative))
+    if result is None or result.diagnostics or result.conversations[0].draft:
+        return None
+    return _Source(file, result.format, result.conversations, [], sketched=True)
 
 
 def _restore(remembered: cache.Remembered | None, file: SourceFile) -> _Source | None:
     """A source as the last build noted it, if the file is unchanged since."""
     if remembered is None or remembered.signature != file.signature:
         return None
+    return _from_record(remembered.record, file)
+
+
+def _from_record(record: str, file: SourceFile) -> _Source | None:
+    """A source (its conversations' outlines) from its record in the sources file; None if it is unreadable."""
     try:
-        record = json.loads(remembered.record)
+        data = json.loads(record)
         source = Path(file.path)
-        return _Source(file, record["format"], [cache.conversation_from(c, source) for c in record["conversations"]],
-                       [cache.diagnostic_from(d) for d in record["diagnostics"]], remembered=remembered.record)
+        return _Source(file, data["format"], [cache.conversation_from(c, source) for c in data["conversations"]],
+                       [cache.diagnostic_from(d) for d in data["diagnostics"]], remembered=record)
     except (KeyError, TypeError, ValueError):
         return None
 

@@ -11,7 +11,7 @@ import multiprocessing
 import os
 from dataclasses import dataclass
 
-from generator.diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic, SourceError
 from generator.output import OutputFolder, stage
 from generator.model import Conversation
 from generator.pages import (Page, Views, conversation_files, conversation_files_key, conversation_json,
@@ -53,6 +53,7 @@ class ConversationJob:
     files_key: str
     source: str  # relative path of the source file
     is_native: bool
+    sketched: bool = False  # only its header was read: read it whole, and send back its record
 
 
 @dataclass
@@ -61,42 +62,58 @@ class ListingJob:
 
 
 def render_pages(views: Views, theme: Theme, out: OutputFolder, listings: list[Page],
-                 work: list[ConversationJob | ListingJob], jobs: int, load) -> list[Diagnostic]:
-    """Render the pages (and conversation files) of ``work``, in worker processes when there are many."""
+                 work: list[ConversationJob | ListingJob], jobs: int, reader) -> tuple[list[Diagnostic], list]:
+    """Render the pages (and conversation files) of ``work``, in worker processes when there are many.
+
+    ``reader`` reads conversations again (``load``) and sketched ones whole (``complete``: see
+    site.py). Returns the problems, and for each sketched source (relative path, record, problem).
+    """
     problems: list[Diagnostic] = []
+    completions: list = []
     if not can_fork(jobs, len(work)):
         for job in work:
-            outputs, problem = _produce(views, theme, listings, job, load)
+            outputs, problem, completion = _produce(views, theme, listings, job, reader)
             problems += problem
+            completions += completion
             for site_path, data, key in outputs:
                 out.write(site_path, data, key)
-        return problems
-    shared = (views, theme, listings, out.root, load)
-    for staged, problem in fork_map(_work_in_child, work, jobs, chunk=16, shared=shared):
+        return problems, completions
+    shared = (views, theme, listings, out.root, reader)
+    for staged, problem, completion in fork_map(_work_in_child, work, jobs, chunk=16, shared=shared):
         problems += problem
+        completions += completion
         for site_path, temporary, key, size in staged:
             out.adopt(site_path, temporary, key, size)
-    return problems
+    return problems, completions
 
 
 def _work_in_child(chunk: list, shared: tuple):
-    views, theme, listings, root, load = shared
-    staged, problems = [], []
+    views, theme, listings, root, reader = shared
+    staged, problems, completions = [], [], []
     for job in chunk:
-        outputs, problem = _produce(views, theme, listings, job, load)
+        outputs, problem, completion = _produce(views, theme, listings, job, reader)
         problems += problem
+        completions += completion
         for site_path, data, key in outputs:
             staged.append((site_path, stage(os.path.join(str(root), site_path), data), key, len(data)))
-    return staged, problems
+    return staged, problems, completions
 
 
-def _produce(views: Views, theme: Theme, listings: list[Page], job, load) -> tuple[list[tuple[str, bytes, str]], list]:
-    """The bytes of the outputs of one job that must be made again."""
+def _produce(views: Views, theme: Theme, listings: list[Page], job, reader) -> tuple[list, list, list]:
+    """The bytes of the outputs of one job that must be made again, its problems, and its completion."""
     if isinstance(job, ListingJob):
-        return _render(theme, listings[job.position])
-    conversation = load(views.archive.conversations[job.position])
+        return *_render(theme, listings[job.position]), []
+    placed = views.archive.conversations[job.position]
+    if job.sketched:
+        try:
+            conversation, record = reader.complete(placed, job.source)
+        except SourceError as err:
+            return [], [], [(job.source, "", err.diagnostic)]
+        completion = [(job.source, record, None)]
+    else:
+        conversation, completion = reader.load(placed), []
     page = views.conversation_page(job.position, conversation) if job.page else None
-    return render_conversation(theme, page, conversation, job.source, job.is_native, job.files, job.files_key)
+    return *render_conversation(theme, page, conversation, job.source, job.is_native, job.files, job.files_key), completion
 
 
 def render_conversation(theme: Theme, page: Page | None, conversation: Conversation, source: str, is_native: bool,

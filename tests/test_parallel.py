@@ -23,6 +23,10 @@ def test_jobs_1_and_jobs_3_produce_identical_sites(tmp_path, monkeypatch):
     forked = []
     real_fork_map = workers.fork_map
     monkeypatch.setattr(workers, "fork_map", lambda *args, **kw: forked.append(args[2]) or real_fork_map(*args, **kw))
+    from generator.site import Builder
+    completed = []
+    real_complete = Builder._complete
+    monkeypatch.setattr(Builder, "_complete", lambda self, done: completed.extend(done) or real_complete(self, done))
     rng = random.Random(11)
     (tmp_path / "content").mkdir()
     for number in range(PARALLEL_MINIMUM + 16):
@@ -31,6 +35,27 @@ def test_jobs_1_and_jobs_3_produce_identical_sites(tmp_path, monkeypatch):
     one = build(load_config(None, tmp_path, output_dir="one"), jobs=1)
     three = build(load_config(None, tmp_path, output_dir="three"), jobs=3)
     assert not one.failed() and not three.failed()
-    assert forked == [3]  # the pages of the second build really were rendered by 3 worker processes
+    assert forked and set(forked) == {3}  # the second build's pages really were rendered by 3 worker processes
+    # and its transcripts were read in bulk, headers first, and completed as their pages were made
+    assert len(completed) == PARALLEL_MINIMUM + 16 and all(problem is None for _, _, problem in completed)
     assert one.pages == three.pages and len(one.written) == len(three.written)
+    assert site_files(tmp_path / "one") == site_files(tmp_path / "three")
+
+
+def test_a_transcript_whose_header_reads_but_body_does_not_is_reported_and_left_out(tmp_path):
+    """Read in bulk, a transcript is placed by its header first; if its body then fails to read, the
+    build places the others again without it, as a one-process build (which reads each whole) does."""
+    rng = random.Random(12)
+    (tmp_path / "content").mkdir()
+    for number in range(PARALLEL_MINIMUM + 8):
+        (tmp_path / "content" / f"t{number:03d}.md").write_text(transcript(rng, number), "utf-8")
+    (tmp_path / "content" / "t040b.md").write_text(  # sorts among the others: it has neighbours
+        "# Alice ↔ Bob\n\n**Started:** 2024-06-01 10:00:00\n\n---\n\nno heading here\n\n---\n\n### Alice\n\nhi\n\n---\n",
+        "utf-8")
+    (tmp_path / "antiphon.toml").write_text('search = false\nbase_url = "https://example.org/a/"\n', "utf-8")
+    one = build(load_config(None, tmp_path, output_dir="one"), jobs=1)
+    three = build(load_config(None, tmp_path, output_dir="three"), jobs=3)
+    for result in (one, three):
+        assert [(d.path, d.line) for d in result.errors] == [("content/t040b.md", 7)]
+        assert result.conversations == PARALLEL_MINIMUM + 8
     assert site_files(tmp_path / "one") == site_files(tmp_path / "three")

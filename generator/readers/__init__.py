@@ -74,6 +74,23 @@ def read_file(path: Path, display: str | None = None) -> ReadResult:
     return _fingerprinted(_read_text(path, text, shown), content)
 
 
+def read_header_file(path: Path, display: str) -> ReadResult | None:
+    """A native transcript's conversation without its messages (see :func:`native.read_header`):
+    what a large build needs first, cheaply. None for any other file, or one that cannot be read
+    so: :func:`read_file` reads it (and says what is wrong with it)."""
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        return None
+    try:
+        data = path.read_bytes()
+        text = decode(display, data)
+        if not native.sniff(text[:_SNIFF_CHARS]):
+            return None
+        conversation, diagnostics = native.read_header(path, text, display)
+    except (OSError, SourceError):
+        return None
+    return _fingerprinted(ReadResult(native.NAME, [conversation], diagnostics), hashlib.sha1(data).hexdigest())
+
+
 def read_bytes(path: Path, data: bytes, display: str) -> ReadResult:
     return _fingerprinted(_read_text(path, decode(display, data), display), hashlib.sha1(data).hexdigest())
 
@@ -121,4 +138,4 @@ def _unclaimed(display: str, why: str) -> ReadResult:
     return ReadResult("", [], [warning(display, 0, f"skipped: {why}")])
 
 
-__all__ = ["ReadResult", "SUFFIXES", "decode", "read_bytes", "read_file"]
+__all__ = ["ReadResult", "SUFFIXES", "decode", "read_bytes", "read_file", "read_header_file"]

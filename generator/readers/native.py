@@ -51,6 +51,22 @@ _FALSE = {"false", "no", "0", "off", ""}
 
 
 def read(path: Path, text: str, display: str) -> tuple[list[Conversation], list[Diagnostic]]:
+    conversation, first_rule, header_end, meta_lines, diagnostics = _read_head(path, text, display)
+    conversation.messages = _read_messages(text, first_rule, header_end, conversation.participants, display)
+    _apply_metadata(conversation, meta_lines, display, diagnostics)
+    return [conversation], diagnostics
+
+
+def read_header(path: Path, text: str, display: str) -> tuple[Conversation, list[Diagnostic]]:
+    """The conversation without its messages, and the problems of its header: where it goes in the
+    archive (slug, order, neighbours) follows from these. Its messages, their count and speakers
+    (and any problem with them) are for :func:`read`."""
+    conversation, _, _, meta_lines, diagnostics = _read_head(path, text, display)
+    _apply_metadata(conversation, meta_lines, display, diagnostics, messages_read=False)
+    return conversation, diagnostics
+
+
+def _read_head(path: Path, text: str, display: str):
     diagnostics: list[Diagnostic] = []
     title, title_line = _read_title(text, display)
     participants = [p.strip() for p in title.split(ARROW) if p.strip()] if ARROW in title else []
@@ -59,17 +75,14 @@ def read(path: Path, text: str, display: str) -> tuple[list[Conversation], list[
         raise SourceError(display, title_line + 1, "no messages: expected a '---' line, then '### speaker'")
     header = text[:first_rule.start() + 1].split("\n")
     metadata, meta_lines = _read_header(header, title_line, len(header) - 1, display, diagnostics)
-    messages = _read_messages(text, first_rule, len(header) - 1, participants, display)
-
     conversation = Conversation(
         title=metadata.get("Title") or title,
-        messages=messages,
+        messages=[],
         source=path,
         participants=participants,
         metadata=metadata,
     )
-    _apply_metadata(conversation, meta_lines, display, diagnostics)
-    return [conversation], diagnostics
+    return conversation, first_rule, len(header) - 1, meta_lines, diagnostics
 
 
 # Lines are read with str.strip()'s idea of blank, and '---' may carry trailing whitespace. A rule
@@ -206,7 +219,8 @@ def parse_datetime(value: str) -> datetime | None:
         return None
 
 
-def _apply_metadata(conversation: Conversation, meta_lines: dict[str, int], display, diagnostics) -> None:
+def _apply_metadata(conversation: Conversation, meta_lines: dict[str, int], display, diagnostics,
+                    messages_read: bool = True) -> None:
     meta = conversation.metadata
     for key in ("Started", "Ended"):
         if key in meta:
@@ -215,7 +229,7 @@ def _apply_metadata(conversation: Conversation, meta_lines: dict[str, int], disp
                 diagnostics.append(warning(display, meta_lines[key],
                                            f"'{key}' is not a date such as 2025-10-26 13:08:38; ignored"))
             setattr(conversation, key.lower(), when)
-    if "Messages" in meta:
+    if "Messages" in meta and messages_read:
         declared = meta["Messages"].strip()
         if not declared.isdigit():
             diagnostics.append(warning(display, meta_lines["Messages"], f"'Messages' is not a number: {declared!r}"))
