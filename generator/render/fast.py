@@ -155,20 +155,24 @@ def _simple_emphasis(src: str, verse: bool) -> str | None:
     opens, closes = stars[::2], stars[1::2]
     if "\n" not in src and len(opens) == 1 and opens[0] == 0 and closes[0] == len(src) - 1:
         return '<p class="stage">' + src[1:-1] + "</p>\n"  # the paragraph is one stage direction
-    out = ["<p>"]
+    out = []
     position = 0
+    lines = "\n" in src
     for opener, closer in zip(opens, closes):
         # A line that is wholly this span is a stage direction (the line break after it stays).
-        line_start = src.rfind("\n", 0, opener) + 1
-        line_end = src.find("\n", closer)
-        line_end = len(src) if line_end == -1 else line_end
-        whole_line = ("\n" in src and not src[line_start:opener].strip(" ") and not src[closer + 1:line_end].strip(" ")
-                      and "\n" not in src[opener:closer])
-        out += (_breaks(src[position:opener], verse), _STAGE_OPEN if whole_line else "<em>",
-                _breaks(src[opener + 1:closer], verse), _STAGE_CLOSE if whole_line else "</em>")
+        whole_line = False
+        if lines and "\n" not in src[opener:closer]:
+            line_start = src.rfind("\n", 0, opener) + 1
+            line_end = src.find("\n", closer)
+            line_end = len(src) if line_end == -1 else line_end
+            whole_line = not src[line_start:opener].strip(" ") and not src[closer + 1:line_end].strip(" ")
+        out += (src[position:opener], _STAGE_OPEN if whole_line else "<em>",
+                src[opener + 1:closer], _STAGE_CLOSE if whole_line else "</em>")
         position = closer + 1
-    out += (_breaks(src[position:], verse), "</p>\n")
-    return "".join(out)
+    out.append(src[position:])
+    # Line breaks once, over the tagged text: a tag stands where a '*' was, and neither is a space
+    # or a newline, so the breaks come out as they would part by part.
+    return "<p>" + _breaks("".join(out), verse) + "</p>\n"
 
 
 class _Run:
