@@ -42,10 +42,12 @@ _VERSE_BREAK = re.compile(r" *\n *")
 _HARD_BREAK = re.compile(r"  +\n *")
 _SOFT_BREAK = re.compile(r" ?\n *")
 _TAGS = {"em": ("<em>", "</em>"), "strong": ("<strong>", "</strong>")}
-# A '*' between these (in this order or the other) can only open (or only close) emphasis.
-_SPACE_OR_PUNCTUATION = frozenset(" \n" + string.punctuation)
-_ALNUM = frozenset(string.ascii_letters + string.digits)
-_STAR = re.compile(r"\*")
+# Single '*'s taking turns, each opener after a space or punctuation (or first) and before a letter
+# or digit, each closer the reverse: such a '*' can only open (or only close) emphasis. What
+# _simple_emphasis takes; possessive, so it never backtracks.
+_SPACE_OR_PUNCTUATION = " \n" + re.escape(string.punctuation)
+_SIMPLE_SPANS = re.compile(r"(?:[^*]*+(?<![^" + _SPACE_OR_PUNCTUATION + r"])\*(?=[A-Za-z0-9])[^*]*+"
+                           r"(?<=[A-Za-z0-9])\*(?![^" + _SPACE_OR_PUNCTUATION + r"]))*+[^*]*+")
 _FLANKING: dict[str, tuple[bool, bool]] = {}  # (character before, run character, character after) -> _flanking
 _STAGE_OPEN, _STAGE_CLOSE = '<span class="stage">', "</span>"
 
@@ -138,38 +140,20 @@ def _simple_emphasis(src: str, verse: bool) -> str | None:
     """The commonest markup, quickly: single '*'s that plainly open (before a letter or digit, after
     a space or punctuation) or close (the reverse), taking turns, so each closes the one before.
     None for anything else (the general path below then decides)."""
-    if "_" in src or "`" in src or "**" in src:
+    if "_" in src or "`" in src or "**" in src or not _SIMPLE_SPANS.fullmatch(src):
         return None
-    stars = [match.start() for match in _STAR.finditer(src)]
-    if len(stars) % 2:
-        return None
-    last = len(src) - 1
-    for number, at in enumerate(stars):
-        before = src[at - 1] if at else " "
-        after = src[at + 1] if at < last else " "
-        if number % 2 == 0:
-            if before not in _SPACE_OR_PUNCTUATION or after not in _ALNUM:
-                return None
-        elif before not in _ALNUM or after not in _SPACE_OR_PUNCTUATION:
-            return None
-    opens, closes = stars[::2], stars[1::2]
-    if "\n" not in src and len(opens) == 1 and opens[0] == 0 and closes[0] == len(src) - 1:
-        return '<p class="stage">' + src[1:-1] + "</p>\n"  # the paragraph is one stage direction
-    out = []
-    position = 0
-    lines = "\n" in src
-    for opener, closer in zip(opens, closes):
+    parts = src.split("*")  # outside, inside, outside, inside, …, outside
+    if len(parts) == 3 and not parts[0] and not parts[2] and "\n" not in src:
+        return '<p class="stage">' + parts[1] + "</p>\n"  # the paragraph is one stage direction
+    out = [parts[0]]
+    last = len(parts) - 1
+    for at in range(1, last, 2):
+        before, inside, after = parts[at - 1], parts[at], parts[at + 1]
         # A line that is wholly this span is a stage direction (the line break after it stays).
-        whole_line = False
-        if lines and "\n" not in src[opener:closer]:
-            line_start = src.rfind("\n", 0, opener) + 1
-            line_end = src.find("\n", closer)
-            line_end = len(src) if line_end == -1 else line_end
-            whole_line = not src[line_start:opener].strip(" ") and not src[closer + 1:line_end].strip(" ")
-        out += (src[position:opener], _STAGE_OPEN if whole_line else "<em>",
-                src[opener + 1:closer], _STAGE_CLOSE if whole_line else "</em>")
-        position = closer + 1
-    out.append(src[position:])
+        whole_line = ("\n" not in inside and ("\n" in src)
+                      and ("\n" in before or at == 1) and not before[before.rfind("\n") + 1:].strip(" ")
+                      and ("\n" in after or at + 1 == last) and not after.split("\n", 1)[0].strip(" "))
+        out += (_STAGE_OPEN, inside, _STAGE_CLOSE, after) if whole_line else ("<em>", inside, "</em>", after)
     # Line breaks once, over the tagged text: a tag stands where a '*' was, and neither is a space
     # or a newline, so the breaks come out as they would part by part.
     return "<p>" + _breaks("".join(out), verse) + "</p>\n"
