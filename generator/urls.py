@@ -35,6 +35,9 @@ def relative(target: str, page: str) -> str:
     Every link on every page comes through here, so it splits strings rather than
     calling posixpath.relpath (which normalises and makes paths absolute first).
     """
+    depth = page.count("/")  # the folders the page is in: 'tags/x/' and 'tags/x/index.html' are in two
+    if not depth or target.partition("/")[0] != page.partition("/")[0]:
+        return "../" * depth + target or "./"  # nothing in common: most links (assets, the menu, cards)
     folder = page.split("/")[:-1]  # 'tags/x/' and 'tags/x/index.html' are both in ['tags', 'x']
     parts = [part for part in target.split("/") if part]
     common = 0

@@ -294,3 +294,26 @@ def test_an_output_folder_from_an_earlier_build_is_reused(project):
     assert (project / "site" / MANIFEST).is_file()
     _, result = build_project(project)
     assert not result.failed()
+
+
+def test_relative_links_agree_with_posixpath():
+    """Every link goes through urls.relative, which splits strings (fast) instead of calling relpath."""
+    import posixpath
+    from hypothesis import given, settings, strategies as st
+
+    from generator.urls import relative
+    segments = st.lists(st.sampled_from(["c", "tags", "x", "y", "page", "2", "assets", "a.css"]), max_size=4)
+
+    def path(parts, folder):
+        return "/".join(parts) + ("/" if folder and parts else "")
+
+    @settings(max_examples=3000, deadline=None)
+    @given(segments, st.booleans(), segments, st.booleans())
+    def check(target_parts, target_folder, page_parts, page_folder):
+        target, page = path(target_parts, target_folder), path(page_parts, page_folder)
+        link = relative(target, page)
+        here = posixpath.dirname("/" + (page if not page.endswith("/") else page + "index.html"))
+        resolved = posixpath.normpath(posixpath.join(here, link))
+        assert resolved == posixpath.normpath("/" + target), (target, page, link)
+        assert link.endswith("/") == (target.endswith("/") or target == "")
+    check()
