@@ -402,6 +402,8 @@ class Builder:
         positions = {id(c): position for position, c in enumerate(self._archive.conversations)}
         lines = []
         for source in self._sources.values():
+            if source.sketched:  # never completed (cannot happen: each gets a job), so not noted: read again
+                continue
             frames = []
             for conversation in source.conversations:
                 position = positions.get(id(conversation))

@@ -127,3 +127,32 @@ def test_malformed_sources_name_the_line_and_path(name, text, line, message):
 def test_unknown_json_is_a_warning_not_an_error():
     result = read_bytes(Path("package.json"), b'{"name": "x", "version": "1.0.0"}', "package.json")
     assert result.format == "" and [d.level for d in result.diagnostics] == ["warning"]
+
+
+def test_conversation_json_is_what_json_dumps_writes():
+    """conversation.json writes its messages out string by string; it must be json.dumps's output exactly."""
+    from datetime import datetime, timedelta, timezone
+
+    from hypothesis import given, settings, strategies as st
+
+    from generator.model import Conversation, Message
+    texts = st.text(st.characters(blacklist_categories=["Cs"]), max_size=20)
+    times = st.none() | st.datetimes(timezones=st.none() | st.just(timezone(timedelta(hours=9))))
+    messages = st.lists(st.tuples(texts, texts, st.integers(0, 10**6), times,
+                                  st.sampled_from(["message", "thinking", "tool_call"])), max_size=5)
+
+    @settings(max_examples=500, deadline=None)
+    @given(texts, messages)
+    def check(title, parts):
+        conversation = Conversation(title, [Message(i + 1, s, t, line, when, kind)
+                                            for i, (s, t, line, when, kind) in enumerate(parts)],
+                                    Path("x.md"), started=datetime(2025, 1, 2, 3, 4, 5), tags=[title])
+        expected = {"title": title, "slug": "", "participants": conversation.speakers,
+                    "started": "2025-01-02T03:04:05", "ended": None, "tags": [title], "summary": "", "metadata": {},
+                    "source": "x.md", "messages": [
+                        {"index": i + 1, "speaker": s, "text": t, "line": line,
+                         **({"time": when.isoformat()} if when else {}), **({"kind": kind} if kind != "message" else {})}
+                        for i, (s, t, line, when, kind) in enumerate(parts)]}
+        assert conversation_json(conversation, "x.md") == json.dumps(expected, ensure_ascii=False,
+                                                                    separators=(",", ":")) + "\n"
+    check()
