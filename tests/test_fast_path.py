@@ -111,3 +111,11 @@ def test_it_renders_emphasis_and_directions_as_markdown_it_does(text):
 ])
 def test_it_renders_fenced_code_as_markdown_it_does(text):
     assert agree(text) and agree(text, verse=False)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b c", " ", "  ", "\n", "\n\n", "  \n", "\n \n", "\t"]), max_size=12).map("".join))
+def test_paragraphs_split_as_the_blank_line_regex_splits_them(text):
+    from generator.render.fast import _PARAGRAPH_BREAK, _split_paragraphs
+    body = text.strip(" \n")
+    assert _split_paragraphs(body) == _PARAGRAPH_BREAK.split(body)
