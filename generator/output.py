@@ -184,6 +184,10 @@ class OutputFolder:
         with open(self.root / name, "a", encoding="utf-8") as handle:
             handle.write(text)
 
+    def made_with(self, salt: str) -> bool:
+        """Was the last committed build made with this salt (the same code, theme and config)?"""
+        return self._salt == salt
+
     def intact(self, salt: str) -> bool:
         """Was the last build made with this salt, and is every file it wrote still there, the same size?"""
         return self._salt == salt and bool(self._previous) and self._all_there()

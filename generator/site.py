@@ -160,6 +160,10 @@ class Builder:
                 intact()  # the answer, or the child reaped
             if edited is not None:
                 return edited
+        elif self._sources and self._inputs and out.made_with(salt):
+            edited = self._rebuild_held(out, theme, files, inputs, keep_on_error)
+            if edited is not None:
+                return edited
         self._inputs = ""  # until this build is committed
         conversations = self._read(files)
         archive = self._archive = build_archive(conversations, content)
@@ -247,7 +251,14 @@ class Builder:
             lines = {}
             for source in sources:
                 frames = remembered[source.file.relative].frames
-                lines[source.file.relative] = self._render_in_place(out, theme, views, source, frames, result)
+                placed = []
+                for conversation, place in zip(source.conversations, json.loads(frames)):
+                    if place is not None:  # else a draft the build leaves out
+                        conversation.slug = place[0]
+                        placed.append((conversation, cache.neighbour_from(place[1]), cache.neighbour_from(place[2])))
+                _render_placed(out, theme, views, source, placed, result)
+                lines[source.file.relative] = cache.source_line(source.file.relative, source.file.signature, frames,
+                                                                source.record())
             if not intact():
                 out.rollback()
                 return None
@@ -273,23 +284,56 @@ class Builder:
             self._output.append_state(SOURCES_STATE, appendix)
             self._remembered += appendix
 
-    @staticmethod
-    def _render_in_place(out: OutputFolder, theme: Theme, views: Views, source: _Source, frames: str,
-                         result: BuildResult) -> str:
-        """Render an edited source's conversations where the last build placed them; its new line of the sources file."""
-        for conversation, placed in zip(source.conversations, json.loads(frames)):
-            if placed is None:  # a draft the build leaves out
-                continue
-            slug, older, newer = placed
-            conversation.slug = slug
-            page = views.page_between(conversation, cache.neighbour_from(older), cache.neighbour_from(newer))
-            outputs, problems = render_conversation(theme, page, conversation, source.file.relative,
-                                                    source.format == native.NAME)
-            result.diagnostics += problems
-            result.pages -= len(problems)
-            for site_path, data, key in outputs:
-                out.write(site_path, data, key)
-        return cache.source_line(source.file.relative, source.file.signature, frames, source.record())
+    def _rebuild_held(self, out: OutputFolder, theme: Theme, files: list[SourceFile], inputs: str,
+                      keep_on_error: bool) -> BuildResult | None:
+        """The preview server's rebuild of edits that change nothing lists show (see _rebuild_edited):
+        the edited conversations take the places of the ones they replace in the archive it holds,
+        and only their pages are rendered. None when that does not hold: then a full build.
+
+        Only after a build that was committed without errors (``self._inputs``), so the archive
+        held is the one the output folder shows.
+        """
+        held = self._sources
+        if len(files) != len(held) or any(file.path not in held for file in files):
+            return None
+        edited = [file for file in files if held[file.path].file != file]
+        fresh = _read_sources(edited[:EDITS_RENDERED_ALONE], self.config.content_path,
+                              outline=not self.keep_messages, jobs=1)
+        if (len(edited) > EDITS_RENDERED_ALONE or sum(len(s.conversations) for s in fresh) > EDITS_RENDERED_ALONE
+                or not all(cache.same_outlines(held[s.file.path].record(), s.record()) for s in fresh)):
+            return None
+        positions = {id(c): position for position, c in enumerate(self._archive.conversations)}
+        conversations = list(self._archive.conversations)
+        replaced = []
+        for source in fresh:
+            for old, new in zip(held[source.file.path].conversations, source.conversations):
+                if id(old) in positions:  # else a draft the build leaves out
+                    new.slug = old.slug
+                    conversations[positions[id(old)]] = new
+                    replaced.append((source, positions[id(old)]))
+        archive = Archive(conversations)
+        views = Views(archive, self.config, self._renderer, self._summaries)
+        result = _result_of(json.loads(out.notes["build"]))
+        out.begin(self._salt)
+        try:
+            for source, position in replaced:
+                _render_placed(out, theme, views, source,
+                               [(self.load(conversations[position]), *archive.neighbours(position))], result)
+            if keep_on_error and result.errors:
+                out.rollback()
+                result.committed = False
+                return result
+            out.carry_over(lambda path: True)
+            self._sources = {**held, **{source.file.path: source for source in fresh}}
+            self._archive, self._inputs = archive, inputs if not result.errors else ""
+            _note_build(out, self._inputs, self.include_drafts, result)
+            result.removed = out.commit()
+        except BaseException:
+            out.rollback()
+            raise
+        result.written = out.changed
+        result.diagnostics.sort()
+        return result
 
     def _conversation_work(self, out: OutputFolder, views: Views) -> list[ConversationJob]:
         """What must be made of each conversation (an export's conversations together)."""
@@ -518,6 +562,19 @@ def _from_record(record: str, file: SourceFile) -> _Source | None:
                        [cache.diagnostic_from(d) for d in data["diagnostics"]], remembered=record)
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def _render_placed(out: OutputFolder, theme: Theme, views: Views, source: _Source,
+                   placed: list[tuple[Conversation, Conversation | None, Conversation | None]], result: BuildResult):
+    """Render the pages and files of ``source``'s conversations, each between its older and newer neighbour."""
+    for conversation, older, newer in placed:
+        page = views.page_between(conversation, older, newer)
+        outputs, problems = render_conversation(theme, page, conversation, source.file.relative,
+                                                source.format == native.NAME)
+        result.diagnostics += problems
+        result.pages -= len(problems)
+        for site_path, data, key in outputs:
+            out.write(site_path, data, key)
 
 
 def _result_of(last: dict) -> BuildResult:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from generator.config import load_config
@@ -135,6 +137,7 @@ def published(site):
 
 
 def cold_build(project):
+    shutil.rmtree(project / "cold", ignore_errors=True)  # truly cold: nothing noted from an earlier build
     Builder(load_config(None, project, output_dir="cold")).build()
     return published(project / "cold")
 
@@ -207,3 +210,27 @@ def test_a_code_change_re_renders_every_page(sample_project, monkeypatch):
     monkeypatch.setattr(site, "_code_digest", lambda: "a different version of Antiphon")
     result = Builder(config).build()
     assert ALICE_BOB + "index.html" in result.written and page.read_bytes() == original
+
+
+@pytest.mark.parametrize("keep_messages", [True, False])
+def test_a_long_lived_builder_renders_only_an_edit_that_no_list_shows(sample_project, keep_messages):
+    """The preview server's builder holds the archive: an edit past the openings is put in its place and
+    only its pages are made; edits that lists show, and template changes, still rebuild what they touch."""
+    builder = Builder(load_config(None, sample_project), keep_messages=keep_messages)
+    assert not builder.build().failed()
+    site = builder.config.output_path
+    steps = [
+        ("first.md", "Here is some code:", "Here is some other code:", files_of(ALICE_BOB, "2025-01-01-alice-bob.md")),
+        ("first.md", "Here is some other code:", "Here is code again:", files_of(ALICE_BOB, "2025-01-01-alice-bob.md")),
+        ("first.md", "Hello, Bob.", "Hello there, Bob.", None),  # the card's excerpt: lists change too
+        ("draft.md", "Not published.", "Still not published.", set()),
+    ]
+    for name, old, new, expected in steps:
+        edit(sample_project, name, old, new)
+        result = builder.build(keep_on_error=True)
+        assert result.committed and not result.failed()
+        if expected is not None:
+            assert site_written(result) == expected
+        else:
+            assert "index.html" in result.written
+        assert published(site) == cold_build(sample_project)
