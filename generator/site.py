@@ -246,6 +246,7 @@ class Builder:
             return None
         views = Views(build_archive([], self.config.content_path), self.config, self._renderer, self._summaries)
         result = _result_of(last)
+        self._inputs = ""  # until this build is committed
         out.begin(self._salt)
         try:
             lines = {}
@@ -262,25 +263,19 @@ class Builder:
             if not intact():
                 out.rollback()
                 return None
-            out.carry_over(lambda path: True)
-            self._inputs = inputs if not result.errors else ""
-            self._note_edited_sources(remembered, lines)
-            _note_build(out, self._inputs, self.include_drafts, result)
-            result.removed = out.commit()
+            return self._commit_in_place(out, inputs, result,
+                                         lambda committed: self._note_edited_sources(remembered, lines, committed))
         except BaseException:
             out.rollback()
             raise
-        result.written = out.changed
-        result.diagnostics.sort()
-        return result
 
-    def _note_edited_sources(self, remembered: dict[str, cache.Remembered], lines: dict[str, str]) -> None:
+    def _note_edited_sources(self, remembered: dict[str, cache.Remembered], lines: dict[str, str], inputs: str) -> None:
         """Append the edited sources' new lines to the sources file (or write it afresh when it has grown long)."""
         if self._remembered.count("\n") + len(lines) > 1.25 * len(remembered) + 100:
             self._write_sources_file(cache.sources_text(
-                self._inputs, [lines.get(relative, entry.line) for relative, entry in remembered.items()]))
+                inputs, [lines.get(relative, entry.line) for relative, entry in remembered.items()]))
         else:
-            appendix = cache.sources_appendix(self._inputs, lines.values())
+            appendix = cache.sources_appendix(inputs, lines.values())
             self._output.append_state(SOURCES_STATE, appendix)
             self._remembered += appendix
 
@@ -314,6 +309,7 @@ class Builder:
         archive = Archive(conversations)
         views = Views(archive, self.config, self._renderer, self._summaries)
         result = _result_of(json.loads(out.notes["build"]))
+        self._inputs = ""  # until this build is committed
         out.begin(self._salt)
         try:
             for source, position in replaced:
@@ -323,14 +319,21 @@ class Builder:
                 out.rollback()
                 result.committed = False
                 return result
-            out.carry_over(lambda path: True)
             self._sources = {**held, **{source.file.path: source for source in fresh}}
-            self._archive, self._inputs = archive, inputs if not result.errors else ""
-            _note_build(out, self._inputs, self.include_drafts, result)
-            result.removed = out.commit()
+            self._archive = archive
+            return self._commit_in_place(out, inputs, result, lambda committed: None)
         except BaseException:
             out.rollback()
             raise
+
+    def _commit_in_place(self, out: OutputFolder, inputs: str, result: BuildResult, note_sources) -> BuildResult:
+        """Commit a build that made only some conversations' files: every other file stays as it is."""
+        out.carry_over(lambda path: True)
+        committed = inputs if not result.errors else ""
+        note_sources(committed)
+        _note_build(out, committed, self.include_drafts, result)
+        result.removed = out.commit()
+        self._inputs = committed
         result.written = out.changed
         result.diagnostics.sort()
         return result

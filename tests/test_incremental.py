@@ -234,3 +234,16 @@ def test_a_long_lived_builder_renders_only_an_edit_that_no_list_shows(sample_pro
         else:
             assert "index.html" in result.written
         assert published(site) == cold_build(sample_project)
+
+
+def test_a_long_lived_builder_whose_commit_failed_makes_the_edit_again(sample_project, monkeypatch):
+    builder = Builder(load_config(None, sample_project), keep_messages=True)
+    builder.build()
+    edit(sample_project, "first.md", "Here is some code:", "Here is some other code:")
+    with monkeypatch.context() as patched:
+        patched.setattr(OutputFolder, "commit", lambda self: (_ for _ in ()).throw(OSError("disk full")))
+        with pytest.raises(OSError):
+            builder.build(keep_on_error=True)
+    result = builder.build(keep_on_error=True)  # nothing changed since: the edit must still reach the page
+    assert ALICE_BOB + "index.html" in result.written
+    assert published(builder.config.output_path) == cold_build(sample_project)
