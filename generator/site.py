@@ -148,22 +148,9 @@ class Builder:
             self._output = OutputFolder(output)
         out = self._output
         inputs = digest(salt, repr(self.include_drafts), repr([(f.relative, f.signature) for f in files]))
-        last = self._last_build(out)
-        if last is not None and last["inputs"] == inputs:
-            if out.intact(salt):
-                return _result_of(last)
-        elif last is not None:
-            intact = out.intact_later(salt)
-            try:
-                edited = self._rebuild_edited(out, theme, files, last, inputs, intact)
-            finally:
-                intact()  # the answer, or the child reaped
-            if edited is not None:
-                return edited
-        elif self._sources and self._inputs and out.made_with(salt):
-            edited = self._rebuild_held(out, theme, files, inputs, keep_on_error)
-            if edited is not None:
-                return edited
+        shortcut = self._shortcut(out, theme, salt, files, inputs, keep_on_error)
+        if shortcut is not None:
+            return shortcut
         self._inputs = ""  # until this build is committed
         conversations = self._read(files)
         archive = self._archive = build_archive(conversations, content)
@@ -191,23 +178,45 @@ class Builder:
             result.diagnostics = [d for file in files for d in self._sources[file.path].diagnostics] + problems
             _write_assets(out, theme, config)
             _write_publishing_files(out, views, config, page_paths)
+            if keep_on_error and result.errors:
+                out.rollback()
+                result.committed = False
+            else:
+                out.carry_over(lambda path: path.startswith(SEARCH_FOLDER))  # the index is updated on its own
+                committed = inputs if not result.errors else ""
+                if not self.keep_messages:  # the preview server notes them when the user pauses
+                    self.remember_sources(committed)
+                _note_build(out, committed, self.include_drafts, result)
+                result.removed = out.commit()
+                self._inputs = committed
+                result.written = out.changed
         except BaseException:
             out.rollback()
             raise
-        if keep_on_error and result.errors:
-            out.rollback()
-            result.committed = False
-        else:
-            out.carry_over(lambda path: path.startswith(SEARCH_FOLDER))  # the index is updated on its own
-            self._inputs = inputs if not result.errors else ""
-            if not self.keep_messages:  # the preview server notes them when the user pauses
-                self.remember_sources()
-            _note_build(out, self._inputs, self.include_drafts, result)
-            result.removed = out.commit()
-            result.written = out.changed
         self._forget_stale_summaries(archive.conversations)
         result.diagnostics.sort()
         return result
+
+    def _shortcut(self, out: OutputFolder, theme: Theme, salt: str, files: list[SourceFile], inputs: str,
+                  keep_on_error: bool) -> BuildResult | None:
+        """The result of a build that need not read and place everything again, or None. Three cases:
+
+        - a new process, and nothing changed since the last build: its result, once its files are checked;
+        - a new process, and the edits change nothing lists show: those pages only (_rebuild_edited);
+        - a builder that holds the archive (the preview server), likewise (_rebuild_held).
+        """
+        last = self._last_build(out)
+        if last is not None and last["inputs"] == inputs:
+            return _result_of(last) if out.intact(salt) else None
+        if last is not None:
+            intact = out.intact_later(salt)
+            try:
+                return self._rebuild_edited(out, theme, files, last, inputs, intact)
+            finally:
+                intact()  # the answer, or the child reaped
+        if self._sources and self._inputs and out.made_with(salt):
+            return self._rebuild_held(out, theme, files, inputs, keep_on_error)
+        return None
 
     def _last_build(self, out: OutputFolder) -> dict | None:
         """What the last build noted, when it had no errors and used the same drafts setting.
@@ -441,9 +450,9 @@ class Builder:
         self._remembered = self._output.read_state(SOURCES_STATE)
         return cache.read_lines(self._remembered)
 
-    def remember_sources(self) -> None:
+    def remember_sources(self, inputs: str | None = None) -> None:
         """Write down what was read and where the pages went, so that the next build (perhaps in a
-        new process) need not read it again."""
+        new process) need not read it again; ``inputs``: of the build being committed (else the last)."""
         if self._output is None or not self._sources or self._archive is None:
             return
         positions = {id(c): position for position, c in enumerate(self._archive.conversations)}
@@ -458,7 +467,7 @@ class Builder:
                               cache.frame(conversation.slug, *self._archive.neighbours(position)))
             frames_text = json.dumps(frames, ensure_ascii=False, separators=(",", ":"))
             lines.append(cache.source_line(source.file.relative, source.file.signature, frames_text, source.record()))
-        self._write_sources_file(cache.sources_text(self._inputs, lines))
+        self._write_sources_file(cache.sources_text(self._inputs if inputs is None else inputs, lines))
 
     def _write_sources_file(self, text: str) -> None:
         if text != self._remembered:

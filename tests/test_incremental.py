@@ -236,10 +236,14 @@ def test_a_long_lived_builder_renders_only_an_edit_that_no_list_shows(sample_pro
         assert published(site) == cold_build(sample_project)
 
 
-def test_a_long_lived_builder_whose_commit_failed_makes_the_edit_again(sample_project, monkeypatch):
-    builder = Builder(load_config(None, sample_project), keep_messages=True)
+@pytest.mark.parametrize("keep_messages", [True, False])
+@pytest.mark.parametrize("old, new", [("Here is some code:", "Here is some other code:"),  # made in place
+                                      ("Hello, Bob.", "Hello there, Bob.")])  # lists show it: a full build
+def test_a_long_lived_builder_whose_commit_failed_makes_the_edit_again(sample_project, monkeypatch, old, new,
+                                                                       keep_messages):
+    builder = Builder(load_config(None, sample_project), keep_messages=keep_messages)
     builder.build()
-    edit(sample_project, "first.md", "Here is some code:", "Here is some other code:")
+    edit(sample_project, "first.md", old, new)
     with monkeypatch.context() as patched:
         patched.setattr(OutputFolder, "commit", lambda self: (_ for _ in ()).throw(OSError("disk full")))
         with pytest.raises(OSError):
