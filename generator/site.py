@@ -182,7 +182,8 @@ class Builder:
                 out.rollback()
                 result.committed = False
             else:
-                out.carry_over(lambda path: path.startswith(SEARCH_FOLDER))  # the index is updated on its own
+                # The index is updated on its own (and goes, with the search page, when search is turned off).
+                out.carry_over(lambda path: config.search and path.startswith(SEARCH_FOLDER))
                 committed = inputs if not result.errors else ""
                 if not self.keep_messages:  # the preview server notes them when the user pauses
                     self.remember_sources(committed)
