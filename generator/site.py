@@ -250,11 +250,10 @@ class Builder:
                 or len(remembered) != len(files) or any(file.relative not in remembered for file in files)):
             return None
         edited = [file for file in files if remembered[file.relative].signature != file.signature]
-        sources = [_read_one(file, self.config.content_path, outline=False) for file in edited[:EDITS_RENDERED_ALONE]]
-        if (len(edited) > EDITS_RENDERED_ALONE or sum(len(s.conversations) for s in sources) > EDITS_RENDERED_ALONE
-                or not all(cache.same_outlines(remembered[s.file.relative].record, s.record()) for s in sources)):
+        sources = _read_edits(edited, self.config.content_path, lambda file: remembered[file.relative].record)
+        if sources is None:
             return None
-        views = Views(build_archive([], self.config.content_path), self.config, self._renderer, self._summaries)
+        views = Views(Archive([]), self.config, self._renderer, self._summaries)
         result = _result_of(last)
         self._inputs = ""  # until this build is committed
         out.begin(self._salt)
@@ -302,29 +301,29 @@ class Builder:
         if len(files) != len(held) or any(file.path not in held for file in files):
             return None
         edited = [file for file in files if held[file.path].file != file]
-        fresh = _read_sources(edited[:EDITS_RENDERED_ALONE], self.config.content_path,
-                              outline=not self.keep_messages, jobs=1)
-        if (len(edited) > EDITS_RENDERED_ALONE or sum(len(s.conversations) for s in fresh) > EDITS_RENDERED_ALONE
-                or not all(cache.same_outlines(held[s.file.path].record(), s.record()) for s in fresh)):
+        fresh = _read_edits(edited, self.config.content_path, lambda file: held[file.path].record())
+        if fresh is None:
             return None
         positions = {id(c): position for position, c in enumerate(self._archive.conversations)}
         conversations = list(self._archive.conversations)
         replaced = []
         for source in fresh:
-            for old, new in zip(held[source.file.path].conversations, source.conversations):
+            full = source.conversations
+            if not self.keep_messages:  # held as outlines; the pages are made from the messages just read
+                source.conversations = [c.outlined() for c in full]
+            for old, new, whole in zip(held[source.file.path].conversations, source.conversations, full):
                 if id(old) in positions:  # else a draft the build leaves out
-                    new.slug = old.slug
+                    new.slug = whole.slug = old.slug
                     conversations[positions[id(old)]] = new
-                    replaced.append((source, positions[id(old)]))
+                    replaced.append((source, positions[id(old)], whole))
         archive = Archive(conversations)
         views = Views(archive, self.config, self._renderer, self._summaries)
         result = _result_of(json.loads(out.notes["build"]))
         self._inputs = ""  # until this build is committed
         out.begin(self._salt)
         try:
-            for source, position in replaced:
-                _render_placed(out, theme, views, source,
-                               [(self.load(conversations[position]), *archive.neighbours(position))], result)
+            for source, position, whole in replaced:
+                _render_placed(out, theme, views, source, [(whole, *archive.neighbours(position))], result)
             if keep_on_error and result.errors:
                 out.rollback()
                 result.committed = False
@@ -490,7 +489,7 @@ class Builder:
         result = read_file(sketch.source, _shown(self.config.content_path, relative))
         if result.format != native.NAME or len(result.conversations) != 1:  # changed to another kind of file
             raise BuildError(f"{sketch.source} changed during the build; build again")
-        record = cache.record_text(result.format, result.diagnostics, [c.outlined() for c in result.conversations])
+        record = cache.record_text(result.format, result.diagnostics, result.conversations)
         return _placed(result.conversations[0], sketch), record
 
     def source_of(self, conversation: Conversation) -> _Source:
@@ -536,6 +535,16 @@ def _read_sources(files: list[SourceFile], content: Path, outline: bool, jobs: i
     if not outline or not can_fork(jobs, len(files)):
         return [_read_one(file, content, outline) for file in files]
     return [source for sources in fork_map(_read_chunk, files, jobs, chunk=32, shared=content) for source in sources]
+
+
+def _read_edits(edited: list[SourceFile], content: Path, record_before) -> list[_Source] | None:
+    """The edited sources read whole, if they are few and each reads to the outlines (and problems) it
+    had before (``record_before(file)``: its record then); else None."""
+    sources = [_read_one(file, content, outline=False) for file in edited[:EDITS_RENDERED_ALONE]]
+    if (len(edited) > EDITS_RENDERED_ALONE or sum(len(s.conversations) for s in sources) > EDITS_RENDERED_ALONE
+            or not all(cache.same_outlines(record_before(s.file), s.record()) for s in sources)):
+        return None
+    return sources
 
 
 def _read_chunk(files: list[SourceFile], content: Path) -> list[_Source]:

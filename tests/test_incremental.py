@@ -234,6 +234,8 @@ def test_a_long_lived_builder_renders_only_an_edit_that_no_list_shows(sample_pro
         else:
             assert "index.html" in result.written
         assert published(site) == cold_build(sample_project)
+        held = [c for source in builder._sources.values() for c in source.conversations]
+        assert keep_messages or all(c.outline is not None and c.messages == [] for c in held)  # outlines only
 
 
 @pytest.mark.parametrize("keep_messages", [True, False])
