@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from generator.model import Conversation
-from generator.urls import slugify
+from generator.urls import bounded, slugify
 
 
 @dataclass
@@ -114,6 +114,8 @@ def _base_slug(conversation: Conversation) -> str:
     explicit = conversation.metadata.get("Slug", "").strip()
     if explicit:
         return slugify(explicit)
+    if conversation.slug_base:
+        return conversation.slug_base
     title_slug = slugify(conversation.title, fallback="-")  # '-' is never a slug: the title has no letters
     if title_slug == "-":
         title_slug = slugify(conversation.source.stem)
@@ -128,7 +130,7 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def pair_slug(name: str) -> str:
-    return "--".join(slugify(speaker) for speaker in name.split(PAIR_JOINER))
+    return bounded("--".join(slugify(speaker) for speaker in name.split(PAIR_JOINER)))
 
 
 def _group(conversations: list[Conversation], names, slug_of=slugify) -> list[Group]:

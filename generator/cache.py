@@ -124,7 +124,7 @@ def conversation_record(conversation: Conversation) -> dict:
         "title": conversation.title, "participants": conversation.participants,
         "started": _when(conversation.started), "ended": _when(conversation.ended),
         "tags": conversation.tags, "summary": conversation.summary, "draft": conversation.draft,
-        "metadata": conversation.metadata, "fingerprint": conversation.fingerprint,
+        "metadata": conversation.metadata, "fingerprint": conversation.fingerprint, "slug_base": conversation.slug_base,
         "speakers": list(outline.speakers), "count": outline.message_count, "opening": list(outline.opening),
     }
 
@@ -134,7 +134,7 @@ def conversation_from(record: dict, source: Path) -> Conversation:
         title=record["title"], messages=[], source=source, participants=list(record["participants"]),
         started=_parse(record["started"]), ended=_parse(record["ended"]), tags=list(record["tags"]),
         summary=record["summary"], draft=record["draft"], metadata=dict(record["metadata"]),
-        fingerprint=record["fingerprint"],
+        fingerprint=record["fingerprint"], slug_base=record.get("slug_base", ""),
         outline=Outline(tuple(record["speakers"]), record["count"], tuple(record["opening"])))
 
 

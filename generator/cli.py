@@ -56,6 +56,7 @@ def make_parser() -> argparse.ArgumentParser:
     imports.add_argument("sources", type=Path, nargs="+", help="files or folders to import")
     imports.add_argument("--to", type=Path, default=Path("content"), help="folder to write to (default: content)")
     imports.add_argument("--force", action="store_true", help="overwrite files that exist and differ")
+    imports.add_argument("--config", type=Path, help="config file, for its 'exclude' (default: ./antiphon.toml)")
 
     new = verbs.add_parser("new", help="create a new archive folder (sample transcript, config, Pages workflow)")
     new.add_argument("directory", type=Path, help="folder to create (must not exist, or be empty)")

@@ -46,6 +46,23 @@ class Config:
     code_style_dark: str = field(default="github-dark", metadata={"doc": "Pygments style for code in dark mode."})
     speaker_colors: dict[str, str] = field(default_factory=dict, metadata={
         "doc": "Speaker name -> '#rrggbb', overriding the colour picked from the palette."})
+    speakers: dict[str, dict] = field(default_factory=dict, metadata={
+        "doc": "One table per speaker, keyed by a model id or name: `name` (as shown), `colour`, `aliases` "
+               "(other labels for the same speaker). Many labels, one speaker: one page, one colour."})
+    title_template: str = field(default="", metadata={
+        "doc": "How to title a conversation whose source names only its participants: fields {participants}, "
+               "{template}, {variant}, {revision}, {seed}, {run}, {topic}, {date}, {time}, {file}, joined by ' · '; "
+               "parts left empty are dropped. Empty: the built-in pattern."})
+    auto_tags: bool = field(default=True, metadata={
+        "doc": "Tag conversations with the template or scenario their source names (`tags/dreamsim3/`)."})
+    exclude: list[str] = field(default_factory=list, metadata={
+        "doc": "Gitignore-style patterns of content files to leave out (`**/*_meta.jsonl`); "
+               "an `.antiphonignore` file in the content folder adds more."})
+    follow_symlinks: bool = field(default=False, metadata={
+        "doc": "Read transcripts that are symbolic links to files outside the content folder."})
+    drawn_text: bool = field(default=True, metadata={
+        "doc": "Set text drawn with characters (box frames, ASCII art, aligned columns) in a monospace block "
+               "with its spacing kept."})
     # Where the config came from; relative paths resolve against it. Not a TOML key.
     root: Path = field(default=Path("."), metadata={"internal": True})
 
@@ -100,7 +117,8 @@ def _validate(values: dict, root: Path, shown: str) -> Config:
         if key not in known:
             errors.append(f"{shown}: unknown key '{key}' (known keys: {', '.join(sorted(known))})")
             continue
-        expected = dict if key == "speaker_colors" else type(known[key].default)
+        expected = dict if key in ("speaker_colors", "speakers") else list if key == "exclude" else \
+            type(known[key].default)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             errors.append(f"{shown}: '{key}' must be {expected.__name__}, not {type(value).__name__}")
     if not errors:
@@ -127,11 +145,47 @@ def _check_values(values: dict, shown: str) -> list[str]:
     for name, colour in values.get("speaker_colors", {}).items():
         if not isinstance(colour, str) or not _COLOUR.match(colour):
             errors.append(f"{shown}: 'speaker_colors.{name}' must be a colour like '#2a6f97', not {colour!r}")
+    errors += _check_speakers(values.get("speakers", {}), shown)
+    for pattern in values.get("exclude", []):
+        if not isinstance(pattern, str) or not pattern.strip():
+            errors.append(f"{shown}: 'exclude' must be a list of patterns such as '**/*_meta.jsonl', not {pattern!r}")
+    template = values.get("title_template", "")
+    if template:
+        unknown = sorted(set(re.findall(r"\{([^{}]*)\}", template)) - set(TITLE_FIELDS))
+        if unknown:
+            errors.append(f"{shown}: 'title_template' has unknown fields {', '.join(unknown)} "
+                          f"(known: {', '.join(TITLE_FIELDS)})")
     for key in ("code_style_light", "code_style_dark"):
         if key in values and not _is_style(values[key]):
             from pygments.styles import get_all_styles
             errors.append(f"{shown}: '{key}' is not a Pygments style: {values[key]!r} "
                           f"(there are {', '.join(sorted(get_all_styles()))})")
+    return errors
+
+
+TITLE_FIELDS = ("participants", "template", "variant", "revision", "seed", "run", "topic", "date", "time", "file")
+_SPEAKER_KEYS = {"name": str, "colour": str, "color": str, "aliases": list}
+
+
+def _check_speakers(speakers: dict, shown: str) -> list[str]:
+    errors = []
+    for key, entry in speakers.items():
+        where = f"{shown}: 'speakers.{key}'"
+        if not isinstance(entry, dict):
+            errors.append(f"{where} must be a table such as {{ name = \"Claude 3 Opus\" }}")
+            continue
+        for field_name, value in entry.items():
+            expected = _SPEAKER_KEYS.get(field_name)
+            if expected is None:
+                errors.append(f"{where}: unknown key '{field_name}' (known: name, colour, aliases)")
+            elif not isinstance(value, expected):
+                errors.append(f"{where}.{field_name} must be {expected.__name__}, not {type(value).__name__}")
+        colour = entry.get("colour", entry.get("color"))
+        if isinstance(colour, str) and not _COLOUR.match(colour):
+            errors.append(f"{where}.colour must be a colour like '#2a6f97', not {colour!r}")
+        aliases = entry.get("aliases", [])
+        if isinstance(aliases, list) and not all(isinstance(alias, str) and alias.strip() for alias in aliases):
+            errors.append(f"{where}.aliases must be a list of names")
     return errors
 
 

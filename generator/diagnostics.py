@@ -1,4 +1,13 @@
-"""Problems found while building, reported as ``path:line: level: message``."""
+"""Problems found while building, reported as ``path:line: level: message``.
+
+Three levels, by who can act on them:
+
+- ``error``: the file could not be read (or a page not made); it is left out and the build fails.
+- ``warning``: something the archive's author can and should fix (a header that disagrees with
+  the messages, a duplicate conversation); ``--strict`` fails on these too.
+- ``note``: what the build did about the archive's own data (an empty run skipped, control
+  characters replaced, files that are not transcripts); never a failure.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +19,7 @@ from pathlib import Path
 class Diagnostic:
     path: str
     line: int
-    level: str  # "error" or "warning"
+    level: str  # "error", "warning" or "note" (see LEVELS)
     message: str
 
     def __str__(self) -> str:
@@ -28,3 +37,18 @@ class SourceError(Exception):
 
 def warning(path: Path | str, line: int, message: str) -> Diagnostic:
     return Diagnostic(str(path), line, "warning", message)
+
+
+def note(path: Path | str, line: int, message: str) -> Diagnostic:
+    return Diagnostic(str(path), line, "note", message)
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 error', '2 errors'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def tally(diagnostics) -> str:
+    """'1 error, 2 warnings, 0 notes'."""
+    levels = [d.level for d in diagnostics]
+    return ", ".join(plural(levels.count(level), level) for level in ("error", "warning", "note"))

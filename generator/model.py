@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 # The kinds of message besides speech ("message"), and how they are named in headings and on pages.
-KIND_LABELS = {"thinking": "thinking", "tool_call": "tool call", "tool_result": "tool result"}
+KIND_LABELS = {"thinking": "thinking", "tool_call": "tool call", "tool_result": "tool result", "context": "context"}
 
 
 # Not frozen, though nothing changes a message once read: a frozen dataclass sets each field through
@@ -22,6 +22,7 @@ class Message:
     line: int = 0  # source line of the message's heading; 0 when unknown
     time: datetime | None = None  # when it was sent, where the source says
     kind: str = "message"  # or a key of KIND_LABELS: tool traffic and thinking are shown apart from speech
+    label: str = ""  # the speaker as the source labels them, when that differs from ``speaker`` (a seat: 'Claude 1')
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class Conversation:
     fingerprint: str = ""
     # Assigned by the site once every conversation is known (collisions need them all).
     slug: str = ""
+    # What the slug is made from when the title is one the build made up (see identity.py): else the title.
+    slug_base: str = ""
     # Set, with ``messages`` left empty, when a build keeps only the outline in memory
     # (large archives); the messages are read again from ``source`` when a page needs them.
     outline: Outline | None = None
@@ -82,6 +85,8 @@ class Conversation:
             return self.outline.opening
         texts = []
         for message in self.messages:
+            if message.kind != "message":  # a seed prompt, tool traffic: not what the conversation says
+                continue
             texts.append(message.text[:OPENING_CHARS])
             if any(ch.isalnum() for ch in message.text.replace("[END]", "")):
                 break

@@ -349,7 +349,7 @@ def _canonical(data) -> str:
 
 
 _KIND_HEADINGS = {kind: label.capitalize() for kind, label in KIND_LABELS.items()}
-_SHOWN_KEYS = {"Started", "Ended", "Messages", "Tags", "Title", "Summary", "Draft", "Slug"}
+_SHOWN_KEYS = {"Started", "Ended", "Messages", "Tags", "Title", "Summary", "Draft", "Slug", "Labels"}
 
 
 def conversation_json(conversation: Conversation, source: str) -> str:
@@ -380,6 +380,8 @@ def _message_json(message: Message) -> str:
         text += f',"time":{_json_string(message.time.isoformat())}'
     if message.kind != "message":
         text += f',"kind":{_json_string(message.kind)}'
+    if message.label:
+        text += f',"label":{_json_string(message.label)}'
     return text + "}"
 
 

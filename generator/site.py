@@ -18,13 +18,14 @@ import json
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import generator
 from generator import cache, feeds
 from generator.archive import Archive, build_archive
 from generator.config import Config, options
 from generator.diagnostics import Diagnostic, SourceError
+from generator.identity import Identity
 from generator.model import Conversation
 from generator.output import OutputFolder, check_output_folder, digest
 from generator.pages import Views, conversation_files, conversation_files_key, conversation_url
@@ -32,7 +33,7 @@ from generator.readers import native, read_file, read_header_file
 from generator.render import MessageRenderer
 from generator.render.highlight import stylesheet
 from generator.search import BUNDLE, SearchError, index_site
-from generator.sources import ContentError, SourceFile, discover
+from generator.sources import ContentError, Exclusions, SourceFile, discover
 from generator.theme import Theme
 from generator.workers import ConversationJob, ListingJob, can_fork, fork_map, render_conversation, render_pages
 
@@ -63,12 +64,22 @@ class BuildResult:
     def warnings(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.level == "warning"]
 
+    @property
+    def notes(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.level == "note"]
+
     def failed(self, strict: bool = False) -> bool:
         return bool(self.errors or (strict and self.warnings))
 
 
 class BuildError(Exception):
     """The build cannot start (bad content folder, unsafe output folder, missing theme)."""
+
+
+class Reading(NamedTuple):
+    """What reading a source needs besides the file: where the content folder is, and the site's names."""
+    content: Path
+    identity: Identity
 
 
 @dataclass
@@ -100,6 +111,7 @@ class Builder:
         self._sources: dict[str, _Source] = {}
         self._summaries: dict = {}
         self._renderer = MessageRenderer(verse=config.line_breaks == "verse")
+        self._reading = Reading(config.content_path, Identity.of(config))
         self._output: OutputFolder | None = None  # kept: it remembers what the last build wrote
         self._loaded: tuple[str, list[Conversation]] = ("", [])  # the source file last read again by load()
         self._remembered = ""  # the sources file as last read or written
@@ -141,9 +153,10 @@ class Builder:
             raise BuildError(str(err)) from None
 
         try:
-            files = discover(content)
+            found = discover(content, Exclusions(config.exclude, content), config.follow_symlinks)
         except ContentError as err:
             raise BuildError(str(err)) from None
+        files = found.files
         if self._output is None:
             self._output = OutputFolder(output)
         out = self._output
@@ -175,7 +188,8 @@ class Builder:
             problems += render_pages(views, theme, out, listings, work, self.jobs, self)[0]
             page_paths = [page.path for page in listings] + [conversation_url(c) for c in archive.conversations]
             result.pages = len(page_paths) - len(problems)
-            result.diagnostics = [d for file in files for d in self._sources[file.path].diagnostics] + problems
+            result.diagnostics = (found.notes + [d for file in files for d in self._sources[file.path].diagnostics]
+                                  + problems)
             _write_assets(out, theme, config)
             _write_publishing_files(out, views, config, page_paths)
             if keep_on_error and result.errors:
@@ -250,7 +264,7 @@ class Builder:
                 or len(remembered) != len(files) or any(file.relative not in remembered for file in files)):
             return None
         edited = [file for file in files if remembered[file.relative].signature != file.signature]
-        sources = _read_edits(edited, self.config.content_path, lambda file: remembered[file.relative].record)
+        sources = _read_edits(edited, self._reading, lambda file: remembered[file.relative].record)
         if sources is None:
             return None
         views = Views(Archive([]), self.config, self._renderer, self._summaries)
@@ -301,7 +315,7 @@ class Builder:
         if len(files) != len(held) or any(file.path not in held for file in files):
             return None
         edited = [file for file in files if held[file.path].file != file]
-        fresh = _read_edits(edited, self.config.content_path, lambda file: held[file.path].record())
+        fresh = _read_edits(edited, self._reading, lambda file: held[file.path].record())
         if fresh is None:
             return None
         positions = {id(c): position for position, c in enumerate(self._archive.conversations)}
@@ -438,7 +452,7 @@ class Builder:
             if source is not None:
                 current[file.path] = source
         fresh = [file for file in files if file.path not in current]
-        for source in _read_sources(fresh, self.config.content_path, outline=not self.keep_messages, jobs=self.jobs):
+        for source in _read_sources(fresh, self._reading, outline=not self.keep_messages, jobs=self.jobs):
             current[source.file.path] = source
         self._sources = current
         return [c for file in files for c in current[file.path].conversations if self.include_drafts or not c.draft]
@@ -480,13 +494,14 @@ class Builder:
             return conversation
         content, position = conversation.fingerprint.rsplit(":", 1)
         if self._loaded[0] != content:  # one file at a time: an export's conversations come in a row
-            self._loaded = (content, read_file(conversation.source, str(conversation.source)).conversations)
+            self._loaded = (content, read_file(conversation.source, str(conversation.source),
+                                               self._reading.identity).conversations)
         return _placed(self._loaded[1][int(position)], conversation)
 
     def complete(self, sketch: Conversation, relative: str) -> tuple[Conversation, str]:
         """A sketched conversation read whole, and its source's record (as a full read would note it).
         Raises SourceError when the transcript cannot be read whole."""
-        result = read_file(sketch.source, _shown(self.config.content_path, relative))
+        result = read_file(sketch.source, _shown(self.config.content_path, relative), self._reading.identity)
         if result.format != native.NAME or len(result.conversations) != 1:  # changed to another kind of file
             raise BuildError(f"{sketch.source} changed during the build; build again")
         record = cache.record_text(result.format, result.diagnostics, result.conversations)
@@ -517,10 +532,10 @@ def _placed(full: Conversation, placed: Conversation) -> Conversation:
     return replace(full, slug=placed.slug)
 
 
-def _read_one(file: SourceFile, content: Path, outline: bool) -> _Source:
-    shown = _shown(content, file.relative)
+def _read_one(file: SourceFile, reading: Reading, outline: bool) -> _Source:
+    shown = _shown(reading.content, file.relative)
     try:
-        result = read_file(Path(file.path), shown)
+        result = read_file(Path(file.path), shown, reading.identity)
     except SourceError as err:
         return _Source(file, "", [], [err.diagnostic])
     # An export holds many conversations: reading it again for each of their pages would cost more
@@ -530,39 +545,39 @@ def _read_one(file: SourceFile, content: Path, outline: bool) -> _Source:
     return _Source(file, result.format, result.conversations, result.diagnostics)
 
 
-def _read_sources(files: list[SourceFile], content: Path, outline: bool, jobs: int) -> list[_Source]:
+def _read_sources(files: list[SourceFile], reading: Reading, outline: bool, jobs: int) -> list[_Source]:
     """Read (and outline) sources, in worker processes when there are many and only outlines are kept."""
     if not outline or not can_fork(jobs, len(files)):
-        return [_read_one(file, content, outline) for file in files]
-    return [source for sources in fork_map(_read_chunk, files, jobs, chunk=32, shared=content) for source in sources]
+        return [_read_one(file, reading, outline) for file in files]
+    return [source for sources in fork_map(_read_chunk, files, jobs, chunk=32, shared=reading) for source in sources]
 
 
-def _read_edits(edited: list[SourceFile], content: Path, record_before) -> list[_Source] | None:
+def _read_edits(edited: list[SourceFile], reading: Reading, record_before) -> list[_Source] | None:
     """The edited sources read whole, if they are few and each reads to the outlines (and problems) it
     had before (``record_before(file)``: its record then); else None."""
-    sources = [_read_one(file, content, outline=False) for file in edited[:EDITS_RENDERED_ALONE]]
+    sources = [_read_one(file, reading, outline=False) for file in edited[:EDITS_RENDERED_ALONE]]
     if (len(edited) > EDITS_RENDERED_ALONE or sum(len(s.conversations) for s in sources) > EDITS_RENDERED_ALONE
             or not all(cache.same_outlines(record_before(s.file), s.record()) for s in sources)):
         return None
     return sources
 
 
-def _read_chunk(files: list[SourceFile], content: Path) -> list[_Source]:
+def _read_chunk(files: list[SourceFile], reading: Reading) -> list[_Source]:
     """Headers only where that will do (see _Source.sketched), else outlines, with their records."""
     sources = []
     for file in files:
-        source = _sketch_one(file, content)
+        source = _sketch_one(file, reading)
         if source is None:
-            source = _read_one(file, content, outline=True)
+            source = _read_one(file, reading, outline=True)
             source.record()  # made here, in parallel, for remember_sources()
         sources.append(source)
     return sources
 
 
-def _sketch_one(file: SourceFile, content: Path) -> _Source | None:
+def _sketch_one(file: SourceFile, reading: Reading) -> _Source | None:
     """A native transcript's header, if it has no problem and is no draft (a draft left out of the
     archive gets no page to complete it); None for anything else."""
-    result = read_header_file(Path(file.path), _shown(content, file.relative))
+    result = read_header_file(Path(file.path), _shown(reading.content, file.relative), reading.identity)
     if result is None or result.diagnostics or result.conversations[0].draft:
         return None
     return _Source(file, result.format, result.conversations, [], sketched=True)
@@ -601,7 +616,7 @@ def _render_placed(out: OutputFolder, theme: Theme, views: Views, source: _Sourc
 
 def _result_of(last: dict) -> BuildResult:
     """The result the last build reported (its warnings stand as long as its sources do)."""
-    warnings = [Diagnostic(path, line, "warning", message) for path, line, message in last["warnings"]]
+    warnings = [Diagnostic(*problem) for problem in last.get("problems", [])]
     return BuildResult(conversations=last["conversations"], pages=last["pages"], diagnostics=warnings)
 
 
@@ -609,7 +624,8 @@ def _note_build(out: OutputFolder, inputs: str, include_drafts: bool, result: Bu
     """Note what the build was made from (``inputs``: "" after errors) and what it reported, for the next build."""
     out.notes["build"] = json.dumps({
         "inputs": inputs, "drafts": include_drafts, "conversations": result.conversations,
-        "pages": result.pages, "warnings": [[d.path, d.line, d.message] for d in result.warnings]})
+        "pages": result.pages, "problems": [[d.path, d.line, d.level, d.message] for d in result.diagnostics
+                                            if d.level != "error"]})
 
 
 def _fingerprint(config: Config, theme: Theme) -> str:

@@ -1,4 +1,4 @@
-"""Which files in the content folder are transcripts, and which are editor litter."""
+"""Which files in the content folder are transcripts: not editor litter, not excluded, not links out."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 
+import pathspec
+
+from generator.diagnostics import Diagnostic, note
 from generator.readers import SUFFIXES
 
 # Swap, backup and temporary files that editors and tools write beside the real file.
@@ -37,29 +40,85 @@ class SourceFile:
     signature: tuple[int, int]  # (mtime_ns, size): a changed file has a new signature
 
 
-def discover(content: Path) -> list[SourceFile]:
-    """Transcript files under ``content``, sorted; hidden folders and editor temp files are skipped.
+IGNORE_FILE = ".antiphonignore"
+
+
+class Exclusions:
+    """Which content files to leave out: gitignore-style patterns from the config's ``exclude`` and
+    the content folder's ``.antiphonignore`` (matched by pathspec, which follows git's rules)."""
+
+    def __init__(self, patterns: list[str], content: Path | None = None):
+        lines = list(patterns)
+        if content is not None:
+            try:
+                lines += (content / IGNORE_FILE).read_text("utf-8", errors="replace").splitlines()
+            except OSError:
+                pass
+        self._spec = pathspec.GitIgnoreSpec.from_lines(lines) if any(line.strip() for line in lines) else None
+
+    def excludes(self, relative: str, folder: bool = False) -> bool:
+        if self._spec is None:
+            return False
+        return self._spec.match_file(relative + "/" if folder else relative)
+
+
+@dataclass
+class Discovery:
+    files: list[SourceFile]  # sorted by relative path
+    notes: list[Diagnostic]  # files left out that the user may want to know of (links out of the folder)
+
+
+def discover(content: Path, exclusions: Exclusions | None = None, follow_symlinks: bool = False) -> Discovery:
+    """Transcript files under ``content``, sorted; hidden folders, editor temp files and excluded
+    files are skipped, and so (unless ``follow_symlinks``) are links to files outside the folder.
 
     Uses os.scandir and one stat per file: in watch mode a large archive is walked on every change.
     """
     if not content.is_dir():
         raise ContentError(f"content folder not found: {content}")
+    root = content.resolve()
+    exclusions = exclusions or Exclusions([])
     found: list[SourceFile] = []
+    notes: list[Diagnostic] = []
     pending = [(str(content), "")]
     while pending:
         folder, prefix = pending.pop()
         with os.scandir(folder) as entries:
             for entry in entries:
+                relative = prefix + entry.name
                 if entry.is_dir(follow_symlinks=False):  # no loops through linked folders
-                    if not entry.name.startswith("."):
-                        pending.append((entry.path, prefix + entry.name + "/"))
-                elif is_content_file(entry.name):
+                    if not entry.name.startswith(".") and not exclusions.excludes(shown_name(relative), folder=True):
+                        pending.append((entry.path, relative + "/"))
+                elif is_content_file(entry.name) and not exclusions.excludes(shown_name(relative)):
                     try:
                         stat = entry.stat()
                     except OSError:
                         continue  # a dangling link, or removed meanwhile
-                    if S_ISREG(stat.st_mode):
-                        found.append(SourceFile(entry.path, prefix + entry.name,
-                                                (stat.st_mtime_ns, stat.st_size)))
+                    if not S_ISREG(stat.st_mode):
+                        continue
+                    if entry.is_symlink() and not follow_symlinks and not _inside(entry.path, root):
+                        notes.append(note(f"{content.name}/{shown_name(relative)}", 0,
+                                          "a link to a file outside the content folder; left out "
+                                          "(set follow_symlinks = true to read it)"))
+                        continue
+                    found.append(SourceFile(entry.path, shown_name(relative), (stat.st_mtime_ns, stat.st_size)))
     found.sort(key=lambda source: source.relative)
-    return found
+    notes.sort()
+    return Discovery(found, notes)
+
+
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
+def shown_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (decoded by Python as lone surrogates, which
+    no page or JSON file can hold) are written as %XX."""
+    return _UNDECODABLE.sub(lambda match: f"%{ord(match.group()) - 0xDC00:02X}", name)
+
+
+def _inside(path: str, root: Path) -> bool:
+    try:
+        Path(os.path.realpath(path)).relative_to(root)
+        return True
+    except ValueError:
+        return False

@@ -24,7 +24,19 @@ def slugify(text: str, fallback: str = "") -> str:
         return slug
     if fallback:
         return fallback
-    return "x-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+    return "x-" + _short_hash(text)
+
+
+def bounded(slug: str, limit: int = MAX_SLUG) -> str:
+    """``slug`` cut to ``limit`` characters, with a hash of the whole so that cut slugs stay distinct
+    (a folder name must fit the file system's 255-byte limit)."""
+    if len(slug) <= limit:
+        return slug
+    return slug[:limit - 9].rstrip("-") + "-" + _short_hash(slug)
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def relative(target: str, page: str) -> str:

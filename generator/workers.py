@@ -124,10 +124,14 @@ def render_conversation(theme: Theme, page: Page | None, conversation: Conversat
     url = conversation_url(conversation)
     files_key = files_key or conversation_files_key(conversation, source)
     for name in files if files is not None else conversation_files(conversation):
-        if name == "conversation.json":
-            data = conversation_json(conversation, source).encode("utf-8")
-        else:
-            data = conversation.source.read_bytes() if is_native else native.write(conversation).encode("utf-8")
+        try:
+            if name == "conversation.json":
+                data = conversation_json(conversation, source).encode("utf-8")
+            else:
+                data = conversation.source.read_bytes() if is_native else native.write(conversation).encode("utf-8")
+        except Exception as err:  # one conversation's problem, never the build's
+            problems.append(Diagnostic(source, 0, "error", f"could not write {url + name}: {type(err).__name__}: {err}"))
+            continue
         outputs.append((url + name, data, files_key))
     return outputs, problems
 

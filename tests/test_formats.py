@@ -103,6 +103,7 @@ def test_plain_text_speakers_continuations_and_false_speakers():
 
 def test_backrooms_rounds_endings_and_file_name_metadata():
     [log] = models("claude1_claude2_cli-explore_20240321_101500.txt")
+    # The file name names the seats ('claude1_claude2'), not models: the labels stay.
     assert [m["speaker"] for m in log["messages"]] == ["Claude 1", "Claude 2", "Claude 1", "Claude 2"]
     assert log["started"] == "2024-03-21T10:15:00"
     assert log["metadata"]["Template"] == "cli-explore"
@@ -124,9 +125,9 @@ def test_malformed_sources_name_the_line_and_path(name, text, line, message):
     assert message in caught.value.diagnostic.message
 
 
-def test_unknown_json_is_a_warning_not_an_error():
+def test_unknown_json_is_a_note_not_an_error():
     result = read_bytes(Path("package.json"), b'{"name": "x", "version": "1.0.0"}', "package.json")
-    assert result.format == "" and [d.level for d in result.diagnostics] == ["warning"]
+    assert result.format == "" and [d.level for d in result.diagnostics] == ["note"]
 
 
 def test_conversation_json_is_what_json_dumps_writes():
@@ -139,20 +140,21 @@ def test_conversation_json_is_what_json_dumps_writes():
     texts = st.text(st.characters(blacklist_categories=["Cs"]), max_size=20)
     times = st.none() | st.datetimes(timezones=st.none() | st.just(timezone(timedelta(hours=9))))
     messages = st.lists(st.tuples(texts, texts, st.integers(0, 10**6), times,
-                                  st.sampled_from(["message", "thinking", "tool_call"])), max_size=5)
+                                  st.sampled_from(["message", "thinking", "tool_call"]), texts), max_size=5)
 
     @settings(max_examples=500, deadline=None)
     @given(texts, messages)
     def check(title, parts):
-        conversation = Conversation(title, [Message(i + 1, s, t, line, when, kind)
-                                            for i, (s, t, line, when, kind) in enumerate(parts)],
+        conversation = Conversation(title, [Message(i + 1, s, t, line, when, kind, label)
+                                            for i, (s, t, line, when, kind, label) in enumerate(parts)],
                                     Path("x.md"), started=datetime(2025, 1, 2, 3, 4, 5), tags=[title])
         expected = {"title": title, "slug": "", "participants": conversation.speakers,
                     "started": "2025-01-02T03:04:05", "ended": None, "tags": [title], "summary": "", "metadata": {},
                     "source": "x.md", "messages": [
                         {"index": i + 1, "speaker": s, "text": t, "line": line,
-                         **({"time": when.isoformat()} if when else {}), **({"kind": kind} if kind != "message" else {})}
-                        for i, (s, t, line, when, kind) in enumerate(parts)]}
+                         **({"time": when.isoformat()} if when else {}), **({"kind": kind} if kind != "message" else {}),
+                         **({"label": label} if label else {})}
+                        for i, (s, t, line, when, kind, label) in enumerate(parts)]}
         assert conversation_json(conversation, "x.md") == json.dumps(expected, ensure_ascii=False,
                                                                     separators=(",", ":")) + "\n"
     check()

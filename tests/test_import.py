@@ -59,8 +59,8 @@ def test_check_reports_each_file_without_writing_a_site(tmp_path):
     assert run.returncode == 1
     assert "chatgpt.json                                     chatgpt                  1         4  ok" in run.stdout
     assert "content/broken.json:1: error: invalid JSON" in run.stderr
-    assert "content/notes.txt: warning: skipped: no reader recognises this file" in run.stderr
-    assert "14 files: 13 conversations, 45 messages, 1 warnings, 1 errors" in run.stdout
+    assert "content/notes.txt: note: not a transcript: no reader recognises this file" in run.stderr
+    assert "14 files: 13 conversations, 46 messages; 1 error, 0 warnings, 1 note" in run.stdout
     assert not (tmp_path / "site").exists()
 
 

@@ -136,7 +136,7 @@ def test_message_count_mismatch_is_a_warning_naming_the_line():
 
 
 @pytest.mark.parametrize("header, expected", [
-    ("**Started:** yesterday", "t.md:3: warning: 'Started' is not a date such as 2025-10-26 13:08:38; ignored"),
+    ("**Started:** yesterday", "t.md:3: warning: 'Started' is not a date such as 2025-10-26 13:08:38 (or it is out of range); ignored"),
     ("**Draft:** maybe", "t.md:3: warning: 'Draft' should be true or false, not 'maybe'"),
     ("**Messages:** many", "t.md:3: warning: 'Messages' is not a number: 'many'"),
     ("Some stray line", "t.md:3: warning: header line is not '**Key:** value'; it is ignored"),
@@ -160,11 +160,11 @@ def test_malformed_files_are_errors_with_a_line(text, line, message):
 
 
 @pytest.mark.parametrize("text", ["", "\n\nHello there\n"])
-def test_files_that_are_not_transcripts_are_skipped_with_a_warning(text):
+def test_files_that_are_not_transcripts_are_skipped_with_a_note(text):
     result = read_bytes(Path("t.md"), text.encode(), "t.md")
     assert result.format == "" and result.conversations == []
-    assert [d.level for d in result.diagnostics] == ["warning"]
-    assert "skipped: no reader recognises this file" in result.diagnostics[0].message
+    assert [d.level for d in result.diagnostics] == ["note"]
+    assert "not a transcript: no reader recognises this file" in result.diagnostics[0].message
 
 
 def test_binary_and_non_utf8_input_are_clear_errors():

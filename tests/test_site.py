@@ -239,8 +239,8 @@ def test_a_broken_file_is_reported_and_the_rest_still_builds(project):
         "content/bad.md:1: error: expected a title line such as '# Alice ↔ Bob' first",
         "content/latin1.md:1: error: not valid UTF-8 (byte 0xe9 at column 6); save the file as UTF-8",
     ]
-    [unclaimed] = result.warnings
-    assert str(unclaimed).startswith("content/shopping.txt: warning: skipped: no reader recognises this file")
+    [unclaimed] = result.notes
+    assert str(unclaimed).startswith("content/shopping.txt: note: not a transcript: no reader recognises this file")
     assert result.failed() and result.conversations == 1
     assert (config.output_path / "c/alice-bob/index.html").is_file()
 

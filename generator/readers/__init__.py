@@ -19,10 +19,11 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.diagnostics import Diagnostic, SourceError, warning
+from generator.diagnostics import Diagnostic, SourceError, note, warning
 from generator.model import Conversation
 from generator.readers import (backrooms, chatgpt, claude_ai, claude_code, jsondoc, native, openai_chat, plaintext,
                                runner, sharegpt)
+from generator.readers.clean import decode, json_needs_cleaning
 from generator.readers.subtitles import SRT, WebVTT
 
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
@@ -42,39 +43,21 @@ class ReadResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def decode(path: Path | str, data: bytes) -> str:
-    """Bytes -> text with ``\\n`` line ends; a BOM is dropped; binary or non-UTF-8 input is an error."""
-    nul = data.find(b"\x00")
-    if nul != -1:
-        line = data.count(b"\n", 0, nul) + 1
-        raise SourceError(path, line, "binary data (a NUL byte); this is not a text transcript")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line_start = data.rfind(b"\n", 0, err.start) + 1
-        line = data.count(b"\n", 0, err.start) + 1
-        column = err.start - line_start + 1
-        raise SourceError(
-            path, line,
-            f"not valid UTF-8 (byte 0x{data[err.start]:02x} at column {column}); save the file as UTF-8",
-        ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+def read_file(path: Path, display: str | None = None, identity=None) -> ReadResult:
+    """Read one file. ``display`` is the path shown in diagnostics (relative, usually); ``identity``
+    (generator/identity.py), if given, names speakers and titles conversations as the site does.
 
-
-def read_file(path: Path, display: str | None = None) -> ReadResult:
-    """Read one file. ``display`` is the path shown in diagnostics (relative, usually)."""
+    Raises only :class:`SourceError`: a reader's own, or any other failure of one, as an error about the file.
+    """
     shown = display or str(path)
     try:
         data = path.read_bytes()
     except OSError as err:
         raise SourceError(shown, 0, f"cannot read file: {err.strerror}") from None
-    content = hashlib.sha1(data).hexdigest()
-    text = decode(shown, data)
-    del data  # a large export is then held once, as text, while it is read
-    return _fingerprinted(_read_text(path, text, shown), content)
+    return read_bytes(path, data, shown, identity)
 
 
-def read_header_file(path: Path, display: str) -> ReadResult | None:
+def read_header_file(path: Path, display: str, identity=None) -> ReadResult | None:
     """A native transcript's conversation without its messages (see :func:`native.read_header`):
     what a large build needs first, cheaply. None for any other file, or one that cannot be read
     so: :func:`read_file` reads it (and says what is wrong with it)."""
@@ -82,17 +65,37 @@ def read_header_file(path: Path, display: str) -> ReadResult | None:
         return None
     try:
         data = path.read_bytes()
-        text = decode(display, data)
-        if not native.sniff(text[:_SNIFF_CHARS]):
+        text, notes = decode(display, data)
+        if notes or not native.sniff(text[:_SNIFF_CHARS]):
             return None
         conversation, diagnostics = native.read_header(path, text, display)
+        if identity is not None:
+            identity.apply(conversation)
     except (OSError, SourceError):
+        return None
+    except Exception:  # a reader's failure: read_file reports it
         return None
     return _fingerprinted(ReadResult(native.NAME, [conversation], diagnostics), hashlib.sha1(data).hexdigest())
 
 
-def read_bytes(path: Path, data: bytes, display: str) -> ReadResult:
-    return _fingerprinted(_read_text(path, decode(display, data), display), hashlib.sha1(data).hexdigest())
+def read_bytes(path: Path, data: bytes, display: str, identity=None) -> ReadResult:
+    content = hashlib.sha1(data).hexdigest()
+    try:
+        text, notes = decode(display, data)
+        del data  # a large export is then held once, as text, while it is read
+        result = read_text(path, text, display)
+        if identity is not None:
+            for conversation in result.conversations:
+                identity.apply(conversation)
+    except SourceError:
+        raise
+    except RecursionError:
+        raise SourceError(display, 0, "nested too deeply to read") from None
+    except Exception as err:  # a reader's bug must cost this file only, never the build
+        raise SourceError(display, 0, f"could not be read ({type(err).__name__}: {err}); "
+                                      "please report this as an Antiphon bug") from None
+    result.diagnostics[:0] = notes
+    return _fingerprinted(result, content)
 
 
 def _fingerprinted(result: ReadResult, content: str) -> ReadResult:
@@ -101,18 +104,23 @@ def _fingerprinted(result: ReadResult, content: str) -> ReadResult:
     return result
 
 
-def _read_text(path: Path, text: str, display: str) -> ReadResult:
+def read_text(path: Path, text: str, display: str) -> ReadResult:
+    """Read decoded text with the reader its suffix and content call for (readers raise SourceError only)."""
     suffix = path.suffix.lower()
     if suffix in JSON_SUFFIXES:
         lines = JSON_SUFFIXES[suffix]
         first = jsondoc.first_record(text, display, lines)
         if first is None:
-            return ReadResult("", [], [warning(display, 1, "empty JSON file; nothing to read")])
+            return ReadResult("", [], [note(display, 1, f"{NOT_A_TRANSCRIPT}: an empty JSON file")])
         reader = next((r for r in JSON_READERS if r.claims(first, lines)), None)
         if reader is None:
             return _unclaimed(display, "JSON of a shape no reader knows (ChatGPT or Claude.ai export, ShareGPT, "
                                        "OpenAI messages, Claude Code session, runner JSON)")
         conversations, diagnostics = reader.read(jsondoc.records(text, display, lines), path, display)
+        unsafe = json_needs_cleaning(text)
+        if unsafe != -1:
+            diagnostics.insert(0, note(display, text.count("\n", 0, unsafe) + 1,
+                                       "control characters (or escapes of them) replaced by visible symbols (␀, ␛, �)"))
         return ReadResult(reader.NAME, conversations, diagnostics)
     head = text[:_SNIFF_CHARS]
     if suffix in SUBTITLE_READERS:
@@ -134,8 +142,12 @@ def _looks_native(head: str) -> bool:
     return first.startswith("# ") or "\n### " in head or head.startswith("### ")
 
 
+NOT_A_TRANSCRIPT = "not a transcript"
+
+
 def _unclaimed(display: str, why: str) -> ReadResult:
-    return ReadResult("", [], [warning(display, 0, f"skipped: {why}")])
+    """A file no reader claims: a note (the build summarises them), never an error."""
+    return ReadResult("", [], [note(display, 0, f"{NOT_A_TRANSCRIPT}: {why}")])
 
 
-__all__ = ["ReadResult", "SUFFIXES", "decode", "read_bytes", "read_file", "read_header_file"]
+__all__ = ["NOT_A_TRANSCRIPT", "ReadResult", "SUFFIXES", "decode", "read_bytes", "read_file", "read_header_file", "read_text"]

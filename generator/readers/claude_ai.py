@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.readers.common import Turn, block_turns, conversation
-from generator.readers.jsondoc import Record, Shape, timestamp
+from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of, timestamp
 
 NAME = "claude.ai"
 SPEAKERS = {"human": "Human", "assistant": "Claude"}
@@ -23,26 +23,26 @@ def read(records, source, display):
         for index, raw in enumerate(chat):
             turns += _turns(shape, shape.object(raw, f"{record.path}.chat_messages[{index}]"))
         metadata = {"Source format": "Claude.ai export"}
-        if isinstance(item.get("uuid"), str):
+        if text_of(item.get("uuid")):
             metadata["Conversation id"] = item["uuid"]
-        found.append(conversation(source, turns, title=shape.text(item.get("name"), f"{record.path}.name"),
+        found.append(conversation(source, turns, title=text_of(item.get("name")),
                                   started=timestamp(item.get("created_at")), ended=timestamp(item.get("updated_at")),
                                   metadata=metadata))
     return found, []
 
 
 def _turns(shape: Shape, message: dict) -> list[Turn]:
-    sender = message.get("sender", "unknown")
-    speaker = SPEAKERS.get(sender, str(sender))
+    sender = text_of(message.get("sender"), "unknown")
+    speaker = SPEAKERS.get(sender, sender)
     when = timestamp(message.get("created_at"))
     line = shape.record.line
     blocks = message.get("content")
     if isinstance(blocks, list) and blocks:
         turns = block_turns(blocks, speaker, line, when)
     else:
-        turns = [Turn(speaker, str(message.get("text", "")), line, when)]
-    names = [a.get("file_name") for a in (message.get("attachments") or []) + (message.get("files") or [])
-             if isinstance(a, dict) and a.get("file_name")]
+        turns = [Turn(speaker, text_of(message.get("text")), line, when)]
+    names = [a["file_name"] for a in list_of(message.get("attachments")) + list_of(message.get("files"))
+             if text_of(dict_of(a).get("file_name"))]
     if names and turns:
         turns[0].text += "\n\n" + "Attachments: " + ", ".join(f"`{name}`" for name in names)
     elif names:

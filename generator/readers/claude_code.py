@@ -8,7 +8,7 @@ runs) are kept, labelled. Bookkeeping records are skipped.
 from __future__ import annotations
 
 from generator.readers.common import Turn, block_turns, conversation
-from generator.readers.jsondoc import Record, Shape, timestamp
+from generator.readers.jsondoc import Record, Shape, dict_of, text_of, timestamp
 
 NAME = "claude-code"
 _SKIPPED = {"summary", "file-history-snapshot", "queue-operation", "system"}
@@ -43,8 +43,8 @@ def read(records, source, display):
 
 
 def _turns(item: dict, message: dict, line: int) -> list[Turn]:
-    role = message.get("role", item.get("type"))
-    speaker = (message.get("model") or "Claude") if role == "assistant" else "User"
+    role = text_of(message.get("role"), item.get("type"))
+    speaker = (text_of(message.get("model")) or "Claude") if role == "assistant" else "User"
     if item.get("isSidechain"):
         speaker += " (side chain)"
     when = timestamp(item.get("timestamp"))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+import re
+from datetime import datetime, timezone
 from pathlib import Path
 
-from generator.model import Conversation, Message
-from generator.readers.jsondoc import content_text
+from generator.model import KIND_LABELS, Conversation, Message
+from generator.readers.jsondoc import content_text, text_of
 
 
 @dataclass
@@ -18,36 +19,75 @@ class Turn:
     line: int = 0
     time: datetime | None = None
     kind: str = "message"
+    label: str = ""  # the speaker as the source labels them, when it names them otherwise (a seat)
 
 
 def conversation(source: Path, turns: list[Turn], title: str = "", started: datetime | None = None,
                  ended: datetime | None = None, metadata: dict[str, str] | None = None,
                  tags: list[str] | None = None) -> Conversation:
-    """A Conversation from turns; title, start and end default to what the turns say."""
-    messages = [Message(index, t.speaker, t.text.strip("\n"), t.line, t.time, t.kind)
+    """A Conversation from turns; title, start and end default to what the turns say.
+
+    Fields are made canonical (see :func:`one_line`, :func:`speaker_name`, :func:`body`): what the
+    native format can write and read back exactly, so that an import reads back to the same model.
+    """
+    messages = [Message(index, speaker_name(t.speaker), body(t.text), t.line, t.time, t.kind,
+                        speaker_name(t.label) if t.label else "")
                 for index, t in enumerate(turns, start=1)]
     speakers = list(dict.fromkeys(m.speaker for m in messages if m.kind == "message"))
     # Subtitle and chat-log clock times sit on 1900-01-01: they say when in the recording, not when it was.
     times = [m.time for m in messages if m.time is not None and m.time.year > 1900]
-    started = started or (min(times, key=_naive) if times else None)
-    ended = ended or (max(times, key=_naive) if times else None)
-    metadata = dict(metadata or {})
+    started = started or (min(times, key=_utc) if times else None)
+    ended = ended or (max(times, key=_utc) if times else None)
+    metadata = {key: value for key, value in ((_key(k), one_line(v)) for k, v in (metadata or {}).items())
+                if key and value}
     if started:
         metadata.setdefault("Started", started.isoformat(sep=" "))
     if ended:
         metadata.setdefault("Ended", ended.isoformat(sep=" "))
     metadata["Messages"] = str(len(messages))
+    tags = list(dict.fromkeys(tag for tag in (one_line(t).replace(",", " ") for t in tags or []) if tag))
     if tags:
         metadata.setdefault("Tags", ", ".join(tags))
-    title = " ".join(title.split()) or " ↔ ".join(speakers) or source.stem
+    title = one_line(title) or " ↔ ".join(speakers) or one_line(source.stem)
     if title != " ↔ ".join(speakers):
         metadata.setdefault("Title", title)
     return Conversation(title=title, messages=messages, source=source, participants=speakers if len(speakers) > 1 else [],
-                        started=started, ended=ended, tags=list(tags or []), metadata=metadata)
+                        started=started, ended=ended, tags=tags, metadata=metadata)
 
 
-def _naive(when: datetime) -> datetime:
-    return when.replace(tzinfo=None) if when.tzinfo is None else when.astimezone().replace(tzinfo=None)
+def one_line(text: str) -> str:
+    """Text for a title, tag or header value: one line, single spaces (a header line ends at its newline)."""
+    return " ".join(text.split())
+
+
+def _key(key: str) -> str:
+    """A header key: one line, no '*' or ':' (which end a '**Key:**')."""
+    return one_line(key.replace("*", " ").replace(":", " "))
+
+
+# A name is written as '### name' (with ' · time' and ' (kind)' after it), and a title as 'A ↔ B'.
+_KIND_SUFFIX = re.compile(r" \((?:" + "|".join(re.escape(label) for label in KIND_LABELS.values()) + r")\)$")
+
+
+def speaker_name(name: str) -> str:
+    """A speaker's name as a heading can hold it: one line, never empty, no '↔', no ' · ' (which
+    separates a time), no trailing '(tool call)' and the like (which name a kind)."""
+    name = one_line(name).replace("↔", "⟷").replace(" · ", " - ") or "(unnamed)"
+    return _KIND_SUFFIX.sub(lambda match: " [" + match.group()[2:-1] + "]", name)
+
+
+def body(text: str) -> str:
+    """A message body without the blank lines around it (the native format does not keep them)."""
+    first = len(text) - len(text.lstrip())
+    if first == len(text):
+        return ""
+    start = text.rfind("\n", 0, first) + 1
+    end = text.find("\n", len(text.rstrip()))
+    return text[start:end if end != -1 else len(text)]
+
+
+def _utc(when: datetime) -> datetime:
+    return when.replace(tzinfo=None) if when.tzinfo is None else when.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 MAX_RESULT_CHARS = 20_000
@@ -65,13 +105,13 @@ def block_turns(blocks: list, speaker: str, line: int, when: datetime | None, re
             continue
         kind = block.get("type")
         if kind == "text":
-            turns.append(Turn(speaker, str(block.get("text", "")), line, when))
+            turns.append(Turn(speaker, text_of(block.get("text")), line, when))
         elif kind == "thinking":
-            turns.append(Turn(speaker, str(block.get("thinking", "")), line, when, "thinking"))
+            turns.append(Turn(speaker, text_of(block.get("thinking")), line, when, "thinking"))
         elif kind == "tool_use":
             arguments = json.dumps(block.get("input", {}), ensure_ascii=False, indent=2, sort_keys=True)
-            turns.append(Turn(speaker, f"**{block.get('name', 'tool')}**\n\n{fenced(arguments, 'json')}", line, when,
-                              "tool_call"))
+            turns.append(Turn(speaker, f"**{text_of(block.get('name'), 'tool')}**\n\n{fenced(arguments, 'json')}", line,
+                              when, "tool_call"))
         elif kind == "tool_result":
             output = content_text(block.get("content"))
             if len(output) > MAX_RESULT_CHARS:

@@ -13,8 +13,10 @@ from datetime import datetime, timezone
 from typing import Any, Iterator
 
 from generator.diagnostics import SourceError
+from generator.readers.clean import clean_value, json_needs_cleaning
 
-_DECODER = json.JSONDecoder()
+# strict=False: a raw tab or control character inside a string is read (and then cleaned), not refused.
+_DECODER = json.JSONDecoder(strict=False)
 _SPACE = " \t\n\r"
 
 
@@ -26,7 +28,21 @@ class Record:
 
 
 def records(text: str, display: str, lines: bool) -> Iterator[Record]:
-    """The records of a source: each line of JSON Lines, each element of a top-level array, or the one value."""
+    """The records of a source: each line of JSON Lines, each element of a top-level array, or the one value.
+
+    Strings in them hold no unsafe characters (see readers/clean.py)."""
+    if json_needs_cleaning(text) == -1:
+        yield from _records(text, display, lines)
+        return
+    for record in _records(text, display, lines):
+        try:
+            value = clean_value(record.value)
+        except RecursionError:
+            raise SourceError(display, record.line, "JSON nested too deeply to read") from None
+        yield Record(record.line, record.path, value)
+
+
+def _records(text: str, display: str, lines: bool) -> Iterator[Record]:
     if lines:
         yield from _lines(text, display)
         return
@@ -51,9 +67,13 @@ def _lines(text: str, display: str) -> Iterator[Record]:
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value, end = _DECODER.raw_decode(line, _skip(line, 0))
         except json.JSONDecodeError as err:
             raise SourceError(display, number, f"line is not JSON: {err.msg} (column {err.colno})") from None
+        except (ValueError, RecursionError) as err:
+            raise SourceError(display, number, f"line is not JSON that can be read: {_unreadable(err)}") from None
+        if _skip(line, end) != len(line):
+            raise SourceError(display, number, f"line is not JSON: extra data (column {_skip(line, end) + 1})")
         yield Record(number, "$", value)
 
 
@@ -94,6 +114,15 @@ def _decode(text: str, position: int, display: str):
         return _DECODER.raw_decode(text, position)
     except json.JSONDecodeError as err:
         raise SourceError(display, err.lineno, f"invalid JSON: {err.msg} (column {err.colno})") from None
+    except (ValueError, RecursionError) as err:  # a number of thousands of digits; nesting past Python's limit
+        raise SourceError(display, text.count("\n", 0, position) + 1,
+                          f"JSON that cannot be read: {_unreadable(err)}") from None
+
+
+def _unreadable(err: Exception) -> str:
+    if isinstance(err, RecursionError):
+        return "nested too deeply"
+    return "a number too long to read" if "digits" in str(err) else str(err)
 
 
 def _fail(text: str, position: int, display: str, message: str):
@@ -130,6 +159,19 @@ class Shape:
         return value
 
 
+def text_of(value: Any, default: str = "") -> str:
+    """``value`` if it is a string, else ``default``: optional fields of the wrong type are ignored."""
+    return value if isinstance(value, str) else default
+
+
+def dict_of(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def list_of(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _kind(value: Any) -> str:
     return {dict: "an object", list: "an array", str: "a string", bool: "true/false", type(None): "null"}.get(
         type(value), "a number")
@@ -145,12 +187,23 @@ def timestamp(value: Any) -> datetime | None:
             return datetime.fromtimestamp(seconds, timezone.utc).replace(microsecond=0)
         except (OverflowError, OSError, ValueError):
             return None
-    if isinstance(value, str):
+    if isinstance(value, str) and len(value) < 64:
         try:
-            return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            return usable(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
         except ValueError:
             return None
     return None
+
+
+def usable(when: datetime | None) -> datetime | None:
+    """``when``, if it can be compared with every other time (in UTC, it stays within years 1-9999)."""
+    if when is None or when.tzinfo is None:
+        return when
+    try:
+        when.astimezone(timezone.utc)
+    except OverflowError:
+        return None
+    return when
 
 
 def content_text(content: Any) -> str:
@@ -172,4 +225,6 @@ def content_text(content: Any) -> str:
                 elif part.get("type") in ("image_url", "image", "input_image"):
                     texts.append("*[image]*")
         return "\n\n".join(t for t in texts if t)
-    return str(content)
+    if isinstance(content, (int, float)) and not isinstance(content, bool):
+        return str(content)
+    return ""

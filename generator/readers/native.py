@@ -20,12 +20,14 @@ A heading may carry the message's time and kind, as imports write them:
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic, SourceError, warning
 from generator.model import KIND_LABELS, Conversation, Message
+from generator.readers.jsondoc import usable
 
 NAME = "native"
 TIME_SEPARATOR = " · "
@@ -45,7 +47,7 @@ _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines()'s
 _RULE_THEN_HEADING = re.compile(r"\n---[ \t]*\r?\n(?:[ \t]*\r?\n)*###[ \t]+\S")
 
 ARROW = "↔"
-_META = re.compile(r"^\*\*([^*\n]+?):\*\*[ \t]*(.*?)\s*$")
+_META = re.compile(r"^\*\*([^*\n]+?):\*\*(.*)$")  # the value is stripped after (a regex would backtrack)
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off", ""}
 
@@ -90,7 +92,8 @@ def _read_head(path: Path, text: str, display: str):
 # engine skip ahead to each newline instead of trying every position.
 _RULE = re.compile(r"\n---[^\S\n]*$", re.M)
 _BLANK_LINES_THEN_LINE = re.compile(r"\n(?:[^\S\n]*\n)*([^\n]*)")
-_MESSAGE_START = re.compile(r"\n---[^\S\n]*\n(?:[^\S\n]*\n)*###[ \t]+(.+?)[ \t]*$", re.M)
+# The heading's name is stripped of trailing spaces after the match: '(.+?)[ \t]*$' would try every split.
+_MESSAGE_START = re.compile(r"\n---[^\S\n]*\n(?:[^\S\n]*\n)*###[ \t]+(\S[^\n]*)", re.M)
 _CLOSING_RULE = re.compile(r"\n---[^\S\n]*(?:\n[^\S\n]*)*\Z")  # only blank lines after it
 
 
@@ -120,7 +123,7 @@ def _read_header(lines, title_line, header_end, display, diagnostics):
             diagnostics.append(warning(display, number + 1,
                                        "header line is not '**Key:** value'; it is ignored"))
             continue
-        key, value = match.group(1).strip(), match.group(2)
+        key, value = match.group(1).strip(), match.group(2).strip()
         if key in metadata:
             diagnostics.append(warning(display, number + 1, f"'{key}' given twice; the last one counts"))
         metadata[key] = value
@@ -174,7 +177,7 @@ def _read_messages(text: str, rule: re.Match, rule_line: int, participants: list
     counted, line = rule.start() + 1, rule_line  # line numbers, counted forward
     match: re.Match | None = first
     while match is not None:
-        heading, at, sort = parse_heading(match.group(1))
+        heading, at, sort = parse_heading(match.group(1).rstrip(" \t"))
         # Tool and thinking headings ('### Tool (tool result)') are written by imports: always messages.
         if start is None or not participants or heading in speakers or sort != "message":
             if start is not None:
@@ -194,12 +197,26 @@ def _read_messages(text: str, rule: re.Match, rule_line: int, participants: list
 
 
 def _body(text: str, start: int, end: int) -> str:
-    """The lines of ``text[start:end]`` without the blank lines around them."""
+    """The lines of ``text[start:end]`` without the blank lines around them (and escapes undone)."""
     # Nearly always one blank line, the text, one blank line: sliced as it is, without a copy to trim.
     if (end - start > 3 and text[start] == "\n" and text[end - 2] == "\n" and text[end - 1] == "\n"
             and not text[start + 1].isspace() and not text[end - 3].isspace()):
-        return text[start + 1:end - 2]
-    return _trim_blank_lines(text[start:end])
+        body = text[start + 1:end - 2]
+    else:
+        body = _trim_blank_lines(text[start:end])
+    return _ESCAPED_RULE.sub(r"\1", body) if "\\---" in body else body
+
+
+# In a body, a '---' line followed by blank lines and a '### heading' would start a message: the
+# writer puts a backslash before it (and one more before one that has backslashes already), and
+# the reader takes one away.
+_RULE_BEFORE_HEADING = re.compile(r"^(\\*---[^\S\n]*\n(?:[^\S\n]*\n)*###[ \t])", re.M)
+_ESCAPED_RULE = re.compile(r"^\\(\\*---[^\S\n]*\n(?:[^\S\n]*\n)*###[ \t])", re.M)
+
+
+def escape_body(text: str) -> str:
+    """A message body as the native format writes it (see _RULE_BEFORE_HEADING)."""
+    return _RULE_BEFORE_HEADING.sub(r"\\\1", text) if "---" in text else text
 
 
 def _trim_blank_lines(body: str) -> str:
@@ -213,8 +230,11 @@ def _trim_blank_lines(body: str) -> str:
 
 
 def parse_datetime(value: str) -> datetime | None:
+    """An ISO date (and time); None if it is none, or if it cannot be compared with others (see jsondoc.usable)."""
+    if len(value) > 64:
+        return None
     try:
-        return datetime.fromisoformat(value.strip())
+        return usable(datetime.fromisoformat(value.strip()))
     except ValueError:
         return None
 
@@ -227,16 +247,20 @@ def _apply_metadata(conversation: Conversation, meta_lines: dict[str, int], disp
             when = parse_datetime(meta[key])
             if when is None:
                 diagnostics.append(warning(display, meta_lines[key],
-                                           f"'{key}' is not a date such as 2025-10-26 13:08:38; ignored"))
+                                           f"'{key}' is not a date such as 2025-10-26 13:08:38 "
+                                           "(or it is out of range); ignored"))
             setattr(conversation, key.lower(), when)
     if "Messages" in meta and messages_read:
         declared = meta["Messages"].strip()
-        if not declared.isdigit():
-            diagnostics.append(warning(display, meta_lines["Messages"], f"'Messages' is not a number: {declared!r}"))
+        if not (declared.isascii() and declared.isdigit() and len(declared) < 10):
+            diagnostics.append(warning(display, meta_lines["Messages"],
+                                       f"'Messages' is not a number: {_shortened(declared)!r}"))
         elif int(declared) != len(conversation.messages):
             diagnostics.append(warning(
                 display, meta_lines["Messages"],
                 f"header says {int(declared)} messages but {len(conversation.messages)} were read"))
+    if LABELS in meta and messages_read:
+        _apply_labels(conversation, meta[LABELS])
     if "Tags" in meta:
         conversation.tags = list(dict.fromkeys(t.strip() for t in meta["Tags"].split(",") if t.strip()))
     conversation.summary = meta.get("Summary", "")
@@ -247,16 +271,39 @@ def _apply_metadata(conversation: Conversation, meta_lines: dict[str, int], disp
         conversation.draft = flag in _TRUE
 
 
+def _apply_labels(conversation: Conversation, text: str) -> None:
+    try:
+        labels = json.loads(text)
+    except ValueError:
+        return
+    if isinstance(labels, dict):
+        for message in conversation.messages:
+            label = labels.get(message.speaker)
+            if isinstance(label, str) and not message.label:
+                message.label = label
+
+
+def _shortened(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
+LABELS = "Labels"  # header key: the labels the source gave speakers ({"Claude 3 Opus (1)": "Claude 1"}, JSON)
+
+
 def write(conversation: Conversation) -> str:
     """The conversation in the native format; ``read`` gives the same model back."""
     heading = f" {ARROW} ".join(conversation.participants) if conversation.participants else conversation.title
     out = [f"# {heading}", ""]
-    out += [f"**{key}:** {value}" for key, value in conversation.metadata.items()]
-    if conversation.metadata:
+    metadata = dict(conversation.metadata)
+    labels = {m.speaker: m.label for m in reversed(conversation.messages) if m.label}
+    if labels:
+        metadata[LABELS] = json.dumps(dict(sorted(labels.items())), ensure_ascii=False)
+    out += [f"**{key}:** {value}" for key, value in metadata.items()]
+    if metadata:
         out.append("")
     for message in conversation.messages:
         out += ["---", "", f"### {format_heading(message)}", ""]
         if message.text:
-            out += [message.text, ""]
+            out += [escape_body(message.text), ""]
     out += ["---", ""]
     return "\n".join(out)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from generator.readers.common import Turn, conversation, fenced
-from generator.readers.jsondoc import Record, Shape, content_text
+from generator.readers.jsondoc import Record, Shape, content_text, dict_of, list_of, text_of
 
 NAME = "openai"
 
@@ -36,41 +36,43 @@ def read(records, source, display):
         messages, holder = _messages_of(shape.object(record.value, record.path))
         if messages is None:
             shape.fail(record.path, "expected an object with a 'messages' array")
-        model = holder.get("model") if isinstance(holder.get("model"), str) else None
+        model = text_of(holder.get("model")) or None
         turns = []
         for index, raw in enumerate(messages):
             turns += _turns(shape, shape.object(raw, f"{record.path}.messages[{index}]"), model)
         metadata = {"Source format": "OpenAI chat messages"}
         if model:
             metadata["Model"] = model
-        if isinstance(record.value.get("custom_id"), str):
+        if text_of(record.value.get("custom_id")):
             metadata["Conversation id"] = record.value["custom_id"]
         found.append(conversation(source, turns, metadata=metadata))
     return found, []
 
 
 def _turns(shape: Shape, message: dict, model: str | None) -> list[Turn]:
-    role = message.get("role", "unknown")
+    role = text_of(message.get("role"), "unknown")
     line = shape.record.line
+    name = text_of(message.get("name"))
     if role == "assistant":
-        speaker = message.get("name") or model or "assistant"
+        speaker = name or model or "assistant"
     elif role == "tool":
-        speaker = message.get("name") or "tool"
+        speaker = name or "tool"
     else:
-        speaker = message.get("name") or role
+        speaker = name or role
     turns = []
     text = content_text(message.get("content"))
     if role == "tool":
         return [Turn(speaker, fenced(text), line, None, "tool_result")]
-    if text or not message.get("tool_calls"):
+    calls = [dict_of(call) for call in list_of(message.get("tool_calls"))]
+    if text or not calls:
         turns.append(Turn(speaker, text, line))
-    for call in message.get("tool_calls") or []:
-        function = call.get("function") or {}
+    for call in calls:
+        function = dict_of(call.get("function"))
         arguments = function.get("arguments", "")
         try:
             arguments = json.dumps(json.loads(arguments), ensure_ascii=False, indent=2, sort_keys=True)
-        except (TypeError, ValueError):
-            arguments = str(arguments)
-        turns.append(Turn(speaker, f"**{function.get('name', 'function')}**\n\n{fenced(arguments, 'json')}", line,
-                          None, "tool_call"))
+        except (TypeError, ValueError, RecursionError):
+            arguments = arguments if isinstance(arguments, str) else json.dumps(arguments, ensure_ascii=False)
+        turns.append(Turn(speaker, f"**{text_of(function.get('name'), 'function')}**\n\n{fenced(arguments, 'json')}",
+                          line, None, "tool_call"))
     return turns

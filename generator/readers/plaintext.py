@@ -5,6 +5,10 @@ to that speaker. To tell speakers from ordinary colons, a label counts only if i
 is short, is not a URL scheme or a time, and the same label starts a line at
 least twice (or the file has only a few labels, all of them recurring).
 Timestamps like ``[12:03]`` or ``12:03:44`` before the label are kept.
+
+Logs of AI-to-AI runs label seats (``Claude 1:``, ``GPT4o 2:``): where such labels
+are found, only they start messages (``Symbol:`` or ``OOC:`` inside a turn is the
+model's text), and they are named after the models the file name gives (readers/runs.py).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections import Counter
 from datetime import datetime
 
 from generator.readers.common import Turn, conversation
+from generator.readers.runs import run_name, seat_names, seat_of
 
 NAME = "plaintext"
 _TIME = r"(?:\[(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\]|(?P<bare>\d{1,2}:\d{2}:\d{2}))"
@@ -39,12 +44,17 @@ def speakers_in(text: str) -> Counter:
 def sniff(head: str) -> bool:
     counts = speakers_in(head)
     recurring = [name for name, count in counts.items() if count >= 2]
-    return len(recurring) >= 2 or (len(recurring) == 1 and sum(counts.values()) >= 3)
+    if len(recurring) >= 2 or (len(recurring) == 1 and sum(counts.values()) >= 3):
+        return True
+    first = next((line for line in head.split("\n") if line.strip()), "")
+    found = _label(first)  # a run's log of one turn: 'Claude 1:' alone on the first line
+    return found is not None and not found[2].strip() and seat_of(found[0]) is not None
 
 
 def read(path, text, display):
     counts = speakers_in(text)
-    speakers = {name for name, count in counts.items() if count >= 2} or set(counts)
+    seated = {name for name in counts if seat_of(name) is not None}
+    speakers = seated or {name for name, count in counts.items() if count >= 2} or set(counts)
     turns: list[Turn] = []
     for number, line in enumerate(text.split("\n"), start=1):
         found = _label(line)
@@ -53,7 +63,20 @@ def read(path, text, display):
             turns.append(Turn(name, rest + "\n", number, _clock(clock)))
         elif turns:
             turns[-1].text += line + "\n"
-    return [conversation(path, turns, metadata={"Source format": "plain text"})], []
+    metadata = {"Source format": "plain text"}
+    run = run_name(path) if seated else None
+    started = None
+    if run is not None:
+        names = seat_names(sorted(seated), run.models)
+        for turn in turns:
+            if turn.speaker in names:
+                turn.label, turn.speaker = turn.speaker, names[turn.speaker]
+        if run.template:
+            metadata["Template"] = run.template
+        if run.models:
+            metadata["Models"] = ", ".join(run.models)
+        started = run.started
+    return [conversation(path, turns, started=started, metadata=metadata)], []
 
 
 def _clock(value: str | None) -> datetime | None:

@@ -1,16 +1,26 @@
 """AI-to-AI runner JSON and plain message lists.
 
-- ``{"model", "conversations": [{"seed_prompt", "full_conversation": [{"speaker", "content"}]}]}``
+- ``{"model" | "model_a", "model_b", "generated_at" | "saved_at", "revision", "variant", "turns",
+  "conversations": [{"seed_prompt", "full_conversation": [{"speaker", "content"[, "model"]}]}]}``
 - a bare list (JSON array or JSON Lines) of ``{role|speaker, content[, timestamp]}``: one conversation
 - rounds as lists of lists: ``[[{role, model, content, started_at}], …]``
+
+Runs label seats (``A``/``B``, ``user``/``assistant``); the models in them name the
+speakers, with the seat beside the name where both sides are the same model
+(``gpt-5.2 (A)``, ``GPT-5.2 (B)``). The seed prompt opens the conversation as its
+context, not as a speaker.
 """
 
 from __future__ import annotations
 
 from generator.readers.common import Turn, conversation
-from generator.readers.jsondoc import Record, Shape, content_text, timestamp
+from generator.readers.jsondoc import Record, Shape, content_text, dict_of, text_of, timestamp
+from generator.readers.runs import model_name
 
 NAME = "runner"
+SEED_SPEAKER = "Seed prompt"
+# File-level fields kept as metadata, as the page shows them.
+_KEPT = {"revision": "Revision", "variant": "Variant", "turns": "Turns", "max_new_tokens": "Max new tokens"}
 
 
 def _is_turn(value) -> bool:
@@ -21,7 +31,7 @@ def claims(first: Record, lines: bool) -> bool:
     value = first.value
     if isinstance(value, dict) and isinstance(value.get("conversations"), list):
         items = value["conversations"]
-        return bool(items) and isinstance(items[0], dict) and "full_conversation" in items[0]
+        return not items or (isinstance(items[0], dict) and "full_conversation" in items[0])
     if _is_turn(value):
         return True
     return isinstance(value, list) and bool(value) and all(_is_turn(v) for v in value)
@@ -37,31 +47,62 @@ def read(records, source, display):
         shape = Shape(record, display)
         items = record.value if isinstance(record.value, list) else [record.value]
         for index, item in enumerate(items):
-            turns.append(_turn(shape, shape.object(item, f"{record.path}[{index}]"), record.line, None))
+            turns.append(_turn(shape.object(item, f"{record.path}[{index}]"), record.line, {}))
     return [conversation(source, turns, metadata={"Source format": "message list"})], []
 
 
 def _runs(shape: Shape, record: Record, source):
     document = record.value
-    model = document.get("model") if isinstance(document.get("model"), str) else None
+    started = timestamp(document.get("generated_at")) or timestamp(document.get("saved_at"))
     found = []
     for index, raw in enumerate(shape.array(document["conversations"], "$.conversations")):
         item = shape.object(raw, f"$.conversations[{index}]")
-        turns = [_turn(shape, shape.object(t, f"$.conversations[{index}].full_conversation[{n}]"), record.line, model)
-                 for n, t in enumerate(shape.array(item.get("full_conversation"),
-                                                   f"$.conversations[{index}].full_conversation"))]
-        metadata = {"Source format": "AI-to-AI runner"}
-        if model:
-            metadata["Model"] = model
-        if isinstance(item.get("seed_prompt"), str):
-            metadata["Seed prompt"] = " ".join(item["seed_prompt"].split())[:300]
-        found.append(conversation(source, turns, started=timestamp(document.get("generated_at")), metadata=metadata))
+        seats = _seats(document, item)
+        path = f"$.conversations[{index}].full_conversation"
+        turns = [_turn(shape.object(t, f"{path}[{n}]"), record.line, seats)
+                 for n, t in enumerate(shape.array(item.get("full_conversation"), path))]
+        metadata = {"Source format": "AI-to-AI runner", **_models(document, item)}
+        for key, label in _KEPT.items():
+            value = item.get(key, document.get(key))
+            if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
+                metadata[label] = str(value)
+        seed = text_of(item.get("seed_prompt"))
+        if seed.strip():
+            metadata["Seed prompt"] = " ".join(seed.split())
+            turns.insert(0, Turn(SEED_SPEAKER, seed, record.line, None, "context"))
+        if len(document["conversations"]) > 1:
+            metadata["Run"] = f"{index + 1} of {len(document['conversations'])}"
+        found.append(conversation(source, turns, started=started, metadata=metadata))
     return found
 
 
-def _turn(shape: Shape, item: dict, line: int, model: str | None) -> Turn:
-    speaker = item.get("speaker") or item.get("model") or item.get("name") or item.get("role") or "unknown"
-    if model and speaker in ("A", "B"):
-        speaker = f"{model} ({speaker})"
+def _models(document: dict, item: dict) -> dict[str, str]:
+    a = text_of(item.get("model_a")) or text_of(document.get("model_a"))
+    b = text_of(item.get("model_b")) or text_of(document.get("model_b"))
+    model = text_of(item.get("model")) or text_of(document.get("model"))
+    models = [m for m in (a, b) if m] or ([model] if model else [])
+    return {"Models": ", ".join(models)} if models else {}
+
+
+def _seats(document: dict, item: dict) -> dict[str, str]:
+    """Seat label -> the speaker's name: 'A' -> 'GPT-5.2 (A)' (one model), 'Claude Sonnet 4.5' (two)."""
+    a = text_of(item.get("model_a")) or text_of(document.get("model_a"))
+    b = text_of(item.get("model_b")) or text_of(document.get("model_b"))
+    model = text_of(item.get("model")) or text_of(document.get("model"))
+    if a and b and model_name(a) != model_name(b):
+        return {"A": model_name(a), "B": model_name(b)}
+    one = a or b or model
+    if not one:
+        return {}
+    name = model_name(one)
+    return {seat: f"{name} ({seat})" for seat in ("A", "B", "user", "assistant")}
+
+
+def _turn(item: dict, line: int, seats: dict[str, str]) -> Turn:
+    label = (text_of(item.get("speaker")) or text_of(item.get("model")) or text_of(item.get("name"))
+             or text_of(item.get("role")) or "unknown")
+    speaker = seats.get(label, label)
+    if label in ("A", "B") and text_of(item.get("model")) and not seats:
+        speaker = model_name(item["model"])
     when = timestamp(item.get("timestamp") or item.get("started_at") or item.get("time"))
-    return Turn(str(speaker), content_text(item.get("content")), line, when)
+    return Turn(speaker, content_text(item.get("content")), line, when, "message", label if speaker != label else "")

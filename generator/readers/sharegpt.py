@@ -29,7 +29,8 @@ def read(records, source, display):
             text = shape.text(entry.get("value"), f"{record.path}.conversations[{index}].value")
             turns.append(Turn(SPEAKERS.get(role.lower(), role), text, record.line, None, KINDS.get(role, "message")))
         metadata = {"Source format": "ShareGPT"}
-        if item.get("id") is not None:
+        if isinstance(item.get("id"), (str, int)) and not isinstance(item.get("id"), bool):
             metadata["Conversation id"] = str(item["id"])
-        found.append(conversation(source, turns, title=str(item.get("title") or ""), metadata=metadata))
+        title = item.get("title") if isinstance(item.get("title"), str) else ""
+        found.append(conversation(source, turns, title=title, metadata=metadata))
     return found, []

@@ -14,16 +14,24 @@ from generator.diagnostics import SourceError
 from generator.readers.common import Turn, conversation
 
 _TIMING = re.compile(r"^(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})[ \t]+-->[ \t]+(?P<end>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})")
-_VOICE = re.compile(r"<v(?:\.[^ >]*)?[ \t]+(?P<name>[^>]+)>")
-_TAG = re.compile(r"</?[a-z][^>]*>|<\d{1,2}:\d{2}[^>]*>", re.I)
+# '[^<>]' and not '[^>]': an unclosed '<v' must not make every later '<v' scan to the end of the line.
+_VOICE = re.compile(r"<v(?:\.[^ \t<>]*)?[ \t]+(?P<name>[^<>\s][^<>]*)>")
+_TAG = re.compile(r"</?[a-z][^<>]*>|<\d{1,2}:\d{2}[^<>]*>", re.I)
 _PREFIX = re.compile(r"^(?P<name>[^\s:][^:\n]{0,39}):[ \t]+(?P<rest>.*)$")
 _ORIGIN = datetime(1900, 1, 1)
 
 
-def _offset(value: str) -> datetime:
+_LONGEST = timedelta(days=365)  # a cue later than this is not a time in a recording
+
+
+def _offset(value: str) -> datetime | None:
+    """A cue's start as a clock time on 1900-01-01 (days past it for long recordings); None if absurd."""
     parts = value.replace(",", ".").split(":")
+    if len(parts[0]) > 6:
+        return None
     seconds = float(parts[-1]) + 60 * int(parts[-2]) + (3600 * int(parts[-3]) if len(parts) == 3 else 0)
-    return _ORIGIN + timedelta(seconds=round(seconds, 3))
+    offset = timedelta(seconds=round(seconds, 3))
+    return _ORIGIN + offset if offset < _LONGEST else None
 
 
 def _cues(text: str, display: str):

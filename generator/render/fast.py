@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import string
+from bisect import bisect_left
 
 from generator.render.highlight import fence_html
 
@@ -323,8 +324,9 @@ def _mark_directions(src: str, events: list) -> bool:
     The same rule as :mod:`generator.render.stage` applies to markdown-it's tokens: the line's
     first token opens an ``em`` that closes with the line's last token, and not before.
     """
+    starts = [event.start if isinstance(event, _Run) else event[0] for event in events]  # in order
     if "\n" not in src:
-        first, last = _direction(src, 0, len(src), events)
+        first, last = _direction(src, 0, len(src), events, starts)
         if first is None:
             return False
         first.stage = last.stage = "drop"
@@ -333,21 +335,23 @@ def _mark_directions(src: str, events: list) -> bool:
     for line in src.split("\n"):
         line_end = line_start + len(line)
         if "*" in line:
-            first, last = _direction(src, line_start, line_end, events)
+            first, last = _direction(src, line_start, line_end, events, starts)
             if first is not None:
                 first.stage, last.stage = "open", "close"
         line_start = line_end + 1
     return False
 
 
-def _direction(src: str, line_start: int, line_end: int, events: list) -> tuple:
-    """The first and last runs of the line src[line_start:line_end] when it is a direction, else (None, None)."""
+def _direction(src: str, line_start: int, line_end: int, events: list, starts: list[int]) -> tuple:
+    """The first and last runs of the line src[line_start:line_end] when it is a direction, else (None, None).
+
+    ``starts``: where each event starts (found by bisection: a paragraph may have thousands of lines)."""
     line = src[line_start:line_end]
     start = line_start + len(line) - len(line.lstrip(" "))
     end = line_start + len(line.rstrip(" "))
     if end - start < 2 or src[start] != "*" or src[end - 1] != "*":
         return None, None
-    inside = [event for event in events if start <= (event.start if isinstance(event, _Run) else event[0]) < end]
+    inside = events[bisect_left(starts, start):bisect_left(starts, end)]
     if len(inside) < 2 or not all(isinstance(event, _Run) for event in (inside[0], inside[-1])):
         return None, None
     first, last = inside[0], inside[-1]

@@ -1,0 +1,208 @@
+"""Who spoke in an AI-to-AI run, from what the run's files say about it.
+
+Runners label turns by seat: ``Claude 1`` and ``Claude 2``, ``A`` and ``B``,
+``user`` and ``assistant``. The models in those seats are named elsewhere: in the
+folder (``claude-3-5-haiku-20241022_claude-3-opus-20240229/``), in the file name
+(``haiku_opus_cli_20241202_233629.md``), in a header (``Models: k2, k2``) or in
+JSON fields (``model_a``). This module reads those names and maps each seat to
+the model sitting in it, named for people (``Claude 3 Opus``), keeping the seat
+where both sides are the same model (``Claude 3 Opus (1)``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import permutations
+from pathlib import Path
+
+# -- model names ---------------------------------------------------------------------------------
+
+# Short names that runners put in file names and headers, for the models they stand for. Only
+# names with one meaning: 'sonnet3' has meant both Claude 3 Sonnet and Claude 3.7 Sonnet, so it is
+# left as written (a site's [speakers] table can name it).
+ALIASES = {
+    "opus": "claude-3-opus-20240229", "opus3": "claude-3-opus-20240229",
+    "sonnet": "claude-3-5-sonnet-20240620", "sonnet1022": "claude-3-5-sonnet-20241022",
+    "haiku": "claude-3-5-haiku-20241022", "haiku3": "claude-3-5-haiku-20241022",
+    "opus4": "claude-opus-4-1", "sonnet4": "claude-sonnet-4", "sonnet45": "claude-sonnet-4-5",
+    "gpt4o": "gpt-4o", "gpt5": "gpt-5", "o1": "o1-preview", "o1-mini": "o1-mini",
+    "k2": "kimi-k2", "v31": "deepseek-v3.1", "v3": "deepseek-v3", "25pro": "gemini-2.5-pro",
+    "gemini-1206": "gemini-exp-1206", "gemini-1121": "gemini-exp-1121", "grok4": "grok-4",
+    "hermes": "hermes-4-405b", "405b-instruct": "llama-3.1-405b-instruct", "oss": "gpt-oss-120b",
+}
+# Whole names for ids whose pattern does not say enough.
+_KNOWN = {"claude-3-5-sonnet-20241022": "Claude 3.5 Sonnet v2", "hermes-4-405b": "Hermes 4 405B"}
+_CLAUDE_OLD = re.compile(r"^claude-(\d)(?:-(\d))?-(opus|sonnet|haiku)(?:-\d{8}|-latest)?$")
+_CLAUDE_NEW = re.compile(r"^claude-(opus|sonnet|haiku)-(\d)(?:[-.](\d))?(?:-\d{8}|-latest)?$")
+_DATE_SUFFIX = re.compile(r"-(?:\d{8}|\d{4}-\d{2}-\d{2}|latest)$")
+_SPECIAL_CASE = {"gpt": "GPT", "glm": "GLM", "deepseek": "DeepSeek", "qwen": "Qwen", "kimi": "Kimi",
+                 "grok": "Grok", "gemini": "Gemini", "gemma": "Gemma", "llama": "Llama", "olmo": "Olmo",
+                 "hermes": "Hermes", "mistral": "Mistral", "exp": "Exp", "pro": "Pro", "flash": "Flash",
+                 "instruct": "Instruct", "preview": "Preview", "fast": "Fast", "chat": "Chat", "think": "Think"}
+# Families whose models people name with a capital and spaces ("Gemini 2.5 Pro"); others keep their id.
+_FAMILIES = ("gpt", "gemini", "gemma", "llama", "grok", "kimi", "deepseek", "qwen", "glm", "hermes", "mistral")
+
+
+def model_name(model: str) -> str:
+    """A model id or short name as people write it: 'claude-3-opus-20240229' -> 'Claude 3 Opus',
+    'openai/gpt-5.2' -> 'GPT-5.2'; an id of an unknown family loses only its vendor and date."""
+    model = model.strip()
+    plain = model.rsplit("/", 1)[-1]
+    key = plain.lower()
+    key = ALIASES.get(key, key)
+    if key in _KNOWN:
+        return _KNOWN[key]
+    old = _CLAUDE_OLD.match(key)
+    if old:
+        version = old.group(1) + (f".{old.group(2)}" if old.group(2) else "")
+        return f"Claude {version} {old.group(3).capitalize()}"
+    new = _CLAUDE_NEW.match(key)
+    if new:
+        version = new.group(2) + (f".{new.group(3)}" if new.group(3) else "")
+        return f"Claude {new.group(1).capitalize()} {version}"
+    key = _DATE_SUFFIX.sub("", key)
+    if key.startswith("meta-llama-"):
+        key = key[len("meta-llama-"):].removeprefix("meta-")
+    family = re.match(r"[a-z]+", key)
+    if family is None or family.group() not in _FAMILIES:
+        return plain if key == plain.lower() else _DATE_SUFFIX.sub("", plain)
+    if family.group() == "gpt":
+        return "GPT-" + key[4:] if key.startswith("gpt-") else key
+    words = [_word(word) for word in key.split("-") if word]
+    return " ".join(words)
+
+
+def _word(word: str) -> str:
+    if word in _SPECIAL_CASE:
+        return _SPECIAL_CASE[word]
+    for prefix, shown in _SPECIAL_CASE.items():
+        if word.startswith(prefix) and word[len(prefix):][:1].isdigit():
+            return shown + word[len(prefix):]  # 'qwen3' -> 'Qwen3'
+    if re.fullmatch(r"\d+(?:\.\d+)?[bmk]", word):
+        return word.upper()  # '405b' -> '405B'
+    if re.fullmatch(r"[a-z]\d+(?:\.\d+)?", word):
+        return word.upper()  # 'k2' -> 'K2', 'v3.2' -> 'V3.2'
+    return word.capitalize() if word.isalpha() else word
+
+
+# -- run file names ------------------------------------------------------------------------------
+
+_RUN_TIME = re.compile(r"_(\d{8})_(\d{6})(?:_|$)")
+
+
+@dataclass
+class RunName:
+    """What a run's file name (and folder) say: the models by seat, the template, when it started."""
+    models: list[str] = field(default_factory=list)  # full ids where the folder gives them, else short names
+    template: str = ""
+    started: datetime | None = None
+    topic: str = ""  # words after the time ('lucid_20250912_222536_a beautiful cat')
+
+
+def run_name(path: Path, declared_models: list[str] | None = None) -> RunName | None:
+    """``models_template_YYYYMMDD_HHMMSS`` (the models' count from ``declared_models`` or the folder,
+    else two when there are enough parts); None for a name of another shape."""
+    stem = path.stem
+    found = _RUN_TIME.search(stem)
+    if found is None:
+        return None
+    try:
+        started = datetime.strptime(found.group(1) + found.group(2), "%Y%m%d%H%M%S")
+    except ValueError:
+        started = None
+    parts = [part for part in stem[:found.start()].split("_") if part]
+    topic = stem[found.end():].strip()
+    folder_ids = [part for part in path.parent.name.split("_") if _MODEL_ID.search(part)]
+    if len(folder_ids) != len(path.parent.name.split("_")):
+        folder_ids = []
+    if declared_models:
+        count = len(declared_models)
+    elif 0 < len(folder_ids) < len(parts):
+        count = len(folder_ids)
+    else:
+        count = 2 if len(parts) >= 3 else 1 if len(parts) == 2 else 0
+    short, template = parts[:count], " ".join(parts[count:])
+    models = declared_models or short
+    if folder_ids and len(folder_ids) == len(models):
+        models = _in_seat_order(models, folder_ids) or models
+    return RunName(list(models), template.replace("_", " "), started, topic)
+
+
+# A full model id, as folders hold them: letters and digits joined by '-' ('claude-3-opus-20240229').
+_MODEL_ID = re.compile(r"^[A-Za-z][A-Za-z0-9.]*(?:-[A-Za-z0-9.]+)+$")
+
+
+def _in_seat_order(short: list[str], ids: list[str]) -> list[str] | None:
+    """The folder's full ids in the order of the short names (folders sort them by name); None when
+    some short name matches no id (the folder is named for something else)."""
+    best, best_score = None, -1
+    for order in permutations(ids):
+        scores = [_likeness(name, model) for name, model in zip(short, order)]
+        if min(scores) > 0 and sum(scores) > best_score:
+            best, best_score = list(order), sum(scores)
+    return best
+
+
+def _likeness(short: str, model: str) -> int:
+    """How many of the short name's parts ('sonnet', '1022') the full id holds."""
+    model = model.lower()
+    return sum(1 for part in re.findall(r"[a-z]+|\d+", short.lower()) if part in model)
+
+
+# -- seats ---------------------------------------------------------------------------------------
+
+_SEAT = re.compile(r"^(?P<stem>.*?\S)[ \t]+(?P<seat>\d{1,2})$")
+# Labels that name no model ('Claude 1' in a run of Claude 3 Opus and Claude 3.5 Sonnet).
+GENERIC = {"claude", "gpt", "gemini", "llama", "model", "ai", "assistant", "user", "human", "a", "b", "i-405"}
+
+
+def seat_of(label: str) -> tuple[str, int] | None:
+    """'Claude 2' -> ('Claude', 2); None for a label without a seat number."""
+    found = _SEAT.match(label)
+    if found is None:
+        return None
+    return found.group("stem"), int(found.group("seat"))
+
+
+def seat_names(labels: list[str], models: list[str]) -> dict[str, str]:
+    """For labels with a seat number (``Claude 1``), the name of the model in that seat.
+
+    With models known, seat N is the Nth model; the seat is kept where two seats hold the same
+    model. A label for a model the run does not name keeps its own words when they name a model
+    (``Kimi K2 1`` -> ``Kimi K2``); labels without seats are not in the result.
+    """
+    seats = {label: found for label in labels if (found := seat_of(label)) is not None}
+    if not seats:
+        return {}
+    names: dict[str, str] = {}
+    models = [model for model in models if model]
+    if {_squeezed(model) for model in models} & {_squeezed(label) for label in seats}:
+        return {}  # 'claude1_claude2_…': the file is named for the seats, not for models
+    for label, (stem, seat) in seats.items():
+        if len(models) == 1 and seat >= 1:  # one model named: it sits in every seat
+            names[label] = _named(models[0], stem)
+        elif 1 <= seat <= len(models):
+            names[label] = _named(models[seat - 1], stem)
+        elif stem.lower() not in GENERIC:
+            names[label] = stem
+    shown = {}
+    for label, name in names.items():
+        clash = [other for other, other_name in names.items() if other_name == name and seats[other] != seats[label]]
+        shown[label] = f"{name} ({seats[label][1]})" if clash else name
+    return shown
+
+
+def _squeezed(name: str) -> str:
+    return re.sub(r"[\s_-]+", "", name).casefold()
+
+
+def _named(model: str, stem: str) -> str:
+    """The model's name, or the label's own words when the model is a short name nobody defined."""
+    name = model_name(model)
+    if name != model or model.lower() in ALIASES:
+        return name
+    if stem.lower() not in GENERIC:
+        return stem  # 'Claude Sonnet 3' says more than 'sonnet3'
+    return name if stem.lower() in name.lower() else f"{stem} {name}"  # 'Claude 1' of 'sonnet3': 'Claude sonnet3'
