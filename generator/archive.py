@@ -12,6 +12,7 @@ from functools import cached_property, lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 
+from generator.diagnostics import warning
 from generator.model import Conversation
 from generator.urls import bounded, slugify
 
@@ -57,6 +58,30 @@ class Archive:
         """Dated conversations by month ("2025-10"), newest first."""
         return sorted(_group(self.conversations, lambda c: [f"{c.started:%Y-%m}"] if c.started else []),
                       key=lambda g: g.name, reverse=True)
+
+
+def drop_duplicates(conversations: list[Conversation], content_root: Path) -> tuple[list[Conversation], list]:
+    """The conversations with each one once, and a warning for each left out.
+
+    The same conversation twice: two files with the same bytes, or two that give the same
+    conversation id (an export and its import). The one whose file sorts first is kept.
+    """
+    kept: dict[str, Conversation] = {}
+    problems = []
+    for conversation in sorted(conversations, key=lambda c: (_relative(c.source, content_root), c.fingerprint)):
+        identity = conversation.metadata.get("Conversation id") or conversation.metadata.get("Session")
+        keys = [f"bytes:{conversation.fingerprint}"] + ([f"id:{identity}"] if identity else [])
+        first = next((kept[key] for key in keys if key in kept), None)
+        if first is None:
+            for key in keys:
+                kept[key] = conversation
+            continue
+        why = "the same bytes" if keys[0] in kept else f"conversation id {identity}"
+        shown = f"{content_root.name}/{_relative(first.source, content_root)}"
+        problems.append(warning(f"{content_root.name}/{_relative(conversation.source, content_root)}", 0,
+                                f"the same conversation as {shown} ({why}); built once, from {shown}"))
+    chosen = {id(c) for c in kept.values()}
+    return [c for c in conversations if id(c) in chosen], problems
 
 
 def build_archive(conversations: list[Conversation], content_root: Path) -> Archive:

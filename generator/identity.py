@@ -27,7 +27,7 @@ from generator.readers.runs import model_name
 from generator.urls import bounded, slugify
 
 ARROW = " ↔ "
-DEFAULT_TITLE = "{participants} · {template} · {variant} · {revision} · {seed} · {date} {time}"
+DEFAULT_TITLE = "{participants} · {template} · {topic} · {variant} · {revision} · {seed} · {date} {time}"
 SEED_WORDS = 7
 _SEAT_SUFFIX = re.compile(r"^(?P<base>.*\S) (?P<seat>\([^()]{1,12}\))$")
 # Metadata that marks a conversation as one run of many (its title then says which).

@@ -22,7 +22,7 @@ from typing import Callable, NamedTuple
 
 import generator
 from generator import cache, feeds
-from generator.archive import Archive, build_archive
+from generator.archive import Archive, build_archive, drop_duplicates
 from generator.config import Config, options
 from generator.diagnostics import Diagnostic, SourceError
 from generator.identity import Identity
@@ -55,6 +55,7 @@ class BuildResult:
     seconds: float = 0.0
     search_seconds: float = 0.0
     committed: bool = True
+    timings: dict[str, float] = field(default_factory=dict)  # seconds by phase: reading, rendering, writing, search
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -113,7 +114,8 @@ class Builder:
         self._renderer = MessageRenderer(verse=config.line_breaks == "verse")
         self._reading = Reading(config.content_path, Identity.of(config))
         self._output: OutputFolder | None = None  # kept: it remembers what the last build wrote
-        self._loaded: tuple[str, list[Conversation]] = ("", [])  # the source file last read again by load()
+        self._loaded: tuple[tuple, list[Conversation]] = ((), [])  # the source file last read again by load()
+        self._committed_errors: set[Diagnostic] = set()  # of the last committed build
         self._remembered = ""  # the sources file as last read or written
         self._inputs = ""  # what the last committed build was made from (see _note_build), "" after errors
         self._archive: Archive | None = None  # the last build's (remember_sources() notes where it placed each conversation)
@@ -165,15 +167,18 @@ class Builder:
         if shortcut is not None:
             return shortcut
         self._inputs = ""  # until this build is committed
-        conversations = self._read(files)
+        reading = time.perf_counter()
+        conversations, duplicates = drop_duplicates(self._read(files), content)
         archive = self._archive = build_archive(conversations, content)
+        timings = {"reading": time.perf_counter() - reading}
         # What is read stays for the whole build: keep the cyclic collector from scanning it again
         # and again (hundreds of ms at 5,000 transcripts), while it frees the templates' garbage.
         gc.freeze()
         gc.enable()
         views = Views(archive, config, self._renderer, self._summaries)
         out.begin(salt)
-        result = BuildResult(conversations=len(archive.conversations))
+        result = BuildResult(conversations=len(archive.conversations), timings=timings)
+        rendering = time.perf_counter()
         try:
             # Conversation pages first: making them completes the sketched conversations, whose
             # speakers, counts and openings the lists (and the archive's groups) are made from.
@@ -189,10 +194,12 @@ class Builder:
             page_paths = [page.path for page in listings] + [conversation_url(c) for c in archive.conversations]
             result.pages = len(page_paths) - len(problems)
             result.diagnostics = (found.notes + [d for file in files for d in self._sources[file.path].diagnostics]
-                                  + problems)
+                                  + duplicates + problems)
             _write_assets(out, theme, config)
             _write_publishing_files(out, views, config, page_paths)
-            if keep_on_error and result.errors:
+            timings["rendering"] = time.perf_counter() - rendering
+            writing = time.perf_counter()
+            if keep_on_error and self._new_errors(result):
                 out.rollback()
                 result.committed = False
             else:
@@ -204,7 +211,9 @@ class Builder:
                 _note_build(out, committed, self.include_drafts, result)
                 result.removed = out.commit()
                 self._inputs = committed
+                self._committed_errors = set(result.errors)
                 result.written = out.changed
+            timings["writing"] = time.perf_counter() - writing
         except BaseException:
             out.rollback()
             raise
@@ -338,7 +347,7 @@ class Builder:
         try:
             for source, position, whole in replaced:
                 _render_placed(out, theme, views, source, [(whole, *archive.neighbours(position))], result)
-            if keep_on_error and result.errors:
+            if keep_on_error and self._new_errors(result):
                 out.rollback()
                 result.committed = False
                 return result
@@ -349,6 +358,10 @@ class Builder:
             out.rollback()
             raise
 
+    def _new_errors(self, result: BuildResult) -> bool:
+        """Errors the last committed build did not have (a file that would not read then is no news)."""
+        return bool(set(result.errors) - self._committed_errors)
+
     def _commit_in_place(self, out: OutputFolder, inputs: str, result: BuildResult, note_sources) -> BuildResult:
         """Commit a build that made only some conversations' files: every other file stays as it is."""
         out.carry_over(lambda path: True)
@@ -357,6 +370,7 @@ class Builder:
         _note_build(out, committed, self.include_drafts, result)
         result.removed = out.commit()
         self._inputs = committed
+        self._committed_errors = set(result.errors)
         result.written = out.changed
         result.diagnostics.sort()
         return result
@@ -425,6 +439,7 @@ class Builder:
         result.removed += out.commit()
         result.written += out.changed
         result.search_seconds = time.perf_counter() - started
+        result.timings["search"] = result.search_seconds
         return result
 
     def _current_theme(self) -> tuple[Theme, str]:
@@ -493,9 +508,11 @@ class Builder:
         if conversation.outline is None:
             return conversation
         content, position = conversation.fingerprint.rsplit(":", 1)
-        if self._loaded[0] != content:  # one file at a time: an export's conversations come in a row
-            self._loaded = (content, read_file(conversation.source, str(conversation.source),
-                                               self._reading.identity).conversations)
+        # One file at a time: an export's conversations come in a row. By path too: two files with the
+        # same bytes may read differently (a backrooms log's time is in its name).
+        if self._loaded[0] != (content, conversation.source):
+            self._loaded = ((content, conversation.source),
+                            read_file(conversation.source, str(conversation.source), self._reading.identity).conversations)
         return _placed(self._loaded[1][int(position)], conversation)
 
     def complete(self, sketch: Conversation, relative: str) -> tuple[Conversation, str]:

@@ -18,8 +18,8 @@ def test_build_prints_a_summary_and_exits_zero(project):
     (project / "content/a.md").write_text(transcript(), "utf-8")
     run = antiphon("build", cwd=project)
     assert run.returncode == 0, run.stderr
-    assert "Built 1 conversations into site/" in run.stdout
-    assert "0 warnings, 0 errors; done in" in run.stdout
+    assert "Built 1 conversation into site/" in run.stdout
+    assert "0 errors, 0 warnings, 0 notes; done in" in run.stdout
     assert (project / "site/c/alice-bob/index.html").is_file()
 
 
@@ -29,7 +29,7 @@ def test_errors_name_file_and_line_and_fail_the_build(project):
     run = antiphon("build", cwd=project)
     assert run.returncode == 1
     assert "content/b.md:5: error: expected '### speaker' after the first '---'" in run.stderr
-    assert "1 errors; FAILED" in run.stdout
+    assert "1 error, 0 warnings, 0 notes; FAILED" in run.stdout
     assert (project / "site/c/alice-bob/index.html").is_file()
 
 

@@ -1,12 +1,22 @@
-"""``antiphon build``: one build, a one-screen summary, exit status 1 if anything failed."""
+"""``antiphon build``: one build, a short report, exit status 1 if anything failed.
+
+Errors and warnings are printed one per line. Notes (what the build did about the
+archive's own data) are folded when there are many of one kind: a real archive has
+hundreds of empty runs and runner side files, and one line says it better than hundreds.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections import Counter, defaultdict
 
 from generator.commands import ConfigError, config_from_args
+from generator.diagnostics import Diagnostic, plural, tally
+from generator.readers import NOT_A_TRANSCRIPT
 from generator.site import BuildError, BuildResult, build
+
+FOLDED_AFTER = 3  # notes of one kind beyond this many are printed as one line
 
 
 def run(args) -> int:
@@ -16,19 +26,72 @@ def run(args) -> int:
     except (ConfigError, BuildError) as err:
         print(f"antiphon: error: {err}", file=sys.stderr)
         return 1
-    for problem in result.diagnostics:
-        print(problem, file=sys.stderr)
+    for line in report_lines(result.diagnostics):
+        print(line, file=sys.stderr)
     if not args.quiet:
         print(summary(result, _shown(config.output_path)))
     return 1 if result.failed(args.strict) else 0
 
 
+def report_lines(diagnostics: list[Diagnostic]) -> list[str]:
+    """Every error and warning; notes, folded by kind when there are more than a few of one."""
+    lines = [str(d) for d in diagnostics if d.level != "note"]
+    notes = [d for d in diagnostics if d.level == "note"]
+    skipped = [d for d in notes if d.message.startswith(NOT_A_TRANSCRIPT)]
+    others: dict[str, list[Diagnostic]] = defaultdict(list)
+    for note in notes:
+        if note not in skipped:
+            others[_kind_of(note.message)].append(note)
+    if len(skipped) > FOLDED_AFTER:
+        lines.append(not_transcripts_line(skipped))
+    else:
+        lines += [str(d) for d in skipped]
+    for kind, group in others.items():
+        if len(group) > FOLDED_AFTER:
+            shown = ", ".join(d.path for d in group[:2])
+            lines.append(f"note: {plural(len(group), 'file')}: {kind} ({shown}, …)")
+        else:
+            lines += [str(d) for d in group]
+    return lines
+
+
+def _kind_of(message: str) -> str:
+    """What a note says, without its particulars ('3 control characters (U+0000) …' -> the rest)."""
+    return message.split(") ", 1)[-1] if message[:1].isdigit() and ") " in message else message
+
+
+def not_transcripts_line(skipped: list[Diagnostic]) -> str:
+    """'251 files are not transcripts: 126 *.media_state.json, 125 *_meta.jsonl; …'"""
+    patterns = file_patterns([d.path for d in skipped])
+    top = ", ".join(f"{count} {pattern}" for pattern, count in patterns.most_common(4))
+    more = "" if len(patterns) <= 4 else f", {len(patterns) - 4} more kinds"
+    return (f"note: {len(skipped)} files are not transcripts: {top}{more}; "
+            "add them to 'exclude' in antiphon.toml (or to .antiphonignore) to silence this")
+
+
+def file_patterns(paths: list[str]) -> Counter:
+    """A glob for each file that names its kind ('*.media_state.json', '*_meta.jsonl'): the
+    candidate (after the first '.', or after the last '_') that most of the files share."""
+    candidates = []
+    for path in paths:
+        name = path.rsplit("/", 1)[-1]
+        own = []
+        if "." in name:
+            own.append("*" + name[name.index("."):])
+        if "_" in name:
+            own.append("*_" + name.rsplit("_", 1)[1])
+        candidates.append(own or [name])
+    shared = Counter(pattern for own in candidates for pattern in own)
+    return Counter(max(own, key=lambda pattern: (shared[pattern], pattern)) for own in candidates)
+
+
 def summary(result: BuildResult, output: str) -> str:
     status = "FAILED" if result.errors else "done"
+    timings = ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in result.timings.items())
     return (
-        f"Built {result.conversations} conversations into {output}: {result.pages} pages, "
+        f"Built {plural(result.conversations, 'conversation')} into {output}: {plural(result.pages, 'page')}, "
         f"{len(result.written)} files written, {len(result.removed)} removed\n"
-        f"{len(result.warnings)} warnings, {len(result.errors)} errors; {status} in {result.seconds:.2f} s"
+        f"{tally(result.diagnostics)}; {status} in {result.seconds:.2f} s" + (f" ({timings})" if timings else "")
     )
 
 

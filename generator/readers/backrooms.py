@@ -12,8 +12,9 @@
   the conversation's ``Ending``.
 - Only participants start messages: models write their own ``### TASK COMPLETED ###``
   lines inside their turns. A header starts a message when its name has a seat number
-  (``Claude 1``), follows a round marker, opens the log, or recurs (and is not shouting);
-  any other header line is text of the current message.
+  (``Claude 1``), follows a round marker, opens the log, or is written in words rather
+  than shouted (``Media Agent``, not ``FATAL ERROR: REALITY MISMATCH``); any other
+  header line is text of the current message.
 - Seats are named after the models in them, from the header block, the folder and
   the file name (``model1_model2_template_YYYYMMDD_HHMMSS``): see readers/runs.py.
 """
@@ -167,12 +168,12 @@ def _participants(headers: dict[int, tuple[str, str | None]], after_round: set[s
     counts = Counter(name for name, _ in headers.values())
     seated = {name for name in counts if seat_of(name) is not None}
     first = headers[min(headers)][0]
-    recurring = {name for name, count in counts.items() if count >= 2 and not _shouting(name)}
-    chosen = seated | after_round | recurring | {first}
-    return chosen
+    # Runners name their agents in words ('Media Agent (Discord Post)'); a model's own headings shout.
+    named = {name for name in counts if not _shouting(name)}
+    return seated | after_round | named | {first}
 
 
 def _shouting(name: str) -> bool:
-    """All capitals ('TASK COMPLETED', 'FATAL ERROR: REALITY MISMATCH'): a model's own heading."""
+    """In capitals ('TASK COMPLETED', 'FATAL ERROR: REALITY MISMATCH', 'REGISTRY v0.3'): a model's own heading."""
     letters = [c for c in name if c.isalpha()]
-    return len(letters) >= 4 and all(c.isupper() for c in letters)
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)

@@ -1,0 +1,128 @@
+"""Archives shaped like the ones people have (tests/fixtures/archives, original text): who spoke,
+what each conversation is called, where each message starts, and what is not a transcript."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.config import Config, load_config
+from generator.identity import Identity
+from generator.readers import read_file
+from generator.site import build
+from tests.conftest import FIXTURES
+
+ARCHIVES = FIXTURES / "archives"
+
+
+def read(relative: str):
+    return read_file(ARCHIVES / relative, relative, Identity.of(Config()))
+
+
+def speeches(conversation):
+    return [(m.speaker, m.label) for m in conversation.messages if m.kind == "message"]
+
+
+def test_seats_take_the_names_of_the_models_the_folder_names_in_file_name_order():
+    [log] = read("backrooms-md/claude-3-5-haiku-20241022_claude-3-opus-20240229/opus_haiku_cli_20241202_233629.md"
+                 ).conversations
+    assert speeches(log)[:2] == [("Claude 3 Opus", "Claude 1"), ("Claude 3.5 Haiku", "Claude 2")]
+    [other] = read("backrooms-md/claude-3-5-haiku-20241022_claude-3-opus-20240229/haiku_opus_cli_20241203_081500.md"
+                   ).conversations
+    assert speeches(other)[:2] == [("Claude 3.5 Haiku", "Claude 1"), ("Claude 3 Opus", "Claude 2")]
+    assert log.title == "Claude 3 Opus ↔ Claude 3.5 Haiku · cli · 2024-12-02 23:36"
+    assert log.slug_base == "2024-12-02-claude-3-opus-claude-3-5-haiku-cli-2336"
+    assert log.tags == ["cli"]
+
+
+def test_the_same_model_in_both_seats_keeps_its_seat():
+    [log] = read("backrooms-md/claude-3-opus-20240229_claude-3-opus-20240229/"
+                 "opus_opus_xenoweb_theater_1_20241128_210600.md").conversations
+    assert [name for name, _ in speeches(log)] == ["Claude 3 Opus (1)", "Claude 3 Opus (2)", "Claude 3 Opus (1)"]
+    assert log.title == "Claude 3 Opus (1) ↔ Claude 3 Opus (2) · xenoweb theater 1 · 2024-11-28 21:06"
+
+
+def test_headings_the_models_wrote_stay_in_their_messages():
+    [log] = read("backrooms-md/claude-3-5-haiku-20241022_claude-3-opus-20240229/opus_haiku_cli_20241202_233629.md"
+                 ).conversations
+    assert {m.speaker for m in log.messages} == {"Claude 3 Opus", "Claude 3.5 Haiku"}
+    registry = log.messages[3].text
+    assert registry.startswith("### TIDE REGISTRY v0.3 ###\n") and "### FATAL ERROR: WICK NOT FOUND ###" in registry
+    assert log.metadata["Ending"] == "Claude 1 has ended the conversation with ^C^C."
+
+
+def test_a_run_header_block_is_metadata_and_runner_agents_are_speakers():
+    result = read("logs/dreamsim3/k2_k2_dreamsim3_20250920_121226.txt")
+    [log] = result.conversations
+    assert log.metadata["Template"] == "dreamsim3" and log.metadata["Models"] == "k2, k2"
+    assert log.started.isoformat() == "2025-09-20T12:12:26.529818+00:00"
+    assert [m.speaker for m in log.messages] == ["Kimi K2 (1)", "Kimi K2 (2)", "Media Agent", "Kimi K2 (1)",
+                                                "Kimi K2 (2)"]
+    assert "Backrooms Run" not in " ".join(m.text for m in log.messages)
+    assert "### CCRU FIELD NOTE ###" in log.messages[1].text  # the model's own heading
+    assert log.messages[3].text.startswith("Symbol: lighthouse\nMeaning:")
+    assert log.opening[0].startswith("simulator@moonshot")  # the excerpt is speech, not the header block
+
+
+def test_an_empty_run_is_a_note_not_a_conversation():
+    result = read("logs/dreamsim3/k2_k2_dreamsim3_20250920_121900.txt")
+    assert result.conversations == []
+    assert [(d.level, d.message) for d in result.diagnostics] == [
+        ("note", "an empty log (the run wrote no messages); skipped")]
+
+
+def test_runner_seats_show_the_models_and_the_seed_prompt_is_context():
+    first, second = read("runs/cross_model-a_vs_model-b/conversations.json").conversations
+    assert speeches(first) == [("Claude Sonnet 4.5", "A"), ("GPT-5.2", "B")]
+    assert (first.messages[0].kind, first.messages[0].text) == ("context", "You may talk about anything at all.")
+    assert first.started.isoformat() == "2026-02-10T15:10:55.359166"
+    assert first.title != second.title
+    solo = read("runs/solo/conversations.json").conversations[0]
+    assert speeches(solo) == [("Olmo-3-7B-Think (A)", "A"), ("Olmo-3-7B-Think (B)", "B")]
+    assert solo.metadata["Revision"] == "step1000" and solo.started is not None
+
+
+def test_the_speakers_table_gives_many_labels_one_name():
+    config = Config(speakers={"claude-3-opus-20240229": {"name": "Opus", "aliases": ["Claude Opus"]}})
+    [log] = read_file(ARCHIVES / "backrooms-md/claude-3-opus-20240229_claude-3-opus-20240229/"
+                                 "opus_opus_xenoweb_theater_1_20241128_210600.md", "x.md",
+                      Identity.of(config)).conversations
+    assert [m.speaker for m in log.messages] == ["Opus (1)", "Opus (2)", "Opus (1)"]
+    assert [m.label for m in log.messages] == ["Claude 1", "Claude 2", "Claude 1"]
+
+
+def test_a_title_template_chooses_the_fields():
+    config = Config(title_template="{template} · {date}")
+    [log] = read_file(ARCHIVES / "logs/dreamsim3/k2_k2_dreamsim3_20250920_121226.txt", "x.txt",
+                      Identity.of(config)).conversations
+    assert log.title == "dreamsim3 · 2025-09-20"
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    shutil.copytree(ARCHIVES, tmp_path / "content")
+    return tmp_path
+
+
+def test_the_whole_archive_builds_clean_with_every_title_distinct(archive):
+    config = load_config(None, archive)
+    result = build(config)
+    assert not result.failed(strict=True), [str(d) for d in result.diagnostics]
+    assert result.conversations == 9
+    site = config.output_path
+    titles = [c.read_text("utf-8").split("<title>")[1].split("</title>")[0]
+              for c in (site / "c").glob("*/index.html")]
+    assert len(set(titles)) == len(titles) == 9
+    assert (site / "tags/dreamsim3/index.html").is_file()
+    assert (site / "c/2024-11-28-claude-3-opus-1-claude-3-opus-2-xenoweb-theater-1-2106/index.html").is_file()
+    notes = sorted(d.message.split(":")[0] for d in result.notes)
+    assert notes == ["an empty log (the run wrote no messages); skipped", "not a transcript", "not a transcript"]
+
+
+def test_excluded_files_are_not_read(archive):
+    (archive / "antiphon.toml").write_text('exclude = ["**/*_meta.jsonl"]\n', "utf-8")
+    (archive / "content/.antiphonignore").write_text("*.media_state.json\n", "utf-8")
+    result = build(load_config(None, archive))
+    assert not any(d.message.startswith("not a transcript") for d in result.notes)
