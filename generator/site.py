@@ -111,7 +111,7 @@ class Builder:
         self.keep_messages = keep_messages
         self._sources: dict[str, _Source] = {}
         self._summaries: dict = {}
-        self._renderer = MessageRenderer(verse=config.line_breaks == "verse")
+        self._renderer = MessageRenderer(verse=config.line_breaks == "verse", drawn=config.drawn_text)
         self._reading = Reading(config.content_path, Identity.of(config))
         self._output: OutputFolder | None = None  # kept: it remembers what the last build wrote
         self._loaded: tuple[tuple, list[Conversation]] = ((), [])  # the source file last read again by load()

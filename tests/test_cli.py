@@ -66,3 +66,19 @@ def test_missing_content_folder_is_a_clear_error(tmp_path):
 def test_version_and_help():
     assert antiphon("--version", cwd=ROOT).stdout.startswith("antiphon ")
     assert "build" in antiphon("--help", cwd=ROOT).stdout
+
+
+def test_notes_of_one_kind_are_folded_into_one_line():
+    from generator.commands.build import file_patterns, report_lines
+    from generator.diagnostics import Diagnostic, note
+    skipped = [note(f"content/run{i}.txt.media_state.json", 0, "not a transcript: JSON of a shape no reader knows")
+               for i in range(5)] + [note(f"content/t{i}_meta.jsonl", 0, "not a transcript: JSON") for i in range(3)]
+    empty = [note(f"content/e{i}.txt", 1, "an empty log (the run wrote no messages); skipped") for i in range(4)]
+    lines = report_lines([Diagnostic("content/x.md", 3, "warning", "header says 2 messages")] + skipped + empty)
+    assert lines == [
+        "content/x.md:3: warning: header says 2 messages",
+        "note: 8 files are not transcripts: 5 *.txt.media_state.json, 3 *_meta.jsonl; add them to 'exclude' in "
+        "antiphon.toml (or to .antiphonignore) to silence this",
+        "note: 4 files: an empty log (the run wrote no messages); skipped (content/e0.txt, content/e1.txt, …)"]
+    assert report_lines(empty[:2]) == [str(d) for d in empty[:2]]  # a few are printed as they are
+    assert file_patterns(["a/x.md.bak.json"]) == {"*.json": 1}

@@ -70,19 +70,23 @@ def not_transcripts_line(skipped: list[Diagnostic]) -> str:
 
 
 def file_patterns(paths: list[str]) -> Counter:
-    """A glob for each file that names its kind ('*.media_state.json', '*_meta.jsonl'): the
-    candidate (after the first '.', or after the last '_') that most of the files share."""
-    candidates = []
+    """A glob for each file that names its kind ('*.media_state.json', '*_meta.jsonl'): of the name's
+    endings (from each '.', and from the last '_' before a plain extension), the longest that another
+    file shares."""
+    endings = []
     for path in paths:
         name = path.rsplit("/", 1)[-1]
-        own = []
-        if "." in name:
-            own.append("*" + name[name.index("."):])
-        if "_" in name:
-            own.append("*_" + name.rsplit("_", 1)[1])
-        candidates.append(own or [name])
-    shared = Counter(pattern for own in candidates for pattern in own)
-    return Counter(max(own, key=lambda pattern: (shared[pattern], pattern)) for own in candidates)
+        own = [name[index:] for index, char in enumerate(name) if char == "." and index > 0]
+        tail = name.rsplit("_", 1)[1] if "_" in name else ""
+        if tail.count(".") == 1 and " " not in tail:  # 'meta.jsonl', not 'LAKE DOOR.txt.media.jsonl'
+            own.append("_" + tail)
+        endings.append(own or [name])
+    shared = Counter(ending for own in endings for ending in set(own))
+    chosen = Counter()
+    for own in endings:
+        common = [ending for ending in own if shared[ending] >= 2]
+        chosen["*" + (max(common, key=lambda e: (len(e), e)) if common else min(own, key=len))] += 1
+    return chosen
 
 
 def summary(result: BuildResult, output: str) -> str:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from html import escape
+
+from generator.render.drawn import split_drawn
 from generator.render.fast import render_simple
+from generator.render.roleplay import close_spanning_directions
 
 # Short texts repeat across an archive ("[END]", "Goodbye."); long ones rarely do, and caching
 # them would hold a whole archive's HTML in memory.
@@ -13,10 +17,12 @@ CACHE_ENTRIES = 50_000
 class MessageRenderer:
     """Renders message bodies: the simple-subset fast path when it applies, markdown-it otherwise."""
 
-    def __init__(self, verse: bool = True, fast: bool = True):
+    def __init__(self, verse: bool = True, fast: bool = True, drawn: bool = True):
+        """``drawn``: set text drawn with characters apart, monospace (render/drawn.py)."""
         self._parser = None  # markdown-it, made when a message first needs it (loading it is slow)
         self._verse = verse
         self._fast = fast
+        self._drawn = drawn
         self._cache: dict[str, str] = {}
 
     def render(self, text: str) -> str:
@@ -30,6 +36,15 @@ class MessageRenderer:
     def _render(self, text: str) -> str:
         if not text.strip():
             return ""
+        if not self._drawn:
+            return self._render_markdown(text)
+        return "".join(drawn_html(part) if is_drawn else self._render_markdown(part)
+                       for is_drawn, part in split_drawn(text))
+
+    def _render_markdown(self, text: str) -> str:
+        text = close_spanning_directions(text)
+        if not text.strip():
+            return ""
         if self._fast:
             html = render_simple(text, self._verse)
             if html is not None:
@@ -38,3 +53,9 @@ class MessageRenderer:
             from generator.render.markdown import make_parser
             self._parser = make_parser(self._verse)
         return self._parser.render(text)
+
+
+def drawn_html(text: str) -> str:
+    """A drawn block: monospace, its spacing kept, scrollable (and so focusable) when wide."""
+    lines = text.strip("\n")
+    return f'<pre class="drawn" tabindex="0">{escape(lines, quote=False)}</pre>\n'

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from markdown_it import MarkdownIt
 
+from generator.render.drawn import TABLE_DELIMITER
 from generator.render.highlight import fence_html
 from generator.render.stage import stage_directions
 
@@ -13,11 +15,32 @@ from generator.render.stage import stage_directions
 FIRST_BODY_HEADING = 3
 
 
+# Deep nesting (a line of 25 '>' in terminal art) past markdown-it's limit would drop text: the limit
+# is raised, and blockquote markers past QUOTE_DEPTH are shown as text (see TranscriptMarkdown.parse).
+MAX_NESTING = 100
+QUOTE_DEPTH = 8
+
+
+class TranscriptMarkdown(MarkdownIt):
+    """markdown-it with what a transcript needs before it is parsed: no text may be dropped."""
+
+    def parse(self, src: str, env=None):
+        if ">" in src:
+            src = _QUOTE_RUN.sub(_flatten_quotes, src)
+        if "|" in src and "-" in src:
+            src = keep_extra_cells(src)
+        return super().parse(src, env)
+
+
 def make_parser(verse: bool = True) -> MarkdownIt:
     """``verse``: every newline is a line break (transcripts are not hard-wrapped prose)."""
-    md = MarkdownIt("commonmark", {"html": False, "breaks": verse, "xhtmlOut": False})
+    md = TranscriptMarkdown("commonmark", {"html": False, "breaks": verse, "xhtmlOut": False,
+                                           "maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
+    # Transcripts define no link references: '[INCOMING TRANSMISSION]:' followed by a line is speech.
+    md.disable("reference")
     md.core.ruler.after("inline", "stage_directions", stage_directions)
+    md.core.ruler.after("stage_directions", "fragment_links", _fragment_links_as_text)
     md.core.ruler.push("heading_levels", _heading_levels)
     for rule, function in (
         ("fence", _render_fence),
@@ -59,3 +82,89 @@ def _heading_levels(state) -> None:
         if token.type == "heading_open":
             previous = max(FIRST_BODY_HEADING, min(int(token.tag[1]) + shift, previous + 1, 6))
         token.tag = f"h{previous}"
+
+
+_QUOTE_RUN = re.compile(r"^ {0,3}(?:> ?){%d,}" % (QUOTE_DEPTH + 1), re.M)
+
+
+def _flatten_quotes(match: re.Match) -> str:
+    """Keep QUOTE_DEPTH levels of quoting; the markers past them are escaped, so shown as text."""
+    run = match.group()
+    kept, count = [], 0
+    for index, char in enumerate(run):
+        if char == ">":
+            count += 1
+            if count > QUOTE_DEPTH:
+                return "".join(kept) + run[index:].replace(">", "\\>")
+        kept.append(char)
+    return run
+
+
+def _fragment_links_as_text(state) -> None:
+    """A transcript's '[user](#message)' points at an anchor of its own page, not ours: text, not a link."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        children, depth = [], 0
+        for child in token.children:
+            if child.type == "link_open" and (child.attrGet("href") or "").startswith("#"):
+                depth += 1
+                continue
+            if child.type == "link_close" and depth:
+                depth -= 1
+                continue
+            children.append(child)
+        token.children = children
+
+
+# A line that starts another block, and so ends a table's rows (as a blank line does).
+_ENDS_TABLE = re.compile(r"^ {0,3}(?:[#>]|`{3}|~{3}|[-+*][ \t]|\d{1,9}[.)][ \t]|(?:[-*_][ \t]*){3,}$)|^ {4}")
+
+
+def keep_extra_cells(src: str) -> str:
+    """A table row with more cells than its header loses the extra ones (GFM): their '|' are escaped,
+    so the text is kept in the row's last cell."""
+    lines = src.split("\n")
+    changed = False
+    index = 1
+    while index < len(lines):
+        columns = len(_cells(lines[index])) if "-" in lines[index] and TABLE_DELIMITER.match(lines[index]) else 0
+        if columns and "|" in lines[index - 1] and len(_cells(lines[index - 1])) == columns:
+            row = index + 1
+            while row < len(lines) and lines[row].strip() and not _ENDS_TABLE.match(lines[row]):
+                cells = _cells(lines[row])
+                if len(cells) > columns:
+                    lines[row] = _escape_after(lines[row], columns)
+                    changed = True
+                row += 1
+            index = row
+        index += 1
+    return "\n".join(lines) if changed else src
+
+
+def _cells(line: str) -> list[str]:
+    """The cells of a table line: split at '|' that is not escaped, without the outer pipes."""
+    parts = re.split(r"(?<!\\)\|", line.strip())
+    if parts and not parts[0].strip():
+        parts = parts[1:]
+    if parts and not parts[-1].strip():
+        parts = parts[:-1]
+    return parts
+
+
+def _escape_after(line: str, columns: int) -> str:
+    """``line`` with every cell separator after the first ``columns`` cells escaped."""
+    stripped = line.strip()
+    leading = stripped.startswith("|")
+    seen = 0
+    out = []
+    for index, char in enumerate(line):
+        if char == "|" and (index == 0 or line[index - 1] != "\\"):
+            is_outer = (leading and not seen and not line[:index].strip()) or not line[index + 1:].strip()
+            if not is_outer:
+                seen += 1
+                if seen >= columns:
+                    out.append("\\|")
+                    continue
+        out.append(char)
+    return "".join(out)

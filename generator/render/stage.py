@@ -80,3 +80,4 @@ def _retag(token: Token, kind: str) -> None:
     token.tag = "span"
     if kind == "stage_open":
         token.attrSet("class", "stage")
+
