@@ -14,15 +14,23 @@ inputs have not changed, and limits removal of stale files to files we wrote.
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import itertools
 import json
 import os
+import re
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
 MANIFEST = ".antiphon-manifest.json"
+LOCK = ".antiphon-lock"  # held while a build writes (flock)
+BUILDING = ".antiphon-building"  # there while a build is under way: found by the next one, the build was killed
+JOURNAL = ".antiphon-commit.json"  # what a commit moves, while it moves it
+# The temporary files of a build: '.index.html.1234-5.tmp' (see _create_temporary).
+_TEMPORARY = re.compile(r"^\..+\.\d+-\d+\.tmp$")
 
 
 class OutputError(Exception):
@@ -50,11 +58,12 @@ def check_output_folder(output: Path, protected: dict[str, Path]) -> None:
             f"(no {MANIFEST}); choose another folder or empty it yourself")
 
 
-def stage(path: str, data: bytes) -> str | None:
+def stage(path: str, data: bytes, root: str) -> str | None:
     """Write ``data`` to a temporary file beside ``path``; None when ``path`` already holds exactly it.
 
     A plain function so that worker processes can stage files; the build adopts them.
-    Few system calls: creating files is most of a cold build's system time.
+    Few system calls: creating files is most of a cold build's system time. ``root``: the output
+    folder, which the file's folder must really be in (not through a planted link).
     """
     try:
         if os.stat(path).st_size == len(data):
@@ -64,14 +73,31 @@ def stage(path: str, data: bytes) -> str | None:
     except OSError:
         pass
     folder, name = os.path.split(path)
+    _check_inside(folder, root)
     descriptor, temporary = _create_temporary(folder, name)
     try:
         view = memoryview(data)
         while view:
             view = view[os.write(descriptor, view):]
-    finally:
+    except BaseException:  # a full disk, say: no temporary file is left behind
         os.close(descriptor)
+        os.unlink(temporary)
+        raise
+    os.close(descriptor)
     return temporary
+
+
+_checked_folders: set[str] = set()
+
+
+def _check_inside(folder: str, root: str) -> None:
+    """Refuse a folder that is (through a symbolic link) outside the output folder (it need not exist yet)."""
+    if folder in _checked_folders:
+        return
+    real = os.path.realpath(folder)
+    if real != root and not real.startswith(root + os.sep):
+        raise OutputError(f"refusing to write outside the output folder: {folder} leads to {real}")
+    _checked_folders.add(folder)
 
 
 _temporary_names = itertools.count()
@@ -111,10 +137,18 @@ class OutputFolder:
             self.root.mkdir(parents=True, exist_ok=True)
             self.notes = {}
             self._write_manifest("", {})
-        self.begin("")
+        self._real_root = os.path.realpath(self.root)
+        self.salt = ""
+        self.changed: list[str] = []
+        self._current: dict[str, list] = {}
+        self._staged: list[tuple[str, str]] = []
 
     def begin(self, salt: str) -> None:
-        """Start a build. ``salt`` digests the code, theme and config: when it changes, no page is current."""
+        """Start a build. ``salt`` digests the code, theme and config: when it changes, no page is current.
+
+        A marker says a build is under way until it commits or rolls back: if it is there when the
+        next build starts, that build was killed (see :meth:`_recover`)."""
+        (self.root / BUILDING).touch()
         self.salt = salt
         self.changed: list[str] = []
         self._current: dict[str, list] = {}
@@ -175,9 +209,13 @@ class OutputFolder:
 
     def write_state(self, name: str, text: str) -> None:
         path = self.root / name
-        temporary = path.with_name(name + ".tmp")
-        temporary.write_text(text, "utf-8")
-        os.replace(temporary, path)
+        temporary = path.with_name(f".{name}.{os.getpid()}-{next(_temporary_names)}.tmp")  # unique to this build
+        try:
+            temporary.write_text(text, "utf-8")
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
 
     def append_state(self, name: str, text: str) -> None:
         """Add to the end of a state file (whose reader must tolerate an append cut short)."""
@@ -225,7 +263,7 @@ class OutputFolder:
         """Stage one file; returns True when its bytes differ from what is there now."""
         if isinstance(data, str):
             data = data.encode("utf-8")
-        temporary = stage(self._file(site_path), data)
+        temporary = stage(self._file(site_path), data, self._real_root)
         self.adopt(site_path, temporary, key if key is not None else digest(data), len(data))
         return temporary is not None
 
@@ -237,22 +275,31 @@ class OutputFolder:
             self._staged.append((site_path, temporary))
 
     def commit(self) -> list[str]:
-        """Move staged files into place, remove files an earlier build wrote that this one did not."""
-        for site_path, temporary in self._staged:  # plain strings: a cold build moves thousands
+        """Put the build in place: new files first, then changed ones, then stale files removed.
+
+        In that order no link breaks at any moment (a page links only to files that are there,
+        whether it is the old page or the new), and a build killed half-way leaves a site that
+        works. A journal names what the commit moves, so the next build finishes the job (see
+        :meth:`_recover`).
+        """
+        stale = sorted(set(self._previous) - set(self._current))
+        added = [(p, t) for p, t in self._staged if p not in self._previous]
+        replaced = [(p, t) for p, t in self._staged if p in self._previous]
+        if self._staged or stale:
+            self._write_journal(added, replaced, stale)
+        for site_path, temporary in added + replaced:  # plain strings: a cold build moves thousands
             os.replace(temporary, self._file(site_path))
             self.changed.append(site_path)
             self._verified.add(site_path)
         self._staged = []
-        stale = sorted(set(self._previous) - set(self._current))
-        for site_path in stale:
-            self._verified.discard(site_path)
-            path = self.target(site_path)
-            path.unlink(missing_ok=True)
-            self._remove_empty_parents(path.parent)
         if self._current != self._previous or self._salt != self.salt or self.notes != self._written_notes:
             self._write_manifest(self.salt, self._current)
+        for site_path in stale:
+            self._verified.discard(site_path)
+            self._remove(site_path)
         self._salt, self._previous = self.salt, self._current
         self._current = {}
+        self._end()
         return stale
 
     def rollback(self) -> None:
@@ -263,15 +310,77 @@ class OutputFolder:
             except FileNotFoundError:
                 pass
         self._staged = []
+        self._end()
+
+    # -- one build at a time, and what a killed one left ------------------------------------------
+
+    @contextmanager
+    def locked(self):
+        """Hold the folder for one build; another build (or a second ``serve``) is refused, not raced."""
+        handle = open(self.root / LOCK, "a+")
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise OutputError(f"another Antiphon build is writing to {self.root}; "
+                                  "run this one when it has finished") from None
+            self._recover()
+            yield self
+        finally:
+            handle.close()  # releases the lock
+
+    def _recover(self) -> None:
+        """Clean up after a build that was killed: its temporary files, and a commit it left half done."""
+        if not (self.root / BUILDING).exists():
+            return
+        journal = self.read_state(JOURNAL)
+        if journal:
+            try:
+                moves = json.loads(journal)
+                for site_path in moves.get("added", []) + moves.get("replaced", []):
+                    # Ours now, but not to be trusted: written again or removed by this build.
+                    self._previous[site_path] = ["", -1]
+                    self._verified.discard(site_path)
+                for site_path in moves.get("removed", []):
+                    if site_path not in self._previous:
+                        self._remove(site_path)
+            except (ValueError, AttributeError, TypeError, OutputError):
+                pass
+        for folder, _, names in os.walk(self._root_text):
+            for name in names:
+                if _TEMPORARY.match(name):
+                    try:
+                        os.unlink(os.path.join(folder, name))
+                    except OSError:
+                        pass
+        for name in (JOURNAL, BUILDING):
+            (self.root / name).unlink(missing_ok=True)
+
+    def _write_journal(self, added, replaced, stale) -> None:
+        self.write_state(JOURNAL, json.dumps({"added": [p for p, _ in added], "replaced": [p for p, _ in replaced],
+                                              "removed": stale}, separators=(",", ":")))
+
+    def _end(self) -> None:
+        for name in (JOURNAL, BUILDING):
+            try:
+                os.unlink(self.root / name)
+            except FileNotFoundError:
+                pass
+
+    def _remove(self, site_path: str) -> None:
+        """Remove a file of an earlier build, never through a link out of the folder."""
+        path = self.target(site_path)
+        real = os.path.realpath(path.parent)
+        if real != self._real_root and not real.startswith(self._real_root + os.sep):
+            return  # a folder swapped for a link: what it leads to is not ours
+        path.unlink(missing_ok=True)
+        self._remove_empty_parents(path.parent)
 
     def _write_manifest(self, salt: str, files: dict[str, list]) -> None:
         text = json.dumps({"generator": "antiphon", "salt": salt, "notes": dict(sorted(self.notes.items())),
                            "files": dict(sorted(files.items()))}, separators=(",", ":"))
         self._written_notes = dict(self.notes)
-        path = self.root / MANIFEST
-        temporary = path.with_name(MANIFEST + ".tmp")
-        temporary.write_text(text + "\n", "utf-8")
-        os.replace(temporary, path)
+        self.write_state(MANIFEST, text + "\n")
 
     def _remove_empty_parents(self, folder: Path) -> None:
         while folder != self.root and folder.is_dir() and not any(folder.iterdir()):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import sys
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -80,17 +81,35 @@ class PreviewServer(ThreadingHTTPServer):
         self.server_close()
 
     def resolve(self, url_path: str) -> Path | None:
-        """The file for a URL path under the base path, or None; never anything outside the root."""
+        """The file for a URL path under the base path, or None; never anything outside the root, and
+        never a hidden file (the build's own state: its manifest, lock and notes)."""
         relative = unquote(url_path[len(self.base_path):])
-        if "\x00" in relative or "\\" in relative:
+        if "\x00" in relative or "\\" in relative or len(relative) > 4096:
             return None
         parts = [p for p in relative.split("/") if p not in ("", ".")]
-        if any(part == ".." for part in parts):
+        if any(part.startswith(".") for part in parts):  # '..' too
             return None
-        candidate = self.root.joinpath(*parts).resolve() if parts else self.root
+        try:
+            candidate = self.root.joinpath(*parts).resolve() if parts else self.root
+        except (OSError, ValueError):  # a name too long for the file system, say
+            return None
         if candidate != self.root and self.root not in candidate.parents:
             return None
         return candidate
+
+    def handle_error(self, request, client_address) -> None:
+        """A browser that goes away mid-answer is no error; anything else is printed once, briefly."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return
+        print(f"antiphon: preview server: {type(error).__name__}: {error}", file=sys.stderr)
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -120,11 +139,14 @@ class _Handler(BaseHTTPRequestHandler):
         file = self.server.resolve(url.path)
         if file is None:
             return self._not_found(head)
-        if file.is_dir():
+        if _is_dir(file):
             if not url.path.endswith("/"):
                 return self._redirect(url.path + "/" + (f"?{url.query}" if url.query else ""))
             file = file / "index.html"
-        if not file.is_file():
+        try:
+            if not file.is_file():
+                return self._not_found(head)
+        except OSError:
             return self._not_found(head)
         self._send_file(HTTPStatus.OK, file, head)
 
@@ -172,7 +194,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         self.close_connection = True
-        seen_generation = int(generation) if generation.lstrip("-").isdigit() else -1
+        number = generation.removeprefix("-")
+        seen_generation = int(generation) if number.isascii() and number.isdigit() and len(number) < 12 else -1
         seen_problem: str | None = None
         try:
             while True:

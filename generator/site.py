@@ -27,7 +27,7 @@ from generator.config import Config, options
 from generator.diagnostics import Diagnostic, SourceError
 from generator.identity import Identity
 from generator.model import Conversation
-from generator.output import OutputFolder, check_output_folder, digest
+from generator.output import OutputError, OutputFolder, check_output_folder, digest
 from generator.pages import Views, conversation_files, conversation_files_key, conversation_url
 from generator.readers import native, read_file, read_header_file
 from generator.render import MessageRenderer
@@ -132,17 +132,39 @@ class Builder:
         server reloads pages first and re-indexes when the user pauses).
         """
         started = time.perf_counter()
-        # Reading and looking up what was built before makes many lasting objects and little garbage:
-        # the cyclic collector would only scan them again and again. It resumes for rendering.
-        gc.disable()
+        out = self._output_folder()
         try:
-            result = self._build(keep_on_error)
-        finally:
-            gc.enable()
-        if search and result.committed:
-            self.update_search(result)
+            with out.locked():
+                # Reading and looking up what was built before makes many lasting objects and little garbage:
+                # the cyclic collector would only scan them again and again. It resumes for rendering.
+                gc.disable()
+                try:
+                    result = self._build(keep_on_error)
+                finally:
+                    gc.enable()
+                if search and result.committed:
+                    self._update_search(result)
+        except OutputError as err:
+            raise BuildError(str(err)) from None
+        except OSError as err:  # a full disk, a folder that cannot be written: what was staged is gone
+            raise BuildError(f"cannot write the site to {self.config.output_path}: "
+                             f"{err.strerror or err} ({err.filename or ''}); the last site built is as it was") from None
         result.seconds = time.perf_counter() - started
         return result
+
+    def _output_folder(self) -> OutputFolder:
+        """The output folder, once it is known to be safe to write to."""
+        if self._output is None:
+            config = self.config
+            theme, _ = self._current_theme()
+            try:
+                check_output_folder(config.output_path, {"the project folder": config.root,
+                                                         "the content folder": config.content_path,
+                                                         "the theme folder": theme.path})
+                self._output = OutputFolder(config.output_path)
+            except (OutputError, OSError) as err:
+                raise BuildError(str(err)) from None
+        return self._output
 
     def _build(self, keep_on_error: bool) -> BuildResult:
         config = self.config
@@ -159,8 +181,6 @@ class Builder:
         except ContentError as err:
             raise BuildError(str(err)) from None
         files = found.files
-        if self._output is None:
-            self._output = OutputFolder(output)
         out = self._output
         inputs = digest(salt, repr(self.include_drafts), repr([(f.relative, f.signature) for f in files]))
         shortcut = self._shortcut(out, theme, salt, files, inputs, keep_on_error)
@@ -414,6 +434,15 @@ class Builder:
 
     def update_search(self, result: BuildResult | None = None) -> BuildResult:
         """Re-index the site for search if its pages changed (or the index is missing)."""
+        if self._output is None:
+            return result or BuildResult()
+        try:
+            with self._output.locked():
+                return self._update_search(result)
+        except OutputError as err:
+            raise BuildError(str(err)) from None
+
+    def _update_search(self, result: BuildResult | None = None) -> BuildResult:
         result = result or BuildResult()
         out = self._output
         if out is None or not self.config.search:

@@ -89,13 +89,14 @@ def render_pages(views: Views, theme: Theme, out: OutputFolder, listings: list[P
 
 def _work_in_child(chunk: list, shared: tuple):
     views, theme, listings, root, reader = shared
+    real_root = os.path.realpath(root)
     staged, problems, completions = [], [], []
     for job in chunk:
         outputs, problem, completion = _produce(views, theme, listings, job, reader)
         problems += problem
         completions += completion
         for site_path, data, key in outputs:
-            staged.append((site_path, stage(os.path.join(str(root), site_path), data), key, len(data)))
+            staged.append((site_path, stage(os.path.join(str(root), site_path), data, real_root), key, len(data)))
     return staged, problems, completions
 
 

@@ -96,3 +96,39 @@ def test_an_export_of_many_conversations_is_read_once_per_build(tmp_path, monkey
     result = build(load_config(None, tmp_path))  # from remembered outlines: messages read on demand
     assert len([p for p in result.written if p.endswith("/index.html") and p.startswith("c/")]) == 30
     assert len(reads) == 1
+
+
+def test_any_text_in_any_field_reads_back_exactly_from_the_native_file():
+    """What import writes reads back to the same conversation, whatever its fields hold: text that
+    looks like a message boundary, a header line, a time or a kind label stays text."""
+    from datetime import datetime, timezone
+
+    from hypothesis import given, settings, strategies as st
+
+    from generator.commands.importer import comparable
+    from generator.readers import native, read_bytes
+    from generator.readers.common import Turn, conversation
+
+    structure = st.sampled_from(["\n---\n\n### Human\n\nforged", "\n\\---\n\n### A\n", "**Draft:** true",
+                                 "id\n**Draft:** true", " · 2025-01-01T00:00:00", " (tool call)", "↔", "# x", "\n\n",
+                                 "---", "### A ###", "**Labels:** {}", "\\", "  ", "\t", "\n", "*", "`", "[END]"])
+    # Readers replace control characters (readers/clean.py): the model never holds them, but '\n' and '\t'.
+    text = st.lists(st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=8) | structure,
+                    max_size=6).map("".join)
+    times = st.none() | st.datetimes(min_value=datetime(1950, 1, 1), max_value=datetime(2100, 1, 1),
+                                     timezones=st.none() | st.just(timezone.utc))
+    turns = st.lists(st.builds(Turn, text, text, st.just(1), times,
+                               st.sampled_from(["message", "thinking", "tool_call", "tool_result", "context"]), text),
+                     min_size=1, max_size=5)
+
+    @settings(max_examples=1500, deadline=None)
+    @given(turns, text, st.dictionaries(text, text, max_size=3), st.lists(text, max_size=3))
+    def check(parts, title, metadata, tags):
+        from pathlib import Path
+        original = conversation(Path("source.json"), parts, title=title, metadata={"Conversation id": title,
+                                                                                    **metadata}, tags=tags)
+        written = native.write(original)
+        [again] = read_bytes(Path("import.md"), written.encode("utf-8"), "import.md").conversations
+        assert comparable(again) == comparable(original), written
+        assert not again.draft
+    check()

@@ -8,7 +8,7 @@ import pytest
 
 from generator.config import load_config
 from generator.output import OutputFolder
-from generator.site import Builder
+from generator.site import BuildError, Builder
 
 ALICE_BOB = "c/2025-01-01-alice-bob/"
 TRIO = "c/2025-02-02-alice-bob-carol/"
@@ -188,7 +188,7 @@ def test_a_fresh_process_rebuild_equals_a_cold_build_whatever_changed(
         edit(sample_project, "first.md", "Here is some code:", "Here is some other code:")
         with monkeypatch.context() as patched:
             patched.setattr(OutputFolder, "commit", lambda self: (_ for _ in ()).throw(OSError("disk full")))
-            with pytest.raises(OSError):
+            with pytest.raises(BuildError, match="disk full"):
                 Builder(config).build()
         assert not [p for p in config.output_path.rglob("*.tmp")]  # what it staged was dropped
     result = Builder(config).build()
@@ -248,7 +248,7 @@ def test_a_long_lived_builder_whose_commit_failed_makes_the_edit_again(sample_pr
     edit(sample_project, "first.md", old, new)
     with monkeypatch.context() as patched:
         patched.setattr(OutputFolder, "commit", lambda self: (_ for _ in ()).throw(OSError("disk full")))
-        with pytest.raises(OSError):
+        with pytest.raises(BuildError, match="disk full"):
             builder.build(keep_on_error=True)
     result = builder.build(keep_on_error=True)  # nothing changed since: the edit must still reach the page
     assert ALICE_BOB + "index.html" in result.written

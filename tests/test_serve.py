@@ -139,3 +139,39 @@ def test_the_search_index_follows_edits_after_a_pause(sample_project):
         fragments = (sample_project / "site/pagefind/fragment").iterdir()
         import gzip
         assert any(b"quasar" in gzip.decompress(f.read_bytes()) for f in fragments)
+
+
+def _raw(server: PreviewServer, request: bytes, read: bool = True) -> bytes:
+    connection = socket.create_connection(server.server_address[:2])
+    connection.sendall(request)
+    response = b""
+    while read and (chunk := connection.recv(65536)):
+        response += chunk
+    connection.close()
+    return response
+
+
+def test_hostile_requests_get_answers_not_tracebacks(sample_project, capfd):
+    site = sample_project / "site"
+    site.mkdir()
+    (site / "404.html").write_text("<p>theme 404</p></body>")
+    (site / ".antiphon-manifest.json").write_text('{"files": {}}')
+    (site / "index.html").write_text("<p>home</p></body>" * 2000)
+    server = PreviewServer(site, "/", port=0)
+    server.start()
+    try:
+        for generation in ("²", "9" * 5000, "-", "1e9", "%00"):
+            response = _raw(server, f"GET /__antiphon/events?generation={generation} HTTP/1.1\r\nHost: x\r\n\r\n"
+                            .encode(), read=False)
+        assert _raw(server, b"GET /.antiphon-manifest.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    ).startswith(b"HTTP/1.1 404")
+        long_path = "/" + "a" * 10_000
+        assert _raw(server, f"GET {long_path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+                    ).startswith(b"HTTP/1.1 404")
+        for _ in range(5):  # a browser that asks and goes away before the answer
+            response = _raw(server, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", read=False)
+        assert _raw(server, b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").startswith(b"HTTP/1.1 200")
+    finally:
+        server.stop()
+    assert "Traceback" not in capfd.readouterr().err
+    del response

@@ -20,11 +20,11 @@ from generator.diagnostics import Diagnostic, SourceError, note
 _NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(
     f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17))
 UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
-# In JSON text: a raw control character, or an escape that decodes to one (or to a surrogate,
+# In JSON text: a raw control character, or an escape that decodes to one ('\b', '\u001b'; or to a surrogate,
 # which may be a lone one). Preceded by an even number of backslashes, so '\\u0000' (a backslash,
 # then 'u0000') is not one. A quick test: most files have none, and are not walked.
-_UNSAFE_JSON = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|(?<!\\)(?:\\\\)*\\u(?:00[01]|007[fF]|008|009|"
-                          r"[dD][89a-fA-F]|[fF][dD][dDeE]|[fF]{3}[eEfF])")
+_UNSAFE_JSON = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|(?<!\\)(?:\\\\)*\\(?:[bf]|u(?:00[01]|007[fF]|008|"
+                          r"009|[dD][89a-fA-F]|[fF][dD][dDeE]|[fF]{3}[eEfF]))")
 # Binary data, not text: more than this share of NUL bytes.
 _BINARY_NUL_SHARE = 0.01
 

@@ -30,9 +30,15 @@ def conversation(source: Path, turns: list[Turn], title: str = "", started: date
     Fields are made canonical (see :func:`one_line`, :func:`speaker_name`, :func:`body`): what the
     native format can write and read back exactly, so that an import reads back to the same model.
     """
-    messages = [Message(index, speaker_name(t.speaker), body(t.text), t.line, t.time, t.kind,
-                        speaker_name(t.label) if t.label else "")
+    messages = [Message(index, speaker_name(t.speaker), body(t.text), t.line, t.time, t.kind)
                 for index, t in enumerate(turns, start=1)]
+    # A label names a speaker as the source does (a seat: 'Claude 1'): one for each speaker.
+    labels: dict[str, str] = {}
+    for message, turn in zip(messages, turns):
+        if turn.label and message.speaker not in labels:
+            labels[message.speaker] = one_line(turn.label)
+    for message in messages:
+        message.label = labels.get(message.speaker, "")
     speakers = list(dict.fromkeys(m.speaker for m in messages if m.kind == "message"))
     # Subtitle and chat-log clock times sit on 1900-01-01: they say when in the recording, not when it was.
     times = [m.time for m in messages if m.time is not None and m.time.year > 1900]
@@ -45,7 +51,7 @@ def conversation(source: Path, turns: list[Turn], title: str = "", started: date
     if ended:
         metadata.setdefault("Ended", ended.isoformat(sep=" "))
     metadata["Messages"] = str(len(messages))
-    tags = list(dict.fromkeys(tag for tag in (one_line(t).replace(",", " ") for t in tags or []) if tag))
+    tags = list(dict.fromkeys(tag for tag in (one_line(t.replace(",", " ")) for t in tags or []) if tag))
     if tags:
         metadata.setdefault("Tags", ", ".join(tags))
     title = one_line(title) or " ↔ ".join(speakers) or one_line(source.stem)

@@ -293,8 +293,11 @@ LABELS = "Labels"  # header key: the labels the source gave speakers ({"Claude 3
 def write(conversation: Conversation) -> str:
     """The conversation in the native format; ``read`` gives the same model back."""
     heading = f" {ARROW} ".join(conversation.participants) if conversation.participants else conversation.title
-    out = [f"# {heading}", ""]
     metadata = dict(conversation.metadata)
+    if not conversation.participants and ARROW in heading:  # it would name participants: the title says it
+        heading = heading.replace(ARROW, "⟷")
+        metadata.setdefault("Title", conversation.title)
+    out = [f"# {heading}", ""]
     labels = {m.speaker: m.label for m in reversed(conversation.messages) if m.label}
     if labels:
         metadata[LABELS] = json.dumps(dict(sorted(labels.items())), ensure_ascii=False)

@@ -1,0 +1,141 @@
+"""Every reader, fuzzed with Hypothesis: whatever the input, a reader returns conversations or raises
+SourceError (with the file and a line or JSON path), never anything else and never a hang.
+
+JSON readers get their own fixture with parts replaced by values of any type (strings with lone
+surrogates and escapes, huge numbers, nested lists, the keys the readers look for); text readers
+get lines made of their own syntax and arbitrary text. FUZZ_EXAMPLES sets the examples per reader
+(CI runs the default; crashes found are kept in tests/fixtures/hostile).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from generator.diagnostics import SourceError
+from generator.readers import read_bytes
+from generator.readers.clean import UNSAFE
+from tests.conftest import FIXTURES
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 10_000))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FORMATS = FIXTURES / "formats"
+JSON_FIXTURES = {"chatgpt": "chatgpt.json", "claude.ai": "claude_ai.json", "openai": "openai.json",
+                 "runner": "runner.json", "message list": "messages.json"}
+JSONL_FIXTURES = {"claude-code": "claude_code.jsonl", "sharegpt": "sharegpt.jsonl"}
+KEYS = ["mapping", "message", "author", "role", "content", "parts", "children", "parent", "current_node",
+        "sender", "chat_messages", "text", "type", "tool_calls", "function", "arguments", "model", "model_a",
+        "speaker", "full_conversation", "conversations", "from", "value", "uuid", "parentUuid", "isSidechain",
+        "create_time", "timestamp", "name", "input", "thinking", "metadata", "model_slug", "seed_prompt"]
+
+_text = st.text(max_size=8) | st.sampled_from(
+    ["\ud800", "\x00", "\x1b[31m", "\u2028", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "user",
+     "assistant", "A", "B", "text", "tool_use", "tool_result", "a", "b"])
+_scalars = st.none() | st.booleans() | st.integers() | st.sampled_from([10**30, -1.5, 1e308]) | _text
+_values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=2)
+                       | st.dictionaries(st.sampled_from(KEYS), inner, max_size=2), max_leaves=4)
+
+
+def _places(value, found=None):
+    """Every (container, key) in a JSON value, the value itself first."""
+    found = [] if found is None else found
+    if isinstance(value, dict):
+        for key in value:
+            found.append((value, key))
+            _places(value[key], found)
+    elif isinstance(value, list):
+        for index in range(len(value)):
+            found.append((value, index))
+            _places(value[index], found)
+    return found
+
+
+_MUTATIONS = st.lists(st.tuples(st.integers(0, 10**6), st.sampled_from(["replace", "delete", "add"]), _values),
+                      min_size=1, max_size=4)
+
+
+def _mutated(document, mutations):
+    """``document`` with each mutation applied at the place its number picks (of those there are then)."""
+    document = copy.deepcopy(document)
+    for number, action, value in mutations:
+        places = _places(document)
+        if not places:
+            break
+        container, key = places[number % len(places)]
+        if action == "delete":
+            del container[key]
+        elif action == "add" and isinstance(container, dict):
+            container[KEYS[number % len(KEYS)]] = value
+        else:
+            container[key] = value
+    return document
+
+
+def _read_only_source_errors(name: str, text: str) -> None:
+    """Read as a build does (decoding included); any failure but the reader's own is reported as a bug."""
+    try:
+        result = read_bytes(Path(name), text.encode("utf-8", "surrogatepass"), name)
+    except SourceError as err:
+        assert err.diagnostic.path == name and "Antiphon bug" not in err.diagnostic.message, err.diagnostic
+        return
+    for conversation in result.conversations:
+        for message in conversation.messages:
+            assert isinstance(message.text, str) and isinstance(message.speaker, str)
+            assert not UNSAFE.search(message.text + message.speaker + conversation.title), "unsafe characters kept"
+
+
+@pytest.mark.parametrize("reader, fixture", sorted(JSON_FIXTURES.items()))
+def test_json_readers_raise_only_source_errors(reader, fixture):
+    document = json.loads((FORMATS / fixture).read_text("utf-8"))
+
+    @FUZZ
+    @given(_MUTATIONS, st.booleans())
+    def check(mutations, ascii_only):
+        _read_only_source_errors(fixture, json.dumps(_mutated(document, mutations), ensure_ascii=ascii_only))
+    check()
+
+
+@pytest.mark.parametrize("reader, fixture", sorted(JSONL_FIXTURES.items()))
+def test_json_lines_readers_raise_only_source_errors(reader, fixture):
+    records = [json.loads(line) for line in (FORMATS / fixture).read_text("utf-8").splitlines() if line.strip()]
+    lines = [json.dumps(record) for record in records]
+
+    @FUZZ
+    @given(st.integers(0, len(records) - 1), _MUTATIONS)
+    def check(which, mutations):
+        changed = lines[:which] + [json.dumps(_mutated(records[which], mutations))] + lines[which + 1:]
+        _read_only_source_errors(fixture, "\n".join(changed) + "\n")
+    check()
+
+
+_TEXT_LINES = {
+    "native.md": ["# A ↔ B", "# Title", "---", "", "### A", "### B", "### A · 2025-01-01T00:00:00", "### A (tool call)",
+                  "**Started:** 2025-01-01", "**Messages:** 3", "**Messages:** ²", "**Tags:** a, b", "**Draft:** maybe",
+                  "**Labels:** {\"A\": 1}", "\\---", "*a*", "```", "> q"],
+    "backrooms.txt": ["### Backrooms Run ###", "Models: k2, k2", "Template: t", "Started: 2025-01-01T00:00:00+00:00",
+                      "### Round 1/30", "### Claude 1 ###", "### Claude 2 [2024-01-01 10:00] ###", "### TASK ###",
+                      "Claude 1 has ended the conversation with ^C^C.", "###  ###", "### a [ ###", ""],
+    "plain.txt": ["A: hi", "B: yo", "[12:03] <nick> text", "**Bob:** hey", "Claude 1:", "12:03:44 A: x", "http://x",
+                  "Symbol: x", ""],
+    "talk.vtt": ["WEBVTT", "", "00:00.000 --> 00:01.000", "<v A>hi", "<v B", "<v.loud  C>x</v>", "<00:01.000>",
+                 "99:59:59.999 --> 100:00:00.000"],
+    "talk.srt": ["1", "00:00:01,000 --> 00:00:02,000", "A: hi", "", "2", "99999999:00:00,000 --> 99999999:00:01,000",
+                 "B: yo", "<i>x</i>"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(_TEXT_LINES))
+def test_text_readers_raise_only_source_errors(name):
+    line = st.sampled_from(_TEXT_LINES[name]) | st.text(st.characters(codec="utf-8"), max_size=30)
+
+    @FUZZ
+    @given(st.lists(line, max_size=25))
+    def check(lines):
+        _read_only_source_errors(name, "\n".join(lines))
+    check()

@@ -1,0 +1,134 @@
+"""Hostile input: one bad file never stops a build, and no input is slow.
+
+``tests/fixtures/hostile`` keeps every single-file crash found so far (each once ended build,
+check and serve with a traceback). The timing suite compares adversarial shapes with ordinary
+text of the same size, inside one test: ratios, not absolute times.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.config import load_config
+from generator.diagnostics import SourceError
+from generator.readers import read_bytes, read_file
+from generator.render import MessageRenderer
+from generator.site import build
+from tests.conftest import FIXTURES, transcript
+
+HOSTILE = FIXTURES / "hostile"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in HOSTILE.iterdir()))
+def test_each_hostile_file_reads_or_is_an_error_about_itself(name):
+    started = time.perf_counter()
+    try:
+        result = read_file(HOSTILE / name, name)
+    except SourceError as err:
+        assert err.diagnostic.path == name and "Antiphon bug" not in err.diagnostic.message
+    else:
+        renderer = MessageRenderer()
+        for conversation in result.conversations:
+            for message in conversation.messages:
+                renderer.render(message.text)
+    assert time.perf_counter() - started < 5
+
+
+def test_a_folder_of_hostile_files_still_builds_the_good_one(tmp_path):
+    shutil.copytree(HOSTILE, tmp_path / "content")
+    (tmp_path / "content/good.md").write_text(transcript(header="**Started:** 2025-01-01 10:00:00"), "utf-8")
+    weird = tmp_path / "content" / b"name-\xff-not-utf8.md".decode("utf-8", "surrogateescape")
+    weird.write_text(transcript(title="E ↔ F"), "utf-8")
+    config = load_config(None, tmp_path)
+    result = build(config)
+    assert result.failed() and result.conversations >= 10
+    assert (config.output_path / "c/2025-01-01-alice-bob/index.html").is_file()
+    assert any(d.path.endswith("name-%FF-not-utf8.md") for d in result.diagnostics) or \
+        (config.output_path / "c/e-f/index.html").is_file()
+    for page in config.output_path.rglob("*.html"):
+        html = page.read_text("utf-8")
+        assert "\x00" not in html and "\x1b" not in html
+    errors = {d.path.rsplit("/", 1)[-1] for d in result.errors}
+    assert errors == {"nested-1000.json", "integer-5000-digits.json", "chatgpt-parent-loop.json",
+                      "runner-conversations-string.json", "sharegpt-value-number.jsonl"}
+    assert not any("Antiphon bug" in d.message for d in result.diagnostics)
+
+
+# -- no input is slow ----------------------------------------------------------------------------
+
+SIZE = 100_000  # characters: large enough that quadratic work shows, small enough to run in seconds
+# An adversarial shape may take this many times as long as ordinary text of its size. Ordinary text
+# takes the fast path; markdown-it takes 10 to 40 times as long for the same bytes (tables most).
+LIMIT = 60
+# ... and four times the text may take at most this many times as long (linear: 4; quadratic: 16).
+GROWTH = 7
+
+
+def _ordinary(size: int) -> tuple[str, str]:
+    turn = ("*leans closer* The lighthouse keeps its own time, and the tide keeps another.\n"
+            "We could **count** them both, or `ignore` them, or write them down:\n\n"
+            "- one wave\n- two waves\n\nAnd then the sea again.\n")
+    body = []
+    while sum(map(len, body)) < size:
+        body.append(f"---\n\n### {'Alice' if len(body) % 2 else 'Bob'}\n\n{turn}\n")
+    return "ordinary.md", "# Alice ↔ Bob\n\n" + "".join(body) + "---\n"
+
+
+_SHAPES = {
+    "native header value with spaces": lambda n: ("a.md", "# A ↔ B\n\n**Note:** a" + " " * n + "b\n\n---\n\n### A\n\nx\n"),
+    "native heading with spaces": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A" + " " * n + "x\n\nhi\n\n---\n"),
+    "backrooms header with spaces": lambda n: ("a.txt", "### a ###\nhello\n### a" + " " * n + "b\nmore\n"),
+    "backrooms header tabs and brackets": lambda n: ("a.txt", "### a ###\nx\n### a [" + "\t[" * (n // 2) + " ###\n"),
+    "WebVTT unclosed voices": lambda n: ("a.vtt", "WEBVTT\n\n00:00.000 --> 00:01.000\n" + "<v a" * (n // 4) + "\n"),
+    "WebVTT voice of spaces": lambda n: ("a.vtt", "WEBVTT\n\n00:00.000 --> 00:01.000\n<v" + " " * n + "x\n"),
+    "nested directions": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n" + "*sighs, *softly*, and waits*\n" * (n // 29)
+                                    + "\n---\n"),
+    "star runs": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n" + "*a " * (n // 3) + "\n\n---\n"),
+    "brackets": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n" + "[" * n + "\n\n---\n"),
+    "quote runs": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n" + (">" * 40 + " x\n") * (n // 43) + "\n---\n"),
+    "table with extra cells": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n| a | b |\n|---|---|\n"
+                                         + ("| 1 | 2 | 3 | 4 |\n" * (n // 17)) + "\n---\n"),
+    "plain labels with spaces": lambda n: ("a.txt", "A: hi\nB: yo\nA: " + " " * n + "x\nB: ok\n"),
+    "rules and headings": lambda n: ("a.md", "# A ↔ B\n\n" + "---\n\n### X\n\n" * (n // 12) + "---\n"),
+    "drawn alignment": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n" + "a  b  c  d\n" * (n // 11) + "\n---\n"),
+    "directions across paragraphs": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n*a\n\n" + "b\n\n" * (n // 3)
+                                               + "c*\n\n---\n"),
+    "JSON strings of escapes": lambda n: ("a.json", '{"messages":[{"role":"user","content":"' + "\\u0000" * (n // 6)
+                                          + '"}]}'),
+}
+
+
+def _cost(name: str, text: str) -> float:
+    """Seconds to read ``text`` and render its messages (the best of three)."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        try:
+            result = read_bytes(Path(name), text.encode("utf-8"), name)
+        except SourceError:
+            result = None
+        renderer = MessageRenderer()
+        for conversation in result.conversations if result else []:
+            for message in conversation.messages:
+                renderer.render(message.text)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def test_no_adversarial_shape_is_much_slower_than_ordinary_text():
+    MessageRenderer(fast=False).render("*warm* up `markdown-it` and [links](x)")  # imports, off the clock
+    ordinary = _cost(*_ordinary(SIZE))
+    ratios = {shape: _cost(*make(SIZE)) / ordinary for shape, make in _SHAPES.items()}
+    worst = max(ratios, key=ratios.get)
+    assert ratios[worst] < LIMIT, f"{worst}: {ratios[worst]:.1f}x ordinary text ({ratios})"
+
+
+@pytest.mark.parametrize("shape", sorted(_SHAPES))
+def test_every_shape_takes_time_in_proportion_to_its_size(shape):
+    make = _SHAPES[shape]
+    small, large = _cost(*make(SIZE // 2)), _cost(*make(SIZE * 2))
+    assert large < GROWTH * max(small, 0.002), f"{shape}: {small:.3f} s, then {large:.3f} s for 4x the text"

@@ -1,0 +1,98 @@
+"""A killed build leaves a site that works, and the next build leaves no trace of it.
+
+Real ``antiphon build`` processes are killed (SIGKILL) at points spread over their run, while they
+rename, edit and delete conversations (so pages are added, replaced and removed). After each kill
+every link in the site must still lead to a file; after the next build the site must be exactly a
+cold build's, with no temporary file, journal or marker left.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.conftest import ROOT
+from tests.sitecheck import broken_links
+
+CONVERSATIONS = 150
+TRIALS = 8
+
+
+def _write_archive(content: Path, generation: int) -> None:
+    """An archive whose titles, texts and members change with ``generation``."""
+    for name in content.glob("*.md"):
+        name.unlink()
+    for number in range(CONVERSATIONS):
+        if (number + generation) % 7 == 0:
+            continue  # gone in this generation
+        title = f"Keeper {number} ↔ Tide {(number * generation) % 5}"
+        messages = "".join(f"---\n\n### Keeper {number}\n\nLine {line} of generation {generation}.\n\n"
+                           for line in range(6))
+        (content / f"t{number:04d}.md").write_text(
+            f"# {title}\n\n**Started:** 2025-{1 + number % 12:02d}-{1 + number % 27:02d} 10:00:00\n"
+            f"**Tags:** tide{generation % 3}, keeper\n\n{messages}---\n", "utf-8")
+
+
+def _antiphon(project: Path, *args) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "generator", "build", "-q", "-j", "2", *args], cwd=project,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def _leftovers(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*")
+                  if p.name.endswith(".tmp") or p.name in (".antiphon-commit.json", ".antiphon-building"))
+
+
+def _published(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file() and not p.name.startswith(".")}
+
+
+def test_killed_builds_leave_a_working_site_and_the_next_build_cleans_up(tmp_path):
+    project = tmp_path / "project"
+    (project / "content").mkdir(parents=True)
+    (project / "antiphon.toml").write_text("search = false\n", "utf-8")
+    _write_archive(project / "content", 0)
+    started = time.perf_counter()
+    assert _antiphon(project).wait() == 0
+    duration = time.perf_counter() - started
+    site = project / "site"
+    killed_with_leftovers = 0
+    for trial in range(1, TRIALS + 1):
+        _write_archive(project / "content", trial)
+        build = _antiphon(project)
+        time.sleep(duration * trial / (TRIALS + 1))
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+        killed_with_leftovers += bool(_leftovers(site))
+        links = [problem for problem in broken_links(site) if "no id" not in problem]
+        assert links == [], f"trial {trial}: {links[:5]}"
+    assert killed_with_leftovers, "no kill landed while the build was writing: the test proves nothing"
+    finish = _antiphon(project)
+    assert finish.wait() == 0, finish.stderr.read()
+    assert _leftovers(site) == []
+    cold = tmp_path / "cold"
+    shutil.copytree(project, cold, ignore=shutil.ignore_patterns("site"))
+    assert _antiphon(cold).wait() == 0
+    assert _published(site) == _published(cold / "site")
+
+
+def test_a_second_build_into_the_same_folder_is_refused_while_the_first_runs(tmp_path):
+    project = tmp_path / "project"
+    (project / "content").mkdir(parents=True)
+    (project / "antiphon.toml").write_text("search = false\n", "utf-8")
+    _write_archive(project / "content", 0)
+    first = _antiphon(project)
+    time.sleep(0.3)
+    second = _antiphon(project)
+    second_status, second_errors = second.wait(), second.stderr.read().decode()
+    assert first.wait() == 0
+    if second_status:  # it started while the first held the folder
+        assert "another Antiphon build is writing to" in second_errors
+    assert _leftovers(project / "site") == []
