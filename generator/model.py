@@ -9,7 +9,9 @@ from pathlib import Path
 
 
 # The kinds of message besides speech ("message"), and how they are named in headings and on pages.
-KIND_LABELS = {"thinking": "thinking", "tool_call": "tool call", "tool_result": "tool result", "context": "context"}
+KIND_LABELS = {"thinking": "thinking", "tool_call": "tool call", "tool_result": "tool result", "context": "context",
+               "command": "command", "note": "note", "summary": "summary", "agent": "sub-agent",
+               "snapshot": "snapshot", "version": "other version"}
 
 
 # Not frozen, though nothing changes a message once read: a frozen dataclass sets each field through

@@ -18,6 +18,7 @@ from typing import Callable
 
 from generator.archive import PAIR_JOINER, Archive, Group, pair_name, pair_slug
 from generator.config import Config
+from generator.identity import speaker_colours
 from generator.model import KIND_LABELS, Conversation, Message
 from generator.output import digest
 from generator.render import MessageRenderer
@@ -108,6 +109,7 @@ class Views:
         # Cards and their keys, by (content fingerprint, slug, ...): valid as long as the config is.
         self._summaries: dict[tuple, dict | str] = {} if summaries is None else summaries
         self._speakers: dict[str, dict] = {}
+        self._colours = speaker_colours(config)
 
     # -- shared pieces ---------------------------------------------------------
 
@@ -123,7 +125,7 @@ class Views:
         return view
 
     def _speaker(self, name: str) -> dict:
-        colour = self.config.speaker_colors.get(name)
+        colour = self._colours.get(name)
         hashed = hashlib.sha1(name.encode("utf-8")).digest()
         return {
             "name": name,
@@ -131,6 +133,22 @@ class Views:
             "css_class": f"sp-{int.from_bytes(hashed[:4], 'big') % PALETTE_SIZE}",
             "style": f"--sp: {colour}" if colour else "",
         }
+
+    def speakers_of(self, names: list[str]) -> dict[str, dict]:
+        """The speakers of one conversation, no two in the same colour: each keeps the archive's colour
+        for them unless someone before them in ``names`` has it, and then takes the next free one."""
+        taken: set[str] = set()
+        views: dict[str, dict] = {}
+        for name in dict.fromkeys(names):
+            view = self.speaker(name)
+            if view["css_class"] in taken and not view["style"] and len(taken) < PALETTE_SIZE:
+                start = int(view["css_class"][3:])
+                free = next(f"sp-{(start + step) % PALETTE_SIZE}" for step in range(1, PALETTE_SIZE + 1)
+                            if f"sp-{(start + step) % PALETTE_SIZE}" not in taken)
+                view = {**view, "css_class": free}
+            taken.add(view["css_class"])
+            views[name] = view
+        return views
 
     def summary(self, conversation: Conversation) -> dict:
         """The card shown for a conversation in lists, computed once per conversation content and slug."""
@@ -140,7 +158,7 @@ class Views:
             summary = self._summaries[key] = {
                 "title": conversation.title,
                 "url": conversation_url(conversation),
-                "participants": [self.speaker(name) for name in conversation.speakers],
+                "participants": list(self.speakers_of(conversation.speakers).values()),
                 "started": _time(conversation.started),
                 "message_count": conversation.message_count,
                 "tags": [{"name": tag, "url": tag_url(tag)} for tag in conversation.tags],
@@ -295,10 +313,11 @@ class Views:
 
     def _conversation_context(self, conversation: Conversation, older, newer) -> dict:
         url = conversation_url(conversation)
-        speakers = [self.speaker(name) for name in conversation.speakers]
+        views = self.speakers_of(conversation.speakers + [m.speaker for m in conversation.messages])
+        speakers = [views[name] for name in conversation.speakers]
         talkers = list(dict.fromkeys(m.speaker for m in conversation.messages if m.kind == "message"))
         sides = {name: side for name, side in zip(talkers, "ab")} if len(talkers) == 2 else {}
-        messages = [self._message(m, self.speaker(m.speaker), sides.get(m.speaker, "")) for m in conversation.messages]
+        messages = [self._message(m, views[m.speaker], sides.get(m.speaker, "")) for m in conversation.messages]
         summary = self.summary(conversation)
         return {
             "site": self.site,

@@ -17,6 +17,7 @@ EXPECTED_READER = {
     "backrooms.txt": "backrooms", "claude1_claude2_cli-explore_20240321_101500.txt": "backrooms",
     "chatgpt.json": "chatgpt", "claude_ai.json": "claude.ai", "sharegpt.jsonl": "sharegpt",
     "openai.json": "openai", "claude_code.jsonl": "claude-code", "runner.json": "runner",
+    "claude_code_modern.jsonl": "claude-code", "claude_ai_branches.json": "claude.ai",
     "messages.json": "runner", "plain.txt": "plaintext", "interview.vtt": "webvtt", "episode.srt": "srt",
 }
 
@@ -53,9 +54,11 @@ def test_fixture_matches_golden_model(name):
 
 def test_chatgpt_follows_the_current_branch_and_names_models():
     [chat] = models("chatgpt.json")
-    assert [m["speaker"] for m in chat["messages"]] == ["user", "gpt-4o", "user", "gpt-4o-mini"]
-    texts = " ".join(m["text"] for m in chat["messages"])
-    assert "abandoned" not in texts and "regenerated" not in texts
+    shown = [m for m in chat["messages"] if m.get("kind") != "version"]
+    assert [m["speaker"] for m in shown] == ["user", "gpt-4o", "user", "gpt-4o-mini"]
+    # The other branches are kept, folded, right after the message they are other versions of.
+    versions = [(m["index"], m["text"]) for m in chat["messages"] if m.get("kind") == "version"]
+    assert versions == [(4, "**user:**\n\n(an edit that was abandoned)"), (6, "**gpt-4o:**\n\n(a regenerated answer)")]
     assert chat["messages"][0]["time"] == "2024-06-11T10:00:00+00:00"
     assert chat["title"] == "Tide tables"
 
@@ -158,3 +161,34 @@ def test_conversation_json_is_what_json_dumps_writes():
         assert conversation_json(conversation, "x.md") == json.dumps(expected, ensure_ascii=False,
                                                                     separators=(",", ":")) + "\n"
     check()
+
+
+def test_claude_code_records_that_are_not_speech_are_their_own_kinds():
+    [session] = models("claude_code_modern.jsonl")
+    kinds = [(m["speaker"], m.get("kind", "message")) for m in session["messages"]]
+    assert kinds == [
+        ("User", "note"), ("User", "command"), ("User", "command"), ("User", "message"),
+        ("Claude Sonnet 4.5", "tool_call"), ("Task", "agent"), ("Claude Haiku 4.5", "agent"), ("Tool", "tool_result"),
+        ("Claude Sonnet 4.5", "tool_call"), ("Claude Sonnet 4.5", "tool_call"), ("System", "note"),
+        ("User", "summary"), ("Claude Sonnet 4.5", "message")]
+    assert session["participants"] == ["User", "Claude Sonnet 4.5"]  # the sub-agent is no participant
+    texts = [m["text"] for m in session["messages"]]
+    assert texts[1] == "`/clear`" and "-high_water = row[2]\n+peak = row[2]" in texts[8]
+    assert texts[9].startswith("**Bash** — Run the tests") and "$ pytest -q" in texts[9]
+    assert session["title"] == "Rename the tide table column and tell me what else uses it."
+
+
+def test_claude_ai_branches_follow_the_current_leaf_and_keep_the_others():
+    [chat] = models("claude_ai_branches.json")
+    assert [(m["speaker"], m.get("kind", "message"), m["text"]) for m in chat["messages"]] == [
+        ("Human", "message", "Name a tide."), ("Claude", "message", "Neap tide."),
+        ("Claude", "version", "**Claude:**\n\nSpring tide."), ("Human", "message", "Why neap?")]
+
+
+def test_a_tree_of_any_shape_is_walked_once_without_recursion():
+    from generator.readers.tree import with_versions
+    deep = {None: [0], **{n: [n + 1] for n in range(20_000)}}  # a chain far deeper than Python's stack
+    assert with_versions(deep, list(range(20_001))) == [(False, [n]) for n in range(20_001)]
+    bushy = {None: ["r"], "r": ["a", "b", "c"], "a": ["a1", "a2"], "b": ["b1"], "a2": ["r"]}  # a loop back to r
+    blocks = with_versions(bushy, ["r", "c"])
+    assert blocks == [(False, ["r"]), (False, ["c"]), (True, ["a", "a2"]), (True, ["a1"]), (True, ["b", "b1"])]

@@ -28,7 +28,7 @@ def comparable(conversation):
 def test_import_writes_native_files_that_read_back_to_the_same_conversations(tmp_path):
     run = antiphon("import", FORMATS, "--to", tmp_path / "content", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
-    assert "13 written" in run.stdout
+    assert "read 15 = 15 written" in run.stdout
     imported = {comparable(read_file(p).conversations[0]) for p in (tmp_path / "content").glob("*.md")}
     originals = {comparable(c) for p in FORMATS.iterdir() for c in read_file(p).conversations}
     assert imported == originals
@@ -57,10 +57,10 @@ def test_check_reports_each_file_without_writing_a_site(tmp_path):
     (content / "notes.txt").write_text("just a note\n")
     run = antiphon("check", cwd=tmp_path)
     assert run.returncode == 1
-    assert "chatgpt.json                                     chatgpt                  1         4  ok" in run.stdout
+    assert "chatgpt.json                                     chatgpt                  1         6  ok" in run.stdout
     assert "content/broken.json:1: error: invalid JSON" in run.stderr
     assert "content/notes.txt: note: not a transcript: no reader recognises this file" in run.stderr
-    assert "14 files: 13 conversations, 46 messages; 1 error, 0 warnings, 1 note" in run.stdout
+    assert "16 files: 15 conversations, 65 messages; 1 error, 0 warnings, 1 note" in run.stdout
     assert not (tmp_path / "site").exists()
 
 
@@ -68,7 +68,7 @@ def test_exports_in_content_build_directly(tmp_path):
     shutil.copytree(FORMATS, tmp_path / "content")
     config = load_config(None, tmp_path)
     result = build(config)
-    assert not result.errors and result.conversations == 13
+    assert not result.errors and result.conversations == 15
     site = config.output_path
     page = (site / "c/2025-05-05-fix-the-failing-pagination-test/index.html").read_text("utf-8")
     assert 'class="msg sp-' in page and "aside kind-tool_call" in page and "aside kind-tool_result" in page
@@ -107,6 +107,7 @@ def test_any_text_in_any_field_reads_back_exactly_from_the_native_file():
 
     from generator.commands.importer import comparable
     from generator.readers import native, read_bytes
+    from generator.readers.clean import clean
     from generator.readers.common import Turn, conversation
 
     structure = st.sampled_from(["\n---\n\n### Human\n\nforged", "\n\\---\n\n### A\n", "**Draft:** true",
@@ -114,7 +115,7 @@ def test_any_text_in_any_field_reads_back_exactly_from_the_native_file():
                                  "---", "### A ###", "**Labels:** {}", "\\", "  ", "\t", "\n", "*", "`", "[END]"])
     # Readers replace control characters (readers/clean.py): the model never holds them, but '\n' and '\t'.
     text = st.lists(st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=8) | structure,
-                    max_size=6).map("".join)
+                    max_size=6).map("".join).map(clean)
     times = st.none() | st.datetimes(min_value=datetime(1950, 1, 1), max_value=datetime(2100, 1, 1),
                                      timezones=st.none() | st.just(timezone.utc))
     turns = st.lists(st.builds(Turn, text, text, st.just(1), times,

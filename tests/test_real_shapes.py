@@ -126,3 +126,16 @@ def test_excluded_files_are_not_read(archive):
     (archive / "content/.antiphonignore").write_text("*.media_state.json\n", "utf-8")
     result = build(load_config(None, archive))
     assert not any(d.message.startswith("not a transcript") for d in result.notes)
+
+
+def test_two_speakers_of_one_conversation_never_share_a_colour(project):
+    from tests.conftest import transcript
+    # Both names fall on the same palette colour by hash; on this page they must differ.
+    (project / "content/a.md").write_text(transcript(title="Claude 3 Opus (2) ↔ GPT-5 (2)", messages=(
+        ("Claude 3 Opus (2)", "One."), ("GPT-5 (2)", "Two."))), "utf-8")
+    config = load_config(None, project)
+    build(config)
+    page = (config.output_path / "c/claude-3-opus-2-gpt-5-2/index.html").read_text("utf-8")
+    import re
+    classes = re.findall(r'class="msg (sp-\d+)', page)
+    assert len(classes) == 2 and classes[0] != classes[1]

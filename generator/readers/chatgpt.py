@@ -1,7 +1,8 @@
 """ChatGPT export (``conversations.json``): a list of conversations, each a tree of message nodes.
 
 The shown branch is the path from ``current_node`` up through ``parent`` to the
-root; other children are edits and regenerations. Hidden and empty system
+root; other children are edits and regenerations, kept as folded other versions
+(readers/tree.py). Hidden and empty system
 messages are skipped; ``metadata.model_slug`` names the assistant's model.
 Parent links that loop are an error naming the node; fields of an unexpected
 type are read as missing.
@@ -9,8 +10,9 @@ type are read as missing.
 
 from __future__ import annotations
 
-from generator.readers.common import Turn, conversation, fenced
+from generator.readers.common import Turn, conversation, fenced, version_turn
 from generator.readers.jsondoc import Record, Shape, content_text, dict_of, list_of, text_of, timestamp
+from generator.readers.tree import with_versions
 
 NAME = "chatgpt"
 
@@ -44,6 +46,7 @@ def _metadata(item: dict) -> dict[str, str]:
 
 
 def _branch(shape: Shape, path: str, item: dict, mapping: dict):
+    """The branch shown (from ``current_node`` up to the root), each message followed by its other versions."""
     node_id = item.get("current_node")
     if not isinstance(node_id, str) or node_id not in mapping:  # no pointer: follow the first child from the root
         node_id = _first_leaf(shape, path, mapping)
@@ -52,10 +55,32 @@ def _branch(shape: Shape, path: str, item: dict, mapping: dict):
         if node_id in seen:
             shape.fail(f"{path}.mapping", f"the parent links loop at node {node_id!r}")
         seen.add(node_id)
-        node = dict_of(mapping[node_id])
-        chain.append(node)
-        node_id = node.get("parent")
-    return [_turn(shape, node) for node in reversed(chain)]
+        chain.append(node_id)
+        node_id = dict_of(mapping[node_id]).get("parent")
+    chain.reverse()
+    turns = []
+    for is_version, nodes in with_versions(_children(mapping), chain):
+        node_turns = [_turn(shape, dict_of(mapping[node])) for node in nodes]
+        if is_version:
+            turns.append(version_turn([t for t in node_turns if t is not None]))
+        else:
+            turns += node_turns
+    return turns
+
+
+def _children(mapping: dict) -> dict:
+    """Each node's children (from the nodes' own lists, and their parent links), None for the roots."""
+    children: dict = {}
+    for key, node in mapping.items():
+        node = dict_of(node)
+        parent = node.get("parent")
+        children.setdefault(parent if isinstance(parent, str) and parent in mapping else None, []).append(key)
+    for key, node in mapping.items():
+        listed = [c for c in list_of(dict_of(node).get("children")) if isinstance(c, str) and c in mapping]
+        if listed:  # the export's own order (oldest first), then any it did not list
+            known = children.get(key, [])
+            children[key] = list(dict.fromkeys([c for c in listed if c in known] + known))
+    return children
 
 
 def _first_leaf(shape: Shape, path: str, mapping: dict) -> str | None:

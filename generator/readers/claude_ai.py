@@ -1,9 +1,15 @@
-"""Claude.ai export (``conversations.json``): a list of conversations with ``chat_messages``."""
+"""Claude.ai export (``conversations.json``): a list of conversations with ``chat_messages``.
+
+Where messages name their parent (``parent_message_uuid``), the branch shown is the one that ends
+at ``current_leaf_message_uuid`` (or the last message); edits and retries are kept as folded other
+versions (readers/tree.py).
+"""
 
 from __future__ import annotations
 
-from generator.readers.common import Turn, block_turns, conversation
+from generator.readers.common import Turn, block_turns, conversation, version_turn
 from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of, timestamp
+from generator.readers.tree import with_versions
 
 NAME = "claude.ai"
 SPEAKERS = {"human": "Human", "assistant": "Claude"}
@@ -19,9 +25,15 @@ def read(records, source, display):
         shape = Shape(record, display)
         item = shape.object(record.value, record.path)
         chat = shape.array(item.get("chat_messages"), f"{record.path}.chat_messages")
+        messages = [shape.object(raw, f"{record.path}.chat_messages[{index}]") for index, raw in enumerate(chat)]
         turns = []
-        for index, raw in enumerate(chat):
-            turns += _turns(shape, shape.object(raw, f"{record.path}.chat_messages[{index}]"))
+        for is_version, group in _branches(item, messages):
+            group_turns = [turn for message in group for turn in _turns(shape, message)]
+            if is_version:
+                version = version_turn(group_turns)
+                turns += [version] if version else []
+            else:
+                turns += group_turns
         metadata = {"Source format": "Claude.ai export"}
         if text_of(item.get("uuid")):
             metadata["Conversation id"] = item["uuid"]
@@ -29,6 +41,30 @@ def read(records, source, display):
                                   started=timestamp(item.get("created_at")), ended=timestamp(item.get("updated_at")),
                                   metadata=metadata))
     return found, []
+
+
+def _branches(item: dict, messages: list[dict]) -> list[tuple[bool, list[dict]]]:
+    """The messages as shown: the branch that ends at the current leaf (or the last message), each
+    message followed by its other versions. Without parent links, every message in order."""
+    by_id = {text_of(m.get("uuid")): m for m in messages if text_of(m.get("uuid"))}
+    if not any(text_of(m.get("parent_message_uuid")) in by_id for m in messages):
+        return [(False, messages)]
+    children: dict = {}
+    for message in messages:
+        parent = text_of(message.get("parent_message_uuid"))
+        children.setdefault(parent if parent in by_id else None, []).append(text_of(message.get("uuid")))
+    leaf = text_of(item.get("current_leaf_message_uuid"))
+    node = leaf if leaf in by_id else text_of(messages[-1].get("uuid"))
+    main, seen = [], set()
+    while node in by_id and node not in seen:  # a loop ends the walk rather than the read
+        seen.add(node)
+        main.append(node)
+        node = text_of(by_id[node].get("parent_message_uuid"))
+    main.reverse()
+    blocks = [(is_version, [by_id[n] for n in nodes if n in by_id]) for is_version, nodes in with_versions(children, main)]
+    placed = {id(message) for _, group in blocks for message in group}
+    unplaced = [m for m in messages if id(m) not in placed]  # no id, or a loop that leads nowhere shown
+    return blocks + ([(True, unplaced)] if unplaced else [])
 
 
 def _turns(shape: Shape, message: dict) -> list[Turn]:

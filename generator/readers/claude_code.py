@@ -1,23 +1,42 @@
 """Claude Code session JSONL: one record per line; user and assistant records carry the conversation.
 
-Text becomes messages; ``thinking`` blocks, ``tool_use`` calls and ``tool_result``
-outputs become their own kinds, shown as collapsible blocks. Side chains (sub-agent
-runs) are kept, labelled. Bookkeeping records are skipped.
+Sessions as Claude Code writes them today may open with ``summary``, ``file-history-snapshot``
+or ``system`` records. What is not speech is shown as its own folded kind, never as the user's
+words:
+
+- ``<command-name>`` / ``<local-command-stdout>`` wrappers: a *command* (``/clear``, its output);
+- the "Caveat: the messages below…" meta message and ``system`` records: a *note*;
+- the summary a compaction leaves (``isCompactSummary``): a *summary*;
+- file history snapshots: a *snapshot* naming the files backed up.
+
+Thinking, tool calls and their results are their own kinds too. A tool call shows what it
+does: Bash its command, Edit/MultiEdit/Write a diff. Side-chain (sub-agent) records are folded
+as *sub-agent* messages where they fall, under the Task call that started them, and their
+model is not a participant.
 """
 
 from __future__ import annotations
 
-from generator.readers.common import Turn, block_turns, conversation
-from generator.readers.jsondoc import Record, Shape, dict_of, text_of, timestamp
+import difflib
+import re
+
+from generator.readers.common import Turn, block_turns, conversation, fenced
+from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of, timestamp
+from generator.readers.runs import model_name
 
 NAME = "claude-code"
-_SKIPPED = {"summary", "file-history-snapshot", "queue-operation", "system"}
+_SESSION_TYPES = {"user", "assistant", "system", "summary", "file-history-snapshot", "queue-operation",
+                  "custom-title", "attachment"}
+_COMMAND = re.compile(r"<(command-name|command-message|command-args|local-command-stdout|local-command-stderr|"
+                      r"bash-input|bash-stdout|bash-stderr)>(.*?)</\1>", re.S)
+MAX_DIFF_LINES = 400
 
 
 def claims(first: Record, lines: bool) -> bool:
     value = first.value
-    return lines and isinstance(value, dict) and isinstance(value.get("type"), str) and (
-        "sessionId" in value or "leafUuid" in value or "parentUuid" in value or "uuid" in value)
+    if not lines or not isinstance(value, dict) or text_of(value.get("type")) not in _SESSION_TYPES:
+        return False
+    return any(key in value for key in ("sessionId", "leafUuid", "parentUuid", "uuid", "messageId", "snapshot"))
 
 
 def read(records, source, display):
@@ -26,29 +45,94 @@ def read(records, source, display):
         shape = Shape(record, display)
         item = shape.object(record.value, record.path)
         kind = item.get("type")
-        if kind == "summary" and isinstance(item.get("summary"), str) and not title:
-            title = item["summary"]
-        if kind not in ("user", "assistant"):
-            continue
-        for key, label in (("sessionId", "Session"), ("cwd", "Folder"), ("gitBranch", "Git branch"),
-                           ("version", "Claude Code version")):
-            if isinstance(item.get(key), str) and item[key]:
-                metadata.setdefault(label, item[key])
-        message = shape.object(item.get("message"), f"line {record.line}: message")
-        turns += _turns(item, message, record.line)
+        when = timestamp(item.get("timestamp"))
+        if kind == "summary" and not title:
+            title = text_of(item.get("summary"))
+        elif kind == "custom-title":
+            title = text_of(item.get("customTitle")) or text_of(item.get("title")) or title
+        elif kind == "file-history-snapshot":
+            turns += _snapshot(item, record.line, when)
+        elif kind == "system":
+            text = text_of(item.get("content")) or text_of(item.get("subtype"))
+            if text.strip():
+                turns.append(Turn("System", text, record.line, when, "note"))
+        elif kind in ("user", "assistant"):
+            for key, label in (("sessionId", "Session"), ("cwd", "Folder"), ("gitBranch", "Git branch"),
+                               ("version", "Claude Code version")):
+                if text_of(item.get(key)):
+                    metadata.setdefault(label, item[key])
+            message = shape.object(item.get("message"), f"line {record.line}: message")
+            turns += _turns(item, message, record.line, when)
     if not title:
         first_user = next((t.text for t in turns if t.speaker == "User" and t.kind == "message"), "")
         title = " ".join(first_user.split())[:80]
     return [conversation(source, turns, title=title, metadata=metadata)], []
 
 
-def _turns(item: dict, message: dict, line: int) -> list[Turn]:
-    role = text_of(message.get("role"), item.get("type"))
-    speaker = (text_of(message.get("model")) or "Claude") if role == "assistant" else "User"
-    if item.get("isSidechain"):
-        speaker += " (side chain)"
-    when = timestamp(item.get("timestamp"))
+def _turns(item: dict, message: dict, line: int, when) -> list[Turn]:
+    role = text_of(message.get("role"), text_of(item.get("type")))
+    model = text_of(message.get("model"))
+    speaker = (model_name(model) if model else "Claude") if role == "assistant" else "User"
     content = message.get("content")
+    if item.get("isSidechain"):  # a sub-agent's work: folded where it happened, not a participant
+        text = content if isinstance(content, str) else "\n\n".join(t.text for t in block_turns(
+            list_of(content), speaker, line, when))
+        return [Turn(speaker if role == "assistant" else "Task", text, line, when, "agent")]
     if isinstance(content, str):
-        return [Turn(speaker, content, line, when)]
-    return block_turns(content if isinstance(content, list) else [], speaker, line, when, result_speaker="Tool")
+        return [_user_text(item, speaker, content, line, when)]
+    return block_turns(list_of(content), speaker, line, when, result_speaker="Tool", describe=_tool_text)
+
+
+def _user_text(item: dict, speaker: str, text: str, line: int, when) -> Turn:
+    """A string message: speech, unless it is a command's wrapper, a meta note or a compaction summary."""
+    if item.get("isCompactSummary"):
+        return Turn(speaker, text, line, when, "summary")
+    if item.get("isMeta"):
+        return Turn(speaker, text, line, when, "note")
+    wrapped = _COMMAND.findall(text)
+    if wrapped:
+        parts = {name: value.strip() for name, value in wrapped}
+        shown = " ".join(p for p in (parts.get("command-name", ""), parts.get("command-args", "")) if p)
+        output = "\n".join(p for p in (parts.get("local-command-stdout", ""), parts.get("local-command-stderr", ""),
+                                       parts.get("bash-stdout", ""), parts.get("bash-stderr", "")) if p)
+        command = parts.get("bash-input", "")
+        body = f"`{shown}`" if shown else (fenced("$ " + command, "sh") if command else "")
+        if output:
+            body = (body + "\n\n" if body else "") + fenced(output)
+        return Turn(speaker, body or "*(no output)*", line, when, "command")
+    return Turn(speaker, text, line, when)
+
+
+def _tool_text(name: str, tool_input) -> str:
+    """A tool call as what it does: Bash its command, Edit/MultiEdit/Write a diff ("" for others: JSON)."""
+    tool_input = dict_of(tool_input)
+    path = text_of(tool_input.get("file_path"))
+    if name == "Bash" and text_of(tool_input.get("command")):
+        description = text_of(tool_input.get("description"))
+        return f"**Bash**{' — ' + description if description else ''}\n\n" + fenced("$ " + tool_input["command"], "sh")
+    if name == "Edit" and path:
+        return f"**Edit** `{path}`\n\n" + fenced(_diff(text_of(tool_input.get("old_string")),
+                                                      text_of(tool_input.get("new_string"))), "diff")
+    if name == "MultiEdit" and path:
+        diffs = [_diff(text_of(dict_of(edit).get("old_string")), text_of(dict_of(edit).get("new_string")))
+                 for edit in list_of(tool_input.get("edits"))]
+        return f"**MultiEdit** `{path}`\n\n" + fenced("\n".join(diffs), "diff")
+    if name == "Write" and path:
+        return f"**Write** `{path}`\n\n" + fenced(_diff("", text_of(tool_input.get("content"))), "diff")
+    return ""
+
+
+def _diff(old: str, new: str) -> str:
+    lines = list(difflib.unified_diff(old.split("\n"), new.split("\n"), lineterm="", n=2))[2:]
+    if len(lines) > MAX_DIFF_LINES:
+        lines = lines[:MAX_DIFF_LINES] + [f"… ({len(lines) - MAX_DIFF_LINES} more lines)"]
+    return "\n".join(lines)
+
+
+def _snapshot(item: dict, line: int, when) -> list[Turn]:
+    files = sorted(dict_of(dict_of(item.get("snapshot")).get("trackedFileBackups")))
+    if not files:
+        return []
+    return [Turn("Claude Code", "Files backed up: " + ", ".join(f"`{name}`" for name in files), line,
+                 when or timestamp(dict_of(item.get("snapshot")).get("timestamp")), "snapshot")]
+

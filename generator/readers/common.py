@@ -99,11 +99,12 @@ def _utc(when: datetime) -> datetime:
 MAX_RESULT_CHARS = 20_000
 
 
-def block_turns(blocks: list, speaker: str, line: int, when: datetime | None, result_speaker: str | None = None
-                ) -> list[Turn]:
+def block_turns(blocks: list, speaker: str, line: int, when: datetime | None, result_speaker: str | None = None,
+                describe=None) -> list[Turn]:
     """Turns from Anthropic-style content blocks: text, thinking, tool_use, tool_result, image.
 
     Tool results are long (whole files, test logs): they are cut at ``MAX_RESULT_CHARS``.
+    ``describe(name, input)``, if given, may show a tool call better than its JSON (else "").
     """
     turns = []
     for block in blocks:
@@ -114,6 +115,9 @@ def block_turns(blocks: list, speaker: str, line: int, when: datetime | None, re
             turns.append(Turn(speaker, text_of(block.get("text")), line, when))
         elif kind == "thinking":
             turns.append(Turn(speaker, text_of(block.get("thinking")), line, when, "thinking"))
+        elif kind == "tool_use" and describe is not None and (described := describe(text_of(block.get("name")),
+                                                                                  block.get("input"))):
+            turns.append(Turn(speaker, described, line, when, "tool_call"))
         elif kind == "tool_use":
             arguments = json.dumps(block.get("input", {}), ensure_ascii=False, indent=2, sort_keys=True)
             turns.append(Turn(speaker, f"**{text_of(block.get('name'), 'tool')}**\n\n{fenced(arguments, 'json')}", line,
@@ -147,3 +151,12 @@ def _backtick_runs(line: str):
             run = 0
     if run:
         yield "`" * run
+
+
+def version_turn(turns: list[Turn]) -> Turn | None:
+    """Another version of a branch (readers/tree.py) as one folded block: who said what, in order."""
+    turns = [turn for turn in turns if turn.text.strip()]
+    if not turns:
+        return None
+    text = "\n\n".join(f"**{speaker_name(turn.speaker)}:**\n\n{turn.text.strip()}" for turn in turns)
+    return Turn(turns[0].speaker, text, turns[0].line, turns[0].time, "version")
