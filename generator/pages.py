@@ -22,6 +22,7 @@ from generator.identity import speaker_colours
 from generator.model import KIND_LABELS, Conversation, Message
 from generator.output import digest
 from generator.render import MessageRenderer
+from generator.render.drawn import is_drawn, symbol_line as _symbol_line
 from generator.urls import slugify
 
 PALETTE_SIZE = 12  # the theme defines .sp-0 … .sp-11 (light and dark variants)
@@ -465,14 +466,17 @@ def _neighbour(conversation: Conversation | None) -> dict | None:
     return {"title": conversation.title, "url": conversation_url(conversation)} if conversation else None
 
 
+_SYMBOLS = re.compile("[\u2500-\u259f\u2800-\u28ff]|[^\\w\\s]{3}")
 _FENCED = re.compile(r"^ {0,3}(```|~~~).*?(^ {0,3}\1|\Z)", re.M | re.S)
 _MARKUP = re.compile(r"[*`#>~|]+|\[END\]|\[([^\]]*)\]\([^)]*\)")
 
 
 def _excerpt(texts) -> str:
-    """Plain text from the first message with words in it, cut at a word boundary."""
+    """Plain text from the first message with words in it (not its code or drawings), cut at a word boundary."""
     for text in texts:
         prose = _FENCED.sub(" ", text)
+        if _SYMBOLS.search(prose):
+            prose = "\n".join(line for line in prose.split("\n") if not is_drawn([line]) and not _symbol_line(line))
         text = " ".join(_MARKUP.sub(lambda m: m.group(1) or " ", prose).split())
         if text:
             if len(text) <= EXCERPT_CHARS:

@@ -70,7 +70,7 @@ _word = st.from_regex(r"[A-Za-z0-9éß]{1,8}", fullmatch=True)
 _CONSTRUCTS = [
     lambda w: f"*{w}*", lambda w: f"**{w}**", lambda w: f"*{w}", lambda w: f"{w}*", lambda w: f"`{w}`",
     lambda w: f"[{w}]:", lambda w: f"[{w}]: {w}", lambda w: f"[{w}](#{w})", lambda w: f"[{w}](https://e.org/{w})",
-    lambda w: f"![{w}](x.png)", lambda w: f"<{w}>", lambda w: f"<b>{w}</b>", lambda w: f"&amp;{w}",
+    lambda w: f"![{w}](x.png)", lambda w: f"[{w}]({w}/{w}.md)", lambda w: f"<{w}>", lambda w: f"<b>{w}</b>", lambda w: f"&amp;{w}",
     lambda w: ">" * 25 + f" {w}", lambda w: f"> {w}", lambda w: f"- {w}", lambda w: f"1. {w}", lambda w: f"# {w}",
     lambda w: f"{w}\n---", lambda w: f"{w}\n===", lambda w: f"| {w} | b |\n|---|---|\n| {w} | 2 | {w} |",
     lambda w: f"```\n{w}\n```", lambda w: f"```py\n{w}\n", lambda w: f"    {w}", lambda w: f"\\{w}",

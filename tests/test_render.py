@@ -57,7 +57,7 @@ def test_every_newline_is_a_line_break_in_verse_mode_but_not_in_markdown_mode():
 
 def test_code_is_highlighted_with_classes():
     html = render("```python\nreturn 1\n```")
-    assert html.startswith('<pre class="code" data-lang="python"><code><span class="k">return</span>')
+    assert html.startswith('<pre class="code" data-lang="python" tabindex="0"><code><span class="k">return</span>')
 
 
 def test_empty_and_whitespace_messages_render_nothing():

@@ -97,12 +97,12 @@ def is_drawn(lines: list[str]) -> bool:
         return False
     if "|" in lines[0] and TABLE_DELIMITER.match(lines[1]):
         return False  # a Markdown table, which is shown as a table
-    if sum(1 for line in lines if _symbol_line(line)) >= 2:
+    if sum(1 for line in lines if symbol_line(line)) >= 2:
         return True
     return _aligned(lines)
 
 
-def _symbol_line(line: str) -> bool:
+def symbol_line(line: str) -> bool:
     """Mostly symbols: drawn with characters, not words (a line of '*' or '-' is Markdown's rule)."""
     stripped = line.strip()
     if len(stripped) < 3 or len(set(stripped.replace(" ", ""))) < 2:

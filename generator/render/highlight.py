@@ -14,7 +14,8 @@ def fence_html(info: str, code: str) -> str:
     language = info.strip().split(maxsplit=1)[0] if info.strip() else ""
     body = highlight_code(code, language.lower())
     label = f' data-lang="{escape(language)}"' if language else ""
-    return f'<pre class="code"{label}><code>{body}</code></pre>\n'
+    # Focusable: a wide block scrolls, and the keyboard must be able to scroll it too.
+    return f'<pre class="code"{label} tabindex="0"><code>{body}</code></pre>\n'
 
 
 

@@ -40,7 +40,7 @@ def make_parser(verse: bool = True) -> MarkdownIt:
     # Transcripts define no link references: '[INCOMING TRANSMISSION]:' followed by a line is speech.
     md.disable("reference")
     md.core.ruler.after("inline", "stage_directions", stage_directions)
-    md.core.ruler.after("stage_directions", "fragment_links", _fragment_links_as_text)
+    md.core.ruler.after("stage_directions", "relative_links", _relative_links_as_text)
     md.core.ruler.push("heading_levels", _heading_levels)
     for rule, function in (
         ("fence", _render_fence),
@@ -60,6 +60,8 @@ def _render_image(self, tokens, idx, options, env) -> str:
     # Untrusted transcripts must not make the page fetch from elsewhere: show images as links.
     token = tokens[idx]
     alt = self.renderInlineAsText(token.children or [], options, env) or token.attrGet("src")
+    if _leads_nowhere(token.attrGet("src") or ""):
+        return f"[image: {escape(alt)}]"
     src = escape(token.attrGet("src") or "")
     return f'<a class="image-link" href="{src}" rel="nofollow noopener">[image: {escape(alt)}]</a>'
 
@@ -100,14 +102,23 @@ def _flatten_quotes(match: re.Match) -> str:
     return run
 
 
-def _fragment_links_as_text(state) -> None:
-    """A transcript's '[user](#message)' points at an anchor of its own page, not ours: text, not a link."""
+_ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+
+
+def _leads_nowhere(href: str) -> bool:
+    """A link without a scheme ('#message', 'notes/x.md') points into the transcript's own world:
+    on this site it would lead to one of our pages, or nowhere."""
+    return not _ABSOLUTE.match(href)
+
+
+def _relative_links_as_text(state) -> None:
+    """'[user](#message)' and '[the notes](notes.md)': their text, not a link that breaks."""
     for token in state.tokens:
         if token.type != "inline" or not token.children:
             continue
         children, depth = [], 0
         for child in token.children:
-            if child.type == "link_open" and (child.attrGet("href") or "").startswith("#"):
+            if child.type == "link_open" and _leads_nowhere(child.attrGet("href") or ""):
                 depth += 1
                 continue
             if child.type == "link_close" and depth:
