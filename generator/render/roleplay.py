@@ -22,7 +22,7 @@ def close_spanning_directions(text: str) -> str:
     """Roleplay style opens a direction with '*' at the start of one paragraph and closes it with '*'
     at the end of a later one; Markdown then shows two stray asterisks. Each paragraph of such a
     span is made a direction of its own (the text read is unchanged: this is what is rendered)."""
-    if "\n\n" not in text and "\n \n" not in text or text.count("*") < 2:
+    if "\n\n" not in text and "\n \n" not in text or text.count("*") < 2 or not _may_open_a_span(text):
         return text
     pieces = _PARAGRAPH_BREAK.split(text)  # paragraph, break, paragraph, …
     paragraphs = pieces[0::2]
@@ -39,6 +39,13 @@ def close_spanning_directions(text: str) -> str:
         index += 1
     pieces[0::2] = paragraphs
     return "".join(pieces)
+
+
+def _may_open_a_span(text: str) -> bool:
+    """The quick test, with string methods: a paragraph that starts with '*' and has no other."""
+    if "\n \n" in text or "\n\t\n" in text:
+        return True  # blank lines with spaces: let the regular expression split them
+    return any(paragraph.lstrip()[:1] == "*" and paragraph.count("*") == 1 for paragraph in text.split("\n\n"))
 
 
 def _opens_only(paragraph: str) -> bool:
