@@ -124,21 +124,53 @@ def digest(*parts: str | bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
+class BuildState:
+    """The build's own files in the output folder (never site files, never in the manifest): the sources
+    file, the commit journal, and the notes kept in the manifest (what the last build was made from)."""
+
+    def __init__(self, root: Path, notes: dict[str, str]):
+        self.root = root
+        self.notes = notes
+
+    def read(self, name: str) -> str:
+        try:
+            return (self.root / name).read_text("utf-8")
+        except OSError:
+            return ""
+
+    def write(self, name: str, text: str) -> None:
+        """Replace a state file whole, through a temporary file of its own (two builds never share one)."""
+        path = self.root / name
+        temporary = path.with_name(f".{name}.{os.getpid()}-{next(_temporary_names)}.tmp")
+        try:
+            temporary.write_text(text, "utf-8")
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+
+    def append(self, name: str, text: str) -> None:
+        """Add to the end of a state file (whose reader must tolerate an append cut short)."""
+        with open(self.root / name, "a", encoding="utf-8") as handle:
+            handle.write(text)
+
+
 class OutputFolder:
     def __init__(self, root: Path):
         self.root = root.resolve()
         self._root_text = str(self.root)
-        self._salt, self._previous, self.notes = self._read_manifest()
-        self._written_notes = dict(self.notes)
+        self.committed_salt, self._previous, notes = self._read_manifest()
+        self.state = BuildState(self.root, notes)
+        self._written_notes = dict(notes)
         # Files this process wrote or checked: later builds trust these without a stat.
         self._verified: set[str] = set()
         if not (self.root / MANIFEST).is_file():
             # Claim the folder before the first page, so an interrupted first build is still ours.
             self.root.mkdir(parents=True, exist_ok=True)
-            self.notes = {}
+            self.state.notes = {}
             self._write_manifest("", {})
         self._real_root = os.path.realpath(self.root)
-        self.salt = ""
+        self.building_salt = ""
         self.changed: list[str] = []
         self._current: dict[str, list] = {}
         self._staged: list[tuple[str, str]] = []
@@ -149,7 +181,7 @@ class OutputFolder:
         A marker says a build is under way until it commits or rolls back: if it is there when the
         next build starts, that build was killed (see :meth:`_recover`)."""
         (self.root / BUILDING).touch()
-        self.salt = salt
+        self.building_salt = salt
         self.changed: list[str] = []
         self._current: dict[str, list] = {}
         self._staged: list[tuple[str, str]] = []  # (site path, temporary file)
@@ -166,7 +198,7 @@ class OutputFolder:
     def digest_of(self, select) -> str:
         """A digest of the committed files for which ``select(site_path)`` is true (what they were made from)."""
         chosen = sorted((path, entry) for path, entry in self._previous.items() if select(path))
-        return digest(self._salt, repr(chosen))
+        return digest(self.committed_salt, repr(chosen))
 
     def target(self, site_path: str) -> Path:
         return Path(self._file(site_path))
@@ -180,9 +212,9 @@ class OutputFolder:
         return self._root_text + os.sep + site_path
 
     def up_to_date(self, site_path: str, key: str) -> bool:
-        """True (and the file is kept) when the file was written from the same inputs and is still there."""
+        """Was the file written from the same inputs (``key``, and the same salt), and is it still there?"""
         old = self._previous.get(site_path)
-        if not old or old[0] != key or self._salt != self.salt:
+        if not old or old[0] != key or self.committed_salt != self.building_salt:
             return False
         if site_path not in self._verified:
             try:
@@ -191,50 +223,40 @@ class OutputFolder:
             except OSError:
                 return False
             self._verified.add(site_path)
-        self._current[site_path] = old
         return True
 
-    def carry_over(self, keep) -> None:
-        """Keep the files of earlier builds for which ``keep(site_path)`` is true, as they are."""
+    def keep(self, site_path: str) -> None:
+        """Keep a file of the last build, as it is, in this one."""
+        self._current[site_path] = self._previous[site_path]
+
+    def keep_if_current(self, site_path: str, key: str) -> bool:
+        """Keep the file if it is :meth:`up_to_date`, and say whether it was."""
+        if self.up_to_date(site_path, key):
+            self.keep(site_path)
+            return True
+        return False
+
+    def keep_all(self, select) -> None:
+        """Keep every file of the last build for which ``select(site_path)`` is true, as it is.
+
+        (:meth:`commit` removes every file of the last build that this one neither wrote nor kept.)"""
         for site_path, entry in self._previous.items():
-            if keep(site_path):
+            if select(site_path):
                 self._current.setdefault(site_path, entry)
-
-    def read_state(self, name: str) -> str:
-        """A state file of the build's own (like the manifest: not a site file, never listed in it)."""
-        try:
-            return (self.root / name).read_text("utf-8")
-        except OSError:
-            return ""
-
-    def write_state(self, name: str, text: str) -> None:
-        path = self.root / name
-        temporary = path.with_name(f".{name}.{os.getpid()}-{next(_temporary_names)}.tmp")  # unique to this build
-        try:
-            temporary.write_text(text, "utf-8")
-            os.replace(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-
-    def append_state(self, name: str, text: str) -> None:
-        """Add to the end of a state file (whose reader must tolerate an append cut short)."""
-        with open(self.root / name, "a", encoding="utf-8") as handle:
-            handle.write(text)
 
     def made_with(self, salt: str) -> bool:
         """Was the last committed build made with this salt (the same code, theme and config)?"""
-        return self._salt == salt
+        return self.committed_salt == salt
 
     def intact(self, salt: str) -> bool:
         """Was the last build made with this salt, and is every file it wrote still there, the same size?"""
-        return self._salt == salt and bool(self._previous) and self._all_there()
+        return self.committed_salt == salt and bool(self._previous) and self._all_there()
 
     def intact_later(self, salt: str) -> Callable[[], bool]:
         """:meth:`intact`, answered by a child process while the caller goes on; call the result for
         the answer (once called, it is kept). A stat call per file is a sixth of a small rebuild of a
         large archive, and on a second core it costs none of it."""
-        if self._salt != salt or not self._previous:
+        if self.committed_salt != salt or not self._previous:
             return lambda: False
         if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
             answer = self._all_there()
@@ -292,12 +314,13 @@ class OutputFolder:
             self.changed.append(site_path)
             self._verified.add(site_path)
         self._staged = []
-        if self._current != self._previous or self._salt != self.salt or self.notes != self._written_notes:
-            self._write_manifest(self.salt, self._current)
+        if (self._current != self._previous or self.committed_salt != self.building_salt
+                or self.state.notes != self._written_notes):
+            self._write_manifest(self.building_salt, self._current)
         for site_path in stale:
             self._verified.discard(site_path)
             self._remove(site_path)
-        self._salt, self._previous = self.salt, self._current
+        self.committed_salt, self._previous = self.building_salt, self._current
         self._current = {}
         self._end()
         return stale
@@ -333,14 +356,18 @@ class OutputFolder:
         """Clean up after a build that was killed: its temporary files, and a commit it left half done."""
         if not (self.root / BUILDING).exists():
             return
-        journal = self.read_state(JOURNAL)
+        journal = self.state.read(JOURNAL)
         if journal:
             try:
                 moves = json.loads(journal)
                 for site_path in moves.get("added", []) + moves.get("replaced", []):
-                    # Ours now, but not to be trusted: written again or removed by this build.
-                    self._previous[site_path] = ["", -1]
+                    # Ours now, but not to be trusted: written again or removed by this build. One that
+                    # was never moved in is not there: it is new again (and goes in before what links to it).
                     self._verified.discard(site_path)
+                    if os.path.isfile(self._file(site_path)):
+                        self._previous[site_path] = ["", -1]
+                    else:
+                        self._previous.pop(site_path, None)
                 for site_path in moves.get("removed", []):
                     if site_path not in self._previous:
                         self._remove(site_path)
@@ -357,7 +384,7 @@ class OutputFolder:
             (self.root / name).unlink(missing_ok=True)
 
     def _write_journal(self, added, replaced, stale) -> None:
-        self.write_state(JOURNAL, json.dumps({"added": [p for p, _ in added], "replaced": [p for p, _ in replaced],
+        self.state.write(JOURNAL, json.dumps({"added": [p for p, _ in added], "replaced": [p for p, _ in replaced],
                                               "removed": stale}, separators=(",", ":")))
 
     def _end(self) -> None:
@@ -377,10 +404,10 @@ class OutputFolder:
         self._remove_empty_parents(path.parent)
 
     def _write_manifest(self, salt: str, files: dict[str, list]) -> None:
-        text = json.dumps({"generator": "antiphon", "salt": salt, "notes": dict(sorted(self.notes.items())),
+        text = json.dumps({"generator": "antiphon", "salt": salt, "notes": dict(sorted(self.state.notes.items())),
                            "files": dict(sorted(files.items()))}, separators=(",", ":"))
-        self._written_notes = dict(self.notes)
-        self.write_state(MANIFEST, text + "\n")
+        self._written_notes = dict(self.state.notes)
+        self.state.write(MANIFEST, text + "\n")
 
     def _remove_empty_parents(self, folder: Path) -> None:
         while folder != self.root and folder.is_dir() and not any(folder.iterdir()):

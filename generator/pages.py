@@ -1,6 +1,8 @@
 """What each page shows: template contexts built from the archive (templates only present them).
 
-Every function here returns plain dicts and lists. Site paths are relative to
+Every function here returns plain dicts and lists. Every value that holds text from a transcript or
+the config arrives already escaped (``markupsafe.Markup``), so a theme cannot forget to escape it,
+even with autoescape off; the message bodies are the renderer's HTML. Site paths are relative to
 the output root, with a trailing '/' for pages served as ``folder/index.html``.
 """
 
@@ -16,6 +18,9 @@ from json.encoder import encode_basestring as _json_string  # as json.dumps(ensu
 from math import ceil
 from typing import Callable
 
+from markupsafe import Markup, escape
+
+from generator import keys
 from generator.archive import PAIR_JOINER, Archive, Group, pair_name, pair_slug
 from generator.config import Config
 from generator.identity import speaker_colours
@@ -85,11 +90,6 @@ def conversation_files(conversation: Conversation) -> list[str]:
     return ["conversation.json", source_name(conversation)]
 
 
-def conversation_files_key(conversation: Conversation, source: str) -> str:
-    """What those files are made from (``source``: the source file's relative path)."""
-    return f"{conversation.fingerprint}:{conversation.slug}:{source}"
-
-
 class Views:
     """Builds the pages of one build. Summaries may be cached across builds by the caller."""
 
@@ -100,12 +100,13 @@ class Views:
         self.config = config
         self.renderer = renderer
         self.site = {
-            "title": config.title,
-            "description": config.description,
+            "title": escape(config.title),
+            "description": escape(config.description),
             "language": config.language,
             "base_url": config.base_url,
             "search": config.search,
             "feed": "feed.xml" if config.base_url else "",
+            "search_bundle": "pagefind/pagefind.js",
         }
         # Cards and their keys, by (content fingerprint, slug, ...): valid as long as the config is.
         self._summaries: dict[tuple, dict | str] = {} if summaries is None else summaries
@@ -116,7 +117,8 @@ class Views:
 
     def _page(self, path: str, title: str, description: str = "", **extra) -> dict:
         canonical = self.config.base_url.rstrip("/") + "/" + path if self.config.base_url else ""
-        return {"path": path, "title": title, "description": description or self.config.description,
+        return {"path": path, "title": escape(title), "description": escape(description or self.config.description),
+                "section": _SECTIONS.get(path.split("/")[0], ""),
                 "canonical": canonical, "absolute": False, "base_path": self.config.base_path, **extra}
 
     def speaker(self, name: str) -> dict:
@@ -129,7 +131,7 @@ class Views:
         colour = self._colours.get(name)
         hashed = hashlib.sha1(name.encode("utf-8")).digest()
         return {
-            "name": name,
+            "name": escape(name),
             "url": speaker_url(name),
             "css_class": f"sp-{int.from_bytes(hashed[:4], 'big') % PALETTE_SIZE}",
             "style": f"--sp: {colour}" if colour else "",
@@ -157,13 +159,13 @@ class Views:
         summary = self._summaries.get(key)
         if summary is None:
             summary = self._summaries[key] = {
-                "title": conversation.title,
+                "title": escape(conversation.title),
                 "url": conversation_url(conversation),
                 "participants": list(self.speakers_of(conversation.speakers).values()),
                 "started": _time(conversation.started),
                 "message_count": conversation.message_count,
-                "tags": [{"name": tag, "url": tag_url(tag)} for tag in conversation.tags],
-                "excerpt": conversation.summary or _excerpt(conversation.opening),
+                "tags": [{"name": escape(tag), "url": tag_url(tag)} for tag in conversation.tags],
+                "excerpt": escape(conversation.summary or _excerpt(conversation.opening)),
             }
         return summary
 
@@ -185,8 +187,8 @@ class Views:
             }
             # A card follows from its conversation's content and slug, and the rest from the config
             # (in the build's salt): so these are the page's key, and the cards are made only if it changed.
-            key = digest(template, urls[number - 1], heading, description, repr(pagination), repr(extra),
-                         *(self.card_key(c) for c in chunk))
+            key = keys.listing(template, urls[number - 1], heading, description, pagination, extra,
+                               (self.card_key(c) for c in chunk))
             context = functools.partial(self._listing_context, urls[number - 1], heading, title, description,
                                         chunk, pagination, extra)
             pages.append(Page(urls[number - 1], template, key, context))
@@ -198,16 +200,14 @@ class Views:
         memo = (conversation.fingerprint or str(id(conversation)), conversation.slug, "card")
         key = self._summaries.get(memo)
         if key is None:
-            c = conversation
-            key = self._summaries[memo] = repr((c.title, c.slug, c.speakers, c.started, c.ended, c.message_count,
-                                                c.tags, c.summary, c.opening))
+            key = self._summaries[memo] = keys.card(conversation)
         return key
 
     def _listing_context(self, url, heading, title, description, chunk, pagination, extra) -> dict:
         return {
             "site": self.site,
             "page": self._page(url, heading, description),
-            "heading": title,
+            "heading": escape(title),
             "conversations": [self.summary(c) for c in chunk],
             "pagination": pagination,
             **extra,
@@ -252,7 +252,7 @@ class Views:
         summary = self.summary(conversation)
         return {"title": conversation.title, "url": summary["url"], "started": conversation.started,
                 "ended": conversation.ended, "speakers": conversation.speakers, "tags": conversation.tags,
-                "summary": summary["excerpt"]}
+                "summary": conversation.summary or _excerpt(conversation.opening)}
 
     def pair_pages(self) -> list[Page]:
         pages = [self._group_index("pairs/", "Pairs", self.archive.pairs, "pairs.html")]
@@ -284,11 +284,12 @@ class Views:
 
     def search_page(self) -> Page:
         context = {"site": self.site, "page": self._page("search/", "Search"),
-                   "speakers": [g.name for g in self.archive.speakers], "tags": [g.name for g in self.archive.tags]}
+                   "speakers": [escape(g.name) for g in self.archive.speakers],
+                   "tags": [escape(g.name) for g in self.archive.tags]}
         return Page.of("search/", "search.html", context)
 
     def _group_index(self, path: str, title: str, groups: list[Group], template: str) -> Page:
-        items = [{"name": g.name, "url": f"{path}{g.slug}/", "count": len(g.conversations),
+        items = [{"name": escape(g.name), "url": f"{path}{g.slug}/", "count": len(g.conversations),
                   "speakers": [self.speaker(name) for name in g.name.split(PAIR_JOINER)]} for g in groups]
         return Page.of(path, template, {"site": self.site, "page": self._page(path, title), "groups": items})
 
@@ -307,8 +308,7 @@ class Views:
         """A conversation's page, placed between its neighbours in the archive."""
         # Everything the page shows comes from these (speaker colours and the rest of the config
         # are in the build's salt), so they are its key; the context is built only if it changed.
-        key = digest(conversation.fingerprint, conversation.slug,
-                     *(f"{c.slug}\x00{c.title}" if c else "" for c in (older, newer)))
+        key = keys.conversation_page(conversation, older, newer)
         return Page(conversation_url(conversation), "conversation.html", key,
                     lambda: self._conversation_context(content or conversation, older, newer))
 
@@ -322,15 +322,17 @@ class Views:
         summary = self.summary(conversation)
         return {
             "site": self.site,
-            "page": self._page(url, conversation.title, summary["excerpt"]),
+            "page": self._page(url, conversation.title, conversation.summary or _excerpt(conversation.opening)),
             "conversation": {
                 **summary,
                 "participants": speakers,
                 "ended": _time(conversation.ended),
                 "duration": _duration(conversation.started, conversation.ended),
-                "extra_metadata": [(k, v) for k, v in conversation.metadata.items() if k not in _SHOWN_KEYS],
+                "extra_metadata": [(escape(k), escape(v)) for k, v in conversation.metadata.items()
+                                   if k not in _SHOWN_KEYS],
                 "messages": _fold_runs(messages, self.config.collapse_repeats),
-                "pair": ({"name": pair_name(conversation.speakers), "url": pair_url(pair_name(conversation.speakers))}
+                "pair": ({"name": escape(pair_name(conversation.speakers)),
+                          "url": pair_url(pair_name(conversation.speakers))}
                          if len(conversation.speakers) > 1 else None),
                 "month": ({"name": _month_name(f"{conversation.started:%Y-%m}"),
                            "url": month_url(f"{conversation.started:%Y-%m}")} if conversation.started else None),
@@ -352,13 +354,13 @@ class Views:
             "id": f"m-{int(message.index)}",
             "speaker": speaker,
             "side": side if speech else "",
-            "html": html,
+            "html": Markup(html),  # the renderer's, escaped
             "empty": not html,
             "text": message.text.strip(),
             "time": _time(message.time) if message.time is not None else None,
             "kind": kind,
             "kind_label": "" if speech else _KIND_HEADINGS[kind],
-            "preview": "" if speech else _preview(message.text),
+            "preview": "" if speech else escape(_preview(message.text)),
             "run": None,  # set by _fold_runs on the first message of a folded run
             "run_end": False,
         }
@@ -418,7 +420,7 @@ def _fold_runs(messages: list[dict], threshold: int) -> list[dict]:
             end += 1
         if threshold >= 2 and end - start >= threshold:
             first, last = messages[start], messages[end - 1]
-            first["run"] = {"count": end - start, "sample": first["text"], "first": first["index"],
+            first["run"] = {"count": end - start, "sample": escape(_shortened(first["text"], 60)), "first": first["index"],
                             "last": last["index"]}
             last["run_end"] = True
         start = end
@@ -462,8 +464,19 @@ def _preview(text: str) -> str:
     return ""
 
 
+def _shortened(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word, with '…' (escaped after: an entity is never cut)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+# The menu entry each top-level folder belongs to (the nav marks it as the current page).
+_SECTIONS = {"": "conversations", "page": "conversations", "c": "conversations", "tags": "tags",
+             "speakers": "speakers", "pairs": "pairs", "archive": "dates", "search": "search"}
+
+
 def _neighbour(conversation: Conversation | None) -> dict | None:
-    return {"title": conversation.title, "url": conversation_url(conversation)} if conversation else None
+    return {"title": escape(conversation.title), "url": conversation_url(conversation)} if conversation else None
 
 
 _SYMBOLS = re.compile("[\u2500-\u259f\u2800-\u28ff]|[^\\w\\s]{3}")

@@ -2,8 +2,9 @@
 
 Lookup order for a theme named N: ``themes/N`` beside the config file, then the
 themes bundled with Antiphon. A ``templates/`` folder beside the config file
-overrides single templates of any theme. Templates get one helper, the ``link``
-filter, that turns a site path into a link relative to the page being rendered.
+overrides single templates of any theme. Templates get two helpers: the ``link``
+filter, that turns a site path into a link relative to the page being rendered,
+and ``plural`` (``{{ n | plural('message') }}``).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class Theme:
         # A filter ({{ 'tags/' | link }}): Jinja calls filters directly, and a page has hundreds of links.
         # Also a function, link('tags/'), as themes written for earlier versions call it.
         env.filters["link"] = env.globals["link"] = _link
+        env.filters["plural"] = plural
         return env
 
     def watched_paths(self) -> list[Path]:
@@ -94,6 +96,11 @@ def _link(context, target: str) -> str:
     if page["absolute"]:
         return page["base_path"] + target
     return relative(target, page["path"])
+
+
+def plural(count: int, noun: str, plural_noun: str = "") -> str:
+    """``{{ n | plural('conversation') }}``: '1 conversation', '3 conversations'."""
+    return f"{count} {noun if count == 1 else plural_noun or noun + 's'}"
 
 
 def template_problem(err: Exception, template: str, output: str) -> Diagnostic:

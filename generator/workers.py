@@ -10,14 +10,19 @@ from __future__ import annotations
 import multiprocessing
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from generator import keys
 from generator.diagnostics import Diagnostic, SourceError
 from generator.output import OutputFolder, stage
 from generator.model import Conversation
-from generator.pages import (Page, Views, conversation_files, conversation_files_key, conversation_json,
+from generator.pages import (Page, Views, conversation_files, conversation_json,
                              conversation_url)
 from generator.readers import native
 from generator.theme import Theme, template_problem
+
+if TYPE_CHECKING:  # library.py reads in workers (fork_map): it imports this module
+    from generator.library import Library
 
 # Below this many items, starting worker processes costs more than it saves.
 PARALLEL_MINIMUM = 64
@@ -62,23 +67,23 @@ class ListingJob:
 
 
 def render_pages(views: Views, theme: Theme, out: OutputFolder, listings: list[Page],
-                 work: list[ConversationJob | ListingJob], jobs: int, reader) -> tuple[list[Diagnostic], list]:
+                 work: list[ConversationJob | ListingJob], jobs: int, library: Library) -> tuple[list[Diagnostic], list]:
     """Render the pages (and conversation files) of ``work``, in worker processes when there are many.
 
-    ``reader`` reads conversations again (``load``) and sketched ones whole (``complete``: see
+    ``library`` reads conversations again (``load``) and sketched ones whole (``complete``: see
     site.py). Returns the problems, and for each sketched source (relative path, record, problem).
     """
     problems: list[Diagnostic] = []
     completions: list = []
     if not can_fork(jobs, len(work)):
         for job in work:
-            outputs, problem, completion = _produce(views, theme, listings, job, reader)
+            outputs, problem, completion = _produce(views, theme, listings, job, library)
             problems += problem
             completions += completion
             for site_path, data, key in outputs:
                 out.write(site_path, data, key)
         return problems, completions
-    shared = (views, theme, listings, out.root, reader)
+    shared = (views, theme, listings, out.root, library)
     for staged, problem, completion in fork_map(_work_in_child, work, jobs, chunk=16, shared=shared):
         problems += problem
         completions += completion
@@ -88,11 +93,11 @@ def render_pages(views: Views, theme: Theme, out: OutputFolder, listings: list[P
 
 
 def _work_in_child(chunk: list, shared: tuple):
-    views, theme, listings, root, reader = shared
+    views, theme, listings, root, library = shared
     real_root = os.path.realpath(root)
     staged, problems, completions = [], [], []
     for job in chunk:
-        outputs, problem, completion = _produce(views, theme, listings, job, reader)
+        outputs, problem, completion = _produce(views, theme, listings, job, library)
         problems += problem
         completions += completion
         for site_path, data, key in outputs:
@@ -100,19 +105,19 @@ def _work_in_child(chunk: list, shared: tuple):
     return staged, problems, completions
 
 
-def _produce(views: Views, theme: Theme, listings: list[Page], job, reader) -> tuple[list, list, list]:
+def _produce(views: Views, theme: Theme, listings: list[Page], job, library: Library) -> tuple[list, list, list]:
     """The bytes of the outputs of one job that must be made again, its problems, and its completion."""
     if isinstance(job, ListingJob):
         return *_render(theme, listings[job.position]), []
     placed = views.archive.conversations[job.position]
     if job.sketched:
         try:
-            conversation, record = reader.complete(placed, job.source)
+            conversation, record = library.complete(placed, job.source)
         except SourceError as err:
             return [], [], [(job.source, "", err.diagnostic)]
         completion = [(job.source, record, None)]
     else:
-        conversation, completion = reader.load(placed), []
+        conversation, completion = library.load(placed), []
     page = views.conversation_page(job.position, conversation) if job.page else None
     return *render_conversation(theme, page, conversation, job.source, job.is_native, job.files, job.files_key), completion
 
@@ -123,7 +128,7 @@ def render_conversation(theme: Theme, page: Page | None, conversation: Conversat
     conversation.json and the transcript), as ([(file, bytes, key)], [problems])."""
     outputs, problems = _render(theme, page) if page is not None else ([], [])
     url = conversation_url(conversation)
-    files_key = files_key or conversation_files_key(conversation, source)
+    files_key = files_key or keys.conversation_files(conversation, source)
     for name in files if files is not None else conversation_files(conversation):
         try:
             if name == "conversation.json":

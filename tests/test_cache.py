@@ -1,10 +1,13 @@
-"""The sources file: what a build remembers of its sources, read back exactly, and never trusted when cut short."""
+"""The sources file (generator/library.py): what a build remembers of its sources, read back exactly, never
+trusted when cut short or noted under another reading key."""
 
 from __future__ import annotations
 
 from hypothesis import given, strategies as st
 
-from generator import cache
+import json
+
+from generator import library
 
 paths = st.text(st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=30)
 signatures = st.tuples(st.integers(0, 2**63), st.integers(0, 2**40))
@@ -12,35 +15,47 @@ signatures = st.tuples(st.integers(0, 2**63), st.integers(0, 2**40))
 
 @given(st.dictionaries(paths, signatures, max_size=8), st.text(max_size=40))
 def test_lines_read_back_as_written(sources, title):
-    frames = '[["slug",null,["older",%s]]]' % cache.json.dumps(title, ensure_ascii=False)
-    lines = [cache.source_line(path, signature, frames, '{"format":"native"}') for path, signature in sources.items()]
-    text = cache.sources_text("abc", lines)
-    remembered = cache.read_lines(text)
+    places = '[["slug",%s,null,["older",%s]]]' % ((json.dumps(title, ensure_ascii=False),) * 2)
+    lines = [library.source_line(path, signature, places, '{"format":"native"}') for path, signature in sources.items()]
+    text = library.sources_text("key", "abc", lines)
+    remembered = library.read_lines(text)
     assert {path: entry.signature for path, entry in remembered.items()} == sources
-    assert all(entry.frames == frames and entry.record == '{"format":"native"}' for entry in remembered.values())
-    assert cache.inputs_of(text) == "abc"
+    assert all(entry.places == json.loads(places) and entry.record == '{"format":"native"}'
+               for entry in remembered.values())
+    assert library.inputs_of(text) == "abc"
 
 
 def test_an_appended_line_stands_for_its_path_and_the_file_names_the_last_build():
-    first = cache.source_line("a.md", (1, 10), "[]", "{}")
-    text = cache.sources_text("one", [first, cache.source_line("b.md", (2, 20), "[]", "{}")])
-    text += cache.sources_appendix("two", [cache.source_line("a.md", (3, 30), "[]", "{}")])
-    remembered = cache.read_lines(text)
+    first = library.source_line("a.md", (1, 10), "[]", "{}")
+    text = library.sources_text("key", "one", [first, library.source_line("b.md", (2, 20), "[]", "{}")])
+    text += library.sources_appendix("two", [library.source_line("a.md", (3, 30), "[]", "{}")])
+    remembered = library.read_lines(text)
     assert remembered["a.md"].signature == (3, 30) and remembered["b.md"].signature == (2, 20)
-    assert cache.inputs_of(text) == "two"
+    assert library.inputs_of(text) == "two"
 
 
 def test_a_file_cut_short_names_no_build():
-    text = cache.sources_text("one", [cache.source_line("a.md", (1, 10), "[]", "{}")])
-    text += cache.sources_appendix("two", [cache.source_line("a.md", (3, 30), "[]", "{}")])
+    text = library.sources_text("key", "one", [library.source_line("a.md", (1, 10), "[]", "{}")])
+    text += library.sources_appendix("two", [library.source_line("a.md", (3, 30), "[]", "{}")])
     for cut in range(len(text) - 1, len(text) - 40, -1):
-        assert cache.inputs_of(text[:cut]) in ("", "one") and cache.inputs_of(text[:cut]) != "two"
-    assert cache.inputs_of(text[:text.index("# inputs two")]) == ""
-    assert cache.inputs_of("") == "" and cache.inputs_of(cache.sources_text("", [])) == ""
+        assert library.inputs_of(text[:cut]) in ("", "one") and library.inputs_of(text[:cut]) != "two"
+    assert library.inputs_of(text[:text.index("# inputs two")]) == ""
+    assert library.inputs_of("") == "" and library.inputs_of(library.sources_text("key", "", [])) == ""
 
 
 def test_outlines_compare_without_the_fingerprint_of_the_messages():
     record = '{"conversations":[{"fingerprint":"%s","title":"T"}],"diagnostics":[],"format":"native"}'
-    assert cache.same_outlines(record % "aaa:0", record % "bbb:0")
-    assert not cache.same_outlines(record % "aaa:0", (record % "aaa:0").replace('"T"', '"U"'))
-    assert not cache.same_outlines(record % "aaa:0", "not json")
+    assert library.same_outlines(record % "aaa:0", record % "bbb:0")
+    assert not library.same_outlines(record % "aaa:0", (record % "aaa:0").replace('"T"', '"U"'))
+    assert not library.same_outlines(record % "aaa:0", "not json")
+
+
+def test_records_noted_under_another_reading_key_are_not_trusted(tmp_path):
+    from generator.config import Config
+    from generator.identity import Identity
+    from generator.output import BuildState
+    state = BuildState(tmp_path, {})
+    state.write(library.SOURCES_STATE, library.sources_text("old", "x", [library.source_line("a.md", (1, 1), "[]", "{}")]))
+    reading = library.Reading(tmp_path, Identity.of(Config()))
+    assert library.Library(reading, "old", True, 1).remembered(state).keys() == {"a.md"}
+    assert library.Library(reading, "new", True, 1).remembered(state) == {}

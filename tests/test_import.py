@@ -80,15 +80,15 @@ def test_exports_in_content_build_directly(tmp_path):
 
 def test_an_export_of_many_conversations_is_read_once_per_build(tmp_path, monkeypatch):
     import json as json_module
-    import generator.site as site
+    import generator.library as library
     (tmp_path / "content").mkdir()
     lines = [json_module.dumps({"id": f"c{n}", "conversations": [{"from": "human", "value": f"question {n}"},
                                                                 {"from": "gpt", "value": f"answer {n}"}]})
              for n in range(30)]
     (tmp_path / "content/export.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
     reads = []
-    original = site.read_file
-    monkeypatch.setattr(site, "read_file", lambda *args: reads.append(args[0]) or original(*args))
+    original = library.read_file
+    monkeypatch.setattr(library, "read_file", lambda *args: reads.append(args[0]) or original(*args))
     config = load_config(None, tmp_path)
     assert build(config).conversations == 30 and len(reads) == 1
     (tmp_path / "antiphon.toml").write_text('title = "Renamed"\n', "utf-8")  # every page must be made again

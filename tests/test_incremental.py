@@ -8,7 +8,9 @@ import pytest
 
 from generator.config import load_config
 from generator.output import OutputFolder
+from generator.result import EDITS, FULL, HELD
 from generator.site import BuildError, Builder
+from tests.conftest import ROOT
 
 ALICE_BOB = "c/2025-01-01-alice-bob/"
 TRIO = "c/2025-02-02-alice-bob-carol/"
@@ -149,7 +151,7 @@ def test_a_fresh_process_renders_only_an_edit_that_no_list_shows(sample_project)
     rebuilt = Builder(config)  # a new process
     result = rebuilt.build()
     assert site_written(result) == files_of(ALICE_BOB, "2025-01-01-alice-bob.md")
-    assert rebuilt._sources == {}  # nothing else was read: the last build's placement was reused
+    assert result.path == EDITS and rebuilt.library.sources == {}  # the last build's placement was reused
     assert published(config.output_path) == cold_build(sample_project)
     again = Builder(config).build()  # what it noted lets the next process skip everything
     assert again.written == [] and (again.conversations, again.pages) == (result.conversations, result.pages)
@@ -162,7 +164,8 @@ def test_a_fresh_process_rebuilds_from_remembered_outlines_when_lists_change(sam
     rebuilt = Builder(config)
     result = rebuilt.build()
     assert "index.html" in result.written and ALICE_BOB + "index.html" in result.written
-    held = [c for source in rebuilt._sources.values() for c in source.conversations]
+    assert result.path == FULL
+    held = [c for source in rebuilt.library.sources.values() for c in source.conversations]
     assert len(held) == 5 and all(c.outline is not None and c.messages == [] for c in held)  # no messages kept
     assert published(config.output_path) == cold_build(sample_project)
 
@@ -200,14 +203,14 @@ def test_a_fresh_process_rebuild_equals_a_cold_build_whatever_changed(
 
 
 def test_a_code_change_re_renders_every_page(sample_project, monkeypatch):
-    import generator.site as site
+    import generator.fingerprint as fingerprint
     config = load_config(None, sample_project)
     Builder(config).build()
     page = config.output_path / ALICE_BOB / "index.html"
     original = page.read_bytes()
     page.write_bytes(b"x" * len(original))  # what the cache believes is there, by size
     assert Builder(config).build().written == []  # same code, config, theme and sources: nothing to do
-    monkeypatch.setattr(site, "_code_digest", lambda: "a different version of Antiphon")
+    monkeypatch.setattr(fingerprint, "code_digest", lambda: "a different version of Antiphon")
     result = Builder(config).build()
     assert ALICE_BOB + "index.html" in result.written and page.read_bytes() == original
 
@@ -234,7 +237,7 @@ def test_a_long_lived_builder_renders_only_an_edit_that_no_list_shows(sample_pro
         else:
             assert "index.html" in result.written
         assert published(site) == cold_build(sample_project)
-        held = [c for source in builder._sources.values() for c in source.conversations]
+        held = [c for source in builder.library.sources.values() for c in source.conversations]
         assert keep_messages or all(c.outline is not None and c.messages == [] for c in held)  # outlines only
 
 
@@ -253,3 +256,41 @@ def test_a_long_lived_builder_whose_commit_failed_makes_the_edit_again(sample_pr
     result = builder.build(keep_on_error=True)  # nothing changed since: the edit must still reach the page
     assert ALICE_BOB + "index.html" in result.written
     assert published(builder.config.output_path) == cold_build(sample_project)
+
+
+# -- every way a build goes ends the same way ---------------------------------------------------------
+
+def _failing_on(project, word: str) -> None:
+    """A theme override whose conversation page fails on a message that says ``word``."""
+    default = (ROOT / "themes/default/templates/conversation.html").read_text("utf-8")
+    loop = "{% for m in c.messages %}"
+    assert loop in default
+    (project / "templates").mkdir(exist_ok=True)
+    (project / "templates/conversation.html").write_text(
+        default.replace(loop, loop + "{% if '" + word + "' in m.text %}{{ no_such_helper() }}{% endif %}"), "utf-8")
+
+
+@pytest.mark.parametrize("path, keep_messages", [(EDITS, False), (HELD, True), (HELD, False), (FULL, False)])
+@pytest.mark.parametrize("keep_on_error", [False, True])
+def test_an_error_ends_every_way_a_build_goes_the_same_way(sample_project, path, keep_messages, keep_on_error):
+    """A template that fails on an edited message: without keep_on_error every path commits what a
+    cold build of the same sources gives (the page gone, its data new); with it, every path keeps the
+    last good site as it was."""
+    _failing_on(sample_project, "BOOM")
+    config = load_config(None, sample_project)
+    long_lived = Builder(config, keep_messages=keep_messages)
+    long_lived.build()
+    before = published(config.output_path)
+    if path == FULL:  # an edit lists show (the excerpt), so everything is placed again
+        edit(sample_project, "first.md", "Hello, Bob.", "Hello, Bob. BOOM")
+    else:
+        edit(sample_project, "first.md", "Here is some code:", "Here is some BOOM code:")
+    builder = Builder(config) if path == EDITS else long_lived
+    result = builder.build(keep_on_error=keep_on_error)
+    assert result.path == path
+    assert [d.message.split(":")[0] for d in result.errors] == [f"template error while rendering {ALICE_BOB}index.html"]
+    if keep_on_error:
+        assert not result.committed and published(config.output_path) == before
+    else:
+        assert result.committed and published(config.output_path) == cold_build(sample_project)
+        assert not (config.output_path / ALICE_BOB / "index.html").exists()

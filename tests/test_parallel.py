@@ -23,10 +23,10 @@ def test_jobs_1_and_jobs_3_produce_identical_sites(tmp_path, monkeypatch):
     forked = []
     real_fork_map = workers.fork_map
     monkeypatch.setattr(workers, "fork_map", lambda *args, **kw: forked.append(args[2]) or real_fork_map(*args, **kw))
-    from generator.site import Builder
+    from generator.library import Library
     completed = []
-    real_complete = Builder._complete
-    monkeypatch.setattr(Builder, "_complete", lambda self, done: completed.extend(done) or real_complete(self, done))
+    real_take = Library.take_completions
+    monkeypatch.setattr(Library, "take_completions", lambda self, done: completed.extend(done) or real_take(self, done))
     rng = random.Random(11)
     (tmp_path / "content").mkdir()
     for number in range(PARALLEL_MINIMUM + 16):

@@ -179,6 +179,34 @@ def test_transcript_text_in_names_previews_runs_and_cards_stays_text(project):
         assert "&lt;b onclick=x&gt;bold&lt;/b&gt;" in card and "&#34;q&#34;&amp;x" in card  # tags
 
 
+def test_a_careless_theme_cannot_let_transcript_text_run(project):
+    """Transcript text reaches templates already escaped: a theme that prints every value raw, with
+    autoescape off, still shows markup as text."""
+    hostile = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+    (project / "content/evil.md").write_text(transcript(
+        title=f"{hostile} ↔ Bob", header=f"**Started:** 2025-01-01 10:00:00\n**Tags:** {hostile}\n**Note:** {hostile}",
+        messages=((hostile, hostile), ("Tool (tool call)", hostile), ("Bob", "ho"))), "utf-8")
+    (project / "templates").mkdir()
+    raw = ("{% autoescape false %}<!DOCTYPE html><title>{{ page.title }}</title>{{ site.title }}{% block main %}"
+           "{% endblock %}{% endautoescape %}")
+    (project / "templates/base.html").write_text(raw, "utf-8")
+    (project / "templates/conversation.html").write_text(
+        '{% extends "base.html" %}{% block main %}{% autoescape false %}{% set c = conversation %}{{ c.title }}'
+        "{% for s in c.participants %}{{ s.name }}{% endfor %}{% for k, v in c.extra_metadata %}{{ k }}{{ v }}"
+        "{% endfor %}{% for t in c.tags %}{{ t.name }}{% endfor %}{{ c.excerpt }}{% for m in c.messages %}"
+        "{{ m.speaker.name }}{{ m.preview }}{{ m.html }}{% endfor %}{% endautoescape %}{% endblock %}", "utf-8")
+    (project / "templates/index.html").write_text(
+        '{% extends "base.html" %}{% block main %}{% autoescape false %}{% for c in conversations %}{{ c.title }}'
+        "{{ c.excerpt }}{% for t in c.tags %}{{ t.name }}{% endfor %}{% for s in c.participants %}{{ s.name }}"
+        "{% endfor %}{% endfor %}{% endautoescape %}{% endblock %}", "utf-8")
+    (project / "antiphon.toml").write_text("search = false\n", "utf-8")  # the careless theme marks nothing to index
+    config, result = build_project(project)
+    assert not result.failed(), result.diagnostics
+    for page in (config.output_path / "index.html", *(config.output_path / "c").glob("*/index.html")):
+        html = page.read_text("utf-8")
+        assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html, page
+
+
 def test_json_and_source_copy_sit_beside_the_page(built, sample_project):
     site, _ = built
     data = json.loads((site / "c/2025-02-02-alice-bob-carol/conversation.json").read_text("utf-8"))

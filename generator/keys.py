@@ -1,0 +1,45 @@
+"""Keys: a digest of everything an output shows. An output whose key is unchanged since the last build
+(and whose build salt, see fingerprint.py, is the same) is kept as it is; any change to what it shows
+changes its key (tests/test_keys.py changes each field in turn).
+
+- a conversation's page: its content, where it came from, its slug and title, and its neighbours;
+- a card (and a feed entry): what lists show of a conversation, so an edit past its opening leaves
+  the lists it is in as they are;
+- a list page: its place, heading and pagination, and the cards on it;
+- the files beside a page (conversation.json, the transcript): the content, slug and source file;
+- a feed: its place, title and the cards of its entries.
+"""
+
+from __future__ import annotations
+
+from generator.model import Conversation
+from generator.output import digest
+
+
+def card(conversation: Conversation) -> str:
+    c = conversation
+    return repr((c.title, c.slug, c.speakers, c.started, c.ended, c.message_count, c.tags, c.summary, c.opening))
+
+
+def conversation_page(conversation: Conversation, older, newer) -> str:
+    """``older``/``newer``: the neighbours (anything with a slug and a title), or None.
+
+    What the page shows of the conversation follows from its content, its file and the config (in the
+    salt); its slug and title too, but they are named (a page may be keyed before its transcript is
+    read whole, when only its header is known: so no speakers or counts here)."""
+    return digest(conversation.fingerprint, str(conversation.source), conversation.slug, conversation.title,
+                  *(f"{n.slug}\x00{n.title}" if n else "" for n in (older, newer)))
+
+
+def listing(template: str, url: str, heading: str, description: str, pagination: dict, extra: dict,
+            card_keys) -> str:
+    return digest(template, url, heading, description, repr(pagination), repr(extra), *card_keys)
+
+
+def conversation_files(conversation: Conversation, source: str) -> str:
+    """``source``: the source file's path relative to the content folder."""
+    return f"{conversation.fingerprint}:{conversation.slug}:{source}"
+
+
+def feed(path: str, title: str, subtitle: str, card_keys) -> str:
+    return digest(path, title, subtitle, *card_keys)

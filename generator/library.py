@@ -1,0 +1,387 @@
+"""The sources of a site: what each build read, and what the last build remembered of them.
+
+A :class:`Library` holds one :class:`Source` per content file: the reader that read it, its
+problems, and its conversations. A large build holds outlines (everything but the messages;
+see ``Conversation.outlined``) and reads a conversation again when its page is made
+(:meth:`Library.load`). In a cold parallel build a native transcript is first read only to
+its header, enough to place it in the archive (a *sketch*), and read whole when its page is
+made (:meth:`Library.complete`).
+
+What was read is remembered in ``.antiphon-sources.tsv``, a state file of the output folder,
+so that a new process need not read unchanged files again. One line per source, four
+tab-separated fields::
+
+    "relative/path.md"  mtime_ns:size  places  record
+
+``record`` is what reading the file gave (reader, problems, an outline of each conversation);
+``places`` is where the last build put each conversation (its slug and title, and the slug and
+title of its older and newer neighbours; null for a draft left out). The path comes first,
+JSON-encoded, so the file can be indexed without parsing records. The first line names the
+reading key (fingerprint.reading_key: code and names) the records were made under, the last
+the build they were written for; a file cut short names no build and is not trusted.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import NamedTuple
+
+from generator.diagnostics import Diagnostic, SourceError
+from generator.identity import Identity
+from generator.model import Conversation, Outline
+from generator.readers import native, read_file, read_header_file
+from generator.result import BuildError
+from generator.sources import SourceFile
+from generator.workers import can_fork, fork_map
+
+SOURCES_STATE = ".antiphon-sources.tsv"
+# A new process renders up to this many edited conversations alone; more go through a full build (in parallel).
+EDITS_RENDERED_ALONE = 32
+_READING, _LAST = "# reading ", "# inputs "
+
+
+class Reading(NamedTuple):
+    """What reading a source needs besides the file: where the content folder is, and the site's names."""
+    content: Path
+    identity: Identity
+
+
+class Neighbour(NamedTuple):
+    """What a conversation's page shows of the one before or after it."""
+    slug: str
+    title: str
+
+
+@dataclass
+class Source:
+    file: SourceFile  # as it was when read
+    format: str  # the reader that read it ("" when none claimed it)
+    conversations: list[Conversation]
+    diagnostics: list[Diagnostic]
+    remembered: str = ""  # what was read, as its line's record (made once: see record())
+    # Only the header was read (a native transcript, read in bulk): enough to place the conversation
+    # in the archive. Rendering its page reads it whole and completes it (Library.complete).
+    sketched: bool = False
+
+    def record(self) -> str:
+        if not self.remembered:
+            self.remembered = record_text(self.format, self.diagnostics, self.conversations)
+        return self.remembered
+
+
+class Library:
+    """The sources of one site's builds: read, remembered, and read again when a page needs them."""
+
+    def __init__(self, reading: Reading, key: str, outlines: bool, jobs: int):
+        """``outlines``: hold outlines, not messages (a large build); ``key``: the reading key."""
+        self.reading = reading
+        self.key = key
+        self.outlines = outlines
+        self.jobs = jobs
+        self.sources: dict[str, Source] = {}  # by the file's path
+        self.remembered_text = ""  # the sources file as last read or written
+        self._loaded: tuple[tuple, list[Conversation]] = ((), [])  # the source file last read again by load()
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def read(self, files: list[SourceFile], remembered: dict[str, "Remembered"]) -> None:
+        """Hold a source for each of ``files``: the one held, or the one remembered, if the file is
+        unchanged; else read now (in worker processes when there are many)."""
+        current: dict[str, Source] = {}
+        for file in files:
+            source = self.sources.get(file.path)
+            if source is None or source.file != file:
+                source = restore(remembered.get(file.relative), file)
+            if source is not None:
+                current[file.path] = source
+        fresh = [file for file in files if file.path not in current]
+        for source in read_sources(fresh, self.reading, self.outlines, self.jobs):
+            current[source.file.path] = source
+        self.sources = current
+
+    def conversations(self, files: list[SourceFile], include_drafts: bool) -> list[Conversation]:
+        return [c for file in files for c in self.sources[file.path].conversations if include_drafts or not c.draft]
+
+    def diagnostics(self, files: list[SourceFile]) -> list[Diagnostic]:
+        return [d for file in files for d in self.sources[file.path].diagnostics]
+
+    def source_of(self, conversation: Conversation) -> Source:
+        return self.sources[str(conversation.source)]
+
+    def load(self, conversation: Conversation) -> Conversation:
+        """The conversation with its messages (read again from its source when only the outline is held)."""
+        if conversation.outline is None:
+            return conversation
+        content, position = conversation.fingerprint.rsplit(":", 1)
+        # One file at a time: an export's conversations come in a row. By path too: two files with the
+        # same bytes may read differently (a backrooms log's time is in its name).
+        if self._loaded[0] != (content, conversation.source):
+            read = read_file(conversation.source, str(conversation.source), self.reading.identity)
+            self._loaded = ((content, conversation.source), read.conversations)
+        return placed(self._loaded[1][int(position)], conversation)
+
+    def complete(self, sketch: Conversation, relative: str) -> tuple[Conversation, str]:
+        """A sketched conversation read whole, and its source's record (as a full read would note it).
+        Raises SourceError when the transcript cannot be read whole."""
+        result = read_file(sketch.source, shown(self.reading.content, relative), self.reading.identity)
+        if result.format != native.NAME or len(result.conversations) != 1:  # changed to another kind of file
+            raise BuildError(f"{sketch.source} changed during the build; build again")
+        return placed(result.conversations[0], sketch), record_text(result.format, result.diagnostics,
+                                                                    result.conversations)
+
+    def take_completions(self, completions: list[tuple[str, str, Diagnostic | None]]) -> bool:
+        """Take in what reading sketched transcripts whole gave (by relative path: their record, or the
+        problem that kept them from being read); False when one could not be read, so is not in the archive."""
+        by_relative = {source.file.relative: source for source in self.sources.values()}
+        readable = True
+        for relative, record, problem in completions:
+            source = by_relative[relative]
+            if problem is not None:
+                self.sources[source.file.path] = Source(source.file, "", [], [problem])
+                readable = False
+                continue
+            complete = from_record(record, source.file)
+            source.conversations[0].outline = complete.conversations[0].outline
+            source.diagnostics, source.remembered, source.sketched = complete.diagnostics, record, False
+        return readable
+
+    # -- the sources file ------------------------------------------------------------------------
+
+    def remembered(self, state) -> dict[str, "Remembered"]:
+        """What the last build (perhaps another process) noted of its sources, by relative path; nothing
+        when it was noted under another reading key (another version of Antiphon, other names)."""
+        self.remembered_text = state.read(SOURCES_STATE)
+        if not self.remembered_text.startswith(f"{_READING}{self.key}\n"):
+            return {}
+        return read_lines(self.remembered_text)
+
+    def write_remembered(self, state, archive, inputs: str) -> None:
+        """Note what was read and where each conversation was placed, for the build made from ``inputs``."""
+        positions = {id(c): position for position, c in enumerate(archive.conversations)}
+        lines = []
+        for source in self.sources.values():
+            if source.sketched:  # never completed (cannot happen: each gets a job), so not noted: read again
+                continue
+            places = []
+            for conversation in source.conversations:
+                position = positions.get(id(conversation))
+                places.append(None if position is None else place(conversation, *archive.neighbours(position)))
+            places_text = json.dumps(places, ensure_ascii=False, separators=(",", ":"))
+            lines.append(source_line(source.file.relative, source.file.signature, places_text, source.record()))
+        self._write(state, sources_text(self.key, inputs, lines))
+
+    def note_edits(self, state, remembered: dict[str, "Remembered"], lines: dict[str, str], inputs: str) -> None:
+        """Append the edited sources' new lines (or write the file afresh when it has grown long)."""
+        if self.remembered_text.count("\n") + len(lines) > 1.25 * len(remembered) + 100:
+            self._write(state, sources_text(self.key, inputs, [lines.get(relative, entry.line)
+                                                               for relative, entry in remembered.items()]))
+        else:
+            appendix = sources_appendix(inputs, lines.values())
+            state.append(SOURCES_STATE, appendix)
+            self.remembered_text += appendix
+
+    def _write(self, state, text: str) -> None:
+        if text != self.remembered_text:
+            state.write(SOURCES_STATE, text)
+            self.remembered_text = text
+
+
+def shown(content: Path, relative: str) -> str:
+    """A source's path in diagnostics."""
+    return f"{content.name}/{relative}"
+
+
+def placed(full: Conversation, where: Conversation) -> Conversation:
+    """``full`` (read again) where the build placed ``where``, its outline or sketch."""
+    if full.fingerprint != where.fingerprint:
+        raise BuildError(f"{where.source} changed during the build; build again")
+    return replace(full, slug=where.slug)
+
+
+# -- reading sources, in this process or in workers ------------------------------------------------
+
+def read_one(file: SourceFile, reading: Reading, outline: bool) -> Source:
+    try:
+        result = read_file(Path(file.path), shown(reading.content, file.relative), reading.identity)
+    except SourceError as err:
+        return Source(file, "", [], [err.diagnostic])
+    # An export holds many conversations: reading it again for each of their pages would cost more
+    # than keeping them, so only single-conversation files are reduced to outlines.
+    if outline and len(result.conversations) == 1:
+        return Source(file, result.format, [result.conversations[0].outlined()], result.diagnostics)
+    return Source(file, result.format, result.conversations, result.diagnostics)
+
+
+def read_sources(files: list[SourceFile], reading: Reading, outline: bool, jobs: int) -> list[Source]:
+    """Read (and outline) sources, in worker processes when there are many and only outlines are kept."""
+    if not outline or not can_fork(jobs, len(files)):
+        return [read_one(file, reading, outline) for file in files]
+    return [source for sources in fork_map(_read_chunk, files, jobs, chunk=32, shared=reading) for source in sources]
+
+
+def read_edits(edited: list[SourceFile], reading: Reading, record_before) -> list[Source] | None:
+    """The edited sources read whole, if they are few and each reads to the outlines (and problems) it
+    had before (``record_before(file)``: its record then); else None."""
+    sources = [read_one(file, reading, outline=False) for file in edited[:EDITS_RENDERED_ALONE]]
+    if (len(edited) > EDITS_RENDERED_ALONE or sum(len(s.conversations) for s in sources) > EDITS_RENDERED_ALONE
+            or not all(same_outlines(record_before(s.file), s.record()) for s in sources)):
+        return None
+    return sources
+
+
+def _read_chunk(files: list[SourceFile], reading: Reading) -> list[Source]:
+    """Headers only where that will do (see Source.sketched), else outlines, with their records."""
+    sources = []
+    for file in files:
+        source = _sketch_one(file, reading)
+        if source is None:
+            source = read_one(file, reading, outline=True)
+            source.record()  # made here, in parallel, for the sources file
+        sources.append(source)
+    return sources
+
+
+def _sketch_one(file: SourceFile, reading: Reading) -> Source | None:
+    """A native transcript's header, if it has no problem and is no draft (a draft left out of the
+    archive gets no page to complete it); None for anything else."""
+    result = read_header_file(Path(file.path), shown(reading.content, file.relative), reading.identity)
+    if result is None or result.diagnostics or result.conversations[0].draft:
+        return None
+    return Source(file, result.format, result.conversations, [], sketched=True)
+
+
+def restore(remembered: "Remembered | None", file: SourceFile) -> Source | None:
+    """A source as the last build noted it, if the file is unchanged since."""
+    if remembered is None or remembered.signature != file.signature:
+        return None
+    return from_record(remembered.record, file)
+
+
+def from_record(record: str, file: SourceFile) -> Source | None:
+    """A source (its conversations' outlines) from its record in the sources file; None if it is unreadable."""
+    try:
+        data = json.loads(record)
+        source = Path(file.path)
+        return Source(file, data["format"], [conversation_from(c, source) for c in data["conversations"]],
+                      [Diagnostic(*d) for d in data["diagnostics"]], remembered=record)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+# -- the sources file's lines ------------------------------------------------------------------------
+
+class Remembered(NamedTuple):
+    """One source as the last build wrote it down (its places and record split off when asked for)."""
+    relative: str
+    signature: tuple[int, int]
+    line: str
+
+    @property
+    def places(self) -> list:
+        return json.loads(self.line.split("\t", 3)[2])
+
+    @property
+    def record(self) -> str:
+        return self.line.split("\t", 3)[3]
+
+
+def sources_text(key: str, inputs: str, lines) -> str:
+    """The whole file: the reading key, the lines, and the build made from ``inputs`` ("" after errors:
+    then it names no build). A rebuild that changes a few sources appends their new lines and a new last
+    line: a later line for a path stands for it."""
+    return f"{_READING}{key}\n" + "\n".join(sorted(lines)) + f"\n{_LAST}{inputs}\n"
+
+
+def sources_appendix(inputs: str, lines) -> str:
+    """What to append to the file for a build that changed ``lines`` only."""
+    return "".join(line + "\n" for line in lines) + f"{_LAST}{inputs}\n"
+
+
+def inputs_of(text: str) -> str:
+    """The inputs digest of the build the file was written for ("" when it names none)."""
+    last = text[text.rfind("\n", 0, len(text) - 1) + 1:]
+    return last[len(_LAST):-1] if last.startswith(_LAST) and last.endswith("\n") else ""
+
+
+def source_line(relative: str, signature: tuple[int, int], places: str, record: str) -> str:
+    return f"{json.dumps(relative, ensure_ascii=False)}\t{signature[0]}:{signature[1]}\t{places}\t{record}"
+
+
+def read_lines(text: str) -> dict[str, Remembered]:
+    """The remembered sources by relative path (the last line for each); other lines are left out."""
+    remembered = {}
+    for line in text.split("\n"):  # not splitlines(): a title may hold U+2028, which JSON leaves as it is
+        try:
+            relative, signature, rest = line.split("\t", 2)
+            mtime, size = signature.split(":")
+            if "\t" not in rest:
+                continue
+            # JSON-encoded; only a path with a backslash, quote or control character needs decoding.
+            relative = json.loads(relative) if "\\" in relative else relative[1:-1]
+            remembered[relative] = Remembered(relative, (int(mtime), int(size)), line)
+        except ValueError:
+            continue
+    return remembered
+
+
+def record_text(format: str, diagnostics: list[Diagnostic], conversations: list[Conversation]) -> str:
+    return json.dumps({"format": format, "diagnostics": [[d.path, d.line, d.level, d.message] for d in diagnostics],
+                       "conversations": [conversation_record(c) for c in conversations]},
+                      ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def same_outlines(record: str, other: str) -> bool:
+    """Do two records list the same problems and outlines, whatever the conversations' messages say?
+
+    The fingerprint digests the messages; everything else in a record is what lists and slugs are made from.
+    """
+    def without_fingerprints(text: str):
+        data = json.loads(text)
+        for conversation in data["conversations"]:
+            conversation.pop("fingerprint", None)
+        return data
+    try:
+        return without_fingerprints(record) == without_fingerprints(other)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return False
+
+
+def place(conversation: Conversation, older, newer) -> list:
+    """Where a conversation is: its slug and title, and its neighbours' (see Neighbour)."""
+    return [conversation.slug, conversation.title,
+            [older.slug, older.title] if older else None, [newer.slug, newer.title] if newer else None]
+
+
+def neighbour_from(part: list | None) -> Neighbour | None:
+    return Neighbour(*part) if part else None
+
+
+def conversation_record(conversation: Conversation) -> dict:
+    outline = conversation.outline or conversation.outlined().outline
+    return {
+        "title": conversation.title, "participants": conversation.participants,
+        "started": _when(conversation.started), "ended": _when(conversation.ended),
+        "tags": conversation.tags, "summary": conversation.summary, "draft": conversation.draft,
+        "metadata": conversation.metadata, "fingerprint": conversation.fingerprint, "slug_base": conversation.slug_base,
+        "speakers": list(outline.speakers), "count": outline.message_count, "opening": list(outline.opening),
+    }
+
+
+def conversation_from(record: dict, source: Path) -> Conversation:
+    return Conversation(
+        title=record["title"], messages=[], source=source, participants=list(record["participants"]),
+        started=_parse(record["started"]), ended=_parse(record["ended"]), tags=list(record["tags"]),
+        summary=record["summary"], draft=record["draft"], metadata=dict(record["metadata"]),
+        fingerprint=record["fingerprint"], slug_base=record.get("slug_base", ""),
+        outline=Outline(tuple(record["speakers"]), record["count"], tuple(record["opening"])))
+
+
+def _when(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _parse(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

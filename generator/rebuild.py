@@ -1,0 +1,203 @@
+"""Which way a build goes, and the one way every build ends.
+
+A build need not always read and place everything again:
+
+- ``unchanged``: a new process, and nothing changed since the last build (its files are checked):
+  the last build's result stands;
+- ``edits in place``: a new process, and each edited transcript reads to the same outlines as
+  before (an edit no list shows): the archive is the one the last build made, so only the
+  edited conversations' pages are made, where the last build placed them;
+- ``held archive``: a builder that holds the archive (the preview server), likewise;
+- ``full`` (generator/site.py): everything placed and every page whose key changed rendered.
+
+Every way ends in :func:`finish`: rolled back when it brings errors the last build did not
+have and the caller asked to keep the last good site (``keep_on_error``), else committed, with
+what it was made from noted for the next build.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Callable
+
+from generator.archive import Archive
+from generator.diagnostics import Diagnostic
+from generator.library import Library, Source, inputs_of, neighbour_from, read_edits, source_line
+from generator.output import OutputFolder
+from generator.pages import Views
+from generator.readers import native
+from generator.result import EDITS, HELD, UNCHANGED, BuildResult
+from generator.sources import SourceFile
+from generator.theme import Theme
+from generator.workers import render_conversation
+
+
+@dataclass
+class Build:
+    """What one build is made from, as the builder gathered it."""
+    out: OutputFolder
+    theme: Theme
+    salt: str
+    library: Library
+    files: list[SourceFile]
+    inputs: str  # a digest of the salt and every source's signature
+    include_drafts: bool
+    keep_on_error: bool
+    committed_errors: set[Diagnostic] = field(default_factory=set)  # of the last committed build
+    make_views: Callable[[Archive], Views] = None
+
+
+@contextmanager
+def staged(build: Build):
+    """Stage a build's files; anything raised drops them (the folder stays as the last build left it)."""
+    build.out.begin(build.salt)
+    try:
+        yield
+    except BaseException:
+        build.out.rollback()
+        raise
+
+
+def finish(build: Build, result: BuildResult, note_sources: Callable[[str], None], keep=None) -> BuildResult:
+    """Commit the build (keeping the last build's files that ``keep(site_path)`` selects), or roll it
+    back when it brings new errors and ``keep_on_error`` was asked for."""
+    out = build.out
+    if build.keep_on_error and set(result.errors) - build.committed_errors:
+        out.rollback()
+        result.committed = False
+        result.diagnostics.sort()
+        return result
+    if keep is not None:
+        out.keep_all(keep)
+    result.inputs = build.inputs if not result.errors else ""
+    note_sources(result.inputs)
+    out.state.notes["build"] = json.dumps({
+        "inputs": result.inputs, "drafts": build.include_drafts, "conversations": result.conversations,
+        "pages": result.pages, "problems": [[d.path, d.line, d.level, d.message] for d in result.diagnostics
+                                            if d.level != "error"]})
+    result.removed = out.commit()
+    result.written = out.changed
+    result.diagnostics.sort()
+    return result
+
+
+def last_build(out: OutputFolder, include_drafts: bool) -> dict | None:
+    """What the last build noted of itself, when it had no errors and used the same drafts setting."""
+    try:
+        last = json.loads(out.state.notes.get("build", ""))
+    except ValueError:
+        return None
+    if not isinstance(last, dict) or not last.get("inputs") or last.get("drafts") != include_drafts:
+        return None
+    return last
+
+
+def result_of(last: dict, path: str) -> BuildResult:
+    """The result the last build reported (its warnings and notes stand as long as its sources do)."""
+    problems = [Diagnostic(*problem) for problem in last.get("problems", [])]
+    return BuildResult(conversations=last["conversations"], pages=last["pages"], diagnostics=problems, path=path,
+                       inputs=last["inputs"])
+
+
+def unchanged(build: Build, last: dict) -> BuildResult | None:
+    """Nothing changed since the last build, and every file it wrote is still there: its result."""
+    if last["inputs"] == build.inputs and build.out.intact(build.salt):
+        return result_of(last, UNCHANGED)
+    return None
+
+
+def edits_in_place(build: Build, last: dict) -> BuildResult | None:
+    """A new process: render only the edited conversations, where the last build placed them.
+
+    That holds when the same files are there and each edited one reads to the same outlines as before
+    (an edit past the openings of its messages), and the last build's files are intact (checked in a
+    child process meanwhile). None otherwise: then a full build.
+    """
+    library, out = build.library, build.out
+    remembered = library.remembered(out.state)
+    if (len(remembered) != len(build.files) or any(file.relative not in remembered for file in build.files)
+            or inputs_of(library.remembered_text) != last["inputs"]):  # noted for another build (never committed)
+        return None
+    intact = out.intact_later(build.salt)
+    try:
+        edited = [file for file in build.files if remembered[file.relative].signature != file.signature]
+        sources = read_edits(edited, library.reading, lambda file: remembered[file.relative].record)
+        if sources is None:
+            return None
+        views = build.make_views(Archive([]))
+        result = result_of(last, EDITS)
+        lines, failed = {}, set()
+        with staged(build):
+            for source in sources:
+                entry = remembered[source.file.relative]
+                placed = []
+                for conversation, where in zip(source.conversations, entry.places):
+                    if where is not None:  # else a draft the build leaves out
+                        conversation.slug = where[0]
+                        placed.append((conversation, neighbour_from(where[2]), neighbour_from(where[3])))
+                failed |= _render_placed(build, views, source, placed, result)
+                lines[source.file.relative] = source_line(source.file.relative, source.file.signature,
+                                                          entry.line.split("\t", 3)[2], source.record())
+            if not intact():
+                build.out.rollback()
+                return None
+            return finish(build, result, lambda inputs: library.note_edits(out.state, remembered, lines, inputs),
+                          keep=lambda path: path not in failed)
+    finally:
+        intact()  # the answer, or the child reaped
+
+
+def held_archive(build: Build, archive: Archive, last: dict) -> tuple[BuildResult, Archive] | None:
+    """The preview server's builder: the edited conversations take the places of the ones they
+    replace in the archive it holds, and only their pages are made (when the edits change nothing
+    lists show, as in :func:`edits_in_place`). The new archive comes back with the result."""
+    library = build.library
+    held = library.sources
+    if len(build.files) != len(held) or any(file.path not in held for file in build.files):
+        return None
+    edited = [file for file in build.files if held[file.path].file != file]
+    fresh = read_edits(edited, library.reading, lambda file: held[file.path].record())
+    if fresh is None:
+        return None
+    positions = {id(c): position for position, c in enumerate(archive.conversations)}
+    conversations = list(archive.conversations)
+    replaced = []
+    for source in fresh:
+        whole = source.conversations
+        if library.outlines:  # held as outlines; the pages are made from the messages just read
+            source.conversations = [c.outlined() for c in whole]
+        for old, new, full in zip(held[source.file.path].conversations, source.conversations, whole):
+            if id(old) in positions:  # else a draft the build leaves out
+                new.slug = full.slug = old.slug
+                conversations[positions[id(old)]] = new
+                replaced.append((source, positions[id(old)], full))
+    archive = Archive(conversations)
+    views = build.make_views(archive)
+    result = result_of(last, HELD)
+    failed: set[str] = set()
+    with staged(build):
+        for source, position, full in replaced:
+            failed |= _render_placed(build, views, source, [(full, *archive.neighbours(position))], result)
+        result = finish(build, result, lambda inputs: None, keep=lambda path: path not in failed)
+    if result.committed:
+        library.sources = {**held, **{source.file.path: source for source in fresh}}
+    return result, archive
+
+
+def _render_placed(build: Build, views: Views, source: Source, placed: list, result: BuildResult) -> set[str]:
+    """Render the pages and files of ``source``'s conversations, each between its older and newer
+    neighbour; returns the pages that could not be made (gone from the site, as a full build leaves them)."""
+    failed = set()
+    for conversation, older, newer in placed:
+        page = views.page_between(conversation, older, newer)
+        outputs, problems = render_conversation(build.theme, page, conversation, source.file.relative,
+                                                source.format == native.NAME)
+        result.diagnostics += problems
+        result.pages -= len(problems)
+        if problems:
+            failed.add(page.file)
+        for site_path, data, key in outputs:
+            build.out.write(site_path, data, key)
+    return failed
