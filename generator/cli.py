@@ -19,6 +19,8 @@ def _site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--drafts", action="store_true", help="include conversations marked Draft: true")
     parser.add_argument("-j", "--jobs", type=_positive, default=os.cpu_count() or 1,
                         help="processes that render pages (default: the number of CPUs)")
+    parser.add_argument("--no-search", action="store_true",
+                        help="no search page or index this time (overrides search = true)")
 
 
 def _positive(value: str) -> int:

@@ -32,6 +32,7 @@ from typing import NamedTuple
 from generator.diagnostics import Diagnostic, SourceError
 from generator.identity import Identity
 from generator.model import Conversation, Outline
+from generator.progress import Counter, ignore
 from generator.readers import native, read_file, read_header_file
 from generator.result import BuildError
 from generator.sources import SourceFile
@@ -87,7 +88,7 @@ class Library:
 
     # -- reading ---------------------------------------------------------------------------------
 
-    def read(self, files: list[SourceFile], remembered: dict[str, "Remembered"]) -> None:
+    def read(self, files: list[SourceFile], remembered: dict[str, "Remembered"], progress: Counter = ignore) -> None:
         """Hold a source for each of ``files``: the one held, or the one remembered, if the file is
         unchanged; else read now (in worker processes when there are many)."""
         current: dict[str, Source] = {}
@@ -98,7 +99,7 @@ class Library:
             if source is not None:
                 current[file.path] = source
         fresh = [file for file in files if file.path not in current]
-        for source in read_sources(fresh, self.reading, self.outlines, self.jobs):
+        for source in read_sources(fresh, self.reading, self.outlines, self.jobs, progress):
             current[source.file.path] = source
         self.sources = current
 
@@ -215,11 +216,17 @@ def read_one(file: SourceFile, reading: Reading, outline: bool) -> Source:
     return Source(file, result.format, result.conversations, result.diagnostics)
 
 
-def read_sources(files: list[SourceFile], reading: Reading, outline: bool, jobs: int) -> list[Source]:
+def read_sources(files: list[SourceFile], reading: Reading, outline: bool, jobs: int,
+                 progress: Counter = ignore) -> list[Source]:
     """Read (and outline) sources, in worker processes when there are many and only outlines are kept."""
     if not outline or not can_fork(jobs, len(files)):
-        return [read_one(file, reading, outline) for file in files]
-    return [source for sources in fork_map(_read_chunk, files, jobs, chunk=32, shared=reading) for source in sources]
+        sources = []
+        for done, file in enumerate(files, 1):
+            sources.append(read_one(file, reading, outline))
+            progress(done, len(files))
+        return sources
+    return [source for sources in fork_map(_read_chunk, files, jobs, chunk=32, shared=reading, progress=progress)
+            for source in sources]
 
 
 def read_edits(edited: list[SourceFile], reading: Reading, record_before) -> list[Source] | None:

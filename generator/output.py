@@ -200,6 +200,10 @@ class OutputFolder:
         chosen = sorted((path, entry) for path, entry in self._previous.items() if select(path))
         return digest(self.committed_salt, repr(chosen))
 
+    def committed(self, select) -> dict[str, str]:
+        """The committed files for which ``select(site_path)`` is true, each with what it was made from."""
+        return {path: entry[0] for path, entry in self._previous.items() if select(path)}
+
     def target(self, site_path: str) -> Path:
         return Path(self._file(site_path))
 

@@ -106,7 +106,6 @@ class Views:
             "base_url": config.base_url,
             "search": config.search,
             "feed": "feed.xml" if config.base_url else "",
-            "search_bundle": "pagefind/pagefind.js",
         }
         # Cards and their keys, by (content fingerprint, slug, ...): valid as long as the config is.
         self._summaries: dict[tuple, dict | str] = {} if summaries is None else summaries

@@ -19,6 +19,8 @@ class BuildResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
     search_seconds: float = 0.0
+    shards: int = 0  # search index shards there are
+    shards_indexed: int = 0  # of which this build indexed again
     committed: bool = True
     timings: dict[str, float] = field(default_factory=dict)  # seconds by phase: reading, rendering, writing, search
     path: str = FULL  # which way the build went

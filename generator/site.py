@@ -23,34 +23,36 @@ from generator.identity import Identity
 from generator.library import Library, Reading
 from generator.output import OutputError, OutputFolder, check_output_folder, digest
 from generator.pages import Views, conversation_files, conversation_url
+from generator.progress import Progress
 from generator.readers import native
 from generator.render import MessageRenderer
 from generator.render.highlight import stylesheet
 from generator.result import FULL, BuildError, BuildResult
-from generator.search import BUNDLE, SearchError, index_site
+from generator.search import FOLDER as SEARCH_FOLDER, SearchError, update_index
 from generator.sources import ContentError, Exclusions, SourceFile, discover
 from generator.theme import Theme
 from generator.workers import ConversationJob, ListingJob, render_pages
 
 __all__ = ["Builder", "BuildError", "BuildResult", "build"]
 
-SEARCH_FOLDER = BUNDLE + "/"
-# Pagefind's own search UIs: the theme has its own, so these are not published.
-_UNUSED_BUNDLE_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 
 
-def build(config: Config, include_drafts: bool = False, jobs: int = 1) -> BuildResult:
+def build(config: Config, include_drafts: bool = False, jobs: int = 1, search: bool = True,
+          progress: Progress | None = None) -> BuildResult:
     """One build (the ``antiphon build`` command)."""
-    return Builder(config, include_drafts, jobs).build()
+    return Builder(config, include_drafts, jobs, progress=progress).build(search=search)
 
 
 class Builder:
     """Builds one config's site, as often as asked, reusing what has not changed."""
 
-    def __init__(self, config: Config, include_drafts: bool = False, jobs: int = 1, keep_messages: bool = False):
+    def __init__(self, config: Config, include_drafts: bool = False, jobs: int = 1, keep_messages: bool = False,
+                 progress: Progress | None = None):
         """``keep_messages``: hold every conversation's messages between builds (the preview server,
-        for fast rebuilds); otherwise only outlines are held and messages are read when a page needs them."""
+        for fast rebuilds); otherwise only outlines are held and messages are read when a page needs them.
+        ``progress`` is told how far each long phase has got."""
         self.config = config
+        self.progress = progress or Progress()
         self.include_drafts = include_drafts
         self.keep_messages = keep_messages
         self.jobs = jobs
@@ -142,7 +144,9 @@ class Builder:
             # Conversation pages first: making them completes the sketched conversations (see library.py),
             # whose speakers, counts and openings the lists and the archive's groups are made from.
             problems, completions = render_pages(views, plan.theme, plan.out, [],
-                                                 self._conversation_work(plan.out, views), self.jobs, self.library)
+                                                 self._conversation_work(plan.out, views), self.jobs, self.library,
+                                                 self.progress.counter("rendering"))
+            self.progress.end("rendering")
             if not self.library.take_completions(completions):
                 plan.out.rollback()  # a sketched transcript could not be read whole: place the rest without it
                 return self._build_all(plan, notes)
@@ -183,7 +187,8 @@ class Builder:
     def _read(self, plan: rebuild.Build):
         """Every conversation of the build (outlines, or sketches), each once (duplicates: warnings)."""
         remembered = self.library.remembered(plan.out.state) if not self.library.sources else {}
-        self.library.read(plan.files, remembered)
+        self.library.read(plan.files, remembered, self.progress.counter("reading"))
+        self.progress.end("reading")
         return drop_duplicates(self.library.conversations(plan.files, self.include_drafts), self.config.content_path)
 
     def _views(self, archive: Archive) -> Views:
@@ -263,24 +268,22 @@ class Builder:
             return result
         # The index is current when it was made from exactly the conversation pages there are now.
         pages = out.digest_of(lambda path: path.startswith("c/") and path.endswith(".html"))
-        if out.state.notes.get("search") == pages and out.has(SEARCH_FOLDER + "pagefind-entry.json"):
+        if out.state.notes.get("search") == pages:
             return result
         started = time.perf_counter()
-        out.begin(self._salt)
-        out.keep_all(lambda path: not path.startswith(SEARCH_FOLDER))
+        made_from = out.state.notes.get("search")
+        out.state.notes["search"] = pages  # committed with the index
         try:
-            files = index_site(out.root)
+            update = update_index(out, self._salt, self.jobs, progress=self.progress.counter("search"))
         except SearchError as err:
-            out.keep_all(lambda path: True)
-            out.commit()
+            out.state.notes["search"] = made_from
             result.diagnostics.append(Diagnostic("search", 0, "error", str(err)))
             return result
-        for name, data in files.items():
-            if not name.startswith(_UNUSED_BUNDLE_FILES):
-                out.write(SEARCH_FOLDER + name, data)
-        out.state.notes["search"] = pages
-        result.removed += out.commit()
-        result.written += out.changed
+        finally:
+            self.progress.end("search")
+        result.removed += update.removed
+        result.written += update.written
+        result.shards, result.shards_indexed = update.shards, update.indexed
         result.search_seconds = time.perf_counter() - started
         result.timings["search"] = result.search_seconds
         return result

@@ -18,6 +18,7 @@ from generator.output import OutputFolder, stage
 from generator.model import Conversation
 from generator.pages import (Page, Views, conversation_files, conversation_json,
                              conversation_url)
+from generator.progress import Counter, ignore
 from generator.readers import native
 from generator.theme import Theme, template_problem
 
@@ -33,21 +34,26 @@ def can_fork(jobs: int, items: int) -> bool:
     return jobs > 1 and items >= PARALLEL_MINIMUM and "fork" in multiprocessing.get_all_start_methods()
 
 
-def fork_map(function, items: list, jobs: int, chunk: int, shared=None):
-    """``function(chunk_of_items, shared)`` for each chunk, in ``jobs`` forked workers; results in any order."""
+def fork_map(function, items: list, jobs: int, chunk: int, shared=None, progress: Counter = ignore):
+    """``function(chunk_of_items, shared)`` for each chunk, in ``jobs`` forked workers; results in any order.
+    ``progress(done, total)`` hears of each chunk done."""
     global _shared
     _shared = (function, shared)
     try:
         chunks = [items[start:start + chunk] for start in range(0, len(items), chunk)]
+        done = 0
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            yield from pool.imap_unordered(_call, chunks)
+            for size, result in pool.imap_unordered(_call, chunks):
+                done += size
+                progress(done, len(items))
+                yield result
     finally:
         _shared = None
 
 
 def _call(chunk: list):
     function, shared = _shared
-    return function(chunk, shared)
+    return len(chunk), function(chunk, shared)
 
 
 @dataclass
@@ -67,7 +73,8 @@ class ListingJob:
 
 
 def render_pages(views: Views, theme: Theme, out: OutputFolder, listings: list[Page],
-                 work: list[ConversationJob | ListingJob], jobs: int, library: Library) -> tuple[list[Diagnostic], list]:
+                 work: list[ConversationJob | ListingJob], jobs: int, library: Library,
+                 progress: Counter = ignore) -> tuple[list[Diagnostic], list]:
     """Render the pages (and conversation files) of ``work``, in worker processes when there are many.
 
     ``library`` reads conversations again (``load``) and sketched ones whole (``complete``: see
@@ -76,7 +83,8 @@ def render_pages(views: Views, theme: Theme, out: OutputFolder, listings: list[P
     problems: list[Diagnostic] = []
     completions: list = []
     if not can_fork(jobs, len(work)):
-        for job in work:
+        for done, job in enumerate(work, 1):
+            progress(done, len(work))
             outputs, problem, completion = _produce(views, theme, listings, job, library)
             problems += problem
             completions += completion
@@ -84,7 +92,7 @@ def render_pages(views: Views, theme: Theme, out: OutputFolder, listings: list[P
                 out.write(site_path, data, key)
         return problems, completions
     shared = (views, theme, listings, out.root, library)
-    for staged, problem, completion in fork_map(_work_in_child, work, jobs, chunk=16, shared=shared):
+    for staged, problem, completion in fork_map(_work_in_child, work, jobs, chunk=16, shared=shared, progress=progress):
         problems += problem
         completions += completion
         for site_path, temporary, key, size in staged:

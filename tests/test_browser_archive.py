@@ -20,12 +20,16 @@ def test_search_finds_the_conversation_and_leads_to_the_message(site, prefix):
         page.goto(base + "search/")
         page.keyboard.press("/")  # focuses the search box without a mouse
         page.keyboard.type("Line two")
-        first = page.locator(".search-results li").first
+        first = page.locator(".search-results > li").first
         first.wait_for(timeout=10_000)
         assert first.locator(".search-title").text_content() == "Alice ↔ Bob ↔ Carol"
         link = first.locator("a.search-title")
         assert link.get_attribute("href") == prefix + "c/2025-02-02-alice-bob-carol/#m-2"
-        assert "message 2" in first.locator(".search-meta").text_content()
+        assert "2025-02-02" in first.locator(".search-meta").text_content()
+        assert "Alice ↔ Bob ↔ Carol" in first.locator(".search-meta").text_content()
+        hit = first.locator(".search-hits > li").first
+        assert hit.locator(".search-where").text_content() == "message 2"
+        assert hit.locator("a").get_attribute("href") == prefix + "c/2025-02-02-alice-bob-carol/#m-2"
         assert first.locator("mark").count() >= 1
         link.focus()
         page.keyboard.press("Enter")
@@ -36,7 +40,7 @@ def test_search_finds_the_conversation_and_leads_to_the_message(site, prefix):
 def test_search_filters_by_speaker_and_tag_and_keeps_state_in_the_url(site):
     with static_server(site) as base, browser_page() as page:
         page.goto(base + "search/?q=hello")
-        page.locator(".search-results li").first.wait_for(timeout=10_000)
+        page.locator(".search-results > li").first.wait_for(timeout=10_000)
         titles = page.locator(".search-title").all_text_contents()
         assert "Alice ↔ Bob" in titles
         page.select_option("select[name=speaker]", "Carol")
@@ -44,14 +48,14 @@ def test_search_filters_by_speaker_and_tag_and_keeps_state_in_the_url(site):
                                " || [...document.querySelectorAll('.search-title')].every(a => a.textContent.includes('Carol'))")
         assert "speaker=Carol" in page.url
         page.goto(base + "search/?tag=Test+Tag")
-        page.locator(".search-results li").first.wait_for(timeout=10_000)
+        page.locator(".search-results > li").first.wait_for(timeout=10_000)
         assert page.locator(".search-title").all_text_contents() == ["Alice ↔ Bob"]
 
 
 def test_search_results_are_text_not_markup(site):
     with static_server(site) as base, browser_page() as page:
         page.goto(base + "search/?q=bold")
-        page.locator(".search-results li").first.wait_for(timeout=10_000)
+        page.locator(".search-results > li").first.wait_for(timeout=10_000)
         assert page.locator(".search-results b").count() == 0
         assert "<b>" in page.locator(".search-excerpt").first.text_content()
 

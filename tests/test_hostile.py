@@ -16,6 +16,7 @@ import pytest
 from generator.config import load_config
 from generator.diagnostics import SourceError
 from generator.readers import read_bytes, read_file
+from generator.readers.clean import UNSAFE
 from generator.render import MessageRenderer
 from generator.site import build
 from tests.conftest import FIXTURES, transcript
@@ -33,7 +34,9 @@ def test_each_hostile_file_reads_or_is_an_error_about_itself(name):
     else:
         renderer = MessageRenderer()
         for conversation in result.conversations:
+            assert not UNSAFE.search(conversation.title)
             for message in conversation.messages:
+                assert not UNSAFE.search(message.text + message.speaker), "an unsafe character was kept"
                 renderer.render(message.text)
     assert time.perf_counter() - started < 5
 
@@ -132,3 +135,9 @@ def test_every_shape_takes_time_in_proportion_to_its_size(shape):
     make = _SHAPES[shape]
     small, large = _cost(*make(SIZE // 2)), _cost(*make(SIZE * 2))
     assert large < GROWTH * max(small, 0.002), f"{shape}: {small:.3f} s, then {large:.3f} s for 4x the text"
+
+
+def test_carriage_returns_in_json_strings_are_line_ends():
+    result = read_file(HOSTILE / "runner-carriage-return.json", "runner-carriage-return.json")
+    texts = [message.text for message in result.conversations[0].messages]
+    assert "one line\nthe next\nand a third" in texts and not result.diagnostics

@@ -43,7 +43,7 @@ def test_editing_a_later_message_rewrites_only_that_conversation(builder, sample
     edit(sample_project, "first.md", "Here is some code:", "Here is some better code:")
     result = builder.build()
     assert site_written(result) == files_of(ALICE_BOB, "2025-01-01-alice-bob.md")
-    assert any(path.startswith("pagefind/fragment/") for path in result.written)  # re-indexed
+    assert any(path.startswith("pagefind/000/fragment/") for path in result.written)  # re-indexed
 
 
 def test_editing_what_lists_show_rewrites_the_lists_that_show_it(builder, sample_project):

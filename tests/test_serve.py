@@ -130,13 +130,13 @@ def test_ctrl_c_stops_cleanly_and_frees_the_port(sample_project):
 
 def test_the_search_index_follows_edits_after_a_pause(sample_project):
     with serve(sample_project) as server:
-        entry = sample_project / "site/pagefind/pagefind-entry.json"
+        entry = sample_project / "site/pagefind/000/pagefind-entry.json"
         before = entry.read_text()
         edit(sample_project, "first.md", "Hello, Bob.", "Hello, Bob, quasar.")
         server.wait_for(lambda: "quasar" in server.get(PAGE)[1], message="page rebuilt")
         server.wait_for(lambda: "Search index updated" in "".join(server.output), timeout=15, message="index")
         assert entry.read_text() != before
-        fragments = (sample_project / "site/pagefind/fragment").iterdir()
+        fragments = (sample_project / "site/pagefind/000/fragment").iterdir()
         import gzip
         assert any(b"quasar" in gzip.decompress(f.read_bytes()) for f in fragments)
 

@@ -350,9 +350,9 @@ def test_relative_links_agree_with_posixpath():
 def test_turning_search_off_removes_the_index(sample_project):
     config, result = build_project(sample_project)
     site = config.output_path
-    assert (site / "pagefind/pagefind-entry.json").is_file() and (site / "search/index.html").is_file()
+    assert (site / "pagefind/000/pagefind-entry.json").is_file() and (site / "search/index.html").is_file()
     config_file = sample_project / "antiphon.toml"
     config_file.write_text("search = false\n" + config_file.read_text("utf-8"), "utf-8")
     config, result = build_project(sample_project)
     assert not (site / "pagefind").exists() and not (site / "search").exists()
-    assert "search/index.html" in result.removed and "pagefind/pagefind-entry.json" in result.removed
+    assert "search/index.html" in result.removed and "pagefind/000/pagefind-entry.json" in result.removed

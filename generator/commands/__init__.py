@@ -13,6 +13,7 @@ def config_from_args(args) -> Config:
         "content_dir": str(args.content.resolve()) if getattr(args, "content", None) else None,
         "output_dir": str(args.out.resolve()) if getattr(args, "out", None) else None,
         "base_url": getattr(args, "base_url", None),
+        "search": False if getattr(args, "no_search", False) else None,
     }
     return load_config(args.config, Path.cwd(), **overrides)
 

@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 
 from generator.commands import ConfigError, config_from_args
 from generator.diagnostics import Diagnostic, plural, tally
+from generator.progress import TerminalProgress
 from generator.readers import NOT_A_TRANSCRIPT
 from generator.site import BuildError, BuildResult, build
 
@@ -22,7 +23,8 @@ FOLDED_AFTER = 3  # notes of one kind beyond this many are printed as one line
 def run(args) -> int:
     try:
         config = config_from_args(args)
-        result = build(config, include_drafts=args.drafts, jobs=args.jobs)
+        progress = TerminalProgress(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
+        result = build(config, include_drafts=args.drafts, jobs=args.jobs, progress=progress)
     except (ConfigError, BuildError) as err:
         print(f"antiphon: error: {err}", file=sys.stderr)
         return 1
@@ -92,6 +94,8 @@ def file_patterns(paths: list[str]) -> Counter:
 def summary(result: BuildResult, output: str) -> str:
     status = "FAILED" if result.errors else "done"
     timings = ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in result.timings.items())
+    if result.shards:
+        timings += f"; search shards indexed: {result.shards_indexed} of {result.shards}"
     return (
         f"Built {plural(result.conversations, 'conversation')} into {output}: {plural(result.pages, 'page')}, "
         f"{len(result.written)} files written, {len(result.removed)} removed\n"

@@ -23,7 +23,7 @@ from generator.diagnostics import Diagnostic, SourceError, note, warning
 from generator.model import Conversation
 from generator.readers import (backrooms, chatgpt, claude_ai, claude_code, jsondoc, native, openai_chat, plaintext,
                                runner, sharegpt)
-from generator.readers.clean import decode, json_needs_cleaning
+from generator.readers.clean import decode, json_unsafe_at
 from generator.readers.subtitles import SRT, WebVTT
 
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
@@ -117,7 +117,7 @@ def read_text(path: Path, text: str, display: str) -> ReadResult:
             return _unclaimed(display, "JSON of a shape no reader knows (ChatGPT or Claude.ai export, ShareGPT, "
                                        "OpenAI messages, Claude Code session, runner JSON)")
         conversations, diagnostics = reader.read(jsondoc.records(text, display, lines), path, display)
-        unsafe = json_needs_cleaning(text)
+        unsafe = json_unsafe_at(text)
         if unsafe != -1:
             diagnostics.insert(0, note(display, text.count("\n", 0, unsafe) + 1,
                                        "control characters (or escapes of them) replaced by visible symbols (␀, ␛, �)"))

@@ -24,6 +24,8 @@ UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufff
 # then 'u0000') is not one. A quick test: most files have none, and are not walked.
 _UNSAFE_JSON = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|(?<!\\)(?:\\\\)*\\(?:[bf]|u(?:00[01]|007[fF]|008|"
                           r"009|[dD][89a-fA-F]|[fF][dD][dDeE]|[fF]{3}[eEfF]))")
+# A carriage return inside a JSON string ('\r', '\u000d'): a line end to normalise, not worth a note.
+_JSON_CARRIAGE_RETURN = re.compile(r"(?<!\\)(?:\\\\)*\\(?:r|u000[dD])")
 # Binary data, not text: more than this share of NUL bytes.
 _BINARY_NUL_SHARE = 0.01
 
@@ -39,7 +41,9 @@ def stand_in(char: str) -> str:
 
 
 def clean(text: str) -> str:
-    """``text`` with every unsafe character replaced by its stand-in."""
+    """``text`` with ``\\n`` line ends and every unsafe character replaced by its stand-in."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if UNSAFE.search(text) is None:
         return text
     return UNSAFE.sub(lambda match: stand_in(match.group()), text)
@@ -90,10 +94,15 @@ def decode(path: Path | str, data: bytes) -> tuple[str, list[Diagnostic]]:
     return clean(text), [replaced_note(path, text, unsafe.start())]
 
 
-def json_needs_cleaning(text: str) -> int:
+def json_unsafe_at(text: str) -> int:
     """Where the first character (or escape) that decodes to an unsafe character is, or -1."""
     found = _UNSAFE_JSON.search(text)
     return found.start() if found else -1
+
+
+def json_needs_cleaning(text: str) -> bool:
+    """Whether some string in this JSON text decodes to an unsafe character or a carriage return."""
+    return json_unsafe_at(text) != -1 or _JSON_CARRIAGE_RETURN.search(text) is not None
 
 
 def clean_value(value):

@@ -31,7 +31,7 @@ def records(text: str, display: str, lines: bool) -> Iterator[Record]:
     """The records of a source: each line of JSON Lines, each element of a top-level array, or the one value.
 
     Strings in them hold no unsafe characters (see readers/clean.py)."""
-    if json_needs_cleaning(text) == -1:
+    if not json_needs_cleaning(text):
         yield from _records(text, display, lines)
         return
     for record in _records(text, display, lines):

@@ -1,18 +1,30 @@
-// Antiphon search page: Pagefind's index, queried in the browser. Works at / and under a subpath.
+// Antiphon search page: Pagefind's index, in shards searched as one, queried in the browser.
+// Works at / and under a subpath. Every result is built as text nodes: nothing from a transcript
+// can become markup.
 (() => {
   "use strict";
   const form = document.querySelector(".search-form");
   const status = document.querySelector(".search-status");
   const list = document.querySelector(".search-results");
+  const moreResults = document.querySelector(".search-more");
   const { q: input, speaker, tag } = form.elements;
-  const RESULTS = 30;
+  const PAGE = 20; // conversations shown at a time
+  const HITS = 3; // matching messages shown per conversation before "more in this conversation"
+  const WORDS = 26; // words in an excerpt
 
   // Listeners are attached at once; searches wait for the index to load.
   const ready = (async () => {
-    const pagefind = await import(new URL(form.dataset.bundle, location.href).href);
+    const root = new URL(form.dataset.root, location.href);
+    const answer = await fetch(new URL(form.dataset.index, location.href));
+    if (!answer.ok) throw new Error(`${answer.status} for the list of index shards`);
+    const shards = (await answer.json()).shards.map((folder) => new URL(folder, root).href);
+    if (!shards.length) return null; // an archive with no conversations
+    const pagefind = await import(shards[0] + "pagefind.js");
     // Result URLs are site-relative ("/c/slug/"); prefix the path this copy of the site lives under.
-    await pagefind.options({ baseUrl: new URL(form.dataset.root, location.href).pathname });
+    const baseUrl = root.pathname;
+    await pagefind.options({ baseUrl });
     await pagefind.init();
+    await Promise.all(shards.slice(1).map((folder) => pagefind.mergeIndex(folder, { baseUrl })));
     return pagefind;
   })();
 
@@ -21,60 +33,122 @@
   speaker.value = params.get("speaker") || "";
   tag.value = params.get("tag") || "";
 
-  // The message a result points into: the last message anchor before the first match.
-  function messageAnchor(data) {
-    if (!data.locations.length) return null;
-    const first = Math.min(...data.locations);
-    let best = null;
-    for (const anchor of data.anchors) {
-      if (/^m-\d+$/.test(anchor.id) && anchor.location <= first && (!best || anchor.location >= best.location)) {
-        best = anchor;
+  // The messages a result matched in, best first: each match belongs to the last message anchor
+  // (id "m-N") at or before it. Excerpts are cut from the page's words as Pagefind splits them.
+  function hitsOf(data) {
+    const anchors = data.anchors.filter((a) => /^m-\d+$/.test(a.id)).sort((a, b) => a.location - b.location);
+    const spaced = !data.content.includes("\u200B");
+    const words = spaced ? data.content.split(/[\r\n\s]+/g) : data.content.split("\u200B");
+    const weight = new Map(data.weighted_locations.map((w) => [w.location, w.balanced_score]));
+    const hits = new Map();
+    let next = 0;
+    for (const location of [...data.locations].sort((a, b) => a - b)) {
+      while (next < anchors.length && anchors[next].location <= location) next += 1;
+      const anchor = next > 0 ? anchors[next - 1] : null;
+      const key = anchor ? anchor.id : "";
+      if (!hits.has(key)) {
+        const end = next < anchors.length ? anchors[next].location : words.length;
+        hits.set(key, { anchor, start: anchor ? anchor.location : 0, end, locations: [], score: 0 });
       }
+      const hit = hits.get(key);
+      hit.locations.push(location);
+      hit.score += weight.get(location) || 1;
     }
-    return best;
+    const sorted = [...hits.values()].sort((a, b) => b.score - a.score || a.start - b.start);
+    return sorted.map((hit) => ({ ...hit, excerpt: excerptOf(words, hit, spaced ? " " : "") }));
   }
 
-  // Pagefind marks matches with <mark>; build the excerpt as text so nothing else can become markup.
-  function excerptNode(excerpt) {
+  // Up to WORDS words of the message around its first match, matches marked.
+  function excerptOf(words, hit, joiner) {
+    const first = hit.locations[0];
+    const begin = Math.max(hit.start, Math.min(first - 6, hit.end - WORDS));
+    const end = Math.min(hit.end, begin + WORDS);
+    const marked = new Set(hit.locations);
     const paragraph = document.createElement("p");
     paragraph.className = "search-excerpt";
-    excerpt.split(/(<mark>.*?<\/mark>)/).forEach((part) => {
-      const marked = /^<mark>(.*)<\/mark>$/.exec(part);
-      const text = decode(marked ? marked[1] : part);
-      if (marked) {
+    if (begin > hit.start) paragraph.append("… ");
+    for (let position = begin; position < end; position += 1) {
+      if (position > begin) paragraph.append(joiner);
+      if (marked.has(position)) {
         const mark = document.createElement("mark");
-        mark.textContent = text;
+        mark.textContent = words[position];
         paragraph.append(mark);
       } else {
-        paragraph.append(text);
+        paragraph.append(words[position]);
       }
-    });
+    }
+    if (end < hit.end) paragraph.append(" …");
     return paragraph;
   }
 
-  function decode(text) {
-    const area = document.createElement("textarea");
-    area.innerHTML = text.replace(/</g, "&lt;");
-    return area.value;
+  function hitItem(url, hit) {
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = url + (hit.anchor ? `#${hit.anchor.id}` : "");
+    const where = document.createElement("span");
+    where.className = "search-where";
+    where.textContent = hit.anchor ? `message ${hit.anchor.id.slice(2)}` : "above the messages";
+    link.append(where);
+    item.append(link, hit.excerpt);
+    return item;
   }
 
   function render(data) {
+    const hits = hitsOf(data);
     const item = document.createElement("li");
-    const link = document.createElement("a");
-    const anchor = messageAnchor(data);
-    link.href = data.url + (anchor ? `#${anchor.id}` : "");
-    link.className = "search-title";
-    link.textContent = data.meta.title || data.url;
-    item.append(link);
+    const title = document.createElement("a");
+    title.className = "search-title";
+    title.href = data.url + (hits.length && hits[0].anchor ? `#${hits[0].anchor.id}` : "");
+    title.textContent = data.meta.title || data.url;
     const meta = document.createElement("p");
     meta.className = "search-meta";
-    meta.textContent = [data.meta.date, anchor ? `message ${anchor.id.slice(2)}` : "",
-      (data.filters.speaker || []).join(" ↔ ")].filter(Boolean).join(" · ");
-    item.append(meta, excerptNode(data.excerpt));
+    const matched = hits.length === 1 ? "1 message matches" : `${hits.length} messages match`;
+    meta.textContent = [data.meta.date, (data.filters.speaker || []).join(" ↔ "), hits.length ? matched : ""]
+      .filter(Boolean).join(" · ");
+    const shown = document.createElement("ol");
+    shown.className = "search-hits";
+    shown.append(...hits.slice(0, HITS).map((hit) => hitItem(data.url, hit)));
+    item.append(title, meta, shown);
+    if (hits.length > HITS) {
+      const more = document.createElement("button");
+      more.type = "button";
+      more.className = "search-more-hits";
+      more.textContent = `${hits.length - HITS} more in this conversation`;
+      more.addEventListener("click", () => {
+        shown.append(...hits.slice(HITS).map((hit) => hitItem(data.url, hit)));
+        more.remove();
+        shown.children[HITS].querySelector("a").focus();
+      });
+      item.append(more);
+    }
     return item;
   }
 
   let latest = 0;
+  let results = [];
+  let showing = 0;
+  let loading = null; // the page of results being loaded: a second click waits for it
+
+  function showMore(run) {
+    loading = (loading || Promise.resolve()).then(() => showPage(run));
+    return loading;
+  }
+
+  async function showPage(run) {
+    if (run !== latest || showing >= results.length) return;
+    const page = results.slice(showing, showing + PAGE);
+    const items = await Promise.all(page.map((result) => result.data()));
+    if (run !== latest) return;
+    const first = showing;
+    showing += page.length;
+    list.append(...items.map(render));
+    moreResults.hidden = showing >= results.length;
+    const count = results.length;
+    status.textContent = `${count} conversation${count === 1 ? "" : "s"} found` +
+      (count > showing ? `, showing the first ${showing}.` : ".");
+    if (first > 0) list.children[first].querySelector("a").focus();
+  }
+
   async function search() {
     const run = ++latest;
     const query = input.value.trim();
@@ -86,6 +160,7 @@
     if (speaker.value) state.set("speaker", speaker.value);
     if (tag.value) state.set("tag", tag.value);
     history.replaceState(null, "", state.toString() ? `?${state}` : location.pathname);
+    moreResults.hidden = true;
     if (!query && !Object.keys(filters).length) {
       list.replaceChildren();
       status.textContent = "";
@@ -99,14 +174,22 @@
       status.textContent = "Search is unavailable: the search index was not found.";
       return;
     }
+    if (run !== latest) return;
+    if (!pagefind) {
+      status.textContent = "There is nothing to search yet.";
+      return;
+    }
     const response = await pagefind.search(query || null, { filters });
     if (run !== latest) return;
-    const shown = await Promise.all(response.results.slice(0, RESULTS).map((result) => result.data()));
-    if (run !== latest) return;
-    list.replaceChildren(...shown.map(render));
-    const count = response.results.length;
-    status.textContent = count === 0 ? "No conversation matches."
-      : `${count} conversation${count === 1 ? "" : "s"} found${count > RESULTS ? `, showing the first ${RESULTS}` : ""}.`;
+    results = response.results;
+    showing = 0;
+    loading = null;
+    list.replaceChildren();
+    if (!results.length) {
+      status.textContent = "No conversation matches.";
+      return;
+    }
+    await showMore(run);
   }
 
   let timer;
@@ -114,5 +197,6 @@
   speaker.addEventListener("change", search);
   tag.addEventListener("change", search);
   form.addEventListener("submit", (event) => { event.preventDefault(); clearTimeout(timer); search(); });
+  moreResults.addEventListener("click", () => showMore(latest));
   if (input.value || speaker.value || tag.value) search();
 })();

@@ -1,10 +1,8 @@
-"""Full-text search: a Pagefind index of the built conversation pages, made byte-reproducible.
+"""Pagefind's bundles made byte-reproducible.
 
-Pagefind (the ``pagefind[bin]`` wheel ships its binary) indexes the pages whose
-``data-pagefind-body`` region holds message text, with ``speaker`` and ``tag``
-filters. It writes its filter files in hash-map order, which differs from run to
-run; :func:`canonicalize` sorts them and renames them (and the files that point
-at them) by content, so the same site always gives the same index.
+Pagefind writes its filter files in hash-map order, which differs from run to run;
+:func:`canonicalize` sorts them and renames them (and the files that point at them) by
+content, so the same pages always give the same bundle.
 """
 
 from __future__ import annotations
@@ -12,32 +10,12 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
-BUNDLE = "pagefind"
 _MAGIC = b"pagefind_dcd"
 
 
 class SearchError(Exception):
-    pass
-
-
-def index_site(site: Path) -> dict[str, bytes]:
-    """Run Pagefind over ``site``; returns the bundle's files (path under the bundle folder -> bytes)."""
-    with tempfile.TemporaryDirectory(prefix="antiphon-search-") as temporary:
-        command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", temporary, "--silent"]
-        try:
-            run = subprocess.run(command, capture_output=True, text=True, timeout=1800)
-        except (OSError, subprocess.TimeoutExpired) as err:
-            raise SearchError(f"could not run Pagefind: {err}") from None
-        if run.returncode != 0:
-            raise SearchError(f"Pagefind failed: {(run.stderr or run.stdout).strip()[:2000]}")
-        root = Path(temporary)
-        files = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-    return canonicalize(files)
+    """A bundle Pagefind wrote that this code cannot read."""
 
 
 def canonicalize(files: dict[str, bytes]) -> dict[str, bytes]:

@@ -1,0 +1,154 @@
+"""Full-text search: Pagefind indexes of the conversation pages, in shards that a build updates one by one.
+
+Each conversation page belongs to one shard, chosen by a hash of its slug, so a conversation stays in
+its shard as the archive grows (until the number of shards doubles). A shard's files are written
+under ``pagefind/NNN/``, its entry file keyed by what its pages were made from: a build indexes
+again only the shards whose pages changed, and the same pages always give the same bytes
+(:func:`~generator.search.canonical.canonicalize`). The first shard's folder also holds Pagefind's
+runtime (``pagefind.js``, its worker and WebAssembly); the search page loads it and merges the other
+shards into one search (``mergeIndex``), so ranking and filters work across all of them.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Callable, Iterable, Iterator
+
+from generator.output import OutputFolder, digest
+from generator.search.canonical import SearchError, canonicalize
+from generator.search.pagefind import PagefindError, PagefindService
+from generator.search.shards import FOLDER, shard_count, shard_folder, shard_of
+
+__all__ = ["FOLDER", "SearchError", "SearchUpdate", "update_index"]
+
+ENTRY = "pagefind-entry.json"
+SHARD_LIST = FOLDER + "shards.json"  # the search page reads it: the first folder holds the runtime
+_PAGE = re.compile(r"c/([^/]+)/index\.html")
+_RUNTIME = re.compile(r"pagefind\.js|pagefind-worker\.js|wasm\.[^/]*\.pagefind")
+# Pagefind's own search UIs: the theme has its own, so these are not published.
+_UNUSED = re.compile(r"pagefind-(ui|component-ui|modular-ui|highlight)\..*")
+# Part of every shard's key: a change to how shards are made indexes them all again.
+_LAYOUT = "shards-1"
+
+
+@dataclass
+class Shard:
+    number: int
+    primary: bool  # its folder also holds the runtime the search page loads
+    pages: list[tuple[str, str]] = field(default_factory=list)  # (URL, site path), in URL order
+    key: str = ""
+
+    @property
+    def folder(self) -> str:
+        return shard_folder(self.number)
+
+
+def plan_shards(pages: dict[str, str]) -> list[Shard]:
+    """The shards for the committed conversation pages (site path -> the key they were made from)."""
+    slugs = {path: _PAGE.fullmatch(path).group(1) for path in pages}
+    count = shard_count(len(slugs))
+    shards: dict[int, Shard] = {}
+    for path in sorted(pages, key=lambda path: slugs[path]):
+        number = shard_of(slugs[path], count)
+        shards.setdefault(number, Shard(number, primary=False)).pages.append((f"/c/{slugs[path]}/", path))
+    ordered = [shards[number] for number in sorted(shards)]
+    if ordered:
+        ordered[0].primary = True
+    version = _pagefind_version()
+    for shard in ordered:
+        shard.key = digest(_LAYOUT, version, str(count), str(shard.number), repr(shard.primary),
+                           repr([(path, pages[path]) for _, path in shard.pages]))
+    return ordered
+
+
+def conversation_pages(out: OutputFolder) -> dict[str, str]:
+    return out.committed(lambda path: _PAGE.fullmatch(path) is not None)
+
+
+@dataclass
+class SearchUpdate:
+    shards: int = 0  # shards there are
+    indexed: int = 0  # shards indexed again
+    pages: int = 0  # pages indexed again
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def update_index(out: OutputFolder, salt: str, jobs: int = 1,
+                 progress: Callable[[int, int], None] | None = None) -> SearchUpdate:
+    """Index the shards whose pages changed since the last build, and commit them.
+
+    ``progress(done, total)`` is told of each shard indexed. Raises :class:`SearchError` (the
+    folder then stays as it was)."""
+    shards = plan_shards(conversation_pages(out))
+    update = SearchUpdate(shards=len(shards))
+    out.begin(salt)
+    out.keep_all(lambda path: not path.startswith(FOLDER))
+    out.write(SHARD_LIST, json.dumps({"shards": [shard.folder for shard in shards]}, indent=0) + "\n")
+    stale = []
+    for shard in shards:
+        if out.keep_if_current(shard.folder + ENTRY, shard.key):
+            out.keep_all(lambda path, folder=shard.folder: path.startswith(folder))
+        else:
+            stale.append(shard)
+    try:
+        for done, (shard, files) in enumerate(_index(stale, out, jobs), 1):
+            for name, data in files.items():
+                out.write(shard.folder + name, data, key=shard.key if name == ENTRY else None)
+            update.indexed, update.pages = done, update.pages + len(shard.pages)
+            if progress:
+                progress(done, len(stale))
+    except (PagefindError, SearchError, OSError) as err:
+        out.rollback()
+        raise SearchError(str(err)) from None
+    update.removed = out.commit()
+    update.written = list(out.changed)
+    return update
+
+
+def _index(shards: list[Shard], out: OutputFolder, jobs: int) -> Iterator[tuple[Shard, dict]]:
+    """Each shard with its bundle's files, in order; up to ``jobs`` Pagefind processes at once."""
+    if not shards:
+        return
+    services: queue.Queue[PagefindService] = queue.Queue()
+    started: list[PagefindService] = []
+
+    def index(shard: Shard) -> tuple[Shard, dict]:
+        try:
+            service = services.get_nowait()
+        except queue.Empty:
+            service = PagefindService()
+            started.append(service)
+        try:
+            pages = [(url, out.target(path).read_bytes()) for url, path in shard.pages]
+            return shard, bundle_files(service.index(pages), shard.primary)
+        finally:
+            services.put(service)
+
+    workers = max(1, min(jobs, len(shards)))
+    try:
+        with ThreadPoolExecutor(workers, thread_name_prefix="pagefind") as pool:
+            yield from pool.map(index, shards)
+    finally:
+        for service in started:
+            service.close()
+
+
+def bundle_files(files: dict[str, bytes], primary: bool) -> dict[str, bytes]:
+    """The files of a shard's bundle to publish: made reproducible, without Pagefind's own UIs, and
+    without the runtime unless this is the shard that carries it."""
+    kept = {name: data for name, data in files.items()
+            if not _UNUSED.fullmatch(name) and (primary or not _RUNTIME.fullmatch(name))}
+    return canonicalize(kept)
+
+
+def _pagefind_version() -> str:
+    try:
+        return metadata.version("pagefind_bin")
+    except metadata.PackageNotFoundError:
+        return "unknown"

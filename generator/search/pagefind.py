@@ -1,0 +1,160 @@
+"""A client for Pagefind's service mode: one Pagefind process that indexes pages sent to it.
+
+The ``pagefind`` Python package wraps the same protocol, but it polls for each answer (a tenth of a
+second at a time) and runs on asyncio; a build sends thousands of pages and waits on each. This
+client writes requests as they come and a reader thread hands each answer to whoever waits for it.
+
+The protocol: each message is base64 of a JSON object, and messages are separated by commas, both
+ways. A request is ``{"message_id": n, "payload": {"type": ...}}``; the answer carries the same id.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import tempfile
+import threading
+
+
+class PagefindError(Exception):
+    pass
+
+
+def executable() -> str:
+    try:
+        from pagefind_bin import get_executable  # the pagefind[bin] wheel's own binary
+    except ImportError:
+        raise PagefindError("Pagefind is not installed (pip install 'pagefind[bin]')") from None
+    return str(get_executable())
+
+
+class PagefindService:
+    """One Pagefind process; index one group of pages at a time with :meth:`index`."""
+
+    def __init__(self):
+        self._errors = tempfile.TemporaryFile()  # a pipe nobody reads could fill and stop Pagefind
+        try:
+            self._process = subprocess.Popen([executable(), "--service"], stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, stderr=self._errors)
+        except OSError as err:
+            self._errors.close()
+            raise PagefindError(f"could not run Pagefind: {err}") from None
+        self._next_id = 0
+        self._answers: dict[int, dict] = {}
+        self._ended = False
+        self._ready = threading.Condition()
+        self._reader = threading.Thread(target=self._read_answers, daemon=True)
+        self._reader.start()
+
+    def __enter__(self) -> "PagefindService":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def index(self, pages: list[tuple[str, bytes]]) -> dict[str, bytes]:
+        """Index ``pages`` (url, HTML), in the order given; returns the bundle's files by path."""
+        index_id = self._ask({"type": "NewIndex", "config": {}})["index_id"]
+        try:
+            waiting = [self._send({"type": "AddFile", "index_id": index_id, "url": url, "file_path": None,
+                                   "file_contents": html.decode("utf-8", "replace")}) for url, html in pages]
+            for message_id in waiting:
+                self._answer(message_id)
+            files = self._ask({"type": "GetFiles", "index_id": index_id})["files"]
+        finally:
+            self._ask({"type": "DeleteIndex", "index_id": index_id})
+        return {file["path"]: base64.b64decode(file["content"]) for file in files}
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            try:
+                self._process.stdin.close()
+            except OSError:
+                pass
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._reader.join(timeout=10)
+        self._errors.close()
+
+    def _ask(self, payload: dict) -> dict:
+        return self._answer(self._send(payload))
+
+    def _send(self, payload: dict) -> int:
+        self._next_id += 1
+        message = json.dumps({"message_id": self._next_id, "payload": payload}, ensure_ascii=False)
+        try:
+            self._process.stdin.write(base64.b64encode(message.encode("utf-8")) + b",")
+        except (OSError, ValueError):
+            raise PagefindError(f"Pagefind stopped: {self._stderr()}") from None
+        return self._next_id
+
+    def _answer(self, message_id: int) -> dict:
+        try:
+            self._process.stdin.flush()
+        except (OSError, ValueError):
+            pass  # the reader notices the end and says why
+        with self._ready:
+            self._ready.wait_for(lambda: message_id in self._answers or self._ended)
+            payload = self._answers.pop(message_id, None)
+        if payload is None:
+            raise PagefindError(f"Pagefind stopped: {self._stderr()}")
+        if payload.get("type") == "Error":
+            raise PagefindError(f"Pagefind: {payload.get('message')} ({payload.get('original_message') or ''})")
+        return payload
+
+    def _read_answers(self) -> None:
+        messages = Messages()
+        try:
+            while chunk := self._process.stdout.read1(1 << 20):
+                for message in messages.feed(chunk):
+                    self._deliver(message)
+        finally:
+            with self._ready:
+                self._ended = True
+                self._ready.notify_all()
+
+    def _deliver(self, message: bytes) -> None:
+        answer = json.loads(base64.b64decode(message))
+        with self._ready:
+            self._answers[answer.get("message_id")] = answer["payload"]
+            self._ready.notify_all()
+
+    def _stderr(self) -> str:
+        if self._process.poll() is None:
+            return "no answer"
+        try:
+            self._errors.seek(0)
+            said = self._errors.read(4000).decode("utf-8", "replace").strip()
+        except (OSError, ValueError):
+            said = ""
+        return said or f"exit status {self._process.returncode}"
+
+
+class Messages:
+    """Splits the stream of answers at the commas between them, in chunks as they arrive."""
+
+    def __init__(self):
+        self._pending = bytearray()
+
+    def feed(self, chunk: bytes) -> list[bytes]:
+        """The messages that ``chunk`` completes.
+
+        Only the new bytes are searched for a comma, and what was delivered is not moved about: an
+        answer of many megabytes arrives in many chunks, and one chunk can hold thousands of short
+        answers; done naively, either is quadratic."""
+        messages = []
+        begin = 0
+        while (end := chunk.find(b",", begin)) != -1:
+            if self._pending:
+                self._pending += chunk[begin:end]
+                messages.append(bytes(self._pending))
+                self._pending.clear()
+            else:
+                messages.append(chunk[begin:end])
+            begin = end + 1
+        self._pending += chunk[begin:]
+        return messages

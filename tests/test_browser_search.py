@@ -1,0 +1,118 @@
+"""Search over an archive split into many index shards, in a real browser: results from every shard,
+filters across shards, several matching messages per conversation, paging, and no sideways scroll."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.browser import browser_page, static_server
+
+pytestmark = pytest.mark.browser
+
+CONVERSATIONS = 130  # enough for four shards of the search index
+
+
+def transcript(number: int) -> str:
+    speakers = ("Wren", "Ossian") if number % 2 else ("Wren", "Tamsin")
+    messages = [f"Turn {turn} of conversation {number}: the tide table says nothing useful today."
+                for turn in range(1, 7)]
+    messages[2] = f"The lighthouse keeper {number} counts ferries past the harbour wall."
+    if number == 7:  # one conversation where the word comes up in many messages
+        messages = [f"Message {turn}: the cormorant dives again near the lighthouse pier." for turn in range(1, 7)]
+    if number == 9:  # a drawn frame wider than any phone
+        messages[0] = "```\n" + "╔" + "═" * 400 + "╗\n```\n\nA frame ═" + "═" * 300 + " lighthouse"
+    body = "".join(f"### {speakers[turn % 2]}\n\n{text}\n\n---\n\n" for turn, text in enumerate(messages))
+    tags = "harbour" if number % 3 == 0 else "open-sea"
+    return (f"# Watch {number:03d}\n\n**Started:** 2025-03-{1 + number % 28:02d}T10:00:00Z\n"
+            f"**Tags:** {tags}\n\n---\n\n{body}")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    from generator.config import load_config
+    from generator.site import build
+    project = tmp_path_factory.mktemp("shards") / "project"
+    (project / "content").mkdir(parents=True)
+    for number in range(CONVERSATIONS):
+        (project / "content" / f"watch-{number:03d}.md").write_text(transcript(number), "utf-8")
+    config = load_config(None, project)
+    result = build(config)
+    assert not result.failed() and result.shards >= 3
+    return config.output_path
+
+
+def test_the_index_is_in_shards(site):
+    shards = json.loads((site / "pagefind/shards.json").read_text("utf-8"))["shards"]
+    assert len(shards) >= 3
+    assert (site / shards[0] / "pagefind.js").is_file()  # the runtime is in the first shard only
+    assert all(not (site / folder / "pagefind.js").exists() for folder in shards[1:])
+
+
+@pytest.mark.parametrize("prefix", ["/", "/my-archive/"])
+def test_results_come_from_every_shard_and_page_on(site, prefix):
+    with static_server(site, prefix) as base, browser_page() as page:
+        page.goto(base + "search/?q=lighthouse")
+        results = page.locator(".search-results > li")
+        results.first.wait_for(timeout=10_000)
+        assert results.count() == 20
+        assert page.locator(".search-status").text_content() == \
+            f"{CONVERSATIONS} conversations found, showing the first 20."
+        more = page.locator(".search-more")
+        more.click()
+        more.click()  # before the first page has come: the pages still come one after the other
+        page.wait_for_function("() => document.querySelectorAll('.search-results > li').length === 60")
+        # The first new result has the focus, so a keyboard user reads on from there.
+        assert page.evaluate("document.activeElement.closest('.search-results > li')"
+                             " === document.querySelectorAll('.search-results > li')[40]")
+        titles = page.locator(".search-title").all_text_contents()
+        assert len(set(titles)) == 60
+        for shown in range(80, CONVERSATIONS + 20, 20):
+            more.click()
+            page.wait_for_function("() => document.querySelectorAll('.search-results > li').length === "
+                                   f"{min(shown, CONVERSATIONS)}")
+        assert more.is_hidden()
+        titles = page.locator(".search-title").all_text_contents()
+        assert sorted(titles) == [f"Watch {number:03d}" for number in range(CONVERSATIONS)]
+        assert page.locator(".search-status").text_content() == f"{CONVERSATIONS} conversations found."
+
+
+def test_filters_work_across_shards(site):
+    with static_server(site) as base, browser_page() as page:
+        page.goto(base + "search/?q=ferries&speaker=Ossian&tag=harbour")
+        page.locator(".search-results > li").first.wait_for(timeout=10_000)
+        expected = {f"Watch {n:03d}" for n in range(CONVERSATIONS) if n % 2 and n % 3 == 0}
+        assert len(expected) == 22
+        page.locator(".search-more").click()
+        page.wait_for_function(f"() => document.querySelectorAll('.search-results > li').length === {len(expected)}")
+        assert set(page.locator(".search-title").all_text_contents()) == expected
+
+
+def test_several_messages_of_one_conversation_each_lead_to_their_message(site):
+    with static_server(site) as base, browser_page() as page:
+        page.goto(base + "search/?q=cormorant")
+        result = page.locator(".search-results > li").first
+        result.wait_for(timeout=10_000)
+        assert result.locator(".search-title").text_content() == "Watch 007"
+        assert "6 messages match" in result.locator(".search-meta").text_content()
+        hits = result.locator(".search-hits > li")
+        assert hits.count() == 3
+        result.locator(".search-more-hits").click()
+        assert hits.count() == 6
+        wheres = sorted(int(text.split()[-1]) for text in result.locator(".search-where").all_text_contents())
+        assert wheres == [1, 2, 3, 4, 5, 6]
+        for index in range(6):
+            assert hits.nth(index).locator("mark").first.text_content().lower() == "cormorant"
+        hits.nth(4).locator("a").click()
+        target = page.evaluate("location.hash")
+        assert target.startswith("#m-")
+        assert "cormorant" in page.locator(target).text_content()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_long_symbol_lines_never_make_the_results_scroll_sideways(site, width):
+    with static_server(site) as base, browser_page(width=width) as page:
+        page.goto(base + "search/?q=frame")
+        page.locator(".search-results > li").first.wait_for(timeout=10_000)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width

@@ -1,0 +1,160 @@
+"""The search index in shards: an edit re-indexes one shard, the same pages give the same bytes,
+and a Pagefind failure keeps the last index (in-page behaviour is in test_browser_search.py)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.config import load_config
+from generator.progress import TerminalProgress, progress_line
+from generator.search import pagefind
+from generator.search.pagefind import Messages, PagefindError
+from generator.search.shards import FOLDER, MAX_SHARDS, PAGES_PER_SHARD, shard_count, shard_of
+from generator.site import Builder, build
+from tests.conftest import transcript
+from tests.test_cli import antiphon
+
+CONVERSATIONS = 100  # four shards
+
+
+def _archive(project: Path, count: int = CONVERSATIONS) -> Path:
+    for number in range(count):
+        text = transcript(title=f"Talk {number:03d} ↔ Echo", header=f"**Started:** 2025-03-{number % 28 + 1:02d} 10:00:00",
+                          messages=((f"Talk {number:03d}", f"The lantern number {number} hums."), ("Echo", "It does.")))
+        (project / "content" / f"talk-{number:03d}.md").write_text(text, "utf-8")
+    return project
+
+
+def _index_files(site: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(site)): path.read_bytes()
+            for path in sorted((site / FOLDER).rglob("*")) if path.is_file()}
+
+
+@pytest.fixture
+def project_of_100(tmp_path):
+    (tmp_path / "content").mkdir()
+    return _archive(tmp_path)
+
+
+def test_an_edit_indexes_only_the_shard_of_the_edited_conversation(project_of_100):
+    builder = Builder(load_config(None, project_of_100))
+    first = builder.build()
+    assert not first.failed() and (first.shards, first.shards_indexed) == (4, 4)
+    site = project_of_100 / "site"
+    before = _index_files(site)
+    source = project_of_100 / "content/talk-042.md"
+    source.write_text(source.read_text("utf-8").replace("hums.", "hums, then sings."), "utf-8")
+
+    result = builder.build()
+
+    shard = f"{FOLDER}{shard_of('2025-03-15-talk-042-echo', 4):03d}/"
+    assert (result.shards, result.shards_indexed) == (4, 1)
+    changed = {path for path, data in _index_files(site).items() if before.get(path) != data}
+    assert changed and all(path.startswith(shard) for path in changed)
+    assert all(path.startswith(shard) for path in result.written if path.startswith(FOLDER))
+    assert builder.build().shards_indexed == 0  # nothing changed: nothing indexed
+
+
+def test_the_search_page_lists_every_shard_and_the_first_carries_the_runtime(project_of_100):
+    assert not build(load_config(None, project_of_100)).failed()
+    site = project_of_100 / "site"
+    folders = json.loads((site / FOLDER / "shards.json").read_text("utf-8"))["shards"]
+    assert folders == [f"{FOLDER}{number:03d}/" for number in range(4)]
+    for number, folder in enumerate(folders):
+        assert (site / folder / "pagefind-entry.json").is_file()
+        assert (site / folder / "pagefind.js").is_file() == (number == 0)
+    assert not list(site.rglob("pagefind-ui.js"))  # the theme has its own search page
+
+
+def test_same_pages_give_the_same_index_bytes_with_any_jobs_and_in_any_folder(tmp_path, project_of_100):
+    assert not build(load_config(None, project_of_100), jobs=1).failed()
+    other = tmp_path / "elsewhere"
+    (other / "content").mkdir(parents=True)
+    _archive(other)
+    assert not build(load_config(None, other), jobs=2).failed()
+    assert _index_files(project_of_100 / "site") == _index_files(other / "site")
+
+
+def test_a_pagefind_failure_is_an_error_and_keeps_the_last_index(project_of_100, monkeypatch):
+    builder = Builder(load_config(None, project_of_100))
+    assert not builder.build().failed()
+    site = project_of_100 / "site"
+    before = _index_files(site)
+    source = project_of_100 / "content/talk-007.md"
+    source.write_text(source.read_text("utf-8").replace("hums.", "hums low."), "utf-8")
+
+    def fail(self, pages):
+        raise PagefindError("pagefind stopped: out of memory")
+
+    monkeypatch.setattr(pagefind.PagefindService, "index", fail)
+    result = builder.build()
+    assert result.failed()
+    assert any(d.level == "error" and "out of memory" in d.message for d in result.diagnostics)
+    assert _index_files(site) == before
+
+    monkeypatch.undo()  # the next build tries again, and indexes what changed
+    again = builder.build()
+    assert not again.failed() and again.shards_indexed == 1
+
+
+def test_no_search_builds_without_an_index(project):
+    (project / "content/a.md").write_text(transcript(), "utf-8")
+    run = antiphon("build", "--no-search", cwd=project)
+    assert run.returncode == 0, run.stderr
+    assert not (project / "site" / FOLDER).exists() and not (project / "site/search").exists()
+    run = antiphon("build", cwd=project)
+    assert run.returncode == 0 and "search shards indexed: 1 of 1" in run.stdout
+    assert (project / "site" / FOLDER / "shards.json").is_file()
+
+
+@given(st.text(max_size=40), st.integers(0, 7))
+def test_when_the_shard_count_doubles_each_shard_splits_in_two(slug, power):
+    count = 2 ** power
+    assert shard_of(slug, 2 * count) % count == shard_of(slug, count)
+
+
+def test_shard_count_grows_by_doubling_and_is_bounded():
+    assert shard_count(0) == shard_count(PAGES_PER_SHARD) == 1
+    assert shard_count(PAGES_PER_SHARD + 1) == 2
+    assert shard_count(10 ** 7) == MAX_SHARDS
+    counts = [shard_count(n) for n in range(0, 20_000, 97)]
+    assert counts == sorted(counts) and all(c & (c - 1) == 0 for c in counts)
+
+
+@given(st.lists(st.binary(max_size=30).map(lambda b: b.replace(b",", b"")), max_size=20),
+       st.lists(st.integers(1, 50), min_size=1, max_size=20))
+def test_the_answer_stream_splits_the_same_however_it_arrives(messages, sizes):
+    stream = b"".join(message + b"," for message in messages)
+    splitter, got, position, turn = Messages(), [], 0, 0
+    while position < len(stream):
+        size = sizes[turn % len(sizes)]
+        got += splitter.feed(stream[position:position + size])
+        position, turn = position + size, turn + 1
+    assert got == messages
+
+
+def test_progress_line_says_how_far_and_how_long():
+    assert progress_line("rendering", 1200, 5000, 3.0) == "rendering 1,200/5,000 · about 10 s left"
+    assert progress_line("search", 10, 4000, 30.0) == "search 10/4,000 · about 200 min left"
+    assert progress_line("reading", 5000, 5000, 9.0) == "reading 5,000/5,000"
+
+
+def test_terminal_progress_is_silent_for_short_phases_and_clears_its_line():
+    now = [0.0]
+    stream = io.StringIO()
+    progress = TerminalProgress(stream, clock=lambda: now[0])
+    tell = progress.counter("rendering")
+    now[0] = 0.5
+    tell(10, 100)
+    assert stream.getvalue() == ""  # under a second: nothing shown
+    now[0] = 2.0
+    tell(50, 100)
+    assert stream.getvalue().endswith("rendering 50/100 · about 2 s left")
+    progress.end("rendering")
+    assert stream.getvalue().endswith("\r\x1b[K")
