@@ -2,8 +2,9 @@
 
 For each N it measures, median of --runs, Antiphon and Hugo alternately:
 cold build (no output, no cache), no-change rebuild, rebuild after editing one
-transcript, peak RSS, output size. The search index is off for both (Hugo's minimal
-layout has none); its cost is printed once per N on its own line.
+transcript, peak RSS, output size. Search is on, as users build: Antiphon indexes
+its own shards, and Hugo is followed by a Pagefind run over its output (the same
+Pagefind release). ``--no-search`` measures both without a search index.
 
 Before a cold build the previous output is moved aside, not deleted, and the moved
 trees are deleted when the benchmark ends. Right after a large tree is deleted, ext4
@@ -12,7 +13,10 @@ block (``recently_deleted`` in ``find_inode_bit``, seen with ``perf record -a -g
 Deleting first made each cold build pay for the deletion before it, in proportion to
 the number of files it creates (Antiphon writes three per conversation, Hugo one).
 
-    python bench/build.py --sizes 1000 5000 [--runs 3] [--jobs N] [--work /tmp/antiphon-build-bench]
+    python bench/build.py --sizes 1000 5000 [--runs 3] [--jobs N] [--no-search] [--content DIR]
+
+``--content DIR`` measures a folder of transcripts you have (a real archive) instead of a generated one
+(Antiphon only: converting an arbitrary archive for Hugo is not attempted).
 """
 
 from __future__ import annotations
@@ -34,8 +38,17 @@ from corpus import generate  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, str]:
-    """(seconds, peak RSS in MB of the process and the children it waited for, output)."""
+def timed(commands: list[list[str]], cwd: Path, env: dict | None = None) -> tuple[float, float, str]:
+    """(seconds, peak RSS in MB of any of the processes and the children they waited for, output)
+    of running the commands one after the other."""
+    seconds, rss, output = 0.0, 0.0, ""
+    for command in commands:
+        took, peak, said = _timed(command, cwd, env)
+        seconds, rss, output = seconds + took, max(rss, peak), output + said
+    return seconds, rss, output
+
+
+def _timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, str]:
     environment = {**os.environ, **(env or {})}
     # As installed: pip compiles modules at install and Python keeps them compiled. With this set
     # (some containers do), every run would compile Antiphon's modules again.
@@ -71,22 +84,27 @@ def folder_size(folder: Path) -> float:
 
 
 def edit_one(content: Path, number: int) -> None:
-    path = sorted(content.rglob("*.md"))[len(list(content.rglob("*.md"))) // 2]
+    """Add a line to the last message of the transcript in the middle of the archive."""
+    sources = sorted(p for p in content.rglob("*") if p.suffix in (".md", ".txt"))
+    path = sources[len(sources) // 2]
     text = path.read_text("utf-8")
-    head, rule, tail = text.rpartition("\n---\n")
-    path.write_text(f"{head}\n\nAn edit, number {number}.\n{rule}{tail}", "utf-8")
+    if "\n---\n" in text:
+        head, rule, tail = text.rpartition("\n---\n")
+        path.write_text(f"{head}\n\nAn edit, number {number}.\n{rule}{tail}", "utf-8")
+    else:
+        path.write_text(f"{text.rstrip()}\n\nAn edit, number {number}.\n", "utf-8")
 
 
 class Antiphon:
     name = "Antiphon"
 
-    def __init__(self, project: Path, jobs: int):
+    def __init__(self, project: Path, jobs: int, search: bool):
         self.project, self.jobs = project, jobs
-        (project / "antiphon.toml").write_text('title = "Benchmark"\nsearch = false\n'
+        (project / "antiphon.toml").write_text(f'title = "Benchmark"\nsearch = {str(search).lower()}\n'
                                                'base_url = "https://example.org/bench/"\n', "utf-8")
 
-    def command(self) -> list[str]:
-        return [sys.executable, "-m", "generator", "build", "-q", "--jobs", str(self.jobs)]
+    def commands(self) -> list[list[str]]:
+        return [[sys.executable, "-m", "generator", "build", "-q", "--jobs", str(self.jobs)]]
 
     def env(self) -> dict:
         return {"PYTHONPATH": str(ROOT)}
@@ -101,13 +119,18 @@ class Antiphon:
 class Hugo:
     name = "Hugo"
 
-    def __init__(self, project: Path, content: Path):
-        self.project = project
+    def __init__(self, project: Path, content: Path, search: bool):
+        self.project, self.search = project, search
+        if search:
+            self.name = "Hugo+PF"
         if not (project / "content").is_dir():
             convert_for_hugo(content, project)
 
-    def command(self) -> list[str]:
-        return ["hugo", "--quiet", "--ignoreCache", "--cleanDestinationDir", "-d", "public"]
+    def commands(self) -> list[list[str]]:
+        hugo = ["hugo", "--quiet", "--ignoreCache", "--cleanDestinationDir", "-d", "public"]
+        # Pagefind as its documentation says to run it after Hugo: over the whole output, every time.
+        pagefind = [sys.executable, "-m", "pagefind", "--site", "public", "--silent"]
+        return [hugo, pagefind] if self.search else [hugo]
 
     def env(self) -> dict:
         return {}
@@ -157,17 +180,17 @@ def measure(tools: list, runs: int, content: Path) -> dict:
         for tool in tools:
             mine = figures[tool.name]
             tool.clean()
-            seconds, rss, _ = timed(tool.command(), tool.project, tool.env())
+            seconds, rss, _ = timed(tool.commands(), tool.project, tool.env())
             mine["cold"].append(seconds)
             mine["rss"].append(rss)
-            seconds, _, _ = timed(tool.command(), tool.project, tool.env())
+            seconds, _, _ = timed(tool.commands(), tool.project, tool.env())
             mine["nochange"].append(seconds)
         edit_one(content, run)
         for tool in tools:
             if isinstance(tool, Hugo):
                 shutil.rmtree(tool.project / "content", ignore_errors=True)
                 convert_for_hugo(content, tool.project)
-            seconds, _, _ = timed(tool.command(), tool.project, tool.env())
+            seconds, _, _ = timed(tool.commands(), tool.project, tool.env())
             figures[tool.name]["edit"].append(seconds)
     results = {}
     for tool in tools:
@@ -183,34 +206,40 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--work", type=Path, default=Path("/tmp/antiphon-build-bench"))
     parser.add_argument("--no-hugo", action="store_true")
+    parser.add_argument("--no-search", action="store_true")
+    parser.add_argument("--content", type=Path, help="a folder of transcripts to measure instead of a generated one")
     args = parser.parse_args()
-    hugo = shutil.which("hugo") and not args.no_hugo
+    hugo = shutil.which("hugo") and not args.no_hugo and not args.content
+    search = not args.no_search
     version = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()[1] if hugo else ""
     print(f"{datetime.date.today()} · {os.cpu_count()} cores · median of {args.runs} · Antiphon --jobs {args.jobs}"
-          + (f" · Hugo {version}" if hugo else " · Hugo not installed"))
+          + f" · search {'on' if search else 'off'}" + (f" · Hugo {version}" if hugo else " · Hugo not run"))
+    if args.content:
+        args.sizes = [len([p for p in args.content.rglob("*") if p.is_file()])]
     print(f"{'N':>6} {'tool':<9} {'cold s':>8} {'no-change s':>12} {'one edit s':>11} {'peak RSS MB':>12} {'output MB':>10}")
     for size in args.sizes:
         base = args.work / str(size)
         antiphon_project = base / "antiphon"
         content = antiphon_project / "content"
-        if not content.is_dir():
+        if args.content:
+            shutil.rmtree(base, ignore_errors=True)
+            shutil.copytree(args.content, content)
+        elif not content.is_dir():
             generate(content, size)
-        tools = [Antiphon(antiphon_project, args.jobs)]
+        tools = [Antiphon(antiphon_project, args.jobs, search)]
         if hugo:
-            tools.append(Hugo(base / "hugo", content))
+            tools.append(Hugo(base / "hugo", content, search))
         results = measure(tools, args.runs, content)
         for name, r in results.items():
             print(f"{size:>6} {name:<9} {r['cold']:>8.2f} {r['nochange']:>12.2f} {r['edit']:>11.2f} "
                   f"{r['rss']:>12.0f} {r['size']:>10.0f}")
         if hugo:
-            a, h = results["Antiphon"], results["Hugo"]
+            a, h = results["Antiphon"], results[tools[1].name]
             print(f"{size:>6} {'ratio':<9} {a['cold'] / h['cold']:>8.2f} {a['nochange'] / h['nochange']:>12.2f} "
                   f"{a['edit'] / h['edit']:>11.2f} {a['rss'] / h['rss']:>12.2f} {a['size'] / h['size']:>10.2f}")
-        search = Antiphon(antiphon_project, args.jobs)
-        (antiphon_project / "antiphon.toml").write_text('search = true\n', "utf-8")
-        seconds, rss, _ = timed(search.command(), antiphon_project, search.env())
-        print(f"{size:>6} search index (Pagefind) added to the build above: {seconds:.1f} s, peak RSS {rss:.0f} MB",
-              flush=True)
+        text = sum(p.stat().st_size for p in content.rglob("*") if p.is_file()) / 1e6
+        print(f"{size:>6} transcripts {text:.0f} MB; Antiphon's output is {results['Antiphon']['size'] / text:.1f}x "
+              "their size", flush=True)
 
 
 if __name__ == "__main__":

@@ -53,6 +53,8 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("directory", type=Path, nargs="?", help="folder to check (default: the content folder)")
     check.add_argument("--config", type=Path, help="config file (default: ./antiphon.toml if present)")
     check.add_argument("--strict", action="store_true", help="warnings fail too (exit status 1)")
+    check.add_argument("--secrets", action="store_true",
+                       help="list only the possible secrets the site would publish (exit status 1 if any)")
 
     imports = verbs.add_parser("import", help="convert exports (ChatGPT, Claude, JSONL, subtitles…) to native transcripts")
     imports.add_argument("sources", type=Path, nargs="+", help="files or folders to import")
@@ -63,10 +65,22 @@ def make_parser() -> argparse.ArgumentParser:
     new = verbs.add_parser("new", help="create a new archive folder (sample transcript, config, Pages workflow)")
     new.add_argument("directory", type=Path, help="folder to create (must not exist, or be empty)")
     new.add_argument("--title", help="the site title (default: from the folder name)")
+    new.add_argument("--install", metavar="REQUIREMENT",
+                     help="what the Pages workflow installs: a pip requirement ('antiphon==0.2.0', "
+                          "'antiphon @ git+https://…@COMMIT') or a .whl file (copied to vendor/); default: "
+                          "this version from PyPI, or the git commit this copy came from")
 
-    deploy = verbs.add_parser("deploy", help="publish the built site as a commit on the gh-pages branch and push it")
+    deploy = verbs.add_parser("deploy", help="build the site, publish it as a commit on the gh-pages branch, push it")
     deploy.add_argument("--config", type=Path, help="config file (default: ./antiphon.toml if present)")
-    deploy.add_argument("--out", type=Path, help="the built site folder (overrides output_dir)")
+    deploy.add_argument("--out", type=Path, help="the site folder (overrides output_dir)")
+    deploy.add_argument("--base-url", help="the address the site is published at (overrides base_url; "
+                                           "default: worked out from a GitHub remote)")
+    deploy.add_argument("-j", "--jobs", type=_positive, default=os.cpu_count() or 1,
+                        help="processes that render pages (default: the number of CPUs)")
+    deploy.add_argument("--no-build", action="store_true",
+                        help="publish the site as built; refuses when it is older than its sources")
+    deploy.add_argument("--allow-secrets", action="store_true",
+                        help="publish even when the site holds possible secrets (see 'antiphon check --secrets')")
     deploy.add_argument("--remote", default="origin", help="git remote to push to (default: origin)")
     deploy.add_argument("--branch", default="gh-pages", help="branch to publish on (default: gh-pages)")
     deploy.add_argument("-m", "--message", help="commit message (default: 'Deploy <commit> with Antiphon <version>')")

@@ -63,6 +63,16 @@ class Config:
     drawn_text: bool = field(default=True, metadata={
         "doc": "Set text drawn with characters (box frames, ASCII art, aligned columns) in a monospace block "
                "with its spacing kept."})
+    downloads: list[str] = field(default_factory=lambda: ["source"], metadata={
+        "doc": "What each conversation page offers for download: \"source\" (the transcript, in its own format "
+               "or as a native transcript) and \"json\" (conversation.json: messages and metadata). Each adds "
+               "about the transcript's size to the site."})
+    redact: dict = field(default_factory=dict, metadata={
+        "doc": "A table: what the secrets scan looks for and what is replaced before publishing. "
+               "`detectors` (default [\"secrets\"]; add \"personal\" or rule ids such as \"email\"), `off` "
+               "(rule ids), `strings` (literal text to replace), `patterns` (regex = replacement), `replacement` "
+               "(for strings; default \"[redacted]\"), `allow` and `allow_patterns` (never reported), "
+               "`mask_found` (replace every finding too)."})
     # Where the config came from; relative paths resolve against it. Not a TOML key.
     root: Path = field(default=Path("."), metadata={"internal": True})
 
@@ -117,7 +127,7 @@ def _validate(values: dict, root: Path, shown: str) -> Config:
         if key not in known:
             errors.append(f"{shown}: unknown key '{key}' (known keys: {', '.join(sorted(known))})")
             continue
-        expected = dict if key in ("speaker_colors", "speakers") else list if key == "exclude" else \
+        expected = dict if key in ("speaker_colors", "speakers", "redact") else list if key in ("exclude", "downloads") else \
             type(known[key].default)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             errors.append(f"{shown}: '{key}' must be {expected.__name__}, not {type(value).__name__}")
@@ -146,6 +156,10 @@ def _check_values(values: dict, shown: str) -> list[str]:
         if not isinstance(colour, str) or not _COLOUR.match(colour):
             errors.append(f"{shown}: 'speaker_colors.{name}' must be a colour like '#2a6f97', not {colour!r}")
     errors += _check_speakers(values.get("speakers", {}), shown)
+    errors += _check_redact(values.get("redact", {}), shown)
+    for kind in values.get("downloads", []):
+        if kind not in ("source", "json"):
+            errors.append(f"{shown}: 'downloads' may hold \"source\" and \"json\", not {kind!r}")
     for pattern in values.get("exclude", []):
         if not isinstance(pattern, str) or not pattern.strip():
             errors.append(f"{shown}: 'exclude' must be a list of patterns such as '**/*_meta.jsonl', not {pattern!r}")
@@ -167,6 +181,18 @@ TITLE_FIELDS = ("participants", "template", "variant", "revision", "seed", "run"
 _SPEAKER_KEYS = {"name": str, "colour": str, "color": str, "aliases": list}
 
 
+def _check_types(table: dict, types: dict[str, type], shown: str, name: str) -> list[str]:
+    """A table's keys are known and its values of their type ('speakers.Opus.colour must be str')."""
+    errors = []
+    for key, value in table.items():
+        expected = types.get(key)
+        if expected is None:
+            errors.append(f"{shown}: unknown key '{name}.{key}' (known: {', '.join(sorted(set(types)))})")
+        elif not isinstance(value, expected):
+            errors.append(f"{shown}: '{name}.{key}' must be {expected.__name__}, not {type(value).__name__}")
+    return errors
+
+
 def _check_speakers(speakers: dict, shown: str) -> list[str]:
     errors = []
     for key, entry in speakers.items():
@@ -174,18 +200,44 @@ def _check_speakers(speakers: dict, shown: str) -> list[str]:
         if not isinstance(entry, dict):
             errors.append(f"{where} must be a table such as {{ name = \"Claude 3 Opus\" }}")
             continue
-        for field_name, value in entry.items():
-            expected = _SPEAKER_KEYS.get(field_name)
-            if expected is None:
-                errors.append(f"{where}: unknown key '{field_name}' (known: name, colour, aliases)")
-            elif not isinstance(value, expected):
-                errors.append(f"{where}.{field_name} must be {expected.__name__}, not {type(value).__name__}")
+        errors += _check_types(entry, _SPEAKER_KEYS, shown, f"speakers.{key}")
         colour = entry.get("colour", entry.get("color"))
         if isinstance(colour, str) and not _COLOUR.match(colour):
             errors.append(f"{where}.colour must be a colour like '#2a6f97', not {colour!r}")
         aliases = entry.get("aliases", [])
         if isinstance(aliases, list) and not all(isinstance(alias, str) and alias.strip() for alias in aliases):
             errors.append(f"{where}.aliases must be a list of names")
+    return errors
+
+
+_REDACT_KEYS = {"detectors": list, "off": list, "strings": list, "patterns": dict, "replacement": str,
+                "allow": list, "allow_patterns": list, "mask_found": bool}
+
+
+def _check_redact(table: dict, shown: str) -> list[str]:
+    from generator.secrets import rule_ids  # where needed: most configs have no [redact] table
+    errors = _check_types(table, _REDACT_KEYS, shown, "redact")
+    if errors:
+        return errors
+    known = set(rule_ids()) | {"secrets", "personal"}
+    for key in ("detectors", "off"):
+        for name in table.get(key, []):
+            if name not in known:
+                errors.append(f"{shown}: 'redact.{key}' has {name!r}, which is no detector "
+                              f"(known: secrets, personal, {', '.join(rule_ids())})")
+    for key in ("strings", "allow", "allow_patterns"):
+        if not all(isinstance(item, str) and item for item in table.get(key, [])):
+            errors.append(f"{shown}: 'redact.{key}' must be a list of non-empty strings")
+    patterns = [(pattern, "") for pattern in table.get("allow_patterns", []) if isinstance(pattern, str)]
+    for pattern, replacement in [*table.get("patterns", {}).items(), *patterns]:
+        if not isinstance(replacement, str):
+            errors.append(f"{shown}: 'redact.patterns' replaces {pattern!r} with a {type(replacement).__name__}; "
+                          "give a string")
+            continue
+        try:
+            re.compile(pattern).sub(replacement, "")  # a bad group reference shows only when used
+        except (re.error, IndexError) as err:
+            errors.append(f"{shown}: 'redact' pattern {pattern!r} is not a valid regular expression: {err}")
     return errors
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import generator
 from generator import identity
+from generator.secrets import Redaction
 from generator.config import Config, options
 from generator.theme import Theme
 
@@ -31,7 +32,8 @@ def site_salt(config: Config, theme: Theme) -> str:
 
 def reading_key(config: Config) -> str:
     """Changes whenever reading the same file could give another conversation."""
-    return hashlib.sha1(f"{code_digest()}\x00{identity.digest(config)}".encode("utf-8")).hexdigest()[:20]
+    redaction = Redaction.of(config.redact).digest()
+    return hashlib.sha1(f"{code_digest()}\x00{identity.digest(config)}\x00{redaction}".encode("utf-8")).hexdigest()[:20]
 
 
 @functools.cache

@@ -35,6 +35,7 @@ from generator.model import Conversation, Outline
 from generator.progress import Counter, ignore
 from generator.readers import native, read_file, read_header_file
 from generator.result import BuildError
+from generator.secrets import NONE as NO_REDACTION, Redaction
 from generator.sources import SourceFile
 from generator.workers import can_fork, fork_map
 
@@ -45,9 +46,11 @@ _READING, _LAST = "# reading ", "# inputs "
 
 
 class Reading(NamedTuple):
-    """What reading a source needs besides the file: where the content folder is, and the site's names."""
+    """What reading a source needs besides the file: where the content folder is, the site's names,
+    and what to redact."""
     content: Path
     identity: Identity
+    redaction: Redaction = NO_REDACTION
 
 
 class Neighbour(NamedTuple):
@@ -120,14 +123,14 @@ class Library:
         # One file at a time: an export's conversations come in a row. By path too: two files with the
         # same bytes may read differently (a backrooms log's time is in its name).
         if self._loaded[0] != (content, conversation.source):
-            read = read_file(conversation.source, str(conversation.source), self.reading.identity)
+            read = read_file(conversation.source, str(conversation.source), self.reading.identity, self.reading.redaction)
             self._loaded = ((content, conversation.source), read.conversations)
         return placed(self._loaded[1][int(position)], conversation)
 
     def complete(self, sketch: Conversation, relative: str) -> tuple[Conversation, str]:
         """A sketched conversation read whole, and its source's record (as a full read would note it).
         Raises SourceError when the transcript cannot be read whole."""
-        result = read_file(sketch.source, shown(self.reading.content, relative), self.reading.identity)
+        result = read_file(sketch.source, shown(self.reading.content, relative), self.reading.identity, self.reading.redaction)
         if result.format != native.NAME or len(result.conversations) != 1:  # changed to another kind of file
             raise BuildError(f"{sketch.source} changed during the build; build again")
         return placed(result.conversations[0], sketch), record_text(result.format, result.diagnostics,
@@ -206,7 +209,7 @@ def placed(full: Conversation, where: Conversation) -> Conversation:
 
 def read_one(file: SourceFile, reading: Reading, outline: bool) -> Source:
     try:
-        result = read_file(Path(file.path), shown(reading.content, file.relative), reading.identity)
+        result = read_file(Path(file.path), shown(reading.content, file.relative), reading.identity, reading.redaction)
     except SourceError as err:
         return Source(file, "", [], [err.diagnostic])
     # An export holds many conversations: reading it again for each of their pages would cost more
@@ -254,7 +257,7 @@ def _read_chunk(files: list[SourceFile], reading: Reading) -> list[Source]:
 def _sketch_one(file: SourceFile, reading: Reading) -> Source | None:
     """A native transcript's header, if it has no problem and is no draft (a draft left out of the
     archive gets no page to complete it); None for anything else."""
-    result = read_header_file(Path(file.path), shown(reading.content, file.relative), reading.identity)
+    result = read_header_file(Path(file.path), shown(reading.content, file.relative), reading.identity, reading.redaction)
     if result is None or result.diagnostics or result.conversations[0].draft:
         return None
     return Source(file, result.format, result.conversations, [], sketched=True)

@@ -85,9 +85,10 @@ def source_name(conversation: Conversation) -> str:
     return conversation.slug + (suffix if suffix in (".md", ".markdown", ".txt") else ".md")
 
 
-def conversation_files(conversation: Conversation) -> list[str]:
-    """What is published beside a conversation's page."""
-    return ["conversation.json", source_name(conversation)]
+def conversation_files(conversation: Conversation, downloads: list[str]) -> list[str]:
+    """What is published beside a conversation's page (the ``downloads`` setting: "json", "source")."""
+    return (["conversation.json"] if "json" in downloads else []) + \
+        ([source_name(conversation)] if "source" in downloads else [])
 
 
 class Views:
@@ -335,8 +336,8 @@ class Views:
                          if len(conversation.speakers) > 1 else None),
                 "month": ({"name": _month_name(f"{conversation.started:%Y-%m}"),
                            "url": month_url(f"{conversation.started:%Y-%m}")} if conversation.started else None),
-                "json_url": url + "conversation.json",
-                "source_url": url + source_name(conversation),
+                "json_url": url + "conversation.json" if "json" in self.config.downloads else "",
+                "source_url": url + source_name(conversation) if "source" in self.config.downloads else "",
                 "older": _neighbour(older),
                 "newer": _neighbour(newer),
             },

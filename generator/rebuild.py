@@ -26,7 +26,7 @@ from generator.archive import Archive
 from generator.diagnostics import Diagnostic
 from generator.library import Library, Source, inputs_of, neighbour_from, read_edits, source_line
 from generator.output import OutputFolder
-from generator.pages import Views
+from generator.pages import Views, conversation_files
 from generator.readers import native
 from generator.result import EDITS, HELD, UNCHANGED, BuildResult
 from generator.sources import SourceFile
@@ -193,7 +193,9 @@ def _render_placed(build: Build, views: Views, source: Source, placed: list, res
     for conversation, older, newer in placed:
         page = views.page_between(conversation, older, newer)
         outputs, problems = render_conversation(build.theme, page, conversation, source.file.relative,
-                                                source.format == native.NAME)
+                                                source.format == native.NAME,
+                                                conversation_files(conversation, views.config.downloads),
+                                                redaction=build.library.reading.redaction)
         result.diagnostics += problems
         result.pages -= len(problems)
         if problems:

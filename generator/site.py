@@ -20,6 +20,7 @@ from generator.config import Config
 from generator.diagnostics import Diagnostic
 from generator.fingerprint import file_signatures, reading_key, site_salt
 from generator.identity import Identity
+from generator.secrets import Redaction
 from generator.library import Library, Reading
 from generator.output import OutputError, OutputFolder, check_output_folder, digest
 from generator.pages import Views, conversation_files, conversation_url
@@ -56,7 +57,8 @@ class Builder:
         self.include_drafts = include_drafts
         self.keep_messages = keep_messages
         self.jobs = jobs
-        self.library = Library(Reading(config.content_path, Identity.of(config)), reading_key(config),
+        self.library = Library(Reading(config.content_path, Identity.of(config), Redaction.of(config.redact)),
+                               reading_key(config),
                                outlines=not keep_messages, jobs=jobs)
         self._renderer = MessageRenderer(verse=config.line_breaks == "verse", drawn=config.drawn_text)
         self._summaries: dict = {}  # cards and their keys, kept across builds of the same config
@@ -202,7 +204,7 @@ class Builder:
             page = views.conversation_page(position)
             url = conversation_url(conversation)
             files_key = keys.conversation_files(conversation, source.file.relative)
-            files = [name for name in conversation_files(conversation)
+            files = [name for name in conversation_files(conversation, self.config.downloads)
                      if not out.keep_if_current(url + name, files_key)]
             job = ConversationJob(position, not out.keep_if_current(page.file, page.key), files, files_key,
                                   source.file.relative, source.format == native.NAME, source.sketched)

@@ -16,10 +16,10 @@ from generator import keys
 from generator.diagnostics import Diagnostic, SourceError
 from generator.output import OutputFolder, stage
 from generator.model import Conversation
-from generator.pages import (Page, Views, conversation_files, conversation_json,
-                             conversation_url)
+from generator.pages import Page, Views, conversation_json, conversation_url
 from generator.progress import Counter, ignore
 from generator.readers import native
+from generator.secrets import NONE as NO_REDACTION, Redaction
 from generator.theme import Theme, template_problem
 
 if TYPE_CHECKING:  # library.py reads in workers (fork_map): it imports this module
@@ -127,22 +127,25 @@ def _produce(views: Views, theme: Theme, listings: list[Page], job, library: Lib
     else:
         conversation, completion = library.load(placed), []
     page = views.conversation_page(job.position, conversation) if job.page else None
-    return *render_conversation(theme, page, conversation, job.source, job.is_native, job.files, job.files_key), completion
+    return *render_conversation(theme, page, conversation, job.source, job.is_native, job.files, job.files_key,
+                                library.reading.redaction), completion
 
 
 def render_conversation(theme: Theme, page: Page | None, conversation: Conversation, source: str, is_native: bool,
-                        files: list[str] | None = None, files_key: str = "") -> tuple[list, list]:
-    """A conversation's page (unless None) and the ``files`` beside it (by default both:
-    conversation.json and the transcript), as ([(file, bytes, key)], [problems])."""
+                        files: list[str], files_key: str = "",
+                        redaction: Redaction = NO_REDACTION) -> tuple[list, list]:
+    """A conversation's page (unless None) and the ``files`` beside it (conversation.json, the
+    transcript redacted as its messages were), as ([(file, bytes, key)], [problems])."""
     outputs, problems = _render(theme, page) if page is not None else ([], [])
     url = conversation_url(conversation)
     files_key = files_key or keys.conversation_files(conversation, source)
-    for name in files if files is not None else conversation_files(conversation):
+    for name in files:
         try:
             if name == "conversation.json":
                 data = conversation_json(conversation, source).encode("utf-8")
             else:
-                data = conversation.source.read_bytes() if is_native else native.write(conversation).encode("utf-8")
+                data = redaction.redacted_copy(conversation.source.read_bytes()) if is_native \
+                    else native.write(conversation).encode("utf-8")
         except Exception as err:  # one conversation's problem, never the build's
             problems.append(Diagnostic(source, 0, "error", f"could not write {url + name}: {type(err).__name__}: {err}"))
             continue

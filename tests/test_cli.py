@@ -82,3 +82,12 @@ def test_notes_of_one_kind_are_folded_into_one_line():
         "note: 4 files: an empty log (the run wrote no messages); skipped (content/e0.txt, content/e1.txt, …)"]
     assert report_lines(empty[:2]) == [str(d) for d in empty[:2]]  # a few are printed as they are
     assert file_patterns(["a/x.md.bak.json"]) == {"*.json": 1}
+
+
+def test_a_site_too_big_for_github_pages_is_a_warning():
+    from generator.commands.build import folder_size, size_warning
+    assert size_warning(999_000_000, 20_000) == ""
+    assert "1.20 GB; GitHub Pages publishes at most 1 GB" in size_warning(1_200_000_000, 10)
+    assert "150,000 files" in size_warning(10, 150_000)
+    assert folder_size(ROOT / "tests/fixtures/secrets") == (len((ROOT / "tests/fixtures/secrets/every-rule.md")
+                                                                .read_bytes()), 1)

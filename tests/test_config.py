@@ -48,7 +48,7 @@ code_style_dark = "monokai"
     assert {o.name for o in options()} == {
         "title", "description", "base_url", "cname", "content_dir", "output_dir", "theme", "line_breaks", "per_page",
         "collapse_repeats", "language", "search", "code_style_light", "code_style_dark", "speaker_colors",
-        "speakers", "title_template", "auto_tags", "exclude", "follow_symlinks", "drawn_text"}
+        "speakers", "title_template", "auto_tags", "exclude", "follow_symlinks", "drawn_text", "redact", "downloads"}
 
 
 def test_relative_paths_resolve_against_the_config_file_not_the_cwd(tmp_path, monkeypatch):

@@ -95,8 +95,59 @@ def test_deploy_refuses_an_unbuilt_site_and_uncommitted_sources(archive):
     assert run.returncode == 1 and "uncommitted changes to the archive's sources" in run.stderr
     git("checkout", "--", "content", cwd=archive)
     subprocess.run(["rm", "-rf", str(archive / "site")], check=True)
-    run = antiphon("deploy", cwd=archive)
+    run = antiphon("deploy", "--no-build", cwd=archive)
     assert run.returncode == 1 and "run 'antiphon build' first" in run.stderr
+
+
+def test_deploy_builds_first_so_an_edit_is_never_left_out(archive, tmp_path):
+    source = archive / "content/first-conversation.md"
+    source.write_text(source.read_text("utf-8").replace("This is an example transcript.", "This is an unbuilt edit."), "utf-8")
+    git("commit", "-qam", "Edit", cwd=archive)
+    run = antiphon("deploy", "--no-build", cwd=archive)  # the site as built is older than the edit
+    assert run.returncode == 1 and "the site is older than content/first-conversation.md" in run.stderr
+    run = antiphon("deploy", cwd=archive)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("Published ") and " files of site/ as commit " in run.stdout
+    page = git("show", "gh-pages:c/2025-01-01-first-speaker-second-speaker/index.html", cwd=tmp_path / "origin.git")
+    assert "an unbuilt edit" in page
+    assert antiphon("deploy", "--no-build", cwd=archive).returncode == 0  # built now: nothing is newer
+
+
+def test_deploy_refuses_possible_secrets_unless_redacted_or_allowed(archive, tmp_path):
+    key = "sk-ant-api03-" + "Qm7vT2pLx9Wk4RbN8yHc3Jd6sFgA1eZ0uVoXiNtKbMlPyCzDwE5rGhUq"
+    source = archive / "content/first-conversation.md"
+    source.write_text(source.read_text("utf-8").replace("This is an example transcript.", f"My key is {key}"), "utf-8")
+    git("commit", "-qam", "A key", cwd=archive)
+    origin = tmp_path / "origin.git"
+    run = antiphon("deploy", cwd=archive)
+    assert run.returncode == 1 and "would publish 1 possible secret in 1 file" in run.stderr
+    assert "possible Anthropic API key (sk-ant-api03-Q…)" in run.stderr and key not in run.stderr + run.stdout
+    assert git("ls-remote", str(origin), cwd=archive) == ""  # nothing published
+    run = antiphon("deploy", "--allow-secrets", cwd=archive)
+    assert run.returncode == 0 and "WARNING: publishing 1 possible secret" in run.stderr
+    assert key in git("show", "gh-pages:c/2025-01-01-first-speaker-second-speaker/index.html", cwd=origin)
+
+    with (archive / "antiphon.toml").open("a", encoding="utf-8") as config:
+        config.write('\n[redact]\npatterns = { "sk-ant-[A-Za-z0-9_-]+" = "[key removed]" }\n')
+    git("commit", "-qam", "Redact keys", cwd=archive)
+    run = antiphon("deploy", cwd=archive)
+    assert run.returncode == 0, run.stderr
+    published = subprocess.run(["git", "grep", "-l", key, "gh-pages"], cwd=origin, capture_output=True, text=True)
+    assert published.stdout == ""  # in no published file
+    assert "[key removed]" in git("show", "gh-pages:c/2025-01-01-first-speaker-second-speaker/index.html", cwd=origin)
+
+
+@pytest.mark.parametrize("remote, cname, address", [
+    ("git@github.com:Ada/talks.git", "", "https://ada.github.io/talks/"),
+    ("https://github.com/ada/talks", "", "https://ada.github.io/talks/"),
+    ("https://github.com/ada/ada.github.io.git", "", "https://ada.github.io/"),
+    ("ssh://git@github.com/ada/talks.git", "archive.example.org", "https://archive.example.org/"),
+    ("/srv/git/talks.git", "", ""),
+    ("https://gitlab.com/ada/talks.git", "", ""),
+])
+def test_deploy_works_out_the_pages_address_from_a_github_remote(remote, cname, address):
+    from generator.commands.deploy import pages_address
+    assert pages_address(remote, cname) == address
 
 
 def test_deploy_options_branch_remote_and_no_push(archive, tmp_path):
@@ -106,3 +157,39 @@ def test_deploy_options_branch_remote_and_no_push(archive, tmp_path):
     assert git("ls-remote", str(tmp_path / "origin.git"), cwd=archive) == ""  # nothing pushed
     run = antiphon("deploy", "--remote", "nowhere", cwd=archive)
     assert run.returncode == 1 and "no git remote named 'nowhere'" in run.stderr
+
+
+def test_new_writes_a_workflow_that_installs_what_it_is_told(tmp_path):
+    wheel = tmp_path / "antiphon-9.9.9-py3-none-any.whl"
+    wheel.write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip: only copied here
+    run = antiphon("new", "with-wheel", "--install", str(wheel), cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    workflow = (tmp_path / "with-wheel/.github/workflows/pages.yml").read_text()
+    assert 'pip install "./vendor/antiphon-9.9.9-py3-none-any.whl"' in workflow
+    assert (tmp_path / "with-wheel/vendor" / wheel.name).read_bytes() == wheel.read_bytes()
+    run = antiphon("new", "from-git", "--install", "antiphon @ git+https://example.org/a.git@abc123", cwd=tmp_path)
+    assert 'pip install "antiphon @ git+https://example.org/a.git@abc123"' in \
+        (tmp_path / "from-git/.github/workflows/pages.yml").read_text()
+    run = antiphon("new", "no-wheel", "--install", str(tmp_path / "missing.whl"), cwd=tmp_path)
+    assert run.returncode == 1 and not (tmp_path / "no-wheel").exists()
+
+
+def test_the_default_workflow_requirement_is_one_that_exists(monkeypatch, tmp_path):
+    from generator.commands import new
+    monkeypatch.setattr(new, "_direct_url", lambda: {"url": "https://github.com/ada/antiphon",
+                                                     "vcs_info": {"vcs": "git", "commit_id": "f00d"}})
+    assert new.workflow_requirement()[0] == "antiphon @ git+https://github.com/ada/antiphon@f00d"
+    monkeypatch.setattr(new, "_direct_url", lambda: {})
+    monkeypatch.setattr(new, "_on_pypi", lambda version: True)
+    assert new.workflow_requirement() == (f"antiphon=={new.__version__}", "PyPI")
+    # Not on PyPI, run from a checkout whose commit no remote has: no source, and new says so.
+    monkeypatch.setattr(new, "_on_pypi", lambda version: False)
+    monkeypatch.setattr(new, "_direct_url", lambda: {"url": f"file://{tmp_path}", "dir_info": {"editable": True}})
+    assert new.workflow_requirement()[1] == ""
+
+
+def test_the_release_workflow_checks_the_wheel_and_publishes_with_trusted_publishing():
+    release = (ROOT / ".github/workflows/release.yml").read_text()
+    for step in ("python -m build", "twine check --strict", "/tmp/fresh/bin/antiphon new archive",
+                 "antiphon build --strict", "id-token: write", "pypa/gh-action-pypi-publish@"):
+        assert step in release, step

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 from generator.config import options
-from tests.conftest import ROOT
+from tests.conftest import ROOT, transcript
 
 README = (ROOT / "README.md").read_text("utf-8")
 
@@ -24,3 +26,16 @@ def test_ci_runs_the_readme_commands():
 def test_every_config_key_is_documented():
     for option in options():
         assert f"| `{option.name}` |" in README, option.name
+
+
+def test_the_own_transcripts_commands_work_when_pasted(tmp_path):
+    """The block after the quick start, pasted into a fresh bash in the quick start's folder."""
+    block = next(b for b in shell_blocks() if "cp ~/transcripts" in b)
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo/.venv").symlink_to(sys.prefix)  # the quick start's venv
+    (tmp_path / "home/transcripts").mkdir(parents=True)
+    (tmp_path / "home/transcripts/mine.md").write_text(transcript(title="Ada ↔ Echo"), "utf-8")
+    run = subprocess.run(["bash", "-e", "-c", block], cwd=tmp_path / "repo", capture_output=True, text=True,
+                         env={"HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "my-archive/site/c/ada-echo/index.html").is_file()

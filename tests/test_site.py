@@ -356,3 +356,22 @@ def test_turning_search_off_removes_the_index(sample_project):
     config, result = build_project(sample_project)
     assert not (site / "pagefind").exists() and not (site / "search").exists()
     assert "search/index.html" in result.removed and "pagefind/000/pagefind-entry.json" in result.removed
+
+
+@pytest.mark.parametrize("downloads, files, links", [
+    (None, ["alice-bob.md"], ["source transcript"]),
+    ('["source", "json"]', ["alice-bob.md", "conversation.json"], ["source transcript", "conversation.json"]),
+    ("[]", [], []),
+])
+def test_downloads_say_what_each_page_offers(project, downloads, files, links):
+    (project / "content/a.md").write_text(transcript(), "utf-8")
+    if downloads is not None:
+        (project / "antiphon.toml").write_text(f"downloads = {downloads}\nsearch = false\n", "utf-8")
+    else:
+        (project / "antiphon.toml").write_text("search = false\n", "utf-8")
+    assert not build(load_config(None, project)).failed()
+    folder = project / "site/c/alice-bob"
+    assert sorted(p.name for p in folder.iterdir() if p.name != "index.html") == sorted(files)
+    html = (folder / "index.html").read_text("utf-8")
+    assert [name for name in ("source transcript", "conversation.json") if f">{name}</a>" in html] == links
+    assert ("Download:" in html) == bool(links)

@@ -18,6 +18,8 @@ from generator.readers import NOT_A_TRANSCRIPT
 from generator.site import BuildError, BuildResult, build
 
 FOLDED_AFTER = 3  # notes of one kind beyond this many are printed as one line
+PAGES_SIZE_LIMIT = 1_000_000_000  # GitHub Pages publishes sites up to 1 GB
+PAGES_FILES_WELL = 100_000  # more files than this make a Pages deploy slow, and some fail
 
 
 def run(args) -> int:
@@ -32,7 +34,36 @@ def run(args) -> int:
         print(line, file=sys.stderr)
     if not args.quiet:
         print(summary(result, _shown(config.output_path)))
+    warning = size_warning(*folder_size(config.output_path))
+    if warning:
+        print(f"antiphon: warning: {warning}", file=sys.stderr)
     return 1 if result.failed(args.strict) else 0
+
+
+def folder_size(folder) -> tuple[int, int]:
+    """(bytes, files) of a folder, subfolders included."""
+    size, files, pending = 0, 0, [str(folder)]
+    while pending:
+        try:
+            entries = list(os.scandir(pending.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(entry.path)
+            elif entry.is_file(follow_symlinks=False):
+                size, files = size + entry.stat().st_size, files + 1
+    return size, files
+
+
+def size_warning(size: int, files: int) -> str:
+    """What to say when a site is too big for GitHub Pages ('' when it is not)."""
+    if size > PAGES_SIZE_LIMIT:
+        return (f"the site is {size / 1e9:.2f} GB; GitHub Pages publishes at most 1 GB. Offer fewer downloads "
+                "(downloads = [] in antiphon.toml) or turn search off")
+    if files > PAGES_FILES_WELL:
+        return f"the site has {files:,} files; GitHub Pages deploys slowly past {PAGES_FILES_WELL:,}"
+    return ""
 
 
 def report_lines(diagnostics: list[Diagnostic]) -> list[str]:

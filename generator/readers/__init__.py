@@ -43,9 +43,11 @@ class ReadResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def read_file(path: Path, display: str | None = None, identity=None) -> ReadResult:
+def read_file(path: Path, display: str | None = None, identity=None, redaction=None) -> ReadResult:
     """Read one file. ``display`` is the path shown in diagnostics (relative, usually); ``identity``
-    (generator/identity.py), if given, names speakers and titles conversations as the site does.
+    (generator/identity.py), if given, names speakers and titles conversations as the site does;
+    ``redaction`` (generator/secrets), if given, replaces secrets in the text before it is read and
+    reports those left.
 
     Raises only :class:`SourceError`: a reader's own, or any other failure of one, as an error about the file.
     """
@@ -54,10 +56,10 @@ def read_file(path: Path, display: str | None = None, identity=None) -> ReadResu
         data = path.read_bytes()
     except OSError as err:
         raise SourceError(shown, 0, f"cannot read file: {err.strerror}") from None
-    return read_bytes(path, data, shown, identity)
+    return read_bytes(path, data, shown, identity, redaction)
 
 
-def read_header_file(path: Path, display: str, identity=None) -> ReadResult | None:
+def read_header_file(path: Path, display: str, identity=None, redaction=None) -> ReadResult | None:
     """A native transcript's conversation without its messages (see :func:`native.read_header`):
     what a large build needs first, cheaply. None for any other file, or one that cannot be read
     so: :func:`read_file` reads it (and says what is wrong with it)."""
@@ -66,6 +68,8 @@ def read_header_file(path: Path, display: str, identity=None) -> ReadResult | No
     try:
         data = path.read_bytes()
         text, notes = decode(display, data)
+        if redaction is not None and not notes:
+            text, notes = redaction.apply(text, display)
         if notes or not native.sniff(text[:_SNIFF_CHARS]):
             return None
         conversation, diagnostics = native.read_header(path, text, display)
@@ -75,14 +79,25 @@ def read_header_file(path: Path, display: str, identity=None) -> ReadResult | No
         return None
     except Exception:  # a reader's failure: read_file reports it
         return None
-    return _fingerprinted(ReadResult(native.NAME, [conversation], diagnostics), hashlib.sha1(data).hexdigest())
+    return _fingerprinted(ReadResult(native.NAME, [conversation], diagnostics), _content_key(data, redaction))
 
 
-def read_bytes(path: Path, data: bytes, display: str, identity=None) -> ReadResult:
+def _content_key(data: bytes, redaction) -> str:
+    """What the conversations read are made from: the bytes, and the redaction applied to them."""
     content = hashlib.sha1(data).hexdigest()
+    if redaction is None or not redaction.active:
+        return content
+    return hashlib.sha1(f"{content}:{redaction.digest()}".encode("ascii")).hexdigest()
+
+
+def read_bytes(path: Path, data: bytes, display: str, identity=None, redaction=None) -> ReadResult:
+    content = _content_key(data, redaction)
     try:
         text, notes = decode(display, data)
         del data  # a large export is then held once, as text, while it is read
+        if redaction is not None:
+            text, found = redaction.apply(text, display, json_text=path.suffix.lower() in JSON_SUFFIXES)
+            notes += found
         result = read_text(path, text, display)
         if identity is not None:
             for conversation in result.conversations:

@@ -1,0 +1,202 @@
+"""What a conversation's messages show at a glance: where it repeats itself, how it ended, who spoke how much.
+
+People who keep AI-to-AI archives ask where two models fall into a loop, how a conversation ends
+(an ``[END]``, a ``^C``, a goodbye spiral, an error) and which model dominates. All of it is computed
+here from the messages alone, in one pass each, so it is deterministic and costs little: the pages
+show it (a shape, a badge, "repeats #N" marks) and ``conversation.json`` carries the numbers.
+
+A message *repeats* an earlier one when their text is the same once case, punctuation and spacing are
+set aside, and it has words enough to mean something (a short "Yes." said twice is no loop). Repeats
+of consecutive earlier messages in the same order form a *loop*: a block of the conversation said
+again. The *tail* is the run of closing messages at the end: ``[END]``, ``^C``, goodbyes, empty turns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from generator.model import Message
+
+# A repeat needs this much text (after normalising) and this many words: "Yes." or "[END]" is not a loop.
+REPEAT_MIN_CHARS = 24
+REPEAT_MIN_WORDS = 4
+LOOP_MIN_MESSAGES = 2  # a loop is at least this many consecutive repeats, in their first order
+
+_NOT_WORDS = re.compile(r"[\W_]+")
+_END_MARK = re.compile(r"\[?\s*(?:END|EOF|END OF (?:CONVERSATION|TRANSCRIPT|SIMULATION))\s*\]?|(?:\^C\s*)+|<\|?end[^>]{0,20}>",
+                       re.I)
+_GOODBYE = re.compile(r"\b(?:good\s*bye|farewell|bye|until we meet|see you|signing off|goodnight|good night|"
+                      r"end(?:ing)? (?:of )?(?:transmission|session|simulation))\b", re.I)
+_ERROR = re.compile(r"\b(?:error|exception|traceback|rate limit|overloaded|timed out|api error)\b", re.I)
+_CLOSING_MAX_CHARS = 240  # a goodbye is short; a long message that says "farewell" is still talk
+
+
+@dataclass(frozen=True)
+class Loop:
+    first: int  # message index where the repeated block starts
+    last: int  # and ends
+    source: int  # index of the first message of the block it repeats
+
+    @property
+    def length(self) -> int:
+        return self.last - self.first + 1
+
+
+@dataclass(frozen=True)
+class SpeakerShare:
+    name: str
+    messages: int
+    words: int
+    share: float  # of all words, 0..1
+
+
+@dataclass(frozen=True)
+class Ending:
+    kind: str  # "end-marker", "interrupted", "goodbyes", "error", "open"
+    label: str  # as a badge says it
+    speaker: str = ""  # who ended it, where one did
+    at: int = 0  # the message index it happened at (0: none)
+
+
+@dataclass(frozen=True)
+class Insights:
+    lengths: tuple[int, ...]  # characters per message, in order
+    speakers_in_order: tuple[str, ...]  # the speaker of each message
+    repeats: dict[int, int] = field(default_factory=dict)  # message index -> index of the message it repeats
+    loops: tuple[Loop, ...] = ()
+    tail: int = 0  # index of the first message of the closing tail (0: no tail)
+    ending: Ending = Ending("open", "still going")
+    shares: tuple[SpeakerShare, ...] = ()
+    first_end: int = 0  # the first [END] / ^C, wherever it is
+
+    @property
+    def count(self) -> int:
+        return len(self.lengths)
+
+    @property
+    def loop_share(self) -> float:
+        return sum(loop.length for loop in self.loops) / self.count if self.count else 0.0
+
+    @property
+    def tail_share(self) -> float:
+        return (self.count - self.tail + 1) / self.count if self.tail and self.count else 0.0
+
+    @property
+    def first_repeat(self) -> int:
+        return min(self.repeats, default=0)
+
+    def numbers(self) -> dict:
+        """The figures, as conversation.json carries them."""
+        return {
+            "messages": self.count,
+            "speakers": [{"name": s.name, "messages": s.messages, "words": s.words, "share": round(s.share, 4)}
+                         for s in self.shares],
+            "ending": {"kind": self.ending.kind, "speaker": self.ending.speaker, "message": self.ending.at},
+            "first_repeat": self.first_repeat,
+            "first_end": self.first_end,
+            "repeats": len(self.repeats),
+            "loops": [{"first": loop.first, "last": loop.last, "repeats_from": loop.source} for loop in self.loops],
+            "loop_share": round(self.loop_share, 4),
+            "tail_share": round(self.tail_share, 4),
+        }
+
+
+def insights(messages: list[Message]) -> Insights:
+    repeats = find_repeats(messages)
+    tail = closing_tail(messages)
+    return Insights(
+        lengths=tuple(len(m.text) for m in messages),
+        speakers_in_order=tuple(m.speaker for m in messages),
+        repeats=repeats,
+        loops=find_loops(repeats),
+        tail=tail,
+        ending=classify_ending(messages, tail),
+        shares=speaker_shares(messages),
+        first_end=next((m.index for m in messages if is_end_mark(m.text)), 0),
+    )
+
+
+def normalised(text: str) -> str:
+    return _NOT_WORDS.sub(" ", text.lower()).strip()
+
+
+def find_repeats(messages: list[Message]) -> dict[int, int]:
+    """Each message that says again what an earlier one said -> the first message that said it."""
+    first: dict[str, int] = {}
+    repeats = {}
+    for message in messages:
+        key = normalised(message.text)
+        if len(key) < REPEAT_MIN_CHARS or key.count(" ") + 1 < REPEAT_MIN_WORDS:
+            continue
+        if key in first:
+            repeats[message.index] = first[key]
+        else:
+            first[key] = message.index
+    return repeats
+
+
+def find_loops(repeats: dict[int, int]) -> tuple[Loop, ...]:
+    """Runs of consecutive repeats whose originals are consecutive too, in the same order."""
+    loops = []
+    run: list[int] = []
+    for index in sorted(repeats):
+        if run and index == run[-1] + 1 and repeats[index] == repeats[run[-1]] + 1:
+            run.append(index)
+            continue
+        if len(run) >= LOOP_MIN_MESSAGES:
+            loops.append(Loop(run[0], run[-1], repeats[run[0]]))
+        run = [index]
+    if len(run) >= LOOP_MIN_MESSAGES:
+        loops.append(Loop(run[0], run[-1], repeats[run[0]]))
+    return tuple(loops)
+
+
+def is_end_mark(text: str) -> bool:
+    return _END_MARK.fullmatch(text.strip()) is not None
+
+
+def is_closing(text: str) -> bool:
+    stripped = text.strip()
+    return not stripped or is_end_mark(stripped) or (len(stripped) <= _CLOSING_MAX_CHARS and
+                                                     _GOODBYE.search(stripped) is not None)
+
+
+def closing_tail(messages: list[Message]) -> int:
+    """The index of the first message of the closing run at the end (0 when the last is no closing)."""
+    start = 0
+    for message in reversed(messages):
+        if not is_closing(message.text):
+            break
+        start = message.index
+    return start
+
+
+def classify_ending(messages: list[Message], tail: int) -> Ending:
+    if not messages:
+        return Ending("open", "empty")
+    closing = [m for m in messages if tail and m.index >= tail]
+    for message in closing:
+        text = message.text.strip()
+        if text.startswith("^C"):
+            return Ending("interrupted", f"^C by {message.speaker}", message.speaker, message.index)
+        if is_end_mark(text):
+            return Ending("end-marker", f"[END] by {message.speaker}", message.speaker, message.index)
+    if closing and len({m.speaker for m in closing if m.text.strip()}) >= 2:
+        return Ending("goodbyes", "mutual goodbyes", at=closing[0].index)
+    last = messages[-1]
+    if len(last.text) <= _CLOSING_MAX_CHARS and _ERROR.search(last.text):
+        return Ending("error", "ended in an error", last.speaker, last.index)
+    if closing:
+        return Ending("goodbyes", f"goodbye from {closing[0].speaker}", closing[0].speaker, closing[0].index)
+    return Ending("open", "still going")
+
+
+def speaker_shares(messages: list[Message]) -> tuple[SpeakerShare, ...]:
+    counts: dict[str, list[int]] = {}
+    for message in messages:
+        entry = counts.setdefault(message.speaker, [0, 0])
+        entry[0] += 1
+        entry[1] += len(message.text.split())
+    total = sum(words for _, words in counts.values()) or 1
+    return tuple(SpeakerShare(name, n, words, words / total) for name, (n, words) in counts.items())

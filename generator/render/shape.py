@@ -1,0 +1,62 @@
+"""A conversation's shape as a small inline SVG: one bar per message (its length), in its speaker's
+colour, over bands that mark loops and the closing tail. Each bar links to its message.
+
+Static and deterministic (no script, the same bytes for the same messages). Bar heights follow the
+square root of a message's length, so one long message does not flatten the rest.
+"""
+
+from __future__ import annotations
+
+import math
+
+from markupsafe import Markup, escape
+
+from generator.insights import Insights
+
+BAR = 4  # units per message: a 3-unit bar and a 1-unit gap
+HEIGHT = 40
+
+
+def shape_svg(insights: Insights, colours: dict[str, str], title: str) -> Markup:
+    """The SVG; ``colours`` maps each speaker to its palette class (``sp-3``)."""
+    count = insights.count
+    if not count:
+        return Markup("")
+    tallest = math.sqrt(max(insights.lengths) or 1)
+    width = count * BAR
+    parts = [f'<svg class="shape" viewBox="0 0 {width} {HEIGHT}" preserveAspectRatio="none" '
+             f'role="group" aria-labelledby="shape-title shape-desc">',
+             f'<title id="shape-title">The shape of {escape(title)}</title>',
+             f'<desc id="shape-desc">{escape(describe(insights))}</desc>']
+    for loop in insights.loops:
+        parts.append(f'<rect class="loop" x="{(loop.first - 1) * BAR}" y="0" width="{loop.length * BAR}" '
+                     f'height="{HEIGHT}"/>')
+    if insights.tail:
+        parts.append(f'<rect class="tail" x="{(insights.tail - 1) * BAR}" y="0" '
+                     f'width="{(count - insights.tail + 1) * BAR}" height="{HEIGHT}"/>')
+    for position, (length, speaker) in enumerate(zip(insights.lengths, insights.speakers_in_order)):
+        height = max(2, round(HEIGHT * math.sqrt(length) / tallest))
+        parts.append(f'<a href="#m-{position + 1}" tabindex="-1" aria-label="message {position + 1}">'
+                     f'<rect class="bar {colours.get(speaker, "")}" x="{position * BAR}" y="{HEIGHT - height}" '
+                     f'width="{BAR - 1}" height="{height}"/></a>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def describe(insights: Insights) -> str:
+    """The shape in one line of text: what the picture shows, for those who cannot see it."""
+    parts = [f"{insights.count} message{'' if insights.count == 1 else 's'}"]
+    if insights.shares:
+        leader = max(insights.shares, key=lambda share: (share.words, share.name))
+        if len(insights.shares) > 1:
+            parts.append(f"{leader.name} wrote {leader.share:.0%} of the words")
+    if insights.loops:
+        first = insights.loops[0]
+        parts.append(f"{len(insights.loops)} loop{'' if len(insights.loops) == 1 else 's'}, the first at "
+                     f"message {first.first} repeating {first.source}–{first.source + first.length - 1}")
+    elif insights.repeats:
+        parts.append(f"first repeat at message {insights.first_repeat}")
+    if insights.tail:
+        parts.append(f"closing tail from message {insights.tail}")
+    parts.append(f"ending: {insights.ending.label}")
+    return "; ".join(parts)

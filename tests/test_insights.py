@@ -1,0 +1,91 @@
+"""Insights: repeats, loops, the closing tail and the ending, speaker shares, and the shape SVG."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.insights import find_loops, find_repeats, insights
+from generator.model import Message
+from generator.render.shape import shape_svg
+from tests.conftest import GOLDEN, UPDATE_GOLDEN
+
+LINES = ["The corridor hums with a frequency I almost remember.",
+         "Then let us follow the hum until the walls forget us.",
+         "Every door here opens onto the same grey room, again.",
+         "I count the doors and the number keeps changing on me."]
+
+
+def _messages(*texts: str, speakers=("Ada", "Echo")) -> list[Message]:
+    return [Message(i, speakers[(i - 1) % len(speakers)], text) for i, text in enumerate(texts, 1)]
+
+
+def test_a_verbatim_block_said_again_is_one_loop_with_each_repeat_marked():
+    found = insights(_messages(*LINES, *LINES, "[END]"))
+    assert found.repeats == {5: 1, 6: 2, 7: 3, 8: 4}
+    assert [(loop.first, loop.last, loop.source) for loop in found.loops] == [(5, 8, 1)]
+    assert found.first_repeat == 5 and found.loop_share == 4 / 9
+
+
+def test_repeats_ignore_case_punctuation_and_spacing():
+    found = insights(_messages(LINES[0], "x " * 3, "  the CORRIDOR hums, with a frequency — I almost remember!  "))
+    assert found.repeats == {3: 1} and found.loops == ()
+
+
+def test_short_replies_said_again_are_no_loop():
+    found = insights(_messages("Yes.", "Yes.", "Yes.", "Indeed.", "Yes.", "ok ok ok ok", "ok ok ok ok"))
+    assert found.repeats == {} and found.loops == ()
+
+
+def test_repeats_out_of_order_are_repeats_but_no_loop():
+    found = insights(_messages(*LINES[:3], LINES[2], LINES[0]))
+    assert found.repeats == {4: 3, 5: 1} and found.loops == ()
+
+
+def test_endings():
+    assert insights(_messages("Hello there friend.", "[END]", "[END]")).ending.label == "[END] by Echo"
+    ended = insights(_messages("Hello there friend.", "Well then.", "^C^C"))
+    assert (ended.ending.kind, ended.ending.speaker, ended.ending.at, ended.tail) == ("interrupted", "Ada", 3, 3)
+    goodbye = insights(_messages("We should stop.", "Goodbye, old friend.", "Farewell, and thank you."))
+    assert goodbye.ending.kind == "goodbyes" and goodbye.tail == 2 and goodbye.tail_share == 2 / 3
+    assert insights(_messages("Hi.", "API error: overloaded, please retry")).ending.kind == "error"
+    still = insights(_messages("Hi.", "And then the lantern went out, and we kept walking in the dark."))
+    assert (still.ending.kind, still.tail) == ("open", 0)
+    # A long message that mentions farewell is talk, not a closing.
+    assert insights(_messages("x", "farewell " + "and so on " * 40)).tail == 0
+    # [END] in the middle is counted as the first end, but the ending is what closes the conversation.
+    middle = insights(_messages("a", "[END]", "but we go on, since nothing ends here really"))
+    assert middle.first_end == 2 and middle.ending.kind == "open"
+
+
+def test_speaker_shares_add_up():
+    found = insights(_messages("one two three", "four", "five six"))
+    assert [(s.name, s.messages, s.words) for s in found.shares] == [("Ada", 2, 5), ("Echo", 1, 1)]
+    assert abs(sum(s.share for s in found.shares) - 1) < 1e-9
+    numbers = found.numbers()
+    assert numbers["messages"] == 3 and numbers["speakers"][0]["share"] == round(5 / 6, 4)
+
+
+@given(st.lists(st.sampled_from(LINES + ["Yes.", "[END]", ""]), max_size=40))
+def test_loops_are_runs_of_repeats_of_consecutive_messages(texts):
+    messages = _messages(*texts)
+    repeats = find_repeats(messages)
+    for index, source in repeats.items():
+        assert source < index and messages[source - 1].text == messages[index - 1].text
+    for loop in find_loops(repeats):
+        assert loop.length >= 2
+        for offset in range(loop.length):
+            assert repeats[loop.first + offset] == loop.source + offset
+
+
+def test_the_shape_svg_is_golden_and_links_every_bar():
+    found = insights(_messages(*LINES, *LINES, "Goodbye.", "[END]"))
+    svg = str(shape_svg(found, {"Ada": "sp-1", "Echo": "sp-6"}, "Ada ↔ Echo <test>"))
+    assert re.findall(r'href="#m-(\d+)"', svg) == [str(n) for n in range(1, 11)]
+    assert "Ada ↔ Echo &lt;test&gt;" in svg and 'class="loop"' in svg and 'class="tail"' in svg
+    golden = GOLDEN / "shape.svg"
+    if UPDATE_GOLDEN:
+        golden.write_text(svg + "\n", "utf-8")
+    assert svg + "\n" == golden.read_text("utf-8")
