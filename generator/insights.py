@@ -29,6 +29,7 @@ _END_MARK = re.compile(r"\[?\s*(?:END|EOF|END OF (?:CONVERSATION|TRANSCRIPT|SIMU
 _GOODBYE = re.compile(r"\b(?:good\s*bye|farewell|bye|until we meet|see you|signing off|goodnight|good night|"
                       r"end(?:ing)? (?:of )?(?:transmission|session|simulation))\b", re.I)
 _ERROR = re.compile(r"\b(?:error|exception|traceback|rate limit|overloaded|timed out|api error)\b", re.I)
+_ROUNDS = re.compile(r"(\d+)/(\d+)")
 _CLOSING_MAX_CHARS = 240  # a goodbye is short; a long message that says "farewell" is still talk
 
 
@@ -53,7 +54,7 @@ class SpeakerShare:
 
 @dataclass(frozen=True)
 class Ending:
-    kind: str  # "end-marker", "interrupted", "goodbyes", "error", "open"
+    kind: str  # "end-marker", "interrupted", "goodbyes", "turn-limit", "error", "open"
     label: str  # as a badge says it
     speaker: str = ""  # who ended it, where one did
     at: int = 0  # the message index it happened at (0: none)
@@ -102,7 +103,9 @@ class Insights:
         }
 
 
-def insights(messages: list[Message]) -> Insights:
+def insights(messages: list[Message], metadata: dict[str, str] | None = None) -> Insights:
+    """``metadata``: the conversation's header, for what a runner noted about the ending
+    (``Ending``: "X has ended the conversation with ^C^C.", ``Rounds``: "30/30")."""
     repeats = find_repeats(messages)
     tail = closing_tail(messages)
     return Insights(
@@ -111,7 +114,7 @@ def insights(messages: list[Message]) -> Insights:
         repeats=repeats,
         loops=find_loops(repeats),
         tail=tail,
-        ending=classify_ending(messages, tail),
+        ending=classify_ending(messages, tail, metadata or {}),
         shares=speaker_shares(messages),
         first_end=next((m.index for m in messages if is_end_mark(m.text)), 0),
     )
@@ -172,7 +175,7 @@ def closing_tail(messages: list[Message]) -> int:
     return start
 
 
-def classify_ending(messages: list[Message], tail: int) -> Ending:
+def classify_ending(messages: list[Message], tail: int, metadata: dict[str, str]) -> Ending:
     if not messages:
         return Ending("open", "empty")
     closing = [m for m in messages if tail and m.index >= tail]
@@ -182,8 +185,15 @@ def classify_ending(messages: list[Message], tail: int) -> Ending:
             return Ending("interrupted", f"^C by {message.speaker}", message.speaker, message.index)
         if is_end_mark(text):
             return Ending("end-marker", f"[END] by {message.speaker}", message.speaker, message.index)
+    noted = metadata.get("Ending", "")
+    if noted:  # the runner's own line: "Kimi K2 1 has ended the conversation with ^C^C."
+        kind = "interrupted" if "^C" in noted else "end-marker"
+        return Ending(kind, noted.rstrip("."), messages[-1].speaker, messages[-1].index)
     if closing and len({m.speaker for m in closing if m.text.strip()}) >= 2:
         return Ending("goodbyes", "mutual goodbyes", at=closing[0].index)
+    limit = _ROUNDS.fullmatch(metadata.get("Rounds", ""))
+    if limit and limit.group(1) == limit.group(2):
+        return Ending("turn-limit", f"turn limit reached ({limit.group(2)} rounds)")
     last = messages[-1]
     if len(last.text) <= _CLOSING_MAX_CHARS and _ERROR.search(last.text):
         return Ending("error", "ended in an error", last.speaker, last.index)

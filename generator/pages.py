@@ -24,10 +24,12 @@ from generator import keys
 from generator.archive import PAIR_JOINER, Archive, Group, pair_name, pair_slug
 from generator.config import Config
 from generator.identity import speaker_colours
+from generator.insights import Insights, insights
 from generator.model import KIND_LABELS, Conversation, Message
 from generator.output import digest
 from generator.render import MessageRenderer
 from generator.render.drawn import is_drawn, symbol_line as _symbol_line
+from generator.render.shape import describe, shape_svg
 from generator.urls import slugify
 
 PALETTE_SIZE = 12  # the theme defines .sp-0 … .sp-11 (light and dark variants)
@@ -318,8 +320,11 @@ class Views:
         speakers = [views[name] for name in conversation.speakers]
         talkers = list(dict.fromkeys(m.speaker for m in conversation.messages if m.kind == "message"))
         sides = {name: side for name, side in zip(talkers, "ab")} if len(talkers) == 2 else {}
+        found = insights(conversation.messages, conversation.metadata)
         messages = [self._message(m, views[m.speaker], sides.get(m.speaker, "")) for m in conversation.messages]
+        _mark_repeats(messages, found)
         summary = self.summary(conversation)
+        colours = {name: (view["css_class"], view["style"]) for name, view in views.items()}
         return {
             "site": self.site,
             "page": self._page(url, conversation.title, conversation.summary or _excerpt(conversation.opening)),
@@ -331,6 +336,11 @@ class Views:
                 "extra_metadata": [(escape(k), escape(v)) for k, v in conversation.metadata.items()
                                    if k not in _SHOWN_KEYS],
                 "messages": _fold_runs(messages, self.config.collapse_repeats),
+                "shape": shape_svg(found, colours, conversation.title),
+                "shape_summary": escape(describe(found)),
+                "ending": {"kind": found.ending.kind, "label": escape(found.ending.label),
+                           "url": f"#m-{found.ending.at}" if found.ending.at else ""},
+                "loops": len(found.loops),
                 "pair": ({"name": escape(pair_name(conversation.speakers)),
                           "url": pair_url(pair_name(conversation.speakers))}
                          if len(conversation.speakers) > 1 else None),
@@ -363,7 +373,18 @@ class Views:
             "preview": "" if speech else escape(_preview(message.text)),
             "run": None,  # set by _fold_runs on the first message of a folded run
             "run_end": False,
+            "repeats": 0,  # set by _mark_repeats: the message this one says again
+            "loop": "",  # on the first message of a loop: what it repeats
         }
+
+
+def _mark_repeats(messages: list[dict], found: Insights) -> None:
+    by_index = {m["index"]: m for m in messages}
+    for index, source in found.repeats.items():
+        by_index[index]["repeats"] = source
+    for loop in found.loops:
+        by_index[loop.first]["loop"] = (f"Messages {loop.first}–{loop.last} repeat "
+                                        f"{loop.source}–{loop.source + loop.length - 1} word for word")
 
 
 def _canonical(data) -> str:
@@ -371,7 +392,7 @@ def _canonical(data) -> str:
 
 
 _KIND_HEADINGS = {kind: label.capitalize() for kind, label in KIND_LABELS.items()}
-_SHOWN_KEYS = {"Started", "Ended", "Messages", "Tags", "Title", "Summary", "Draft", "Slug", "Labels"}
+_SHOWN_KEYS = {"Started", "Ended", "Messages", "Tags", "Title", "Summary", "Draft", "Slug", "Labels", "Ending"}
 
 
 def conversation_json(conversation: Conversation, source: str) -> str:
@@ -390,6 +411,7 @@ def conversation_json(conversation: Conversation, source: str) -> str:
         "summary": conversation.summary,
         "metadata": conversation.metadata,
         "source": source,
+        "insights": insights(conversation.messages, conversation.metadata).numbers(),
     }, ensure_ascii=False, separators=(",", ":"))
     messages = ",".join(_message_json(m) for m in conversation.messages)
     return f'{head[:-1]},"messages":[{messages}]}}\n'

@@ -25,7 +25,8 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]
 _LIST_NUMBER = re.compile(r"^(?:[ \t>]|[-+*][ \t]|\d{1,9}[.)][ \t])*\d{1,9}[.)](?=[ \t]|$)", re.M)
 # Where a link goes, and the language of a code block: in the page's markup, not its text.
 _DESTINATION = re.compile(r"\]\([ \t\n]*[^()\s]*(?:[ \t\n]+\"(?:[^\"\\]|\\.)*\")?[ \t\n]*\)")
-_FENCE_INFO = re.compile(r"^( {0,3}(?:`{3,}|~{3,}))[^\n]*", re.M)
+# A fence may open inside a block quote or a list item ('> ```py').
+_FENCE_INFO = re.compile(r"^((?:[ \t>]|[-+*][ \t]|\d{1,9}[.)][ \t])*(?:`{3,}|~{3,}))[^\n]*", re.M)
 
 
 class _Text(HTMLParser):

@@ -139,6 +139,7 @@ def test_conversation_json_is_what_json_dumps_writes():
 
     from hypothesis import given, settings, strategies as st
 
+    from generator.insights import insights
     from generator.model import Conversation, Message
     texts = st.text(st.characters(blacklist_categories=["Cs"]), max_size=20)
     times = st.none() | st.datetimes(timezones=st.none() | st.just(timezone(timedelta(hours=9))))
@@ -153,7 +154,7 @@ def test_conversation_json_is_what_json_dumps_writes():
                                     Path("x.md"), started=datetime(2025, 1, 2, 3, 4, 5), tags=[title])
         expected = {"title": title, "slug": "", "participants": conversation.speakers,
                     "started": "2025-01-02T03:04:05", "ended": None, "tags": [title], "summary": "", "metadata": {},
-                    "source": "x.md", "messages": [
+                    "source": "x.md", "insights": insights(conversation.messages, conversation.metadata).numbers(), "messages": [
                         {"index": i + 1, "speaker": s, "text": t, "line": line,
                          **({"time": when.isoformat()} if when else {}), **({"kind": kind} if kind != "message" else {}),
                          **({"label": label} if label else {})}

@@ -60,6 +60,14 @@ def test_endings():
     assert middle.first_end == 2 and middle.ending.kind == "open"
 
 
+def test_endings_a_runner_noted():
+    talk = _messages("We keep walking.", "And the corridor keeps going, as corridors here do.")
+    noted = insights(talk, {"Ending": "Kimi K2 1 has ended the conversation with ^C^C."})
+    assert (noted.ending.kind, noted.ending.label) == ("interrupted", "Kimi K2 1 has ended the conversation with ^C^C")
+    assert insights(talk, {"Rounds": "30/30"}).ending.label == "turn limit reached (30 rounds)"
+    assert insights(talk, {"Rounds": "12/30"}).ending.kind == "open"
+
+
 def test_speaker_shares_add_up():
     found = insights(_messages("one two three", "four", "five six"))
     assert [(s.name, s.messages, s.words) for s in found.shares] == [("Ada", 2, 5), ("Echo", 1, 1)]
@@ -82,7 +90,7 @@ def test_loops_are_runs_of_repeats_of_consecutive_messages(texts):
 
 def test_the_shape_svg_is_golden_and_links_every_bar():
     found = insights(_messages(*LINES, *LINES, "Goodbye.", "[END]"))
-    svg = str(shape_svg(found, {"Ada": "sp-1", "Echo": "sp-6"}, "Ada ↔ Echo <test>"))
+    svg = str(shape_svg(found, {"Ada": ("sp-1", ""), "Echo": ("sp-6", "--sp: #2a6f97")}, "Ada ↔ Echo <test>"))
     assert re.findall(r'href="#m-(\d+)"', svg) == [str(n) for n in range(1, 11)]
     assert "Ada ↔ Echo &lt;test&gt;" in svg and 'class="loop"' in svg and 'class="tail"' in svg
     golden = GOLDEN / "shape.svg"

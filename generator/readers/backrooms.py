@@ -56,6 +56,9 @@ def _header(line: str) -> tuple[str, str | None] | None:
     return inner, None
 
 
+_ROUND_NUMBERS = re.compile(r"\d+(?:/(?:\d+|inf))?")
+
+
 def _is_round(line: str) -> bool:
     return line.startswith("###") and _ROUND.match(line.rstrip()) is not None
 
@@ -73,7 +76,7 @@ def read(path, text, display):
     metadata, first = _run_header(lines)
     declared = [m.strip() for m in metadata.get("Models", "").split(",") if m.strip()]
     run = run_name(path, declared or None)
-    turns, ending = _turns(lines, first)
+    turns, ending, rounds = _turns(lines, first)
     if not turns:
         return [], [note(display, 1, EMPTY_LOG)]
     names = seat_names(list(dict.fromkeys(t.speaker for t in turns)), run.models if run else declared)
@@ -83,6 +86,8 @@ def read(path, text, display):
     metadata = {"Source format": "Backrooms log", **_run_metadata(run, metadata)}
     if ending:
         metadata["Ending"] = ending
+    if rounds:
+        metadata["Rounds"] = rounds  # the last round marker: '12/30', or '30/30' when the turn limit was reached
     started = timestamp(metadata.get("Started")) or (run.started if run else None)
     return [conversation(path, turns, started=started, metadata=metadata)], []
 
@@ -116,10 +121,12 @@ def _run_metadata(run: RunName | None, header: dict[str, str]) -> dict[str, str]
     return metadata
 
 
-def _turns(lines: list[str], first: int) -> tuple[list[Turn], str]:
+def _turns(lines: list[str], first: int) -> tuple[list[Turn], str, str]:
+    """The turns, the runner's ending line, and the last round marker ('12/30')."""
     headers = {}  # line index -> (name, time) of every line shaped like a header
     after_round = set()
     pending_round = False
+    rounds = ""
     for index in range(first, len(lines)):
         line = lines[index]
         if not line.startswith("###"):
@@ -128,6 +135,7 @@ def _turns(lines: list[str], first: int) -> tuple[list[Turn], str]:
             continue
         if _is_round(line):
             pending_round = True
+            rounds = _ROUND_NUMBERS.search(line).group()
             continue
         found = _header(line)
         if found:
@@ -158,7 +166,7 @@ def _turns(lines: list[str], first: int) -> tuple[list[Turn], str]:
         body.append(line)
     if current is not None:
         current.text = "\n".join(body)
-    return turns, ending
+    return turns, ending, rounds
 
 
 def _participants(headers: dict[int, tuple[str, str | None]], after_round: set[str]) -> set[str]:

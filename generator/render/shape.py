@@ -17,8 +17,9 @@ BAR = 4  # units per message: a 3-unit bar and a 1-unit gap
 HEIGHT = 40
 
 
-def shape_svg(insights: Insights, colours: dict[str, str], title: str) -> Markup:
-    """The SVG; ``colours`` maps each speaker to its palette class (``sp-3``)."""
+def shape_svg(insights: Insights, colours: dict[str, tuple[str, str]], title: str) -> Markup:
+    """The SVG; ``colours`` maps each speaker to its palette class (``sp-3``) and its own colour
+    (a ``--sp: #2a6f97`` style, or '')."""
     count = insights.count
     if not count:
         return Markup("")
@@ -36,8 +37,10 @@ def shape_svg(insights: Insights, colours: dict[str, str], title: str) -> Markup
                      f'width="{(count - insights.tail + 1) * BAR}" height="{HEIGHT}"/>')
     for position, (length, speaker) in enumerate(zip(insights.lengths, insights.speakers_in_order)):
         height = max(2, round(HEIGHT * math.sqrt(length) / tallest))
+        css_class, style = colours.get(speaker, ("", ""))
+        style = f' style="{escape(style)}"' if style else ""
         parts.append(f'<a href="#m-{position + 1}" tabindex="-1" aria-label="message {position + 1}">'
-                     f'<rect class="bar {colours.get(speaker, "")}" x="{position * BAR}" y="{HEIGHT - height}" '
+                     f'<rect class="bar {css_class}"{style} x="{position * BAR}" y="{HEIGHT - height}" '
                      f'width="{BAR - 1}" height="{height}"/></a>')
     parts.append("</svg>")
     return Markup("".join(parts))
