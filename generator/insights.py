@@ -14,6 +14,7 @@ again. The *tail* is the run of closing messages at the end: ``[END]``, ``^C``, 
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass, field
 
 from generator.model import Message
@@ -23,7 +24,7 @@ REPEAT_MIN_CHARS = 24
 REPEAT_MIN_WORDS = 4
 LOOP_MIN_MESSAGES = 2  # a loop is at least this many consecutive repeats, in their first order
 
-_NOT_WORDS = re.compile(r"[\W_]+")
+_PUNCTUATION = str.maketrans({char: " " for char in string.punctuation + "—–…“”‘’«»·•¡¿"})
 _END_MARK = re.compile(r"\[?\s*(?:END|EOF|END OF (?:CONVERSATION|TRANSCRIPT|SIMULATION))\s*\]?|(?:\^C\s*)+|<\|?end[^>]{0,20}>",
                        re.I)
 _GOODBYE = re.compile(r"\b(?:good\s*bye|farewell|bye|until we meet|see you|signing off|goodnight|good night|"
@@ -50,6 +51,11 @@ class SpeakerShare:
     messages: int
     words: int
     share: float  # of all words, 0..1
+
+
+# Each kind of ending, as a search filter offers it.
+ENDING_CHOICES = (("end-marker", "[END]"), ("interrupted", "interrupted (^C)"), ("goodbyes", "goodbyes"),
+                  ("turn-limit", "turn limit"), ("error", "an error"), ("open", "still going"))
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,9 @@ def insights(messages: list[Message], metadata: dict[str, str] | None = None) ->
 
 
 def normalised(text: str) -> str:
-    return _NOT_WORDS.sub(" ", text.lower()).strip()
+    """Lower case, punctuation and runs of spaces as one space (translate and split: a regular
+    expression took most of the time of the whole pass)."""
+    return " ".join(text.lower().translate(_PUNCTUATION).split())
 
 
 def find_repeats(messages: list[Message]) -> dict[int, int]:
@@ -129,6 +137,8 @@ def find_repeats(messages: list[Message]) -> dict[int, int]:
     first: dict[str, int] = {}
     repeats = {}
     for message in messages:
+        if len(message.text) < REPEAT_MIN_CHARS:
+            continue
         key = normalised(message.text)
         if len(key) < REPEAT_MIN_CHARS or key.count(" ") + 1 < REPEAT_MIN_WORDS:
             continue

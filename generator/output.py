@@ -303,12 +303,14 @@ class OutputFolder:
     def commit(self) -> list[str]:
         """Put the build in place: new files first, then changed ones, then stale files removed.
 
-        In that order no link breaks at any moment (a page links only to files that are there,
-        whether it is the old page or the new), and a build killed half-way leaves a site that
-        works. A journal names what the commit moves, so the next build finishes the job (see
+        In that order no link from the site breaks at any moment (every page reachable from the
+        index links only to files that are there, whether it is the old page or the new), and a
+        build killed half-way leaves a site that works. A journal names what the commit moves, so the next build finishes the job (see
         :meth:`_recover`).
         """
-        stale = sorted(set(self._previous) - set(self._current))
+        # Stale list pages go before the conversation pages they link to: by then no current page
+        # links to either, and the stale pages a visitor might still be on break as late as they can.
+        stale = sorted(set(self._previous) - set(self._current), key=lambda path: (path.startswith("c/"), path))
         added = [(p, t) for p, t in self._staged if p not in self._previous]
         replaced = [(p, t) for p, t in self._staged if p in self._previous]
         if self._staged or stale:

@@ -24,7 +24,7 @@ from generator import keys
 from generator.archive import PAIR_JOINER, Archive, Group, pair_name, pair_slug
 from generator.config import Config
 from generator.identity import speaker_colours
-from generator.insights import Insights, insights
+from generator.insights import ENDING_CHOICES, Insights, insights
 from generator.model import KIND_LABELS, Conversation, Message
 from generator.output import digest
 from generator.render import MessageRenderer
@@ -287,7 +287,7 @@ class Views:
     def search_page(self) -> Page:
         context = {"site": self.site, "page": self._page("search/", "Search"),
                    "speakers": [escape(g.name) for g in self.archive.speakers],
-                   "tags": [escape(g.name) for g in self.archive.tags]}
+                   "tags": [escape(g.name) for g in self.archive.tags], "endings": ENDING_CHOICES}
         return Page.of("search/", "search.html", context)
 
     def _group_index(self, path: str, title: str, groups: list[Group], template: str) -> Page:

@@ -23,6 +23,8 @@ def transcript(number: int) -> str:
         messages = [f"Message {turn}: the cormorant dives again near the lighthouse pier." for turn in range(1, 7)]
     if number == 9:  # a drawn frame wider than any phone
         messages[0] = "```\n" + "╔" + "═" * 400 + "╗\n```\n\nA frame ═" + "═" * 300 + " lighthouse"
+    if number % 10 == 4:  # thirteen conversations someone broke off
+        messages.append("^C^C")
     body = "".join(f"### {speakers[turn % 2]}\n\n{text}\n\n---\n\n" for turn, text in enumerate(messages))
     tags = "harbour" if number % 3 == 0 else "open-sea"
     return (f"# Watch {number:03d}\n\n**Started:** 2025-03-{1 + number % 28:02d}T10:00:00Z\n"
@@ -116,3 +118,18 @@ def test_long_symbol_lines_never_make_the_results_scroll_sideways(site, width):
         page.goto(base + "search/?q=frame")
         page.locator(".search-results > li").first.wait_for(timeout=10_000)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_the_ending_filter_works_across_shards_and_stays_in_the_address(site):
+    with static_server(site, "/") as base, browser_page() as page:
+        page.goto(base + "search/?q=lighthouse")
+        page.locator(".search-results > li").first.wait_for(timeout=10_000)
+        page.select_option("select[name=ending]", "interrupted")
+        page.wait_for_function("() => document.querySelector('.search-status').textContent"
+                               ".startsWith('13 conversations found')")
+        assert "ending=interrupted" in page.url
+        page.goto(base + "search/?ending=turn-limit")  # a filter alone searches too
+        page.wait_for_function("() => document.querySelector('.search-status').textContent !== 'Searching…'"
+                               " && document.querySelector('.search-status').textContent !== ''")
+        assert page.locator(".search-status").text_content() == "No conversation matches."
+        assert page.locator("select[name=ending]").input_value() == "turn-limit"

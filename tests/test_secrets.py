@@ -175,3 +175,23 @@ def test_scanning_is_linear_on_hostile_shapes():
         started = time.perf_counter()
         EVERYTHING.findings(shape)
         assert time.perf_counter() - started < 2, shape[:20]
+
+
+def test_a_large_parallel_build_reports_and_redacts_as_a_small_one(project):
+    """A cold build of many files reads native headers first (sketches) and scans each file once, whole."""
+    from generator.workers import PARALLEL_MINIMUM
+    key = _example("github-token")
+    for number in range(PARALLEL_MINIMUM + 8):
+        text = f"the lamp number {number} is lit" + (f", and the key is {key}" if number == 5 else "")
+        (project / "content" / f"t{number:03d}.md").write_text(
+            transcript(title=f"Lamp {number} ↔ Echo", header="**Started:** 2025-01-02 03:04:05",
+                       messages=((f"Lamp {number}", text), ("Echo", "Yes."))), "utf-8")
+    (project / "antiphon.toml").write_text("search = false\n", "utf-8")
+    result = build(load_config(None, project), jobs=2)
+    assert [(d.path, d.line) for d in result.diagnostics if is_finding(d)] == [("content/t005.md", 9)]
+    (project / "antiphon.toml").write_text("search = false\n[redact]\nmask_found = true\n", "utf-8")
+    shutil.rmtree(project / "site")
+    result = build(load_config(None, project), jobs=2)
+    assert not [d for d in result.diagnostics if is_finding(d)]
+    published = "".join(p.read_text("utf-8") for p in (project / "site").rglob("*") if p.suffix in (".html", ".md"))
+    assert key not in published and "[redacted GitHub token]" in published

@@ -68,8 +68,10 @@ def read_header_file(path: Path, display: str, identity=None, redaction=None) ->
     try:
         data = path.read_bytes()
         text, notes = decode(display, data)
-        if redaction is not None and not notes:
-            text, notes = redaction.apply(text, display)
+        if redaction is not None:
+            # Replaced (the title may hold what is redacted), not scanned: reading the file whole
+            # for its page scans it, and a large build would otherwise scan each file twice.
+            text = redaction.replaced(text)
         if notes or not native.sniff(text[:_SNIFF_CHARS]):
             return None
         conversation, diagnostics = native.read_header(path, text, display)

@@ -197,6 +197,10 @@ class Redaction:
     def _allowed(self, secret: str) -> bool:
         return secret in self.allowed or any(p.search(secret) for p in self.allowed_patterns)
 
+    def replaced(self, text: str, json_text: bool = False) -> str:
+        """``text`` with the configured strings and patterns replaced (findings are left as they are)."""
+        return self._replace(text, json_text)
+
     def _replace(self, text: str, json_text: bool) -> str:
         for literal, replacement in self.literals:
             if literal in text:

@@ -7,7 +7,9 @@
   const status = document.querySelector(".search-status");
   const list = document.querySelector(".search-results");
   const moreResults = document.querySelector(".search-more");
-  const { q: input, speaker, tag } = form.elements;
+  const input = form.elements.q;
+  // One select per Pagefind filter, named after it (speaker, tag, ending).
+  const selects = [...form.querySelectorAll(".search-filters select")];
   const PAGE = 20; // conversations shown at a time
   const HITS = 3; // matching messages shown per conversation before "more in this conversation"
   const WORDS = 26; // words in an excerpt
@@ -30,8 +32,7 @@
 
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
-  speaker.value = params.get("speaker") || "";
-  tag.value = params.get("tag") || "";
+  for (const select of selects) select.value = params.get(select.name) || "";
 
   // The messages a result matched in, best first: each match belongs to the last message anchor
   // (id "m-N") at or before it. Excerpts are cut from the page's words as Pagefind splits them.
@@ -153,12 +154,13 @@
     const run = ++latest;
     const query = input.value.trim();
     const filters = {};
-    if (speaker.value) filters.speaker = speaker.value;
-    if (tag.value) filters.tag = tag.value;
     const state = new URLSearchParams();
     if (query) state.set("q", query);
-    if (speaker.value) state.set("speaker", speaker.value);
-    if (tag.value) state.set("tag", tag.value);
+    for (const select of selects) {
+      if (!select.value) continue;
+      filters[select.name] = select.value;
+      state.set(select.name, select.value);
+    }
     history.replaceState(null, "", state.toString() ? `?${state}` : location.pathname);
     moreResults.hidden = true;
     if (!query && !Object.keys(filters).length) {
@@ -194,9 +196,8 @@
 
   let timer;
   input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(search, 150); });
-  speaker.addEventListener("change", search);
-  tag.addEventListener("change", search);
+  for (const select of selects) select.addEventListener("change", search);
   form.addEventListener("submit", (event) => { event.preventDefault(); clearTimeout(timer); search(); });
   moreResults.addEventListener("click", () => showMore(latest));
-  if (input.value || speaker.value || tag.value) search();
+  if (input.value || selects.some((select) => select.value)) search();
 })();
