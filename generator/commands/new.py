@@ -48,7 +48,7 @@ def run(args) -> int:
         (target / "vendor").mkdir(exist_ok=True)
         shutil.copyfile(wheel, target / "vendor" / wheel.name)
     print(f"Created {target}/ with a sample transcript, antiphon.toml and a GitHub Pages workflow.\n"
-          f"The workflow installs {requirement} ({source}).\n"
+          f"The workflow installs {requirement} ({source or 'which no package index has yet: see below'}).\n"
           f"Next: cd {target} && antiphon serve")
     if not source:
         print(f"antiphon: warning: Antiphon {__version__} is not on PyPI and was not installed from a git "

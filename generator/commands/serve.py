@@ -44,11 +44,12 @@ def run(args) -> int:
         server.state.report(_problem_text(first))
     config_file = args.config.resolve() if args.config else config.root / CONFIG_NAME
     collector, observer = _start_watching(config, config_file, args.poll)
-    # Announced only once the watcher runs, so a change made right after this line is seen.
-    print(f"Serving {server.url}  (Ctrl-C to stop)", flush=True)
-    if args.open:
-        webbrowser.open(server.url)
     try:
+        # Announced only once the watcher runs, so a change made right after this line is seen; and
+        # inside the try, so a Ctrl-C right after it stops cleanly too.
+        print(f"Serving {server.url}  (Ctrl-C to stop)", flush=True)
+        if args.open:
+            webbrowser.open(server.url)
         while True:
             config, builder = _watch(collector, builder, config, config_file, server, args)
             if _watched_folders(collector) != _watched_folders(_collector(config, config_file)):

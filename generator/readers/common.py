@@ -54,6 +54,8 @@ def conversation(source: Path, turns: list[Turn], title: str = "", started: date
     tags = list(dict.fromkeys(tag for tag in (one_line(t.replace(",", " ")) for t in tags or []) if tag))
     if tags:
         metadata.setdefault("Tags", ", ".join(tags))
+    if "Tags" in metadata:  # a source's own 'Tags' field too: the native format reads it as the tags
+        tags = list(dict.fromkeys(t.strip() for t in metadata["Tags"].split(",") if t.strip()))
     title = one_line(title) or " ↔ ".join(speakers) or one_line(source.stem)
     if title != " ↔ ".join(speakers):
         metadata.setdefault("Title", title)

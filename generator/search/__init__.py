@@ -106,6 +106,9 @@ def update_index(out: OutputFolder, salt: str, jobs: int = 1,
     except (PagefindError, SearchError, OSError) as err:
         out.rollback()
         raise SearchError(str(err)) from None
+    except BaseException:  # Ctrl-C in the preview server: nothing half-indexed stays staged
+        out.rollback()
+        raise
     update.removed = out.commit()
     update.written = list(out.changed)
     return update
