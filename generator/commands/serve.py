@@ -9,6 +9,7 @@ in the terminal and in every open page.
 from __future__ import annotations
 
 import gc
+import os
 import sys
 import time
 import webbrowser
@@ -63,8 +64,11 @@ def run(args) -> int:
         observer.stop()
         server.stop()
         builder.remember_sources()
-    print("\nStopped.")
-    return 0
+    print("\nStopped.", flush=True)
+    sys.stderr.flush()
+    # Everything the preview owns is stopped above. Leave now: a thread that an interrupted index
+    # update left waiting on Pagefind must not keep the process alive after Ctrl-C.
+    os._exit(0)
 
 
 def _collector(config, config_file: Path) -> ChangeCollector:
