@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import socket
+import subprocess
+import sys
 
 import pytest
 
 from generator.serve import PreviewServer
-from tests.conftest import transcript
+from tests.conftest import ROOT, transcript
 from tests.servecheck import EventStream, serve
 
 PAGE = "c/2025-01-01-alice-bob/"
@@ -175,3 +178,18 @@ def test_hostile_requests_get_answers_not_tracebacks(sample_project, capfd):
         server.stop()
     assert "Traceback" not in capfd.readouterr().err
     del response
+
+
+def test_ctrl_c_stops_it_even_when_started_with_sigint_ignored(sample_project):
+    """A child inherits an ignored SIGINT (and Python then keeps ignoring it): serve takes it back."""
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", "0"], cwd=sample_project,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)},
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        while (line := process.stdout.readline()) and "Serving" not in line:
+            pass
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+    finally:
+        process.kill()

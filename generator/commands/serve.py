@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 import time
 import webbrowser
@@ -25,6 +26,9 @@ from generator.watch import ChangeCollector, start_observer
 
 
 def run(args) -> int:
+    # Ctrl-C is how the preview stops, even when started from a process that ignores it (a child
+    # inherits an ignored SIGINT, and Python then leaves it ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         config = config_from_args(args)
         builder = Builder(config, include_drafts=args.drafts, jobs=args.jobs, keep_messages=True)
