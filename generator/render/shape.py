@@ -15,6 +15,7 @@ from generator.insights import Insights
 
 BAR = 4  # units per message: a 3-unit bar and a 1-unit gap
 HEIGHT = 40
+MIN_SLOTS = 60  # the picture is as wide as this many messages at least
 
 
 def shape_svg(insights: Insights, colours: dict[str, tuple[str, str]], title: str) -> Markup:
@@ -24,7 +25,7 @@ def shape_svg(insights: Insights, colours: dict[str, tuple[str, str]], title: st
     if not count:
         return Markup("")
     tallest = math.sqrt(max(insights.lengths) or 1)
-    width = count * BAR
+    width = max(count, MIN_SLOTS) * BAR  # a short conversation keeps thin bars, at the start
     parts = [f'<svg class="shape" viewBox="0 0 {width} {HEIGHT}" preserveAspectRatio="none" '
              f'role="group" aria-labelledby="shape-title shape-desc">',
              f'<title id="shape-title">The shape of {escape(title)}</title>',
