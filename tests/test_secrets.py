@@ -11,6 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.config import ConfigError, load_config
 from generator.readers import read_file
@@ -195,3 +197,13 @@ def test_a_large_parallel_build_reports_and_redacts_as_a_small_one(project):
     assert not [d for d in result.diagnostics if is_finding(d)]
     published = "".join(p.read_text("utf-8") for p in (project / "site").rglob("*") if p.suffix in (".html", ".md"))
     assert key not in published and "[redacted GitHub token]" in published
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("sk-antapi03_ghpAKIAeyJ.:=@/ \n\"'\\xX0123456789")) | st.characters(),
+               max_size=300))
+def test_any_text_is_scanned_without_failing_and_masking_leaves_no_finding(text):
+    masking = Redaction.of({"detectors": ["secrets", "personal"], "mask_found": True})
+    masked, notes = masking.apply(text, "x.md")
+    assert len(notes) == len(EVERYTHING.findings(text))
+    assert (masked != text) == bool(notes)  # every finding is replaced, and nothing else changes

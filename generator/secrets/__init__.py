@@ -152,26 +152,31 @@ class Redaction:
         (or, with ``mask_found``, a note for each finding replaced). In JSON text, replacements are
         written as JSON string content."""
         text = self._replace(text, json_text)
-        findings = self.findings(text)
-        if not findings:
+        spans = self._spans(text)
+        if not spans:
             return text, []
+        findings = self._findings(text, spans)
         if self.mask_found:
-            text = self._mask(text, json_text)
+            text = self._mask(text, spans, json_text)
             return text, [note(path, line, f"{rule.name} redacted") for line, rule, _ in findings]
         return text, [warning(path, line, f"possible {rule.name} ({shown}); redact it or allow it in [redact] "
                                           "(antiphon.toml)") for line, rule, shown in findings]
 
     def redacted_copy(self, data: bytes) -> bytes:
         """A source file's bytes as offered for download: redacted as its conversations were."""
-        if not self.active:
-            return data
+        if not (self.literals or self.patterns or self.mask_found):
+            return data  # nothing is replaced: no need to scan the file again
         text = data.decode("utf-8", "surrogateescape")
         redacted = self.apply(text, "")[0]
         return data if redacted == text else redacted.encode("utf-8", "surrogateescape")
 
     def findings(self, text: str) -> list[Finding]:
+        return self._findings(text, self._spans(text))
+
+    @staticmethod
+    def _findings(text: str, spans: list) -> list[Finding]:
         found = []
-        for start, end, rule, context in self._spans(text):
+        for start, end, rule, context in spans:
             line = text.count("\n", 0, start) + 1
             found.append(Finding(line, rule, rule.masked(text[context:start], text[start:end])))
         return found
@@ -210,9 +215,10 @@ class Redaction:
                                else match.expand(replacement), text)
         return text
 
-    def _mask(self, text: str, json_text: bool) -> str:
+    @staticmethod
+    def _mask(text: str, spans: list, json_text: bool) -> str:
         pieces, position = [], 0
-        for start, end, rule, _ in self._spans(text):
+        for start, end, rule, _ in spans:
             replacement = f"[redacted {rule.name}]"
             pieces += [text[position:start], _as_json(replacement) if json_text else replacement]
             position = end
