@@ -24,7 +24,10 @@ REPEAT_MIN_CHARS = 24
 REPEAT_MIN_WORDS = 4
 LOOP_MIN_MESSAGES = 2  # a loop is at least this many consecutive repeats, in their first order
 
-_PUNCTUATION = str.maketrans({char: " " for char in string.punctuation + "—–…“”‘’«»·•¡¿"})
+# Punctuation becomes space: ASCII through a bytes table (str.translate with a dict is many times
+# slower), the few others one by one, and only in text that has any non-ASCII character.
+_ASCII_PUNCTUATION = bytes.maketrans(string.punctuation.encode("ascii"), b" " * len(string.punctuation))
+_OTHER_PUNCTUATION = "—–…“”‘’«»·•¡¿"
 _END_MARK = re.compile(r"\[?\s*(?:END|EOF|END OF (?:CONVERSATION|TRANSCRIPT|SIMULATION))\s*\]?|(?:\^C\s*)+|<\|?end[^>]{0,20}>",
                        re.I)
 _GOODBYE = re.compile(r"\b(?:good\s*bye|farewell|bye|until we meet|see you|signing off|goodnight|good night|"
@@ -127,9 +130,19 @@ def insights(messages: list[Message], metadata: dict[str, str] | None = None) ->
 
 
 def normalised(text: str) -> str:
-    """Lower case, punctuation and runs of spaces as one space (translate and split: a regular
-    expression took most of the time of the whole pass)."""
-    return " ".join(text.lower().translate(_PUNCTUATION).split())
+    """Lower case, punctuation and runs of spaces as one space."""
+    return " ".join(plain_words(text))
+
+
+def plain_words(text: str) -> list[str]:
+    """The text's words in lower case, punctuation set aside (a regular expression took most of the
+    time of the whole pass: see _ASCII_PUNCTUATION)."""
+    text = text.lower()
+    if not text.isascii():
+        for char in _OTHER_PUNCTUATION:
+            if char in text:
+                text = text.replace(char, " ")
+    return text.encode("utf-8", "surrogatepass").translate(_ASCII_PUNCTUATION).decode("utf-8", "surrogatepass").split()
 
 
 def find_repeats(messages: list[Message]) -> dict[int, int]:

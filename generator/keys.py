@@ -3,8 +3,8 @@
 changes its key (tests/test_keys.py changes each field in turn).
 
 - a conversation's page: its content, where it came from, its slug and title, and its neighbours;
-- a card (and a feed entry): what lists show of a conversation, so an edit past its opening leaves
-  the lists it is in as they are;
+- a card (and a feed entry): what lists show of a conversation (its opening and its profile: an
+  edit that changes neither leaves the lists it is in as they are);
 - a list page: its place, heading and pagination, and the cards on it;
 - the files beside a page (conversation.json, the transcript): the content, slug and source file;
 - a feed: its place, title and the cards of its entries.
@@ -18,7 +18,8 @@ from generator.output import digest
 
 def card(conversation: Conversation) -> str:
     c = conversation
-    return repr((c.title, c.slug, c.speakers, c.started, c.ended, c.message_count, c.tags, c.summary, c.opening))
+    return repr((c.title, c.slug, c.speakers, c.started, c.ended, c.message_count, c.tags, c.summary, c.opening,
+                 c.profile.card_view() if c.profile is not None else None))
 
 
 def conversation_page(conversation: Conversation, older, newer) -> str:

@@ -32,6 +32,7 @@ from typing import NamedTuple
 from generator.diagnostics import Diagnostic, SourceError
 from generator.identity import Identity
 from generator.model import Conversation, Outline
+from generator.profile import Profile
 from generator.progress import Counter, ignore
 from generator.readers import native, read_file, read_header_file
 from generator.result import BuildError
@@ -377,6 +378,7 @@ def conversation_record(conversation: Conversation) -> dict:
         "tags": conversation.tags, "summary": conversation.summary, "draft": conversation.draft,
         "metadata": conversation.metadata, "fingerprint": conversation.fingerprint, "slug_base": conversation.slug_base,
         "speakers": list(outline.speakers), "count": outline.message_count, "opening": list(outline.opening),
+        "profile": outline.profile.record() if outline.profile is not None else None,
     }
 
 
@@ -386,7 +388,8 @@ def conversation_from(record: dict, source: Path) -> Conversation:
         started=_parse(record["started"]), ended=_parse(record["ended"]), tags=list(record["tags"]),
         summary=record["summary"], draft=record["draft"], metadata=dict(record["metadata"]),
         fingerprint=record["fingerprint"], slug_base=record.get("slug_base", ""),
-        outline=Outline(tuple(record["speakers"]), record["count"], tuple(record["opening"])))
+        outline=Outline(tuple(record["speakers"]), record["count"], tuple(record["opening"]),
+                        Profile.from_record(record["profile"]) if record.get("profile") else None))
 
 
 def _when(value: datetime | None) -> str | None:

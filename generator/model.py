@@ -33,6 +33,7 @@ class Outline:
     speakers: tuple[str, ...]
     message_count: int
     opening: tuple[str, ...]  # the first messages' texts, up to the first with words in it (shortened)
+    profile: "Profile | None" = None  # see profile.py; None in a sketch (only the header read)
 
 
 OPENING_CHARS = 400
@@ -94,7 +95,21 @@ class Conversation:
                 break
         return tuple(texts)
 
+    @property
+    def profile(self) -> "Profile | None":
+        """What the archive-wide pictures need of it (see profile.py); made once, and not for a sketch
+        (no outline, no messages yet: its messages are read when its page is made)."""
+        if self.outline is not None:
+            return self.outline.profile
+        made = self.__dict__.get("_profile")
+        if made is None:
+            from generator.profile import profile_of  # made of this model's messages, so imported late
+            made = profile_of(self.messages, self.metadata)
+            if self.messages:
+                self.__dict__["_profile"] = made
+        return made
+
     def outlined(self) -> "Conversation":
         """This conversation without its messages, keeping what lists show."""
-        outline = Outline(tuple(self.speakers), self.message_count, self.opening)
+        outline = Outline(tuple(self.speakers), self.message_count, self.opening, self.profile)
         return replace(self, messages=[], outline=outline)

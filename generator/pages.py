@@ -12,6 +12,7 @@ import functools
 import hashlib
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from json.encoder import encode_basestring as _json_string  # as json.dumps(ensure_ascii=False)
@@ -29,11 +30,15 @@ from generator.model import KIND_LABELS, Conversation, Message
 from generator.output import digest
 from generator.render import MessageRenderer
 from generator.render.drawn import is_drawn, symbol_line as _symbol_line
-from generator.render.shape import describe, shape_svg
+from generator.render.charts import pair_matrix, timeline
+from generator.render.shape import card_shape_svg, describe, shape_svg
+from generator.statistics import (PairFigures, SpeakerFigures, distinctive_words, ending_counts, pair_figures,
+                                  speaker_figures, word_counts)
 from generator.urls import slugify
 
 PALETTE_SIZE = 12  # the theme defines .sp-0 … .sp-11 (light and dark variants)
 EXCERPT_CHARS = 180
+TURN_MAP_MESSAGES = 30  # a conversation this long gets a turn map
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,10 @@ def pair_url(name: str) -> str:
     return f"pairs/{pair_slug(name)}/"
 
 
+def ending_url(kind: str) -> str:
+    return f"endings/{kind}/"
+
+
 def month_url(month: str) -> str:
     """'2025-10' -> 'archive/2025/10/'."""
     return f"archive/{month[:4]}/{month[5:7]}/"
@@ -113,6 +122,7 @@ class Views:
         # Cards and their keys, by (content fingerprint, slug, ...): valid as long as the config is.
         self._summaries: dict[tuple, dict | str] = {} if summaries is None else summaries
         self._speakers: dict[str, dict] = {}
+        self._pair_slugs: set[str] | None = None  # the pairings there are pages for (made when first asked)
         self._colours = speaker_colours(config)
 
     # -- shared pieces ---------------------------------------------------------
@@ -171,9 +181,36 @@ class Views:
             }
         return summary
 
+    def card(self, conversation: Conversation) -> dict:
+        """The summary with the small shape and the ending badge, as lists show it."""
+        key = (conversation.fingerprint or str(id(conversation)), conversation.slug, "card view")
+        card = self._summaries.get(key)
+        if card is None:
+            card = self._summaries[key] = {**self.summary(conversation), **self._card_profile(conversation)}
+        return card
+
+    def _card_profile(self, conversation: Conversation) -> dict:
+        """A card's small shape and ending badge, from the conversation's profile."""
+        profile = conversation.profile
+        if profile is None:
+            return {"shape": "", "ending": None}
+        names = [name for name, _, _ in profile.speakers]
+        views = self.speakers_of(conversation.speakers + names)
+        bars, _, label, loop_percent, shares = profile.card_view()  # the card's key: it shows no more
+        said = ", ".join(f"{name} {percent}%" for name, percent in shares if percent)
+        summary = f"Shape of the conversation: {conversation.message_count} messages" + \
+            (f"; words: {said}" if len(shares) > 1 and said else "") + \
+            (f"; {loop_percent}% loop" if loop_percent else "") + f"; ending: {label}"
+        return {
+            "shape": card_shape_svg(bars, [views[n]["css_class"] for n in names],
+                                    [views[n]["style"] for n in names], summary),
+            "ending": {"kind": profile.ending, "label": escape(profile.ending_label), "url": ending_url(profile.ending)},
+        }
+
     def _listing(self, base: str, title: str, conversations: list[Conversation], description: str = "",
-                 template: str = "list.html", **extra) -> list[Page]:
-        """A paginated list: ``base`` for page 1, ``base + 'page/N/'`` after it."""
+                 template: str = "list.html", first: dict | None = None, **extra) -> list[Page]:
+        """A paginated list: ``base`` for page 1, ``base + 'page/N/'`` after it; ``first``: what page 1
+        shows besides (a speaker's statistics)."""
         per_page = self.config.per_page
         count = max(1, ceil(len(conversations) / per_page))
         urls = [base] + [f"{base}page/{n}/" for n in range(2, count + 1)]
@@ -189,10 +226,11 @@ class Views:
             }
             # A card follows from its conversation's content and slug, and the rest from the config
             # (in the build's salt): so these are the page's key, and the cards are made only if it changed.
-            key = keys.listing(template, urls[number - 1], heading, description, pagination, extra,
+            shown = {**extra, **(first or {})} if number == 1 else extra
+            key = keys.listing(template, urls[number - 1], heading, description, pagination, shown,
                                (self.card_key(c) for c in chunk))
             context = functools.partial(self._listing_context, urls[number - 1], heading, title, description,
-                                        chunk, pagination, extra)
+                                        chunk, pagination, shown)
             pages.append(Page(urls[number - 1], template, key, context))
         return pages
 
@@ -210,7 +248,7 @@ class Views:
             "site": self.site,
             "page": self._page(url, heading, description),
             "heading": escape(title),
-            "conversations": [self.summary(c) for c in chunk],
+            "conversations": [self.card(c) for c in chunk],
             "pagination": pagination,
             **extra,
         }
@@ -218,7 +256,28 @@ class Views:
     # -- pages -------------------------------------------------------------------
 
     def index_pages(self) -> list[Page]:
-        return self._listing("", self.config.title, self.archive.conversations, template="index.html")
+        return self._listing("", self.config.title, self.archive.conversations, template="index.html",
+                             endings=self._ending_filter(""))
+
+    def _ending_filter(self, current: str) -> list[dict]:
+        """The list filter by ending: 'all', then each kind of ending there is, with its count."""
+        choices = [{"label": "all", "url": "", "count": len(self.archive.conversations), "current": not current}]
+        choices += [{"label": label, "url": ending_url(kind), "count": count, "current": kind == current}
+                    for kind, label, count in ending_counts(self.archive.conversations) if count]
+        return choices
+
+    def ending_pages(self) -> list[Page]:
+        """endings/<kind>/: the conversations that ended so, each list with the filter on top."""
+        pages = []
+        by_kind: dict[str, list[Conversation]] = {}
+        for conversation in self.archive.conversations:
+            if conversation.profile is not None:
+                by_kind.setdefault(conversation.profile.ending, []).append(conversation)
+        for kind, label in ENDING_CHOICES:
+            if kind in by_kind:
+                pages += self._listing(ending_url(kind), f"Ending: {label}", by_kind[kind],
+                                       f"Conversations whose ending is: {label}", endings=self._ending_filter(kind))
+        return pages
 
     def tag_pages(self) -> list[Page]:
         pages = [self._group_index("tags/", "Tags", self.archive.tags, "tags.html")]
@@ -228,12 +287,44 @@ class Views:
         return pages
 
     def speaker_pages(self) -> list[Page]:
-        pages = [self._group_index("speakers/", "Speakers", self.archive.speakers, "speakers.html")]
+        figures = speaker_figures(self.archive.conversations)
+        context = self._group_context("speakers/", "Speakers", self.archive.speakers)
+        for item, group in zip(context["groups"], self.archive.speakers):
+            found = figures.get(group.name)
+            item.update(messages=found.messages if found else 0, words=found.words if found else 0,
+                        per_message=f"{found.words_per_message:.0f}" if found else "0")
+        pages = [Page.of("speakers/", "speakers.html", context)]
+        words = word_counts(self.archive.conversations)
+        archive_words = Counter()
+        for counts in words.values():
+            archive_words.update(counts)
         for group in self.archive.speakers:
             url = speaker_url(group.name)
+            found = figures.get(group.name)
+            stats = self._speaker_statistics(found, distinctive_words(words.get(group.name, Counter()), archive_words)) \
+                if found else None
             pages += self._listing(url, group.name, group.conversations, f"Conversations with {group.name}",
-                                   speaker=self.speaker(group.name), feed=self._feed_of(url))
+                                   speaker=self.speaker(group.name), feed=self._feed_of(url), first={"stats": stats})
         return pages
+
+    def _pair_url_of(self, names: list[str]) -> str:
+        """The page of these speakers' conversations alone together, if they had any."""
+        slug = pair_slug(pair_name(names))
+        if self._pair_slugs is None:
+            self._pair_slugs = {group.slug for group in self.archive.pairs}
+        return f"pairs/{slug}/" if slug in self._pair_slugs else ""
+
+    def _speaker_statistics(self, found: SpeakerFigures, distinctive: list[tuple[str, float]]) -> dict:
+        """What a speaker's page shows above their conversations."""
+        return {
+            "conversations": found.conversations, "messages": found.messages, "words": found.words,
+            "per_message": f"{found.words_per_message:.0f}", "ended_by": found.ended_by,
+            "partners": [{**self.speaker(name), "count": count, "pair": self._pair_url_of([found.name, name])}
+                         for name, count in sorted(found.partners.items(), key=lambda item: (-item[1], item[0]))[:12]],
+            "endings": [{"label": label, "url": ending_url(kind), "count": found.endings[kind]}
+                        for kind, label in ENDING_CHOICES if found.endings[kind]],
+            "distinctive": [{"word": escape(word), "score": f"{score:.1f}"} for word, score in distinctive],
+        }
 
     def _feed_of(self, list_url: str) -> str:
         return list_url + "feed.xml" if self.config.base_url else ""
@@ -257,7 +348,12 @@ class Views:
                 "summary": conversation.summary or _excerpt(conversation.opening)}
 
     def pair_pages(self) -> list[Page]:
-        pages = [self._group_index("pairs/", "Pairs", self.archive.pairs, "pairs.html")]
+        figures = {group.slug: pair_figures(group.name.split(PAIR_JOINER), group.conversations)
+                   for group in self.archive.pairs}
+        context = self._group_context("pairs/", "Pairs", self.archive.pairs, figures)
+        context["matrix"] = _escaped(pair_matrix([f for f in figures.values() if len(f.speakers) == 2],
+                                                 lambda pair: pair_url(pair_name(list(pair.speakers)))))
+        pages = [Page.of("pairs/", "pairs.html", context)]
         for group in self.archive.pairs:
             pages += self._listing(pair_url(group.name), group.name, group.conversations,
                                    f"Conversations between {group.name}",
@@ -274,8 +370,10 @@ class Views:
                              for m in months]}
                  for year, months in years.items()]
         undated = sum(1 for c in self.archive.conversations if c.started is None)
+        dated = [(c.started, c.message_count) for c in self.archive.conversations if c.started is not None]
+        chart = timeline(dated, month_url)
         pages = [Page.of("archive/", "dates.html", {"site": self.site, "page": self._page("archive/", "Archive by date"),
-                                                   "years": index, "undated": undated})]
+                                                   "years": index, "undated": undated, "timeline": _escaped(chart)})]
         for year, months in years.items():
             conversations = [c for month in months for c in month.conversations]
             pages += self._listing(f"archive/{year}/", year, conversations, f"Conversations from {year}")
@@ -291,9 +389,19 @@ class Views:
         return Page.of("search/", "search.html", context)
 
     def _group_index(self, path: str, title: str, groups: list[Group], template: str) -> Page:
+        return Page.of(path, template, self._group_context(path, title, groups))
+
+    def _group_context(self, path: str, title: str, groups: list[Group],
+                       figures: dict[str, PairFigures] | None = None) -> dict:
+        """A list of groups (tags, speakers, pairs), with a pairing's figures when given."""
         items = [{"name": escape(g.name), "url": f"{path}{g.slug}/", "count": len(g.conversations),
                   "speakers": [self.speaker(name) for name in g.name.split(PAIR_JOINER)]} for g in groups]
-        return Page.of(path, template, {"site": self.site, "page": self._page(path, title), "groups": items})
+        for item, group in zip(items, groups):
+            if figures is not None:
+                found = figures[group.slug]
+                item.update(mean=f"{found.mean_messages:.0f}", loop=f"{found.loop_share:.0%}",
+                            tail=f"{found.tail_share:.0%}")
+        return {"site": self.site, "page": self._page(path, title), "groups": items}
 
     def not_found_page(self) -> Page:
         page = self._page("404.html", "Page not found")
@@ -338,6 +446,7 @@ class Views:
                 "messages": _fold_runs(messages, self.config.collapse_repeats),
                 "shape": shape_svg(found, colours, conversation.title),
                 "shape_summary": escape(describe(found)),
+                "turn_map": _turn_map(messages, found) if len(messages) >= TURN_MAP_MESSAGES else [],
                 "ending": {"kind": found.ending.kind, "label": escape(found.ending.label),
                            "url": f"#m-{found.ending.at}" if found.ending.at else ""},
                 "loops": len(found.loops),
@@ -378,6 +487,19 @@ class Views:
         }
 
 
+def _turn_map(messages: list[dict], found: Insights) -> list[dict]:
+    """A link to each message, in its speaker's colour, marked where it is loop or closing tail."""
+    in_loop = {index for loop in found.loops for index in range(loop.first, loop.last + 1)}
+    turns = []
+    for message in messages:
+        index = message["index"]
+        mark = " tail" if found.tail and index >= found.tail else " loop" if index in in_loop else \
+            " repeat" if message["repeats"] else ""
+        turns.append({"index": index, "css_class": message["speaker"]["css_class"] + mark,
+                      "style": message["speaker"]["style"]})
+    return turns
+
+
 def _mark_repeats(messages: list[dict], found: Insights) -> None:
     by_index = {m["index"]: m for m in messages}
     for index, source in found.repeats.items():
@@ -385,6 +507,19 @@ def _mark_repeats(messages: list[dict], found: Insights) -> None:
     for loop in found.loops:
         by_index[loop.first]["loop"] = (f"Messages {loop.first}–{loop.last} repeat "
                                         f"{loop.source}–{loop.source + loop.length - 1} word for word")
+
+
+def _escaped(chart: dict | None) -> dict | None:
+    """A chart's geometry (render/charts.py) with its names and labels escaped, as templates expect."""
+    if chart is None:
+        return None
+    def walk(value):
+        if isinstance(value, dict):
+            return {key: escape(item) if key in ("name", "label") else walk(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [walk(item) for item in value]
+        return value
+    return walk(chart)
 
 
 def _canonical(data) -> str:
@@ -493,7 +628,7 @@ def _shortened(text: str, limit: int) -> str:
 
 
 # The menu entry each top-level folder belongs to (the nav marks it as the current page).
-_SECTIONS = {"": "conversations", "page": "conversations", "c": "conversations", "tags": "tags",
+_SECTIONS = {"": "conversations", "page": "conversations", "c": "conversations", "endings": "conversations", "tags": "tags",
              "speakers": "speakers", "pairs": "pairs", "archive": "dates", "search": "search"}
 
 

@@ -242,7 +242,7 @@ class Builder:
         return self._theme, self._salt
 
     def _forget_stale_summaries(self, conversations) -> None:
-        if len(self._summaries) > 4 * len(conversations) + 100:  # a summary and a card key each
+        if len(self._summaries) > 6 * len(conversations) + 100:  # a summary, a card and a card key each
             self._summaries.clear()
 
     # -- what the preview server asks for when the user pauses -------------------------------------
@@ -294,6 +294,7 @@ class Builder:
 def _listings(views: Views):
     """Every page but the conversations': lists, indexes, search and 404."""
     yield from views.index_pages()
+    yield from views.ending_pages()
     yield from views.tag_pages()
     yield from views.speaker_pages()
     yield from views.pair_pages()

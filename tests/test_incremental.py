@@ -40,10 +40,21 @@ def site_written(result) -> set[str]:
 
 
 def test_editing_a_later_message_rewrites_only_that_conversation(builder, sample_project):
-    edit(sample_project, "first.md", "Here is some code:", "Here is some better code:")
+    edit(sample_project, "first.md", "Here is some code:", "Here is some CODE:")  # the same words, lengths, shape
     result = builder.build()
     assert site_written(result) == files_of(ALICE_BOB, "2025-01-01-alice-bob.md")
     assert any(path.startswith("pagefind/000/fragment/") for path in result.written)  # re-indexed
+
+
+def test_an_edit_that_changes_the_words_rewrites_the_cards_and_the_speakers_figures(builder, sample_project):
+    edit(sample_project, "first.md", "Here is some code:", "Here is some better code:")
+    result = builder.build()
+    written = site_written(result)
+    assert files_of(ALICE_BOB, "2025-01-01-alice-bob.md") <= written
+    # Bob's share of the words and his message's height in the card's shape; his word count
+    assert {"index.html", "speakers/index.html", "speakers/bob/index.html", "pairs/alice--bob/index.html"} <= written
+    assert "tags/index.html" not in written and "c/2025-01-01-alice-bob-2/index.html" not in written
+    assert published(builder.config.output_path) == cold_build(sample_project)
 
 
 def test_editing_what_lists_show_rewrites_the_lists_that_show_it(builder, sample_project):
@@ -52,6 +63,7 @@ def test_editing_what_lists_show_rewrites_the_lists_that_show_it(builder, sample
     result = builder.build()
     assert site_written(result) == files_of(TRIO, "2025-02-02-alice-bob-carol.md") | {
         "index.html",  # the trio is on the first index page, now with a tag
+        "endings/open/index.html",  # and on the list of conversations still going
         "tags/index.html", "tags/trios/index.html", "search/index.html",  # a new tag (search lists tags)
         "speakers/alice/index.html", "speakers/bob/index.html", "speakers/carol/index.html",
         "pairs/alice--bob--carol/index.html", "archive/2025/index.html", "archive/2025/02/index.html",
@@ -147,7 +159,7 @@ def cold_build(project):
 def test_a_fresh_process_renders_only_an_edit_that_no_list_shows(sample_project):
     config = load_config(None, sample_project)
     Builder(config).build()
-    edit(sample_project, "first.md", "Here is some code:", "Here is some other code:")
+    edit(sample_project, "first.md", "Here is some code:", "Here is some CODE:")
     rebuilt = Builder(config)  # a new process
     result = rebuilt.build()
     assert site_written(result) == files_of(ALICE_BOB, "2025-01-01-alice-bob.md")
@@ -184,11 +196,11 @@ def test_a_fresh_process_rebuild_equals_a_cold_build_whatever_changed(
     elif change == "draft edited":
         edit(sample_project, "draft.md", "Not published.", "Still not published.")
     elif change in ("a page deleted", "a page changed"):  # and a message edited: the edit alone would not list it
-        edit(sample_project, "first.md", "Here is some code:", "Here is some other code:")
+        edit(sample_project, "first.md", "Here is some code:", "Here is some CODE:")
         page = config.output_path / "tags/index.html"
         page.unlink() if change == "a page deleted" else page.write_text("mine", "utf-8")
     else:  # a build that noted its sources, then failed before its pages were in place
-        edit(sample_project, "first.md", "Here is some code:", "Here is some other code:")
+        edit(sample_project, "first.md", "Here is some code:", "Here is some CODE:")
         with monkeypatch.context() as patched:
             patched.setattr(OutputFolder, "commit", lambda self: (_ for _ in ()).throw(OSError("disk full")))
             with pytest.raises(BuildError, match="disk full"):
@@ -223,8 +235,8 @@ def test_a_long_lived_builder_renders_only_an_edit_that_no_list_shows(sample_pro
     assert not builder.build().failed()
     site = builder.config.output_path
     steps = [
-        ("first.md", "Here is some code:", "Here is some other code:", files_of(ALICE_BOB, "2025-01-01-alice-bob.md")),
-        ("first.md", "Here is some other code:", "Here is code again:", files_of(ALICE_BOB, "2025-01-01-alice-bob.md")),
+        ("first.md", "Here is some code:", "Here is some CODE:", files_of(ALICE_BOB, "2025-01-01-alice-bob.md")),
+        ("first.md", "Here is some CODE:", "Here is some Code:", files_of(ALICE_BOB, "2025-01-01-alice-bob.md")),
         ("first.md", "Hello, Bob.", "Hello there, Bob.", None),  # the card's excerpt: lists change too
         ("draft.md", "Not published.", "Still not published.", set()),
     ]
@@ -242,7 +254,7 @@ def test_a_long_lived_builder_renders_only_an_edit_that_no_list_shows(sample_pro
 
 
 @pytest.mark.parametrize("keep_messages", [True, False])
-@pytest.mark.parametrize("old, new", [("Here is some code:", "Here is some other code:"),  # made in place
+@pytest.mark.parametrize("old, new", [("Here is some code:", "Here is some CODE:"),  # made in place
                                       ("Hello, Bob.", "Hello there, Bob.")])  # lists show it: a full build
 def test_a_long_lived_builder_whose_commit_failed_makes_the_edit_again(sample_project, monkeypatch, old, new,
                                                                        keep_messages):
@@ -276,15 +288,15 @@ def test_an_error_ends_every_way_a_build_goes_the_same_way(sample_project, path,
     """A template that fails on an edited message: without keep_on_error every path commits what a
     cold build of the same sources gives (the page gone, its data new); with it, every path keeps the
     last good site as it was."""
-    _failing_on(sample_project, "BOOM")
+    _failing_on(sample_project, "CODE")
     config = load_config(None, sample_project)
     long_lived = Builder(config, keep_messages=keep_messages)
     long_lived.build()
     before = published(config.output_path)
     if path == FULL:  # an edit lists show (the excerpt), so everything is placed again
-        edit(sample_project, "first.md", "Hello, Bob.", "Hello, Bob. BOOM")
+        edit(sample_project, "first.md", "Hello, Bob.", "Hello, Bob. CODE")
     else:
-        edit(sample_project, "first.md", "Here is some code:", "Here is some BOOM code:")
+        edit(sample_project, "first.md", "Here is some code:", "Here is some CODE:")
     builder = Builder(config) if path == EDITS else long_lived
     result = builder.build(keep_on_error=keep_on_error)
     assert result.path == path

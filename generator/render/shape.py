@@ -64,3 +64,38 @@ def describe(insights: Insights) -> str:
         parts.append(f"closing tail from message {insights.tail}")
     parts.append(f"ending: {insights.ending.label}")
     return "; ".join(parts)
+
+
+CARD_SLOTS = 40  # a card's picture is as wide as this many bars (profile.CARD_BARS at most)
+CARD_HEIGHT = 18
+
+
+def card_shape_svg(bars: str, css_classes: list[str], styles: list[str], summary: str) -> Markup:
+    """A card's small shape from a profile's bars (see profile.Profile.bars): one path per speaker, so a
+    list of many cards stays light. ``css_classes``/``styles``: each speaker's, in the profile's order."""
+    if not bars:
+        return Markup("")
+    paths: dict[int, list[str]] = {}
+    marks = bars[2::3]
+    for slot in range(len(marks)):
+        speaker, height = bars[3 * slot], int(bars[3 * slot + 1])
+        tall = 2 * height
+        paths.setdefault(int(speaker, 36), []).append(f"M{slot * BAR} {CARD_HEIGHT - tall}h{BAR - 1}v{tall}h-{BAR - 1}z")
+    bands = []
+    slot = 0
+    while slot < len(marks):  # a run of loop (or tail) bars is one band
+        end = slot + 1
+        while end < len(marks) and marks[end] == marks[slot]:
+            end += 1
+        if marks[slot] != ".":
+            bands.append(f'<rect class="{"loop" if marks[slot] == "l" else "tail"}" x="{slot * BAR}" y="0" '
+                         f'width="{(end - slot) * BAR}" height="{CARD_HEIGHT}"/>')
+        slot = end
+    parts = [f'<svg class="shape card-shape" viewBox="0 0 {CARD_SLOTS * BAR} {CARD_HEIGHT}" '
+             f'preserveAspectRatio="none" role="img" aria-label="{escape(summary)}">', *bands]
+    for position in sorted(paths):
+        css_class = css_classes[position] if position < len(css_classes) else ""
+        style = f' style="{escape(styles[position])}"' if position < len(styles) and styles[position] else ""
+        parts.append(f'<path class="bar {css_class}"{style} d="{"".join(paths[position])}"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

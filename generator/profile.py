@@ -1,0 +1,135 @@
+"""A conversation's profile: what the archive-wide pictures need of it, small enough to keep.
+
+A large build holds outlines, not messages (see library.py), and remembers them between builds. The
+pages across the archive (a card's small shape and ending, the pair matrix, a speaker's statistics,
+related conversations) need a little more of each conversation than the outline's speakers and
+opening: its ending, how much of it is loop or tail, who said how many words, the words each speaker
+used most, and a coarse shape. That is the profile, made from the messages with the insights
+(insights.py) when the outline is made, and written down with it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+from generator.insights import Insights, insights, plain_words
+
+CARD_BARS = 40  # a card's shape has at most this many bars (messages are grouped beyond that)
+TOP_WORDS = 30  # words kept per speaker (by count): what the archive's word statistics are made from
+_HEIGHTS = 9  # a bar's height is one of 1..9
+_SPEAKER_MARKS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+# Words too common to tell anyone apart (English: most archives are; others simply keep theirs).
+STOPWORDS = frozenset("""
+about above after again against all also and any are aren't as at be because been before being below
+between both but by can cannot could did does doing don down during each even ever every few for from
+further get got had has have having her here hers herself him himself his how i'm into its itself just
+let like may more most much must myself nor not now off once one only other ought our ours ourselves out
+over own same she should some such than that the their theirs them themselves then there these they
+this those through too under until upon very was were what when where which while who whom why will
+with within without would yet you your yours yourself yourselves well still something thing things
+way ways really quite rather perhaps maybe yes okay it's that's there's what's let's you're we're
+they're i've we've you've isn't doesn't didn't can't won't wouldn't shouldn't couldn't
+""".split())
+
+
+@dataclass(frozen=True)
+class Profile:
+    ending: str  # the ending's kind (insights.ENDING_CHOICES)
+    ending_label: str
+    ending_speaker: str  # who ended it, where one did
+    loop_share: float  # of the messages, 0..1
+    tail_share: float
+    speakers: tuple[tuple[str, int, int], ...]  # (name, messages, words), in order of appearance
+    # One bar per message, or per group of messages past CARD_BARS: three characters each, the
+    # speaker (a digit or letter: its position in ``speakers``), the height (1-9), and 'l' where
+    # the bar is mostly loop, 't' mostly closing tail, '.' otherwise.
+    bars: str
+    words: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]  # per speaker, their most used words
+
+    @property
+    def words_total(self) -> int:
+        return sum(words for _, _, words in self.speakers)
+
+    def card_view(self) -> tuple:
+        """What a card shows of it (its key): the bars, the ending, and shares in whole percents; an
+        edit that changes only the word counts changes the speakers' figures, not the cards."""
+        total = self.words_total or 1
+        return (self.bars, self.ending, self.ending_label, round(100 * self.loop_share),
+                tuple((name, round(100 * words / total)) for name, _, words in self.speakers))
+
+    def record(self) -> list:
+        """As the sources file keeps it (JSON)."""
+        return [self.ending, self.ending_label, self.ending_speaker, self.loop_share, self.tail_share,
+                [list(s) for s in self.speakers], self.bars,
+                [[name, [list(pair) for pair in counts]] for name, counts in self.words]]
+
+    @classmethod
+    def from_record(cls, data: list) -> "Profile":
+        ending, label, speaker, loop_share, tail_share, speakers, bars, words = data
+        return cls(str(ending), str(label), str(speaker), float(loop_share), float(tail_share),
+                   tuple((str(n), int(m), int(w)) for n, m, w in speakers), str(bars),
+                   tuple((str(name), tuple((str(word), int(count)) for word, count in counts))
+                         for name, counts in words))
+
+
+def profile_of(messages, metadata: dict[str, str]) -> Profile:
+    found = insights(messages, metadata)
+    return Profile(
+        ending=found.ending.kind,
+        ending_label=found.ending.label,
+        ending_speaker=found.ending.speaker,
+        loop_share=round(found.loop_share, 4),
+        tail_share=round(found.tail_share, 4),
+        speakers=tuple((s.name, s.messages, s.words) for s in found.shares),
+        bars=card_bars(found),
+        words=tuple((name, top_words(counts)) for name, counts in _words_by_speaker(messages).items()),
+    )
+
+
+def card_bars(found: Insights) -> str:
+    """The shape at a card's size (see Profile.bars)."""
+    count = found.count
+    if not count:
+        return ""
+    order = {share.name: position for position, share in enumerate(found.shares)}
+    in_loop = set()
+    for loop in found.loops:
+        in_loop.update(range(loop.first, loop.last + 1))
+    groups = [(count * n // CARD_BARS, count * (n + 1) // CARD_BARS) for n in range(CARD_BARS)] \
+        if count > CARD_BARS else [(n, n + 1) for n in range(count)]
+    groups = [(start, end) for start, end in groups if end > start]
+    sizes = [sum(math.sqrt(found.lengths[i]) for i in range(start, end)) / (end - start) for start, end in groups]
+    tallest = max(sizes) or 1.0
+    bars = []
+    for (start, end), size in zip(groups, sizes):
+        longest = max(range(start, end), key=lambda i: (found.lengths[i], -i))
+        position = order.get(found.speakers_in_order[longest], len(_SPEAKER_MARKS) - 1)
+        loops = sum(1 for i in range(start, end) if i + 1 in in_loop)
+        tail = sum(1 for i in range(start, end) if found.tail and i + 1 >= found.tail)
+        mark = "t" if 2 * tail > end - start else "l" if 2 * loops > end - start else "."
+        bars.append(_SPEAKER_MARKS[min(position, len(_SPEAKER_MARKS) - 1)]
+                    + str(min(_HEIGHTS, max(1, math.ceil(_HEIGHTS * size / tallest)))) + mark)
+    return "".join(bars)
+
+
+def word_counts(text: str) -> Counter:
+    """How often the text says each word that says something: lower case, letters only, three or
+    more, not STOPWORDS. Counted first, filtered after: far fewer words to look at."""
+    return Counter({word: count for word, count in Counter(plain_words(text)).items()
+                    if len(word) > 2 and word.isalpha() and word not in STOPWORDS})
+
+
+def top_words(counts: Counter, limit: int = TOP_WORDS) -> tuple[tuple[str, int], ...]:
+    """The most used words, ties by the word (so the same text always keeps the same ones)."""
+    return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit])
+
+
+def _words_by_speaker(messages) -> dict[str, Counter]:
+    texts: dict[str, list[str]] = {}
+    for message in messages:
+        if message.kind == "message":
+            texts.setdefault(message.speaker, []).append(message.text)
+    return {speaker: word_counts("\n".join(said)) for speaker, said in texts.items()}

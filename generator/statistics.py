@@ -1,0 +1,134 @@
+"""Figures across the archive, made from the conversations' profiles (profile.py): pairs, speakers,
+endings and the words each speaker uses more than the archive does.
+
+Plain data, no I/O and no markup: pages.py turns these into page contexts, render/charts.py into
+pictures. Everything is ordered explicitly, so the same archive gives the same figures.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from generator.insights import ENDING_CHOICES
+from generator.model import Conversation
+
+DISTINCTIVE_WORDS = 12  # shown per speaker
+DISTINCTIVE_MIN_COUNT = 3  # a word said fewer times than this tells nothing
+PRIOR_WEIGHT = 500.0  # how many words the archive's usage counts for, in the prior (see distinctive_words)
+
+
+@dataclass
+class PairFigures:
+    """The conversations of one pairing (two speakers, or more: everyone who took part)."""
+    speakers: tuple[str, ...]
+    conversations: int = 0
+    messages: int = 0
+    loop_share: float = 0.0  # the mean of the conversations'
+    tail_share: float = 0.0
+
+    @property
+    def first(self) -> str:
+        return self.speakers[0]
+
+    @property
+    def second(self) -> str:
+        return self.speakers[1]
+
+    @property
+    def mean_messages(self) -> float:
+        return self.messages / self.conversations if self.conversations else 0.0
+
+
+@dataclass
+class SpeakerFigures:
+    name: str
+    conversations: int = 0
+    messages: int = 0
+    words: int = 0
+    partners: Counter = field(default_factory=Counter)  # who they talked with: conversations
+    endings: Counter = field(default_factory=Counter)  # how their conversations ended: kind -> conversations
+    ended_by: int = 0  # conversations this speaker ended (an [END] or ^C of theirs)
+
+    @property
+    def words_per_message(self) -> float:
+        return self.words / self.messages if self.messages else 0.0
+
+
+def pair_figures(speakers: list[str], conversations: list[Conversation]) -> PairFigures:
+    """The figures of one pairing (Archive.pairs: ``speakers`` in order, the conversations they had)."""
+    figures = PairFigures(tuple(speakers))
+    profiles = [c.profile for c in conversations if c.profile is not None]
+    figures.conversations = len(conversations)
+    figures.messages = sum(c.message_count for c in conversations)
+    if profiles:
+        figures.loop_share = sum(p.loop_share for p in profiles) / len(profiles)
+        figures.tail_share = sum(p.tail_share for p in profiles) / len(profiles)
+    return figures
+
+
+def speaker_figures(conversations: list[Conversation]) -> dict[str, SpeakerFigures]:
+    """By speaker name: what they said, with whom, and how it ended."""
+    speakers: dict[str, SpeakerFigures] = {}
+    for conversation in conversations:
+        profile = conversation.profile
+        if profile is None:
+            continue
+        said = {name: (messages, words) for name, messages, words in profile.speakers}
+        for name in conversation.speakers:
+            figures = speakers.setdefault(name, SpeakerFigures(name))
+            figures.conversations += 1
+            messages, words = said.get(name, (0, 0))
+            figures.messages += messages
+            figures.words += words
+            figures.partners.update(other for other in conversation.speakers if other != name)
+            figures.endings[profile.ending] += 1
+            if profile.ending in ("end-marker", "interrupted") and profile.ending_speaker == name:
+                figures.ended_by += 1
+    return speakers
+
+
+def ending_counts(conversations: list[Conversation]) -> list[tuple[str, str, int]]:
+    """(kind, label, conversations) for each kind of ending, in ENDING_CHOICES' order."""
+    counts = Counter(c.profile.ending for c in conversations if c.profile is not None)
+    return [(kind, label, counts[kind]) for kind, label in ENDING_CHOICES]
+
+
+def word_counts(conversations: list[Conversation]) -> dict[str, Counter]:
+    """Each speaker's most used words (as the profiles keep them), summed over the archive."""
+    counts: dict[str, Counter] = {}
+    for conversation in conversations:
+        if conversation.profile is None:
+            continue
+        for name, words in conversation.profile.words:
+            counts.setdefault(name, Counter()).update(dict(words))
+    return counts
+
+
+def distinctive_words(speaker: Counter, archive: Counter, limit: int = DISTINCTIVE_WORDS) -> list[tuple[str, float]]:
+    """The words a speaker uses much more than the rest of the archive: weighted log-odds with an
+    informative Dirichlet prior (Monroe, Colaresi and Quinn, "Fightin' Words", 2008), as z-scores.
+
+    The prior is the whole archive's usage, so a word everyone says is not distinctive however often
+    a speaker says it, and a rare word said twice is not either. Only the words the profiles keep
+    (each speaker's most used ones per conversation) are counted: a cheap estimate, the same each build.
+    """
+    total_archive = sum(archive.values())
+    total_speaker = sum(speaker.values())
+    rest_total = total_archive - total_speaker
+    if not total_speaker or rest_total <= 0:
+        return []
+    scores = []
+    for word, said in speaker.items():
+        if said < DISTINCTIVE_MIN_COUNT:
+            continue
+        prior = PRIOR_WEIGHT * archive[word] / total_archive
+        rest = archive[word] - said
+        mine = math.log((said + prior) / (total_speaker + PRIOR_WEIGHT - said - prior))
+        theirs = math.log((rest + prior) / (rest_total + PRIOR_WEIGHT - rest - prior))
+        z = (mine - theirs) / math.sqrt(1 / (said + prior) + 1 / (rest + prior))
+        if z > 1.96:  # more than chance would give, at the usual 95%
+            scores.append((word, round(z, 2)))
+    scores.sort(key=lambda item: (-item[1], item[0]))
+    return scores[:limit]

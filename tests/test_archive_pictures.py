@@ -1,0 +1,213 @@
+"""Across the archive: profiles, the words a speaker uses more than the archive, the pair matrix, the
+timeline, endings as a list filter, a card's small shape, and a long conversation's turn map."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.config import load_config
+from generator.library import conversation_from, conversation_record
+from generator.model import Conversation, Message
+from generator.profile import CARD_BARS, Profile, profile_of, word_counts
+from generator.render.charts import pair_matrix, timeline
+from generator.render.shape import card_shape_svg
+from generator.site import build
+from generator.statistics import distinctive_words, pair_figures, speaker_figures
+from tests.conftest import GOLDEN, UPDATE_GOLDEN, transcript
+from tests.sitecheck import broken_links, parse
+
+LINES = ["The corridor hums with a frequency I almost remember.",
+         "Then let us follow the hum until the walls forget us.",
+         "Every door here opens onto the same grey room, again."]
+
+
+def _conversation(speakers=("Ada", "Echo"), texts=LINES, started=None, metadata=None) -> Conversation:
+    messages = [Message(i, speakers[(i - 1) % len(speakers)], text) for i, text in enumerate(texts, 1)]
+    return Conversation(" ↔ ".join(speakers), messages, Path("x.md"), list(speakers), started=started,
+                        metadata=metadata or {})
+
+
+# -- profiles -------------------------------------------------------------------------------------
+
+def test_a_profile_keeps_ending_loop_share_speakers_and_their_words():
+    profile = _conversation(texts=LINES + LINES + ["[END]"]).profile
+    assert profile.ending == "end-marker" and profile.ending_speaker == "Ada"
+    assert profile.loop_share == round(3 / 7, 4)
+    assert [name for name, _, _ in profile.speakers] == ["Ada", "Echo"]
+    assert dict(dict(profile.words)["Ada"])["corridor"] == 1 and dict(dict(profile.words)["Echo"])["corridor"] == 1
+    assert "the" not in dict(dict(profile.words)["Ada"])  # too common to tell anyone apart
+    assert profile.bars.endswith("t")  # the [END] is closing tail
+
+
+def test_a_profile_survives_the_sources_file():
+    conversation = _conversation(texts=LINES * 3 + ["Goodbye, friend.", "Goodbye."])
+    record = conversation_record(conversation)
+    restored = conversation_from(record, Path("x.md"))
+    assert restored.profile == conversation.profile
+    assert restored.profile.ending == "goodbyes"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["Ada", "Echo", "Kim"]), st.text(max_size=300)), max_size=120))
+def test_card_bars_are_at_most_forty_three_character_bars(said):
+    messages = [Message(i, speaker, text) for i, (speaker, text) in enumerate(said, 1)]
+    profile = profile_of(messages, {})
+    bars = profile.bars
+    assert len(bars) % 3 == 0 and len(bars) // 3 == min(len(messages), CARD_BARS)
+    for n in range(0, len(bars), 3):
+        assert int(bars[n], 36) < len(profile.speakers)
+        assert bars[n + 1] in "123456789" and bars[n + 2] in ".lt"
+    assert Profile.from_record(profile.record()) == profile
+
+
+def test_word_counts_count_words_not_punctuation_numbers_or_stopwords():
+    assert word_counts("The moon, the MOON! moon's 42 x2 and—tide… tide") == Counter({"moon": 3, "tide": 2})
+
+
+# -- figures --------------------------------------------------------------------------------------
+
+def test_distinctive_words_are_the_ones_a_speaker_says_more_than_the_archive():
+    ada = Counter({"lighthouse": 40, "corridor": 10, "window": 10})
+    echo = Counter({"corridor": 60, "window": 55, "lighthouse": 1})
+    archive = ada + echo
+    words = [word for word, _ in distinctive_words(ada, archive)]
+    assert words == ["lighthouse"]  # corridor and window are everyone's
+    assert [word for word, _ in distinctive_words(echo, archive)][:1] in (["window"], ["corridor"])
+
+
+def test_a_word_said_twice_is_not_distinctive_however_rare():
+    ada = Counter({"zephyr": 2, "corridor": 50})
+    archive = ada + Counter({"corridor": 500})
+    assert "zephyr" not in dict(distinctive_words(ada, archive))
+
+
+def test_speaker_and_pair_figures():
+    first = _conversation(texts=LINES + ["[END]"])  # Echo says [END] (message 4 is Echo's)
+    second = _conversation(texts=LINES + LINES)
+    figures = speaker_figures([first, second])
+    assert figures["Ada"].conversations == 2 and figures["Echo"].ended_by == 1 and figures["Ada"].ended_by == 0
+    assert figures["Ada"].partners == Counter({"Echo": 2})
+    pair = pair_figures(["Ada", "Echo"], [first, second])
+    assert pair.conversations == 2 and pair.mean_messages == 5.0
+    assert pair.loop_share == (0 + 0.5) / 2
+
+
+# -- charts ---------------------------------------------------------------------------------------
+
+def test_the_pair_matrix_puts_each_pair_once_below_the_diagonal():
+    pairs = [pair_figures(["Ada", "Echo"], [_conversation()] * 3), pair_figures(["Ada", "Kim"], [_conversation()])]
+    matrix = pair_matrix(pairs, lambda pair: "pairs/" + "--".join(pair.speakers).lower() + "/")
+    assert [row["name"] for row in matrix["rows"]] == ["Ada", "Echo", "Kim"]  # Ada talked most
+    cells = {cell["url"]: cell for cell in matrix["cells"]}
+    assert set(cells) == {"pairs/ada--echo/", "pairs/ada--kim/"}
+    assert all(cell["y"] > cell["x"] for cell in matrix["cells"])
+    assert cells["pairs/ada--echo/"]["shade"] == 1.0 and cells["pairs/ada--kim/"]["shade"] < 1.0
+    assert "3 conversations" in cells["pairs/ada--echo/"]["label"]
+    assert pair_matrix(pairs[:1], str) is None  # one pair is no matrix
+
+
+def test_the_timeline_groups_by_day_week_or_month_as_the_span_asks():
+    def span(*days):
+        return timeline([(datetime(2025, 1, 1) + (datetime(2025, 1, d) - datetime(2025, 1, 1)), 10) for d in days]
+                        if max(days) < 32 else [(datetime.fromordinal(datetime(2025, 1, 1).toordinal() + d), 10)
+                                                for d in days], lambda month: f"archive/{month}/")
+    assert span(1, 2, 30)["span"] == "day"
+    assert span(1, 300)["span"] == "week"
+    assert span(1, 1000)["span"] == "month"
+    chart = timeline([(datetime(2025, 1, 1), 10), (datetime(2025, 1, 1, 12), 30), (datetime(2025, 1, 3), 4)],
+                     lambda month: f"archive/{month}/")
+    assert [bar["label"] for bar in chart["bars"]] == ["2025-01-01: 2 conversations, median 20 messages",
+                                                        "2025-01-03: 1 conversation, median 4 messages"]
+    assert chart["bars"][0]["count_height"] == 60 and chart["bars"][1]["count_height"] == 30
+    assert timeline([], str) is None
+
+
+def test_a_card_shape_is_golden():
+    profile = _conversation(texts=LINES + LINES + ["Farewell.", "[END]"]).profile
+    svg = str(card_shape_svg(profile.bars, ["sp-1", "sp-6"], ["", "--sp: #2a6f97"], "Shape <of> it"))
+    golden = GOLDEN / "card-shape.svg"
+    if UPDATE_GOLDEN:
+        golden.write_text(svg + "\n", "utf-8")
+    assert svg + "\n" == golden.read_text("utf-8")
+    assert svg.count("<path") == 2 and 'aria-label="Shape &lt;of&gt; it"' in svg
+
+
+# -- the built site -------------------------------------------------------------------------------
+
+def _archive(project: Path) -> Path:
+    loop = [("Ada", LINES[0]), ("Echo", LINES[1])] * 3
+    long = [("Ada", f"Turn {n}: the lighthouse keeps its own counsel tonight.") if n % 2 else
+            ("Echo", f"Turn {n}: and the tide answers in its slow grey voice.") for n in range(1, 41)]
+    files = {
+        "one.md": transcript("Ada ↔ Echo", "**Started:** 2025-01-02 10:00", loop + [("Ada", "[END]")]),
+        "two.md": transcript("Ada ↔ Echo", "**Started:** 2025-01-05 10:00", long),
+        "three.md": transcript("Ada ↔ Kim", "**Started:** 2025-02-01 10:00",
+                               [("Ada", "The tide is out and the harbour sleeps."), ("Kim", "^C")]),
+        "four.md": transcript("Echo ↔ Kim", "**Started:** 2025-02-03 10:00",
+                              [("Echo", "Goodbye for now, old friend."), ("Kim", "Goodbye, and safe travels.")]),
+    }
+    for name, text in files.items():
+        (project / "content" / name).write_text(text, "utf-8")
+    result = build(load_config(None, project, search=False))
+    assert result.errors == []
+    return project / "site"
+
+
+def test_endings_are_a_filter_on_the_index_with_a_list_for_each(project):
+    site = _archive(project)
+    index = (site / "index.html").read_text("utf-8")
+    assert re.search(r'aria-label="Filter by ending".*?all <span class="group-count">4', index, re.S)
+    for kind, count in (("end-marker", 1), ("interrupted", 1), ("goodbyes", 1), ("open", 1)):
+        page = (site / "endings" / kind / "index.html").read_text("utf-8")
+        assert page.count('<li class="card">') == count
+        assert f'href="../../endings/{kind}/" aria-current="page"' not in page  # relative to itself: ./
+        assert 'aria-current="page">' in page
+    assert not (site / "endings" / "turn-limit").exists()  # no conversation ended so
+    assert index.count('class="shape card-shape"') == 4
+    assert broken_links(site) == []
+
+
+def test_pairs_page_has_a_matrix_linking_each_pair_and_a_table_of_figures(project):
+    site = _archive(project)
+    page = (site / "pairs" / "index.html").read_text("utf-8")
+    links = re.findall(r'<a href="([^"]+)" aria-label="([^"]+)"><rect class="cell"', page)
+    assert sorted(url for url, _ in links) == ["ada--echo/", "ada--kim/", "echo--kim/"]
+    assert any("Ada and Echo: 2 conversations" in label for _, label in links)
+    assert re.search(r'ada--echo/.*?<td>2</td><td>24 messages</td><td>29%</td><td>7%</td>', page, re.S)
+
+
+def test_speaker_pages_show_figures_partners_endings_and_distinctive_words(project):
+    site = _archive(project)
+    page = (site / "speakers" / "ada" / "index.html").read_text("utf-8")
+    stats = page[page.index('class="speaker-stats"'):page.index('<ol class="cards">')]
+    assert "<dt>Conversations</dt><dd>3</dd>" in stats
+    assert re.search(r'href="../../pairs/ada--echo/"[^>]*>Echo</a> <span class="group-count">2', stats)
+    assert "lighthouse" in stats  # Ada says it twenty times, nobody else does as much
+    speakers = (site / "speakers" / "index.html").read_text("utf-8")
+    assert re.search(r">Ada</a></th><td>3</td>", speakers)
+
+
+def test_the_archive_page_has_a_timeline_linking_each_month(project):
+    site = _archive(project)
+    page = (site / "archive" / "index.html").read_text("utf-8")
+    bars = re.findall(r'<a href="([^"]+)" aria-label="([^"]+)"><rect class="count"', page)
+    assert [url for url, _ in bars] == ["2025/01/", "2025/01/", "2025/02/", "2025/02/"]
+    assert bars[0][1] == "2025-01-02: 1 conversation, median 7 messages"
+
+
+def test_a_long_conversation_has_a_turn_map_linking_every_message(project):
+    site = _archive(project)
+    pages = {path.parent.name: path.read_text("utf-8") for path in (site / "c").glob("*/index.html")}
+    long = next(text for text in pages.values() if "Turn 40" in text)
+    turn_map = long[long.index('class="turn-map"'):long.index("</details>", long.index('class="turn-map"'))]
+    assert re.findall(r'href="#m-(\d+)"', turn_map) == [str(n) for n in range(1, 41)]
+    short = next(text for text in pages.values() if "harbour" in text)
+    assert 'class="turn-map"' not in short
+    assert parse  # the sitecheck's parser is what broken_links uses: fragments #m-N resolve
+    assert broken_links(site) == []
