@@ -63,6 +63,9 @@ class Config:
     drawn_text: bool = field(default=True, metadata={
         "doc": "Set text drawn with characters (box frames, ASCII art, aligned columns) in a monospace block "
                "with its spacing kept."})
+    related: int = field(default=5, metadata={
+        "doc": "How many related conversations (most alike in their words) each conversation page lists; "
+               "0: none (a cold build of a large archive is then a little faster)."})
     downloads: list[str] = field(default_factory=lambda: ["source"], metadata={
         "doc": "What each conversation page offers for download: \"source\" (the transcript, in its own format "
                "or as a native transcript) and \"json\" (conversation.json: messages and metadata). Each adds "
@@ -144,6 +147,8 @@ def _check_values(values: dict, shown: str) -> list[str]:
         errors.append(f"{shown}: 'line_breaks' must be 'verse' or 'markdown', not {values['line_breaks']!r}")
     if values.get("per_page", 50) < 1:
         errors.append(f"{shown}: 'per_page' must be at least 1")
+    if values.get("related", 5) < 0:
+        errors.append(f"{shown}: 'related' must be 0 (none) or more")
     if values.get("collapse_repeats", 3) < 0:
         errors.append(f"{shown}: 'collapse_repeats' must be 0 (off) or more")
     cname = values.get("cname", "")

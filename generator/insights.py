@@ -112,6 +112,11 @@ class Insights:
         }
 
 
+def insights_of(conversation) -> Insights:
+    """A conversation's insights, made once: its page, its profile and conversation.json show them."""
+    return conversation.made_once("insights", lambda: insights(conversation.messages, conversation.metadata))
+
+
 def insights(messages: list[Message], metadata: dict[str, str] | None = None) -> Insights:
     """``metadata``: the conversation's header, for what a runner noted about the ending
     (``Ending``: "X has ended the conversation with ^C^C.", ``Rounds``: "30/30")."""
@@ -135,24 +140,34 @@ def normalised(text: str) -> str:
 
 
 def plain_words(text: str) -> list[str]:
-    """The text's words in lower case, punctuation set aside (a regular expression took most of the
-    time of the whole pass: see _ASCII_PUNCTUATION)."""
+    """The text's words in lower case, punctuation set aside."""
+    return plain_text(text).split()
+
+
+def plain_text(text: str) -> str:
+    """The text in lower case with punctuation as spaces (a regular expression, or str.translate with
+    a table, took most of the time of the whole pass: see _ASCII_PUNCTUATION)."""
     text = text.lower()
     if not text.isascii():
         for char in _OTHER_PUNCTUATION:
             if char in text:
                 text = text.replace(char, " ")
-    return text.encode("utf-8", "surrogatepass").translate(_ASCII_PUNCTUATION).decode("utf-8", "surrogatepass").split()
+    return text.encode("utf-8", "surrogatepass").translate(_ASCII_PUNCTUATION).decode("utf-8", "surrogatepass")
 
 
 def find_repeats(messages: list[Message]) -> dict[int, int]:
     """Each message that says again what an earlier one said -> the first message that said it."""
+    # All messages made plain at once ('\x00' is no punctuation, so it still parts them): one long
+    # text costs far less than many short ones.
+    plain = plain_text("\x00".join(m.text for m in messages)).split("\x00")
+    if len(plain) != len(messages):  # a message holds a NUL of its own
+        plain = [plain_text(m.text) for m in messages]
     first: dict[str, int] = {}
     repeats = {}
-    for message in messages:
+    for message, text in zip(messages, plain):
         if len(message.text) < REPEAT_MIN_CHARS:
             continue
-        key = normalised(message.text)
+        key = " ".join(text.split())
         if len(key) < REPEAT_MIN_CHARS or key.count(" ") + 1 < REPEAT_MIN_WORDS:
             continue
         if key in first:

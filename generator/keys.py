@@ -22,14 +22,16 @@ def card(conversation: Conversation) -> str:
                  c.profile.card_view() if c.profile is not None else None))
 
 
-def conversation_page(conversation: Conversation, older, newer) -> str:
-    """``older``/``newer``: the neighbours (anything with a slug and a title), or None.
+def conversation_page(conversation: Conversation, older, newer, related=()) -> str:
+    """``older``/``newer``: the neighbours (anything with a slug and a title), or None; ``related``:
+    the related conversations it lists (likewise).
 
     What the page shows of the conversation follows from its content, its file and the config (in the
     salt); its slug and title too, but they are named (a page may be keyed before its transcript is
     read whole, when only its header is known: so no speakers or counts here)."""
     return digest(conversation.fingerprint, str(conversation.source), conversation.slug, conversation.title,
-                  *(f"{n.slug}\x00{n.title}" if n else "" for n in (older, newer)))
+                  *(f"{n.slug}\x00{n.title}" if n else "" for n in (older, newer)),
+                  *(f"related\x00{n.slug}\x00{n.title}" for n in related))
 
 
 def listing(template: str, url: str, heading: str, description: str, pagination: dict, extra: dict,

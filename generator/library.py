@@ -80,11 +80,14 @@ class Source:
 class Library:
     """The sources of one site's builds: read, remembered, and read again when a page needs them."""
 
-    def __init__(self, reading: Reading, key: str, outlines: bool, jobs: int):
-        """``outlines``: hold outlines, not messages (a large build); ``key``: the reading key."""
+    def __init__(self, reading: Reading, key: str, outlines: bool, jobs: int, sketches: bool = True):
+        """``outlines``: hold outlines, not messages (a large build); ``key``: the reading key;
+        ``sketches``: a parallel read may read native transcripts to their header only (not when every
+        conversation's profile is needed before any page is made: related conversations)."""
         self.reading = reading
         self.key = key
         self.outlines = outlines
+        self.sketches = sketches
         self.jobs = jobs
         self.sources: dict[str, Source] = {}  # by the file's path
         self.remembered_text = ""  # the sources file as last read or written
@@ -103,7 +106,7 @@ class Library:
             if source is not None:
                 current[file.path] = source
         fresh = [file for file in files if file.path not in current]
-        for source in read_sources(fresh, self.reading, self.outlines, self.jobs, progress):
+        for source in read_sources(fresh, self.reading, self.outlines, self.jobs, progress, self.sketches):
             current[source.file.path] = source
         self.sources = current
 
@@ -134,8 +137,8 @@ class Library:
         result = read_file(sketch.source, shown(self.reading.content, relative), self.reading.identity, self.reading.redaction)
         if result.format != native.NAME or len(result.conversations) != 1:  # changed to another kind of file
             raise BuildError(f"{sketch.source} changed during the build; build again")
-        return placed(result.conversations[0], sketch), record_text(result.format, result.diagnostics,
-                                                                    result.conversations)
+        whole = placed(result.conversations[0], sketch)  # its record's profile is kept for its page
+        return whole, record_text(result.format, result.diagnostics, [whole])
 
     def take_completions(self, completions: list[tuple[str, str, Diagnostic | None]]) -> bool:
         """Take in what reading sketched transcripts whole gave (by relative path: their record, or the
@@ -163,8 +166,9 @@ class Library:
             return {}
         return read_lines(self.remembered_text)
 
-    def write_remembered(self, state, archive, inputs: str) -> None:
-        """Note what was read and where each conversation was placed, for the build made from ``inputs``."""
+    def write_remembered(self, state, archive, inputs: str, related_to=lambda conversation: []) -> None:
+        """Note what was read and where each conversation was placed (``related_to``: the conversations
+        its page lists as related), for the build made from ``inputs``."""
         positions = {id(c): position for position, c in enumerate(archive.conversations)}
         lines = []
         for source in self.sources.values():
@@ -173,7 +177,8 @@ class Library:
             places = []
             for conversation in source.conversations:
                 position = positions.get(id(conversation))
-                places.append(None if position is None else place(conversation, *archive.neighbours(position)))
+                places.append(None if position is None else
+                              place(conversation, *archive.neighbours(position), related_to(conversation)))
             places_text = json.dumps(places, ensure_ascii=False, separators=(",", ":"))
             lines.append(source_line(source.file.relative, source.file.signature, places_text, source.record()))
         self._write(state, sources_text(self.key, inputs, lines))
@@ -203,7 +208,7 @@ def placed(full: Conversation, where: Conversation) -> Conversation:
     """``full`` (read again) where the build placed ``where``, its outline or sketch."""
     if full.fingerprint != where.fingerprint:
         raise BuildError(f"{where.source} changed during the build; build again")
-    return replace(full, slug=where.slug)
+    return full.moved(where.slug)
 
 
 # -- reading sources, in this process or in workers ------------------------------------------------
@@ -221,15 +226,17 @@ def read_one(file: SourceFile, reading: Reading, outline: bool) -> Source:
 
 
 def read_sources(files: list[SourceFile], reading: Reading, outline: bool, jobs: int,
-                 progress: Counter = ignore) -> list[Source]:
-    """Read (and outline) sources, in worker processes when there are many and only outlines are kept."""
+                 progress: Counter = ignore, sketches: bool = True) -> list[Source]:
+    """Read (and outline) sources, in worker processes when there are many and only outlines are kept
+    (then native transcripts only to their header, with ``sketches``)."""
     if not outline or not can_fork(jobs, len(files)):
         sources = []
         for done, file in enumerate(files, 1):
             sources.append(read_one(file, reading, outline))
             progress(done, len(files))
         return sources
-    return [source for sources in fork_map(_read_chunk, files, jobs, chunk=32, shared=reading, progress=progress)
+    return [source for sources in fork_map(_read_chunk if sketches else _read_whole_chunk, files, jobs, chunk=32,
+                                           shared=reading, progress=progress)
             for source in sources]
 
 
@@ -252,6 +259,14 @@ def _read_chunk(files: list[SourceFile], reading: Reading) -> list[Source]:
             source = read_one(file, reading, outline=True)
             source.record()  # made here, in parallel, for the sources file
         sources.append(source)
+    return sources
+
+
+def _read_whole_chunk(files: list[SourceFile], reading: Reading) -> list[Source]:
+    """Outlines, with their records (made here, in parallel, for the sources file)."""
+    sources = [read_one(file, reading, outline=True) for file in files]
+    for source in sources:
+        source.record()
     return sources
 
 
@@ -360,14 +375,21 @@ def same_outlines(record: str, other: str) -> bool:
         return False
 
 
-def place(conversation: Conversation, older, newer) -> list:
-    """Where a conversation is: its slug and title, and its neighbours' (see Neighbour)."""
+def place(conversation: Conversation, older, newer, related=()) -> list:
+    """Where a conversation is: its slug and title, its neighbours' and those of the conversations its
+    page lists as related (see Neighbour)."""
     return [conversation.slug, conversation.title,
-            [older.slug, older.title] if older else None, [newer.slug, newer.title] if newer else None]
+            [older.slug, older.title] if older else None, [newer.slug, newer.title] if newer else None,
+            [[other.slug, other.title] for other in related]]
 
 
 def neighbour_from(part: list | None) -> Neighbour | None:
     return Neighbour(*part) if part else None
+
+
+def related_from(where: list) -> list[Neighbour]:
+    """The related conversations a place names (none in places noted before they were)."""
+    return [Neighbour(*part) for part in where[4]] if len(where) > 4 else []
 
 
 def conversation_record(conversation: Conversation) -> dict:

@@ -62,6 +62,8 @@ class Conversation:
     # Set, with ``messages`` left empty, when a build keeps only the outline in memory
     # (large archives); the messages are read again from ``source`` when a page needs them.
     outline: Outline | None = None
+    # What was made of the messages once (its insights, its profile): see made_once.
+    _made: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
     def speakers(self) -> list[str]:
@@ -101,15 +103,29 @@ class Conversation:
         (no outline, no messages yet: its messages are read when its page is made)."""
         if self.outline is not None:
             return self.outline.profile
-        made = self.__dict__.get("_profile")
+        return self.made_once("profile", lambda: _profile_of(self))
+
+    def made_once(self, name: str, make):
+        """What ``make()`` gives, kept for the next call, when made from messages (a sketch has none yet)."""
+        made = self._made.get(name)
         if made is None:
-            from generator.profile import profile_of  # made of this model's messages, so imported late
-            made = profile_of(self.messages, self.metadata)
+            made = make()
             if self.messages:
-                self.__dict__["_profile"] = made
+                self._made[name] = made
         return made
+
+    def moved(self, slug: str) -> "Conversation":
+        """This conversation under another slug, keeping what was made of its messages (made_once)."""
+        copy = replace(self, slug=slug)
+        copy._made.update(self._made)
+        return copy
 
     def outlined(self) -> "Conversation":
         """This conversation without its messages, keeping what lists show."""
         outline = Outline(tuple(self.speakers), self.message_count, self.opening, self.profile)
         return replace(self, messages=[], outline=outline)
+
+
+def _profile_of(conversation: Conversation):
+    from generator.profile import profile_of  # profile.py is made of this model, so imported late
+    return profile_of(conversation)

@@ -25,9 +25,10 @@ from generator import keys
 from generator.archive import PAIR_JOINER, Archive, Group, pair_name, pair_slug
 from generator.config import Config
 from generator.identity import speaker_colours
-from generator.insights import ENDING_CHOICES, Insights, insights
+from generator.insights import ENDING_CHOICES, Insights, insights_of
 from generator.model import KIND_LABELS, Conversation, Message
 from generator.output import digest
+from generator.related import digest as related_digest, related
 from generator.render import MessageRenderer
 from generator.render.drawn import is_drawn, symbol_line as _symbol_line
 from generator.render.charts import pair_matrix, timeline
@@ -123,6 +124,7 @@ class Views:
         self._summaries: dict[tuple, dict | str] = {} if summaries is None else summaries
         self._speakers: dict[str, dict] = {}
         self._pair_slugs: set[str] | None = None  # the pairings there are pages for (made when first asked)
+        self._related: dict | None = None  # by slug (made when first asked)
         self._colours = speaker_colours(config)
 
     # -- shared pieces ---------------------------------------------------------
@@ -414,21 +416,34 @@ class Views:
         return self.page_between(conversation, *self.archive.neighbours(position), content=content)
 
     def page_between(self, conversation: Conversation, older: Conversation | None, newer: Conversation | None,
-                     content: Conversation | None = None) -> Page:
-        """A conversation's page, placed between its neighbours in the archive."""
+                     content: Conversation | None = None, related: list | None = None) -> Page:
+        """A conversation's page, placed between its neighbours in the archive, listing ``related`` (anything
+        with a slug and a title; by default, the ones the archive gives)."""
+        if related is None:
+            related = self.related_to(conversation)
         # Everything the page shows comes from these (speaker colours and the rest of the config
         # are in the build's salt), so they are its key; the context is built only if it changed.
-        key = keys.conversation_page(conversation, older, newer)
+        key = keys.conversation_page(conversation, older, newer, related)
         return Page(conversation_url(conversation), "conversation.html", key,
-                    lambda: self._conversation_context(content or conversation, older, newer))
+                    lambda: self._conversation_context(content or conversation, older, newer, related))
 
-    def _conversation_context(self, conversation: Conversation, older, newer) -> dict:
+    def related_to(self, conversation: Conversation) -> list[Conversation]:
+        """The conversations most alike this one (related.py), made once for the archive, and kept with
+        the summaries while the archive's words and titles are the same."""
+        if self._related is None:
+            memo = ("related", self.config.related, related_digest(self.archive.conversations))
+            self._related = self._summaries.get(memo)
+            if self._related is None:
+                self._related = self._summaries[memo] = related(self.archive.conversations, self.config.related)
+        return self._related.get(conversation.slug, [])
+
+    def _conversation_context(self, conversation: Conversation, older, newer, related_list) -> dict:
         url = conversation_url(conversation)
         views = self.speakers_of(conversation.speakers + [m.speaker for m in conversation.messages])
         speakers = [views[name] for name in conversation.speakers]
         talkers = list(dict.fromkeys(m.speaker for m in conversation.messages if m.kind == "message"))
         sides = {name: side for name, side in zip(talkers, "ab")} if len(talkers) == 2 else {}
-        found = insights(conversation.messages, conversation.metadata)
+        found = insights_of(conversation)
         messages = [self._message(m, views[m.speaker], sides.get(m.speaker, "")) for m in conversation.messages]
         _mark_repeats(messages, found)
         summary = self.summary(conversation)
@@ -459,6 +474,7 @@ class Views:
                 "source_url": url + source_name(conversation) if "source" in self.config.downloads else "",
                 "older": _neighbour(older),
                 "newer": _neighbour(newer),
+                "related": [_neighbour(other) for other in related_list],
             },
         }
 
@@ -546,7 +562,7 @@ def conversation_json(conversation: Conversation, source: str) -> str:
         "summary": conversation.summary,
         "metadata": conversation.metadata,
         "source": source,
-        "insights": insights(conversation.messages, conversation.metadata).numbers(),
+        "insights": insights_of(conversation).numbers(),
     }, ensure_ascii=False, separators=(",", ":"))
     messages = ",".join(_message_json(m) for m in conversation.messages)
     return f'{head[:-1]},"messages":[{messages}]}}\n'

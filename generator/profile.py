@@ -14,7 +14,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from generator.insights import Insights, insights, plain_words
+from generator.insights import Insights, insights_of, plain_words
 
 CARD_BARS = 40  # a card's shape has at most this many bars (messages are grouped beyond that)
 TOP_WORDS = 30  # words kept per speaker (by count): what the archive's word statistics are made from
@@ -75,8 +75,9 @@ class Profile:
                          for name, counts in words))
 
 
-def profile_of(messages, metadata: dict[str, str]) -> Profile:
-    found = insights(messages, metadata)
+def profile_of(conversation) -> Profile:
+    found = insights_of(conversation)
+    messages = conversation.messages
     return Profile(
         ending=found.ending.kind,
         ending_label=found.ending.label,
@@ -116,9 +117,14 @@ def card_bars(found: Insights) -> str:
 
 
 def word_counts(text: str) -> Counter:
-    """How often the text says each word that says something: lower case, letters only, three or
-    more, not STOPWORDS. Counted first, filtered after: far fewer words to look at."""
-    return Counter({word: count for word, count in Counter(plain_words(text)).items()
+    """How often the text says each word that says something (see telling)."""
+    return telling(Counter(plain_words(text)))
+
+
+def telling(counts: Counter) -> Counter:
+    """The words that say something: letters only, three or more, not STOPWORDS. Counted first,
+    filtered after: far fewer words to look at."""
+    return Counter({word: count for word, count in counts.items()
                     if len(word) > 2 and word.isalpha() and word not in STOPWORDS})
 
 
@@ -128,8 +134,9 @@ def top_words(counts: Counter, limit: int = TOP_WORDS) -> tuple[tuple[str, int],
 
 
 def _words_by_speaker(messages) -> dict[str, Counter]:
-    texts: dict[str, list[str]] = {}
+    said: dict[str, list[str]] = {}
     for message in messages:
         if message.kind == "message":
-            texts.setdefault(message.speaker, []).append(message.text)
-    return {speaker: word_counts("\n".join(said)) for speaker, said in texts.items()}
+            said.setdefault(message.speaker, []).append(message.text)
+    # One text per speaker: splitting a few long texts costs far less than many short ones.
+    return {speaker: word_counts("\n".join(texts)) for speaker, texts in said.items()}

@@ -24,7 +24,7 @@ from typing import Callable
 
 from generator.archive import Archive
 from generator.diagnostics import Diagnostic
-from generator.library import Library, Source, inputs_of, neighbour_from, read_edits, source_line
+from generator.library import Library, Source, inputs_of, neighbour_from, read_edits, related_from, source_line
 from generator.output import OutputFolder
 from generator.pages import Views, conversation_files
 from generator.readers import native
@@ -136,7 +136,8 @@ def edits_in_place(build: Build, last: dict) -> BuildResult | None:
                 for conversation, where in zip(source.conversations, entry.places):
                     if where is not None:  # else a draft the build leaves out
                         conversation.slug = where[0]
-                        placed.append((conversation, neighbour_from(where[2]), neighbour_from(where[3])))
+                        placed.append((conversation, neighbour_from(where[2]), neighbour_from(where[3]),
+                                       related_from(where)))
                 failed |= _render_placed(build, views, source, placed, result)
                 lines[source.file.relative] = source_line(source.file.relative, source.file.signature,
                                                           entry.line.split("\t", 3)[2], source.record())
@@ -179,7 +180,7 @@ def held_archive(build: Build, archive: Archive, last: dict) -> tuple[BuildResul
     failed: set[str] = set()
     with staged(build):
         for source, position, full in replaced:
-            failed |= _render_placed(build, views, source, [(full, *archive.neighbours(position))], result)
+            failed |= _render_placed(build, views, source, [(full, *archive.neighbours(position), None)], result)
         result = finish(build, result, lambda inputs: None, keep=lambda path: path not in failed)
     if result.committed:
         library.sources = {**held, **{source.file.path: source for source in fresh}}
@@ -188,10 +189,11 @@ def held_archive(build: Build, archive: Archive, last: dict) -> tuple[BuildResul
 
 def _render_placed(build: Build, views: Views, source: Source, placed: list, result: BuildResult) -> set[str]:
     """Render the pages and files of ``source``'s conversations, each between its older and newer
-    neighbour; returns the pages that could not be made (gone from the site, as a full build leaves them)."""
+    neighbour and listing its related ones (None: as the archive gives them); returns the pages that
+    could not be made (gone from the site, as a full build leaves them)."""
     failed = set()
-    for conversation, older, newer in placed:
-        page = views.page_between(conversation, older, newer)
+    for conversation, older, newer, related in placed:
+        page = views.page_between(conversation, older, newer, related=related)
         outputs, problems = render_conversation(build.theme, page, conversation, source.file.relative,
                                                 source.format == native.NAME,
                                                 conversation_files(conversation, views.config.downloads),

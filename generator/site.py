@@ -59,7 +59,7 @@ class Builder:
         self.jobs = jobs
         self.library = Library(Reading(config.content_path, Identity.of(config), Redaction.of(config.redact)),
                                reading_key(config),
-                               outlines=not keep_messages, jobs=jobs)
+                               outlines=not keep_messages, jobs=jobs, sketches=config.related == 0)
         self._renderer = MessageRenderer(verse=config.line_breaks == "verse", drawn=config.drawn_text)
         self._summaries: dict = {}  # cards and their keys, kept across builds of the same config
         self._output: OutputFolder | None = None  # kept: it remembers what the last build wrote
@@ -166,7 +166,7 @@ class Builder:
 
             def note_sources(inputs: str) -> None:
                 if not self.keep_messages:  # the preview server notes them when the user pauses
-                    self.library.write_remembered(plan.out.state, archive, inputs)
+                    self.library.write_remembered(plan.out.state, archive, inputs, views.related_to)
             # The search index is updated on its own (and goes, with the search page, when search is off).
             result = rebuild.finish(plan, result, note_sources,
                                     keep=lambda path: self.config.search and path.startswith(SEARCH_FOLDER))
@@ -251,7 +251,8 @@ class Builder:
         """Note what was read and where each conversation went, so that the next build (perhaps in a new
         process) need not read it again."""
         if self._output is not None and self.library.sources and self._archive is not None:
-            self.library.write_remembered(self._output.state, self._archive, self._committed.inputs)
+            self.library.write_remembered(self._output.state, self._archive, self._committed.inputs,
+                                          self._views(self._archive).related_to)
 
     def update_search(self, result: BuildResult | None = None) -> BuildResult:
         """Re-index the site for search if its pages changed (or the index is missing)."""

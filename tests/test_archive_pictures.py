@@ -15,6 +15,7 @@ from generator.config import load_config
 from generator.library import conversation_from, conversation_record
 from generator.model import Conversation, Message
 from generator.profile import CARD_BARS, Profile, profile_of, word_counts
+from generator.related import related
 from generator.render.charts import pair_matrix, timeline
 from generator.render.shape import card_shape_svg
 from generator.site import build
@@ -57,7 +58,7 @@ def test_a_profile_survives_the_sources_file():
 @given(st.lists(st.tuples(st.sampled_from(["Ada", "Echo", "Kim"]), st.text(max_size=300)), max_size=120))
 def test_card_bars_are_at_most_forty_three_character_bars(said):
     messages = [Message(i, speaker, text) for i, (speaker, text) in enumerate(said, 1)]
-    profile = profile_of(messages, {})
+    profile = profile_of(Conversation("t", messages, Path("x.md")))
     bars = profile.bars
     assert len(bars) % 3 == 0 and len(bars) // 3 == min(len(messages), CARD_BARS)
     for n in range(0, len(bars), 3):
@@ -211,3 +212,48 @@ def test_a_long_conversation_has_a_turn_map_linking_every_message(project):
     assert 'class="turn-map"' not in short
     assert parse  # the sitecheck's parser is what broken_links uses: fragments #m-N resolve
     assert broken_links(site) == []
+
+
+# -- related conversations --------------------------------------------------------------------------
+
+def _talk(slug: str, *words: str) -> Conversation:
+    texts = [" ".join(words[n:n + 3]) + " and so it goes on" for n in range(0, len(words), 3)]
+    conversation = _conversation(texts=texts)
+    conversation.slug = slug
+    return conversation
+
+
+def test_related_conversations_share_telling_words_not_common_ones():
+    common = ("corridor", "window", "silence")
+    archive = [_talk("a", *common, "lighthouse", "keeper", "lantern", "lighthouse", "lantern", "keeper"),
+               _talk("b", *common, "lighthouse", "lantern", "keeper", "fog", "fog", "fog"),
+               _talk("c", *common, "orchard", "apples", "ladder", "orchard", "apples", "ladder"),
+               _talk("d", *common, "orchard", "ladder", "apples", "bees", "bees", "bees"),
+               _talk("e", *common, "comet", "telescope", "comet", "telescope", "comet", "telescope")]
+    found = related(archive)
+    assert [c.slug for c in found["a"]][:1] == ["b"] and [c.slug for c in found["c"]][:1] == ["d"]
+    assert "e" not in found  # it shares only words every conversation has
+    assert all("e" not in [c.slug for c in others] for others in found.values())
+    assert related(archive, count=0) == {}
+    assert [[c.slug for c in v] for v in related(list(reversed(archive))).values()] == \
+        [[c.slug for c in v] for v in found.values()][::-1]  # the order read in changes nothing
+
+
+def test_each_page_lists_its_related_conversations_and_an_edit_keeps_them(project):
+    site = _archive(project)
+    pages = {path.parent.name: path.read_text("utf-8") for path in (site / "c").glob("*/index.html")}
+    listed = {slug: re.findall(r'<li><a href="../([^"]+)/">', page[page.index('class="related"'):])
+              for slug, page in pages.items() if 'class="related"' in page}
+    assert listed and all(slug not in others for slug, others in listed.items())
+    assert all(other in pages for others in listed.values() for other in others)
+    before = {path: path.read_bytes() for path in site.rglob("*.html")}
+    path = project / "content" / "two.md"  # an edit no list shows: the same words, in capitals
+    path.write_text(path.read_text("utf-8").replace("Turn 7: the", "Turn 7: THE"), "utf-8")
+    result = build(load_config(None, project, search=False))
+    assert result.path == "edits in place"
+    after = {path: path.read_bytes() for path in site.rglob("*.html")}
+    changed = [p for p in after if after[p] != before[p]]
+    assert len(changed) == 1 and changed[0].parent.parent.name == "c"
+    page = after[changed[0]].decode("utf-8")
+    assert re.findall(r'<li><a href="../([^"]+)/">', page[page.index('class="related"'):]) == \
+        listed[changed[0].parent.name]

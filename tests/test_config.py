@@ -34,6 +34,7 @@ theme = "default"
 line_breaks = "markdown"
 per_page = 7
 collapse_repeats = 0
+related = 3
 language = "de"
 code_style_light = "vs"
 code_style_dark = "monokai"
@@ -45,10 +46,12 @@ code_style_dark = "monokai"
     assert config.base_path == "/my-archive/"
     assert config.content_path == (tmp_path / "transcripts").resolve()
     assert config.speaker_colors == {"Kimi K2": "#123abc"}
+    assert (config.collapse_repeats, config.related) == (0, 3)
     assert {o.name for o in options()} == {
         "title", "description", "base_url", "cname", "content_dir", "output_dir", "theme", "line_breaks", "per_page",
         "collapse_repeats", "language", "search", "code_style_light", "code_style_dark", "speaker_colors",
-        "speakers", "title_template", "auto_tags", "exclude", "follow_symlinks", "drawn_text", "redact", "downloads"}
+        "speakers", "title_template", "auto_tags", "exclude", "follow_symlinks", "drawn_text", "redact", "downloads",
+        "related"}
 
 
 def test_relative_paths_resolve_against_the_config_file_not_the_cwd(tmp_path, monkeypatch):
@@ -62,6 +65,7 @@ def test_relative_paths_resolve_against_the_config_file_not_the_cwd(tmp_path, mo
     ("per_page = \"ten\"", "antiphon.toml: 'per_page' must be int, not str"),
     ("per_page = true", "antiphon.toml: 'per_page' must be int, not bool"),
     ("per_page = 0", "antiphon.toml: 'per_page' must be at least 1"),
+    ("related = -1", "antiphon.toml: 'related' must be 0 (none) or more"),
     ('line_breaks = "prose"', "antiphon.toml: 'line_breaks' must be 'verse' or 'markdown'"),
     ('base_url = "user.github.io/x"', "antiphon.toml: 'base_url' must start with http:// or https://"),
     ('[speaker_colors]\nBob = "red"', "antiphon.toml: 'speaker_colors.Bob' must be a colour like '#2a6f97'"),

@@ -97,3 +97,8 @@ def test_the_shape_svg_is_golden_and_links_every_bar():
     if UPDATE_GOLDEN:
         golden.write_text(svg + "\n", "utf-8")
     assert svg + "\n" == golden.read_text("utf-8")
+
+
+def test_a_message_holding_a_nul_does_not_shift_the_repeats():
+    found = insights(_messages("a\x00" + LINES[0], LINES[1], LINES[1], LINES[2]))
+    assert found.repeats == {3: 2}

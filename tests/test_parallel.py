@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+
+import pytest
 import sys
 
 from generator.config import load_config
@@ -18,7 +20,8 @@ def site_files(site):
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
-def test_jobs_1_and_jobs_3_produce_identical_sites(tmp_path, monkeypatch):
+@pytest.mark.parametrize("related", [0, 5])  # without related conversations, headers are read first
+def test_jobs_1_and_jobs_3_produce_identical_sites(tmp_path, monkeypatch, related):
     import generator.workers as workers
     forked = []
     real_fork_map = workers.fork_map
@@ -31,18 +34,23 @@ def test_jobs_1_and_jobs_3_produce_identical_sites(tmp_path, monkeypatch):
     (tmp_path / "content").mkdir()
     for number in range(PARALLEL_MINIMUM + 16):
         (tmp_path / "content" / f"t{number:03d}.md").write_text(transcript(rng, number), "utf-8")
-    (tmp_path / "antiphon.toml").write_text('search = false\nbase_url = "https://example.org/a/"\n', "utf-8")
+    (tmp_path / "antiphon.toml").write_text(f'search = false\nbase_url = "https://example.org/a/"\nrelated = {related}\n',
+                                            "utf-8")
     one = build(load_config(None, tmp_path, output_dir="one"), jobs=1)
     three = build(load_config(None, tmp_path, output_dir="three"), jobs=3)
     assert not one.failed() and not three.failed()
     assert forked and set(forked) == {3}  # the second build's pages really were rendered by 3 worker processes
-    # and its transcripts were read in bulk, headers first, and completed as their pages were made
-    assert len(completed) == PARALLEL_MINIMUM + 16 and all(problem is None for _, _, problem in completed)
+    if related:  # read whole, in bulk: every profile is known before any page lists related ones
+        assert completed == [] and "Related conversations" in "".join(
+            p.read_text("utf-8") for p in (tmp_path / "three" / "c").glob("*/index.html"))
+    else:  # read in bulk, headers first, and completed as their pages were made
+        assert len(completed) == PARALLEL_MINIMUM + 16 and all(problem is None for _, _, problem in completed)
     assert one.pages == three.pages and len(one.written) == len(three.written)
     assert site_files(tmp_path / "one") == site_files(tmp_path / "three")
 
 
-def test_a_transcript_whose_header_reads_but_body_does_not_is_reported_and_left_out(tmp_path):
+@pytest.mark.parametrize("related", [0, 5])
+def test_a_transcript_whose_header_reads_but_body_does_not_is_reported_and_left_out(tmp_path, related):
     """Read in bulk, a transcript is placed by its header first; if its body then fails to read, the
     build places the others again without it, as a one-process build (which reads each whole) does."""
     rng = random.Random(12)
@@ -52,7 +60,8 @@ def test_a_transcript_whose_header_reads_but_body_does_not_is_reported_and_left_
     (tmp_path / "content" / "t040b.md").write_text(  # sorts among the others: it has neighbours
         "# Alice ↔ Bob\n\n**Started:** 2024-06-01 10:00:00\n\n---\n\nno heading here\n\n---\n\n### Alice\n\nhi\n\n---\n",
         "utf-8")
-    (tmp_path / "antiphon.toml").write_text('search = false\nbase_url = "https://example.org/a/"\n', "utf-8")
+    (tmp_path / "antiphon.toml").write_text(f'search = false\nbase_url = "https://example.org/a/"\nrelated = {related}\n',
+                                            "utf-8")
     one = build(load_config(None, tmp_path, output_dir="one"), jobs=1)
     three = build(load_config(None, tmp_path, output_dir="three"), jobs=3)
     for result in (one, three):

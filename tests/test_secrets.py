@@ -179,8 +179,10 @@ def test_scanning_is_linear_on_hostile_shapes():
         assert time.perf_counter() - started < 2, shape[:20]
 
 
-def test_a_large_parallel_build_reports_and_redacts_as_a_small_one(project):
-    """A cold build of many files reads native headers first (sketches) and scans each file once, whole."""
+@pytest.mark.parametrize("related", [0, 5])
+def test_a_large_parallel_build_reports_and_redacts_as_a_small_one(project, related):
+    """A cold build of many files (reading native headers first without related conversations: sketches)
+    reports and redacts as a small one."""
     from generator.workers import PARALLEL_MINIMUM
     key = _example("github-token")
     for number in range(PARALLEL_MINIMUM + 8):
@@ -188,10 +190,10 @@ def test_a_large_parallel_build_reports_and_redacts_as_a_small_one(project):
         (project / "content" / f"t{number:03d}.md").write_text(
             transcript(title=f"Lamp {number} ↔ Echo", header="**Started:** 2025-01-02 03:04:05",
                        messages=((f"Lamp {number}", text), ("Echo", "Yes."))), "utf-8")
-    (project / "antiphon.toml").write_text("search = false\n", "utf-8")
+    (project / "antiphon.toml").write_text(f"search = false\nrelated = {related}\n", "utf-8")
     result = build(load_config(None, project), jobs=2)
     assert [(d.path, d.line) for d in result.diagnostics if is_finding(d)] == [("content/t005.md", 9)]
-    (project / "antiphon.toml").write_text("search = false\n[redact]\nmask_found = true\n", "utf-8")
+    (project / "antiphon.toml").write_text(f"search = false\nrelated = {related}\n[redact]\nmask_found = true\n", "utf-8")
     shutil.rmtree(project / "site")
     result = build(load_config(None, project), jobs=2)
     assert not [d for d in result.diagnostics if is_finding(d)]
