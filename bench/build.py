@@ -13,10 +13,12 @@ block (``recently_deleted`` in ``find_inode_bit``, seen with ``perf record -a -g
 Deleting first made each cold build pay for the deletion before it, in proportion to
 the number of files it creates (Antiphon writes three per conversation, Hugo one).
 
-    python bench/build.py --sizes 1000 5000 [--runs 3] [--jobs N] [--no-search] [--content DIR]
+    python bench/build.py --sizes 1000 5000 [--runs 3] [--jobs N] [--no-search] [--content DIR] [--shape real]
 
 ``--content DIR`` measures a folder of transcripts you have (a real archive) instead of a generated one
-(Antiphon only: converting an arbitrary archive for Hugo is not attempted).
+(Antiphon only: converting an arbitrary archive for Hugo is not attempted). ``--shape real`` generates
+transcripts shaped like real AI-to-AI logs (headings, lists, drawings, tables, terminal sessions: see
+corpus.py) instead of plain verse.
 """
 
 from __future__ import annotations
@@ -208,6 +210,8 @@ def main() -> None:
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--no-search", action="store_true")
     parser.add_argument("--content", type=Path, help="a folder of transcripts to measure instead of a generated one")
+    parser.add_argument("--shape", choices=["plain", "real"], default="plain",
+                        help="the generated transcripts: plain verse, or shaped like real logs")
     args = parser.parse_args()
     hugo = shutil.which("hugo") and not args.no_hugo and not args.content
     search = not args.no_search
@@ -218,14 +222,14 @@ def main() -> None:
         args.sizes = [len([p for p in args.content.rglob("*") if p.is_file()])]
     print(f"{'N':>6} {'tool':<9} {'cold s':>8} {'no-change s':>12} {'one edit s':>11} {'peak RSS MB':>12} {'output MB':>10}")
     for size in args.sizes:
-        base = args.work / str(size)
+        base = args.work / (str(size) if args.shape == "plain" else f"{size}-{args.shape}")
         antiphon_project = base / "antiphon"
         content = antiphon_project / "content"
         if args.content:
             shutil.rmtree(base, ignore_errors=True)
             shutil.copytree(args.content, content)
         elif not content.is_dir():
-            generate(content, size)
+            generate(content, size, shape=args.shape)
         tools = [Antiphon(antiphon_project, args.jobs, search)]
         if hugo:
             tools.append(Hugo(base / "hugo", content, search))

@@ -5,7 +5,12 @@ two-space hard breaks, stage directions, a code block in about a third of the
 conversations, runs of [END] at the end of many, 2-3 speakers from a pool of 20
 model names, 1-3 tags from a pool of 40.
 
-    python bench/corpus.py OUT_DIR N [--seed 1]
+    python bench/corpus.py OUT_DIR N [--seed 1] [--shape plain|real]
+
+``--shape real`` writes what real AI-to-AI archives hold besides verse (seen in public backrooms
+and dreamsim logs; the text here is ours): headings, lists, nested and unbalanced emphasis,
+box-drawing frames and ASCII art, tables, long code, emoji, combining characters, terminal
+sessions, ``>`` runs and out-of-character notes.
 """
 
 from __future__ import annotations
@@ -64,15 +69,104 @@ def _message(rng: random.Random, with_code: bool) -> str:
     return "\n\n".join(parts)
 
 
-def transcript(rng: random.Random, number: int) -> str:
+EMOJI = "🌊✨🔥🌙⭐🕯️🌀👁️💫🌌🪞🫧"
+COMBINING = "\u0336\u0334\u0337\u0338\u0489\u0358\u035c\u0361"
+BOX = ["┌{bar}┐\n│ {text} │\n└{bar}┘", "╔{bar}╗\n║ {text} ║\n╚{bar}╝"]
+ART = ["   /\\_/\\\n  ( o.o )\n   > ^ <", "  .-.\n (o o)\n | O \\\n  \\   \\\n   `~~~'",
+       "~~~~~~~~~~~~~~~~~~~~\n ~ ~ ~  {word}  ~ ~ ~\n~~~~~~~~~~~~~~~~~~~~"]
+PROMPTS = ["simulator@{word}:~/$", "root@{word}:/#", "$", "user@{word}-{word2}:~$"]
+
+
+def _heading(rng):
+    return f"{'#' * rng.randint(1, 3)} {_line(rng).upper()}"
+
+
+def _list(rng):
+    numbered = rng.random() < 0.4
+    return "\n".join(f"{n + 1}. {_line(rng)}" if numbered else f"- {_line(rng)}"
+                     for n in range(rng.randint(2, 6)))
+
+
+def _emphasis(rng):
+    words = [rng.choice(WORDS) for _ in range(rng.randint(5, 12))]
+    marks = ["*", "**", "***", "_", "~~"]
+    for _ in range(rng.randint(1, 3)):
+        at = rng.randrange(len(words))
+        mark = rng.choice(marks)
+        closing = mark if rng.random() < 0.8 else ""  # unbalanced now and then, as models write
+        words[at] = f"{mark}{words[at]}{closing}"
+    return " ".join(words)
+
+
+def _drawing(rng):
+    if rng.random() < 0.5:
+        text = _line(rng)[:30]
+        return rng.choice(BOX).format(bar="─═"[rng.random() < 0.5] * (len(text) + 2), text=text)
+    return rng.choice(ART).format(word=rng.choice(WORDS))
+
+
+def _table(rng):
+    columns = rng.randint(2, 4)
+    rows = [" | ".join(rng.choice(WORDS) for _ in range(columns)) for _ in range(rng.randint(2, 5))]
+    return "\n".join([f"| {rows[0]} |", "|" + "---|" * columns] + [f"| {row} |" for row in rows[1:]])
+
+
+def _long_code(rng):
+    body = "\n".join(f"    {rng.choice(WORDS)}_{n} = {rng.choice(WORDS)}({n}, '{_line(rng)[:20]}')"
+                      for n in range(rng.randint(10, 40)))
+    return f"```python\ndef {rng.choice(WORDS)}():\n{body}\n```"
+
+
+def _glitch(rng):
+    word = rng.choice(WORDS)
+    return " ".join("".join(ch + rng.choice(COMBINING) for ch in word) for _ in range(rng.randint(1, 4))) + \
+        " " + "".join(rng.choice(EMOJI) for _ in range(rng.randint(1, 4)))
+
+
+def _terminal(rng):
+    prompt = rng.choice(PROMPTS).format(word=rng.choice(WORDS), word2=rng.choice(WORDS))
+    lines = [f"{prompt} {rng.choice(['ls -la', 'cat', 'cd', './run.sh', 'grep -r'])} {rng.choice(WORDS)}"]
+    for _ in range(rng.randint(2, 8)):
+        lines.append(f"drwxr-xr-x  {rng.randint(1, 9)} sim sim  {rng.randint(100, 9999):>5} "
+                     f"{rng.choice(WORDS)}{rng.choice(['', '.txt', '.log', '/'])}")
+    block = "\n".join(lines)
+    return f"```\n{block}\n```" if rng.random() < 0.6 else block
+
+
+def _quote(rng):
+    return "\n".join(f"> {_line(rng)}" for _ in range(rng.randint(1, 4)))
+
+
+def _ooc(rng):
+    return f"(OOC: {_line(rng).lower()})"
+
+
+REAL_BLOCKS = [(_heading, 8), (_list, 10), (_emphasis, 14), (_drawing, 6), (_table, 3), (_long_code, 3),
+               (_glitch, 4), (_terminal, 7), (_quote, 7), (_ooc, 3)]
+
+
+def _real_message(rng: random.Random, with_code: bool) -> str:
+    """Plain verse and prose half of the time; else one to three of the blocks real logs hold, with or
+    without prose (the share of messages the fast path renders is then near that of real logs)."""
+    if rng.random() < 0.5:
+        return _message(rng, with_code)
+    parts = [_message(rng, with_code)] if rng.random() < 0.6 else []
+    makers, weights = zip(*REAL_BLOCKS)
+    parts += [maker(rng) for maker in rng.choices(makers, weights, k=rng.randint(1, 3))]
+    rng.shuffle(parts)
+    return "\n\n".join(parts)
+
+
+def transcript(rng: random.Random, number: int, shape: str = "plain") -> str:
     speakers = rng.sample(MODELS, 3 if rng.random() < 0.2 else 2)
     started = datetime(2024, 1, 1) + timedelta(minutes=rng.randrange(0, 60 * 24 * 700))
     count = min(150, max(10, int(rng.gauss(70, 35))))
     code_conversation = rng.random() < 0.33
+    make = _real_message if shape == "real" else _message
     messages = []
     for index in range(count):
         messages.append((speakers[index % len(speakers)],
-                         _message(rng, code_conversation and rng.random() < 0.15)))
+                         make(rng, code_conversation and rng.random() < 0.15)))
     if rng.random() < 0.5:  # an [END] tail
         for index in range(rng.randint(3, 30)):
             messages.append((speakers[(count + index) % len(speakers)], "[END]"))
@@ -86,13 +180,13 @@ def transcript(rng: random.Random, number: int) -> str:
     return "\n".join(lines)
 
 
-def generate(folder: Path, count: int, seed: int = 1) -> int:
-    """Write ``count`` transcripts into ``folder``; returns the total bytes written."""
+def generate(folder: Path, count: int, seed: int = 1, shape: str = "plain") -> int:
+    """Write ``count`` transcripts into ``folder`` ("plain" or "real" shape); returns the total bytes written."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     total = 0
     for number in range(count):
-        text = transcript(rng, number)
+        text = transcript(rng, number, shape)
         path = folder / f"{number // 1000:02d}" / f"t{number:05d}.md"
         path.parent.mkdir(exist_ok=True)
         path.write_text(text, "utf-8")
@@ -105,6 +199,7 @@ if __name__ == "__main__":
     parser.add_argument("out", type=Path)
     parser.add_argument("count", type=int)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--shape", choices=["plain", "real"], default="plain")
     args = parser.parse_args()
-    size = generate(args.out, args.count, args.seed)
+    size = generate(args.out, args.count, args.seed, args.shape)
     print(f"{args.count} transcripts, {size / 1e6:.1f} MB in {args.out}")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections import Counter
 from dataclasses import dataclass, field
 
 from generator.model import Message
@@ -23,11 +24,13 @@ from generator.model import Message
 REPEAT_MIN_CHARS = 24
 REPEAT_MIN_WORDS = 4
 LOOP_MIN_MESSAGES = 2  # a loop is at least this many consecutive repeats, in their first order
+SPEAKER_SAMPLE_WORDS = 500  # counted per speaker and conversation, for the archive's word statistics
 
 # Punctuation becomes space: ASCII through a bytes table (str.translate with a dict is many times
 # slower), the few others one by one, and only in text that has any non-ASCII character.
+# An apostrophe joins ("don't" is one word, "dont"); other punctuation parts words.
 _ASCII_PUNCTUATION = bytes.maketrans(string.punctuation.encode("ascii"), b" " * len(string.punctuation))
-_OTHER_PUNCTUATION = "—–…“”‘’«»·•¡¿"
+_OTHER_PUNCTUATION = "—–…“”‘«»·•¡¿"
 _END_MARK = re.compile(r"\[?\s*(?:END|EOF|END OF (?:CONVERSATION|TRANSCRIPT|SIMULATION))\s*\]?|(?:\^C\s*)+|<\|?end[^>]{0,20}>",
                        re.I)
 _GOODBYE = re.compile(r"\b(?:good\s*bye|farewell|bye|until we meet|see you|signing off|goodnight|good night|"
@@ -117,10 +120,20 @@ def insights_of(conversation) -> Insights:
     return conversation.made_once("insights", lambda: insights(conversation.messages, conversation.metadata))
 
 
-def insights(messages: list[Message], metadata: dict[str, str] | None = None) -> Insights:
+def insights(messages: list[Message], metadata: dict[str, str] | None = None,
+             words_by_speaker: dict[str, Counter] | None = None) -> Insights:
     """``metadata``: the conversation's header, for what a runner noted about the ending
-    (``Ending``: "X has ended the conversation with ^C^C.", ``Rounds``: "30/30")."""
-    repeats = find_repeats(messages)
+    (``Ending``: "X has ended the conversation with ^C^C.", ``Rounds``: "30/30"). ``words_by_speaker``,
+    when given, is filled with how often each speaker said each word (speech only, their first
+    SPEAKER_SAMPLE_WORDS words: a sample, as counting every word took longer than the rest of the pass)."""
+    said = [text.split() for text in plain_texts(messages)]
+    if words_by_speaker is not None:
+        counted: dict[str, int] = {}
+        for message, words in zip(messages, said):
+            if message.kind == "message" and counted.get(message.speaker, 0) < SPEAKER_SAMPLE_WORDS:
+                counted[message.speaker] = counted.get(message.speaker, 0) + len(words)
+                words_by_speaker.setdefault(message.speaker, Counter()).update(words)
+    repeats = find_repeats(messages, said)
     tail = closing_tail(messages)
     return Insights(
         lengths=tuple(len(m.text) for m in messages),
@@ -129,7 +142,7 @@ def insights(messages: list[Message], metadata: dict[str, str] | None = None) ->
         loops=find_loops(repeats),
         tail=tail,
         ending=classify_ending(messages, tail, metadata or {}),
-        shares=speaker_shares(messages),
+        shares=speaker_shares(messages, said),
         first_end=next((m.index for m in messages if is_end_mark(m.text)), 0),
     )
 
@@ -152,23 +165,31 @@ def plain_text(text: str) -> str:
         for char in _OTHER_PUNCTUATION:
             if char in text:
                 text = text.replace(char, " ")
-    return text.encode("utf-8", "surrogatepass").translate(_ASCII_PUNCTUATION).decode("utf-8", "surrogatepass")
+        text = text.replace("’", "")
+    return text.encode("utf-8", "surrogatepass").translate(_ASCII_PUNCTUATION, b"'").decode("utf-8", "surrogatepass")
 
 
-def find_repeats(messages: list[Message]) -> dict[int, int]:
-    """Each message that says again what an earlier one said -> the first message that said it."""
-    # All messages made plain at once ('\x00' is no punctuation, so it still parts them): one long
-    # text costs far less than many short ones.
+def plain_texts(messages: list[Message]) -> list[str]:
+    """Each message's plain_text, made at once ('\x00' is no punctuation, so it still parts them): one
+    long text costs far less than many short ones."""
     plain = plain_text("\x00".join(m.text for m in messages)).split("\x00")
     if len(plain) != len(messages):  # a message holds a NUL of its own
         plain = [plain_text(m.text) for m in messages]
+    return plain
+
+
+def find_repeats(messages: list[Message], said: list[list[str]] | None = None) -> dict[int, int]:
+    """Each message that says again what an earlier one said -> the first message that said it.
+    ``said``: each message's plain words, if known."""
+    if said is None:
+        said = [text.split() for text in plain_texts(messages)]
     first: dict[str, int] = {}
     repeats = {}
-    for message, text in zip(messages, plain):
-        if len(message.text) < REPEAT_MIN_CHARS:
+    for message, words in zip(messages, said):
+        if len(message.text) < REPEAT_MIN_CHARS or len(words) < REPEAT_MIN_WORDS:
             continue
-        key = " ".join(text.split())
-        if len(key) < REPEAT_MIN_CHARS or key.count(" ") + 1 < REPEAT_MIN_WORDS:
+        key = " ".join(words)
+        if len(key) < REPEAT_MIN_CHARS:
             continue
         if key in first:
             repeats[message.index] = first[key]
@@ -240,11 +261,14 @@ def classify_ending(messages: list[Message], tail: int, metadata: dict[str, str]
     return Ending("open", "still going")
 
 
-def speaker_shares(messages: list[Message]) -> tuple[SpeakerShare, ...]:
+def speaker_shares(messages: list[Message], said: list[list[str]] | None = None) -> tuple[SpeakerShare, ...]:
+    """Messages and words (plain words: punctuation set aside) of each speaker; ``said`` as for find_repeats."""
+    if said is None:
+        said = [text.split() for text in plain_texts(messages)]
     counts: dict[str, list[int]] = {}
-    for message in messages:
+    for message, words in zip(messages, said):
         entry = counts.setdefault(message.speaker, [0, 0])
         entry[0] += 1
-        entry[1] += len(message.text.split())
+        entry[1] += len(words)
     total = sum(words for _, words in counts.values()) or 1
     return tuple(SpeakerShare(name, n, words, words / total) for name, (n, words) in counts.items())

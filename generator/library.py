@@ -80,14 +80,11 @@ class Source:
 class Library:
     """The sources of one site's builds: read, remembered, and read again when a page needs them."""
 
-    def __init__(self, reading: Reading, key: str, outlines: bool, jobs: int, sketches: bool = True):
-        """``outlines``: hold outlines, not messages (a large build); ``key``: the reading key;
-        ``sketches``: a parallel read may read native transcripts to their header only (not when every
-        conversation's profile is needed before any page is made: related conversations)."""
+    def __init__(self, reading: Reading, key: str, outlines: bool, jobs: int):
+        """``outlines``: hold outlines, not messages (a large build); ``key``: the reading key."""
         self.reading = reading
         self.key = key
         self.outlines = outlines
-        self.sketches = sketches
         self.jobs = jobs
         self.sources: dict[str, Source] = {}  # by the file's path
         self.remembered_text = ""  # the sources file as last read or written
@@ -106,7 +103,7 @@ class Library:
             if source is not None:
                 current[file.path] = source
         fresh = [file for file in files if file.path not in current]
-        for source in read_sources(fresh, self.reading, self.outlines, self.jobs, progress, self.sketches):
+        for source in read_sources(fresh, self.reading, self.outlines, self.jobs, progress):
             current[source.file.path] = source
         self.sources = current
 
@@ -127,14 +124,16 @@ class Library:
         # One file at a time: an export's conversations come in a row. By path too: two files with the
         # same bytes may read differently (a backrooms log's time is in its name).
         if self._loaded[0] != (content, conversation.source):
-            read = read_file(conversation.source, str(conversation.source), self.reading.identity, self.reading.redaction)
+            read = read_file(conversation.source, str(conversation.source), self.reading.identity, self.reading.redaction,
+                             terms=False)
             self._loaded = ((content, conversation.source), read.conversations)
         return placed(self._loaded[1][int(position)], conversation)
 
     def complete(self, sketch: Conversation, relative: str) -> tuple[Conversation, str]:
         """A sketched conversation read whole, and its source's record (as a full read would note it).
         Raises SourceError when the transcript cannot be read whole."""
-        result = read_file(sketch.source, shown(self.reading.content, relative), self.reading.identity, self.reading.redaction)
+        result = read_file(sketch.source, shown(self.reading.content, relative), self.reading.identity,
+                           self.reading.redaction, terms=False)
         if result.format != native.NAME or len(result.conversations) != 1:  # changed to another kind of file
             raise BuildError(f"{sketch.source} changed during the build; build again")
         whole = placed(result.conversations[0], sketch)  # its record's profile is kept for its page
@@ -205,10 +204,11 @@ def shown(content: Path, relative: str) -> str:
 
 
 def placed(full: Conversation, where: Conversation) -> Conversation:
-    """``full`` (read again) where the build placed ``where``, its outline or sketch."""
+    """``full`` (read again) where the build placed ``where``, its outline or sketch (whose terms it has:
+    the same bytes give the same terms)."""
     if full.fingerprint != where.fingerprint:
         raise BuildError(f"{where.source} changed during the build; build again")
-    return full.moved(where.slug)
+    return full.moved(where.slug, where.terms)
 
 
 # -- reading sources, in this process or in workers ------------------------------------------------
@@ -226,17 +226,15 @@ def read_one(file: SourceFile, reading: Reading, outline: bool) -> Source:
 
 
 def read_sources(files: list[SourceFile], reading: Reading, outline: bool, jobs: int,
-                 progress: Counter = ignore, sketches: bool = True) -> list[Source]:
-    """Read (and outline) sources, in worker processes when there are many and only outlines are kept
-    (then native transcripts only to their header, with ``sketches``)."""
+                 progress: Counter = ignore) -> list[Source]:
+    """Read (and outline) sources, in worker processes when there are many and only outlines are kept."""
     if not outline or not can_fork(jobs, len(files)):
         sources = []
         for done, file in enumerate(files, 1):
             sources.append(read_one(file, reading, outline))
             progress(done, len(files))
         return sources
-    return [source for sources in fork_map(_read_chunk if sketches else _read_whole_chunk, files, jobs, chunk=32,
-                                           shared=reading, progress=progress)
+    return [source for sources in fork_map(_read_chunk, files, jobs, chunk=32, shared=reading, progress=progress)
             for source in sources]
 
 
@@ -259,14 +257,6 @@ def _read_chunk(files: list[SourceFile], reading: Reading) -> list[Source]:
             source = read_one(file, reading, outline=True)
             source.record()  # made here, in parallel, for the sources file
         sources.append(source)
-    return sources
-
-
-def _read_whole_chunk(files: list[SourceFile], reading: Reading) -> list[Source]:
-    """Outlines, with their records (made here, in parallel, for the sources file)."""
-    sources = [read_one(file, reading, outline=True) for file in files]
-    for source in sources:
-        source.record()
     return sources
 
 
@@ -399,6 +389,7 @@ def conversation_record(conversation: Conversation) -> dict:
         "started": _when(conversation.started), "ended": _when(conversation.ended),
         "tags": conversation.tags, "summary": conversation.summary, "draft": conversation.draft,
         "metadata": conversation.metadata, "fingerprint": conversation.fingerprint, "slug_base": conversation.slug_base,
+        "terms": conversation.terms,
         "speakers": list(outline.speakers), "count": outline.message_count, "opening": list(outline.opening),
         "profile": outline.profile.record() if outline.profile is not None else None,
     }
@@ -409,7 +400,7 @@ def conversation_from(record: dict, source: Path) -> Conversation:
         title=record["title"], messages=[], source=source, participants=list(record["participants"]),
         started=_parse(record["started"]), ended=_parse(record["ended"]), tags=list(record["tags"]),
         summary=record["summary"], draft=record["draft"], metadata=dict(record["metadata"]),
-        fingerprint=record["fingerprint"], slug_base=record.get("slug_base", ""),
+        fingerprint=record["fingerprint"], slug_base=record.get("slug_base", ""), terms=record.get("terms", ""),
         outline=Outline(tuple(record["speakers"]), record["count"], tuple(record["opening"]),
                         Profile.from_record(record["profile"]) if record.get("profile") else None))
 

@@ -55,6 +55,8 @@ class Conversation:
     # Identifies the source content this conversation was read from (set by the readers);
     # a page built from it is current as long as this is unchanged.
     fingerprint: str = ""
+    # Its most used words ("word count …", see profile.terms_of_text): what related conversations are found by.
+    terms: str = ""
     # Assigned by the site once every conversation is known (collisions need them all).
     slug: str = ""
     # What the slug is made from when the title is one the build made up (see identity.py): else the title.
@@ -114,9 +116,9 @@ class Conversation:
                 self._made[name] = made
         return made
 
-    def moved(self, slug: str) -> "Conversation":
-        """This conversation under another slug, keeping what was made of its messages (made_once)."""
-        copy = replace(self, slug=slug)
+    def moved(self, slug: str, terms: str) -> "Conversation":
+        """This conversation under another slug (with its terms), keeping what was made of its messages."""
+        copy = replace(self, slug=slug, terms=terms)
         copy._made.update(self._made)
         return copy
 

@@ -11,13 +11,16 @@ used most, and a coarse shape. That is the profile, made from the messages with 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 
-from generator.insights import Insights, insights_of, plain_words
+from generator.insights import Insights, insights, plain_words
 
 CARD_BARS = 40  # a card's shape has at most this many bars (messages are grouped beyond that)
-TOP_WORDS = 30  # words kept per speaker (by count): what the archive's word statistics are made from
+TOP_WORDS = 16  # words kept per speaker (by count): what the archive's word statistics are made from
+TERMS = 24  # a conversation's most telling words, kept for related conversations (see terms_of_text)
+TERMS_SAMPLE_CHARS = 10_000  # counted from the start of the text: related conversations are sampled
 _HEIGHTS = 9  # a bar's height is one of 1..9
 _SPEAKER_MARKS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -47,7 +50,14 @@ class Profile:
     # speaker (a digit or letter: its position in ``speakers``), the height (1-9), and 'l' where
     # the bar is mostly loop, 't' mostly closing tail, '.' otherwise.
     bars: str
-    words: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]  # per speaker, their most used words
+    # Per speaker, their most used words as one string, "word count word count …" (one object, not
+    # dozens: an archive of 50,000 conversations holds every profile in memory); see counts().
+    words: tuple[tuple[str, str], ...]
+
+    def counts(self):
+        """(speaker, {word: count}) for each speaker, from ``words``."""
+        for name, text in self.words:
+            yield name, parse_counts(text)
 
     @property
     def words_total(self) -> int:
@@ -63,21 +73,20 @@ class Profile:
     def record(self) -> list:
         """As the sources file keeps it (JSON)."""
         return [self.ending, self.ending_label, self.ending_speaker, self.loop_share, self.tail_share,
-                [list(s) for s in self.speakers], self.bars,
-                [[name, [list(pair) for pair in counts]] for name, counts in self.words]]
+                [list(s) for s in self.speakers], self.bars, [list(pair) for pair in self.words]]
 
     @classmethod
     def from_record(cls, data: list) -> "Profile":
         ending, label, speaker, loop_share, tail_share, speakers, bars, words = data
         return cls(str(ending), str(label), str(speaker), float(loop_share), float(tail_share),
                    tuple((str(n), int(m), int(w)) for n, m, w in speakers), str(bars),
-                   tuple((str(name), tuple((str(word), int(count)) for word, count in counts))
-                         for name, counts in words))
+                   tuple((str(name), str(text)) for name, text in words))
 
 
 def profile_of(conversation) -> Profile:
-    found = insights_of(conversation)
-    messages = conversation.messages
+    said: dict[str, Counter] = {}
+    found = insights(conversation.messages, conversation.metadata, said)
+    conversation.made_once("insights", lambda: found)  # its page shows the same
     return Profile(
         ending=found.ending.kind,
         ending_label=found.ending.label,
@@ -86,7 +95,8 @@ def profile_of(conversation) -> Profile:
         tail_share=round(found.tail_share, 4),
         speakers=tuple((s.name, s.messages, s.words) for s in found.shares),
         bars=card_bars(found),
-        words=tuple((name, top_words(counts)) for name, counts in _words_by_speaker(messages).items()),
+        words=tuple((name, " ".join(f"{word} {count}" for word, count in top_words(counts)))
+                    for name, counts in ((name, telling(counts)) for name, counts in said.items())),
     )
 
 
@@ -116,6 +126,31 @@ def card_bars(found: Insights) -> str:
     return "".join(bars)
 
 
+_HEADING_LINES = re.compile(r"(?m)^#{1,6} .*$")  # a native transcript's '### speaker' lines and the title
+
+
+def terms_of_text(text: str) -> str:
+    """A conversation's most used words ("word count word count …"), from the first TERMS_SAMPLE_CHARS
+    of its text without heading lines: what related conversations are found by.
+
+    Made from the transcript's text as decoded, before any redaction, so that reading a native
+    transcript to its header (a sketch) gives the same terms as reading it whole; they are only
+    compared, never shown."""
+    sample = _HEADING_LINES.sub(" ", text[:TERMS_SAMPLE_CHARS])
+    return " ".join(f"{word} {count}" for word, count in top_words(word_counts(sample), TERMS))
+
+
+def terms_of_messages(messages) -> str:
+    """The terms of a conversation read from an export (many in one file): from its speech."""
+    return terms_of_text("\n".join(m.text for m in messages if m.kind == "message"))
+
+
+def parse_counts(text: str) -> dict[str, int]:
+    """{word: count} from "word count word count …"."""
+    parts = text.split()
+    return dict(zip(parts[::2], map(int, parts[1::2])))
+
+
 def word_counts(text: str) -> Counter:
     """How often the text says each word that says something (see telling)."""
     return telling(Counter(plain_words(text)))
@@ -133,10 +168,3 @@ def top_words(counts: Counter, limit: int = TOP_WORDS) -> tuple[tuple[str, int],
     return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit])
 
 
-def _words_by_speaker(messages) -> dict[str, Counter]:
-    said: dict[str, list[str]] = {}
-    for message in messages:
-        if message.kind == "message":
-            said.setdefault(message.speaker, []).append(message.text)
-    # One text per speaker: splitting a few long texts costs far less than many short ones.
-    return {speaker: word_counts("\n".join(texts)) for speaker, texts in said.items()}

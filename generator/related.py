@@ -1,7 +1,7 @@
 """Related conversations: for each conversation, the few whose words are most like its own.
 
-TF-IDF over the words the profiles keep (profile.py: each speaker's most used words), computed at
-build time and deterministic (ties by slug). To stay cheap at archive scale, two conversations are
+TF-IDF over each conversation's terms (profile.terms_of_text: its most used words, sampled from
+the start of its text, known as soon as it is read, even to its header only), computed at build time and deterministic (ties by slug). To stay cheap at archive scale, two conversations are
 compared by their *signatures* only, each one's SIGNATURE_TERMS most telling words (the cosine of
 those), and a word in the signatures of very many conversations tells nothing and is left out: so
 the work grows with the number of conversations, not with its square.
@@ -14,6 +14,7 @@ import math
 from collections import Counter
 
 from generator.model import Conversation
+from generator.profile import parse_counts
 
 RELATED = 5  # shown per conversation
 SIGNATURE_TERMS = 16
@@ -53,14 +54,10 @@ def _vectors(conversations: list[Conversation]) -> dict[str, dict[str, float]]:
     """Each conversation's words, weighted (1 + log count) × log(N / conversations with the word), unit length."""
     counts: dict[str, Counter] = {}
     for conversation in conversations:
-        if conversation.profile is None:
-            continue
-        words = Counter()
-        for _, said in conversation.profile.words:
-            words.update(dict(said))
+        words = parse_counts(conversation.terms)
         if words:
             counts[conversation.slug] = words
-    documents = Counter()
+    documents: Counter = Counter()
     for words in counts.values():
         documents.update(words.keys())
     total = len(counts)
@@ -78,7 +75,6 @@ def digest(conversations: list[Conversation]) -> str:
     """What the related lists are made from (slugs, titles and words): the same digest, the same lists."""
     hasher = hashlib.sha1()
     for conversation in conversations:
-        profile = conversation.profile
-        hasher.update(f"{conversation.slug}\x00{conversation.title}\x00".encode("utf-8", "surrogatepass"))
-        hasher.update(repr(profile.words if profile is not None else None).encode("utf-8", "surrogatepass"))
+        hasher.update(f"{conversation.slug}\x00{conversation.title}\x00{conversation.terms}\x00"
+                      .encode("utf-8", "surrogatepass"))
     return hasher.hexdigest()

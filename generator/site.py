@@ -59,7 +59,7 @@ class Builder:
         self.jobs = jobs
         self.library = Library(Reading(config.content_path, Identity.of(config), Redaction.of(config.redact)),
                                reading_key(config),
-                               outlines=not keep_messages, jobs=jobs, sketches=config.related == 0)
+                               outlines=not keep_messages, jobs=jobs)
         self._renderer = MessageRenderer(verse=config.line_breaks == "verse", drawn=config.drawn_text)
         self._summaries: dict = {}  # cards and their keys, kept across builds of the same config
         self._output: OutputFolder | None = None  # kept: it remembers what the last build wrote

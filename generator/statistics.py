@@ -101,8 +101,8 @@ def word_counts(conversations: list[Conversation]) -> dict[str, Counter]:
     for conversation in conversations:
         if conversation.profile is None:
             continue
-        for name, words in conversation.profile.words:
-            counts.setdefault(name, Counter()).update(dict(words))
+        for name, words in conversation.profile.counts():
+            counts.setdefault(name, Counter()).update(words)
     return counts
 
 

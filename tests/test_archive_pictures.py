@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from generator.config import load_config
 from generator.library import conversation_from, conversation_record
 from generator.model import Conversation, Message
-from generator.profile import CARD_BARS, Profile, profile_of, word_counts
+from generator.profile import CARD_BARS, Profile, profile_of, terms_of_messages, terms_of_text, word_counts
 from generator.related import related
 from generator.render.charts import pair_matrix, timeline
 from generator.render.shape import card_shape_svg
@@ -41,8 +41,9 @@ def test_a_profile_keeps_ending_loop_share_speakers_and_their_words():
     assert profile.ending == "end-marker" and profile.ending_speaker == "Ada"
     assert profile.loop_share == round(3 / 7, 4)
     assert [name for name, _, _ in profile.speakers] == ["Ada", "Echo"]
-    assert dict(dict(profile.words)["Ada"])["corridor"] == 1 and dict(dict(profile.words)["Echo"])["corridor"] == 1
-    assert "the" not in dict(dict(profile.words)["Ada"])  # too common to tell anyone apart
+    counts = dict(profile.counts())
+    assert counts["Ada"]["corridor"] == 1 and counts["Echo"]["corridor"] == 1
+    assert "the" not in counts["Ada"]  # too common to tell anyone apart
     assert profile.bars.endswith("t")  # the [END] is closing tail
 
 
@@ -68,7 +69,7 @@ def test_card_bars_are_at_most_forty_three_character_bars(said):
 
 
 def test_word_counts_count_words_not_punctuation_numbers_or_stopwords():
-    assert word_counts("The moon, the MOON! moon's 42 x2 and—tide… tide") == Counter({"moon": 3, "tide": 2})
+    assert word_counts("The moon, the MOON! moon's 42 x2 and—tide… tide") == Counter({"moon": 2, "moons": 1, "tide": 2})
 
 
 # -- figures --------------------------------------------------------------------------------------
@@ -220,6 +221,7 @@ def _talk(slug: str, *words: str) -> Conversation:
     texts = [" ".join(words[n:n + 3]) + " and so it goes on" for n in range(0, len(words), 3)]
     conversation = _conversation(texts=texts)
     conversation.slug = slug
+    conversation.terms = terms_of_messages(conversation.messages)  # as the readers set them
     return conversation
 
 
@@ -257,3 +259,15 @@ def test_each_page_lists_its_related_conversations_and_an_edit_keeps_them(projec
     page = after[changed[0]].decode("utf-8")
     assert re.findall(r'<li><a href="../([^"]+)/">', page[page.index('class="related"'):]) == \
         listed[changed[0].parent.name]
+
+
+def test_a_transcript_read_to_its_header_has_the_terms_of_one_read_whole(tmp_path):
+    from generator.readers import read_file, read_header_file
+    path = tmp_path / "t.md"
+    path.write_text(transcript("Ada ↔ Echo", "**Tags:** lighthouse", [("Ada", "The lighthouse, the lantern."),
+                                                                      ("Echo", "### Not a heading of ours\nLantern!")]),
+                    "utf-8")
+    whole, header = read_file(path), read_header_file(path, "t.md")
+    assert header.conversations[0].messages == [] and whole.conversations[0].terms == header.conversations[0].terms
+    assert whole.conversations[0].terms == terms_of_text(path.read_text("utf-8"))
+    assert "lantern 2" in whole.conversations[0].terms and "ada" not in whole.conversations[0].terms

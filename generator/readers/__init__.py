@@ -21,6 +21,7 @@ from pathlib import Path
 
 from generator.diagnostics import Diagnostic, SourceError, note, warning
 from generator.model import Conversation
+from generator.profile import terms_of_messages, terms_of_text
 from generator.readers import (backrooms, chatgpt, claude_ai, claude_code, jsondoc, native, openai_chat, plaintext,
                                runner, sharegpt)
 from generator.readers.clean import decode, json_unsafe_at
@@ -43,11 +44,12 @@ class ReadResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def read_file(path: Path, display: str | None = None, identity=None, redaction=None) -> ReadResult:
+def read_file(path: Path, display: str | None = None, identity=None, redaction=None, terms: bool = True) -> ReadResult:
     """Read one file. ``display`` is the path shown in diagnostics (relative, usually); ``identity``
     (generator/identity.py), if given, names speakers and titles conversations as the site does;
     ``redaction`` (generator/secrets), if given, replaces secrets in the text before it is read and
-    reports those left.
+    reports those left. ``terms``: find each conversation's terms (a file read again for its page has
+    them already: see library.placed).
 
     Raises only :class:`SourceError`: a reader's own, or any other failure of one, as an error about the file.
     """
@@ -56,7 +58,7 @@ def read_file(path: Path, display: str | None = None, identity=None, redaction=N
         data = path.read_bytes()
     except OSError as err:
         raise SourceError(shown, 0, f"cannot read file: {err.strerror}") from None
-    return read_bytes(path, data, shown, identity, redaction)
+    return read_bytes(path, data, shown, identity, redaction, terms)
 
 
 def read_header_file(path: Path, display: str, identity=None, redaction=None) -> ReadResult | None:
@@ -68,6 +70,7 @@ def read_header_file(path: Path, display: str, identity=None, redaction=None) ->
     try:
         data = path.read_bytes()
         text, notes = decode(display, data)
+        decoded = text
         if redaction is not None:
             # Replaced (the title may hold what is redacted), not scanned: reading the file whole
             # for its page scans it, and a large build would otherwise scan each file twice.
@@ -75,6 +78,7 @@ def read_header_file(path: Path, display: str, identity=None, redaction=None) ->
         if notes or not native.sniff(text[:_SNIFF_CHARS]):
             return None
         conversation, diagnostics = native.read_header(path, text, display)
+        conversation.terms = terms_of_text(decoded)
         if identity is not None:
             identity.apply(conversation)
     except (OSError, SourceError):
@@ -92,15 +96,18 @@ def _content_key(data: bytes, redaction) -> str:
     return hashlib.sha1(f"{content}:{redaction.digest()}".encode("ascii")).hexdigest()
 
 
-def read_bytes(path: Path, data: bytes, display: str, identity=None, redaction=None) -> ReadResult:
+def read_bytes(path: Path, data: bytes, display: str, identity=None, redaction=None, terms: bool = True) -> ReadResult:
     content = _content_key(data, redaction)
     try:
         text, notes = decode(display, data)
         del data  # a large export is then held once, as text, while it is read
+        decoded = text if terms and path.suffix.lower() in TEXT_SUFFIXES else ""
         if redaction is not None:
             text, found = redaction.apply(text, display, json_text=path.suffix.lower() in JSON_SUFFIXES)
             notes += found
         result = read_text(path, text, display)
+        if terms:
+            _add_terms(result, decoded)
         if identity is not None:
             for conversation in result.conversations:
                 identity.apply(conversation)
@@ -113,6 +120,14 @@ def read_bytes(path: Path, data: bytes, display: str, identity=None, redaction=N
                                       "please report this as an Antiphon bug") from None
     result.diagnostics[:0] = notes
     return _fingerprinted(result, content)
+
+
+def _add_terms(result: ReadResult, decoded: str) -> None:
+    """What related conversations are found by: a native transcript's from its text (as read_header_file
+    makes them), any other's from its messages."""
+    native_file = result.format == native.NAME and len(result.conversations) == 1 and decoded
+    for conversation in result.conversations:
+        conversation.terms = terms_of_text(decoded) if native_file else terms_of_messages(conversation.messages)
 
 
 def _fingerprinted(result: ReadResult, content: str) -> ReadResult:
