@@ -65,7 +65,7 @@ class Config:
                "with its spacing kept."})
     related: int = field(default=5, metadata={
         "doc": "How many related conversations (most alike in their words) each conversation page lists; "
-               "0: none (a cold build of a large archive is then a little faster)."})
+               "0: none."})
     downloads: list[str] = field(default_factory=lambda: ["source"], metadata={
         "doc": "What each conversation page offers for download: \"source\" (the transcript, in its own format "
                "or as a native transcript) and \"json\" (conversation.json: messages and metadata). Each adds "

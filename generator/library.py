@@ -377,6 +377,16 @@ def neighbour_from(part: list | None) -> Neighbour | None:
     return Neighbour(*part) if part else None
 
 
+def remembered_related(entries) -> dict[str, list[Neighbour]]:
+    """The related lists the last build placed, by slug (``entries``: Remembered sources)."""
+    lists = {}
+    for entry in entries:
+        for where in entry.places:
+            if where is not None:
+                lists[where[0]] = related_from(where)
+    return lists
+
+
 def related_from(where: list) -> list[Neighbour]:
     """The related conversations a place names (none in places noted before they were)."""
     return [Neighbour(*part) for part in where[4]] if len(where) > 4 else []

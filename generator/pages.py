@@ -431,11 +431,21 @@ class Views:
         """The conversations most alike this one (related.py), made once for the archive, and kept with
         the summaries while the archive's words and titles are the same."""
         if self._related is None:
-            memo = ("related", self.config.related, related_digest(self.archive.conversations))
+            memo = ("related", self.config.related, self.related_key)
             self._related = self._summaries.get(memo)
             if self._related is None:
                 self._related = self._summaries[memo] = related(self.archive.conversations, self.config.related)
         return self._related.get(conversation.slug, [])
+
+    @functools.cached_property
+    def related_key(self) -> str:
+        """A digest of what the related lists are made from (see remember_related)."""
+        return related_digest(self.archive.conversations)
+
+    def remember_related(self, key: str, lists: dict[str, list]) -> None:
+        """Take related lists a build made earlier (``lists``, by slug), if made from the same (``key``)."""
+        if self._related is None and key == self.related_key:
+            self._related = self._summaries[("related", self.config.related, key)] = lists
 
     def _conversation_context(self, conversation: Conversation, older, newer, related_list) -> dict:
         url = conversation_url(conversation)

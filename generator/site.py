@@ -21,7 +21,7 @@ from generator.diagnostics import Diagnostic
 from generator.fingerprint import file_signatures, reading_key, site_salt
 from generator.identity import Identity
 from generator.secrets import Redaction
-from generator.library import Library, Reading
+from generator.library import Library, Reading, remembered_related
 from generator.output import OutputError, OutputFolder, check_output_folder, digest
 from generator.pages import Views, conversation_files, conversation_url
 from generator.progress import Progress
@@ -68,6 +68,7 @@ class Builder:
         self._theme: Theme | None = None
         self._theme_files: tuple = ()
         self._salt = ""
+        self._remembered_related: tuple[str, dict] | None = None  # (key, lists) the last build noted
 
     # -- the pipeline ----------------------------------------------------------------------------
 
@@ -135,6 +136,9 @@ class Builder:
         conversations, duplicates = self._read(plan)
         archive = build_archive(conversations, self.config.content_path)
         views = self._views(archive)
+        if self._remembered_related is not None:  # a new process: the last build's lists, if still current
+            views.remember_related(*self._remembered_related)
+            self._remembered_related = None
         # What is read stays for the whole build: keep the cyclic collector from scanning it again
         # and again (hundreds of ms at 5,000 transcripts), while it frees the templates' garbage.
         gc.freeze()
@@ -167,6 +171,7 @@ class Builder:
             def note_sources(inputs: str) -> None:
                 if not self.keep_messages:  # the preview server notes them when the user pauses
                     self.library.write_remembered(plan.out.state, archive, inputs, views.related_to)
+                    plan.out.state.notes["related"] = views.related_key
             # The search index is updated on its own (and goes, with the search page, when search is off).
             result = rebuild.finish(plan, result, note_sources,
                                     keep=lambda path: self.config.search and path.startswith(SEARCH_FOLDER))
@@ -189,6 +194,8 @@ class Builder:
     def _read(self, plan: rebuild.Build):
         """Every conversation of the build (outlines, or sketches), each once (duplicates: warnings)."""
         remembered = self.library.remembered(plan.out.state) if not self.library.sources else {}
+        if remembered and plan.out.state.notes.get("related"):
+            self._remembered_related = (plan.out.state.notes["related"], remembered_related(remembered.values()))
         self.library.read(plan.files, remembered, self.progress.counter("reading"))
         self.progress.end("reading")
         return drop_duplicates(self.library.conversations(plan.files, self.include_drafts), self.config.content_path)

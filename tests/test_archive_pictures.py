@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -271,3 +272,23 @@ def test_a_transcript_read_to_its_header_has_the_terms_of_one_read_whole(tmp_pat
     assert header.conversations[0].messages == [] and whole.conversations[0].terms == header.conversations[0].terms
     assert whole.conversations[0].terms == terms_of_text(path.read_text("utf-8"))
     assert "lantern 2" in whole.conversations[0].terms and "ada" not in whole.conversations[0].terms
+
+
+def test_a_new_process_takes_the_related_lists_the_last_build_made_when_nothing_they_depend_on_changed(
+        project, monkeypatch):
+    site = _archive(project)
+    long = project / "content" / "five.md"
+    long.write_text(transcript("Ada ↔ Echo", "**Started:** 2025-03-01 10:00",
+                               [("Ada", f"Turn {n}: the lighthouse keeps its own counsel while the tide turns.")
+                                for n in range(200)]), "utf-8")
+    build(load_config(None, project, search=False))
+    before = {path: path.read_bytes() for path in site.rglob("*.html")}
+    import generator.pages
+    monkeypatch.setattr(generator.pages, "related", lambda *args: pytest.fail("related lists made again"))
+    # A message added past the first 10,000 characters: the lists change, the terms do not.
+    long.write_text(long.read_text("utf-8") + "\n### Echo\n\nAnd the tide answers.\n\n---\n", "utf-8")
+    result = build(load_config(None, project, search=False))
+    assert result.path == "full" and not result.failed()
+    after = {path: path.read_bytes() for path in site.rglob("*.html")}
+    changed = {path.relative_to(site).as_posix() for path in after if after[path] != before.get(path)}
+    assert "index.html" in changed and not any(path.startswith("c/") and "2025-03-01" not in path for path in changed)
