@@ -20,7 +20,7 @@ from generator.insights import Insights, insights, plain_words
 CARD_BARS = 40  # a card's shape has at most this many bars (messages are grouped beyond that)
 TOP_WORDS = 16  # words kept per speaker (by count): what the archive's word statistics are made from
 TERMS = 24  # a conversation's most telling words, kept for related conversations (see terms_of_text)
-TERMS_SAMPLE_CHARS = 10_000  # counted from the start of the text: related conversations are sampled
+TERMS_SAMPLE_CHARS = 8_000  # counted from the start of the text: related conversations are sampled
 _HEIGHTS = 9  # a bar's height is one of 1..9
 _SPEAKER_MARKS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -112,15 +112,17 @@ def card_bars(found: Insights) -> str:
     groups = [(count * n // CARD_BARS, count * (n + 1) // CARD_BARS) for n in range(CARD_BARS)] \
         if count > CARD_BARS else [(n, n + 1) for n in range(count)]
     groups = [(start, end) for start, end in groups if end > start]
-    sizes = [sum(math.sqrt(found.lengths[i]) for i in range(start, end)) / (end - start) for start, end in groups]
+    roots = [math.sqrt(length) for length in found.lengths]
+    sizes = [sum(roots[start:end]) / (end - start) for start, end in groups]
     tallest = max(sizes) or 1.0
+    lengths, tail = found.lengths, found.tail - 1 if found.tail else count  # tail: its first index, 0-based
     bars = []
     for (start, end), size in zip(groups, sizes):
-        longest = max(range(start, end), key=lambda i: (found.lengths[i], -i))
+        longest = max(range(start, end), key=lambda i: (lengths[i], -i))
         position = order.get(found.speakers_in_order[longest], len(_SPEAKER_MARKS) - 1)
-        loops = sum(1 for i in range(start, end) if i + 1 in in_loop)
-        tail = sum(1 for i in range(start, end) if found.tail and i + 1 >= found.tail)
-        mark = "t" if 2 * tail > end - start else "l" if 2 * loops > end - start else "."
+        in_tail = end - max(start, min(end, tail))
+        looped = sum(1 for i in range(start + 1, end + 1) if i in in_loop) if in_loop else 0
+        mark = "t" if 2 * in_tail > end - start else "l" if 2 * looped > end - start else "."
         bars.append(_SPEAKER_MARKS[min(position, len(_SPEAKER_MARKS) - 1)]
                     + str(min(_HEIGHTS, max(1, math.ceil(_HEIGHTS * size / tallest)))) + mark)
     return "".join(bars)
@@ -164,7 +166,7 @@ def telling(counts: Counter) -> Counter:
 
 
 def top_words(counts: Counter, limit: int = TOP_WORDS) -> tuple[tuple[str, int], ...]:
-    """The most used words, ties by the word (so the same text always keeps the same ones)."""
-    return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit])
+    """The most used words, ties by first use (a Counter keeps that order: the same text, the same words)."""
+    return tuple(counts.most_common(limit))
 
 

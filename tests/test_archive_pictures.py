@@ -199,7 +199,7 @@ def test_speaker_pages_show_figures_partners_endings_and_distinctive_words(proje
 def test_the_archive_page_has_a_timeline_linking_each_month(project):
     site = _archive(project)
     page = (site / "archive" / "index.html").read_text("utf-8")
-    bars = re.findall(r'<a href="([^"]+)" aria-label="([^"]+)"><rect class="count"', page)
+    bars = re.findall(r'<a href="([^"]+)" aria-label="([^"]+)"><rect class="hit"', page)
     assert [url for url, _ in bars] == ["2025/01/", "2025/01/", "2025/02/", "2025/02/"]
     assert bars[0][1] == "2025-01-02: 1 conversation, median 7 messages"
 

@@ -88,7 +88,7 @@ def test_an_export_of_many_conversations_is_read_once_per_build(tmp_path, monkey
     (tmp_path / "content/export.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
     reads = []
     original = library.read_file
-    monkeypatch.setattr(library, "read_file", lambda *args: reads.append(args[0]) or original(*args))
+    monkeypatch.setattr(library, "read_file", lambda *args, **kw: reads.append(args[0]) or original(*args, **kw))
     config = load_config(None, tmp_path)
     assert build(config).conversations == 30 and len(reads) == 1
     (tmp_path / "antiphon.toml").write_text('title = "Renamed"\n', "utf-8")  # every page must be made again
