@@ -622,7 +622,9 @@ def _month_name(month: str) -> str:
 def _time(when: datetime | None) -> dict | None:
     if when is None:
         return None
-    return {"iso": when.isoformat(), "date": f"{when:%Y-%m-%d}", "text": f"{when:%Y-%m-%d %H:%M}",
+    # HTML's datetime takes at most three digits of a second; runner logs note six.
+    iso = when.isoformat(timespec="milliseconds") if when.microsecond else when.isoformat()
+    return {"iso": iso, "date": f"{when:%Y-%m-%d}", "text": f"{when:%Y-%m-%d %H:%M}",
             "clock": f"{when:%H:%M:%S}" if when.year == 1900 else f"{when:%Y-%m-%d %H:%M}"}
 
 

@@ -375,3 +375,13 @@ def test_downloads_say_what_each_page_offers(project, downloads, files, links):
     html = (folder / "index.html").read_text("utf-8")
     assert [name for name in ("source transcript", "conversation.json") if f">{name}</a>" in html] == links
     assert ("Download:" in html) == bool(links)
+
+
+def test_times_with_microseconds_are_valid_html_datetimes(project):
+    (project / "content" / "t.md").write_text(
+        transcript(header="**Started:** 2025-09-10T10:21:30.833153+00:00"), "utf-8")
+    config, result = build_project(project)
+    assert not result.failed()
+    page = next((config.output_path / "c").glob("*/index.html")).read_text("utf-8")
+    assert 'datetime="2025-09-10T10:21:30.833+00:00"' in page and "833153" not in page
+    assert 'datetime="2025-09-10T10:21:30.833+00:00"' in (config.output_path / "index.html").read_text("utf-8")
