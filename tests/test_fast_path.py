@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.readers import read_file
+from generator.render import MessageRenderer
 from generator.render.fast import render_simple
 from generator.render.markdown import make_parser
 from tests.conftest import FIXTURES, ROOT
@@ -100,9 +101,17 @@ def test_it_declines_every_whitespace_character_but_space_and_newline():
 @pytest.mark.parametrize("text", [
     "*leans in*", "Speech.\n*leans in*  \nMore *words* here.", "*a\nb*", "*x* *y*\n  *z*  \nw", "(*a*) *b*.",
     "Said \"*no*\" & *left* > here", "*é*", "*a **b** c*",
+    # A line that ends by closing an inner span is no direction: the outer one goes on (a real log's shape).
+    "*\"Said to no one… *to me.*  \nI am lattice.  \nAnd now I bend.\"*", "a\n*b *c* d*\ne",
 ])
 def test_it_renders_emphasis_and_directions_as_markdown_it_does(text):
     assert agree(text) and agree(text, verse=False)
+
+
+def test_a_line_closing_an_inner_span_is_not_wrapped_as_a_direction():
+    html = MessageRenderer(verse=True).render("*\"Said to no one… *to me.*  \nI am lattice.\"*")
+    assert 'class="stage"' not in html and html.count("<em>") == html.count("</em>") == 2
+    assert html.index("</em>") < html.index("<br>") < html.rindex("</em>")
 
 
 @pytest.mark.parametrize("text", [

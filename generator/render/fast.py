@@ -371,4 +371,6 @@ def _direction(src: str, line_start: int, line_end: int, events: list, starts: l
             depth += 1 if direction == "open" else -1
             if depth == 0:  # the opening span closed before the line ended
                 return None, None
+    if depth != 1:  # the last tag closes an inner span: the opening one goes on past the line
+        return None, None
     return first, last

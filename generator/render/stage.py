@@ -72,7 +72,9 @@ def _is_direction(children: list[Token], start: int, end: int) -> bool:
             depth -= 1
             if depth == 0:  # the opening span closed before the line ended
                 return False
-    return True
+    # The last token must close the first: with an inner span still open, it closes that one
+    # (`*"said… *to me.*` then more lines: the outer span goes on past the line).
+    return depth == 1
 
 
 def _retag(token: Token, kind: str) -> None:
