@@ -147,11 +147,6 @@ def insights(messages: list[Message], metadata: dict[str, str] | None = None,
     )
 
 
-def normalised(text: str) -> str:
-    """Lower case, punctuation and runs of spaces as one space."""
-    return " ".join(plain_words(text))
-
-
 def plain_words(text: str) -> list[str]:
     """The text's words in lower case, punctuation set aside."""
     return plain_text(text).split()

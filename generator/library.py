@@ -32,7 +32,7 @@ from typing import NamedTuple
 from generator.diagnostics import Diagnostic, SourceError
 from generator.identity import Identity
 from generator.model import Conversation, Outline
-from generator.profile import Profile
+from generator.profile import Profile, check_counts
 from generator.progress import Counter, ignore
 from generator.readers import native, read_file, read_header_file
 from generator.result import BuildError
@@ -410,7 +410,7 @@ def conversation_from(record: dict, source: Path) -> Conversation:
         title=record["title"], messages=[], source=source, participants=list(record["participants"]),
         started=_parse(record["started"]), ended=_parse(record["ended"]), tags=list(record["tags"]),
         summary=record["summary"], draft=record["draft"], metadata=dict(record["metadata"]),
-        fingerprint=record["fingerprint"], slug_base=record.get("slug_base", ""), terms=record.get("terms", ""),
+        fingerprint=record["fingerprint"], slug_base=record.get("slug_base", ""), terms=check_counts(str(record.get("terms", ""))),
         outline=Outline(tuple(record["speakers"]), record["count"], tuple(record["opening"]),
                         Profile.from_record(record["profile"]) if record.get("profile") else None))
 

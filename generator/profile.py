@@ -23,10 +23,12 @@ TERMS = 24  # a conversation's most telling words, kept for related conversation
 TERMS_SAMPLE_CHARS = 8_000  # counted from the start of the text: related conversations are sampled
 _HEIGHTS = 9  # a bar's height is one of 1..9
 _SPEAKER_MARKS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_BARS = re.compile(rf"(?:[0-9a-z][1-9][.lt]){{0,{CARD_BARS}}}")
 
-# Words too common to tell anyone apart (English: most archives are; others simply keep theirs).
-STOPWORDS = frozenset("""
-about above after again against all also and any are aren't as at be because been before being below
+# Words too common to tell anyone apart (English: most archives are; others simply keep theirs),
+# written as plain_words makes them ("it's" is counted as "its").
+STOPWORDS = frozenset(plain_words("""
+about above after again against all also and any are aren't as at be because been before being below don't
 between both but by can cannot could did does doing don down during each even ever every few for from
 further get got had has have having her here hers herself him himself his how i'm into its itself just
 let like may more most much must myself nor not now off once one only other ought our ours ourselves out
@@ -35,7 +37,7 @@ this those through too under until upon very was were what when where which whil
 with within without would yet you your yours yourself yourselves well still something thing things
 way ways really quite rather perhaps maybe yes okay it's that's there's what's let's you're we're
 they're i've we've you've isn't doesn't didn't can't won't wouldn't shouldn't couldn't
-""".split())
+"""))
 
 
 @dataclass(frozen=True)
@@ -77,10 +79,15 @@ class Profile:
 
     @classmethod
     def from_record(cls, data: list) -> "Profile":
+        """Raises ValueError (or TypeError) for a record this code did not write, as a damaged file gives."""
         ending, label, speaker, loop_share, tail_share, speakers, bars, words = data
-        return cls(str(ending), str(label), str(speaker), float(loop_share), float(tail_share),
-                   tuple((str(n), int(m), int(w)) for n, m, w in speakers), str(bars),
-                   tuple((str(name), str(text)) for name, text in words))
+        profile = cls(str(ending), str(label), str(speaker), float(loop_share), float(tail_share),
+                      tuple((str(n), int(m), int(w)) for n, m, w in speakers), str(bars),
+                      tuple((str(name), check_counts(str(text))) for name, text in words))
+        if not _BARS.fullmatch(profile.bars) or any(int(mark, 36) >= len(profile.speakers)
+                                                    for mark in profile.bars[::3]):
+            raise ValueError(f"not a shape: {profile.bars[:40]!r}")
+        return profile
 
 
 def profile_of(conversation) -> Profile:
@@ -151,6 +158,14 @@ def parse_counts(text: str) -> dict[str, int]:
     """{word: count} from "word count word count …"."""
     parts = text.split()
     return dict(zip(parts[::2], map(int, parts[1::2])))
+
+
+def check_counts(text: str) -> str:
+    """``text`` if parse_counts reads it whole, else ValueError (a damaged sources file)."""
+    parts = text.split()
+    if len(parts) % 2 or not all(count.isdigit() for count in parts[1::2]):
+        raise ValueError(f"not word counts: {text[:40]!r}")
+    return text
 
 
 def word_counts(text: str) -> Counter:

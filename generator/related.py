@@ -1,10 +1,11 @@
 """Related conversations: for each conversation, the few whose words are most like its own.
 
-TF-IDF over each conversation's terms (profile.terms_of_text: its most used words, sampled from
-the start of its text, known as soon as it is read, even to its header only), computed at build time and deterministic (ties by slug). To stay cheap at archive scale, two conversations are
-compared by their *signatures* only, each one's SIGNATURE_TERMS most telling words (the cosine of
-those), and a word in the signatures of very many conversations tells nothing and is left out: so
-the work grows with the number of conversations, not with its square.
+TF-IDF over each conversation's terms (profile.terms_of_text: its most used words, sampled from the
+start of its text, known as soon as it is read, even to its header only), computed at build time
+and deterministic (ties by slug). To stay cheap at archive scale, two conversations are compared by
+their *signatures* only, each one's SIGNATURE_TERMS most telling words (the cosine of those), and a
+word in the signatures of very many conversations tells nothing and is left out: so the work grows
+with the number of conversations, not with its square.
 """
 
 from __future__ import annotations

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from generator.config import load_config
 from generator.library import conversation_from, conversation_record
 from generator.model import Conversation, Message
-from generator.profile import CARD_BARS, Profile, profile_of, terms_of_messages, terms_of_text, word_counts
+from generator.profile import (CARD_BARS, Profile, parse_counts, profile_of, terms_of_messages, terms_of_text,
+                               word_counts)
 from generator.related import related
 from generator.render.charts import pair_matrix, timeline
 from generator.render.shape import card_shape_svg
@@ -292,3 +293,39 @@ def test_a_new_process_takes_the_related_lists_the_last_build_made_when_nothing_
     after = {path: path.read_bytes() for path in site.rglob("*.html")}
     changed = {path.relative_to(site).as_posix() for path in after if after[path] != before.get(path)}
     assert "index.html" in changed and not any(path.startswith("c/") and "2025-03-01" not in path for path in changed)
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+                     lambda inner: st.lists(inner, max_size=8) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+                     max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(profile=_JSON, terms=_JSON, mutate=st.integers(min_value=0, max_value=9))
+def test_a_damaged_sources_record_is_read_again_not_trusted(profile, terms, mutate):
+    """Whatever a damaged (or hand-edited) sources file holds where a profile or terms go, restoring it
+    either gives what the build can use or nothing (the file is then read again): never a crash later."""
+    import json
+    from generator.library import from_record
+    from generator.sources import SourceFile
+    record = conversation_record(_conversation(texts=LINES + LINES + ["[END]"]))
+    good = record["profile"]
+    if mutate < 5:  # damage one field of a real profile, so the garbage gets past the first checks
+        good = list(good)
+        good[[0, 3, 5, 6, 7][mutate]] = profile
+        record["profile"] = good
+    else:
+        record["profile"] = profile
+    record["terms"] = terms if mutate % 2 else record["terms"]
+    text = json.dumps({"format": "native", "diagnostics": [], "conversations": [record]})
+    source = from_record(text, SourceFile("/x/t.md", "t.md", (1, 1)))
+    if source is None:
+        return
+    conversation = source.conversations[0]
+    parse_counts(conversation.terms)
+    found = conversation.profile
+    if found is not None:
+        dict(found.counts())
+        found.card_view()
+        card_shape_svg(found.bars, ["sp-1"] * len(found.speakers), [""] * len(found.speakers), "x")
+    related([conversation, conversation])

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from generator.statistics import PairFigures
+from generator.theme import plural
 
 MATRIX_SPEAKERS = 24  # the matrix shows the speakers with most pair conversations; the table shows all
 CELL = 22
@@ -38,7 +39,7 @@ def pair_matrix(pairs: list[PairFigures], url_of, limit: int = MATRIX_SPEAKERS) 
             "x": LABEL_WIDTH + column * CELL, "y": LABEL_WIDTH + row * CELL,
             "shade": round(0.15 + 0.85 * pair.conversations / most, 3),
             "url": url_of(pair),
-            "label": f"{pair.first} and {pair.second}: {_count(pair.conversations, 'conversation')}, "
+            "label": f"{pair.first} and {pair.second}: {plural(pair.conversations, 'conversation')}, "
                      f"{pair.mean_messages:.0f} messages on average, {pair.loop_share:.0%} loop, "
                      f"{pair.tail_share:.0%} closing tail",
             "loop": pair.loop_share >= 0.1,  # marked with a dot: a pair that often falls into loops
@@ -90,7 +91,7 @@ def timeline(dated: list[tuple[datetime, int]], month_url) -> dict | None:
             "count_y": round(TIMELINE_HEIGHT - count_height, 2), "count_height": round(count_height, 2),
             "length_y": round(2 * TIMELINE_HEIGHT + 12 - length_height, 2), "length_height": round(length_height, 2),
             "url": month_url(f"{earliest[start]:%Y-%m}"),
-            "label": f"{_span_name(start, span)}: {_count(count, 'conversation')}, median {median:g} messages",
+            "label": f"{_span_name(start, span)}: {plural(count, 'conversation')}, median {median:g} messages",
         })
     return {"width": TIMELINE_WIDTH, "height": 2 * TIMELINE_HEIGHT + 12, "row": TIMELINE_HEIGHT, "bars": bars,
             "span": span, "first": f"{first:%Y-%m-%d}", "last": f"{last:%Y-%m-%d}", "most": most,
@@ -133,7 +134,3 @@ def _median(values: list[int]) -> float:
     ordered = sorted(values)
     middle = len(ordered) // 2
     return float(ordered[middle]) if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
