@@ -248,6 +248,10 @@ class OutputFolder:
             if select(site_path):
                 self._current.setdefault(site_path, entry)
 
+    def size(self) -> tuple[int, int]:
+        """(bytes, files) of the last committed build, as its manifest records them."""
+        return sum(entry[1] for entry in self._previous.values()), len(self._previous)
+
     def made_with(self, salt: str) -> bool:
         """Was the last committed build made with this salt (the same code, theme and config)?"""
         return self.committed_salt == salt

@@ -23,6 +23,7 @@ TERMS = 24  # a conversation's most telling words, kept for related conversation
 TERMS_SAMPLE_CHARS = 8_000  # counted from the start of the text: related conversations are sampled
 _HEIGHTS = 9  # a bar's height is one of 1..9
 _SPEAKER_MARKS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_COUNTS = re.compile(r"\s*(?:\S+\s+[0-9]+(?:\s+\S+\s+[0-9]+)*\s*)?")  # what parse_counts reads whole
 _BARS = re.compile(rf"(?:[0-9a-z][1-9][.lt]){{0,{CARD_BARS}}}")
 
 # Words too common to tell anyone apart (English: most archives are; others simply keep theirs),
@@ -84,8 +85,8 @@ class Profile:
         profile = cls(str(ending), str(label), str(speaker), float(loop_share), float(tail_share),
                       tuple((str(n), int(m), int(w)) for n, m, w in speakers), str(bars),
                       tuple((str(name), check_counts(str(text))) for name, text in words))
-        if not _BARS.fullmatch(profile.bars) or any(int(mark, 36) >= len(profile.speakers)
-                                                    for mark in profile.bars[::3]):
+        if not _BARS.fullmatch(profile.bars) or (
+                profile.bars and int(max(profile.bars[::3]), 36) >= len(profile.speakers)):
             raise ValueError(f"not a shape: {profile.bars[:40]!r}")
         return profile
 
@@ -162,8 +163,7 @@ def parse_counts(text: str) -> dict[str, int]:
 
 def check_counts(text: str) -> str:
     """``text`` if parse_counts reads it whole, else ValueError (a damaged sources file)."""
-    parts = text.split()
-    if len(parts) % 2 or not all(count.isdigit() for count in parts[1::2]):
+    if not _COUNTS.fullmatch(text):
         raise ValueError(f"not word counts: {text[:40]!r}")
     return text
 

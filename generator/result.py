@@ -25,6 +25,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)  # seconds by phase: reading, rendering, writing, search
     path: str = FULL  # which way the build went
     inputs: str = ""  # the digest of what the committed build was made from ("" after errors)
+    site_size: tuple[int, int] = (0, 0)  # (bytes, files) of the site as committed
 
     @property
     def errors(self) -> list[Diagnostic]:

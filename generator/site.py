@@ -84,6 +84,7 @@ class Builder:
                 result = self._build(out, keep_on_error)
                 if search and result.committed:
                     self._update_search(result)
+                result.site_size = out.size()
         except OutputError as err:
             raise BuildError(str(err)) from None
         except OSError as err:  # a full disk, a folder that cannot be written: what was staged is gone

@@ -55,8 +55,10 @@ def test_an_edit_indexes_only_the_shard_of_the_edited_conversation(project_of_10
 
     shard = f"{FOLDER}{shard_of('2025-03-15-talk-042-echo', 4):03d}/"
     assert (result.shards, result.shards_indexed) == (4, 1)
-    changed = {path for path, data in _index_files(site).items() if before.get(path) != data}
+    after = _index_files(site)
+    changed = {path for path, data in after.items() if before.get(path) != data}
     assert changed and all(path.startswith(shard) for path in changed)
+    assert all(path in after for path in before if not path.startswith(shard))  # the other shards kept
     assert all(path.startswith(shard) for path in result.written if path.startswith(FOLDER))
     assert builder.build().shards_indexed == 0  # nothing changed: nothing indexed
 

@@ -34,26 +34,10 @@ def run(args) -> int:
         print(line, file=sys.stderr)
     if not args.quiet:
         print(summary(result, _shown(config.output_path)))
-    warning = size_warning(*folder_size(config.output_path))
+    warning = size_warning(*result.site_size)
     if warning:
         print(f"antiphon: warning: {warning}", file=sys.stderr)
     return 1 if result.failed(args.strict) else 0
-
-
-def folder_size(folder) -> tuple[int, int]:
-    """(bytes, files) of a folder, subfolders included."""
-    size, files, pending = 0, 0, [str(folder)]
-    while pending:
-        try:
-            entries = list(os.scandir(pending.pop()))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                pending.append(entry.path)
-            elif entry.is_file(follow_symlinks=False):
-                size, files = size + entry.stat().st_size, files + 1
-    return size, files
 
 
 def size_warning(size: int, files: int) -> str:

@@ -34,6 +34,7 @@ _RUNTIME = re.compile(r"pagefind\.js|pagefind-worker\.js|wasm\.[^/]*\.pagefind")
 _UNUSED = re.compile(r"pagefind-(ui|component-ui|modular-ui|highlight)\..*")
 # Part of every shard's key: a change to how shards are made indexes them all again.
 _LAYOUT = "shards-1"
+_FOLDER_LENGTH = len(shard_folder(0))
 
 
 @dataclass
@@ -90,12 +91,14 @@ def update_index(out: OutputFolder, salt: str, jobs: int = 1,
     out.begin(salt)
     out.keep_all(lambda path: not path.startswith(FOLDER))
     out.write(SHARD_LIST, json.dumps({"shards": [shard.folder for shard in shards]}, indent=0) + "\n")
-    stale = []
+    stale, current = [], set()
     for shard in shards:
         if out.keep_if_current(shard.folder + ENTRY, shard.key):
-            out.keep_all(lambda path, folder=shard.folder: path.startswith(folder))
+            current.add(shard.folder)
         else:
             stale.append(shard)
+    # One pass over the last build's files, not one per shard: 256 shards × 25,000 files adds up.
+    out.keep_all(lambda path: path.startswith(FOLDER) and path[:_FOLDER_LENGTH] in current)
     try:
         for done, (shard, files) in enumerate(_index(stale, out, jobs), 1):
             for name, data in files.items():
