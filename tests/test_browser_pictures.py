@@ -58,6 +58,22 @@ def test_the_turn_map_opens_from_the_keyboard_and_leads_to_the_message(site):
         assert page.eval_on_selector("#m-27", "e => e.matches(':target')")
 
 
+def test_a_click_on_a_bar_of_the_shape_leads_to_its_message(site):
+    with static_server(site) as base, browser_page() as page:
+        page.goto(base)
+        page.locator(".card-title a").filter(has_text="Ada ↔ Echo").first.click()
+        shape = page.locator("svg.shape").first
+        slots, messages = (int(shape.get_attribute(name)) for name in ("data-slots", "data-messages"))
+        box = shape.bounding_box()
+        for message in (1, 3, messages):  # the middle of each bar's slot
+            shape.click(position={"x": (message - 0.5) * box["width"] / slots, "y": box["height"] - 2})
+            page.wait_for_url(f"**#m-{message}")
+            assert page.eval_on_selector(f"#m-{message}", "e => e.matches(':target')")
+        if messages < slots:  # past the last bar: nowhere
+            shape.click(position={"x": box["width"] - 1, "y": box["height"] - 2})
+            assert page.url.endswith(f"#m-{messages}")
+
+
 def test_related_and_timeline_links_open_their_pages(site):
     with static_server(site) as base, browser_page() as page:
         page.goto(base + "archive/")

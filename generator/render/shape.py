@@ -1,8 +1,10 @@
 """A conversation's shape as a small inline SVG: one bar per message (its length), in its speaker's
-colour, over bands that mark loops and the closing tail. Each bar links to its message.
+colour, over bands that mark loops and the closing tail.
 
-Static and deterministic (no script, the same bytes for the same messages). Bar heights follow the
-square root of a message's length, so one long message does not flatten the rest.
+Deterministic (the same bytes for the same messages) and light: each speaker's bars are one path of
+vertical strokes, a few bytes per message. The page's script takes a click on a bar to its message
+(``data-slots``: how many bars the width holds); the turn map links every message without it. Bar
+heights follow the square root of a message's length, so one long message does not flatten the rest.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ def shape_svg(insights: Insights, colours: dict[str, tuple[str, str]], title: st
     if not count:
         return Markup("")
     tallest = math.sqrt(max(insights.lengths) or 1)
-    width = max(count, MIN_SLOTS) * BAR  # a short conversation keeps thin bars, at the start
-    parts = [f'<svg class="shape" viewBox="0 0 {width} {HEIGHT}" preserveAspectRatio="none" '
-             f'role="group" aria-labelledby="shape-title shape-desc">',
+    slots = max(count, MIN_SLOTS)  # a short conversation keeps thin bars, at the start
+    parts = [f'<svg class="shape" viewBox="0 0 {slots * BAR} {HEIGHT}" preserveAspectRatio="none" '
+             f'role="img" aria-labelledby="shape-title shape-desc" data-slots="{slots}" data-messages="{count}">',
              f'<title id="shape-title">The shape of {escape(title)}</title>',
              f'<desc id="shape-desc">{escape(describe(insights))}</desc>']
     for loop in insights.loops:
@@ -36,15 +38,24 @@ def shape_svg(insights: Insights, colours: dict[str, tuple[str, str]], title: st
     if insights.tail:
         parts.append(f'<rect class="tail" x="{(insights.tail - 1) * BAR}" y="0" '
                      f'width="{(count - insights.tail + 1) * BAR}" height="{HEIGHT}"/>')
+    strokes: dict[str, list[str]] = {}  # by speaker, in the order they first speak
     for position, (length, speaker) in enumerate(zip(insights.lengths, insights.speakers_in_order)):
         height = max(2, round(HEIGHT * math.sqrt(length) / tallest))
-        css_class, style = colours.get(speaker, ("", ""))
-        style = f' style="{escape(style)}"' if style else ""
-        parts.append(f'<a href="#m-{position + 1}" tabindex="-1" aria-label="message {position + 1}">'
-                     f'<rect class="bar {css_class}"{style} x="{position * BAR}" y="{HEIGHT - height}" '
-                     f'width="{BAR - 1}" height="{height}"/></a>')
+        strokes.setdefault(speaker, []).append(_stroke(position, HEIGHT, height))
+    for speaker, speaker_strokes in strokes.items():
+        parts.append(_path(*colours.get(speaker, ("", "")), speaker_strokes))
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _stroke(slot: int, bottom: int, height: int) -> str:
+    """A bar as a vertical stroke BAR - 1 wide (the class draws it so), up from ``bottom``."""
+    return f"M{slot * BAR + (BAR - 1) / 2:g} {bottom}v-{height}"
+
+
+def _path(css_class: str, style: str, strokes: list[str]) -> str:
+    style = f' style="{escape(style)}"' if style else ""
+    return f'<path class="bar {css_class}"{style} d="{"".join(strokes)}"/>'
 
 
 def describe(insights: Insights) -> str:
@@ -79,8 +90,7 @@ def card_shape_svg(bars: str, css_classes: list[str], styles: list[str], summary
     marks = bars[2::3]
     for slot in range(len(marks)):
         speaker, height = bars[3 * slot], int(bars[3 * slot + 1])
-        tall = 2 * height
-        paths.setdefault(int(speaker, 36), []).append(f"M{slot * BAR} {CARD_HEIGHT - tall}h{BAR - 1}v{tall}h-{BAR - 1}z")
+        paths.setdefault(int(speaker, 36), []).append(_stroke(slot, CARD_HEIGHT, 2 * height))
     bands = []
     slot = 0
     while slot < len(marks):  # a run of loop (or tail) bars is one band
@@ -95,7 +105,7 @@ def card_shape_svg(bars: str, css_classes: list[str], styles: list[str], summary
              f'preserveAspectRatio="none" role="img" aria-label="{escape(summary)}">', *bands]
     for position in sorted(paths):
         css_class = css_classes[position] if position < len(css_classes) else ""
-        style = f' style="{escape(styles[position])}"' if position < len(styles) and styles[position] else ""
-        parts.append(f'<path class="bar {css_class}"{style} d="{"".join(paths[position])}"/>')
+        style = styles[position] if position < len(styles) else ""
+        parts.append(_path(css_class, style, paths[position]))
     parts.append("</svg>")
     return Markup("".join(parts))

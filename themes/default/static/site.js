@@ -25,6 +25,16 @@
     permalink.after(button);
   }
 
+  // The conversation's shape: a click on a bar goes to its message (the turn map links each one too).
+  for (const shape of document.querySelectorAll("svg.shape[data-slots]")) {
+    shape.dataset.linked = "";
+    shape.addEventListener("click", (event) => {
+      const box = shape.getBoundingClientRect();
+      const slot = Math.floor(((event.clientX - box.left) / box.width) * Number(shape.dataset.slots));
+      if (slot >= 0 && slot < Number(shape.dataset.messages)) location.hash = `m-${slot + 1}`;
+    });
+  }
+
   // Colour scheme: system -> light -> dark -> system, remembered in this browser (applied in <head>).
   const toggle = document.querySelector(".theme-toggle");
   if (toggle) {
