@@ -23,6 +23,7 @@ the build they were written for; a file cut short names no build and is not trus
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -87,7 +88,11 @@ class Library:
         self.outlines = outlines
         self.jobs = jobs
         self.sources: dict[str, Source] = {}  # by the file's path
-        self.remembered_text = ""  # the sources file as last read or written
+        # The sources file as last read or written: what it names and how long it is, not its text (at
+        # 50,000 conversations it is 90 MB, and each source holds its own record).
+        self.remembered_inputs = ""  # the build it was noted for
+        self.remembered_lines = 0
+        self.remembered_digest = ""  # of its bytes ("" after an append)
         self._loaded: tuple[tuple, list[Conversation]] = ((), [])  # the source file last read again by load()
 
     # -- reading ---------------------------------------------------------------------------------
@@ -160,42 +165,48 @@ class Library:
     def remembered(self, state) -> dict[str, "Remembered"]:
         """What the last build (perhaps another process) noted of its sources, by relative path; nothing
         when it was noted under another reading key (another version of Antiphon, other names)."""
-        self.remembered_text = state.read(SOURCES_STATE)
-        if not self.remembered_text.startswith(f"{_READING}{self.key}\n"):
+        text = state.read(SOURCES_STATE)
+        self.remembered_inputs, self.remembered_lines = inputs_of(text), text.count("\n")
+        self.remembered_digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest() if text else ""
+        if not text.startswith(f"{_READING}{self.key}\n"):
             return {}
-        return read_lines(self.remembered_text)
+        return read_lines(text)
 
     def write_remembered(self, state, archive, inputs: str, related_to=lambda conversation: []) -> None:
         """Note what was read and where each conversation was placed (``related_to``: the conversations
         its page lists as related), for the build made from ``inputs``."""
         positions = {id(c): position for position, c in enumerate(archive.conversations)}
-        lines = []
-        for source in self.sources.values():
-            if source.sketched:  # never completed (cannot happen: each gets a job), so not noted: read again
-                continue
+
+        def line(source: Source) -> str:
             places = []
             for conversation in source.conversations:
                 position = positions.get(id(conversation))
                 places.append(None if position is None else
                               place(conversation, *archive.neighbours(position), related_to(conversation)))
             places_text = json.dumps(places, ensure_ascii=False, separators=(",", ":"))
-            lines.append(source_line(source.file.relative, source.file.signature, places_text, source.record()))
-        self._write(state, sources_text(self.key, inputs, lines))
+            return source_line(source.file.relative, source.file.signature, places_text, source.record())
+
+        # Never completed sources (cannot happen: each gets a job) are not noted: they are read again.
+        noted = sorted((line_key(source.file.relative), source) for source in self.sources.values()
+                       if not source.sketched)
+        self._write(state, inputs, (line(source) for _, source in noted))
 
     def note_edits(self, state, remembered: dict[str, "Remembered"], lines: dict[str, str], inputs: str) -> None:
         """Append the edited sources' new lines (or write the file afresh when it has grown long)."""
-        if self.remembered_text.count("\n") + len(lines) > 1.25 * len(remembered) + 100:
-            self._write(state, sources_text(self.key, inputs, [lines.get(relative, entry.line)
-                                                               for relative, entry in remembered.items()]))
+        if self.remembered_lines + len(lines) > 1.25 * len(remembered) + 100:
+            noted = sorted((line_key(relative), lines.get(relative, entry.line)) for relative, entry in remembered.items())
+            self._write(state, inputs, (line for _, line in noted))
         else:
             appendix = sources_appendix(inputs, lines.values())
             state.append(SOURCES_STATE, appendix)
-            self.remembered_text += appendix
+            self.remembered_inputs, self.remembered_digest = inputs, ""
+            self.remembered_lines += appendix.count("\n")
 
-    def _write(self, state, text: str) -> None:
-        if text != self.remembered_text:
-            state.write(SOURCES_STATE, text)
-            self.remembered_text = text
+    def _write(self, state, inputs: str, lines) -> None:
+        """Write the sources file from its ``lines`` in order (unless it already holds these bytes)."""
+        self.remembered_digest = state.write_lines(SOURCES_STATE, sources_lines(self.key, inputs, lines),
+                                                   unless=self.remembered_digest)
+        self.remembered_inputs, self.remembered_lines = inputs, state.lines_written
 
 
 def shown(content: Path, relative: str) -> str:
@@ -304,11 +315,19 @@ class Remembered(NamedTuple):
         return self.line.split("\t", 3)[3]
 
 
-def sources_text(key: str, inputs: str, lines) -> str:
-    """The whole file: the reading key, the lines, and the build made from ``inputs`` ("" after errors:
-    then it names no build). A rebuild that changes a few sources appends their new lines and a new last
-    line: a later line for a path stands for it."""
-    return f"{_READING}{key}\n" + "\n".join(sorted(lines)) + f"\n{_LAST}{inputs}\n"
+def sources_lines(key: str, inputs: str, lines):
+    """The whole file, line by line: the reading key, the sources' lines, and the build made from
+    ``inputs`` ("" after errors: then it names no build). A rebuild that changes a few sources appends
+    their new lines and a new last line: a later line for a path stands for it."""
+    yield f"{_READING}{key}\n"
+    for line in lines:
+        yield line + "\n"
+    yield f"{_LAST}{inputs}\n"
+
+
+def line_key(relative: str) -> str:
+    """Where a source's line goes in the file: lines are in the order of their text, which begins so."""
+    return json.dumps(relative, ensure_ascii=False)
 
 
 def sources_appendix(inputs: str, lines) -> str:

@@ -131,6 +131,7 @@ class BuildState:
     def __init__(self, root: Path, notes: dict[str, str]):
         self.root = root
         self.notes = notes
+        self.lines_written = 0  # by the last write_lines
 
     def read(self, name: str) -> str:
         try:
@@ -148,6 +149,29 @@ class BuildState:
         except BaseException:
             temporary.unlink(missing_ok=True)
             raise
+
+    def write_lines(self, name: str, lines, unless: str = "") -> str:
+        """Replace a state file whole with ``lines`` (each ending in a newline), written as they come, so
+        that a large file is never held whole; returns its digest. When that digest is ``unless`` (the
+        file there already has these bytes), the file is left as it was."""
+        path = self.root / name
+        temporary = path.with_name(f".{name}.{os.getpid()}-{next(_temporary_names)}.tmp")
+        hashed = hashlib.sha1()
+        self.lines_written = 0
+        try:
+            with open(temporary, "w", encoding="utf-8", newline="") as handle:
+                for line in lines:
+                    handle.write(line)
+                    hashed.update(line.encode("utf-8", "surrogatepass"))
+                    self.lines_written += 1
+            if hashed.hexdigest() == unless:
+                temporary.unlink()
+            else:
+                os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        return hashed.hexdigest()
 
     def append(self, name: str, text: str) -> None:
         """Add to the end of a state file (whose reader must tolerate an append cut short)."""

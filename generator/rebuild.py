@@ -24,7 +24,7 @@ from typing import Callable
 
 from generator.archive import Archive
 from generator.diagnostics import Diagnostic
-from generator.library import Library, Source, inputs_of, neighbour_from, read_edits, related_from, source_line
+from generator.library import Library, Source, neighbour_from, read_edits, related_from, source_line
 from generator.output import OutputFolder
 from generator.pages import Views, conversation_files
 from generator.readers import native
@@ -118,7 +118,7 @@ def edits_in_place(build: Build, last: dict) -> BuildResult | None:
     library, out = build.library, build.out
     remembered = library.remembered(out.state)
     if (len(remembered) != len(build.files) or any(file.relative not in remembered for file in build.files)
-            or inputs_of(library.remembered_text) != last["inputs"]):  # noted for another build (never committed)
+            or library.remembered_inputs != last["inputs"]):  # noted for another build (never committed)
         return None
     intact = out.intact_later(build.salt)
     try:

@@ -17,7 +17,7 @@ signatures = st.tuples(st.integers(0, 2**63), st.integers(0, 2**40))
 def test_lines_read_back_as_written(sources, title):
     places = '[["slug",%s,null,["older",%s]]]' % ((json.dumps(title, ensure_ascii=False),) * 2)
     lines = [library.source_line(path, signature, places, '{"format":"native"}') for path, signature in sources.items()]
-    text = library.sources_text("key", "abc", lines)
+    text = "".join(library.sources_lines("key", "abc", lines))
     remembered = library.read_lines(text)
     assert {path: entry.signature for path, entry in remembered.items()} == sources
     assert all(entry.places == json.loads(places) and entry.record == '{"format":"native"}'
@@ -27,7 +27,7 @@ def test_lines_read_back_as_written(sources, title):
 
 def test_an_appended_line_stands_for_its_path_and_the_file_names_the_last_build():
     first = library.source_line("a.md", (1, 10), "[]", "{}")
-    text = library.sources_text("key", "one", [first, library.source_line("b.md", (2, 20), "[]", "{}")])
+    text = "".join(library.sources_lines("key", "one", [first, library.source_line("b.md", (2, 20), "[]", "{}")]))
     text += library.sources_appendix("two", [library.source_line("a.md", (3, 30), "[]", "{}")])
     remembered = library.read_lines(text)
     assert remembered["a.md"].signature == (3, 30) and remembered["b.md"].signature == (2, 20)
@@ -35,12 +35,12 @@ def test_an_appended_line_stands_for_its_path_and_the_file_names_the_last_build(
 
 
 def test_a_file_cut_short_names_no_build():
-    text = library.sources_text("key", "one", [library.source_line("a.md", (1, 10), "[]", "{}")])
+    text = "".join(library.sources_lines("key", "one", [library.source_line("a.md", (1, 10), "[]", "{}")]))
     text += library.sources_appendix("two", [library.source_line("a.md", (3, 30), "[]", "{}")])
     for cut in range(len(text) - 1, len(text) - 40, -1):
         assert library.inputs_of(text[:cut]) in ("", "one") and library.inputs_of(text[:cut]) != "two"
     assert library.inputs_of(text[:text.index("# inputs two")]) == ""
-    assert library.inputs_of("") == "" and library.inputs_of(library.sources_text("key", "", [])) == ""
+    assert library.inputs_of("") == "" and library.inputs_of("".join(library.sources_lines("key", "", []))) == ""
 
 
 def test_outlines_compare_without_the_fingerprint_of_the_messages():
@@ -55,7 +55,22 @@ def test_records_noted_under_another_reading_key_are_not_trusted(tmp_path):
     from generator.identity import Identity
     from generator.output import BuildState
     state = BuildState(tmp_path, {})
-    state.write(library.SOURCES_STATE, library.sources_text("old", "x", [library.source_line("a.md", (1, 1), "[]", "{}")]))
+    state.write_lines(library.SOURCES_STATE, library.sources_lines("old", "x", [library.source_line("a.md", (1, 1), "[]", "{}")]))
     reading = library.Reading(tmp_path, Identity.of(Config()))
     assert library.Library(reading, "old", True, 1).remembered(state).keys() == {"a.md"}
     assert library.Library(reading, "new", True, 1).remembered(state) == {}
+
+
+def test_the_sources_file_is_written_line_by_line_and_left_alone_when_it_has_those_bytes(tmp_path):
+    from generator.output import BuildState
+    state = BuildState(tmp_path, {})
+    lines = [library.source_line(f"{n}.md", (n, n), "[]", "{}") for n in range(3)]
+    first = state.write_lines(library.SOURCES_STATE, library.sources_lines("key", "one", lines))
+    path = tmp_path / library.SOURCES_STATE
+    assert path.read_text("utf-8") == "".join(library.sources_lines("key", "one", lines))
+    assert state.lines_written == 5
+    inode = path.stat().st_ino
+    assert state.write_lines(library.SOURCES_STATE, library.sources_lines("key", "one", lines), unless=first) == first
+    assert path.stat().st_ino == inode and not list(tmp_path.glob(".*.tmp"))  # the same bytes: not replaced
+    state.write_lines(library.SOURCES_STATE, library.sources_lines("key", "two", lines), unless=first)
+    assert path.stat().st_ino != inode and library.inputs_of(path.read_text("utf-8")) == "two"
