@@ -35,6 +35,7 @@ _pieces = st.sampled_from([
     ">", "(", ")", "`", "[END]", "[", "]", "#", "-", "+", "1.", "=", "💫", ":", "x_y", "*leans in*", "  \n", "\t",
     "\\", "<", "~", "|", "&amp;", "***", "_a_", "3)", "    ", "\u00a0",
     "```", "\n```\n", "```python\n", "\n```js x\n", "````", "\n   ```", "\n    ```", "```  \n", "\x00",
+    "<cmd>", "</cmd>", "<https://x.org>", "<a@b.c>", "<x:", "@", "~/", "~$ ", "~~", "\n<", "<<", "<*", "*>",
 ])
 
 
@@ -84,8 +85,30 @@ def test_the_fast_path_takes_most_generated_transcript_messages(tmp_path):
     assert taken / total > 0.9, f"fast path took {taken} of {total}"
 
 
+_command_pieces = st.sampled_from([
+    "<", ">", "~", "<cmd>", "</cmd>", "<ooc>", "<br>", "<!--", "-->", "<?", "<a href=x>", "<https://x>",
+    "<mailto:a@b>", "<a@b.c>", "@", ":", "~/", "~$", "~~", "~~~", "\n", "\n\n", " ", "*", "**", "_", "`",
+    "word", "ls -la", "simulator@anthropic:~/$", "\n<", "\n~", "&", "&lt;", "é", "[", "]",
+    "\\", "\\n", "C:\\Users", "\\*", "\\\n", "|", " | ", "\n|", "|\n", "-", ":", "\n|---|---|\n", "\n:-:\n",
+    "| a | b |", "\n- ", "--", "\\_", "\\\\",
+])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_command_pieces, max_size=25).map("".join), st.booleans())
+def test_command_lines_and_angle_brackets_render_identically(text, verse):
+    agree(text, verse)
+
+
+@pytest.mark.parametrize("text", ["simulator@anthropic:~/$ ls -la", "<cmd>cat notes.txt</cmd>",
+                                  "*<ooc>stepping out</ooc>*", "~ a wave ~\n<<< back", "<div>\nnot html</div>",
+                                  "C:\\Users\\ada> dir", "a | b | c\nd | e"])
+def test_it_takes_command_lines_and_angle_brackets(text):
+    assert agree(text) is True
+
+
 @pytest.mark.parametrize("text", ["[link](https://x.org)", "# heading", "- list", "> quote", "a\\\nb", "&copy;",
-                                  "<b>x</b>", "~~s~~", "```\nunclosed", "a*b*c", "***x***", "| a | b |"])
+                                  "<https://x.org>", "<me@x.org>", "~~s~~", "a\\*b", "a |\n|--|", "```\nunclosed", "a*b*c", "***x***", "| a | b |\n| - | - |"])
 def test_it_declines_what_it_does_not_handle(text):
     assert render_simple(text) is None
 

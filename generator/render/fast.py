@@ -23,7 +23,7 @@ from generator.render.highlight import fence_html
 
 # A line that is not blank and could start a block other than a paragraph (up to 3 spaces of indent
 # are allowed), or a thematic break.
-_BLOCK_LINE_BODY = (r"(?=[ ]*[^ \n])(?: {0,3}(?:[#>]|[-+*](?:[ ]|$)|\d{1,9}[.)]|```|~~~|<|=+[ ]*$|-+[ ]*$|_{3,}| {4})"
+_BLOCK_LINE_BODY = (r"(?=[ ]*[^ \n])(?: {0,3}(?:[#>]|[-+*](?:[ ]|$)|\d{1,9}[.)]|```|~~~|=+[ ]*$|-+[ ]*$|_{3,}| {4})"
                     r"| {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$)")
 _FIRST_BLOCK_LINE = re.compile(_BLOCK_LINE_BODY, re.M)
 _LATER_BLOCK_LINE = re.compile("\n" + _BLOCK_LINE_BODY, re.M)  # a literal first: the engine skips to newlines
@@ -32,7 +32,14 @@ _LATER_BLOCK_LINE = re.compile("\n" + _BLOCK_LINE_BODY, re.M)  # a literal first
 # class, because the regex engine scans a class far faster than an alternation.
 _OTHER_WHITESPACE = ("\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
                     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
-_REJECT_CHAR = re.compile("[" + _OTHER_WHITESPACE + r"\\<|~\x00]")
+_REJECT_CHAR = re.compile("[" + _OTHER_WHITESPACE + r"\x00]")
+# A backslash is text unless it escapes punctuation or breaks a line; '|' is text unless a line could be a
+# table's delimiter row (tables are on).
+_BACKSLASH_ESCAPE = re.compile(r"\\(?:[!-/:-@\[-`{-~\n]|$)")
+_TABLE_DELIMITER_LINE = re.compile(r"^ *[|:-][ |:-]*$", re.M)
+# '<' and a lone '~' are text to markdown-it here (raw HTML is off; strikethrough needs '~~'), except
+# where '<' could open an autolink: '<scheme:' or '<…@'. Command lines ('~/$', '<cmd>') are common.
+_AUTOLINK_START = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:|[^<>\s]*@)")
 _ENTITY = re.compile(r"&[#A-Za-z0-9]+;")
 _FENCE_OPEN = re.compile(r"^```([^`\n]*)$", re.M)
 _FENCE_CLOSE = re.compile(r"^[ \t]*`{3,}[ \t]*$", re.M)
@@ -126,7 +133,13 @@ def _split_paragraphs(body: str) -> list[str]:
 
 def _simple_enough(text: str) -> bool:
     if (_REJECT_CHAR.search(text) or ("]" in text and ("](" in text or "]:" in text))
-            or "``" in text or "***" in text):
+            or "``" in text or "***" in text or "~~" in text):
+        return False
+    if "<" in text and _AUTOLINK_START.search(text):
+        return False
+    if "\\" in text and _BACKSLASH_ESCAPE.search(text):
+        return False
+    if "|" in text and _TABLE_DELIMITER_LINE.search(text):
         return False
     if "&" in text and _ENTITY.search(text):
         return False
