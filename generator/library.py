@@ -187,15 +187,15 @@ class Library:
             return source_line(source.file.relative, source.file.signature, places_text, source.record())
 
         # Never completed sources (cannot happen: each gets a job) are not noted: they are read again.
-        noted = sorted((line_key(source.file.relative), source) for source in self.sources.values()
-                       if not source.sketched)
-        self._write(state, inputs, (line(source) for _, source in noted))
+        noted = sorted((source for source in self.sources.values() if not source.sketched),
+                       key=lambda source: line_key(source.file.relative))
+        self._write(state, inputs, map(line, noted))
 
     def note_edits(self, state, remembered: dict[str, "Remembered"], lines: dict[str, str], inputs: str) -> None:
         """Append the edited sources' new lines (or write the file afresh when it has grown long)."""
         if self.remembered_lines + len(lines) > 1.25 * len(remembered) + 100:
-            noted = sorted((line_key(relative), lines.get(relative, entry.line)) for relative, entry in remembered.items())
-            self._write(state, inputs, (line for _, line in noted))
+            self._write(state, inputs, (lines.get(relative, remembered[relative].line)
+                                        for relative in sorted(remembered, key=line_key)))
         else:
             appendix = sources_appendix(inputs, lines.values())
             state.append(SOURCES_STATE, appendix)
