@@ -108,7 +108,7 @@ def test_it_takes_command_lines_and_angle_brackets(text):
 
 
 @pytest.mark.parametrize("text", ["[link](https://x.org)", "# heading", "- list", "> quote", "a\\\nb", "&copy;",
-                                  "<https://x.org>", "<me@x.org>", "~~s~~", "a\\*b", "a |\n|--|", "```\nunclosed", "a*b*c", "***x***", "| a | b |\n| - | - |"])
+                                  "<https://x.org>", "<me@x.org>", "~~s~~", "a\\*b", "\\  \n**", "a |\n|--|", "```\nunclosed", "a*b*c", "***x***", "| a | b |\n| - | - |"])
 def test_it_declines_what_it_does_not_handle(text):
     assert render_simple(text) is None
 

@@ -33,9 +33,10 @@ _LATER_BLOCK_LINE = re.compile("\n" + _BLOCK_LINE_BODY, re.M)  # a literal first
 _OTHER_WHITESPACE = ("\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
                     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _REJECT_CHAR = re.compile("[" + _OTHER_WHITESPACE + r"\x00]")
-# A backslash is text unless it escapes punctuation or breaks a line; '|' is text unless a line could be a
-# table's delimiter row (tables are on).
-_BACKSLASH_ESCAPE = re.compile(r"\\(?:[!-/:-@\[-`{-~\n]|$)")
+# A backslash is text unless it escapes punctuation, breaks a line or holds on to a space (markdown-it
+# keeps '\ ' as one token, so the space no longer counts toward a hard break); '|' is text unless a line
+# could be a table's delimiter row (tables are on).
+_BACKSLASH_ESCAPE = re.compile(r"\\(?:[ !-/:-@\[-`{-~\n]|$)")
 _TABLE_DELIMITER_LINE = re.compile(r"^ *[|:-][ |:-]*$", re.M)
 # '<' and a lone '~' are text to markdown-it here (raw HTML is off; strikethrough needs '~~'), except
 # where '<' could open an autolink: '<scheme:' or '<…@'. Command lines ('~/$', '<cmd>') are common.
