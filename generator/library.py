@@ -23,7 +23,6 @@ the build they were written for; a file cut short names no build and is not trus
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -92,7 +91,6 @@ class Library:
         # 50,000 conversations it is 90 MB, and each source holds its own record).
         self.remembered_inputs = ""  # the build it was noted for
         self.remembered_lines = 0
-        self.remembered_digest = ""  # of its bytes ("" after an append)
         self._loaded: tuple[tuple, list[Conversation]] = ((), [])  # the source file last read again by load()
 
     # -- reading ---------------------------------------------------------------------------------
@@ -167,7 +165,6 @@ class Library:
         when it was noted under another reading key (another version of Antiphon, other names)."""
         text = state.read(SOURCES_STATE)
         self.remembered_inputs, self.remembered_lines = inputs_of(text), text.count("\n")
-        self.remembered_digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest() if text else ""
         if not text.startswith(f"{_READING}{self.key}\n"):
             return {}
         return read_lines(text)
@@ -199,14 +196,13 @@ class Library:
         else:
             appendix = sources_appendix(inputs, lines.values())
             state.append(SOURCES_STATE, appendix)
-            self.remembered_inputs, self.remembered_digest = inputs, ""
+            self.remembered_inputs = inputs
             self.remembered_lines += appendix.count("\n")
 
     def _write(self, state, inputs: str, lines) -> None:
         """Write the sources file from its ``lines`` in order (unless it already holds these bytes)."""
-        self.remembered_digest = state.write_lines(SOURCES_STATE, sources_lines(self.key, inputs, lines),
-                                                   unless=self.remembered_digest)
-        self.remembered_inputs, self.remembered_lines = inputs, state.lines_written
+        self.remembered_lines = state.write_lines(SOURCES_STATE, sources_lines(self.key, inputs, lines))
+        self.remembered_inputs = inputs
 
 
 def shown(content: Path, relative: str) -> str:

@@ -15,6 +15,7 @@ inputs have not changed, and limits removal of stale files to files we wrote.
 from __future__ import annotations
 
 import fcntl
+import filecmp
 import functools
 import hashlib
 import itertools
@@ -131,7 +132,6 @@ class BuildState:
     def __init__(self, root: Path, notes: dict[str, str]):
         self.root = root
         self.notes = notes
-        self.lines_written = 0  # by the last write_lines
 
     def read(self, name: str) -> str:
         try:
@@ -150,28 +150,25 @@ class BuildState:
             temporary.unlink(missing_ok=True)
             raise
 
-    def write_lines(self, name: str, lines, unless: str = "") -> str:
+    def write_lines(self, name: str, lines) -> int:
         """Replace a state file whole with ``lines`` (each ending in a newline), written as they come, so
-        that a large file is never held whole; returns its digest. When that digest is ``unless`` (the
-        file there already has these bytes), the file is left as it was."""
+        that a large file is never held whole; a file that already has these bytes is left as it was.
+        Returns how many lines were written."""
         path = self.root / name
         temporary = path.with_name(f".{name}.{os.getpid()}-{next(_temporary_names)}.tmp")
-        hashed = hashlib.sha1()
-        self.lines_written = 0
+        count = 0
         try:
             with open(temporary, "w", encoding="utf-8", newline="") as handle:
-                for line in lines:
+                for count, line in enumerate(lines, 1):
                     handle.write(line)
-                    hashed.update(line.encode("utf-8", "surrogatepass"))
-                    self.lines_written += 1
-            if hashed.hexdigest() == unless:
+            if path.is_file() and filecmp.cmp(temporary, path, shallow=False):
                 temporary.unlink()
             else:
                 os.replace(temporary, path)
         except BaseException:
             temporary.unlink(missing_ok=True)
             raise
-        return hashed.hexdigest()
+        return count
 
     def append(self, name: str, text: str) -> None:
         """Add to the end of a state file (whose reader must tolerate an append cut short)."""
