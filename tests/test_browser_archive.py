@@ -67,6 +67,8 @@ def test_keyboard_moves_between_messages_and_conversations(site):
         assert page.evaluate("location.hash") == "#m-1"
         page.keyboard.press("j")
         assert page.evaluate("location.hash") == "#m-2"
+        # The focus follows, to the message's permalink (so Enter or a screen reader lands on it).
+        assert page.evaluate("document.activeElement.getAttribute('href')") == "#m-2"
         page.keyboard.press("k")
         assert page.evaluate("location.hash") == "#m-1"
         page.keyboard.press("n")  # newer conversation
@@ -91,3 +93,6 @@ def test_copy_link_puts_the_message_url_on_the_clipboard(site):
         page.locator("#m-2 .copy-link").click()
         assert page.evaluate("navigator.clipboard.readText()") == base + "c/2025-01-01-alice-bob/#m-2"
         assert page.locator("#m-2 .copy-link").text_content() == "Copied"
+        # One button a message, just after its permalink (not after a "repeats #N" link).
+        assert page.locator(".copy-link").count() == page.locator(".msg").count()
+        assert page.evaluate("document.querySelector('#m-2 .copy-link').previousElementSibling.getAttribute('href')") == "#m-2"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -98,8 +99,8 @@ def test_conversation_page_messages_have_ids_speakers_and_permalinks(built):
     site, _ = built
     html = (site / "c/2025-01-01-alice-bob/index.html").read_text("utf-8")
     for n, speaker in enumerate(["Alice", "Bob", "Alice", "Bob", "Alice"], start=1):
-        assert f'id="m-{n}" data-speaker="{speaker}"' in html
-        assert f'href="#m-{n}"' in html
+        assert re.search(f'id="m-{n}"( style="[^"]*")?><header data-pagefind-ignore><h2>{speaker}</h2>'
+                         f'<a href="#m-{n}">#{n}</a></header>', html)
     # The three [END] messages fold into one expandable row that still holds every message.
     details = html[html.index('<details class="run">'):html.index("</details>")]
     assert "× 3" in details and all(f'id="m-{n}"' in details for n in (3, 4, 5))
@@ -113,8 +114,8 @@ def test_speaker_colour_is_stable_across_pages_and_overridable(built):
     classes = set()
     for page in pages:
         html = page.read_text("utf-8")
-        start = html.index('data-speaker="Alice"') if "data-speaker" in html else html.index(">Alice<")
-        line = html[:start].rsplit("<", 1)[1] if "data-speaker" in html else html[:start].rsplit("<a", 1)[1]
+        start = html.index("<h2>Alice</h2>") if "<h2>Alice</h2>" in html else html.index(">Alice<")
+        line = html[:start].rsplit("<article", 1)[1] if "<h2>Alice" in html else html[:start].rsplit("<a", 1)[1]
         classes.add(line.split("sp-")[1].split()[0].strip('"'))
         assert 'style="--sp: #2a6f97"' in html  # Bob's colour from the config
     assert len(classes) == 1
@@ -150,14 +151,23 @@ def test_transcript_text_in_names_previews_runs_and_cards_stays_text(project):
     class Tags(HTMLParser):
         def __init__(self):
             super().__init__()
-            self.tags, self.speakers = [], []
+            self.tags, self.speakers, self.in_name = [], [], False
 
         def handle_starttag(self, tag, attrs):
             self.tags.append(tag)
             attrs = dict(attrs)
             assert not any(key.startswith("on") for key in attrs), (tag, attrs)
-            if "data-speaker" in attrs:
-                self.speakers.append(attrs["data-speaker"])
+            # A message's speaker: its header's heading, up to a kind label.
+            self.in_name = tag == "h2" and self.tags[-3:-1] == ["article", "header"]
+            if self.in_name:
+                self.speakers.append("")
+
+        def handle_endtag(self, tag):
+            self.in_name = False
+
+        def handle_data(self, data):
+            if self.in_name:
+                self.speakers[-1] += data
 
     def parsed(path):
         tags = Tags()
@@ -167,7 +177,7 @@ def test_transcript_text_in_names_previews_runs_and_cards_stays_text(project):
         return tags
     site = config.output_path
     page = next((site / "c").glob("*/index.html"))
-    assert set(parsed(page).speakers) == {name, "Bob", "Tool"}
+    assert {speaker.strip() for speaker in parsed(page).speakers} == {name, "Bob", "Tool"}
     html = page.read_text("utf-8")
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in html  # a tool call's preview, escaped
     run = html[html.index('<span class="run-sample">'):]

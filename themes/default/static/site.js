@@ -2,9 +2,13 @@
 (() => {
   "use strict";
 
+  // A message's permalink: the link in its header to its own id.
+  const permalinkOf = (message) =>
+    [...message.querySelectorAll(":scope > header > a")].find((a) => a.getAttribute("href") === `#${message.id}`);
+
   // Copy link: a button beside each message's permalink.
-  for (const head of document.querySelectorAll(".msg-head")) {
-    const permalink = head.querySelector(".permalink");
+  for (const message of document.querySelectorAll(".msg")) {
+    const permalink = permalinkOf(message);
     if (!permalink) continue;
     const button = document.createElement("button");
     button.type = "button";
@@ -76,7 +80,7 @@
     const target = all[next];
     history.replaceState(null, "", `#${target.id}`);
     target.scrollIntoView({ block: "start" });
-    target.querySelector(".permalink")?.focus({ preventScroll: true });
+    permalinkOf(target)?.focus({ preventScroll: true });
     document.querySelectorAll(".msg.is-current").forEach((m) => m.classList.remove("is-current"));
     target.classList.add("is-current");
     return true;
