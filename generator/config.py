@@ -66,10 +66,10 @@ class Config:
     related: int = field(default=5, metadata={
         "doc": "How many related conversations (most alike in their words) each conversation page lists; "
                "0: none."})
-    downloads: list[str] = field(default_factory=lambda: ["source"], metadata={
+    downloads: list[str] = field(default_factory=list, metadata={
         "doc": "What each conversation page offers for download: \"source\" (the transcript, in its own format "
-               "or as a native transcript) and \"json\" (conversation.json: messages and metadata). Each adds "
-               "about the transcript's size to the site."})
+               "or as a native transcript) and \"json\" (conversation.json: messages and metadata). None by "
+               "default: each adds about the transcripts' size to the site, which the pages already hold."})
     redact: dict = field(default_factory=dict, metadata={
         "doc": "A table: what the secrets scan looks for and what is replaced before publishing. "
                "`detectors` (default [\"secrets\"]; add \"personal\" or rule ids such as \"email\"), `off` "

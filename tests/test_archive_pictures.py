@@ -169,7 +169,7 @@ def test_endings_are_a_filter_on_the_index_with_a_list_for_each(project):
     assert re.search(r'aria-label="Filter by ending".*?all <span class="group-count">4', index, re.S)
     for kind, count in (("end-marker", 1), ("interrupted", 1), ("goodbyes", 1), ("open", 1)):
         page = (site / "endings" / kind / "index.html").read_text("utf-8")
-        assert page.count('<li class="card">') == count
+        assert page.count('<ol class="rows">') == 1 and page.count('<li><a href="../../c/') == count
         assert f'href="../../endings/{kind}/" aria-current="page"' not in page  # relative to itself: ./
         assert 'aria-current="page">' in page
     assert not (site / "endings" / "turn-limit").exists()  # no conversation ended so
@@ -189,7 +189,7 @@ def test_pairs_page_has_a_matrix_linking_each_pair_and_a_table_of_figures(projec
 def test_speaker_pages_show_figures_partners_endings_and_distinctive_words(project):
     site = _archive(project)
     page = (site / "speakers" / "ada" / "index.html").read_text("utf-8")
-    stats = page[page.index('class="speaker-stats"'):page.index('<ol class="cards">')]
+    stats = page[page.index('class="speaker-stats"'):page.index('<ol class="rows">')]
     assert "<dt>Conversations</dt><dd>3</dd>" in stats
     assert re.search(r'href="../../pairs/ada--echo/"[^>]*>Echo</a> <span class="group-count">2', stats)
     assert "lighthouse" in stats  # Ada says it twenty times, nobody else does as much

@@ -66,6 +66,7 @@ def test_check_reports_each_file_without_writing_a_site(tmp_path):
 
 def test_exports_in_content_build_directly(tmp_path):
     shutil.copytree(FORMATS, tmp_path / "content")
+    (tmp_path / "antiphon.toml").write_text('downloads = ["source"]\n', "utf-8")
     config = load_config(None, tmp_path)
     result = build(config)
     assert not result.errors and result.conversations == 15

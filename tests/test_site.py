@@ -184,9 +184,10 @@ def test_transcript_text_in_names_previews_runs_and_cards_stays_text(project):
     assert run.startswith('<span class="run-sample">&lt;img src=x onerror=&#34;alert(1)&#34;&gt;') and "× 3" in run
     for listing in ("index.html", "tags/b-onclick-x-bold-b/index.html", "archive/2025/01/index.html"):
         parsed(site / listing)
-        card = (site / listing).read_text("utf-8")
-        assert "Al&#34;ice &lt;b onclick=x&gt; &amp; &#39;co&#39;" in card  # title and chip
-        assert "&lt;b onclick=x&gt;bold&lt;/b&gt;" in card and "&#34;q&#34;&amp;x" in card  # tags
+        listed = (site / listing).read_text("utf-8")
+        assert "Al&#34;ice &lt;b onclick=x&gt; &amp; &#39;co&#39;" in listed  # the title (and the card's chip)
+    card = (site / "index.html").read_text("utf-8")
+    assert "&lt;b onclick=x&gt;bold&lt;/b&gt;" in card and "&#34;q&#34;&amp;x" in card  # the card's tags
 
 
 def test_a_careless_theme_cannot_let_transcript_text_run(project):
@@ -369,7 +370,8 @@ def test_turning_search_off_removes_the_index(sample_project):
 
 
 @pytest.mark.parametrize("downloads, files, links", [
-    (None, ["alice-bob.md"], ["source transcript"]),
+    (None, [], []),  # the page holds the transcript; a copy beside it is a setting
+    ('["source"]', ["alice-bob.md"], ["source transcript"]),
     ('["source", "json"]', ["alice-bob.md", "conversation.json"], ["source transcript", "conversation.json"]),
     ("[]", [], []),
 ])
