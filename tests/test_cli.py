@@ -90,6 +90,8 @@ def test_a_site_too_big_for_github_pages_is_a_warning(tmp_path):
     from generator.commands.build import size_warning
     assert size_warning(999_000_000, 20_000) == ""
     assert "1.20 GB; GitHub Pages publishes at most 1 GB" in size_warning(1_200_000_000, 10)
+    assert "downloads = []" in size_warning(1_200_000_000, 10, ["source"])
+    assert "downloads" not in size_warning(1_200_000_000, 10, [])  # none to offer fewer of
     assert "150,000 files" in size_warning(10, 150_000)
     # The size is what the build's manifest says it wrote: every published file, and only those.
     result = build(Config(content_dir=ROOT / "content", output_dir=tmp_path / "site", search=False))

@@ -34,17 +34,18 @@ def run(args) -> int:
         print(line, file=sys.stderr)
     if not args.quiet:
         print(summary(result, _shown(config.output_path)))
-    warning = size_warning(*result.site_size)
+    warning = size_warning(*result.site_size, downloads=config.downloads)
     if warning:
         print(f"antiphon: warning: {warning}", file=sys.stderr)
     return 1 if result.failed(args.strict) else 0
 
 
-def size_warning(size: int, files: int) -> str:
+def size_warning(size: int, files: int, downloads: list[str] = ()) -> str:
     """What to say when a site is too big for GitHub Pages ('' when it is not)."""
     if size > PAGES_SIZE_LIMIT:
-        return (f"the site is {size / 1e9:.2f} GB; GitHub Pages publishes at most 1 GB. Offer fewer downloads "
-                "(downloads = [] in antiphon.toml) or turn search off")
+        remedy = ("offer no downloads (downloads = [] in antiphon.toml: each is about the transcripts' size) "
+                  "or turn search off") if downloads else "turn search off or publish the archive as several sites"
+        return f"the site is {size / 1e9:.2f} GB; GitHub Pages publishes at most 1 GB: {remedy}"
     if files > PAGES_FILES_WELL:
         return f"the site has {files:,} files; GitHub Pages deploys slowly past {PAGES_FILES_WELL:,}"
     return ""
