@@ -34,7 +34,7 @@ _pieces = st.sampled_from([
     "*", "**", "_", " ", " ", "  ", "\n", "\n\n", "a", "word", "Word", "é", "—", ".", ",", "!", "?", "'", '"', "&",
     ">", "(", ")", "`", "[END]", "[", "]", "#", "-", "+", "1.", "=", "💫", ":", "x_y", "*leans in*", "  \n", "\t",
     "\\", "<", "~", "|", "&amp;", "***", "_a_", "3)", "    ", "\u00a0",
-    "```", "\n```\n", "```python\n", "\n```js x\n", "````", "\n   ```", "\n    ```", "```  \n", "\x00",
+    "```", "\n```\n", "```python\n", "\n```js x\n", "````", "\n   ```", "\n    ```", "```  \n", "\x00", "\r", "\r\n",
     "<cmd>", "</cmd>", "<https://x.org>", "<a@b.c>", "<x:", "@", "~/", "~$ ", "~~", "\n<", "<<", "<*", "*>",
 ])
 
@@ -107,8 +107,31 @@ def test_it_takes_command_lines_and_angle_brackets(text):
     assert agree(text) is True
 
 
-@pytest.mark.parametrize("text", ["[link](https://x.org)", "# heading", "- list", "> quote", "a\\\nb", "&copy;",
-                                  "<https://x.org>", "<me@x.org>", "~~s~~", "a\\*b", "\\  \n**", "a |\n|--|", "```\nunclosed", "a*b*c", "***x***", "| a | b |\n| - | - |"])
+_quote_pieces = st.sampled_from([
+    ">", "> ", ">  ", "     ", "\n", "\n\n", "\n \n", "\n> ", "\n>", "\n>\n", "  > ", "   >", "    > ", ">> ", "> > ",
+    "word", "Word two", " ", "  ", "  \n", "*", "**", "_", "`", "*stage*", "&", "<", "é", "-", "---", "===", "#",
+    "\n```\n", "```", "\n- ", "1. ", "|", "\\", "\t", "[END]",
+])
+
+
+@settings(max_examples=4000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_quote_pieces, max_size=30).map("".join), st.booleans())
+def test_quotes_render_identically(text, verse):
+    agree(text, verse)
+
+
+@pytest.mark.parametrize("text", ["> You turn to the door.  \n> It opens.\n\nJack: “Then.”",
+                                  "> *the lights dim*\n>\n> and *hum*", ">", "> listen", "x\n\n> a\n\n\n> b",
+                                  "> a\n```\ncode\n```\n> b", "   > three spaces in",
+                                  "Cut off:\n\n```sh\nsimulator@waking:~/$ ls"])
+def test_it_takes_block_quotes_and_unclosed_code(text):
+    assert agree(text) is True and agree(text, verse=False) is True
+
+
+@pytest.mark.parametrize("text", ["[link](https://x.org)", "# heading", "- list", "> > nested", "> lazy\nline",
+                                  "a paragraph\n> then a quote", "    > indented", "> a\n> ---", "a\\\nb", "&copy;",
+                                  "<https://x.org>", "<me@x.org>", "~~s~~", "a\\*b", "\\  \n**", "a |\n|--|", "a*b*c", "***x***", "| a | b |\n| - | - |",
+                                  "```\na\rb\n```", "```\nx\n\t```\nafter"])
 def test_it_declines_what_it_does_not_handle(text):
     assert render_simple(text) is None
 

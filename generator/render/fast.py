@@ -1,7 +1,8 @@
 """A fast path for the common subset of message text, byte-identical to the markdown-it path.
 
 Most transcript messages are paragraphs of verse with ``*emphasis*``, ``**strong**``,
-`` `code` `` and stage directions. :func:`render_simple` renders exactly those, using
+`` `code` `` and stage directions, sometimes fenced code or ``>`` quotes. :func:`render_simple`
+renders exactly those, using
 markdown-it's own character classes and escaping, and returns ``None`` for anything
 else (a list, a heading, a link, a backslash, an entity, a tricky delimiter run…), so
 the caller falls back to markdown-it. ``tests/test_fast_path.py`` checks the two
@@ -43,6 +44,8 @@ _TABLE_DELIMITER_LINE = re.compile(r"^ *[|:-][ |:-]*$", re.M)
 _AUTOLINK_START = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:|[^<>\s]*@)")
 _ENTITY = re.compile(r"&[#A-Za-z0-9]+;")
 _FENCE_OPEN = re.compile(r"^```([^`\n]*)$", re.M)
+_QUOTE_LINE = re.compile(r" {0,3}>")  # a line that opens or goes on with a block quote
+_QUOTE_MARKER = re.compile(r" {0,3}> ?")
 _FENCE_CLOSE = re.compile(r"^[ \t]*`{3,}[ \t]*$", re.M)
 _PLAIN_FENCE_CLOSE = re.compile(r" {0,3}`{3,} *")
 _PARAGRAPH_BREAK = re.compile(r" *\n(?: *\n)+ *")  # and the spaces either side
@@ -65,32 +68,89 @@ def render_simple(text: str, verse: bool = True) -> str | None:
     """HTML for ``text`` when it is within the simple subset, else ``None``."""
     if "```" in text:
         return _with_fences(text, verse)
-    return _paragraphs(text, verse)
+    return _blocks(text, verse)
 
 
 def _with_fences(text: str, verse: bool) -> str | None:
     """Paragraphs around code blocks fenced by ``` at the start of a line (each closed, not indented)."""
-    if "\x00" in text:
-        return None  # markdown-it replaces NUL, even in code
+    if "\x00" in text or "\r" in text:
+        return None  # markdown-it replaces NUL and makes every \r a newline, even in code
     out = []
     position = 0
     for opener in _FENCE_OPEN.finditer(text):
         if opener.start() < position:
             continue  # a line inside the block before
         closer = _FENCE_CLOSE.search(text, opener.end())
-        if closer is None or not _PLAIN_FENCE_CLOSE.fullmatch(closer.group()):
-            return None  # unclosed, or closed by a line markdown-it may read otherwise (tabs, deep indent)
-        before = _paragraphs(text[position:opener.start()], verse)
+        if closer is not None and not _PLAIN_FENCE_CLOSE.fullmatch(closer.group()):
+            return None  # closed by a line markdown-it may read otherwise (tabs, deep indent)
+        before = _blocks(text[position:opener.start()], verse)
         if before is None:
             return None
         out.append(before)
-        out.append(fence_html(opener.group(1), text[opener.end() + 1:closer.start()]))
-        position = closer.end()
-    after = _paragraphs(text[position:], verse)
+        if closer is not None:
+            code = text[opener.end() + 1:closer.start()]
+            position = closer.end()
+        else:
+            code = _unclosed_code(text[opener.end() + 1:])
+            position = len(text)
+        out.append(fence_html(opener.group(1), code))
+    after = _blocks(text[position:], verse)
     if after is None:
         return None
     out.append(after)
     return "".join(out)
+
+
+def _unclosed_code(rest: str) -> str:
+    """An unclosed block (a model cut off mid-block, often) runs to the end of the message; as in
+    markdown-it, a last line of spaces and tabs with no newline after it is not part of it."""
+    last = rest[rest.rfind("\n") + 1:]
+    return rest[:len(rest) - len(last)] if last and not last.strip(" \t") else rest
+
+
+def _blocks(text: str, verse: bool) -> str | None:
+    """Paragraphs and block quotes. A quote is taken only as a group of lines between blank lines (or
+    the ends) that each begin with '>': a group that mixes them (a lazy continuation line, a quote
+    interrupting a paragraph) is left to markdown-it."""
+    if ">" not in text or not any(_QUOTE_LINE.match(line) for line in text.split("\n")):
+        return _paragraphs(text, verse)
+    out = []
+    for group in _line_groups(text):
+        quoted = sum(1 for line in group if _QUOTE_LINE.match(line))
+        if quoted == len(group):
+            rendered = _quote(group, verse)
+        elif not quoted:
+            rendered = _paragraphs("\n".join(group), verse)
+        else:
+            return None
+        if rendered is None:
+            return None
+        out.append(rendered)
+    return "".join(out)
+
+
+def _line_groups(text: str) -> list[list[str]]:
+    """The lines of ``text`` in groups parted by blank lines (empty, or spaces only)."""
+    groups, current = [], []
+    for line in text.split("\n"):
+        if line.strip(" "):
+            current.append(line)
+        elif current:
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _quote(lines: list[str], verse: bool) -> str | None:
+    """A block quote: its lines without their '>' (and one space after it), as paragraphs; a quote
+    inside it (a second '>') is declined by the paragraphs' own check."""
+    inner = "\n".join(line[_QUOTE_MARKER.match(line).end():] for line in lines)
+    if not inner.strip(" \n"):
+        return "<blockquote></blockquote>\n"
+    body = _paragraphs(inner, verse)
+    return None if body is None else "<blockquote>\n" + body + "</blockquote>\n"
 
 
 def _paragraphs(text: str, verse: bool) -> str | None:
