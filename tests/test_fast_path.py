@@ -108,7 +108,8 @@ def test_it_takes_command_lines_and_angle_brackets(text):
 
 
 _quote_pieces = st.sampled_from([
-    ">", "> ", ">  ", "     ", "\n", "\n\n", "\n \n", "\n> ", "\n>", "\n>\n", "  > ", "   >", "    > ", ">> ", "> > ",
+    "- ", "\n- ", "* ", "\n* ", "+ ", "1. ", "\n2. ", "3) ", "\n1) ", "0. ", " - ", "- - -", "* **", "\n10. ",
+    "1234567890. ", "\n-\n", "\n  ", ">", "> ", ">  ", "     ", "\n", "\n\n", "\n \n", "\n> ", "\n>", "\n>\n", "  > ", "   >", "    > ", ">> ", "> > ",
     "word", "Word two", " ", "  ", "  \n", "*", "**", "_", "`", "*stage*", "&", "<", "é", "-", "---", "===", "#",
     "\n```\n", "```", "\n- ", "1. ", "|", "\\", "\t", "[END]",
 ])
@@ -116,20 +117,24 @@ _quote_pieces = st.sampled_from([
 
 @settings(max_examples=4000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_quote_pieces, max_size=30).map("".join), st.booleans())
-def test_quotes_render_identically(text, verse):
+def test_quotes_and_lists_render_identically(text, verse):
     agree(text, verse)
 
 
 @pytest.mark.parametrize("text", ["> You turn to the door.  \n> It opens.\n\nJack: “Then.”",
                                   "> *the lights dim*\n>\n> and *hum*", ">", "> listen", "x\n\n> a\n\n\n> b",
                                   "> a\n```\ncode\n```\n> b", "   > three spaces in",
-                                  "Cut off:\n\n```sh\nsimulator@waking:~/$ ls"])
-def test_it_takes_block_quotes_and_unclosed_code(text):
+                                  "Cut off:\n\n```sh\nsimulator@waking:~/$ ls",
+                                  "Options:\n\n- *stay*\n- go **now**\n\nChoose.", "1. first\n\n2. second",
+                                  "3) three\n4) four", "* a\n* b\n\n> and a quote", "> lazy\nline",
+                                  "Status:\n- online\n- *humming*", "a paragraph\n> then a quote\nlazily\n- a list",
+                                  "> open\n>\nthen a paragraph", "Steps:\n1. one\n2. two"])
+def test_it_takes_block_quotes_lists_and_unclosed_code(text):
     assert agree(text) is True and agree(text, verse=False) is True
 
 
-@pytest.mark.parametrize("text", ["[link](https://x.org)", "# heading", "- list", "> > nested", "> lazy\nline",
-                                  "a paragraph\n> then a quote", "    > indented", "> a\n> ---", "a\\\nb", "&copy;",
+@pytest.mark.parametrize("text", ["[link](https://x.org)", "# heading", "- - -", "* **", "- a\n* b", "- a\n  b", "-  a", "- a\nlazy", "> > nested", "- a\n> b",
+                                  "- item\nlazy", "a\n2. starts at 2", "    > indented", "> a\n> ---", "a\\\nb", "&copy;",
                                   "<https://x.org>", "<me@x.org>", "~~s~~", "a\\*b", "\\  \n**", "a |\n|--|", "a*b*c", "***x***", "| a | b |\n| - | - |",
                                   "```\na\rb\n```", "```\nx\n\t```\nafter"])
 def test_it_declines_what_it_does_not_handle(text):

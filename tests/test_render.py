@@ -60,6 +60,20 @@ def test_code_is_highlighted_with_classes():
     assert html.startswith('<pre class="code" data-lang="python" tabindex="0"><code><span class="k">return</span>')
 
 
+@pytest.mark.parametrize("fence", ["```", "~~~~"])
+@pytest.mark.parametrize("closed", [True, False])
+def test_a_table_in_code_is_shown_exactly_as_written(fence, closed):
+    """Extra table cells are escaped before parsing so their text is kept (render/markdown.py); inside
+    code that added a backslash the message never had."""
+    from html import unescape
+    code = "a | b\n--|--\nc | d | e"
+    text = f"Shell output:\n\n{fence}\n{code}\n" + (f"{fence}\n\nAfter." if closed else "")
+    for renderer in (MessageRenderer(), MessageRenderer(fast=False)):
+        html = renderer.render(text)
+        shown = unescape(re.sub(r"<[^>]+>", "", html[html.index("<code>"):html.index("</code>")]))
+        assert shown == code + "\n"
+
+
 def test_empty_and_whitespace_messages_render_nothing():
     assert render("") == ""
     assert render(" \n  ") == ""

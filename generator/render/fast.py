@@ -46,6 +46,12 @@ _ENTITY = re.compile(r"&[#A-Za-z0-9]+;")
 _FENCE_OPEN = re.compile(r"^```([^`\n]*)$", re.M)
 _QUOTE_LINE = re.compile(r" {0,3}>")  # a line that opens or goes on with a block quote
 _QUOTE_MARKER = re.compile(r" {0,3}> ?")
+# A list item of the simple kind: at the start of the line, its marker, one space, then text.
+_LIST_ITEM = re.compile(r"(?:([-+*])|(\d{1,9})([.)])) (?=[^ ])")
+_THEMATIC_BREAK = re.compile(r" {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$")  # '* **' is a rule, not an item
+_BLOCK_START_BODY = r"(?: {0,3}>|[-+*] |\d{1,9}[.)] )"  # a line that may begin a quote or a list
+_BLOCK_START = re.compile(_BLOCK_START_BODY)
+_LATER_BLOCK_START = re.compile("\n" + _BLOCK_START_BODY)
 _FENCE_CLOSE = re.compile(r"^[ \t]*`{3,}[ \t]*$", re.M)
 _PLAIN_FENCE_CLOSE = re.compile(r" {0,3}`{3,} *")
 _PARAGRAPH_BREAK = re.compile(r" *\n(?: *\n)+ *")  # and the spaces either side
@@ -109,24 +115,79 @@ def _unclosed_code(rest: str) -> str:
 
 
 def _blocks(text: str, verse: bool) -> str | None:
-    """Paragraphs and block quotes. A quote is taken only as a group of lines between blank lines (or
-    the ends) that each begin with '>': a group that mixes them (a lazy continuation line, a quote
-    interrupting a paragraph) is left to markdown-it."""
-    if ">" not in text or not any(_QUOTE_LINE.match(line) for line in text.split("\n")):
+    """Paragraphs, block quotes and lists whose items are one line each, in groups of lines parted by
+    blank lines. Within a group a quote or a list may follow a paragraph (they interrupt it), and a
+    line after a quote goes on with it (a lazy continuation); anything after a list item is left to
+    markdown-it, as are quotes and lists inside others."""
+    if not (_BLOCK_START.match(text) or _LATER_BLOCK_START.search(text)):
         return _paragraphs(text, verse)
+    lines_of = _line_groups(text)
+    groups = [_runs(group) for group in lines_of]
     out = []
-    for group in _line_groups(text):
-        quoted = sum(1 for line in group if _QUOTE_LINE.match(line))
-        if quoted == len(group):
-            rendered = _quote(group, verse)
-        elif not quoted:
-            rendered = _paragraphs("\n".join(group), verse)
-        else:
+    index = 0
+    while index < len(groups):
+        runs = groups[index]
+        if runs is None:
             return None
-        if rendered is None:
-            return None
-        out.append(rendered)
+        if runs[-1][0] == "list":
+            # Lists parted by blank lines are one loose list; a group indented after a list may be part
+            # of its last item.
+            lists = list(runs[-1][1])  # the groups of items (one, so far)
+            while index + 1 < len(groups) and groups[index + 1] and len(groups[index + 1]) == 1 \
+                    and groups[index + 1][0][0] == "list":
+                if len(runs) > 1:
+                    return None  # a loose list that interrupts a paragraph: rare, left alone
+                index += 1
+                lists.extend(groups[index][0][1])
+            if index + 1 < len(groups) and lines_of[index + 1][0].startswith(" "):
+                return None
+            runs = runs[:-1] + [("list", lists)]
+        for kind, lines in runs:
+            if kind == "text":
+                rendered = _paragraphs("\n".join(lines), verse)
+            elif kind == "quote":
+                rendered = _quote(lines, verse)
+            else:
+                rendered = _list(lines, verse)
+            if rendered is None:
+                return None
+            out.append(rendered)
+        index += 1
     return "".join(out)
+
+
+def _runs(group: list[str]) -> list[tuple[str, list]] | None:
+    """A group's blocks in order: ("text", lines), ("quote", lines, lazy ones included) and ("list",
+    [lines]); None for what this path leaves to markdown-it."""
+    runs: list[tuple[str, list]] = []
+    for line in group:
+        kind = "quote" if _QUOTE_LINE.match(line) else "list" if _LIST_ITEM.match(line) else "text"
+        last = runs[-1][0] if runs else None
+        if last == "list":
+            if kind != "list":
+                return None  # a lazy line, or a block, after an item: left to markdown-it
+            runs[-1][1][0].append(line)
+        elif kind == last or (last == "quote" and kind == "text" and not _blank_quote_line(runs[-1][1][-1])):
+            runs[-1][1].append(line)  # a text line after a quote's text goes on with it
+        elif kind == "list":
+            item = _LIST_ITEM.match(line)
+            if last == "text" and item.group(2) is not None and int(item.group(2)) != 1:
+                return None  # only a list that starts at 1 interrupts a paragraph (this is its text)
+            runs.append(("list", [[line]]))
+        else:
+            runs.append((kind, [line]))
+    return runs
+
+
+def _without_marker(line: str) -> str:
+    """A quote's line without its '>' (and one space after it); a lazy line as it is."""
+    match = _QUOTE_MARKER.match(line)
+    return line[match.end():] if match else line
+
+
+def _blank_quote_line(line: str) -> bool:
+    match = _QUOTE_MARKER.match(line)
+    return match is not None and not line[match.end():].strip(" ")
 
 
 def _line_groups(text: str) -> list[list[str]]:
@@ -146,11 +207,38 @@ def _line_groups(text: str) -> list[list[str]]:
 def _quote(lines: list[str], verse: bool) -> str | None:
     """A block quote: its lines without their '>' (and one space after it), as paragraphs; a quote
     inside it (a second '>') is declined by the paragraphs' own check."""
-    inner = "\n".join(line[_QUOTE_MARKER.match(line).end():] for line in lines)
+    inner = "\n".join(_without_marker(line) for line in lines)
     if not inner.strip(" \n"):
         return "<blockquote></blockquote>\n"
     body = _paragraphs(inner, verse)
     return None if body is None else "<blockquote>\n" + body + "</blockquote>\n"
+
+
+def _list(groups: list[list[str]], verse: bool) -> str | None:
+    """A list whose items are one line each: tight, or loose when blank lines part them. Items must
+    share their marker ('-', '+', '*', or a number with '.' or ')'), else markdown-it starts a new list."""
+    lines = [line for group in groups for line in group]
+    if any(_THEMATIC_BREAK.match(line) for line in lines):
+        return None
+    items = [_LIST_ITEM.match(line) for line in lines]
+    markers = {item.group(1) or item.group(3) for item in items}
+    if len(markers) > 1:
+        return None
+    number = items[0].group(2)
+    if number is None:
+        out, close = ["<ul>\n"], "</ul>\n"
+    else:
+        out, close = ["<ol>\n" if int(number) == 1 else f'<ol start="{int(number)}">\n'], "</ol>\n"
+    loose = len(groups) > 1
+    for item in items:
+        html = _paragraphs(item.string[item.end():], verse)
+        if not html:
+            return None
+        # A tight list shows its items' paragraphs without <p> (a stage direction's too: markdown-it
+        # drops its class with the hidden paragraph).
+        out.append("<li>\n" + html + "</li>\n" if loose else "<li>" + html[html.index(">") + 1:-5] + "</li>\n")
+    out.append(close)
+    return "".join(out)
 
 
 def _paragraphs(text: str, verse: bool) -> str | None:

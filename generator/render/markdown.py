@@ -136,13 +136,15 @@ def keep_extra_cells(src: str) -> str:
     """A table row with more cells than its header loses the extra ones (GFM): their '|' are escaped,
     so the text is kept in the row's last cell."""
     lines = src.split("\n")
+    in_code = _in_fenced_code(lines) if "```" in src or "~~~" in src else [False] * len(lines)
     changed = False
     index = 1
     while index < len(lines):
         columns = len(_cells(lines[index])) if "-" in lines[index] and TABLE_DELIMITER.match(lines[index]) else 0
-        if columns and "|" in lines[index - 1] and len(_cells(lines[index - 1])) == columns:
+        if columns and "|" in lines[index - 1] and len(_cells(lines[index - 1])) == columns \
+                and not in_code[index - 1] and not in_code[index]:
             row = index + 1
-            while row < len(lines) and lines[row].strip() and not _ENDS_TABLE.match(lines[row]):
+            while row < len(lines) and lines[row].strip() and not _ENDS_TABLE.match(lines[row]) and not in_code[row]:
                 cells = _cells(lines[row])
                 if len(cells) > columns:
                     lines[row] = _escape_after(lines[row], columns)
@@ -151,6 +153,27 @@ def keep_extra_cells(src: str) -> str:
             index = row
         index += 1
     return "\n".join(lines) if changed else src
+
+
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
+
+
+def _in_fenced_code(lines: list[str]) -> list[bool]:
+    """For each line, whether it is in a fenced code block (its fences included), where a table is text."""
+    inside, fence = [], ""
+    for line in lines:
+        found = _FENCE.match(line)
+        if fence:
+            inside.append(True)
+            if found and found.group(1)[0] == fence[0] and len(found.group(1)) >= len(fence) \
+                    and not found.group(2).strip(" \t"):
+                fence = ""
+        elif found and not (found.group(1)[0] == "`" and "`" in found.group(2)):
+            inside.append(True)
+            fence = found.group(1)
+        else:
+            inside.append(False)
+    return inside
 
 
 def _cells(line: str) -> list[str]:
