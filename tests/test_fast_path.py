@@ -109,7 +109,8 @@ def test_it_takes_command_lines_and_angle_brackets(text):
 
 _quote_pieces = st.sampled_from([
     "- ", "\n- ", "* ", "\n* ", "+ ", "1. ", "\n2. ", "3) ", "\n1) ", "0. ", " - ", "- - -", "* **", "\n10. ",
-    "1234567890. ", "\n-\n", "\n  ", ">", "> ", ">  ", "     ", "\n", "\n\n", "\n \n", "\n> ", "\n>", "\n>\n", "  > ", "   >", "    > ", ">> ", "> > ",
+    "1234567890. ", "\n-\n", "\n  ", "\\\"", "\\\\", "\\.", "\\", "\\ ", "\\\n", "C:\\Users", "\\*", "\\_",
+    "    ", "\n    ", "\n     x", "\n---\n", "\n***\n", "___", "\n===\n", "- - -", "```|", ">", "> ", ">  ", "     ", "\n", "\n\n", "\n \n", "\n> ", "\n>", "\n>\n", "  > ", "   >", "    > ", ">> ", "> > ",
     "word", "Word two", " ", "  ", "  \n", "*", "**", "_", "`", "*stage*", "&", "<", "é", "-", "---", "===", "#",
     "\n```\n", "```", "\n- ", "1. ", "|", "\\", "\t", "[END]",
 ])
@@ -129,14 +130,16 @@ def test_quotes_and_lists_render_identically(text, verse):
                                   "3) three\n4) four", "* a\n* b\n\n> and a quote", "> lazy\nline",
                                   "Status:\n- online\n- *humming*", "a paragraph\n> then a quote\nlazily\n- a list",
                                   "> open\n>\nthen a paragraph", "Steps:\n1. one\n2. two"])
-def test_it_takes_block_quotes_lists_and_unclosed_code(text):
+def test_it_takes_quotes_lists_rules_escapes_and_unclosed_code(text):
     assert agree(text) is True and agree(text, verse=False) is True
 
 
-@pytest.mark.parametrize("text", ["[link](https://x.org)", "# heading", "- - -", "* **", "- a\n* b", "- a\n  b", "-  a", "- a\nlazy", "> > nested", "- a\n> b",
-                                  "- item\nlazy", "a\n2. starts at 2", "    > indented", "> a\n> ---", "a\\\nb", "&copy;",
-                                  "<https://x.org>", "<me@x.org>", "~~s~~", "a\\*b", "\\  \n**", "a |\n|--|", "a*b*c", "***x***", "| a | b |\n| - | - |",
-                                  "```\na\rb\n```", "```\nx\n\t```\nafter"])
+@pytest.mark.parametrize("text", [
+    "[link](https://x.org)", "# heading", "- a\n* b", "- a\n  b", "-  a", "- a\nlazy", "> > nested", "- a\n> b",
+    "- item\nlazy", "a\n2. starts at 2", "    > indented", "> a\n> ---", "> a\n    > b", "a\n---", "a\n***",
+    "a\n\n    code", "a\\\nb", "p \\\nq", "a\\*b*", "&copy;", "<https://x.org>", "<me@x.org>", "~~s~~", "\\  \n**",
+    "a |\n|--|", "a*b*c", "***x***", "| a | b |\n| - | - |", "```\na\rb\n```", "```\nx\n\t```\nafter",
+    "```|\n---\n```"])
 def test_it_declines_what_it_does_not_handle(text):
     assert render_simple(text) is None
 

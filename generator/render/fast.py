@@ -23,11 +23,14 @@ from bisect import bisect_left
 from generator.render.highlight import fence_html
 
 # A line that is not blank and could start a block other than a paragraph (up to 3 spaces of indent
-# are allowed), or a thematic break.
-_BLOCK_LINE_BODY = (r"(?=[ ]*[^ \n])(?: {0,3}(?:[#>]|[-+*](?:[ ]|$)|\d{1,9}[.)]|```|~~~|=+[ ]*$|-+[ ]*$|_{3,}| {4})"
+# are allowed), or a thematic break. A paragraph's first line may be '===' (an underline only after
+# text); a later line may be indented (code cannot interrupt a paragraph, see _INDENTED_CODE).
+_BLOCK_LINE_BODY = (r"(?=[ ]*[^ \n])(?: {0,3}(?:[#>]|[-+*](?:[ ]|$)|\d{1,9}[.)]|```|~~~|%s-+[ ]*$|_{3,}%s)"
                     r"| {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$)")
-_FIRST_BLOCK_LINE = re.compile(_BLOCK_LINE_BODY, re.M)
-_LATER_BLOCK_LINE = re.compile("\n" + _BLOCK_LINE_BODY, re.M)  # a literal first: the engine skips to newlines
+_FIRST_BLOCK_LINE = re.compile(_BLOCK_LINE_BODY % ("", "| {4}"), re.M)
+_LATER_BLOCK_LINE = re.compile("\n" + _BLOCK_LINE_BODY % (r"=+[ ]*$|", ""), re.M)  # a literal first: the
+# engine skips to newlines
+_INDENTED_CODE = re.compile(r"\A(?:[ ]*\n)* {4}(?=[ ]*[^ \n])|\n[ ]*\n {4}(?=[ ]*[^ \n])")  # after a blank line
 # Characters that start an inline construct this path does not handle, and whitespace other than
 # ' ' and newline (tabs, no-break spaces: str.isspace, which is also what re's \s means). One character
 # class, because the regex engine scans a class far faster than an alternation.
@@ -38,6 +41,8 @@ _REJECT_CHAR = re.compile("[" + _OTHER_WHITESPACE + r"\x00]")
 # keeps '\ ' as one token, so the space no longer counts toward a hard break); '|' is text unless a line
 # could be a table's delimiter row (tables are on).
 _BACKSLASH_ESCAPE = re.compile(r"\\(?:[ !-/:-@\[-`{-~\n]|$)")
+_BACKSLASH_PUNCTUATION = re.compile(r"\\([!-/:-@\[-`{-~])")
+_BACKSLASH_OTHER = re.compile(r"\\(?:[ \n]|$)")
 _TABLE_DELIMITER_LINE = re.compile(r"^ *[|:-][ |:-]*$", re.M)
 # '<' and a lone '~' are text to markdown-it here (raw HTML is off; strikethrough needs '~~'), except
 # where '<' could open an autolink: '<scheme:' or '<…@'. Command lines ('~/$', '<cmd>') are common.
@@ -49,9 +54,10 @@ _QUOTE_MARKER = re.compile(r" {0,3}> ?")
 # A list item of the simple kind: at the start of the line, its marker, one space, then text.
 _LIST_ITEM = re.compile(r"(?:([-+*])|(\d{1,9})([.)])) (?=[^ ])")
 _THEMATIC_BREAK = re.compile(r" {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$")  # '* **' is a rule, not an item
-_BLOCK_START_BODY = r"(?: {0,3}>|[-+*] |\d{1,9}[.)] )"  # a line that may begin a quote or a list
-_BLOCK_START = re.compile(_BLOCK_START_BODY)
-_LATER_BLOCK_START = re.compile("\n" + _BLOCK_START_BODY)
+# A line that may begin a quote, a list or a thematic break.
+_BLOCK_START_BODY = r"(?: {0,3}>|[-+*] |\d{1,9}[.)] | {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$)"
+_BLOCK_START = re.compile(_BLOCK_START_BODY, re.M)
+_LATER_BLOCK_START = re.compile("\n" + _BLOCK_START_BODY, re.M)
 _FENCE_CLOSE = re.compile(r"^[ \t]*`{3,}[ \t]*$", re.M)
 _PLAIN_FENCE_CLOSE = re.compile(r" {0,3}`{3,} *")
 _PARAGRAPH_BREAK = re.compile(r" *\n(?: *\n)+ *")  # and the spaces either side
@@ -86,6 +92,8 @@ def _with_fences(text: str, verse: bool) -> str | None:
     for opener in _FENCE_OPEN.finditer(text):
         if opener.start() < position:
             continue  # a line inside the block before
+        if "|" in opener.group(1):
+            return None  # '```|' over a line of dashes is a table's head (tables come first in markdown-it)
         closer = _FENCE_CLOSE.search(text, opener.end())
         if closer is not None and not _PLAIN_FENCE_CLOSE.fullmatch(closer.group()):
             return None  # closed by a line markdown-it may read otherwise (tabs, deep indent)
@@ -115,8 +123,8 @@ def _unclosed_code(rest: str) -> str:
 
 
 def _blocks(text: str, verse: bool) -> str | None:
-    """Paragraphs, block quotes and lists whose items are one line each, in groups of lines parted by
-    blank lines. Within a group a quote or a list may follow a paragraph (they interrupt it), and a
+    """Paragraphs, block quotes, thematic breaks and lists whose items are one line each, in groups of
+    lines parted by blank lines. Within a group a quote or a list may follow a paragraph (they interrupt it), and a
     line after a quote goes on with it (a lazy continuation); anything after a list item is left to
     markdown-it, as are quotes and lists inside others."""
     if not (_BLOCK_START.match(text) or _LATER_BLOCK_START.search(text)):
@@ -143,7 +151,9 @@ def _blocks(text: str, verse: bool) -> str | None:
                 return None
             runs = runs[:-1] + [("list", lists)]
         for kind, lines in runs:
-            if kind == "text":
+            if kind == "rule":
+                rendered = "<hr>\n"
+            elif kind == "text":
                 rendered = _paragraphs("\n".join(lines), verse)
             elif kind == "quote":
                 rendered = _quote(lines, verse)
@@ -157,17 +167,24 @@ def _blocks(text: str, verse: bool) -> str | None:
 
 
 def _runs(group: list[str]) -> list[tuple[str, list]] | None:
-    """A group's blocks in order: ("text", lines), ("quote", lines, lazy ones included) and ("list",
-    [lines]); None for what this path leaves to markdown-it."""
+    """A group's blocks in order: ("text", lines), ("quote", lines, lazy ones included), ("list",
+    [lines]) and ("rule", [line]); None for what this path leaves to markdown-it."""
     runs: list[tuple[str, list]] = []
     for line in group:
-        kind = "quote" if _QUOTE_LINE.match(line) else "list" if _LIST_ITEM.match(line) else "text"
+        kind = "quote" if _QUOTE_LINE.match(line) else "rule" if _THEMATIC_BREAK.match(line) else \
+            "list" if _LIST_ITEM.match(line) else "text"
         last = runs[-1][0] if runs else None
-        if last == "list":
+        if kind == "rule":
+            if last not in (None, "rule"):
+                return None  # after text, '---' underlines a heading; after a quote or list: left alone
+            runs.append(("rule", [line]))
+        elif last == "list":
             if kind != "list":
                 return None  # a lazy line, or a block, after an item: left to markdown-it
             runs[-1][1][0].append(line)
         elif kind == last or (last == "quote" and kind == "text" and not _blank_quote_line(runs[-1][1][-1])):
+            if kind == "text" and last == "quote" and line.lstrip(" ").startswith(">"):
+                return None  # markdown-it reads an indented '>' there as more of the quote
             runs[-1][1].append(line)  # a text line after a quote's text goes on with it
         elif kind == "list":
             item = _LIST_ITEM.match(line)
@@ -242,6 +259,8 @@ def _list(groups: list[list[str]], verse: bool) -> str | None:
 
 
 def _paragraphs(text: str, verse: bool) -> str | None:
+    if "\\" in text and _BACKSLASH_ESCAPE.search(text):
+        return _escaped_plain_paragraphs(text, verse)
     if not _simple_enough(text):
         return None
     # Escaped first, all at once: '&', '"' and '>' become entities that begin and end with
@@ -261,6 +280,19 @@ def _paragraphs(text: str, verse: bool) -> str | None:
         else:
             out.append("<p>" + _breaks(paragraph, verse) + "</p>\n")
     return "".join(out)
+
+
+def _escaped_plain_paragraphs(text: str, verse: bool) -> str | None:
+    """Paragraphs without markup in which a backslash escapes punctuation (JSON in tool output: \\"):
+    each escaped character is text. A backslash that breaks a line, holds a space or ends the text, and
+    any '*', '_' or '`' left unescaped, are left to markdown-it (a backslash before a letter is text)."""
+    if _BACKSLASH_OTHER.search(text):
+        return None
+    rest = _BACKSLASH_PUNCTUATION.sub("x", text)  # each escape a letter: the lines keep their shape
+    if "*" in rest or "_" in rest or "`" in rest or not _simple_enough(rest):
+        return None
+    body = _escape_html(_BACKSLASH_PUNCTUATION.sub(r"\1", text).strip(" \n"))
+    return _plain_paragraphs(body, verse) if body else ""
 
 
 def _plain_paragraphs(body: str, verse: bool) -> str:
@@ -291,6 +323,8 @@ def _simple_enough(text: str) -> bool:
     if "|" in text and _TABLE_DELIMITER_LINE.search(text):
         return False
     if "&" in text and _ENTITY.search(text):
+        return False
+    if "    " in text and _INDENTED_CODE.search(text):
         return False
     return not (_FIRST_BLOCK_LINE.match(text) or _LATER_BLOCK_LINE.search(text))
 
