@@ -34,7 +34,7 @@ def test_the_ending_filter_and_a_card_badge_open_the_list_of_that_ending(site):
         page.goto(base)
         page.get_by_role("navigation", name="Filter by ending").get_by_role("link", name="interrupted").click()
         page.wait_for_url("**/endings/interrupted/")
-        assert page.locator(".card-title").all_text_contents() == ["Ada ↔ Kim"]
+        assert page.locator(".rows li > a").all_text_contents() == ["Ada ↔ Kim"]
         page.goto(base)
         page.locator(".card .ending", has_text="[END] by").first.click()
         page.wait_for_url("**/endings/end-marker/")

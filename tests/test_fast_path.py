@@ -139,7 +139,7 @@ def test_it_takes_quotes_lists_rules_escapes_and_unclosed_code(text):
     "- item\nlazy", "a\n2. starts at 2", "    > indented", "> a\n> ---", "> a\n    > b", "a\n---", "a\n***",
     "a\n\n    code", "a\\\nb", "p \\\nq", "a\\*b*", "&copy;", "<https://x.org>", "<me@x.org>", "~~s~~", "\\  \n**",
     "a |\n|--|", "a*b*c", "***x***", "| a | b |\n| - | - |", "```\na\rb\n```", "```\nx\n\t```\nafter",
-    "```|\n---\n```"])
+    "```|\n---\n```", "\\|\n:-:\n"])
 def test_it_declines_what_it_does_not_handle(text):
     assert render_simple(text) is None
 

@@ -291,6 +291,8 @@ def _escaped_plain_paragraphs(text: str, verse: bool) -> str | None:
     rest = _BACKSLASH_PUNCTUATION.sub("x", text)  # each escape a letter: the lines keep their shape
     if "*" in rest or "_" in rest or "`" in rest or not _simple_enough(rest):
         return None
+    if "|" in text and _TABLE_DELIMITER_LINE.search(text):
+        return None  # a table's rows are split before escapes are read: '\|' over ':-:' is a table
     body = _escape_html(_BACKSLASH_PUNCTUATION.sub(r"\1", text).strip(" \n"))
     return _plain_paragraphs(body, verse) if body else ""
 
@@ -367,11 +369,11 @@ def _simple_emphasis(src: str, verse: bool) -> str | None:
 
 
 class _Run:
-    """A run of '*' at src[start:end]: how many are left unmatched, the tags it opens or closes."""
-    __slots__ = ("start", "end", "count", "can_open", "can_close", "opens", "closes", "stage")
+    """A run of '*' or '_' at src[start:end]: how many are left unmatched, the tags it opens or closes."""
+    __slots__ = ("start", "end", "char", "count", "can_open", "can_close", "opens", "closes", "stage")
 
-    def __init__(self, start: int, end: int, can_open: bool, can_close: bool):
-        self.start, self.end, self.count = start, end, end - start
+    def __init__(self, start: int, end: int, char: str, can_open: bool, can_close: bool):
+        self.start, self.end, self.char, self.count = start, end, char, end - start
         self.can_open, self.can_close = can_open, can_close
         self.opens: list[str] = []  # inner first
         self.closes: list[str] = []  # inner first
@@ -435,13 +437,9 @@ def _scan_markup(src: str) -> list | None:
             if len(_FLANKING) < 10_000:
                 _FLANKING[key] = flanking
         can_open, can_close = flanking
-        if char == "_":
-            if can_open or can_close:
-                return None  # underscore emphasis is left to markdown-it
-        elif can_open and can_close:
+        if can_open and can_close:
             return None  # both-flanking runs bring in the rule of three: leave them to markdown-it
-        else:
-            events.append(_Run(start, end, can_open, can_close))
+        events.append(_Run(start, end, char, can_open, can_close))
         position = end
 
 
@@ -465,7 +463,8 @@ def _flanking(last: str, following: str, can_split_word: bool) -> tuple[bool, bo
 
 
 def _match_emphasis(runs: list[_Run]) -> None:
-    """CommonMark's 'process emphasis' for runs that are openers or closers (never both)."""
+    """CommonMark's 'process emphasis' for runs that are openers or closers (never both); a closer
+    matches an opener of its own character only."""
     active = list(runs)
     index = 0
     while index < len(active):
@@ -475,7 +474,7 @@ def _match_emphasis(runs: list[_Run]) -> None:
             continue
         while closer.count:
             opener_index = next((i for i in range(index - 1, -1, -1)
-                                 if active[i].can_open and active[i].count), None)
+                                 if active[i].can_open and active[i].count and active[i].char == closer.char), None)
             if opener_index is None:
                 break
             opener = active[opener_index]
@@ -505,7 +504,7 @@ def _run_html(run: _Run) -> str:
             html += _STAGE_CLOSE if run.stage == "close" else ""
         else:
             html += _TAGS[tag][1]
-    html += "*" * run.count
+    html += run.char * run.count
     for number, tag in enumerate(reversed(run.opens)):
         if number == 0 and run.stage:
             html += _STAGE_OPEN if run.stage == "open" else ""
