@@ -107,18 +107,21 @@ def test_it_takes_command_lines_and_angle_brackets(text):
     assert agree(text) is True
 
 
-_quote_pieces = st.sampled_from([
+_block_pieces = st.sampled_from([
     "- ", "\n- ", "* ", "\n* ", "+ ", "1. ", "\n2. ", "3) ", "\n1) ", "0. ", " - ", "- - -", "* **", "\n10. ",
     "1234567890. ", "\n-\n", "\n  ", "\\\"", "\\\\", "\\.", "\\", "\\ ", "\\\n", "C:\\Users", "\\*", "\\_",
-    "    ", "\n    ", "\n     x", "\n---\n", "\n***\n", "___", "\n===\n", "- - -", "```|", ">", "> ", ">  ", "     ", "\n", "\n\n", "\n \n", "\n> ", "\n>", "\n>\n", "  > ", "   >", "    > ", ">> ", "> > ",
+    "    ", "\n    ", "\n     x", "\n---\n", "\n***\n", "___", "\n===\n", "- - -", "```|",
+    ">", "> ", ">  ", "     ", "\n", "\n\n", "\n \n", "\n> ", "\n>", "\n>\n", "  > ", "   >", "    > ", ">> ", "> > ",
     "word", "Word two", " ", "  ", "  \n", "*", "**", "_", "`", "*stage*", "&", "<", "é", "-", "---", "===", "#",
-    "\n```\n", "```", "\n- ", "1. ", "|", "\\", "\t", "[END]",
+    "\n```\n", "```", "\n- ", "1. ", "|", "\\", "\t", "[END]", "_a_", "x_y", "__b__", "<ooc>_", "_</ooc>", "\\|",
+    "\n:-:\n",
 ])
 
 
 @settings(max_examples=4000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(_quote_pieces, max_size=30).map("".join), st.booleans())
-def test_quotes_and_lists_render_identically(text, verse):
+@given(st.lists(_block_pieces, max_size=30).map("".join), st.booleans())
+def test_blocks_render_identically(text, verse):
+    """Quotes, lists, rules, fences (closed or not), escapes and underscores, and what borders on them."""
     agree(text, verse)
 
 

@@ -1,12 +1,12 @@
 """A fast path for the common subset of message text, byte-identical to the markdown-it path.
 
 Most transcript messages are paragraphs of verse with ``*emphasis*``, ``**strong**``,
-`` `code` `` and stage directions, sometimes fenced code or ``>`` quotes. :func:`render_simple`
-renders exactly those, using
-markdown-it's own character classes and escaping, and returns ``None`` for anything
-else (a list, a heading, a link, a backslash, an entity, a tricky delimiter run…), so
-the caller falls back to markdown-it. ``tests/test_fast_path.py`` checks the two
-paths agree on thousands of generated messages and on every sample and fixture.
+`` `code` `` and stage directions, often with fenced code, ``>`` quotes, lists of one-line
+items and rules. :func:`render_simple` renders exactly those, using markdown-it's own
+character classes and escaping, and returns ``None`` for anything else (a heading, a link,
+an entity, a nested list, a tricky delimiter run…), so the caller falls back to
+markdown-it. ``tests/test_fast_path.py`` checks the two paths agree on thousands of
+generated messages and on every sample and fixture.
 
 Speed comes from leaving the text to C: whole-message regular expressions decide
 whether the subset applies, and plain text between markup is escaped and broken
@@ -28,8 +28,8 @@ from generator.render.highlight import fence_html
 _BLOCK_LINE_BODY = (r"(?=[ ]*[^ \n])(?: {0,3}(?:[#>]|[-+*](?:[ ]|$)|\d{1,9}[.)]|```|~~~|%s-+[ ]*$|_{3,}%s)"
                     r"| {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$)")
 _FIRST_BLOCK_LINE = re.compile(_BLOCK_LINE_BODY % ("", "| {4}"), re.M)
-_LATER_BLOCK_LINE = re.compile("\n" + _BLOCK_LINE_BODY % (r"=+[ ]*$|", ""), re.M)  # a literal first: the
-# engine skips to newlines
+# A literal first in the later lines' pattern: the regex engine skips to newlines.
+_LATER_BLOCK_LINE = re.compile("\n" + _BLOCK_LINE_BODY % (r"=+[ ]*$|", ""), re.M)
 _INDENTED_CODE = re.compile(r"\A(?:[ ]*\n)* {4}(?=[ ]*[^ \n])|\n[ ]*\n {4}(?=[ ]*[^ \n])")  # after a blank line
 # Characters that start an inline construct this path does not handle, and whitespace other than
 # ' ' and newline (tabs, no-break spaces: str.isspace, which is also what re's \s means). One character
@@ -84,7 +84,7 @@ def render_simple(text: str, verse: bool = True) -> str | None:
 
 
 def _with_fences(text: str, verse: bool) -> str | None:
-    """Paragraphs around code blocks fenced by ``` at the start of a line (each closed, not indented)."""
+    """Blocks around code fenced by ``` at the start of a line (not indented; closed, or running to the end)."""
     if "\x00" in text or "\r" in text:
         return None  # markdown-it replaces NUL and makes every \r a newline, even in code
     out = []
@@ -124,9 +124,9 @@ def _unclosed_code(rest: str) -> str:
 
 def _blocks(text: str, verse: bool) -> str | None:
     """Paragraphs, block quotes, thematic breaks and lists whose items are one line each, in groups of
-    lines parted by blank lines. Within a group a quote or a list may follow a paragraph (they interrupt it), and a
-    line after a quote goes on with it (a lazy continuation); anything after a list item is left to
-    markdown-it, as are quotes and lists inside others."""
+    lines parted by blank lines. Within a group a quote or a list may follow a paragraph (they
+    interrupt it), and a line after a quote goes on with it (a lazy continuation); anything after a
+    list item is left to markdown-it, as are quotes and lists inside others."""
     if not (_BLOCK_START.match(text) or _LATER_BLOCK_START.search(text)):
         return _paragraphs(text, verse)
     lines_of = _line_groups(text)
@@ -203,6 +203,7 @@ def _without_marker(line: str) -> str:
 
 
 def _blank_quote_line(line: str) -> bool:
+    """A '>' with nothing after it: it ends the quote's paragraph, so no lazy line can follow."""
     match = _QUOTE_MARKER.match(line)
     return match is not None and not line[match.end():].strip(" ")
 
