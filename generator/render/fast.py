@@ -66,12 +66,9 @@ _VERSE_BREAK = re.compile(r" *\n *")
 _HARD_BREAK = re.compile(r"  +\n *")
 _SOFT_BREAK = re.compile(r" ?\n *")
 _TAGS = {"em": ("<em>", "</em>"), "strong": ("<strong>", "</strong>")}
-# Single '*'s taking turns, each opener after a space or punctuation (or first) and before a letter
-# or digit, each closer the reverse: such a '*' can only open (or only close) emphasis. What
-# _simple_emphasis takes; possessive, so it never backtracks.
-_SPACE_OR_PUNCTUATION = " \n" + re.escape(string.punctuation)
-_SIMPLE_SPANS = re.compile(r"(?:[^*]*+(?<![^" + _SPACE_OR_PUNCTUATION + r"])\*(?=[A-Za-z0-9])[^*]*+"
-                           r"(?<=[A-Za-z0-9])\*(?![^" + _SPACE_OR_PUNCTUATION + r"]))*+[^*]*+")
+# Around a '*' that plainly opens (after) or closes (before) emphasis: see _single_stars_take_turns.
+_SPACE_OR_PUNCTUATION = frozenset(" \n" + string.punctuation)
+_ASCII_ALNUM = frozenset(string.ascii_letters + string.digits)
 _FLANKING: dict[str, tuple[bool, bool]] = {}  # (character before, run character, character after) -> _flanking
 _STAGE_OPEN, _STAGE_CLOSE = '<span class="stage">', "</span>"
 
@@ -346,11 +343,28 @@ def _breaks(escaped: str, verse: bool) -> str:
     return _SOFT_BREAK.sub("\n", _HARD_BREAK.sub("<br>\n", escaped))
 
 
+def _single_stars_take_turns(src: str) -> bool:
+    """Single '*'s taking turns, each opener after a space or punctuation (or first) and before a letter
+    or digit, each closer the reverse: such a '*' can only open (or only close) emphasis. A loop, not a
+    regular expression: the possessive one this was (Python 3.11.2's engine) matched '*a' whole."""
+    opening = True
+    position = src.find("*")
+    while position != -1:
+        before = src[position - 1] if position else " "
+        after = src[position + 1] if position + 1 < len(src) else " "
+        outside, inside = (before, after) if opening else (after, before)
+        if outside not in _SPACE_OR_PUNCTUATION or inside not in _ASCII_ALNUM:
+            return False
+        opening = not opening
+        position = src.find("*", position + 1)
+    return opening
+
+
 def _simple_emphasis(src: str, verse: bool) -> str | None:
     """The commonest markup, quickly: single '*'s that plainly open (before a letter or digit, after
     a space or punctuation) or close (the reverse), taking turns, so each closes the one before.
     None for anything else (the general path below then decides)."""
-    if "_" in src or "`" in src or "**" in src or not _SIMPLE_SPANS.fullmatch(src):
+    if "_" in src or "`" in src or "**" in src or not _single_stars_take_turns(src):
         return None
     parts = src.split("*")  # outside, inside, outside, inside, …, outside
     if len(parts) == 3 and not parts[0] and not parts[2] and "\n" not in src:
