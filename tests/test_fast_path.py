@@ -132,17 +132,24 @@ def test_blocks_render_identically(text, verse):
                                   "Options:\n\n- *stay*\n- go **now**\n\nChoose.", "1. first\n\n2. second",
                                   "3) three\n4) four", "* a\n* b\n\n> and a quote", "> lazy\nline",
                                   "Status:\n- online\n- *humming*", "a paragraph\n> then a quote\nlazily\n- a list",
-                                  "> open\n>\nthen a paragraph", "Steps:\n1. one\n2. two"])
+                                  "> open\n>\nthen a paragraph", "Steps:\n1. one\n2. two",
+                                  'Args: {\\"channel\\": \\"logs\\"}', "C:\\Users\\ada",
+                                  "line one\n    indented two\n        three", "above\n\n---\n\nbelow", "* * *",
+                                  "=====\n\ntitle bar", "- - -", "* **", "a\\*b",
+                                  "<ooc>_present better_</ooc>", "snake_case_name", "ComfyUI_00498_.png",
+                                  "__strong__ and *_both_*", "*a", "*- ", "0 0 0 0 *0\n\n0* ",
+                                  "> > nested", "> > a\n> b", "> - a\n> - b", ">> x\n>> y", "> 1. a\n>\n> 2. b",
+                                  "> ---\nafter"])
 def test_it_takes_quotes_lists_rules_escapes_and_unclosed_code(text):
     assert agree(text) is True and agree(text, verse=False) is True
 
 
 @pytest.mark.parametrize("text", [
-    "[link](https://x.org)", "# heading", "- a\n* b", "- a\n  b", "-  a", "- a\nlazy", "> > nested", "- a\n> b",
+    "[link](https://x.org)", "# heading", "- a\n* b", "- a\n  b", "-  a", "- a\nlazy", "- a\n> b",
     "- item\nlazy", "a\n2. starts at 2", "    > indented", "> a\n> ---", "> a\n    > b", "a\n---", "a\n***",
     "a\n\n    code", "a\\\nb", "p \\\nq", "a\\*b*", "&copy;", "<https://x.org>", "<me@x.org>", "~~s~~", "\\  \n**",
     "a |\n|--|", "a*b*c", "***x***", "| a | b |\n| - | - |", "```\na\rb\n```", "```\nx\n\t```\nafter",
-    "```|\n---\n```", "\\|\n:-:\n"])
+    "```|\n---\n```", "\\|\n:-:\n", "> > > > > deep", "> > a\nlazy", ">> a\n> b\n    c"])
 def test_it_declines_what_it_does_not_handle(text):
     assert render_simple(text) is None
 

@@ -63,10 +63,10 @@ def test_code_is_highlighted_with_classes():
 @pytest.mark.parametrize("fence", ["```", "~~~~"])
 @pytest.mark.parametrize("closed", [True, False])
 def test_a_table_in_code_is_shown_exactly_as_written(fence, closed):
-    """Extra table cells are escaped before parsing so their text is kept (render/markdown.py); inside
-    code that added a backslash the message never had."""
+    """Extra table cells and deep quote markers are escaped before parsing so their text is kept
+    (render/markdown.py); inside code that added a backslash the message never had."""
     from html import unescape
-    code = "a | b\n--|--\nc | d | e"
+    code = "a | b\n--|--\nc | d | e\n" + "> " * 10 + "deep"  # and quote markers past markdown.py's depth
     text = f"Shell output:\n\n{fence}\n{code}\n" + (f"{fence}\n\nAfter." if closed else "")
     for renderer in (MessageRenderer(), MessageRenderer(fast=False)):
         html = renderer.render(text)

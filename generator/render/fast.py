@@ -51,6 +51,7 @@ _ENTITY = re.compile(r"&[#A-Za-z0-9]+;")
 _FENCE_OPEN = re.compile(r"^```([^`\n]*)$", re.M)
 _QUOTE_LINE = re.compile(r" {0,3}>")  # a line that opens or goes on with a block quote
 _QUOTE_MARKER = re.compile(r" {0,3}> ?")
+_QUOTE_DEPTH = 4  # quotes in quotes taken this deep; markdown.py keeps 8 levels (QUOTE_DEPTH) as quotes
 # A list item of the simple kind: at the start of the line, its marker, one space, then text.
 _LIST_ITEM = re.compile(r"(?:([-+*])|(\d{1,9})([.)])) (?=[^ ])")
 _THEMATIC_BREAK = re.compile(r" {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$")  # '* **' is a rule, not an item
@@ -119,11 +120,11 @@ def _unclosed_code(rest: str) -> str:
     return rest[:len(rest) - len(last)] if last and not last.strip(" \t") else rest
 
 
-def _blocks(text: str, verse: bool) -> str | None:
+def _blocks(text: str, verse: bool, depth: int = 0) -> str | None:
     """Paragraphs, block quotes, thematic breaks and lists whose items are one line each, in groups of
     lines parted by blank lines. Within a group a quote or a list may follow a paragraph (they
     interrupt it), and a line after a quote goes on with it (a lazy continuation); anything after a
-    list item is left to markdown-it, as are quotes and lists inside others."""
+    list item is left to markdown-it, as are lists inside lists."""
     if not (_BLOCK_START.match(text) or _LATER_BLOCK_START.search(text)):
         return _paragraphs(text, verse)
     lines_of = _line_groups(text)
@@ -153,7 +154,7 @@ def _blocks(text: str, verse: bool) -> str | None:
             elif kind == "text":
                 rendered = _paragraphs("\n".join(lines), verse)
             elif kind == "quote":
-                rendered = _quote(lines, verse)
+                rendered = _quote(lines, verse, depth)
             else:
                 rendered = _list(lines, verse)
             if rendered is None:
@@ -179,9 +180,11 @@ def _runs(group: list[str]) -> list[tuple[str, list]] | None:
             if kind != "list":
                 return None  # a lazy line, or a block, after an item: left to markdown-it
             runs[-1][1][0].append(line)
-        elif kind == last or (last == "quote" and kind == "text" and not _blank_quote_line(runs[-1][1][-1])):
-            if kind == "text" and last == "quote" and line.lstrip(" ").startswith(">"):
-                return None  # markdown-it reads an indented '>' there as more of the quote
+        elif kind == last or (last == "quote" and kind == "text" and _paragraph_goes_on(runs[-1][1][-1])):
+            if kind == "text" and last == "quote" and (line.lstrip(" ").startswith(">") or any(
+                    _QUOTE_LINE.match(_without_marker(quoted)) for quoted in runs[-1][1])):
+                return None  # markdown-it reads an indented '>' there as more of the quote; and a lazy
+                # line in a quote inside a quote has rules of its own
             runs[-1][1].append(line)  # a text line after a quote's text goes on with it
         elif kind == "list":
             item = _LIST_ITEM.match(line)
@@ -199,10 +202,12 @@ def _without_marker(line: str) -> str:
     return line[match.end():] if match else line
 
 
-def _blank_quote_line(line: str) -> bool:
-    """A '>' with nothing after it: it ends the quote's paragraph, so no lazy line can follow."""
-    match = _QUOTE_MARKER.match(line)
-    return match is not None and not line[match.end():].strip(" ")
+def _paragraph_goes_on(line: str) -> bool:
+    """Whether a quote's line leaves a paragraph open, which a lazy line then continues: not a '>' with
+    nothing after it (in every quote it opens), nor a rule."""
+    while (match := _QUOTE_MARKER.match(line)) is not None:
+        line = line[match.end():]
+    return bool(line.strip(" ")) and not _THEMATIC_BREAK.match(line)
 
 
 def _line_groups(text: str) -> list[list[str]]:
@@ -219,13 +224,15 @@ def _line_groups(text: str) -> list[list[str]]:
     return groups
 
 
-def _quote(lines: list[str], verse: bool) -> str | None:
-    """A block quote: its lines without their '>' (and one space after it), as paragraphs; a quote
-    inside it (a second '>') is declined by the paragraphs' own check."""
+def _quote(lines: list[str], verse: bool, depth: int) -> str | None:
+    """A block quote: its lines without their '>' (and one space after it), as blocks again (quotes in
+    quotes, lists in quotes), to a few levels deep (markdown.py shows deeper markers as text)."""
+    if depth >= _QUOTE_DEPTH:
+        return None
     inner = "\n".join(_without_marker(line) for line in lines)
     if not inner.strip(" \n"):
         return "<blockquote></blockquote>\n"
-    body = _paragraphs(inner, verse)
+    body = _blocks(inner, verse, depth + 1)
     return None if body is None else "<blockquote>\n" + body + "</blockquote>\n"
 
 

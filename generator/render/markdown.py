@@ -25,8 +25,8 @@ class TranscriptMarkdown(MarkdownIt):
     """markdown-it with what a transcript needs before it is parsed: no text may be dropped."""
 
     def parse(self, src: str, env=None):
-        if ">" in src:
-            src = _QUOTE_RUN.sub(_flatten_quotes, src)
+        if ">" in src and _QUOTE_RUN.search(src):
+            src = _flatten_deep_quotes(src)
         if "|" in src and "-" in src:
             src = keep_extra_cells(src)
         return super().parse(src, env)
@@ -87,6 +87,15 @@ def _heading_levels(state) -> None:
 
 
 _QUOTE_RUN = re.compile(r"^ {0,3}(?:> ?){%d,}" % (QUOTE_DEPTH + 1), re.M)
+
+
+def _flatten_deep_quotes(src: str) -> str:
+    """Deep quote markers shown as text, outside fenced code (where a backslash would be shown)."""
+    if "```" not in src and "~~~" not in src:
+        return _QUOTE_RUN.sub(_flatten_quotes, src)
+    lines = src.split("\n")
+    in_code = _in_fenced_code(lines)
+    return "\n".join(line if code else _QUOTE_RUN.sub(_flatten_quotes, line) for line, code in zip(lines, in_code))
 
 
 def _flatten_quotes(match: re.Match) -> str:
