@@ -90,7 +90,7 @@ _command_pieces = st.sampled_from([
     "<mailto:a@b>", "<a@b.c>", "@", ":", "~/", "~$", "~~", "~~~", "\n", "\n\n", " ", "*", "**", "_", "`",
     "word", "ls -la", "simulator@anthropic:~/$", "\n<", "\n~", "&", "&lt;", "é", "[", "]",
     "\\", "\\n", "C:\\Users", "\\*", "\\\n", "|", " | ", "\n|", "|\n", "-", ":", "\n|---|---|\n", "\n:-:\n",
-    "| a | b |", "\n- ", "--", "\\_", "\\\\",
+    "| a | b |", "\n- ", "--", "\\_", "\\\\", "\\`", '\\"', "`a\\`", "\\**", "_\\_", "\\#",
 ])
 
 
@@ -139,15 +139,19 @@ def test_blocks_render_identically(text, verse):
                                   "<ooc>_present better_</ooc>", "snake_case_name", "ComfyUI_00498_.png",
                                   "__strong__ and *_both_*", "*a", "*- ", "0 0 0 0 *0\n\n0* ",
                                   "> > nested", "> > a\n> b", "> - a\n> - b", ">> x\n>> y", "> 1. a\n>\n> 2. b",
-                                  "> ---\nafter"])
+                                  "> ---\nafter", "a\\*b*", 'Args: {\\"a\\": *b*}', 'x `a\\"b` \\*not\\* *yes*',
+                                  "\\**foo*", "*foo\\**", "a\\_b_c_", "\\&amp; *x*", '*\\"hi\\"*', "_\\__",
+                                  "\\`*a*", "- \\[x\\] *done*", "> \\\\ *far*",
+                                  "a\n\n    code", "    x\n\n      y\n  \nz", "> a\n\n    c", ">     q\n> b",
+                                  "a\n    not code", "```\nx\n```\n    code", "    <b>&\n\n\n    y\n*z*", "    > indented"])
 def test_it_takes_quotes_lists_rules_escapes_and_unclosed_code(text):
     assert agree(text) is True and agree(text, verse=False) is True
 
 
 @pytest.mark.parametrize("text", [
     "[link](https://x.org)", "# heading", "- a\n* b", "- a\n  b", "-  a", "- a\nlazy", "- a\n> b",
-    "- item\nlazy", "a\n2. starts at 2", "    > indented", "> a\n> ---", "> a\n    > b", "a\n---", "a\n***",
-    "a\n\n    code", "a\\\nb", "p \\\nq", "a\\*b*", "&copy;", "<https://x.org>", "<me@x.org>", "~~s~~", "\\  \n**",
+    "- item\nlazy", "a\n2. starts at 2", "\tcode", "> a\n> ---", "> a\n    > b", "a\n---", "a\n***",
+    "- a\n\n    more of a", "a\n- b\n\n    c", ">     code\nlazy", "a\\\nb", "p \\\nq", "\\\"*x*\\ ", "\\\"*x*\uE022", "&copy;", "<https://x.org>", "<me@x.org>", "~~s~~", "\\  \n**",
     "a |\n|--|", "a*b*c", "***x***", "| a | b |\n| - | - |", "```\na\rb\n```", "```\nx\n\t```\nafter",
     "```|\n---\n```", "\\|\n:-:\n", "> > > > > deep", "> > a\nlazy", ">> a\n> b\n    c"])
 def test_it_declines_what_it_does_not_handle(text):

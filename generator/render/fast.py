@@ -43,6 +43,16 @@ _REJECT_CHAR = re.compile("[" + _OTHER_WHITESPACE + r"\x00]")
 _BACKSLASH_ESCAPE = re.compile(r"\\(?:[ !-/:-@\[-`{-~\n]|$)")
 _BACKSLASH_PUNCTUATION = re.compile(r"\\([!-/:-@\[-`{-~])")
 _BACKSLASH_OTHER = re.compile(r"\\(?:[ \n]|$)")
+# An escape, or a code span (in which a backslash is text): see _mark_escapes.
+_ESCAPE_OR_CODE = re.compile(r"\\([!-/:-@\[-`{-~])|`[^`]*`")
+# An escaped character stands in the text as a private-use character of its own until the HTML is
+# made, so that it is neither markup nor escaped twice; a message with such characters is declined.
+_MARKS = "\ue000-\ue07f"
+_MARKED = re.compile("[" + _MARKS + "]")
+_MARK = {char: chr(0xE000 + ord(char)) for char in string.punctuation}
+_UNMARK = {mark: char for char, mark in _MARK.items()}
+_MARK_HTML = {ord(mark): char.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+              for mark, char in _UNMARK.items()}
 _TABLE_DELIMITER_LINE = re.compile(r"^ *[|:-][ |:-]*$", re.M)
 # '<' and a lone '~' are text to markdown-it here (raw HTML is off; strikethrough needs '~~'), except
 # where '<' could open an autolink: '<scheme:' or '<…@'. Command lines ('~/$', '<cmd>') are common.
@@ -121,6 +131,32 @@ def _unclosed_code(rest: str) -> str:
 
 
 def _blocks(text: str, verse: bool, depth: int = 0) -> str | None:
+    """Blocks around code indented four spaces (first, or after a blank line: it cannot interrupt a
+    paragraph). The code runs over blank lines to the last line so indented before one that is not;
+    each of its lines loses four spaces. After a list it would be more of the last item: left alone."""
+    if "    " not in text or (start := _INDENTED_CODE.search(text)) is None:
+        return _blocks_between_code(text, verse, depth)
+    if "\t" in text or "\x00" in text or "\r" in text:
+        return None  # a tab indents, to markdown-it; and it changes NUL and \r even in code
+    first = start.end() - 4  # the code's first line starts there
+    before = text[:first]
+    if before.strip(" \n") and any(_LIST_ITEM.match(line) for line in _line_groups(before)[-1]):
+        return None
+    lines = text[first:].split("\n")
+    end = 1
+    for number, line in enumerate(lines):
+        if line.startswith("    ") and line.strip(" "):
+            end = number + 1
+        elif line.strip(" "):
+            break
+    head = _blocks_between_code(before, verse, depth)
+    rest = _blocks("\n".join(lines[end:]), verse, depth)
+    if head is None or rest is None:
+        return None
+    return head + fence_html("", "\n".join(line[4:] for line in lines[:end]) + "\n") + rest
+
+
+def _blocks_between_code(text: str, verse: bool, depth: int) -> str | None:
     """Paragraphs, block quotes, thematic breaks and lists whose items are one line each, in groups of
     lines parted by blank lines. Within a group a quote or a list may follow a paragraph (they
     interrupt it), and a line after a quote goes on with it (a lazy continuation); anything after a
@@ -182,9 +218,10 @@ def _runs(group: list[str]) -> list[tuple[str, list]] | None:
             runs[-1][1][0].append(line)
         elif kind == last or (last == "quote" and kind == "text" and _paragraph_goes_on(runs[-1][1][-1])):
             if kind == "text" and last == "quote" and (line.lstrip(" ").startswith(">") or any(
-                    _QUOTE_LINE.match(_without_marker(quoted)) for quoted in runs[-1][1])):
-                return None  # markdown-it reads an indented '>' there as more of the quote; and a lazy
-                # line in a quote inside a quote has rules of its own
+                    _QUOTE_LINE.match(_without_marker(quoted)) or _without_marker(quoted).startswith("    ")
+                    for quoted in runs[-1][1])):
+                return None  # markdown-it reads an indented '>' there as more of the quote; a lazy line
+                # in a quote inside a quote has rules of its own; and one after code goes on with the code
             runs[-1][1].append(line)  # a text line after a quote's text goes on with it
         elif kind == "list":
             item = _LIST_ITEM.match(line)
@@ -265,9 +302,18 @@ def _list(groups: list[list[str]], verse: bool) -> str | None:
 
 def _paragraphs(text: str, verse: bool) -> str | None:
     if "\\" in text and _BACKSLASH_ESCAPE.search(text):
-        return _escaped_plain_paragraphs(text, verse)
+        marked = _mark_escapes(text)
+        if marked is None:
+            return None
+        html = _marked_paragraphs(marked, verse)
+        return None if html is None else html.translate(_MARK_HTML)
     if not _simple_enough(text):
         return None
+    return _marked_paragraphs(text, verse)
+
+
+def _marked_paragraphs(text: str, verse: bool) -> str | None:
+    """The paragraphs of text that is simple enough (escaped characters marked, if any)."""
     # Escaped first, all at once: '&', '"' and '>' become entities that begin and end with
     # punctuation, as they are, so the delimiter runs around them are classified the same.
     body = _escape_html(text.strip(" \n"))
@@ -287,19 +333,22 @@ def _paragraphs(text: str, verse: bool) -> str | None:
     return "".join(out)
 
 
-def _escaped_plain_paragraphs(text: str, verse: bool) -> str | None:
-    """Paragraphs without markup in which a backslash escapes punctuation (JSON in tool output: \\"):
-    each escaped character is text. A backslash that breaks a line, holds a space or ends the text, and
-    any '*', '_' or '`' left unescaped, are left to markdown-it (a backslash before a letter is text)."""
-    if _BACKSLASH_OTHER.search(text):
+def _mark_escapes(text: str) -> str | None:
+    """``text`` with each backslash escape (outside code spans) made a mark, when it is then simple
+    enough; else None. A backslash escapes punctuation (JSON in tool output: \\"; ASCII art: \\_); one
+    that breaks a line, holds a space (markdown-it keeps '\\ ' as one token) or ends the text is left to
+    markdown-it, as are tables, whose rows are split before escapes are read ('\\|' over ':-:')."""
+    if _MARKED.search(text) or ("|" in text and _TABLE_DELIMITER_LINE.search(text)):
         return None
-    rest = _BACKSLASH_PUNCTUATION.sub("x", text)  # each escape a letter: the lines keep their shape
-    if "*" in rest or "_" in rest or "`" in rest or not _simple_enough(rest):
+    marked = _ESCAPE_OR_CODE.sub(_mark, text)
+    if _BACKSLASH_OTHER.search(marked):  # after the escapes: '\\\\ ' is an escaped backslash, then a space
         return None
-    if "|" in text and _TABLE_DELIMITER_LINE.search(text):
-        return None  # a table's rows are split before escapes are read: '\|' over ':-:' is a table
-    body = _escape_html(_BACKSLASH_PUNCTUATION.sub(r"\1", text).strip(" \n"))
-    return _plain_paragraphs(body, verse) if body else ""
+    return marked if _simple_enough(marked, escapes_marked=True) else None
+
+
+def _mark(match: re.Match) -> str:
+    char = match.group(1)
+    return match.group() if char is None else _MARK[char]
 
 
 def _plain_paragraphs(body: str, verse: bool) -> str:
@@ -319,13 +368,15 @@ def _split_paragraphs(body: str) -> list[str]:
     return _PARAGRAPH_BREAK.split(body)
 
 
-def _simple_enough(text: str) -> bool:
+def _simple_enough(text: str, escapes_marked: bool = False) -> bool:
+    """Whether text (with its escapes marked, if ``escapes_marked``: a backslash left is in code) is
+    within the subset, as far as one pass over it can tell."""
     if (_REJECT_CHAR.search(text) or ("]" in text and ("](" in text or "]:" in text))
             or "``" in text or "***" in text or "~~" in text):
         return False
     if "<" in text and _AUTOLINK_START.search(text):
         return False
-    if "\\" in text and _BACKSLASH_ESCAPE.search(text):
+    if "\\" in text and not escapes_marked and _BACKSLASH_ESCAPE.search(text):
         return False
     if "|" in text and _TABLE_DELIMITER_LINE.search(text):
         return False
@@ -452,6 +503,7 @@ def _scan_markup(src: str) -> list | None:
             continue
         last = src[start - 1] if start > 0 else " "
         following = src[end] if end < len(src) else " "
+        last, following = _UNMARK.get(last, last), _UNMARK.get(following, following)
         key = last + char + following
         flanking = _FLANKING.get(key)
         if flanking is None:
