@@ -22,6 +22,9 @@ from bisect import bisect_left
 
 from generator.render.highlight import fence_html
 
+# Message bodies sit under the page's h1 and each speaker's h2, so their own headings start at h3.
+FIRST_BODY_HEADING = 3
+
 # A line that is not blank and could start a block other than a paragraph (up to 3 spaces of indent
 # are allowed), or a thematic break. A paragraph's first line may be '===' (an underline only after
 # text); a later line may be indented (code cannot interrupt a paragraph, see _INDENTED_CODE).
@@ -68,7 +71,8 @@ _THEMATIC_BREAK = re.compile(r" {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$")  # '* **' is a
 # A line that may begin a quote, a list or a thematic break.
 _BLOCK_START_BODY = r"(?: {0,3}>|[-+*] |\d{1,9}[.)] | {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$)"
 _BLOCK_START = re.compile(_BLOCK_START_BODY, re.M)
-_LATER_BLOCK_START = re.compile("\n" + _BLOCK_START_BODY, re.M)
+_SETEXT_UNDERLINE = re.compile(r" {0,3}(?:(=+)|-+) *$")  # after a paragraph's lines: they are a heading
+_LATER_BLOCK_START = re.compile("\n(?:" + _BLOCK_START_BODY + r"| {0,3}(?:=+|-+) *$)", re.M)
 _FENCE_CLOSE = re.compile(r"^[ \t]*`{3,}[ \t]*$", re.M)
 _PLAIN_FENCE_CLOSE = re.compile(r" {0,3}`{3,} *")
 _PARAGRAPH_BREAK = re.compile(r" *\n(?: *\n)+ *")  # and the spaces either side
@@ -86,9 +90,10 @@ _STAGE_OPEN, _STAGE_CLOSE = '<span class="stage">', "</span>"
 
 def render_simple(text: str, verse: bool = True) -> str | None:
     """HTML for ``text`` when it is within the simple subset, else ``None``."""
-    if "```" in text:
-        return _with_fences(text, verse)
-    return _blocks(text, verse)
+    html = _with_fences(text, verse) if "```" in text else _blocks(text, verse)
+    if html is not None and "</h" in html:  # only its own tags: text and code are escaped
+        return _heading_levels(html)
+    return html
 
 
 def _with_fences(text: str, verse: bool) -> str | None:
@@ -191,6 +196,8 @@ def _blocks_between_code(text: str, verse: bool, depth: int) -> str | None:
                 rendered = _paragraphs("\n".join(lines), verse)
             elif kind == "quote":
                 rendered = _quote(lines, verse, depth)
+            elif kind in ("h1", "h2"):
+                rendered = _heading(kind, lines, verse)
             else:
                 rendered = _list(lines, verse)
             if rendered is None:
@@ -201,16 +208,22 @@ def _blocks_between_code(text: str, verse: bool, depth: int) -> str | None:
 
 
 def _runs(group: list[str]) -> list[tuple[str, list]] | None:
-    """A group's blocks in order: ("text", lines), ("quote", lines, lazy ones included), ("list",
-    [lines]) and ("rule", [line]); None for what this path leaves to markdown-it."""
+    """A group's blocks in order: ("text", lines), ("h1" or "h2", lines: a paragraph underlined), ("quote",
+    lines, lazy ones included), ("list", [lines]) and ("rule", [line]); None for what this path leaves to
+    markdown-it."""
     runs: list[tuple[str, list]] = []
     for line in group:
+        last = runs[-1][0] if runs else None
+        if last in ("text", "quote") and (underline := _SETEXT_UNDERLINE.match(line)):
+            if last == "quote":
+                return None  # an underline as a lazy line: left to markdown-it
+            runs[-1] = ("h1" if underline.group(1) else "h2", runs[-1][1])  # the paragraph is a heading
+            continue
         kind = "quote" if _QUOTE_LINE.match(line) else "rule" if _THEMATIC_BREAK.match(line) else \
             "list" if _LIST_ITEM.match(line) else "text"
-        last = runs[-1][0] if runs else None
         if kind == "rule":
-            if last not in (None, "rule"):
-                return None  # after text, '---' underlines a heading; after a quote or list: left alone
+            if last not in (None, "rule", "h1", "h2"):
+                return None  # after a quote or a list: left alone
             runs.append(("rule", [line]))
         elif last == "list":
             if kind != "list":
@@ -231,6 +244,31 @@ def _runs(group: list[str]) -> list[tuple[str, list]] | None:
         else:
             runs.append((kind, [line]))
     return runs
+
+
+def _heading(tag: str, lines: list[str], verse: bool) -> str | None:
+    """A setext heading (its level is set for the whole message: see _heading_levels)."""
+    if tag == "h2" and any("|" in line for line in lines):
+        return None  # a table's head, perhaps, over a row of dashes
+    html = _paragraphs("\n".join(lines), verse, directions=False)
+    return None if not html else f"<{tag}>{html[3:-5]}</{tag}>\n"
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([12])>")
+
+
+def _heading_levels(html: str) -> str:
+    """As markdown.py numbers them: from h3, in document order, never skipping a level."""
+    levels = [int(level) for close, level in _HEADING_TAG.findall(html) if not close]
+    shift = FIRST_BODY_HEADING - min(levels)
+    current = FIRST_BODY_HEADING - 1
+
+    def renumber(match: re.Match) -> str:
+        nonlocal current
+        if not match.group(1):
+            current = max(FIRST_BODY_HEADING, min(int(match.group(2)) + shift, current + 1, 6))
+        return f"<{match.group(1)}h{current}>"
+    return _HEADING_TAG.sub(renumber, html)
 
 
 def _without_marker(line: str) -> str:
@@ -300,19 +338,20 @@ def _list(groups: list[list[str]], verse: bool) -> str | None:
     return "".join(out)
 
 
-def _paragraphs(text: str, verse: bool) -> str | None:
+def _paragraphs(text: str, verse: bool, directions: bool = True) -> str | None:
+    """``directions``: mark stage directions (a heading's text keeps its emphasis as it is)."""
     if "\\" in text and _BACKSLASH_ESCAPE.search(text):
         marked = _mark_escapes(text)
         if marked is None:
             return None
-        html = _marked_paragraphs(marked, verse)
+        html = _marked_paragraphs(marked, verse, directions)
         return None if html is None else html.translate(_MARK_HTML)
     if not _simple_enough(text):
         return None
-    return _marked_paragraphs(text, verse)
+    return _marked_paragraphs(text, verse, directions)
 
 
-def _marked_paragraphs(text: str, verse: bool) -> str | None:
+def _marked_paragraphs(text: str, verse: bool, directions: bool = True) -> str | None:
     """The paragraphs of text that is simple enough (escaped characters marked, if any)."""
     # Escaped first, all at once: '&', '"' and '>' become entities that begin and end with
     # punctuation, as they are, so the delimiter runs around them are classified the same.
@@ -324,7 +363,7 @@ def _marked_paragraphs(text: str, verse: bool) -> str | None:
     out = []
     for paragraph in _split_paragraphs(body):
         if "*" in paragraph or "_" in paragraph or "`" in paragraph:
-            rendered = _simple_emphasis(paragraph, verse) or _paragraph(paragraph, verse)
+            rendered = (directions and _simple_emphasis(paragraph, verse)) or _paragraph(paragraph, verse, directions)
             if rendered is None:
                 return None
             out.append(rendered)
@@ -453,14 +492,14 @@ class _Run:
         self.stage = ""  # "open"/"close": its outermost tag is a stage direction's; "drop": not written
 
 
-def _paragraph(src: str, verse: bool) -> str | None:
+def _paragraph(src: str, verse: bool, directions: bool = True) -> str | None:
     """A paragraph with markup, or None when it needs markdown-it."""
     events = _scan_markup(src)
     if events is None:
         return None
     runs = [event for event in events if isinstance(event, _Run)]
     _match_emphasis(runs)
-    whole = _mark_directions(src, events)
+    whole = directions and _mark_directions(src, events)
     out = ['<p class="stage">' if whole else "<p>"]
     position = 0
     for event in events:

@@ -8,11 +8,9 @@ from html import escape
 from markdown_it import MarkdownIt
 
 from generator.render.drawn import TABLE_DELIMITER
+from generator.render.fast import FIRST_BODY_HEADING
 from generator.render.highlight import fence_html
 from generator.render.stage import stage_directions
-
-# Message bodies sit under the page's h1 and each speaker's h2, so their own headings start at h3.
-FIRST_BODY_HEADING = 3
 
 
 # Deep nesting (a line of 25 '>' in terminal art) past markdown-it's limit would drop text: the limit
