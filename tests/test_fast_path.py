@@ -114,7 +114,7 @@ _block_pieces = st.sampled_from([
     ">", "> ", ">  ", "     ", "\n", "\n\n", "\n \n", "\n> ", "\n>", "\n>\n", "  > ", "   >", "    > ", ">> ", "> > ",
     "word", "Word two", " ", "  ", "  \n", "*", "**", "_", "`", "*stage*", "&", "<", "é", "-", "---", "===", "#",
     "\n```\n", "```", "\n- ", "1. ", "|", "\\", "\t", "[END]", "_a_", "x_y", "__b__", "<ooc>_", "_</ooc>", "\\|",
-    "\n:-:\n", "\n===", "\n-", "\n--", "\n  ==  ", "Title:\n-----\n",
+    "\n:-:\n", "\n===", "\n-", "\n--", "\n  ==  ", "Title:\n-----\n", "# ", "\n## ", "\n### a ###", "#######", "\n#\n",
 ])
 
 
@@ -145,13 +145,17 @@ def test_blocks_render_identically(text, verse):
                                   "a\n\n    code", "    x\n\n      y\n  \nz", "> a\n\n    c", ">     q\n> b",
                                   "a\n    not code", "```\nx\n```\n    code", "    <b>&\n\n\n    y\n*z*", "    > indented",
                                   "SOCKET:\n=====\n- a\n- b", "T\n---\nx", "a\nb *c*\n===", "*x*\n===", "> a\n> ===",
-                                  "a\n===\n===\n===", "x\n\nA\n--\n\nB\n==\n\nC\n-", "\\*a\\*\n===", "> a\n> ---"])
+                                  "a\n===\n===\n===", "x\n\nA\n--\n\nB\n==\n\nC\n-", "\\*a\\*\n===", "> a\n> ---",
+                                  "# Title\ntext", "## a ##", "### ###", "#", "# foo#", "para\n## interrupts\nmore",
+                                  "> a\n# b", "> # q", "###### six\n# one", "  ## two  ", "# *em* `c`", "# a\n===",
+                                  "# a \\#", "## \n"])
 def test_it_takes_quotes_lists_rules_escapes_and_unclosed_code(text):
     assert agree(text) is True and agree(text, verse=False) is True
 
 
 @pytest.mark.parametrize("text", [
-    "[link](https://x.org)", "# heading", "- a\n* b", "- a\n  b", "-  a", "- a\nlazy", "- a\n> b",
+    "[link](https://x.org)", "#\theading", "####### seven", "- a\n# b", "# a|\n---", "> # a\nlazy",
+    "> a\n> -\nlazy", "- a\n* b", "- a\n  b", "-  a", "- a\nlazy", "- a\n> b",
     "- item\nlazy", "a\n2. starts at 2", "\tcode", "> a\n    > b", "a\n***", "> a\n===", "a | b\n---",
     "- a\n\n    more of a", "a\n- b\n\n    c", ">     code\nlazy", "a\\\nb", "p \\\nq", "\\\"*x*\\ ", "\\\"*x*\uE022", "&copy;", "<https://x.org>", "<me@x.org>", "~~s~~", "\\  \n**",
     "a |\n|--|", "a*b*c", "***x***", "| a | b |\n| - | - |", "```\na\rb\n```", "```\nx\n\t```\nafter",

@@ -1,11 +1,11 @@
 """A fast path for the common subset of message text, byte-identical to the markdown-it path.
 
 Most transcript messages are paragraphs of verse with ``*emphasis*``, ``**strong**``,
-`` `code` `` and stage directions, often with fenced code, ``>`` quotes, lists of one-line
-items and rules. :func:`render_simple` renders exactly those, using markdown-it's own
-character classes and escaping, and returns ``None`` for anything else (a heading, a link,
-an entity, a nested list, a tricky delimiter run…), so the caller falls back to
-markdown-it. ``tests/test_fast_path.py`` checks the two paths agree on thousands of
+`` `code` ``, backslash escapes and stage directions, often with fenced or indented code,
+``>`` quotes, lists of one-line items, headings and rules. :func:`render_simple` renders
+exactly those, using markdown-it's own character classes and escaping, and returns ``None``
+for anything else (a link, an entity, a table, a nested list, a tricky delimiter run…), so
+the caller falls back to markdown-it. ``tests/test_fast_path.py`` checks the two paths agree on thousands of
 generated messages and on every sample and fixture.
 
 Speed comes from leaving the text to C: whole-message regular expressions decide
@@ -69,8 +69,9 @@ _QUOTE_DEPTH = 4  # quotes in quotes taken this deep; markdown.py keeps 8 levels
 _LIST_ITEM = re.compile(r"(?:([-+*])|(\d{1,9})([.)])) (?=[^ ])")
 _THEMATIC_BREAK = re.compile(r" {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$")  # '* **' is a rule, not an item
 # A line that may begin a quote, a list or a thematic break.
-_BLOCK_START_BODY = r"(?: {0,3}>|[-+*] |\d{1,9}[.)] | {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$)"
+_BLOCK_START_BODY = r"(?: {0,3}[>#]|[-+*] |\d{1,9}[.)] | {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$)"
 _BLOCK_START = re.compile(_BLOCK_START_BODY, re.M)
+_ATX_HEADING = re.compile(r" {0,3}(#{1,6})(?: +(.*?))??(?: +#+)? *$")  # its text, without a closing run of '#'
 _SETEXT_UNDERLINE = re.compile(r" {0,3}(?:(=+)|-+) *$")  # after a paragraph's lines: they are a heading
 _LATER_BLOCK_START = re.compile("\n(?:" + _BLOCK_START_BODY + r"| {0,3}(?:=+|-+) *$)", re.M)
 _FENCE_CLOSE = re.compile(r"^[ \t]*`{3,}[ \t]*$", re.M)
@@ -196,7 +197,7 @@ def _blocks_between_code(text: str, verse: bool, depth: int) -> str | None:
                 rendered = _paragraphs("\n".join(lines), verse)
             elif kind == "quote":
                 rendered = _quote(lines, verse, depth)
-            elif kind in ("h1", "h2"):
+            elif kind[0] == "h":
                 rendered = _heading(kind, lines, verse)
             else:
                 rendered = _list(lines, verse)
@@ -208,7 +209,8 @@ def _blocks_between_code(text: str, verse: bool, depth: int) -> str | None:
 
 
 def _runs(group: list[str]) -> list[tuple[str, list]] | None:
-    """A group's blocks in order: ("text", lines), ("h1" or "h2", lines: a paragraph underlined), ("quote",
+    """A group's blocks in order: ("text", lines), ("h1"…"h6", lines: a '#' line's text, or a paragraph
+    underlined), ("quote",
     lines, lazy ones included), ("list", [lines]) and ("rule", [line]); None for what this path leaves to
     markdown-it."""
     runs: list[tuple[str, list]] = []
@@ -219,10 +221,15 @@ def _runs(group: list[str]) -> list[tuple[str, list]] | None:
                 return None  # an underline as a lazy line: left to markdown-it
             runs[-1] = ("h1" if underline.group(1) else "h2", runs[-1][1])  # the paragraph is a heading
             continue
+        if (heading := _ATX_HEADING.fullmatch(line)) is not None:
+            if last == "list":
+                return None
+            runs.append((f"h{len(heading.group(1))}", [heading.group(2) or ""]))
+            continue
         kind = "quote" if _QUOTE_LINE.match(line) else "rule" if _THEMATIC_BREAK.match(line) else \
             "list" if _LIST_ITEM.match(line) else "text"
         if kind == "rule":
-            if last not in (None, "rule", "h1", "h2"):
+            if last not in (None, "rule") and last[0] != "h":
                 return None  # after a quote or a list: left alone
             runs.append(("rule", [line]))
         elif last == "list":
@@ -232,9 +239,11 @@ def _runs(group: list[str]) -> list[tuple[str, list]] | None:
         elif kind == last or (last == "quote" and kind == "text" and _paragraph_goes_on(runs[-1][1][-1])):
             if kind == "text" and last == "quote" and (line.lstrip(" ").startswith(">") or any(
                     _QUOTE_LINE.match(_without_marker(quoted)) or _without_marker(quoted).startswith("    ")
+                    or _ATX_HEADING.fullmatch(_without_marker(quoted)) or _SETEXT_UNDERLINE.match(_without_marker(quoted))
                     for quoted in runs[-1][1])):
                 return None  # markdown-it reads an indented '>' there as more of the quote; a lazy line
-                # in a quote inside a quote has rules of its own; and one after code goes on with the code
+                # in a quote inside a quote has rules of its own; and one after code or a heading goes on
+                # with the quote
             runs[-1][1].append(line)  # a text line after a quote's text goes on with it
         elif kind == "list":
             item = _LIST_ITEM.match(line)
@@ -247,14 +256,16 @@ def _runs(group: list[str]) -> list[tuple[str, list]] | None:
 
 
 def _heading(tag: str, lines: list[str], verse: bool) -> str | None:
-    """A setext heading (its level is set for the whole message: see _heading_levels)."""
-    if tag == "h2" and any("|" in line for line in lines):
-        return None  # a table's head, perhaps, over a row of dashes
+    """A heading (its level is set for the whole message: see _heading_levels)."""
+    if any("|" in line for line in lines):
+        return None  # a table's head, perhaps, over a row of dashes (tables come first)
     html = _paragraphs("\n".join(lines), verse, directions=False)
-    return None if not html else f"<{tag}>{html[3:-5]}</{tag}>\n"
+    if html is None:
+        return None
+    return f"<{tag}>{html[3:-5]}</{tag}>\n"
 
 
-_HEADING_TAG = re.compile(r"<(/?)h([12])>")
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
 
 
 def _heading_levels(html: str) -> str:
