@@ -71,7 +71,7 @@ _THEMATIC_BREAK = re.compile(r" {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$")  # '* **' is a
 # A line that may begin a quote, a list or a thematic break.
 _BLOCK_START_BODY = r"(?: {0,3}[>#]|[-+*] |\d{1,9}[.)] | {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$)"
 _BLOCK_START = re.compile(_BLOCK_START_BODY, re.M)
-_ATX_HEADING = re.compile(r" {0,3}(#{1,6})(?: +(.*?))??(?: +#+)? *$")  # its text, without a closing run of '#'
+_ATX_OPENING = re.compile(r" {0,3}(#{1,6})(?= |$)")
 _SETEXT_UNDERLINE = re.compile(r" {0,3}(?:(=+)|-+) *$")  # after a paragraph's lines: they are a heading
 _LATER_BLOCK_START = re.compile("\n(?:" + _BLOCK_START_BODY + r"| {0,3}(?:=+|-+) *$)", re.M)
 _FENCE_CLOSE = re.compile(r"^[ \t]*`{3,}[ \t]*$", re.M)
@@ -210,10 +210,10 @@ def _blocks_between_code(text: str, verse: bool, depth: int) -> str | None:
 
 def _runs(group: list[str]) -> list[tuple[str, list]] | None:
     """A group's blocks in order: ("text", lines), ("h1"…"h6", lines: a '#' line's text, or a paragraph
-    underlined), ("quote",
-    lines, lazy ones included), ("list", [lines]) and ("rule", [line]); None for what this path leaves to
-    markdown-it."""
+    underlined), ("quote", lines, lazy ones included), ("list", [lines]) and ("rule", [line]); None for
+    what this path leaves to markdown-it."""
     runs: list[tuple[str, list]] = []
+    lazy_allowed = False  # the last run is a quote that a lazy line may go on (see _bars_lazy_lines)
     for line in group:
         last = runs[-1][0] if runs else None
         if last in ("text", "quote") and (underline := _SETEXT_UNDERLINE.match(line)):
@@ -221,10 +221,10 @@ def _runs(group: list[str]) -> list[tuple[str, list]] | None:
                 return None  # an underline as a lazy line: left to markdown-it
             runs[-1] = ("h1" if underline.group(1) else "h2", runs[-1][1])  # the paragraph is a heading
             continue
-        if (heading := _ATX_HEADING.fullmatch(line)) is not None:
+        if (heading := _atx_heading(line)) is not None:
             if last == "list":
                 return None
-            runs.append((f"h{len(heading.group(1))}", [heading.group(2) or ""]))
+            runs.append(heading)
             continue
         kind = "quote" if _QUOTE_LINE.match(line) else "rule" if _THEMATIC_BREAK.match(line) else \
             "list" if _LIST_ITEM.match(line) else "text"
@@ -237,14 +237,10 @@ def _runs(group: list[str]) -> list[tuple[str, list]] | None:
                 return None  # a lazy line, or a block, after an item: left to markdown-it
             runs[-1][1][0].append(line)
         elif kind == last or (last == "quote" and kind == "text" and _paragraph_goes_on(runs[-1][1][-1])):
-            if kind == "text" and last == "quote" and (line.lstrip(" ").startswith(">") or any(
-                    _QUOTE_LINE.match(_without_marker(quoted)) or _without_marker(quoted).startswith("    ")
-                    or _ATX_HEADING.fullmatch(_without_marker(quoted)) or _SETEXT_UNDERLINE.match(_without_marker(quoted))
-                    for quoted in runs[-1][1])):
-                return None  # markdown-it reads an indented '>' there as more of the quote; a lazy line
-                # in a quote inside a quote has rules of its own; and one after code or a heading goes on
-                # with the quote
+            if kind == "text" and last == "quote" and (line.lstrip(" ").startswith(">") or not lazy_allowed):
+                return None  # markdown-it reads an indented '>' there as more of the quote
             runs[-1][1].append(line)  # a text line after a quote's text goes on with it
+            lazy_allowed = lazy_allowed and not _bars_lazy_lines(line)
         elif kind == "list":
             item = _LIST_ITEM.match(line)
             if last == "text" and item.group(2) is not None and int(item.group(2)) != 1:
@@ -252,7 +248,30 @@ def _runs(group: list[str]) -> list[tuple[str, list]] | None:
             runs.append(("list", [[line]]))
         else:
             runs.append((kind, [line]))
+            lazy_allowed = kind == "quote" and not _bars_lazy_lines(line)
     return runs
+
+
+def _atx_heading(line: str) -> tuple[str, list[str]] | None:
+    """("h1"…"h6", [its text]) for a '#' heading line: its text without a closing run of '#' (one that
+    follows a space), as markdown-it cuts it."""
+    opening = _ATX_OPENING.match(line)
+    if opening is None:
+        return None
+    text = line[opening.end():].rstrip(" ")
+    without_closing = text.rstrip("#")
+    if without_closing.endswith(" "):
+        text = without_closing
+    return f"h{len(opening.group(1))}", [text.strip(" ")]
+
+
+def _bars_lazy_lines(quoted: str) -> bool:
+    """Whether a quote's line keeps this path from taking lazy lines after it: markdown-it reads a
+    lazy line in a quote inside a quote by rules of its own, and after code or a heading it goes on
+    with the quote."""
+    inner = _without_marker(quoted)
+    return bool(_QUOTE_LINE.match(inner) or inner.startswith("    ") or _ATX_OPENING.match(inner)
+                or _SETEXT_UNDERLINE.match(inner))
 
 
 def _heading(tag: str, lines: list[str], verse: bool) -> str | None:
