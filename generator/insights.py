@@ -37,6 +37,7 @@ _GOODBYE = re.compile(r"\b(?:good\s*bye|farewell|bye|until we meet|see you|signi
                       r"end(?:ing)? (?:of )?(?:transmission|session|simulation))\b", re.I)
 _ERROR = re.compile(r"\b(?:error|exception|traceback|rate limit|overloaded|timed out|api error)\b", re.I)
 _ROUNDS = re.compile(r"(\d+)/(\d+)")
+_NOTED_BY = re.compile(r"(.+?) has ended the conversation")  # who the runner says ended it
 _CLOSING_MAX_CHARS = 240  # a goodbye is short; a long message that says "farewell" is still talk
 
 
@@ -240,9 +241,12 @@ def classify_ending(messages: list[Message], tail: int, metadata: dict[str, str]
         if is_end_mark(text):
             return Ending("end-marker", f"[END] by {message.speaker}", message.speaker, message.index)
     noted = metadata.get("Ending", "")
-    if noted:  # the runner's own line: "Kimi K2 1 has ended the conversation with ^C^C."
+    if noted:  # the runner's own line: "Kimi K2 has ended the conversation with ^C^C."
         kind = "interrupted" if "^C" in noted else "end-marker"
-        return Ending(kind, noted.rstrip("."), messages[-1].speaker, messages[-1].index)
+        named = _NOTED_BY.match(noted)
+        speaker = named.group(1) if named and any(m.speaker == named.group(1) for m in messages) \
+            else messages[-1].speaker
+        return Ending(kind, noted.rstrip("."), speaker, messages[-1].index)
     if closing and len({m.speaker for m in closing if m.text.strip()}) >= 2:
         return Ending("goodbyes", "mutual goodbyes", at=closing[0].index)
     limit = _ROUNDS.fullmatch(metadata.get("Rounds", ""))

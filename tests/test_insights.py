@@ -64,6 +64,10 @@ def test_endings_a_runner_noted():
     talk = _messages("We keep walking.", "And the corridor keeps going, as corridors here do.")
     noted = insights(talk, {"Ending": "Kimi K2 1 has ended the conversation with ^C^C."})
     assert (noted.ending.kind, noted.ending.label) == ("interrupted", "Kimi K2 1 has ended the conversation with ^C^C")
+    # Who ended it is the one the line names, when that is a speaker; else the last to speak.
+    assert noted.ending.speaker == talk[-1].speaker
+    first = talk[0].speaker
+    assert insights(talk, {"Ending": f"{first} has ended the conversation."}).ending.speaker == first
     assert insights(talk, {"Rounds": "30/30"}).ending.label == "turn limit reached (30 rounds)"
     assert insights(talk, {"Rounds": "12/30"}).ending.kind == "open"
 

@@ -50,7 +50,8 @@ def test_headings_the_models_wrote_stay_in_their_messages():
     assert {m.speaker for m in log.messages} == {"Claude 3 Opus", "Claude 3.5 Haiku"}
     registry = log.messages[3].text
     assert registry.startswith("### TIDE REGISTRY v0.3 ###\n") and "### FATAL ERROR: WICK NOT FOUND ###" in registry
-    assert log.metadata["Ending"] == "Claude 1 has ended the conversation with ^C^C."
+    # The runner's ending line names a seat ('Claude 1'): the model in it, as its messages name it.
+    assert log.metadata["Ending"] == "Claude 3 Opus has ended the conversation with ^C^C."
 
 
 def test_a_run_header_block_is_metadata_and_runner_agents_are_speakers():

@@ -84,8 +84,9 @@ def read(path, text, display):
         if turn.speaker in names:
             turn.label, turn.speaker = turn.speaker, names[turn.speaker]
     metadata = {"Source format": "Backrooms log", **_run_metadata(run, metadata)}
-    if ending:
-        metadata["Ending"] = ending
+    if ending:  # said of a seat ('Claude 1 has ended…'): of the model in it, as its messages are
+        who = _ENDED.match(ending).group("who")
+        metadata["Ending"] = names.get(who, who) + ending[len(who):]
     if rounds:
         metadata["Rounds"] = rounds  # the last round marker: '12/30', or '30/30' when the turn limit was reached
     started = timestamp(metadata.get("Started")) or (run.started if run else None)
