@@ -2,7 +2,7 @@
 
 Most transcript messages are paragraphs of verse with ``*emphasis*``, ``**strong**``,
 `` `code` ``, backslash escapes and stage directions, often with fenced or indented code,
-``>`` quotes, lists of one-line items, headings and rules. :func:`render_simple` renders
+``>`` quotes, lists of one-paragraph items, headings and rules. :func:`render_simple` renders
 exactly those, using markdown-it's own character classes and escaping, and returns ``None``
 for anything else (a link, an entity, a table, a nested list, a tricky delimiter run…), so
 the caller falls back to markdown-it. ``tests/test_fast_path.py`` checks the two paths agree on thousands of
@@ -163,10 +163,10 @@ def _blocks(text: str, verse: bool, depth: int = 0) -> str | None:
 
 
 def _blocks_between_code(text: str, verse: bool, depth: int) -> str | None:
-    """Paragraphs, block quotes, thematic breaks and lists whose items are one line each, in groups of
-    lines parted by blank lines. Within a group a quote or a list may follow a paragraph (they
-    interrupt it), and a line after a quote goes on with it (a lazy continuation); anything after a
-    list item is left to markdown-it, as are lists inside lists."""
+    """Paragraphs, headings, block quotes, thematic breaks and lists whose items are a paragraph each,
+    in groups of lines parted by blank lines. Within a group a quote or a list may follow a paragraph
+    (they interrupt it), and a line after a quote goes on with it (a lazy continuation); anything after
+    a list item but more of its paragraph is left to markdown-it, as are lists inside lists."""
     if not (_BLOCK_START.match(text) or _LATER_BLOCK_START.search(text)):
         return _paragraphs(text, verse)
     lines_of = _line_groups(text)
@@ -214,6 +214,7 @@ def _runs(group: list[str]) -> list[tuple[str, list]] | None:
     what this path leaves to markdown-it."""
     runs: list[tuple[str, list]] = []
     lazy_allowed = False  # the last run is a quote that a lazy line may go on (see _bars_lazy_lines)
+    more: list[str] = []  # the lines that go on with the last list item
     for line in group:
         last = runs[-1][0] if runs else None
         if last in ("text", "quote") and (underline := _SETEXT_UNDERLINE.match(line)):
@@ -233,9 +234,14 @@ def _runs(group: list[str]) -> list[tuple[str, list]] | None:
                 return None  # after a quote or a list: left alone
             runs.append(("rule", [line]))
         elif last == "list":
-            if kind != "list":
+            items = runs[-1][1][0]
+            if kind == "text" and _continues_item(items[-1], line):
+                more.append(line)  # more of the item's paragraph (joined to it once it ends)
+            elif kind != "list":
                 return None  # a lazy line, or a block, after an item: left to markdown-it
-            runs[-1][1][0].append(line)
+            else:
+                _join_item(items, more)
+                items.append(line)
         elif kind == last or (last == "quote" and kind == "text" and _paragraph_goes_on(runs[-1][1][-1])):
             if kind == "text" and last == "quote" and (line.lstrip(" ").startswith(">") or not lazy_allowed):
                 return None  # markdown-it reads an indented '>' there as more of the quote
@@ -249,7 +255,25 @@ def _runs(group: list[str]) -> list[tuple[str, list]] | None:
         else:
             runs.append((kind, [line]))
             lazy_allowed = kind == "quote" and not _bars_lazy_lines(line)
+    if more:
+        _join_item(runs[-1][1][0], more)
     return runs
+
+
+def _join_item(items: list[str], more: list[str]) -> None:
+    if more:
+        items[-1] = "\n".join([items[-1], *more])
+        more.clear()
+
+
+def _continues_item(item: str, line: str) -> bool:
+    """Whether ``line`` goes on with the paragraph of a list item (its lines so far): indented at least
+    as far as the item's text, and not a block of its own (a list, a quote, a heading…, or an underline
+    that would make the item's paragraph a heading)."""
+    indent = len(line) - len(line.lstrip(" "))
+    rest = line[indent:]
+    return (indent >= _LIST_ITEM.match(item).end() and not _FIRST_BLOCK_LINE.match(rest)
+            and not _SETEXT_UNDERLINE.match(rest) and not _LIST_ITEM.match(rest))
 
 
 def _atx_heading(line: str) -> tuple[str, list[str]] | None:
@@ -342,8 +366,9 @@ def _quote(lines: list[str], verse: bool, depth: int) -> str | None:
 
 
 def _list(groups: list[list[str]], verse: bool) -> str | None:
-    """A list whose items are one line each: tight, or loose when blank lines part them. Items must
-    share their marker ('-', '+', '*', or a number with '.' or ')'), else markdown-it starts a new list."""
+    """A list whose items are a paragraph each (its lines after the first indented to its text): tight,
+    or loose when blank lines part them. Items must share their marker ('-', '+', '*', or a number with
+    '.' or ')'), else markdown-it starts a new list."""
     lines = [line for group in groups for line in group]
     if any(_THEMATIC_BREAK.match(line) for line in lines):
         return None
