@@ -114,7 +114,7 @@ _block_pieces = st.sampled_from([
     ">", "> ", ">  ", "     ", "\n", "\n\n", "\n \n", "\n> ", "\n>", "\n>\n", "  > ", "   >", "    > ", ">> ", "> > ",
     "word", "Word two", " ", "  ", "  \n", "*", "**", "_", "`", "*stage*", "&", "<", "é", "-", "---", "===", "#",
     "\n```\n", "```", "\n- ", "1. ", "|", "\\", "\t", "[END]", "_a_", "x_y", "__b__", "<ooc>_", "_</ooc>", "\\|",
-    "\n:-:\n", "\n===", "\n-", "\n--", "\n  ==  ", "Title:\n-----\n", "\n  more", "\n   more", "\n  - ", "# ", "\n## ", "\n### a ###", "#######", "\n#\n",
+    "\n:-:\n", "\n===", "\n-", "\n--", "\n  ==  ", "Title:\n-----\n", "\n  more", "\n   more", "\n  - ", "\ue022", "\ue02a", "# ", "\n## ", "\n### a ###", "#######", "\n#\n",
 ])
 
 
@@ -157,7 +157,7 @@ def test_it_takes_quotes_lists_rules_escapes_and_unclosed_code(text):
 
 @pytest.mark.parametrize("text", [
     "[link](https://x.org)", "#\theading", "####### seven", "- a\n# b", "# a|\n---", "> # a\nlazy",
-    "> a\n> -\nlazy", "- a\n b", "- a\n  - b", "- a\n  ---", "10. x\n   y", "- a\n  > q", "- a\n  # h",
+    "> a\n> -\nlazy", "_a_\ue022", "- a\n b", "- a\n  - b", "- a\n  ---", "10. x\n   y", "- a\n  > q", "- a\n  # h",
     "- a\n  b\nlazy", "- a\n  ```\n  x", "- a\n* b", "-  a", "- a\nlazy", "- a\n> b",
     "- item\nlazy", "a\n2. starts at 2", "\tcode", "> a\n    > b", "a\n***", "> a\n===", "a | b\n---",
     "- a\n\n    more of a", "a\n- b\n\n    c", ">     code\nlazy", "a\\\nb", "p \\\nq", "\\\"*x*\\ ", "\\\"*x*\uE022", "&copy;", "<https://x.org>", "<me@x.org>", "~~s~~", "\\  \n**",

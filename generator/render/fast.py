@@ -40,6 +40,9 @@ _INDENTED_CODE = re.compile(r"\A(?:[ ]*\n)* {4}(?=[ ]*[^ \n])|\n[ ]*\n {4}(?=[ ]
 _OTHER_WHITESPACE = ("\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
                     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _REJECT_CHAR = re.compile("[" + _OTHER_WHITESPACE + r"\x00]")
+# The same, and the characters that stand for escaped ones (see _MARK) where the text has none: there
+# they are text of the message's own, which must not be read as the characters they would stand for.
+_REJECT_CHAR_OR_MARK = re.compile("[" + _OTHER_WHITESPACE + "\x00\ue000-\ue07f]")
 # A backslash is text unless it escapes punctuation, breaks a line or holds on to a space (markdown-it
 # keeps '\ ' as one token, so the space no longer counts toward a hard break); '|' is text unless a line
 # could be a table's delimiter row (tables are on).
@@ -50,12 +53,9 @@ _BACKSLASH_OTHER = re.compile(r"\\(?:[ \n]|$)")
 _ESCAPE_OR_CODE = re.compile(r"\\([!-/:-@\[-`{-~])|`[^`]*`")
 # An escaped character stands in the text as a private-use character of its own until the HTML is
 # made, so that it is neither markup nor escaped twice; a message with such characters is declined.
-_MARKS = "\ue000-\ue07f"
-_MARKED = re.compile("[" + _MARKS + "]")
+_MARKED = re.compile("[\ue000-\ue07f]")
 _MARK = {char: chr(0xE000 + ord(char)) for char in string.punctuation}
 _UNMARK = {mark: char for char, mark in _MARK.items()}
-_MARK_HTML = {ord(mark): char.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-              for mark, char in _UNMARK.items()}
 _TABLE_DELIMITER_LINE = re.compile(r"^ *[|:-][ |:-]*$", re.M)
 # '<' and a lone '~' are text to markdown-it here (raw HTML is off; strikethrough needs '~~'), except
 # where '<' could open an autolink: '<scheme:' or '<…@'. Command lines ('~/$', '<cmd>') are common.
@@ -311,16 +311,26 @@ def _heading(tag: str, lines: list[str], verse: bool) -> str | None:
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
 
 
-def _heading_levels(html: str) -> str:
-    """As markdown.py numbers them: from h3, in document order, never skipping a level."""
-    levels = [int(level) for close, level in _HEADING_TAG.findall(html) if not close]
+def body_heading_levels(levels: list[int]) -> list[int]:
+    """The levels a message's headings (in document order) are shown at: from h3, never skipping one
+    (markdown.py numbers markdown-it's headings with it too)."""
     shift = FIRST_BODY_HEADING - min(levels)
-    current = FIRST_BODY_HEADING - 1
+    shown, current = [], FIRST_BODY_HEADING - 1
+    for level in levels:
+        current = max(FIRST_BODY_HEADING, min(level + shift, current + 1, 6))
+        shown.append(current)
+    return shown
+
+
+def _heading_levels(html: str) -> str:
+    """The fast path's headings renumbered (its tags are the only ones in its HTML: text is escaped)."""
+    shown = iter(body_heading_levels([int(level) for close, level in _HEADING_TAG.findall(html) if not close]))
+    current = 0
 
     def renumber(match: re.Match) -> str:
         nonlocal current
         if not match.group(1):
-            current = max(FIRST_BODY_HEADING, min(int(match.group(2)) + shift, current + 1, 6))
+            current = next(shown)
         return f"<{match.group(1)}h{current}>"
     return _HEADING_TAG.sub(renumber, html)
 
@@ -465,7 +475,8 @@ def _split_paragraphs(body: str) -> list[str]:
 def _simple_enough(text: str, escapes_marked: bool = False) -> bool:
     """Whether text (with its escapes marked, if ``escapes_marked``: a backslash left is in code) is
     within the subset, as far as one pass over it can tell."""
-    if (_REJECT_CHAR.search(text) or ("]" in text and ("](" in text or "]:" in text))
+    if ((_REJECT_CHAR if escapes_marked else _REJECT_CHAR_OR_MARK).search(text)
+            or ("]" in text and ("](" in text or "]:" in text))
             or "``" in text or "***" in text or "~~" in text):
         return False
     if "<" in text and _AUTOLINK_START.search(text):
@@ -597,11 +608,11 @@ def _scan_markup(src: str) -> list | None:
             continue
         last = src[start - 1] if start > 0 else " "
         following = src[end] if end < len(src) else " "
-        last, following = _UNMARK.get(last, last), _UNMARK.get(following, following)
         key = last + char + following
         flanking = _FLANKING.get(key)
         if flanking is None:
-            flanking = _flanking(last, following, char == "*")
+            # an escaped character (a mark) flanks as the character it stands for
+            flanking = _flanking(_UNMARK.get(last, last), _UNMARK.get(following, following), char == "*")
             if len(_FLANKING) < 10_000:
                 _FLANKING[key] = flanking
         can_open, can_close = flanking
@@ -615,6 +626,9 @@ def _escape_html(text: str) -> str:
     """markdown-it's escaping (``escapeHtml``), not imported: markdown-it is loaded only when a message
     needs it (most need neither it nor :func:`_flanking`), and loading it is slow."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+_MARK_HTML = {ord(mark): _escape_html(char) for mark, char in _UNMARK.items()}  # each mark as its character
 
 
 def _flanking(last: str, following: str, can_split_word: bool) -> tuple[bool, bool]:

@@ -8,7 +8,7 @@ from html import escape
 from markdown_it import MarkdownIt
 
 from generator.render.drawn import TABLE_DELIMITER
-from generator.render.fast import FIRST_BODY_HEADING
+from generator.render.fast import body_heading_levels
 from generator.render.highlight import fence_html
 from generator.render.stage import stage_directions
 
@@ -76,12 +76,12 @@ def _heading_levels(state) -> None:
     headings = [t for t in state.tokens if t.type in ("heading_open", "heading_close")]
     if not headings:
         return
-    shift = FIRST_BODY_HEADING - min(int(t.tag[1]) for t in headings)
-    previous = FIRST_BODY_HEADING - 1
+    shown = iter(body_heading_levels([int(t.tag[1]) for t in headings if t.type == "heading_open"]))
+    tag = ""
     for token in headings:
         if token.type == "heading_open":
-            previous = max(FIRST_BODY_HEADING, min(int(token.tag[1]) + shift, previous + 1, 6))
-        token.tag = f"h{previous}"
+            tag = f"h{next(shown)}"
+        token.tag = tag
 
 
 _QUOTE_RUN = re.compile(r"^ {0,3}(?:> ?){%d,}" % (QUOTE_DEPTH + 1), re.M)
