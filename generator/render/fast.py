@@ -138,28 +138,44 @@ def _unclosed_code(rest: str) -> str:
 
 def _blocks(text: str, verse: bool, depth: int = 0) -> str | None:
     """Blocks around code indented four spaces (first, or after a blank line: it cannot interrupt a
-    paragraph). The code runs over blank lines to the last line so indented before one that is not;
-    each of its lines loses four spaces. After a list it would be more of the last item: left alone."""
-    if "    " not in text or (start := _INDENTED_CODE.search(text)) is None:
+    paragraph). After a list such a line would be more of the last item: left alone. A loop, not
+    recursion: a message may hold thousands of code blocks."""
+    if "    " not in text or _INDENTED_CODE.search(text) is None:
         return _blocks_between_code(text, verse, depth)
     if "\t" in text or "\x00" in text or "\r" in text:
         return None  # a tab indents, to markdown-it; and it changes NUL and \r even in code
-    first = start.end() - 4  # the code's first line starts there
-    before = text[:first]
-    if before.strip(" \n") and any(_LIST_ITEM.match(line) for line in _line_groups(before)[-1]):
-        return None
-    lines = text[first:].split("\n")
-    end = 1
-    for number, line in enumerate(lines):
-        if line.startswith("    ") and line.strip(" "):
-            end = number + 1
-        elif line.strip(" "):
+    out, position = [], 0
+    while (start := _INDENTED_CODE.search(text, position)) is not None:
+        first = start.end() - 4  # the code's first line starts there
+        before = text[position:first]
+        if before.strip(" \n") and any(_LIST_ITEM.match(line) for line in _line_groups(before)[-1]):
+            return None
+        head = _blocks_between_code(before, verse, depth)
+        if head is None:
+            return None
+        position, code = _indented_code(text, first)
+        out += (head, fence_html("", code))
+    rest = _blocks_between_code(text[position:], verse, depth)
+    return None if rest is None else "".join(out) + rest
+
+
+def _indented_code(text: str, first: int) -> tuple[int, str]:
+    """The code whose first line starts at text[first]: where the text after it starts, and its lines
+    four spaces shorter. It runs over blank lines to the last line so indented before one that is not."""
+    lines: list[str] = []
+    kept, after, position = 0, len(text), first
+    while True:
+        newline = text.find("\n", position)
+        line = text[position:] if newline == -1 else text[position:newline]
+        if line.strip(" "):
+            if not line.startswith("    "):
+                break
+            kept, after = len(lines) + 1, len(text) if newline == -1 else newline + 1
+        lines.append(line[4:])
+        if newline == -1:
             break
-    head = _blocks_between_code(before, verse, depth)
-    rest = _blocks("\n".join(lines[end:]), verse, depth)
-    if head is None or rest is None:
-        return None
-    return head + fence_html("", "\n".join(line[4:] for line in lines[:end]) + "\n") + rest
+        position = newline + 1
+    return after, "\n".join(lines[:kept]) + "\n"
 
 
 def _blocks_between_code(text: str, verse: bool, depth: int) -> str | None:
