@@ -116,3 +116,44 @@ def test_stage_directions_never_leave_stray_asterisks(direction, rest):
     html = render(direction + rest)
     assert 'class="stage"' in html
     assert "*" not in html
+
+
+def test_quotes_in_text_are_written_as_themselves_and_escaped_in_attributes():
+    assert render('She said "stay".') == '<p>She said "stay".</p>\n'
+    assert render('```\nprint("x")\n```') == '<pre class="code" tabindex="0"><code>print("x")\n</code></pre>\n'
+    linked = render('[a](https://example.org "the \\"best\\"") and "b"')
+    assert 'title="the &quot;best&quot;"' in linked  # a message with a quote in a tag keeps them all
+    assert '"b"' not in linked
+
+
+def _parsed(html: str) -> list:
+    from html.parser import HTMLParser
+
+    class Events(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.events = []
+
+        def handle_starttag(self, tag, attrs):
+            self.events.append(("start", tag, attrs))
+
+        def handle_endtag(self, tag):
+            self.events.append(("end", tag))
+
+        def handle_data(self, data):
+            self.events.append(("data", data))
+
+    parser = Events()
+    parser.feed(html)
+    parser.close()
+    return parser.events
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(['"', "'", "&", "<", "a", " ", "\n", "*", "`", "[x](https://e.org", ' "t"', ")",
+                                 "```", "> ", "\\"]), max_size=30).map("".join))
+def test_writing_quotes_as_themselves_changes_no_text_and_no_attribute(text):
+    from generator.render import plain_quotes
+    from generator.render.markdown import make_parser
+    html = make_parser(True).render(text)
+    assert _parsed(plain_quotes(html)) == _parsed(html)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from generator.render.drawn import split_drawn
@@ -12,6 +13,8 @@ from generator.render.roleplay import close_spanning_directions
 # them would hold a whole archive's HTML in memory.
 CACHED_LENGTH = 200
 CACHE_ENTRIES = 50_000
+# Every "<" of the renderer's HTML opens a tag (a "<" of the text is "&lt;"), so this reads tags only.
+_QUOTE_IN_TAG = re.compile(r"<[^>]*&quot;")
 
 
 class MessageRenderer:
@@ -37,9 +40,9 @@ class MessageRenderer:
         if not text.strip():
             return ""
         if not self._drawn:
-            return self._render_markdown(text)
-        return "".join(drawn_html(part) if is_drawn else self._render_markdown(part)
-                       for is_drawn, part in split_drawn(text))
+            return plain_quotes(self._render_markdown(text))
+        return plain_quotes("".join(drawn_html(part) if is_drawn else self._render_markdown(part)
+                                    for is_drawn, part in split_drawn(text)))
 
     def _render_markdown(self, text: str) -> str:
         text = close_spanning_directions(text)
@@ -53,6 +56,15 @@ class MessageRenderer:
             from generator.render.markdown import make_parser
             self._parser = make_parser(self._verse)
         return self._parser.render(text)
+
+
+def plain_quotes(html: str) -> str:
+    """``"`` as itself in text: only an attribute needs it escaped. markdown-it writes ``&quot;``,
+    six bytes for one, and real transcripts are full of quotes (3.6 % of one archive's size).
+    A message with ``&quot;`` inside a tag (a link's title) is left as it is."""
+    if "&quot;" not in html or _QUOTE_IN_TAG.search(html):
+        return html
+    return html.replace("&quot;", '"')
 
 
 def drawn_html(text: str) -> str:
