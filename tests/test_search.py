@@ -74,6 +74,19 @@ def test_the_search_page_lists_every_shard_and_the_first_carries_the_runtime(pro
     assert not list(site.rglob("pagefind-ui.js"))  # the theme has its own search page
 
 
+def test_the_index_holds_what_was_said_not_who_said_it_on_every_message(tmp_path):
+    """The speaker's name heads every message; indexed there, it would match them all."""
+    import gzip
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/talk.md").write_text(transcript(
+        title="Zebedee ↔ Quorx", messages=(("Zebedee", "The kettle sings."), ("Quorx", "So it does, Zebedee."))), "utf-8")
+    assert not build(load_config(None, tmp_path)).failed()
+    [fragment] = (tmp_path / "site" / FOLDER).rglob("*.pf_fragment")
+    record = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+    assert record["content"] == "The kettle sings. So it does, Zebedee."
+    assert [anchor["id"] for anchor in record["anchors"]] == ["m-1", "m-2"]
+
+
 def test_same_pages_give_the_same_index_bytes_with_any_jobs_and_in_any_folder(tmp_path, project_of_100):
     assert not build(load_config(None, project_of_100), jobs=1).failed()
     other = tmp_path / "elsewhere"
@@ -91,7 +104,7 @@ def test_a_pagefind_failure_is_an_error_and_keeps_the_last_index(project_of_100,
     source = project_of_100 / "content/talk-007.md"
     source.write_text(source.read_text("utf-8").replace("hums.", "hums low."), "utf-8")
 
-    def fail(self, pages):
+    def fail(self, pages, exclude=()):
         raise PagefindError("pagefind stopped: out of memory")
 
     monkeypatch.setattr(pagefind.PagefindService, "index", fail)

@@ -99,7 +99,7 @@ def test_conversation_page_messages_have_ids_speakers_and_permalinks(built):
     site, _ = built
     html = (site / "c/2025-01-01-alice-bob/index.html").read_text("utf-8")
     for n, speaker in enumerate(["Alice", "Bob", "Alice", "Bob", "Alice"], start=1):
-        assert re.search(f'id="m-{n}"( style="[^"]*")?><header data-pagefind-ignore><h2>{speaker}</h2>'
+        assert re.search(f'id="m-{n}"( style="[^"]*")?><header><h2>{speaker}</h2>'
                          f'<a href="#m-{n}">#{n}</a></header>', html)
     # The three [END] messages fold into one expandable row that still holds every message.
     details = html[html.index('<details class="run">'):html.index("</details>")]

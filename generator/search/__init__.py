@@ -32,8 +32,12 @@ _PAGE = re.compile(r"c/([^/]+)/index\.html")
 _RUNTIME = re.compile(r"pagefind\.js|pagefind-worker\.js|wasm\.[^/]*\.pagefind")
 # Pagefind's own search UIs: the theme has its own, so these are not published.
 _UNUSED = re.compile(r"pagefind-(ui|component-ui|modular-ui|highlight)\..*")
+# Each message's header (speaker, number): the same words on every message, which would make a
+# speaker's name match every message they wrote. Left out by selector, not by an attribute on
+# each of the archive's hundreds of thousands of headers.
+EXCLUDED = (".msg > header",)
 # Part of every shard's key: a change to how shards are made indexes them all again.
-_LAYOUT = "shards-1"
+_LAYOUT = "shards-2 " + " ".join(EXCLUDED)
 _FOLDER_LENGTH = len(shard_folder(0))
 
 
@@ -132,7 +136,7 @@ def _index(shards: list[Shard], out: OutputFolder, jobs: int) -> Iterator[tuple[
             started.append(service)
         try:
             pages = [(url, out.target(path).read_bytes()) for url, path in shard.pages]
-            return shard, bundle_files(service.index(pages), shard.primary)
+            return shard, bundle_files(service.index(pages, EXCLUDED), shard.primary)
         finally:
             services.put(service)
 

@@ -53,9 +53,11 @@ class PagefindService:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def index(self, pages: list[tuple[str, bytes]]) -> dict[str, bytes]:
-        """Index ``pages`` (url, HTML), in the order given; returns the bundle's files by path."""
-        index_id = self._ask({"type": "NewIndex", "config": {}})["index_id"]
+    def index(self, pages: list[tuple[str, bytes]], exclude: tuple[str, ...] = ()) -> dict[str, bytes]:
+        """Index ``pages`` (url, HTML), in the order given, leaving out the elements that match the
+        CSS selectors ``exclude``; returns the bundle's files by path."""
+        config = {"exclude_selectors": list(exclude)} if exclude else {}
+        index_id = self._ask({"type": "NewIndex", "config": config})["index_id"]
         try:
             waiting = [self._send({"type": "AddFile", "index_id": index_id, "url": url, "file_path": None,
                                    "file_contents": html.decode("utf-8", "replace")}) for url, html in pages]
