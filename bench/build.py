@@ -82,7 +82,9 @@ def empty_trash() -> None:
 
 
 def folder_size(folder: Path) -> float:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+    """MB published: hidden files (Antiphon's state files) are left out, as GitHub Pages' upload leaves them."""
+    return sum(p.stat().st_size for p in folder.rglob("*")
+               if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)) / 1e6
 
 
 def edit_one(content: Path, number: int) -> None:
