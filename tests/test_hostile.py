@@ -98,6 +98,7 @@ _SHAPES = {
     "plain labels with spaces": lambda n: ("a.txt", "A: hi\nB: yo\nA: " + " " * n + "x\nB: ok\n"),
     "indented code blocks between lines": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n"
                                                      + "a\n\n    x\n\n" * (n // 10) + "\n---\n"),
+    "empty headings": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n" + "a\n#\n" * (n // 4) + "\n---\n"),
     "a list item and its lines": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n- a\n" + "  b\n" * (n // 4) + "\n---\n"),
     "a quote and its lazy lines": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n> a\n" + "b\n" * (n // 2) + "\n---\n"),
     "heading with spaces and hashes": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n## a" + " # " * (n // 3)

@@ -157,3 +157,14 @@ def test_writing_quotes_as_themselves_changes_no_text_and_no_attribute(text):
     from generator.render.markdown import make_parser
     html = make_parser(True).render(text)
     assert _parsed(plain_quotes(html)) == _parsed(html)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_heading_with_no_text_is_shown_as_its_line(fast):
+    """A bare '#' in a script's comment block: as an empty heading it showed nothing."""
+    renderer = MessageRenderer(fast=fast)
+    assert renderer.render("#!/bin/sh\n# Setup\n#\n# Run") == \
+        "<p>#!/bin/sh</p>\n<h3>Setup</h3>\n<p>#</p>\n<h3>Run</h3>\n"
+    assert renderer.render("## ##") == "<p>## ##</p>\n"
+    assert renderer.render("> ###\n> a") == "<blockquote>\n<p>###</p>\n<p>a</p>\n</blockquote>\n"
+    assert "<h" not in renderer.render("x\n\n#   \n\nz")

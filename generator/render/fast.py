@@ -213,6 +213,8 @@ def _blocks_between_code(text: str, verse: bool, depth: int) -> str | None:
                 rendered = _paragraphs("\n".join(lines), verse)
             elif kind == "quote":
                 rendered = _quote(lines, verse, depth)
+            elif kind == "hashes":
+                rendered = f"<p>{lines[0]}</p>\n"  # '#'s and spaces only: nothing to escape
             elif kind[0] == "h":
                 rendered = _heading(kind, lines, verse)
             else:
@@ -226,8 +228,8 @@ def _blocks_between_code(text: str, verse: bool, depth: int) -> str | None:
 
 def _runs(group: list[str]) -> list[tuple[str, list]] | None:
     """A group's blocks in order: ("text", lines), ("h1"…"h6", lines: a '#' line's text, or a paragraph
-    underlined), ("quote", lines, lazy ones included), ("list", [lines]) and ("rule", [line]); None for
-    what this path leaves to markdown-it."""
+    underlined), ("hashes", [line]: a '#' line with no text), ("quote", lines, lazy ones included),
+    ("list", [lines]) and ("rule", [line]); None for what this path leaves to markdown-it."""
     runs: list[tuple[str, list]] = []
     lazy_allowed = False  # the last run is a quote that a lazy line may go on (see _bars_lazy_lines)
     more: list[str] = []  # the lines that go on with the last list item
@@ -241,7 +243,8 @@ def _runs(group: list[str]) -> list[tuple[str, list]] | None:
         if (heading := _atx_heading(line)) is not None:
             if last == "list":
                 return None
-            runs.append(heading)
+            # A heading with no text is shown as its line, as markdown.py shows it.
+            runs.append(heading if heading[1][0] else ("hashes", [line[line.index("#"):].strip(" \t")]))
             continue
         kind = "quote" if _QUOTE_LINE.match(line) else "rule" if _THEMATIC_BREAK.match(line) else \
             "list" if _LIST_ITEM.match(line) else "text"

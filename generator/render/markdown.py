@@ -6,6 +6,7 @@ import re
 from html import escape
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from generator.render.drawn import TABLE_DELIMITER
 from generator.render.fast import body_heading_levels
@@ -39,6 +40,7 @@ def make_parser(verse: bool = True) -> MarkdownIt:
     md.disable("reference")
     md.core.ruler.after("inline", "stage_directions", stage_directions)
     md.core.ruler.after("stage_directions", "relative_links", _relative_links_as_text)
+    md.core.ruler.after("relative_links", "empty_headings", _empty_headings_as_text)
     md.core.ruler.push("heading_levels", _heading_levels)
     for rule, function in (
         ("fence", _render_fence),
@@ -69,6 +71,25 @@ def _render_link_open(self, tokens, idx, options, env) -> str:
     if not (token.attrGet("href") or "").startswith("#"):
         token.attrSet("rel", "nofollow noopener")
     return self.renderToken(tokens, idx, options, env)
+
+
+def _empty_headings_as_text(state) -> None:
+    """A '#' line with no text (a bare '#' in a script's comment block) is shown as it was written: as
+    an empty heading it showed nothing, and validators and screen readers flag an empty heading."""
+    lines = None  # the source's lines, split once: a message may hold thousands of such lines
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open" or not token.markup.startswith("#") or tokens[index + 1].content:
+            continue
+        if lines is None:
+            lines = state.src.split("\n")
+        line = lines[token.map[0]] if token.map and token.map[0] < len(lines) else ""
+        shown = line[line.index("#"):].strip(" \t") if "#" in line else token.markup
+        for part, kind in ((token, "paragraph_open"), (tokens[index + 2], "paragraph_close")):
+            part.type, part.tag, part.markup = kind, "p", ""
+        text = Token("text", "", 0)
+        text.content = shown
+        tokens[index + 1].content, tokens[index + 1].children = shown, [text]
 
 
 def _heading_levels(state) -> None:
