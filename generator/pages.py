@@ -469,7 +469,7 @@ class Views:
                 "extra_metadata": [(escape(k), escape(v)) for k, v in conversation.metadata.items()
                                    if k not in _SHOWN_KEYS],
                 "messages": _fold_runs(messages, self.config.collapse_repeats),
-                "shape": shape_svg(found, colours, conversation.title),
+                "shape": shape_svg(found, colours),
                 "shape_summary": escape(describe(found)),
                 "turn_map": _turn_map(messages, found) if len(messages) >= TURN_MAP_MESSAGES else [],
                 "ending": {"kind": found.ending.kind, "label": escape(found.ending.label),

@@ -77,6 +77,20 @@ def test_keyboard_moves_between_messages_and_conversations(site):
         page.wait_for_url("**/c/2025-01-01-alice-bob/")
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_the_footer_lists_the_shortcuts_only_where_they_work(site, javascript):
+    """The shortcuts are the page script's: without it, the footer does not promise them."""
+    with static_server(site) as base, browser_page(javascript=javascript) as page:
+        page.goto(base + "c/2025-01-01-alice-bob/")
+        help = page.locator(".site-footer details.keys")
+        if not javascript:
+            assert help.count() == 0
+            return
+        help.locator("summary").click()
+        assert help.locator("dt").all_text_contents() == ["j / k", "n / p", "/"]
+        assert "off while you type" in help.text_content()
+
+
 def test_shortcuts_are_off_while_typing(site):
     with static_server(site) as base, browser_page() as page:
         page.goto(base + "search/")

@@ -94,12 +94,12 @@ def test_loops_are_runs_of_repeats_of_consecutive_messages(texts):
 
 def test_the_shape_svg_is_golden_and_draws_every_bar():
     found = insights(_messages(*LINES, *LINES, "Goodbye.", "[END]"))
-    svg = str(shape_svg(found, {"Ada": ("sp-1", ""), "Echo": ("sp-6", "--sp: #2a6f97")}, "Ada ↔ Echo <test>"))
+    svg = str(shape_svg(found, {"Ada": ("sp-1", ""), "Echo": ("sp-6", "--sp: #2a6f97")}))
     # One path per speaker, one stroke per message at its slot (the page's script maps a click to a slot).
     strokes = {css: re.findall(r"M([\d.]+) 40v-\d+", d) for css, d in re.findall(r'class="bar (sp-\d)"[^>]* d="([^"]+)"', svg)}
     assert strokes == {"sp-1": ["1.5", "9.5", "17.5", "25.5", "33.5"], "sp-6": ["5.5", "13.5", "21.5", "29.5", "37.5"]}
     assert 'data-slots="60" data-messages="10"' in svg and "<a " not in svg
-    assert "Ada ↔ Echo &lt;test&gt;" in svg and 'class="loop"' in svg and 'class="tail"' in svg
+    assert 'aria-labelledby="shape-caption"' in svg and 'class="loop"' in svg and 'class="tail"' in svg
     golden = GOLDEN / "shape.svg"
     if UPDATE_GOLDEN:
         golden.write_text(svg + "\n", "utf-8")

@@ -20,18 +20,17 @@ HEIGHT = 40
 MIN_SLOTS = 60  # the picture is as wide as this many messages at least
 
 
-def shape_svg(insights: Insights, colours: dict[str, tuple[str, str]], title: str) -> Markup:
+def shape_svg(insights: Insights, colours: dict[str, tuple[str, str]], caption_id: str = "shape-caption") -> Markup:
     """The SVG; ``colours`` maps each speaker to its palette class (``sp-3``) and its own colour
-    (a ``--sp: #2a6f97`` style, or '')."""
+    (a ``--sp: #2a6f97`` style, or ''). Its text alternative is the caption with id ``caption_id``
+    beside it, which says in words what it shows (:func:`describe`): not a second copy inside it."""
     count = insights.count
     if not count:
         return Markup("")
     tallest = math.sqrt(max(insights.lengths) or 1)
     slots = max(count, MIN_SLOTS)  # a short conversation keeps thin bars, at the start
     parts = [f'<svg class="shape" viewBox="0 0 {slots * BAR} {HEIGHT}" preserveAspectRatio="none" '
-             f'role="img" aria-labelledby="shape-title shape-desc" data-slots="{slots}" data-messages="{count}">',
-             f'<title id="shape-title">The shape of {escape(title)}</title>',
-             f'<desc id="shape-desc">{escape(describe(insights))}</desc>']
+             f'role="img" aria-labelledby="{caption_id}" data-slots="{slots}" data-messages="{count}">']
     for loop in insights.loops:
         parts.append(f'<rect class="loop" x="{(loop.first - 1) * BAR}" y="0" width="{loop.length * BAR}" '
                      f'height="{HEIGHT}"/>')

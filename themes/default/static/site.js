@@ -115,6 +115,23 @@
     if (actions[event.key]?.()) event.preventDefault();
   });
 
+  // The shortcuts' help, in the footer: made here, as the shortcuts work only with this script.
+  function shortcutsHelp() {
+    const rows = [["j", "k", "next / previous message"],
+      ["n", "p", "next (newer) / previous (older) conversation or page"]];
+    if (document.body.dataset.search) rows.push(["/", "", "search"]);
+    const help = document.createElement("details");
+    help.className = "keys";
+    help.innerHTML = "<summary>Keyboard shortcuts</summary><dl></dl><p>Shortcuts are off while you type in a field.</p>";
+    for (const [first, second, what] of rows) {
+      const row = document.createElement("div");
+      row.innerHTML = `<dt><kbd>${first}</kbd>${second ? ` / <kbd>${second}</kbd>` : ""}</dt><dd>${what}</dd>`;
+      help.querySelector("dl").append(row);
+    }
+    return help;
+  }
+  document.querySelector(".site-footer")?.append(shortcutsHelp());
+
   // A permalink into a folded run: make sure the run is open (browsers that do not do it themselves).
   function openTarget() {
     const id = decodeURIComponent(location.hash.slice(1));
