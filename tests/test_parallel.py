@@ -49,6 +49,27 @@ def test_jobs_1_and_jobs_3_produce_identical_sites(tmp_path, monkeypatch, relate
     assert site_files(tmp_path / "one") == site_files(tmp_path / "three")
 
 
+def test_speakers_named_only_in_the_messages_get_their_pages_with_any_jobs(tmp_path):
+    """A large build reads native headers first; a speaker the header does not name (a title that names
+    no one, or a first message by someone else) must still be in the archive before its lists are made:
+    with 3 jobs, Keeper had no page, and the conversation's chip linked to nothing."""
+    rng = random.Random(5)
+    content = tmp_path / "content"
+    content.mkdir()
+    for number in range(PARALLEL_MINIMUM + 4):
+        (content / f"t{number:03d}.md").write_text(transcript(rng, number), "utf-8")
+    (content / "notes.md").write_text("# Notes of the night shift\n\n---\n\n### Keeper\n\nAll quiet.\n\n---\n", "utf-8")
+    (content / "guest.md").write_text("# Ada ↔ Echo\n\n---\n\n### Warden\n\nDoors open.\n\n---\n\n### Ada\n\n"
+                                      "Hello.\n\n---\n", "utf-8")
+    (tmp_path / "antiphon.toml").write_text("search = false\n", "utf-8")
+    one = build(load_config(None, tmp_path, output_dir="one"), jobs=1)
+    three = build(load_config(None, tmp_path, output_dir="three"), jobs=3)
+    assert not one.failed() and not three.failed()
+    for speaker in ("keeper", "warden"):
+        assert (tmp_path / "three" / "speakers" / speaker / "index.html").is_file()
+    assert site_files(tmp_path / "one") == site_files(tmp_path / "three")
+
+
 @pytest.mark.parametrize("related", [0, 5])
 def test_a_transcript_whose_header_reads_but_body_does_not_is_reported_and_left_out(tmp_path, related):
     """Read in bulk, a transcript is placed by its header first; if its body then fails to read, the

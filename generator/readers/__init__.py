@@ -63,8 +63,9 @@ def read_file(path: Path, display: str | None = None, identity=None, redaction=N
 
 def read_header_file(path: Path, display: str, identity=None, redaction=None) -> ReadResult | None:
     """A native transcript's conversation without its messages (see :func:`native.read_header`):
-    what a large build needs first, cheaply. None for any other file, or one that cannot be read
-    so: :func:`read_file` reads it (and says what is wrong with it)."""
+    what a large build needs first, cheaply. None for any other file, one whose speakers are not all
+    named in its header, or one that cannot be read so: :func:`read_file` reads it (and says what is
+    wrong with it)."""
     if path.suffix.lower() not in TEXT_SUFFIXES:
         return None
     try:
@@ -78,6 +79,8 @@ def read_header_file(path: Path, display: str, identity=None, redaction=None) ->
         if notes or not native.sniff(text[:_SNIFF_CHARS]):
             return None
         conversation, diagnostics = native.read_header(path, text, display)
+        if not native.header_gives_speakers(text, conversation):
+            return None  # its speakers are in its messages: the archive's speaker pages need them now
         conversation.terms = terms_of_text(decoded)
         if identity is not None:
             identity.apply(conversation)

@@ -68,6 +68,18 @@ def read_header(path: Path, text: str, display: str) -> tuple[Conversation, list
     return conversation, diagnostics
 
 
+def header_gives_speakers(text: str, conversation: Conversation) -> bool:
+    """Whether ``conversation`` (its header, from :func:`read_header`) has all its speakers: its title
+    names the participants and the first message is one of theirs. Only a title that names no one, or a
+    first message by someone else, brings in a speaker the header does not name (see _read_messages)."""
+    rule = _RULE.search(text)
+    first = _MESSAGE_START.match(text, rule.start()) if rule and conversation.participants else None
+    if first is None:
+        return False
+    heading, _, sort = parse_heading(first.group(1).rstrip(" \t"))
+    return heading in conversation.participants or sort != "message"
+
+
 def _read_head(path: Path, text: str, display: str):
     diagnostics: list[Diagnostic] = []
     title, title_line = _read_title(text, display)
