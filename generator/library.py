@@ -234,11 +234,13 @@ def read_one(file: SourceFile, reading: Reading, outline: bool) -> Source:
 
 def read_sources(files: list[SourceFile], reading: Reading, outline: bool, jobs: int,
                  progress: Counter = ignore) -> list[Source]:
-    """Read (and outline) sources, in worker processes when there are many and only outlines are kept."""
+    """Read (and outline) sources, in worker processes when there are many and only outlines are kept.
+    Where outlines will do, a native transcript is sketched from its header (its page reads it whole):
+    in this process as in the workers, so that no transcript is read twice."""
     if not outline or not can_fork(jobs, len(files)):
         sources = []
         for done, file in enumerate(files, 1):
-            sources.append(read_one(file, reading, outline))
+            sources += _read_chunk([file], reading) if outline else [read_one(file, reading, outline)]
             progress(done, len(files))
         return sources
     return [source for sources in fork_map(_read_chunk, files, jobs, chunk=32, shared=reading, progress=progress)
