@@ -235,3 +235,24 @@ def test_a_body_is_its_lines_without_the_blank_lines_around_them(lines, newline_
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.sampled_from([len(text), data.draw(st.integers(start, len(text)))]))
     assert _body(text, start, end) == _trim_blank_lines(text[start:end])
+
+
+_NAMES = st.sampled_from(["Ada", "Echo", "Keeper", "Tool", "Ada (tool call)", "Echo · 2025-01-01T10:00:00",
+                          "Ada (thinking)", "TASK COMPLETED ###"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(participants=st.lists(st.sampled_from(["Ada", "Echo", "Keeper"]), max_size=3, unique=True),
+       headings=st.lists(_NAMES, min_size=1, max_size=6))
+def test_a_header_read_alone_has_the_speakers_of_the_whole_transcript_when_it_says_so(
+        participants, headings, tmp_path_factory):
+    """A large build places conversations by their headers (readers.read_header_file) and makes the
+    speaker pages from them: a header taken alone must give the speakers a full read gives."""
+    from generator.readers import read_file, read_header_file
+    title = " ↔ ".join(participants) if participants else "Notes of the night shift"
+    body = "".join(f"---\n\n### {heading}\n\nLine {number}.\n\n" for number, heading in enumerate(headings))
+    path = tmp_path_factory.mktemp("header") / "t.md"
+    path.write_text(f"# {title}\n\n{body}---\n", "utf-8")
+    sketch = read_header_file(path, "t.md")
+    if sketch is not None:
+        assert sketch.conversations[0].speakers == read_file(path, "t.md").conversations[0].speakers

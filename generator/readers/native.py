@@ -70,14 +70,20 @@ def read_header(path: Path, text: str, display: str) -> tuple[Conversation, list
 
 def header_gives_speakers(text: str, conversation: Conversation) -> bool:
     """Whether ``conversation`` (its header, from :func:`read_header`) has all its speakers: its title
-    names the participants and the first message is one of theirs. Only a title that names no one, or a
-    first message by someone else, brings in a speaker the header does not name (see _read_messages)."""
+    names the participants and no message heading brings in anyone else. As _read_messages reads them,
+    a heading outside the participants starts a message only as the first one, or after a tool or
+    thinking heading of that name (which always starts one, and is not speech)."""
     rule = _RULE.search(text)
-    first = _MESSAGE_START.match(text, rule.start()) if rule and conversation.participants else None
-    if first is None:
+    if rule is None or not conversation.participants:
         return False
-    heading, _, sort = parse_heading(first.group(1).rstrip(" \t"))
-    return heading in conversation.participants or sort != "message"
+    participants, others = set(conversation.participants), set()
+    for number, match in enumerate(_MESSAGE_START.finditer(text, rule.start())):
+        heading, _, sort = parse_heading(match.group(1).rstrip(" \t"))
+        if sort != "message":
+            others.add(heading)
+        elif heading not in participants and (number == 0 or heading in others):
+            return False
+    return True
 
 
 def _read_head(path: Path, text: str, display: str):
