@@ -169,9 +169,10 @@ class Library:
             return {}
         return read_lines(text)
 
-    def write_remembered(self, state, archive, inputs: str, related_to=lambda conversation: []) -> None:
+    def write_remembered(self, state, archive, inputs: str, related_to=lambda conversation: [],
+                         card_key=lambda conversation: "") -> None:
         """Note what was read and where each conversation was placed (``related_to``: the conversations
-        its page lists as related), for the build made from ``inputs``."""
+        its page lists as related; ``card_key``: its card's key), for the build made from ``inputs``."""
         positions = {id(c): position for position, c in enumerate(archive.conversations)}
 
         def line(source: Source) -> str:
@@ -179,7 +180,8 @@ class Library:
             for conversation in source.conversations:
                 position = positions.get(id(conversation))
                 places.append(None if position is None else
-                              place(conversation, *archive.neighbours(position), related_to(conversation)))
+                              place(conversation, *archive.neighbours(position), related_to(conversation),
+                                    card_key(conversation)))
             places_text = json.dumps(places, ensure_ascii=False, separators=(",", ":"))
             return source_line(source.file.relative, source.file.signature, places_text, source.record())
 
@@ -382,26 +384,35 @@ def same_outlines(record: str, other: str) -> bool:
         return False
 
 
-def place(conversation: Conversation, older, newer, related=()) -> list:
+def place(conversation: Conversation, older, newer, related=(), card_key: str = "") -> list:
     """Where a conversation is: its slug and title, its neighbours' and those of the conversations its
-    page lists as related (see Neighbour)."""
+    page lists as related (see Neighbour), and the key of its card there (see keys.card)."""
     return [conversation.slug, conversation.title,
             [older.slug, older.title] if older else None, [newer.slug, newer.title] if newer else None,
-            [[other.slug, other.title] for other in related]]
+            [[other.slug, other.title] for other in related], card_key]
 
 
 def neighbour_from(part: list | None) -> Neighbour | None:
     return Neighbour(*part) if part else None
 
 
-def remembered_related(entries) -> dict[str, list[Neighbour]]:
-    """The related lists the last build placed, by slug (``entries``: Remembered sources)."""
-    lists = {}
-    for entry in entries:
-        for where in entry.places:
-            if where is not None:
-                lists[where[0]] = related_from(where)
-    return lists
+def remembered_places(remembered: dict[str, Remembered], sources: dict[str, Source]) -> tuple[dict, dict]:
+    """What the last build noted of where it placed the conversations of ``sources``: the related lists
+    by slug, and the card keys by (fingerprint, slug) of the conversations of the sources it read as
+    they are now (a card key follows from what was read and the slug: keys.card)."""
+    related, card_keys = {}, {}
+    for source in sources.values():
+        entry = remembered.get(source.file.relative)
+        if entry is None:
+            continue
+        unchanged = entry.signature == source.file.signature
+        for conversation, where in zip(source.conversations, entry.places):
+            if where is None:
+                continue
+            related[where[0]] = related_from(where)
+            if unchanged and len(where) > 5 and where[5] and conversation.fingerprint:
+                card_keys[(conversation.fingerprint, where[0])] = where[5]
+    return related, card_keys
 
 
 def related_from(where: list) -> list[Neighbour]:

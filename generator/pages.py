@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 from generator import keys
 from generator.archive import PAIR_JOINER, Archive, Group, pair_name, pair_slug
 from generator.config import Config
+from generator.diagnostics import plural
 from generator.identity import speaker_colours
 from generator.insights import ENDING_CHOICES, Insights, insights_of
 from generator.model import KIND_LABELS, Conversation, Message
@@ -200,7 +201,7 @@ class Views:
         views = self.speakers_of(conversation.speakers + names)
         bars, _, label, loop_percent, shares = profile.card_view()  # the card's key: it shows no more
         said = ", ".join(f"{name} {percent}%" for name, percent in shares if percent)
-        summary = f"Shape of the conversation: {conversation.message_count} messages" + \
+        summary = f"Shape of the conversation: {plural(conversation.message_count, 'message')}" + \
             (f"; words: {said}" if len(shares) > 1 and said else "") + \
             (f"; {loop_percent}% loop" if loop_percent else "") + f"; ending: {label}"
         return {
@@ -441,6 +442,11 @@ class Views:
     def related_key(self) -> str:
         """A digest of what the related lists are made from (see remember_related)."""
         return related_digest(self.archive.conversations)
+
+    def remember_card_keys(self, card_keys: dict[tuple[str, str], str]) -> None:
+        """Take the card keys an earlier build made (by fingerprint and slug: see card_key)."""
+        for (fingerprint, slug), key in card_keys.items():
+            self._summaries.setdefault((fingerprint, slug, "card"), key)
 
     def remember_related(self, key: str, lists: dict[str, list]) -> None:
         """Take related lists a build made earlier (``lists``, by slug), if made from the same (``key``)."""

@@ -21,7 +21,7 @@ from generator.diagnostics import Diagnostic
 from generator.fingerprint import file_signatures, reading_key, site_salt
 from generator.identity import Identity
 from generator.secrets import Redaction
-from generator.library import Library, Reading, remembered_related
+from generator.library import Library, Reading, remembered_places
 from generator.output import OutputError, OutputFolder, check_output_folder, digest
 from generator.pages import Views, conversation_files, conversation_url
 from generator.progress import Progress
@@ -69,6 +69,7 @@ class Builder:
         self._theme_files: tuple = ()
         self._salt = ""
         self._remembered_related: tuple[str, dict] | None = None  # (key, lists) the last build noted
+        self._remembered_card_keys: dict = {}  # what the last build noted of the cards it made, if still current
 
     # -- the pipeline ----------------------------------------------------------------------------
 
@@ -140,6 +141,8 @@ class Builder:
         if self._remembered_related is not None:  # a new process: the last build's lists, if still current
             views.remember_related(*self._remembered_related)
             self._remembered_related = None
+        views.remember_card_keys(self._remembered_card_keys)
+        self._remembered_card_keys = {}
         # What is read stays for the whole build: keep the cyclic collector from scanning it again
         # and again (hundreds of ms at 5,000 transcripts), while it frees the templates' garbage.
         gc.freeze()
@@ -171,7 +174,8 @@ class Builder:
 
             def note_sources(inputs: str) -> None:
                 if not self.keep_messages:  # the preview server notes them when the user pauses
-                    self.library.write_remembered(plan.out.state, archive, inputs, views.related_to)
+                    self.library.write_remembered(plan.out.state, archive, inputs, views.related_to,
+                                                  views.card_key)
                     plan.out.state.notes["related"] = views.related_key
             # The search index is updated on its own (and goes, with the search page, when search is off).
             result = rebuild.finish(plan, result, note_sources,
@@ -195,9 +199,11 @@ class Builder:
     def _read(self, plan: rebuild.Build):
         """Every conversation of the build (outlines, or sketches), each once (duplicates: warnings)."""
         remembered = self.library.remembered(plan.out.state) if not self.library.sources else {}
-        if remembered and plan.out.state.notes.get("related"):
-            self._remembered_related = (plan.out.state.notes["related"], remembered_related(remembered.values()))
         self.library.read(plan.files, remembered, self.progress.counter("reading"))
+        if remembered:
+            related, self._remembered_card_keys = remembered_places(remembered, self.library.sources)
+            if plan.out.state.notes.get("related"):
+                self._remembered_related = (plan.out.state.notes["related"], related)
         self.progress.end("reading")
         return drop_duplicates(self.library.conversations(plan.files, self.include_drafts), self.config.content_path)
 
@@ -259,8 +265,9 @@ class Builder:
         """Note what was read and where each conversation went, so that the next build (perhaps in a new
         process) need not read it again."""
         if self._output is not None and self.library.sources and self._archive is not None:
+            views = self._views(self._archive)
             self.library.write_remembered(self._output.state, self._archive, self._committed.inputs,
-                                          self._views(self._archive).related_to)
+                                          views.related_to, views.card_key)
 
     def update_search(self, result: BuildResult | None = None) -> BuildResult:
         """Re-index the site for search if its pages changed (or the index is missing)."""

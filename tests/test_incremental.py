@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from generator import keys
 from generator.config import load_config
 from generator.output import OutputFolder
 from generator.result import EDITS, FULL, HELD
@@ -170,14 +171,18 @@ def test_a_fresh_process_renders_only_an_edit_that_no_list_shows(sample_project)
     assert again.written == [] and (again.conversations, again.pages) == (result.conversations, result.pages)
 
 
-def test_a_fresh_process_rebuilds_from_remembered_outlines_when_lists_change(sample_project):
+def test_a_fresh_process_rebuilds_from_remembered_outlines_when_lists_change(sample_project, monkeypatch):
     config = load_config(None, sample_project)
     Builder(config).build()
     edit(sample_project, "first.md", "Hello, Bob.", "Hello there, Bob.")  # the card's excerpt
     rebuilt = Builder(config)
+    carded = []
+    monkeypatch.setattr(keys, "card", lambda c, made=keys.card: carded.append(c.title) or made(c))
     result = rebuilt.build()
     assert "index.html" in result.written and ALICE_BOB + "index.html" in result.written
     assert result.path == FULL
+    # The cards of the transcripts not edited keep the keys the last build noted; the edited one's is new.
+    assert carded == ["Alice ↔ Bob"]
     held = [c for source in rebuilt.library.sources.values() for c in source.conversations]
     assert len(held) == 5 and all(c.outline is not None and c.messages == [] for c in held)  # no messages kept
     assert published(config.output_path) == cold_build(sample_project)
