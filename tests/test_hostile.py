@@ -107,6 +107,10 @@ _SHAPES = {
     "drawn alignment": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n" + "a  b  c  d\n" * (n // 11) + "\n---\n"),
     "directions across paragraphs": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n*a\n\n" + "b\n\n" * (n // 3)
                                                + "c*\n\n---\n"),
+    "Claude log tool inputs never closed": lambda n: ("a.md", "# Claude Conversation Log\n\n---\n\n## 🤖 Claude\n\n"
+                                                      + '🔧 Using tool: a\nInput: ["x\n' * (n // 27)),
+    "Claude log rules and headings": lambda n: ("a.md", "# Claude Conversation Log\n\n---\n\n"
+                                                + "## 🤖 Claude\n\nx\n\n---\n\n" * (n // 24)),
     "JSON strings of escapes": lambda n: ("a.json", '{"messages":[{"role":"user","content":"' + "\\u0000" * (n // 6)
                                           + '"}]}'),
 }

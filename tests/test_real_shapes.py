@@ -101,6 +101,44 @@ def test_a_title_template_chooses_the_fields():
     assert log.title == "dreamsim3 · 2025-09-20"
 
 
+def test_a_claude_code_log_in_markdown_reads_as_the_session_it_was():
+    """claude-conversation-extractor's export: '## 👤 User' / '## 🤖 Claude' after each rule. What the
+    model wrote ('---' then '## Summary') stays in its message; tools it called are tool calls; Claude
+    Code's own caveat and commands are not the user's speech; the title is what the user asked."""
+    result = read("claude-logs/claude-conversation-2026-03-04-5e1a9c2b.md")
+    [log] = result.conversations
+    assert result.format == "claude-log" and result.diagnostics == []
+    assert log.title == "Tidy the lighthouse notes"
+    assert log.started.isoformat() == "2026-03-04T09:12:40"
+    assert log.metadata["Session"] == "5e1a9c2b-7d41-4c0e-9a8f-2b6d3e1f0a77"
+    assert [(m.speaker, m.kind) for m in log.messages] == [
+        ("User", "note"), ("User", "command"), ("User", "message"), ("Claude", "message"), ("Claude", "tool_call"),
+        ("Claude", "tool_call"), ("Tool", "tool_result"), ("Claude", "message"), ("User", "message")]
+    assert log.participants == ["User", "Claude"]
+    plan = log.messages[7]
+    assert plan.text.endswith("Here is the plan:\n\n---\n\n## Summary\n\n- keep **tides.md** as it is\n"
+                              "- fold lamp.md into it") and plan.line == 65
+    assert log.messages[4].text == "**Bash** — List the notes\n\n```sh\n$ ls notes/\n```"
+    assert '"file_path": "/home/keeper/notes/lamp.md"' in log.messages[5].text
+    assert log.messages[6].text == "lamp.md\ntides.md"
+
+
+def test_a_claude_code_log_pasted_with_an_indent_reads_as_if_it_had_none():
+    [log] = read("claude-logs/claude-conversation-2026-03-05-agent-7c.md").conversations
+    assert log.title == "Ready to search the harbour archive."
+    assert [(m.speaker, m.text) for m in log.messages] == [
+        ("Claude", "Ready to search the harbour archive.\n\n  An indented line stays indented.")]
+
+
+def test_a_long_first_request_makes_a_title_cut_at_a_word():
+    from generator.readers.common import opening_title
+    asked = "## Port the tide tables " + "from the old almanac format " * 5
+    title = opening_title(asked)
+    assert title.startswith("Port the tide tables from") and title.endswith("…") and len(title) <= 80
+    assert not title[:-1].endswith(" ") and asked.replace("## ", "").startswith(title[:-1])
+    assert opening_title("\n\n> Short question?\nsecond line") == "Short question?"
+
+
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
     shutil.copytree(ARCHIVES, tmp_path / "content")
@@ -111,11 +149,11 @@ def test_the_whole_archive_builds_clean_with_every_title_distinct(archive):
     config = load_config(None, archive)
     result = build(config)
     assert not result.failed(strict=True), [str(d) for d in result.diagnostics]
-    assert result.conversations == 9
+    assert result.conversations == 11
     site = config.output_path
     titles = [c.read_text("utf-8").split("<title>")[1].split("</title>")[0]
               for c in (site / "c").glob("*/index.html")]
-    assert len(set(titles)) == len(titles) == 9
+    assert len(set(titles)) == len(titles) == 11
     assert (site / "tags/dreamsim3/index.html").is_file()
     assert (site / "c/2024-11-28-claude-3-opus-1-claude-3-opus-2-xenoweb-theater-1-2106/index.html").is_file()
     notes = sorted(d.message.split(":")[0] for d in result.notes)

@@ -3,8 +3,8 @@
 One module per format. The reader is chosen by the file's suffix and then by its
 content (never by guessing from the name alone):
 
-- ``.md`` ``.markdown`` ``.txt``: native (``# A ↔ B`` + ``---``/``### speaker``), Backrooms logs
-  (``### Name ###``), plain ``Speaker: text``.
+- ``.md`` ``.markdown`` ``.txt``: Claude Code logs exported to Markdown (``# Claude Conversation Log``),
+  native (``# A ↔ B`` + ``---``/``### speaker``), Backrooms logs (``### Name ###``), plain ``Speaker: text``.
 - ``.json``: ChatGPT and Claude.ai exports, ShareGPT, OpenAI chat messages, AI-to-AI runner JSON
   and message lists; ``.jsonl``/``.ndjson``: the same one per line, and Claude Code sessions.
 - ``.vtt`` WebVTT and ``.srt`` subtitles.
@@ -22,8 +22,8 @@ from pathlib import Path
 from generator.diagnostics import Diagnostic, SourceError, note, warning
 from generator.model import Conversation
 from generator.profile import terms_of_messages, terms_of_text
-from generator.readers import (backrooms, chatgpt, claude_ai, claude_code, jsondoc, native, openai_chat, plaintext,
-                               runner, sharegpt)
+from generator.readers import (backrooms, chatgpt, claude_ai, claude_code, claude_log, jsondoc, native, openai_chat,
+                               plaintext, runner, sharegpt)
 from generator.readers.clean import decode, json_unsafe_at
 from generator.readers.subtitles import SRT, WebVTT
 
@@ -32,7 +32,7 @@ JSON_SUFFIXES = {".json": False, ".jsonl": True, ".ndjson": True}  # suffix -> o
 SUBTITLE_READERS = {".vtt": WebVTT, ".srt": SRT}
 SUFFIXES = TEXT_SUFFIXES + tuple(JSON_SUFFIXES) + tuple(SUBTITLE_READERS)
 
-TEXT_READERS = (native, backrooms, plaintext)  # the most particular first
+TEXT_READERS = (claude_log, native, backrooms, plaintext)  # the most particular first
 JSON_READERS = (chatgpt, claude_ai, claude_code, sharegpt, openai_chat, runner)
 _SNIFF_CHARS = 65536
 
@@ -76,7 +76,7 @@ def read_header_file(path: Path, display: str, identity=None, redaction=None) ->
             # Replaced (the title may hold what is redacted), not scanned: reading the file whole
             # for its page scans it, and a large build would otherwise scan each file twice.
             text = redaction.replaced(text)
-        if notes or not native.sniff(text[:_SNIFF_CHARS]):
+        if notes or not native.sniff(text[:_SNIFF_CHARS]) or claude_log.sniff(text[:_SNIFF_CHARS]):
             return None
         conversation, diagnostics = native.read_header(path, text, display)
         if not native.header_gives_speakers(text, conversation):

@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from generator.readers.common import Turn, block_turns, conversation, fenced
+from generator.readers.common import Turn, block_turns, conversation, fenced, opening_title
 from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of, timestamp
 from generator.readers.runs import model_name
 
@@ -65,7 +65,7 @@ def read(records, source, display):
             turns += _turns(item, message, record.line, when)
     if not title:
         first_user = next((t.text for t in turns if t.speaker == "User" and t.kind == "message"), "")
-        title = " ".join(first_user.split())[:80]
+        title = opening_title(first_user)
     return [conversation(source, turns, title=title, metadata=metadata)], []
 
 
@@ -80,7 +80,7 @@ def _turns(item: dict, message: dict, line: int, when) -> list[Turn]:
         return [Turn(speaker if role == "assistant" else "Task", text, line, when, "agent")]
     if isinstance(content, str):
         return [_user_text(item, speaker, content, line, when)]
-    return block_turns(list_of(content), speaker, line, when, result_speaker="Tool", describe=_tool_text)
+    return block_turns(list_of(content), speaker, line, when, result_speaker="Tool", describe=tool_text)
 
 
 def _user_text(item: dict, speaker: str, text: str, line: int, when) -> Turn:
@@ -89,6 +89,11 @@ def _user_text(item: dict, speaker: str, text: str, line: int, when) -> Turn:
         return Turn(speaker, text, line, when, "summary")
     if item.get("isMeta"):
         return Turn(speaker, text, line, when, "note")
+    return user_turn(speaker, text, line, when)
+
+
+def user_turn(speaker: str, text: str, line: int, when) -> Turn:
+    """What the user sent: speech, or a command (its wrappers: the command and its output)."""
     wrapped = _COMMAND.findall(text)
     if wrapped:
         parts = {name: value.strip() for name, value in wrapped}
@@ -103,7 +108,7 @@ def _user_text(item: dict, speaker: str, text: str, line: int, when) -> Turn:
     return Turn(speaker, text, line, when)
 
 
-def _tool_text(name: str, tool_input) -> str:
+def tool_text(name: str, tool_input) -> str:
     """A tool call as what it does: Bash its command, Edit/MultiEdit/Write a diff ("" for others: JSON)."""
     tool_input = dict_of(tool_input)
     path = text_of(tool_input.get("file_path"))

@@ -63,6 +63,17 @@ def conversation(source: Path, turns: list[Turn], title: str = "", started: date
                         started=started, ended=ended, tags=tags, metadata=metadata)
 
 
+def opening_title(text: str, limit: int = 80) -> str:
+    """A title from what a message says first: its first line that is not blank, without the marks of
+    a Markdown heading, cut at a word within ``limit`` characters ("…" where cut)."""
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    words = one_line(first.lstrip().lstrip("#").lstrip(">"))
+    if len(words) <= limit:
+        return words
+    cut = words[:limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2:] else cut).rstrip(" ,;:") + "…"
+
+
 def one_line(text: str) -> str:
     """Text for a title, tag or header value: one line, single spaces (a header line ends at its newline)."""
     return " ".join(text.split())
