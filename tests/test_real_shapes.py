@@ -139,6 +139,27 @@ def test_a_long_first_request_makes_a_title_cut_at_a_word():
     assert opening_title("\n\n> Short question?\nsecond line") == "Short question?"
 
 
+def test_a_chat_exporters_markdown_names_speakers_by_its_headings_and_keeps_its_title():
+    """'#### You:' / '#### ChatGPT:' as browser exporters write them: the speakers are You and ChatGPT
+    (not '#### You'), the '# Title' line before them is the title, and a model's own '### Details' stays."""
+    [chat] = read("chat-exports/harbour-lamp-timings.md").conversations
+    assert chat.title == "Harbour lamp timings" and chat.participants == ["You", "ChatGPT"]
+    assert [m.speaker for m in chat.messages] == ["You", "ChatGPT", "You", "ChatGPT"]
+    assert "### Details\n\n1. Check the tide table." in chat.messages[1].text
+
+
+def test_text_before_the_first_speaker_is_kept_as_context(tmp_path):
+    log = tmp_path / "night-watch.txt"
+    log.write_text("Recorded at the north pier, 3 a.m.\nWind from the east.\n\nAda: Lamp lit.\nEcho: Seen.\n"
+                   "Ada: Good.\nEcho: Out.\n", "utf-8")
+    [chat] = read_file(log, "night-watch.txt").conversations
+    first = chat.messages[0]
+    assert (first.speaker, first.kind) == ("Preface", "context")
+    assert first.text == "Recorded at the north pier, 3 a.m.\nWind from the east."
+    assert [m.speaker for m in chat.messages[1:]] == ["Ada", "Echo", "Ada", "Echo"]
+    assert chat.participants == ["Ada", "Echo"]
+
+
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
     shutil.copytree(ARCHIVES, tmp_path / "content")
@@ -149,11 +170,11 @@ def test_the_whole_archive_builds_clean_with_every_title_distinct(archive):
     config = load_config(None, archive)
     result = build(config)
     assert not result.failed(strict=True), [str(d) for d in result.diagnostics]
-    assert result.conversations == 11
+    assert result.conversations == 12
     site = config.output_path
     titles = [c.read_text("utf-8").split("<title>")[1].split("</title>")[0]
               for c in (site / "c").glob("*/index.html")]
-    assert len(set(titles)) == len(titles) == 11
+    assert len(set(titles)) == len(titles) == 12
     assert (site / "tags/dreamsim3/index.html").is_file()
     assert (site / "c/2024-11-28-claude-3-opus-1-claude-3-opus-2-xenoweb-theater-1-2106/index.html").is_file()
     notes = sorted(d.message.split(":")[0] for d in result.notes)

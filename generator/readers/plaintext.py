@@ -1,10 +1,12 @@
-"""Plain ``Speaker: text`` transcripts (also ``**Speaker:**``, IRC ``[12:03] <nick> text``).
+"""Plain ``Speaker: text`` transcripts (also ``**Speaker:**``, ``#### Speaker:`` as chat exporters write
+it, IRC ``[12:03] <nick> text``).
 
 A line starting with a speaker label begins a message; the lines after it belong
 to that speaker. To tell speakers from ordinary colons, a label counts only if it
 is short, is not a URL scheme or a time, and the same label starts a line at
 least twice (or the file has only a few labels, all of them recurring).
-Timestamps like ``[12:03]`` or ``12:03:44`` before the label are kept.
+Timestamps like ``[12:03]`` or ``12:03:44`` before the label are kept. A ``# Title`` line before the
+first speaker is the title; any other text there is kept as a folded *context* message.
 
 Logs of AI-to-AI runs label seats (``Claude 1:``, ``GPT4o 2:``): where such labels
 are found, only they start messages (``Symbol:`` or ``OOC:`` inside a turn is the
@@ -22,8 +24,9 @@ from generator.readers.runs import run_name, seat_names, seat_of
 
 NAME = "plaintext"
 _TIME = r"(?:\[(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\]|(?P<bare>\d{1,2}:\d{2}:\d{2}))"
-_LABEL = re.compile(rf"^(?:{_TIME}[ \t]+)?(?:\*\*(?P<bold>[^*:\n]{{1,40}}):\*\*|(?P<name>[^\s:<>*\[\]][^:<>\n]{{0,39}}?):)(?:[ \t]+|$)(?P<rest>.*)$")
+_LABEL = re.compile(rf"^(?:{_TIME}[ \t]+)?(?:#{{1,6}}[ \t]+)?(?:\*\*(?P<bold>[^*:\n]{{1,40}}):\*\*|(?P<name>[^\s:<>*\[\]][^:<>\n]{{0,39}}?):)(?:[ \t]+|$)(?P<rest>.*)$")
 _IRC = re.compile(rf"^(?:{_TIME}[ \t]+)?<(?P<nick>[^>\s]{{1,32}})>[ \t]?(?P<rest>.*)$")
+PREFACE = "Preface"  # who the text before the first speaker is shown as (a folded context message)
 _NOT_SPEAKERS = {"http", "https", "ftp", "mailto", "file", "note", "warning", "error", "todo", "p.s", "ps"}
 
 
@@ -56,13 +59,20 @@ def read(path, text, display):
     seated = {name for name in counts if seat_of(name) is not None}
     speakers = seated or {name for name, count in counts.items() if count >= 2} or set(counts)
     turns: list[Turn] = []
+    preface = Turn(PREFACE, "", 1, None, "context")  # what comes before the first speaker
     for number, line in enumerate(text.split("\n"), start=1):
         found = _label(line)
         if found and found[0] in speakers:
             name, clock, rest = found
             turns.append(Turn(name, rest + "\n", number, _clock(clock)))
-        elif turns:
-            turns[-1].text += line + "\n"
+        else:
+            (turns[-1] if turns else preface).text += line + "\n"
+    title = ""
+    heading = re.match(r"\s*# +(\S[^\n]*)\n?", preface.text)
+    if heading:  # an export's '# Title' line
+        title, preface.text = heading.group(1), preface.text[heading.end():]
+    if preface.text.strip():
+        turns.insert(0, preface)
     metadata = {"Source format": "plain text"}
     run = run_name(path) if seated else None
     started = None
@@ -76,7 +86,7 @@ def read(path, text, display):
         if run.models:
             metadata["Models"] = ", ".join(run.models)
         started = run.started
-    return [conversation(path, turns, started=started, metadata=metadata)], []
+    return [conversation(path, turns, title=title, started=started, metadata=metadata)], []
 
 
 def _clock(value: str | None) -> datetime | None:
