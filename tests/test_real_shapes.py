@@ -148,6 +148,20 @@ def test_a_chat_exporters_markdown_names_speakers_by_its_headings_and_keeps_its_
     assert "### Details\n\n1. Check the tide table." in chat.messages[1].text
 
 
+def test_list_items_and_labels_a_model_wrote_under_exporter_headings_stay_in_its_message(tmp_path):
+    chat = tmp_path / "parts.md"
+    chat.write_text("#### You:\nName the parts.\n\n#### ChatGPT:\n- Pier: boats tie up.\n- Lamp: the light.\n"
+                    "Note: twice.\n\n#### You:\nShorter?\n\n#### ChatGPT:\n- Pier: boats.\n- Lamp: light.\n"
+                    "Summary: done.\nSummary: really.\n", "utf-8")
+    [log] = read_file(chat, "parts.md").conversations
+    assert [m.speaker for m in log.messages] == ["You", "ChatGPT", "You", "ChatGPT"]
+    assert log.messages[3].text == "- Pier: boats.\n- Lamp: light.\nSummary: done.\nSummary: really."
+    plain = tmp_path / "plain.txt"  # without headings too, a list item is never a speaker
+    plain.write_text("Ada: Parts?\nEcho: - Pier: boats.\n- Pier: again.\nAda: Ok.\nEcho: Done.\n", "utf-8")
+    [log] = read_file(plain, "plain.txt").conversations
+    assert [m.speaker for m in log.messages] == ["Ada", "Echo", "Ada", "Echo"]
+
+
 def test_text_before_the_first_speaker_is_kept_as_context(tmp_path):
     log = tmp_path / "night-watch.txt"
     log.write_text("Recorded at the north pier, 3 a.m.\nWind from the east.\n\nAda: Lamp lit.\nEcho: Seen.\n"

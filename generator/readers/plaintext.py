@@ -3,8 +3,9 @@ it, IRC ``[12:03] <nick> text``).
 
 A line starting with a speaker label begins a message; the lines after it belong
 to that speaker. To tell speakers from ordinary colons, a label counts only if it
-is short, is not a URL scheme or a time, and the same label starts a line at
-least twice (or the file has only a few labels, all of them recurring).
+is short, is not a URL scheme, a time or a list item (``- Pier: …``), and the same
+label starts a line at least twice (or the file has only a few labels, all of them
+recurring). Where labels are headings (``#### You:``), only headings start messages.
 Timestamps like ``[12:03]`` or ``12:03:44`` before the label are kept. A ``# Title`` line before the
 first speaker is the title; any other text there is kept as a folded *context* message.
 
@@ -24,20 +25,23 @@ from generator.readers.runs import run_name, seat_names, seat_of
 
 NAME = "plaintext"
 _TIME = r"(?:\[(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\]|(?P<bare>\d{1,2}:\d{2}:\d{2}))"
-_LABEL = re.compile(rf"^(?:{_TIME}[ \t]+)?(?:#{{1,6}}[ \t]+)?(?:\*\*(?P<bold>[^*:\n]{{1,40}}):\*\*|(?P<name>[^\s:<>*\[\]][^:<>\n]{{0,39}}?):)(?:[ \t]+|$)(?P<rest>.*)$")
+_LABEL = re.compile(rf"^(?:{_TIME}[ \t]+)?(?P<heading>#{{1,6}}[ \t]+)?(?:\*\*(?P<bold>[^*:\n]{{1,40}}):\*\*|(?P<name>[^\s:<>*\[\]][^:<>\n]{{0,39}}?):)(?:[ \t]+|$)(?P<rest>.*)$")
 _IRC = re.compile(rf"^(?:{_TIME}[ \t]+)?<(?P<nick>[^>\s]{{1,32}})>[ \t]?(?P<rest>.*)$")
 PREFACE = "Preface"  # who the text before the first speaker is shown as (a folded context message)
 _NOT_SPEAKERS = {"http", "https", "ftp", "mailto", "file", "note", "warning", "error", "todo", "p.s", "ps"}
+_LIST_ITEM = re.compile(r"(?:[-+•]|\d{1,3}[.)])\s")  # '- Pier: …' is a list the model wrote, not a speaker
 
 
 def _label(line: str):
+    """(name, clock, the rest of the line, written as a heading) when the line starts a message."""
     match = _IRC.match(line) or _LABEL.match(line)
     if not match:
         return None
     name = (match.groupdict().get("nick") or match.groupdict().get("bold") or match.group("name") or "").strip()
-    if not name or name.lower() in _NOT_SPEAKERS or re.fullmatch(r"[\d: ]+", name) or len(name.split()) > 4:
+    if (not name or name.lower() in _NOT_SPEAKERS or re.fullmatch(r"[\d: ]+", name) or len(name.split()) > 4
+            or _LIST_ITEM.match(name)):
         return None
-    return name, match.group("time") or match.group("bare"), match.group("rest")
+    return name, match.group("time") or match.group("bare"), match.group("rest"), bool(match.groupdict().get("heading"))
 
 
 def speakers_in(text: str) -> Counter:
@@ -55,15 +59,22 @@ def sniff(head: str) -> bool:
 
 
 def read(path, text, display):
-    counts = speakers_in(text)
+    labels = [_label(line) for line in text.split("\n")]
+    counts = Counter(found[0] for found in labels if found)
     seated = {name for name in counts if seat_of(name) is not None}
-    speakers = seated or {name for name, count in counts.items() if count >= 2} or set(counts)
+    # Chat exporters head each message ('#### You:'): then only such headings start messages, and a
+    # 'Note:' line the model wrote stays in its message.
+    headed = Counter(found[0] for found in labels if found and found[3])
+    by_heading = not seated and (len(headed) >= 2 or any(count >= 2 for count in headed.values()))
+    if seated or by_heading:
+        speakers = seated or set(headed)
+    else:
+        speakers = {name for name, count in counts.items() if count >= 2} or set(counts)
     turns: list[Turn] = []
     preface = Turn(PREFACE, "", 1, None, "context")  # what comes before the first speaker
-    for number, line in enumerate(text.split("\n"), start=1):
-        found = _label(line)
-        if found and found[0] in speakers:
-            name, clock, rest = found
+    for number, (line, found) in enumerate(zip(text.split("\n"), labels), start=1):
+        if found and found[0] in speakers and (found[3] or not by_heading):
+            name, clock, rest, _ = found
             turns.append(Turn(name, rest + "\n", number, _clock(clock)))
         else:
             (turns[-1] if turns else preface).text += line + "\n"
