@@ -122,7 +122,7 @@ _TEXT_LINES = {
                       "### Round 1/30", "### Claude 1 ###", "### Claude 2 [2024-01-01 10:00] ###", "### TASK ###",
                       "Claude 1 has ended the conversation with ^C^C.", "###  ###", "### a [ ###", ""],
     "plain.txt": ["A: hi", "B: yo", "[12:03] <nick> text", "**Bob:** hey", "Claude 1:", "12:03:44 A: x", "http://x",
-                  "Symbol: x", ""],
+                  "Symbol: x", "", "# Title", "#### You:", "## User", "### 🤖 Assistant", "- Pier: x"],
     "talk.vtt": ["WEBVTT", "", "00:00.000 --> 00:01.000", "<v A>hi", "<v B", "<v.loud  C>x</v>", "<00:01.000>",
                  "99:59:59.999 --> 100:00:00.000"],
     "talk.srt": ["1", "00:00:01,000 --> 00:00:02,000", "A: hi", "", "2", "99999999:00:00,000 --> 99999999:00:01,000",

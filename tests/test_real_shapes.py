@@ -148,6 +148,19 @@ def test_a_chat_exporters_markdown_names_speakers_by_its_headings_and_keeps_its_
     assert "### Details\n\n1. Check the tide table." in chat.messages[1].text
 
 
+def test_headings_that_are_only_a_role_start_the_messages():
+    """'## User' / '## Assistant', and '### 👤 User' / '### 🤖 Assistant' under an exporter's own '## Conversation'
+    heading: the roles are the speakers, a model's '## Summary' stays in its message, nothing is dropped."""
+    [oil] = read("chat-exports/lamp-oil-question.md").conversations
+    assert oil.title == "Lamp oil question" and [m.speaker for m in oil.messages] == ["User", "Assistant", "User"]
+    assert oil.messages[1].text == "About a pint on a long winter night.\n\n## Summary\n\n- a pint\n- more in wind"
+    [tide] = read("chat-exports/tide-table-chat.md").conversations
+    assert tide.title == "Tide table chat" and tide.participants == ["User", "Assistant"]
+    assert [(m.speaker, m.kind, m.text) for m in tide.messages] == [
+        ("Preface", "context", "## Conversation"), ("User", "message", "Create a tide table."),
+        ("Assistant", "message", "Here is a tide table."), ("User", "message", "Thanks.")]
+
+
 def test_list_items_and_labels_a_model_wrote_under_exporter_headings_stay_in_its_message(tmp_path):
     chat = tmp_path / "parts.md"
     chat.write_text("#### You:\nName the parts.\n\n#### ChatGPT:\n- Pier: boats tie up.\n- Lamp: the light.\n"
@@ -184,11 +197,11 @@ def test_the_whole_archive_builds_clean_with_every_title_distinct(archive):
     config = load_config(None, archive)
     result = build(config)
     assert not result.failed(strict=True), [str(d) for d in result.diagnostics]
-    assert result.conversations == 12
+    assert result.conversations == 14
     site = config.output_path
     titles = [c.read_text("utf-8").split("<title>")[1].split("</title>")[0]
               for c in (site / "c").glob("*/index.html")]
-    assert len(set(titles)) == len(titles) == 12
+    assert len(set(titles)) == len(titles) == 14
     assert (site / "tags/dreamsim3/index.html").is_file()
     assert (site / "c/2024-11-28-claude-3-opus-1-claude-3-opus-2-xenoweb-theater-1-2106/index.html").is_file()
     notes = sorted(d.message.split(":")[0] for d in result.notes)

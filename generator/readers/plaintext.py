@@ -5,7 +5,8 @@ A line starting with a speaker label begins a message; the lines after it belong
 to that speaker. To tell speakers from ordinary colons, a label counts only if it
 is short, is not a URL scheme, a time or a list item (``- Pier: …``), and the same
 label starts a line at least twice (or the file has only a few labels, all of them
-recurring). Where labels are headings (``#### You:``), only headings start messages.
+recurring). Where labels are headings (``#### You:``, or a role alone: ``## User``,
+``### 🤖 Assistant``), only headings start messages.
 Timestamps like ``[12:03]`` or ``12:03:44`` before the label are kept. A ``# Title`` line before the
 first speaker is the title; any other text there is kept as a folded *context* message.
 
@@ -29,11 +30,17 @@ _LABEL = re.compile(rf"^(?:{_TIME}[ \t]+)?(?P<heading>#{{1,6}}[ \t]+)?(?:\*\*(?P
 _IRC = re.compile(rf"^(?:{_TIME}[ \t]+)?<(?P<nick>[^>\s]{{1,32}})>[ \t]?(?P<rest>.*)$")
 PREFACE = "Preface"  # who the text before the first speaker is shown as (a folded context message)
 _NOT_SPEAKERS = {"http", "https", "ftp", "mailto", "file", "note", "warning", "error", "todo", "p.s", "ps"}
+# A heading that is only a chat role, as chat exporters head messages ('## User', '### 🤖 Assistant').
+_ROLE_HEADING = re.compile(r"^#{1,6}[ \t]+(?:[^\w\s]{1,4}[ \t]*)?(?P<role>User|You|Human|Me|Assistant|AI|ChatGPT|Claude|"
+                           r"Gemini|Bard|Copilot|Bot|System)[ \t]*:?[ \t]*$", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"(?:[-+•]|\d{1,3}[.)])\s")  # '- Pier: …' is a list the model wrote, not a speaker
 
 
 def _label(line: str):
     """(name, clock, the rest of the line, written as a heading) when the line starts a message."""
+    role = _ROLE_HEADING.match(line)
+    if role:
+        return role.group("role"), None, "", True
     match = _IRC.match(line) or _LABEL.match(line)
     if not match:
         return None
@@ -49,9 +56,12 @@ def speakers_in(text: str) -> Counter:
 
 
 def sniff(head: str) -> bool:
-    counts = speakers_in(head)
+    labels = [found for line in head.split("\n") if (found := _label(line))]
+    counts = Counter(found[0] for found in labels)
     recurring = [name for name, count in counts.items() if count >= 2]
     if len(recurring) >= 2 or (len(recurring) == 1 and sum(counts.values()) >= 3):
+        return True
+    if len({found[0] for found in labels if found[3]}) >= 2:  # one exchange under two speakers' headings
         return True
     first = next((line for line in head.split("\n") if line.strip()), "")
     found = _label(first)  # a run's log of one turn: 'Claude 1:' alone on the first line
