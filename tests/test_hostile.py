@@ -148,6 +148,34 @@ def test_every_shape_takes_time_in_proportion_to_its_size(shape):
     assert large < GROWTH * max(small, 0.002), f"{shape}: {small:.3f} s, then {large:.3f} s for 4x the text"
 
 
+def _cue(number: int) -> str:
+    second = 2 * number
+    clock = f"{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}"
+    return f"{number + 1}\n{clock},000 --> {clock},900\nwords of the one voice in this recording\n\n"
+
+
+_LONG_MESSAGES = {  # a message built line by line (or cue by cue) with '+=' on an attribute is quadratic
+    "a plain message of many lines": lambda n: ("a.txt", "A: x\nB: y\nA: z\n" + "some words on a line\n" * n),
+    "subtitles of one voice": lambda n: ("a.srt", "".join(_cue(number) for number in range(n // 2))),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(_LONG_MESSAGES))
+def test_a_long_message_is_read_in_linear_time(shape):
+    """Reading alone, at sizes the shapes above do not reach: a 4 MB message took 107 s, a 3 MB
+    recording of one voice 3.8 s (4x the cues took 20x the time)."""
+    def cost(size: int) -> float:
+        name, text = _LONG_MESSAGES[shape](size)
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            read_bytes(Path(name), text.encode("utf-8"), name)
+            best = min(best, time.perf_counter() - started)
+        return best
+    small, large = cost(20_000), cost(80_000)
+    assert large < GROWTH * max(small, 0.002), f"{small:.3f} s, then {large:.3f} s for 4x the text"
+
+
 def test_carriage_returns_in_json_strings_are_line_ends():
     result = read_file(HOSTILE / "runner-carriage-return.json", "runner-carriage-return.json")
     texts = [message.text for message in result.conversations[0].messages]

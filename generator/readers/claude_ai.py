@@ -84,10 +84,12 @@ def _turns(shape: Shape, message: dict) -> list[Turn]:
     elif names:
         turns.append(Turn(speaker, "Attachments: " + ", ".join(f"`{name}`" for name in names), line, when))
     # Text-only exports repeat the text in `text` and in one text block: keep one.
-    merged: list[Turn] = []
+    merged: list[tuple[Turn, list[str]]] = []  # joined once at the end: '+=' per block is quadratic
     for turn in turns:
-        if merged and merged[-1].kind == turn.kind == "message":
-            merged[-1].text += "\n\n" + turn.text
+        if merged and merged[-1][0].kind == turn.kind == "message":
+            merged[-1][1].append(turn.text)
         else:
-            merged.append(turn)
-    return merged
+            merged.append((turn, [turn.text]))
+    for turn, texts in merged:
+        turn.text = "\n\n".join(texts)
+    return [turn for turn, _ in merged]

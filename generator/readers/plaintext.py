@@ -82,12 +82,16 @@ def read(path, text, display):
         speakers = {name for name, count in counts.items() if count >= 2} or set(counts)
     turns: list[Turn] = []
     preface = Turn(PREFACE, "", 1, None, "context")  # what comes before the first speaker
+    lines: list[list[str]] = [[]]  # each turn's, the preface's first: joined once (+= on each is quadratic)
     for number, (line, found) in enumerate(zip(text.split("\n"), labels), start=1):
         if found and found[0] in speakers and (found[3] or not by_heading):
             name, clock, rest, _ = found
-            turns.append(Turn(name, rest + "\n", number, _clock(clock)))
+            turns.append(Turn(name, "", number, _clock(clock)))
+            lines.append([rest])
         else:
-            (turns[-1] if turns else preface).text += line + "\n"
+            lines[-1].append(line)
+    for turn, said in zip([preface] + turns, lines):
+        turn.text = "".join(part + "\n" for part in said)
     title = ""
     heading = re.match(r"\s*# +(\S[^\n]*)\n?", preface.text)
     if heading:  # an export's '# Title' line

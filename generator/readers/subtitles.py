@@ -51,11 +51,17 @@ def _cues(text: str, display: str):
         yield start_line, _offset(timing.group("start")), body
 
 
-def _merge(turns: list[Turn], speaker: str, text: str, line: int, when: datetime) -> None:
-    if turns and turns[-1].speaker == speaker:
-        turns[-1].text += "\n" + text
+def _merge(cues: list[list], speaker: str, text: str, line: int, when: datetime) -> None:
+    """Consecutive cues of one speaker make one message; its texts are joined once, by _turns (joined
+    cue by cue, a long recording of one voice took quadratic time)."""
+    if cues and cues[-1][0] == speaker:
+        cues[-1][1].append(text)
     else:
-        turns.append(Turn(speaker, text, line, when))
+        cues.append([speaker, [text], line, when])
+
+
+def _turns(cues: list[list]) -> list[Turn]:
+    return [Turn(speaker, "\n".join(texts), line, when) for speaker, texts, line, when in cues]
 
 
 class WebVTT:
@@ -69,7 +75,7 @@ class WebVTT:
     def read(path, text, display):
         if not WebVTT.sniff(text):
             raise SourceError(display, 1, "a WebVTT file must start with 'WEBVTT'")
-        turns: list[Turn] = []
+        cues: list[list] = []
         speaker = "Speaker"
         for line, when, body in _cues(text, display):
             for raw in body:
@@ -78,8 +84,8 @@ class WebVTT:
                     speaker = voice.group("name").strip()
                 content = _TAG.sub("", raw).strip()
                 if content:
-                    _merge(turns, speaker, content, line, when)
-        return [conversation(path, turns, metadata={"Source format": "WebVTT"})], []
+                    _merge(cues, speaker, content, line, when)
+        return [conversation(path, _turns(cues), metadata={"Source format": "WebVTT"})], []
 
 
 class SRT:
@@ -91,7 +97,7 @@ class SRT:
 
     @staticmethod
     def read(path, text, display):
-        turns: list[Turn] = []
+        cues: list[list] = []
         speaker = "Speaker"
         for line, when, body in _cues(text, display):
             for raw in body:
@@ -100,5 +106,5 @@ class SRT:
                 if prefix and not re.fullmatch(r"[\d ]+", prefix.group("name")):
                     speaker, content = prefix.group("name").strip(), prefix.group("rest")
                 if content:
-                    _merge(turns, speaker, content, line, when)
-        return [conversation(path, turns, metadata={"Source format": "SRT subtitles"})], []
+                    _merge(cues, speaker, content, line, when)
+        return [conversation(path, _turns(cues), metadata={"Source format": "SRT subtitles"})], []
