@@ -19,6 +19,7 @@ EXPECTED_READER = {
     "openai.json": "openai", "claude_code.jsonl": "claude-code", "runner.json": "runner",
     "claude_code_modern.jsonl": "claude-code", "claude_ai_branches.json": "claude.ai",
     "messages.json": "runner", "plain.txt": "plaintext", "interview.vtt": "webvtt", "episode.srt": "srt",
+    "sillytavern.jsonl": "sillytavern",
 }
 
 
@@ -50,6 +51,25 @@ def test_fixture_matches_golden_model(name):
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(text, "utf-8")
     assert text == golden.read_text("utf-8")
+
+
+def test_sillytavern_shows_the_chosen_swipe_and_folds_the_others():
+    [chat] = models("sillytavern.jsonl")
+    assert chat["title"] == "Keeper Ilse · 2025-02-14 20:15"
+    kinds = [(m["speaker"], m.get("kind", "message")) for m in chat["messages"]]
+    assert kinds == [("Keeper Ilse", "message"), ("Wren", "message"), ("Keeper Ilse", "thinking"),
+                     ("Keeper Ilse", "message"), ("Keeper Ilse", "version"), ("System", "note"), ("Wren", "message")]
+    assert chat["messages"][3]["text"] == "Not yet. *She trims the wick.* Soon."
+    assert chat["messages"][4]["text"] == "Lit an hour ago."
+    assert chat["messages"][6]["time"].startswith("2023-07-23T17:52")  # an older version's date
+
+
+def test_a_sillytavern_group_chat_is_titled_by_its_speakers():
+    group = ('{"user_name":"unused","character_name":"unused","chat_metadata":{}}\n'
+             '{"name":"Ada","is_user":true,"send_date":1785232801,"mes":"Hello"}\n'
+             '{"name":"Echo","is_user":false,"send_date":1785232802,"mes":"Welcome"}\n')
+    [chat] = read_bytes(Path("group.jsonl"), group.encode("utf-8"), "group.jsonl").conversations
+    assert chat.title == "Ada ↔ Echo" and chat.started.year == 2026 and "User" not in chat.metadata
 
 
 def test_chatgpt_follows_the_current_branch_and_names_models():

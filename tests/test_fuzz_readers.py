@@ -28,8 +28,9 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
 FORMATS = FIXTURES / "formats"
 JSON_FIXTURES = {"chatgpt": "chatgpt.json", "claude.ai": "claude_ai.json", "openai": "openai.json",
                  "runner": "runner.json", "message list": "messages.json"}
-JSONL_FIXTURES = {"claude-code": "claude_code.jsonl", "sharegpt": "sharegpt.jsonl"}
-KEYS = ["mapping", "message", "author", "role", "content", "parts", "children", "parent", "current_node",
+JSONL_FIXTURES = {"claude-code": "claude_code.jsonl", "sharegpt": "sharegpt.jsonl", "sillytavern": "sillytavern.jsonl"}
+KEYS = ["mes", "is_user", "is_system", "send_date", "swipes", "swipe_id", "extra", "reasoning", "user_name",
+        "character_name", "create_date", "mapping", "message", "author", "role", "content", "parts", "children", "parent", "current_node",
         "sender", "chat_messages", "text", "type", "tool_calls", "function", "arguments", "model", "model_a",
         "speaker", "full_conversation", "conversations", "from", "value", "uuid", "parentUuid", "isSidechain",
         "create_time", "timestamp", "name", "input", "thinking", "metadata", "model_slug", "seed_prompt"]

@@ -6,7 +6,7 @@ content (never by guessing from the name alone):
 - ``.md`` ``.markdown`` ``.txt``: Claude Code logs exported to Markdown (``# Claude Conversation Log``),
   native (``# A ↔ B`` + ``---``/``### speaker``), Backrooms logs (``### Name ###``), plain ``Speaker: text``.
 - ``.json``: ChatGPT and Claude.ai exports, ShareGPT, OpenAI chat messages, AI-to-AI runner JSON
-  and message lists; ``.jsonl``/``.ndjson``: the same one per line, and Claude Code sessions.
+  and message lists; ``.jsonl``/``.ndjson``: the same one per line, Claude Code sessions and SillyTavern chats.
 - ``.vtt`` WebVTT and ``.srt`` subtitles.
 
 A file no reader claims gives a warning; a file that a reader claims but cannot
@@ -23,7 +23,7 @@ from generator.diagnostics import Diagnostic, SourceError, note, warning
 from generator.model import Conversation
 from generator.profile import terms_of_messages, terms_of_text
 from generator.readers import (backrooms, chatgpt, claude_ai, claude_code, claude_log, jsondoc, native, openai_chat,
-                               plaintext, runner, sharegpt)
+                               plaintext, runner, sharegpt, sillytavern)
 from generator.readers.clean import decode, json_unsafe_at
 from generator.readers.subtitles import SRT, WebVTT
 
@@ -33,7 +33,7 @@ SUBTITLE_READERS = {".vtt": WebVTT, ".srt": SRT}
 SUFFIXES = TEXT_SUFFIXES + tuple(JSON_SUFFIXES) + tuple(SUBTITLE_READERS)
 
 TEXT_READERS = (claude_log, native, backrooms, plaintext)  # the most particular first
-JSON_READERS = (chatgpt, claude_ai, claude_code, sharegpt, openai_chat, runner)
+JSON_READERS = (chatgpt, claude_ai, claude_code, sillytavern, sharegpt, openai_chat, runner)
 _SNIFF_CHARS = 65536
 
 
@@ -150,7 +150,7 @@ def read_text(path: Path, text: str, display: str) -> ReadResult:
         reader = next((r for r in JSON_READERS if r.claims(first, lines)), None)
         if reader is None:
             return _unclaimed(display, "JSON of a shape no reader knows (ChatGPT or Claude.ai export, ShareGPT, "
-                                       "OpenAI messages, Claude Code session, runner JSON)")
+                                       "OpenAI messages, Claude Code session, SillyTavern chat, runner JSON)")
         conversations, diagnostics = reader.read(jsondoc.records(text, display, lines), path, display)
         unsafe = json_unsafe_at(text)
         if unsafe != -1:
