@@ -123,6 +123,14 @@ def test_a_claude_code_log_in_markdown_reads_as_the_session_it_was():
     assert log.messages[6].text == "lamp.md\ntides.md"
 
 
+def test_text_beside_a_commands_wrappers_is_kept():
+    from generator.readers.claude_code import user_turn
+    turn = user_turn("User", "<command-name>/review</command-name>\n<command-args>#314</command-args>\n"
+                             "and look at the lamp code first", 3, None)
+    assert (turn.kind, turn.text) == ("command", "`/review #314`\n\nand look at the lamp code first")
+    assert user_turn("User", "<command-name>/clear</command-name>\n", 3, None).text == "`/clear`"
+
+
 def test_a_claude_code_log_pasted_with_an_indent_reads_as_if_it_had_none():
     [log] = read("claude-logs/claude-conversation-2026-03-05-agent-7c.md").conversations
     assert log.title == "Ready to search the harbour archive."

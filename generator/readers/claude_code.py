@@ -104,6 +104,9 @@ def user_turn(speaker: str, text: str, line: int, when) -> Turn:
         body = f"`{shown}`" if shown else (fenced("$ " + command, "sh") if command else "")
         if output:
             body = (body + "\n\n" if body else "") + fenced(output)
+        said = _COMMAND.sub("", text).strip()  # what the user wrote beside the wrappers, kept
+        if said:
+            body = (body + "\n\n" if body else "") + said
         return Turn(speaker, body or "*(no output)*", line, when, "command")
     return Turn(speaker, text, line, when)
 

@@ -65,7 +65,7 @@ def read(path, text, display):
     metadata = {"Source format": "Claude Code log (Markdown)"}
     started, other = None, []
     for line in lines[title_at + 1:header_end]:
-        key, colon, value = line.partition(":")
+        key, _, value = line.partition(":")
         if key.strip() == "Session ID" and value.strip():
             metadata["Session"] = value.strip()
         elif key.strip() == "Date" and timestamp(value.strip()) is not None:
