@@ -169,6 +169,14 @@ def test_headings_that_are_only_a_role_start_the_messages():
         ("Assistant", "message", "Here is a tide table."), ("User", "message", "Thanks.")]
 
 
+def test_an_exports_front_matter_gives_title_date_and_fields_and_its_rules_between_messages_go():
+    [chart] = read("chat-exports/tide-chart.md").conversations
+    assert chart.title == "Tide chart" and chart.started.isoformat() == "2024-03-02T00:00:00"
+    assert chart.metadata["Model"] == "gpt-4o"
+    assert [(m.speaker, m.text) for m in chart.messages] == [
+        ("User", "Chart for tomorrow?"), ("ChatGPT", "High water at 06:12."), ("User", "Thanks.")]
+
+
 def test_list_items_and_labels_a_model_wrote_under_exporter_headings_stay_in_its_message(tmp_path):
     chat = tmp_path / "parts.md"
     chat.write_text("#### You:\nName the parts.\n\n#### ChatGPT:\n- Pier: boats tie up.\n- Lamp: the light.\n"
@@ -205,11 +213,11 @@ def test_the_whole_archive_builds_clean_with_every_title_distinct(archive):
     config = load_config(None, archive)
     result = build(config)
     assert not result.failed(strict=True), [str(d) for d in result.diagnostics]
-    assert result.conversations == 14
+    assert result.conversations == 15
     site = config.output_path
     titles = [c.read_text("utf-8").split("<title>")[1].split("</title>")[0]
               for c in (site / "c").glob("*/index.html")]
-    assert len(set(titles)) == len(titles) == 14
+    assert len(set(titles)) == len(titles) == 15
     assert (site / "tags/dreamsim3/index.html").is_file()
     assert (site / "c/2024-11-28-claude-3-opus-1-claude-3-opus-2-xenoweb-theater-1-2106/index.html").is_file()
     notes = sorted(d.message.split(":")[0] for d in result.notes)

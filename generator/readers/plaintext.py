@@ -8,7 +8,8 @@ label starts a line at least twice (or the file has only a few labels, all of th
 recurring). Where labels are headings (``#### You:``, or a role alone: ``## User``,
 ``### 🤖 Assistant``), only headings start messages.
 Timestamps like ``[12:03]`` or ``12:03:44`` before the label are kept. A ``# Title`` line before the
-first speaker is the title; any other text there is kept as a folded *context* message.
+first speaker is the title (and YAML front matter's ``title`` and ``date``, with its other fields kept);
+any other text there is kept as a folded *context* message.
 
 Logs of AI-to-AI runs label seats (``Claude 1:``, ``GPT4o 2:``): where such labels
 are found, only they start messages (``Symbol:`` or ``OOC:`` inside a turn is the
@@ -22,6 +23,7 @@ from collections import Counter
 from datetime import datetime
 
 from generator.readers.common import Turn, conversation
+from generator.readers.jsondoc import timestamp
 from generator.readers.runs import run_name, seat_names, seat_of
 
 NAME = "plaintext"
@@ -33,6 +35,9 @@ _NOT_SPEAKERS = {"http", "https", "ftp", "mailto", "file", "note", "warning", "e
 # A heading that is only a chat role, as chat exporters head messages ('## User', '### 🤖 Assistant').
 _ROLE_HEADING = re.compile(r"^#{1,6}[ \t]+(?:[^\w\s]{1,4}[ \t]*)?(?P<role>User|You|Human|Me|Assistant|AI|ChatGPT|Claude|"
                            r"Gemini|Bard|Copilot|Bot|System)[ \t]*:?[ \t]*$", re.IGNORECASE)
+_FRONT_MATTER = re.compile(r"---[ \t]*\n((?:[^\n]*\n){0,100}?)---[ \t]*(?:\n|$)")
+_DATE_KEYS = ("date", "created", "create_time", "created_at", "timestamp")
+_TRAILING_RULE = re.compile(r"\n[ \t]*---[ \t]*\n\s*\Z")
 _LIST_ITEM = re.compile(r"(?:[-+•]|\d{1,3}[.)])\s")  # '- Pier: …' is a list the model wrote, not a speaker
 
 
@@ -92,15 +97,18 @@ def read(path, text, display):
             lines[-1].append(line)
     for turn, said in zip([preface] + turns, lines):
         turn.text = "".join(part + "\n" for part in said)
-    title = ""
+        if by_heading and turn is not preface:  # the exporter's rule between messages, not the model's
+            turn.text = _TRAILING_RULE.sub("\n", turn.text)
+    fields, preface.text = front_matter(preface.text)
+    title = fields.pop("title", "")
+    started = next((when for key in _DATE_KEYS if (when := timestamp(fields.pop(key, None))) is not None), None)
     heading = re.match(r"\s*# +(\S[^\n]*)\n?", preface.text)
     if heading:  # an export's '# Title' line
-        title, preface.text = heading.group(1), preface.text[heading.end():]
+        title, preface.text = title or heading.group(1), preface.text[heading.end():]
     if preface.text.strip():
         turns.insert(0, preface)
-    metadata = {"Source format": "plain text"}
+    metadata = {"Source format": "plain text", **{key.capitalize(): value for key, value in fields.items()}}
     run = run_name(path) if seated else None
-    started = None
     if run is not None:
         names = seat_names(sorted(seated), run.models)
         for turn in turns:
@@ -112,6 +120,20 @@ def read(path, text, display):
             metadata["Models"] = ", ".join(run.models)
         started = run.started
     return [conversation(path, turns, title=title, started=started, metadata=metadata)], []
+
+
+def front_matter(text: str) -> tuple[dict[str, str], str]:
+    """The ``key: value`` lines of YAML front matter at the start of ``text`` (as exporters write a
+    title and a date), and the text after it; nothing and the text itself when it has none."""
+    found = _FRONT_MATTER.match(text)
+    if not found:
+        return {}, text
+    fields = {}
+    for line in found.group(1).split("\n"):
+        key, colon, value = line.partition(":")
+        if colon and key.strip() and key == key.lstrip() and not key.startswith(("-", "#")):
+            fields[key.strip().lower()] = value.strip().strip("\"'")
+    return {key: value for key, value in fields.items() if value}, text[found.end():]
 
 
 def _clock(value: str | None) -> datetime | None:
