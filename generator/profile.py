@@ -62,17 +62,6 @@ class Profile:
         for name, text in self.words:
             yield name, parse_counts(text)
 
-    def add_counts(self, totals: dict[str, Counter]) -> None:
-        """Add each speaker's word counts to theirs in ``totals`` (as counts() would, without a dict
-        per speaker: the archive's statistics sum every profile's)."""
-        for name, text in self.words:
-            speaker = totals.get(name)
-            if speaker is None:
-                speaker = totals[name] = Counter()
-            parts = text.split()
-            for word, count in zip(parts[::2], parts[1::2]):
-                speaker[word] = speaker.get(word, 0) + int(count)
-
     @property
     def words_total(self) -> int:
         return sum(words for _, _, words in self.speakers)

@@ -99,8 +99,10 @@ def word_counts(conversations: list[Conversation]) -> dict[str, Counter]:
     """Each speaker's most used words (as the profiles keep them), summed over the archive."""
     counts: dict[str, Counter] = {}
     for conversation in conversations:
-        if conversation.profile is not None:
-            conversation.profile.add_counts(counts)
+        if conversation.profile is None:
+            continue
+        for name, words in conversation.profile.counts():
+            counts.setdefault(name, Counter()).update(words)
     return counts
 
 

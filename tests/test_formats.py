@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from generator.diagnostics import SourceError
 from generator.pages import conversation_json
@@ -60,8 +62,18 @@ def test_sillytavern_shows_the_chosen_swipe_and_folds_the_others():
     assert kinds == [("Keeper Ilse", "message"), ("Wren", "message"), ("Keeper Ilse", "thinking"),
                      ("Keeper Ilse", "message"), ("Keeper Ilse", "version"), ("System", "note"), ("Wren", "message")]
     assert chat["messages"][3]["text"] == "Not yet. *She trims the wick.* Soon."
-    assert chat["messages"][4]["text"] == "Lit an hour ago."
+    assert chat["messages"][4]["text"] == "**Keeper Ilse:**\n\nLit an hour ago."  # as every reader shows a version
     assert chat["messages"][6]["time"].startswith("2023-07-23T17:52")  # an older version's date
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(max_size=40), st.integers(), st.floats(), st.none(),
+                 st.builds(lambda y, m, d, h, mi, s: f"{y}-{m}-{d} @{h}h {mi}m {s}s", *[st.integers(0, 99999)] * 6),
+                 st.builds(lambda mo, d, y, t: f"{mo} {d}, {y} {t}", st.sampled_from(["July", "Jul", "Smarch"]),
+                           st.integers(-1, 40), st.integers(0, 99999), st.sampled_from(["5:52pm", "13:99am", ""]))))
+def test_a_sillytavern_date_is_a_time_or_nothing(value):
+    from generator.readers.sillytavern import when
+    assert when(value) is None or isinstance(when(value), datetime)
 
 
 def test_a_sillytavern_group_chat_is_titled_by_its_speakers():

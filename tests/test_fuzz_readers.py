@@ -37,7 +37,8 @@ KEYS = ["mes", "is_user", "is_system", "send_date", "swipes", "swipe_id", "extra
 
 _text = st.text(max_size=8) | st.sampled_from(
     ["\ud800", "\x00", "\x1b[31m", "\u2028", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "user",
-     "assistant", "A", "B", "text", "tool_use", "tool_result", "a", "b"])
+     "assistant", "A", "B", "text", "tool_use", "tool_result", "a", "b", "July 32, 2023 5:52pm",
+     "2023-13-45 @99h 99m 99s", "2023-7-23 @17h 52m 34s"])
 _scalars = st.none() | st.booleans() | st.integers() | st.sampled_from([10**30, -1.5, 1e308]) | _text
 _values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=2)
                        | st.dictionaries(st.sampled_from(KEYS), inner, max_size=2), max_leaves=4)

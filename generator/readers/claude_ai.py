@@ -7,7 +7,7 @@ versions (readers/tree.py).
 
 from __future__ import annotations
 
-from generator.readers.common import Turn, block_turns, conversation, version_turn
+from generator.readers.common import Turn, block_turns, conversation, merge_consecutive, version_turn
 from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of, timestamp
 from generator.readers.tree import with_versions
 
@@ -84,12 +84,4 @@ def _turns(shape: Shape, message: dict) -> list[Turn]:
     elif names:
         turns.append(Turn(speaker, "Attachments: " + ", ".join(f"`{name}`" for name in names), line, when))
     # Text-only exports repeat the text in `text` and in one text block: keep one.
-    merged: list[tuple[Turn, list[str]]] = []  # joined once at the end: '+=' per block is quadratic
-    for turn in turns:
-        if merged and merged[-1][0].kind == turn.kind == "message":
-            merged[-1][1].append(turn.text)
-        else:
-            merged.append((turn, [turn.text]))
-    for turn, texts in merged:
-        turn.text = "\n\n".join(texts)
-    return [turn for turn, _ in merged]
+    return merge_consecutive(turns, lambda first, turn: first.kind == turn.kind == "message", "\n\n")

@@ -50,10 +50,14 @@ _TOOL_USE = re.compile(r"^🔧 Using tool: (?P<name>[^\n]*)\nInput: ", re.M)
 
 
 def sniff(head: str) -> bool:
-    """The export's title first, and one of its headings after it."""
-    lines = _dedented(head.lstrip("\ufeff")).split("\n")
-    first = next((line for line in lines if line.strip()), "")
-    return first.rstrip() == TITLE and any(line.rstrip() in HEADINGS for line in lines)
+    """The export's title first, and one of its headings after it. The title is looked for first, in
+    place: every text file of a build is sniffed, and few are these logs."""
+    head = head.lstrip("\ufeff")
+    start = len(head) - len(head.lstrip())
+    after = head[start + len(TITLE):start + len(TITLE) + 1]
+    if not head.startswith(TITLE, start) or (after and not after.isspace()):  # not '# Claude Conversation Logs'
+        return False
+    return any(line.rstrip() in HEADINGS for line in _dedented(head).split("\n"))
 
 
 def read(path, text, display):

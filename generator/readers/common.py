@@ -63,6 +63,21 @@ def conversation(source: Path, turns: list[Turn], title: str = "", started: date
                         started=started, ended=ended, tags=tags, metadata=metadata)
 
 
+def merge_consecutive(turns: list[Turn], same, separator: str) -> list[Turn]:
+    """``turns`` with each run of consecutive turns that ``same(first of the run, next)`` holds for made
+    one turn (the first's, its texts joined by ``separator``). Joined once per run: joined turn by turn,
+    a long run takes quadratic time."""
+    runs: list[tuple[Turn, list[str]]] = []
+    for turn in turns:
+        if runs and same(runs[-1][0], turn):
+            runs[-1][1].append(turn.text)
+        else:
+            runs.append((turn, [turn.text]))
+    for turn, texts in runs:
+        turn.text = separator.join(texts)
+    return [turn for turn, _ in runs]
+
+
 def opening_title(text: str, limit: int = 80) -> str:
     """A title from what a message says first: its first line that is not blank, without the marks of
     a Markdown heading, cut at a word within ``limit`` characters ("…" where cut)."""

@@ -56,10 +56,6 @@ def _label(line: str):
     return name, match.group("time") or match.group("bare"), match.group("rest"), bool(match.groupdict().get("heading"))
 
 
-def speakers_in(text: str) -> Counter:
-    return Counter(found[0] for line in text.split("\n") if (found := _label(line)))
-
-
 def sniff(head: str) -> bool:
     labels = [found for line in head.split("\n") if (found := _label(line))]
     counts = Counter(found[0] for found in labels)
@@ -99,7 +95,7 @@ def read(path, text, display):
         turn.text = "".join(part + "\n" for part in said)
         if by_heading and turn is not preface:  # the exporter's rule between messages, not the model's
             turn.text = _TRAILING_RULE.sub("\n", turn.text)
-    fields, preface.text = front_matter(preface.text)
+    fields, preface.text = _front_matter(preface.text)
     title = fields.pop("title", "")
     started = next((when for key in _DATE_KEYS if (when := timestamp(fields.pop(key, None))) is not None), None)
     heading = re.match(r"\s*# +(\S[^\n]*)\n?", preface.text)
@@ -122,7 +118,7 @@ def read(path, text, display):
     return [conversation(path, turns, title=title, started=started, metadata=metadata)], []
 
 
-def front_matter(text: str) -> tuple[dict[str, str], str]:
+def _front_matter(text: str) -> tuple[dict[str, str], str]:
     """The ``key: value`` lines of YAML front matter at the start of ``text`` (as exporters write a
     title and a date), and the text after it; nothing and the text itself when it has none."""
     found = _FRONT_MATTER.match(text)

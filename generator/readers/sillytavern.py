@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from generator.readers.common import Turn, conversation
+from generator.readers.common import Turn, conversation, version_turn
 from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of, timestamp
 
 NAME = "sillytavern"
@@ -34,7 +34,8 @@ def claims(first: Record, lines: bool) -> bool:
 def read(records, source, display):
     turns, metadata, title, started = [], {"Source format": "SillyTavern chat"}, "", None
     for record in records:
-        item = Shape(record, display).object(record.value, record.path)
+        shape = Shape(record, display)
+        item = shape.object(record.value, record.path)
         if all(key in item for key in _HEADER_KEYS) and "mes" not in item:
             # A group chat's header names no one ("unused"): its title is then its speakers.
             character, user = (name if name != "unused" else "" for name in
@@ -44,7 +45,7 @@ def read(records, source, display):
             if user:
                 metadata["User"] = user
             continue
-        turns += _turns(Shape(record, display), item, record)
+        turns += _turns(shape, item, record)
     return [conversation(source, turns, title=title, started=started, metadata=metadata)], []
 
 
@@ -62,8 +63,8 @@ def _turns(shape: Shape, item: dict, record: Record) -> list[Turn]:
     swipes = [swipe for swipe in list_of(item.get("swipes")) if isinstance(swipe, str)]
     shown = item.get("swipe_id") if isinstance(item.get("swipe_id"), int) else None
     for index, swipe in enumerate(swipes):
-        if index != shown and swipe != text and swipe.strip():
-            turns.append(Turn(speaker, swipe, record.line, sent, "version"))
+        if index != shown and swipe != text and (version := version_turn([Turn(speaker, swipe, record.line, sent)])):
+            turns.append(version)
     return turns
 
 

@@ -11,7 +11,7 @@ import re
 from datetime import datetime, timedelta
 
 from generator.diagnostics import SourceError
-from generator.readers.common import Turn, conversation
+from generator.readers.common import Turn, conversation, merge_consecutive
 
 _TIMING = re.compile(r"^(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})[ \t]+-->[ \t]+(?P<end>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})")
 # '[^<>]' and not '[^>]': an unclosed '<v' must not make every later '<v' scan to the end of the line.
@@ -51,17 +51,9 @@ def _cues(text: str, display: str):
         yield start_line, _offset(timing.group("start")), body
 
 
-def _merge(cues: list[list], speaker: str, text: str, line: int, when: datetime) -> None:
-    """Consecutive cues of one speaker make one message; its texts are joined once, by _turns (joined
-    cue by cue, a long recording of one voice took quadratic time)."""
-    if cues and cues[-1][0] == speaker:
-        cues[-1][1].append(text)
-    else:
-        cues.append([speaker, [text], line, when])
-
-
-def _turns(cues: list[list]) -> list[Turn]:
-    return [Turn(speaker, "\n".join(texts), line, when) for speaker, texts, line, when in cues]
+def _one_voice(turns: list[Turn]) -> list[Turn]:
+    """Consecutive cues of one speaker make one message."""
+    return merge_consecutive(turns, lambda first, turn: first.speaker == turn.speaker, "\n")
 
 
 class WebVTT:
@@ -75,7 +67,7 @@ class WebVTT:
     def read(path, text, display):
         if not WebVTT.sniff(text):
             raise SourceError(display, 1, "a WebVTT file must start with 'WEBVTT'")
-        cues: list[list] = []
+        turns: list[Turn] = []
         speaker = "Speaker"
         for line, when, body in _cues(text, display):
             for raw in body:
@@ -84,8 +76,8 @@ class WebVTT:
                     speaker = voice.group("name").strip()
                 content = _TAG.sub("", raw).strip()
                 if content:
-                    _merge(cues, speaker, content, line, when)
-        return [conversation(path, _turns(cues), metadata={"Source format": "WebVTT"})], []
+                    turns.append(Turn(speaker, content, line, when))
+        return [conversation(path, _one_voice(turns), metadata={"Source format": "WebVTT"})], []
 
 
 class SRT:
@@ -97,7 +89,7 @@ class SRT:
 
     @staticmethod
     def read(path, text, display):
-        cues: list[list] = []
+        turns: list[Turn] = []
         speaker = "Speaker"
         for line, when, body in _cues(text, display):
             for raw in body:
@@ -106,5 +98,5 @@ class SRT:
                 if prefix and not re.fullmatch(r"[\d ]+", prefix.group("name")):
                     speaker, content = prefix.group("name").strip(), prefix.group("rest")
                 if content:
-                    _merge(cues, speaker, content, line, when)
-        return [conversation(path, _turns(cues), metadata={"Source format": "SRT subtitles"})], []
+                    turns.append(Turn(speaker, content, line, when))
+        return [conversation(path, _one_voice(turns), metadata={"Source format": "SRT subtitles"})], []
