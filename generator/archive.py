@@ -69,7 +69,7 @@ def drop_duplicates(conversations: list[Conversation], content_root: Path) -> tu
     kept: dict[str, Conversation] = {}
     problems = []
     for conversation in sorted(conversations, key=lambda c: (_relative(c.source, content_root), c.fingerprint)):
-        identity = conversation.metadata.get("Conversation id") or conversation.metadata.get("Session")
+        identity = _identity(conversation.metadata)
         keys = [f"bytes:{conversation.fingerprint}"] + ([f"id:{identity}"] if identity else [])
         first = next((kept[key] for key in keys if key in kept), None)
         if first is None:
@@ -82,6 +82,14 @@ def drop_duplicates(conversations: list[Conversation], content_root: Path) -> tu
                                 f"the same conversation as {shown} ({why}); built once, from {shown}"))
     chosen = {id(c) for c in kept.values()}
     return [c for c in conversations if id(c) in chosen], problems
+
+
+def _identity(metadata: dict[str, str]) -> str:
+    """What names a conversation across files: an export's conversation id, or a session's id with its
+    agent's (a Claude Code sub-agent's file carries its parent session's id, and is another conversation)."""
+    if metadata.get("Conversation id"):
+        return metadata["Conversation id"]
+    return " agent ".join(part for part in (metadata.get("Session"), metadata.get("Agent")) if part)
 
 
 def build_archive(conversations: list[Conversation], content_root: Path) -> Archive:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from generator.archive import drop_duplicates
 from generator.diagnostics import SourceError
 from generator.pages import conversation_json
 from generator.readers import read_bytes, read_file
@@ -150,7 +151,7 @@ def test_backrooms_rounds_endings_and_file_name_metadata():
     ("cut.json", '[{"title": "a", "mapping": {}}, {"title": "b", "mapp', 1, "invalid JSON"),
     ("cut2.json", '[{"title": "a", "mapping": {}},\n', 2, "the file ends inside the top-level array"),
     ("shape.json", '[{"title": "a", "mapping": {}},\n {"title": "b", "mapping": []}]', 2, "$[1].mapping: expected an object"),
-    ("lines.jsonl", '{"conversations": [{"from": "human", "value": "hi"}]}\n{not json}\n', 2, "line is not JSON"),
+    ("lines.jsonl", '\n{not json}\n{"conversations": [{"from": "hu', 2, "line is not JSON"),  # no line of JSON
     ("turns.json", '{"messages": [{"role": "user", "content": "a"}, "oops"]}', 1, "$.messages[1]: expected an object"),
 ])
 def test_malformed_sources_name_the_line_and_path(name, text, line, message):
@@ -209,6 +210,84 @@ def test_claude_code_records_that_are_not_speech_are_their_own_kinds():
     assert texts[1] == "`/clear`" and "-high_water = row[2]\n+peak = row[2]" in texts[8]
     assert texts[9].startswith("**Bash** — Run the tests") and "$ pytest -q" in texts[9]
     assert session["title"] == "Rename the tide table column and tell me what else uses it."
+
+
+def _message_view(messages) -> list[tuple]:
+    return [(m.speaker, m.kind, m.text) for m in messages]
+
+
+def test_a_damaged_line_of_a_session_is_kept_as_written_and_the_rest_is_read():
+    """A session cut off mid-line (the last record half written) or edited by hand: every other line is
+    read as before, and each damaged line is a note on the page, as written, where it stood."""
+    lines = (FORMATS / "claude_code_modern.jsonl").read_text("utf-8").rstrip("\n").split("\n")
+    edited = '{"type":"user","message":{"content":"the tide [EDITED OUT]\n'
+    cut_off = lines[-1][:len(lines[-1]) // 2]
+    damaged = lines[:4] + [edited.rstrip("\n")] + lines[5:-1] + [cut_off]
+    result = read_bytes(Path("s.jsonl"), "\n".join(damaged).encode(), "s.jsonl")
+    [session] = result.conversations
+    whole = read_file(FORMATS / "claude_code_modern.jsonl").conversations[0]
+    assert [(d.line, d.level) for d in result.diagnostics] == [(5, "warning"), (len(lines), "warning")]
+    assert "line is not JSON" in result.diagnostics[0].message
+    notes = [m for m in session.messages if m.speaker == "Unreadable line"]
+    assert [m.kind for m in notes] == ["note", "note"]
+    assert edited.rstrip("\n") in notes[0].text and cut_off in notes[1].text
+    assert notes[0].text.startswith("Line 5 of the file is not JSON: ")
+    read = [m for m in session.messages if m.speaker != "Unreadable line"]
+    assert _message_view(read) == _message_view(m for m in whole.messages if m.line not in (5, len(lines)))
+    # In place: after what lines 1-4 gave, before what line 6 gave; the cut-off record last.
+    position = session.messages.index(notes[0])
+    assert session.messages[position - 1].line < 5 < session.messages[position + 1].line
+    assert session.messages[-1] is notes[1]
+    assert [m.index for m in session.messages] == list(range(1, len(session.messages) + 1))
+    assert session.metadata["Messages"] == str(len(session.messages))
+
+
+def test_a_damaged_line_in_a_file_of_conversations_is_an_error_and_the_others_are_read():
+    text = ('{"conversations": [{"from": "human", "value": "first"}, {"from": "gpt", "value": "one"}]}\n'
+            '{"conversations": [{"from": "human", "val\n'
+            '{"conversations": [{"from": "human", "value": "third"}, {"from": "gpt", "value": "three"}]}\n')
+    result = read_bytes(Path("d.jsonl"), text.encode(), "d.jsonl")
+    assert [c.messages[0].text for c in result.conversations] == ["first", "third"]
+    assert [(d.line, d.level) for d in result.diagnostics] == [(2, "error")]
+    assert "left out" in result.diagnostics[0].message
+
+
+def _session_line(session: str, uuid: str, role: str, text: str, **more) -> str:
+    message = {"role": role, "content": text} if role == "user" else {
+        "role": role, "model": "claude-haiku-4-5-20251001", "content": [{"type": "text", "text": text}]}
+    return json.dumps({"parentUuid": None, "isSidechain": False, "sessionId": session, "type": role,
+                       "message": message, "uuid": uuid, "timestamp": "2025-10-01T09:00:00.000Z", **more})
+
+
+def test_a_sub_agents_own_file_is_its_own_conversation():
+    """Claude Code writes each sub-agent's work to agent-<id>.jsonl under its parent session's id."""
+    agent = "\n".join([
+        _session_line("s-77", "b1", "user", "List every caller of tide_table.", isSidechain=True, agentId="f00d"),
+        _session_line("s-77", "b2", "assistant", "Three callers: the report, the chart, the export.",
+                      isSidechain=True, agentId="f00d")])
+    parent = (FORMATS / "claude_code_modern.jsonl").read_bytes()
+    [sub] = read_bytes(Path("agent-f00d.jsonl"), agent.encode(), "agent-f00d.jsonl").conversations
+    [main] = read_bytes(Path("s-77.jsonl"), parent, "s-77.jsonl").conversations
+    assert [(m.speaker, m.kind) for m in sub.messages] == [("Task", "message"), ("Claude Haiku 4.5", "message")]
+    assert sub.title == "List every caller of tide_table."
+    assert sub.metadata["Session"] == main.metadata["Session"] == "s-77" and sub.metadata["Agent"] == "f00d"
+    kept, problems = drop_duplicates([main, sub], Path("."))
+    assert kept == [main, sub] and problems == []
+
+
+def test_a_resumed_session_is_its_own_conversation_and_says_what_it_resumes():
+    """A resumed session's file starts with a copy of the session it resumes, under that one's id."""
+    first = [_session_line("s-1", "c1", "user", "Start the migration."),
+             _session_line("s-1", "c2", "assistant", "Migrated two tables of five.")]
+    resumed = first + [_session_line("s-2", "c3", "user", "Go on."),
+                       _session_line("s-2", "c4", "assistant", "All five migrated.")]
+    [old] = read_bytes(Path("s-1.jsonl"), "\n".join(first).encode(), "s-1.jsonl").conversations
+    [new] = read_bytes(Path("s-2.jsonl"), "\n".join(resumed).encode(), "s-2.jsonl").conversations
+    assert (old.metadata["Session"], new.metadata["Session"], new.metadata["Resumes"]) == ("s-1", "s-2", "s-1")
+    assert "Resumes" not in old.metadata
+    kept, problems = drop_duplicates([old, new], Path("."))
+    assert kept == [old, new] and problems == []
+    assert [m.text for m in new.messages][-1] == "All five migrated."
 
 
 def test_claude_ai_branches_follow_the_current_leaf_and_keep_the_others():

@@ -25,6 +25,7 @@ from generator.profile import terms_of_messages, terms_of_text
 from generator.readers import (backrooms, chatgpt, claude_ai, claude_code, claude_log, jsondoc, native, openai_chat,
                                plaintext, runner, sharegpt, sillytavern)
 from generator.readers.clean import decode, json_unsafe_at
+from generator.readers.common import keep_damaged_lines
 from generator.readers.subtitles import SRT, WebVTT
 
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
@@ -151,7 +152,9 @@ def read_text(path: Path, text: str, display: str) -> ReadResult:
         if reader is None:
             return _unclaimed(display, "JSON of a shape no reader knows (ChatGPT or Claude.ai export, ShareGPT, "
                                        "OpenAI messages, Claude Code session, SillyTavern chat, runner JSON)")
-        conversations, diagnostics = reader.read(jsondoc.records(text, display, lines), path, display)
+        damaged: list[jsondoc.DamagedLine] = []
+        conversations, diagnostics = reader.read(jsondoc.records(text, display, lines, damaged), path, display)
+        diagnostics += _damaged_lines(damaged, conversations, display, reader.ONE_CONVERSATION)
         unsafe = json_unsafe_at(text)
         if unsafe != -1:
             diagnostics.insert(0, note(display, text.count("\n", 0, unsafe) + 1,
@@ -170,6 +173,19 @@ def read_text(path: Path, text: str, display: str) -> ReadResult:
         return ReadResult(native.NAME, *native.read(path, text, display))
     return _unclaimed(display, "no reader recognises this file (expected '# A ↔ B' with '---'/'### speaker' "
                                "messages, '### Name ###' log headers, or 'Speaker: text' lines)")
+
+
+def _damaged_lines(damaged: list[jsondoc.DamagedLine], conversations: list[Conversation], display: str,
+                   one_conversation: bool) -> list[Diagnostic]:
+    """Lines of JSON Lines that are not JSON (a session cut off mid-line, a hand edit): where the file
+    is one conversation, each is kept on its page as a note, as written; where each line is a
+    conversation, that one is lost, which is an error. The other lines are read either way."""
+    if one_conversation and len(conversations) == 1:
+        keep_damaged_lines(conversations[0], damaged)
+        return [warning(display, line.line, f"{line.problem}; the rest was read, and this line is shown as "
+                                            "written in a note on the page") for line in damaged]
+    return [Diagnostic(display, line.line, "error", f"{line.problem}; left out (the other lines were read)")
+            for line in damaged]
 
 
 def _looks_native(head: str) -> bool:

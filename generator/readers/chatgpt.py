@@ -15,6 +15,7 @@ from generator.readers.jsondoc import Record, Shape, content_text, dict_of, list
 from generator.readers.tree import with_versions
 
 NAME = "chatgpt"
+ONE_CONVERSATION = False  # a file may hold many conversations
 
 
 def claims(first: Record, lines: bool) -> bool:

@@ -12,6 +12,7 @@ from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of, 
 from generator.readers.tree import with_versions
 
 NAME = "claude.ai"
+ONE_CONVERSATION = False  # a file may hold many conversations
 SPEAKERS = {"human": "Human", "assistant": "Claude"}
 
 

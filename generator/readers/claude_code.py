@@ -25,6 +25,7 @@ from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of, 
 from generator.readers.runs import model_name
 
 NAME = "claude-code"
+ONE_CONVERSATION = True  # a file is one conversation, each line a record of it
 _SESSION_TYPES = {"user", "assistant", "system", "summary", "file-history-snapshot", "queue-operation",
                   "custom-title", "attachment"}
 _COMMAND = re.compile(r"<(command-name|command-message|command-args|local-command-stdout|local-command-stderr|"
@@ -40,7 +41,9 @@ def claims(first: Record, lines: bool) -> bool:
 
 
 def read(records, source, display):
-    turns, metadata, title = [], {"Source format": "Claude Code session"}, ""
+    turns, metadata, title = [], {"Source format": "Claude Code session", "Session": ""}, ""  # (in this order)
+    agent_file = None  # a sub-agent's own file (agent-*.jsonl): its sidechain is the conversation
+    sessions: dict[str, None] = {}  # in order: a resumed session's file starts with the one it resumes
     for record in records:
         shape = Shape(record, display)
         item = shape.object(record.value, record.path)
@@ -57,24 +60,39 @@ def read(records, source, display):
             if text.strip():
                 turns.append(Turn("System", text, record.line, when, "note"))
         elif kind in ("user", "assistant"):
-            for key, label in (("sessionId", "Session"), ("cwd", "Folder"), ("gitBranch", "Git branch"),
-                               ("version", "Claude Code version")):
+            for key, label in (("cwd", "Folder"), ("gitBranch", "Git branch"), ("version", "Claude Code version"),
+                               ("agentId", "Agent")):
                 if text_of(item.get(key)):
                     metadata.setdefault(label, item[key])
+            sessions.setdefault(text_of(item.get("sessionId")))
             message = shape.object(item.get("message"), f"line {record.line}: message")
-            turns += _turns(item, message, record.line, when)
+            if agent_file is None:
+                agent_file = bool(item.get("isSidechain"))
+            turns += _turns(item, message, record.line, when, fold_sidechain=not agent_file)
+    _name_session(metadata, [session for session in sessions if session])
     if not title:
-        first_user = next((t.text for t in turns if t.speaker == "User" and t.kind == "message"), "")
+        first_user = next((t.text for t in turns if t.speaker in ("User", "Task") and t.kind == "message"), "")
         title = opening_title(first_user)
     return [conversation(source, turns, title=title, metadata=metadata)], []
 
 
-def _turns(item: dict, message: dict, line: int, when) -> list[Turn]:
+def _name_session(metadata: dict, sessions: list[str]) -> None:
+    """The file's session is the last one in it: a resumed session copies the history of the one it
+    resumes, under that one's id, before its own records (so each is a conversation of its own)."""
+    if sessions:
+        metadata["Session"] = sessions[-1]
+    if len(sessions) > 1:
+        metadata["Resumes"] = ", ".join(sessions[:-1])
+
+
+def _turns(item: dict, message: dict, line: int, when, fold_sidechain: bool) -> list[Turn]:
     role = text_of(message.get("role"), text_of(item.get("type")))
     model = text_of(message.get("model"))
     speaker = (model_name(model) if model else "Claude") if role == "assistant" else "User"
+    if not fold_sidechain and speaker == "User":
+        speaker = "Task"  # what the sub-agent was asked, by the session that started it
     content = message.get("content")
-    if item.get("isSidechain"):  # a sub-agent's work: folded where it happened, not a participant
+    if item.get("isSidechain") and fold_sidechain:  # a sub-agent's work: folded where it happened
         text = content if isinstance(content, str) else "\n\n".join(t.text for t in block_turns(
             list_of(content), speaker, line, when))
         return [Turn(speaker if role == "assistant" else "Task", text, line, when, "agent")]

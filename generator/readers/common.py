@@ -181,6 +181,30 @@ def _backtick_runs(line: str):
         yield "`" * run
 
 
+UNREADABLE = "Unreadable line"  # who the note holding a line that is not JSON is from
+
+
+def keep_damaged_lines(conversation: Conversation, damaged) -> None:
+    """Lines of the source that could not be read (``jsondoc.DamagedLine``), kept as notes where they
+    stood: each before the first message read from a later line. The messages keep their order."""
+    notes = [Message(0, UNREADABLE, body(f"Line {line.line} of the file {line.problem.removeprefix('line ')}. "
+                                         "As written:\n\n"
+                                         + fenced(line.text)), line.line, None, "note")
+             for line in sorted(damaged, key=lambda line: line.line)]
+    messages, waiting = [], iter(notes)
+    note = next(waiting, None)
+    for message in conversation.messages:
+        while note is not None and message.line > note.line:
+            messages.append(note)
+            note = next(waiting, None)
+        messages.append(message)
+    messages += [note] + list(waiting) if note is not None else []
+    for index, message in enumerate(messages, start=1):
+        message.index = index
+    conversation.messages = messages
+    conversation.metadata["Messages"] = str(len(messages))
+
+
 def version_turn(turns: list[Turn]) -> Turn | None:
     """Another version of a branch (readers/tree.py) as one folded block: who said what, in order."""
     turns = [turn for turn in turns if turn.text.strip()]

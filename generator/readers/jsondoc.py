@@ -27,14 +27,23 @@ class Record:
     value: Any
 
 
-def records(text: str, display: str, lines: bool) -> Iterator[Record]:
+@dataclass(frozen=True)
+class DamagedLine:
+    """A line of JSON Lines that is not JSON (cut short, or edited by hand): skipped, not fatal."""
+    line: int
+    text: str
+    problem: str
+
+
+def records(text: str, display: str, lines: bool, damaged: list[DamagedLine] | None = None) -> Iterator[Record]:
     """The records of a source: each line of JSON Lines, each element of a top-level array, or the one value.
 
-    Strings in them hold no unsafe characters (see readers/clean.py)."""
+    Strings in them hold no unsafe characters (see readers/clean.py). A line of JSON Lines that is not
+    JSON is added to ``damaged`` and skipped, when that list is given; else it stops the reading."""
     if not json_needs_cleaning(text):
-        yield from _records(text, display, lines)
+        yield from _records(text, display, lines, damaged)
         return
-    for record in _records(text, display, lines):
+    for record in _records(text, display, lines, damaged):
         try:
             value = clean_value(record.value)
         except RecursionError:
@@ -42,9 +51,9 @@ def records(text: str, display: str, lines: bool) -> Iterator[Record]:
         yield Record(record.line, record.path, value)
 
 
-def _records(text: str, display: str, lines: bool) -> Iterator[Record]:
+def _records(text: str, display: str, lines: bool, damaged: list[DamagedLine] | None) -> Iterator[Record]:
     if lines:
-        yield from _lines(text, display)
+        yield from _lines(text, display, damaged)
         return
     start = _skip(text, 0)
     if start < len(text) and text[start] == "[":
@@ -57,24 +66,40 @@ def _records(text: str, display: str, lines: bool) -> Iterator[Record]:
 
 
 def first_record(text: str, display: str, lines: bool) -> Record | None:
-    for record in records(text, display, lines):
+    """The first record; for JSON Lines, the first line that is JSON (when none is, the first line's
+    problem is the file's error)."""
+    damaged: list[DamagedLine] = []
+    for record in records(text, display, lines, damaged if lines else None):
         return record
+    if damaged:
+        raise SourceError(display, damaged[0].line, damaged[0].problem)
     return None
 
 
-def _lines(text: str, display: str) -> Iterator[Record]:
+def _lines(text: str, display: str, damaged: list[DamagedLine] | None) -> Iterator[Record]:
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
-        try:
-            value, end = _DECODER.raw_decode(line, _skip(line, 0))
-        except json.JSONDecodeError as err:
-            raise SourceError(display, number, f"line is not JSON: {err.msg} (column {err.colno})") from None
-        except (ValueError, RecursionError) as err:
-            raise SourceError(display, number, f"line is not JSON that can be read: {_unreadable(err)}") from None
-        if _skip(line, end) != len(line):
-            raise SourceError(display, number, f"line is not JSON: extra data (column {_skip(line, end) + 1})")
-        yield Record(number, "$", value)
+        value, problem = _line_value(line)
+        if not problem:
+            yield Record(number, "$", value)
+        elif damaged is None:
+            raise SourceError(display, number, problem)
+        else:
+            damaged.append(DamagedLine(number, line, problem))
+
+
+def _line_value(line: str) -> tuple[Any, str]:
+    """The value of a line of JSON Lines, or what is wrong with it."""
+    try:
+        value, end = _DECODER.raw_decode(line, _skip(line, 0))
+    except json.JSONDecodeError as err:
+        return None, f"line is not JSON: {err.msg} (column {err.colno})"
+    except (ValueError, RecursionError) as err:
+        return None, f"line is not JSON that can be read: {_unreadable(err)}"
+    if _skip(line, end) != len(line):
+        return None, f"line is not JSON: extra data (column {_skip(line, end) + 1})"
+    return value, ""
 
 
 def _array(text: str, display: str, start: int) -> Iterator[Record]:

@@ -12,6 +12,7 @@ from generator.readers.common import Turn, conversation, fenced
 from generator.readers.jsondoc import Record, Shape, content_text, dict_of, list_of, text_of
 
 NAME = "openai"
+ONE_CONVERSATION = False  # a file may hold many conversations
 
 
 def _messages_of(value):

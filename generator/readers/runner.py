@@ -18,6 +18,7 @@ from generator.readers.jsondoc import Record, Shape, content_text, dict_of, text
 from generator.readers.runs import model_name
 
 NAME = "runner"
+ONE_CONVERSATION = False  # a file may hold many conversations
 SEED_SPEAKER = "Seed prompt"
 # File-level fields kept as metadata, as the page shows them.
 _KEPT = {"revision": "Revision", "variant": "Variant", "turns": "Turns", "max_new_tokens": "Max new tokens"}

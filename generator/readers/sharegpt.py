@@ -6,6 +6,7 @@ from generator.readers.common import Turn, conversation
 from generator.readers.jsondoc import Record, Shape
 
 NAME = "sharegpt"
+ONE_CONVERSATION = False  # a file may hold many conversations
 SPEAKERS = {"human": "Human", "user": "Human", "gpt": "Assistant", "chatgpt": "Assistant", "bing": "Assistant",
             "bard": "Assistant", "system": "System"}
 KINDS = {"function_call": "tool_call", "observation": "tool_result", "tool": "tool_result"}

@@ -20,6 +20,7 @@ from generator.readers.common import Turn, conversation, version_turn
 from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of, timestamp
 
 NAME = "sillytavern"
+ONE_CONVERSATION = True  # a file is one conversation, each line a record of it
 _HEADER_KEYS = ("user_name", "character_name")
 _OLD_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2}) ?@ ?(\d{1,2})h ?(\d{1,2})m ?(\d{1,2})s")
 
