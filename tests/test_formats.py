@@ -22,7 +22,7 @@ EXPECTED_READER = {
     "openai.json": "openai", "claude_code.jsonl": "claude-code", "runner.json": "runner",
     "claude_code_modern.jsonl": "claude-code", "claude_ai_branches.json": "claude.ai",
     "messages.json": "runner", "plain.txt": "plaintext", "interview.vtt": "webvtt", "episode.srt": "srt",
-    "sillytavern.jsonl": "sillytavern",
+    "sillytavern.jsonl": "sillytavern", "claude_console.txt": "claude-console",
 }
 
 
@@ -288,6 +288,39 @@ def test_a_resumed_session_is_its_own_conversation_and_says_what_it_resumes():
     kept, problems = drop_duplicates([old, new], Path("."))
     assert kept == [old, new] and problems == []
     assert [m.text for m in new.messages][-1] == "All five migrated."
+
+
+def test_a_claude_code_terminal_session_reads_as_its_blocks():
+    """What the terminal shows (copied, or saved by /export): prompts, replies, tool calls with their
+    output, thinking, and a command; the terminal's own line wrapping undone in what was said."""
+    [session] = models("claude_console.txt")
+    kinds = [(m["speaker"], m.get("kind", "message")) for m in session["messages"]]
+    assert kinds == [
+        ("Preface", "context"), ("User", "command"), ("User", "message"), ("Claude", "message"),
+        ("Claude", "tool_call"), ("Tool", "tool_result"), ("Claude", "tool_call"), ("Tool", "tool_result"),
+        ("Claude", "thinking"), ("Claude", "message"), ("User", "message"), ("Claude", "tool_call"),
+        ("Tool", "tool_result"), ("Claude", "message")]
+    texts = [m["text"] for m in session["messages"]]
+    assert "Welcome to Claude Code!" in texts[0]
+    assert texts[2].endswith("and I would like to know whether the smoothing window or the calibration offset is to blame.")
+    assert "\n" not in texts[3]  # wrapped by the terminal, joined again
+    assert texts[5] == "```\ndef smooth(readings, window=3):\n    return rolling_mean(readings, window)\n" \
+                       "… +41 lines (ctrl+r to see all)\n```"  # the output's own indent kept, the terminal's gone
+    assert texts[7].splitlines()[1:4] == ['Bash(grep -n "offset" tidewatch/calibration.py)…',
+                                          "Bash(tail -3 data/pier4.csv)…", "Done (2 tool uses · 4.1s)"]
+    # Lists and code keep their lines.
+    assert "readings;\n- the calibration offset" in texts[9] and "```python\nsmooth(readings, window=18)" in texts[9]
+    assert session["title"].startswith("The gauge at pier four reports levels")
+    assert session["participants"] == ["User", "Claude"]
+
+
+@pytest.mark.parametrize("text", [
+    "> a quoted line\n\n● a bullet point\n● another\n",  # '●' without a tool's output: a bullet
+    "Notes\n\n⏺ a record button glyph, and no prompt\n",
+])
+def test_text_that_only_looks_like_a_terminal_session_is_not_read_as_one(text):
+    result = read_bytes(Path("notes.md"), text.encode(), "notes.md")
+    assert result.format != "claude-console"
 
 
 def test_claude_ai_branches_follow_the_current_leaf_and_keep_the_others():

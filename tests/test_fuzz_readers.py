@@ -22,7 +22,7 @@ from generator.readers import read_bytes
 from generator.readers.clean import UNSAFE
 from tests.conftest import FIXTURES
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 8_000))  # 14 readers: about a third of CI's test time
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 8_000))  # 15 readers: about a third of CI's test time
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 FORMATS = FIXTURES / "formats"
@@ -126,6 +126,9 @@ _TEXT_LINES = {
     "plain.txt": ["A: hi", "B: yo", "[12:03] <nick> text", "**Bob:** hey", "Claude 1:", "12:03:44 A: x", "http://x",
                   "Symbol: x", "", "# Title", "#### You:", "## User", "### 🤖 Assistant", "- Pier: x", "---", "title: x",
                   "date: 2024-99-01", "created: 1e308"],
+    "console.txt": ["> ", ">", "> /model x", "⏺ ", "⏺", "● ", "⏺ Bash(ls)…", "⏺ Update Todos", "  ⎿  ", "  ⎿ \u00a0x",
+                    "⎿", "     … +3 lines", "✻ Thinking…", "✻ Thinking", "  - item", "  ```", "  ```python", "  # h",
+                    "╭──╮", "", "  ", " " * 120, "x" * 200],
     "talk.vtt": ["WEBVTT", "", "00:00.000 --> 00:01.000", "<v A>hi", "<v B", "<v.loud  C>x</v>", "<00:01.000>",
                  "99:59:59.999 --> 100:00:00.000"],
     "talk.srt": ["1", "00:00:01,000 --> 00:00:02,000", "A: hi", "", "2", "99999999:00:00,000 --> 99999999:00:01,000",

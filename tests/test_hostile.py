@@ -157,6 +157,9 @@ def _cue(number: int) -> str:
 _LONG_MESSAGES = {  # a message built line by line (or cue by cue) with '+=' on an attribute is quadratic
     "a plain message of many lines": lambda n: ("a.txt", "A: x\nB: y\nA: z\n" + "some words on a line\n" * n),
     "subtitles of one voice": lambda n: ("a.srt", "".join(_cue(number) for number in range(n // 2))),
+    # every line wrapped by the terminal: one paragraph joined again from n lines
+    "a terminal reply wrapped at every line": lambda n: ("a.txt", "> go on\n\n⏺ " + "".join(
+        f"{'x' * 70} {number:08d}\n  " for number in range(n))),
 }
 
 

@@ -1,0 +1,161 @@
+"""Claude Code sessions as the terminal shows them: copied from the terminal, or saved by ``/export``.
+
+Each block starts at the left margin with its mark, and what follows it is indented::
+
+    > What the user typed (a pasted prompt may go on at the margin)
+
+    ⏺ What Claude said, its lines
+      indented by two spaces.
+
+    ⏺ Bash(pytest -q)
+      ⎿  12 passed in 0.4s
+         and the rest of the output, indented by five.
+
+    ✻ Thinking…
+
+      What Claude thought.
+
+A '⏺' block whose first line is a tool's name and its arguments (``Read(file_path: …)``,
+``Web Search("…")``), or that has a '⎿' output under it, is a tool call, and the output its result.
+A prompt that starts with '/' is a command. Older terminals show '●' for '⏺'. Text before the first
+block (the welcome box) is kept as a folded context message.
+"""
+
+from __future__ import annotations
+
+import re
+
+from generator.readers.common import Turn, conversation, fenced, opening_title
+from generator.readers.plaintext import PREFACE
+
+NAME = "claude-console"
+USER, CLAUDE, TOOL = "User", "Claude", "Tool"
+_PROMPT = "> "
+_SAID = ("⏺", "●")
+_THINKING = "✻ Thinking"
+_OUTPUT = "⎿"
+_AFTER_OUTPUT = re.compile("⎿[ \u00a0]{0,2}")  # the terminal pads the mark with a space and a no-break space
+_BLOCK_START = re.compile(r"\s*(?:[-*+] |\d+[.)] |#|>|\||```)")  # a line Markdown starts a block with
+_TOOL_CALL = re.compile(r"[A-Z][A-Za-z_]*(?: [A-Z][A-Za-z_]*)?\(|Update Todos\s*$")
+
+
+def sniff(head: str) -> bool:
+    """A prompt and a reply at the margin: '⏺' is Claude Code's own mark; '●' (a common bullet)
+    counts only with the '⎿' of a tool's output."""
+    text = "\n" + head
+    if "\n> " not in text:
+        return False
+    return "\n⏺ " in text or ("\n● " in text and _OUTPUT in text)
+
+
+def read(path, text, display):
+    turns = []
+    blocks = list(_blocks(text.lstrip("\ufeff").split("\n")))
+    width = _width(blocks)
+    for line, mark, block in blocks:
+        turns += _turns(mark, block, line, width)
+    prompts = (turn.text for turn in turns if turn.speaker == USER and turn.kind == "message")
+    title = opening_title(next(prompts, ""))
+    return [conversation(path, turns, title=title, metadata={"Source format": "Claude Code terminal"})], []
+
+
+def _width(blocks) -> int:
+    """The terminal's width, as near as the text tells: the longest line of what was said (the
+    terminal wraps it; a tool's output may run longer)."""
+    said = (len(line) + (2 if at == 0 else 0)  # a block's first line has lost its two-character mark
+            for _, mark, block in blocks if mark for at, line in enumerate(_split_output(block)[0]))
+    return max(said, default=0)
+
+
+def _mark(line: str) -> str:
+    """The mark a block starts with ('' for a line that goes on the block before)."""
+    if line.startswith(_PROMPT) or line.rstrip() == ">":
+        return ">"
+    if line.startswith(_THINKING):
+        return _THINKING
+    if line[:1] in _SAID and (len(line) == 1 or line[1] == " "):
+        return "⏺"
+    return ""
+
+
+def _blocks(lines: list[str]):
+    """(line number, mark, lines without the mark) for each block; the text before the first is one
+    block with the mark ''."""
+    start, mark, block = 1, "", []
+    for number, line in enumerate(lines, start=1):
+        found = _mark(line)
+        if found:
+            if block and (mark or any(part.strip() for part in block)):
+                yield start, mark, block
+            start, mark, block = number, found, [line[len(found):].removeprefix(" ") if found != _THINKING
+                                                 else line[len(found):].lstrip("…. ")]
+        else:
+            block.append(line)
+    if block and (mark or any(part.strip() for part in block)):
+        yield start, mark, block
+
+
+def _turns(mark: str, lines: list[str], line: int, width: int) -> list[Turn]:
+    if not mark:
+        return [Turn(PREFACE, "\n".join(lines), line, kind="context")]
+    if mark == _THINKING:
+        return [Turn(CLAUDE, _prose(lines[1:] if not lines[0].strip() else lines, width), line, kind="thinking")]
+    said, output = _split_output(lines)
+    if mark == ">":
+        prompt = _prose(said, width)
+        if prompt.startswith("/"):
+            shown = fenced(prompt) + ("\n\n" + fenced(output) if output is not None else "")
+            return [Turn(USER, shown, line, kind="command")]
+        return [Turn(USER, prompt + ("\n\n" + fenced(output) if output is not None else ""), line)]
+    if output is None and not _TOOL_CALL.match(said[0]):
+        return [Turn(CLAUDE, _prose(said, width), line)]
+    turns = [Turn(CLAUDE, fenced(_dedent(said, 2)), line, kind="tool_call")]
+    if output is not None:
+        turns.append(Turn(TOOL, fenced(output), line + len(said), kind="tool_result"))
+    return turns
+
+
+def _split_output(lines: list[str]) -> tuple[list[str], str | None]:
+    """A block's own lines, and the output under its first '⎿' (None when it has none)."""
+    for at, line in enumerate(lines):
+        if at and line.lstrip().startswith(_OUTPUT):
+            first = _AFTER_OUTPUT.sub("", line.lstrip(), count=1)
+            rest = [_AFTER_OUTPUT.sub("", part.lstrip(), count=1) if _indent(part) == _indent(line)
+                    and part.lstrip().startswith(_OUTPUT) else _strip(part, 5) for part in lines[at + 1:]]
+            return lines[:at], "\n".join([first] + rest).rstrip()
+    return lines, None
+
+
+def _prose(lines: list[str], width: int) -> str:
+    """What was said, without the terminal's indent, and with the lines the terminal wrapped joined
+    again: a line is taken to go on where the next line's first word would not have fitted after it
+    (the first line has lost its two-character mark). Lists, headings, tables and code keep their lines."""
+    joined: list[list[str]] = []  # each line shown, as its wrapped parts (joined once: a long run is linear)
+    fenced_code = False
+    for at, line in enumerate(lines):
+        text = line if at == 0 else _strip(line, 2)
+        if text.lstrip().startswith("```"):
+            fenced_code = not fenced_code
+        previous = len(lines[at - 1]) + (2 if at == 1 else 0) if at else 0
+        words = text.split()
+        if (joined and joined[-1][-1].strip() and words and not fenced_code and not _BLOCK_START.match(text)
+                and previous + 1 + len(words[0]) > width):
+            joined[-1][-1] = joined[-1][-1].rstrip()
+            joined[-1].append(text.lstrip())
+        else:
+            joined.append([text])
+    return "\n".join(" ".join(parts) for parts in joined).strip("\n")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _dedent(lines: list[str], width: int) -> str:
+    """The lines after the first without up to ``width`` spaces of the terminal's indent."""
+    return "\n".join(lines[:1] + [_strip(line, width) for line in lines[1:]]).strip("\n")
+
+
+def _strip(line: str, width: int) -> str:
+    spaces = len(line) - len(line.lstrip(" "))
+    return line[min(spaces, width):]
