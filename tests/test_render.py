@@ -99,6 +99,20 @@ def test_no_markup_or_script_from_transcript_text_survives(text):
     assert not re.search(r"<[a-z]+[^>]*\son[a-z]+=", html, re.I)
 
 
+@pytest.mark.parametrize("text, shown", [
+    ("[the report](https://[KEY]@reports.example/q3)", "<p>the report (https://[KEY]@reports.example/q3)</p>\n"),
+    ("[bank](https://bank.example@elsewhere.example/login)",
+     "<p>bank (https://bank.example@elsewhere.example/login)</p>\n"),
+    ("<https://user:secret@host.example/>", "<p>https://user:secret@host.example/</p>\n"),
+    ("![the chart](https://user@charts.example/q3.png)", "<p>[image: the chart] (https://user@charts.example/q3.png)</p>\n"),
+    ("[a page](https://example.org/people/@ines)",  # '@' in the path: an ordinary link
+     '<p><a href="https://example.org/people/@ines" rel="nofollow noopener">a page</a></p>\n'),
+])
+def test_a_link_with_credentials_in_its_host_is_shown_as_text_with_its_address(text, shown):
+    """'https://name@host/' is no valid URL in a page, and the classic disguise of where a link goes."""
+    assert render(text) == shown
+
+
 _word = st.text(alphabet="abcdefghijklmnopqrstuvwxyz—…,.'", min_size=1, max_size=8).filter(lambda w: w[0].isalpha() and w[-1].isalpha())
 
 

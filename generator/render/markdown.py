@@ -6,6 +6,7 @@ import re
 from html import escape
 
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import normalizeLinkText
 from markdown_it.token import Token
 
 from generator.render.drawn import TABLE_DELIMITER
@@ -60,8 +61,10 @@ def _render_image(self, tokens, idx, options, env) -> str:
     # Untrusted transcripts must not make the page fetch from elsewhere: show images as links.
     token = tokens[idx]
     alt = self.renderInlineAsText(token.children or [], options, env) or token.attrGet("src")
-    if _leads_nowhere(token.attrGet("src") or ""):
-        return f"[image: {escape(alt)}]"
+    if _shown_as_text(token.attrGet("src") or ""):
+        address = token.attrGet("src") or ""
+        shown = f" ({normalizeLinkText(address)})" if _CREDENTIALS.match(address) else ""
+        return f"[image: {escape(alt)}]{escape(shown)}"
     src = escape(token.attrGet("src") or "")
     return f'<a class="image-link" href="{src}" rel="nofollow noopener">[image: {escape(alt)}]</a>'
 
@@ -131,26 +134,33 @@ def _flatten_quotes(match: re.Match) -> str:
 
 
 _ABSOLUTE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+_CREDENTIALS = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:)?//[^/?#]*@")  # 'https://user@host/'
 
 
-def _leads_nowhere(href: str) -> bool:
+def _shown_as_text(href: str) -> bool:
     """A link without a scheme ('#message', 'notes/x.md') points into the transcript's own world:
-    on this site it would lead to one of our pages, or nowhere."""
-    return not _ABSOLUTE.match(href)
+    on this site it would lead to one of our pages, or nowhere. One with a name before '@' in its
+    host ('https://bank.example@elsewhere.example/') is a classic disguise, and not a valid URL in
+    a page: its text is shown, and the address after it."""
+    return not _ABSOLUTE.match(href) or _CREDENTIALS.match(href) is not None
 
 
 def _relative_links_as_text(state) -> None:
-    """'[user](#message)' and '[the notes](notes.md)': their text, not a link that breaks."""
+    """'[user](#message)', '[the notes](notes.md)' and links with credentials in them: their text,
+    not a link that breaks or misleads."""
     for token in state.tokens:
         if token.type != "inline" or not token.children:
             continue
-        children, depth = [], 0
+        children, unlinked = [], None  # in a link shown as text: the address to show after it, or ""
         for child in token.children:
-            if child.type == "link_open" and _leads_nowhere(child.attrGet("href") or ""):
-                depth += 1
+            href = child.attrGet("href") or "" if child.type == "link_open" else ""
+            if child.type == "link_open" and _shown_as_text(href):
+                unlinked = href if _CREDENTIALS.match(href) and child.markup not in ("autolink", "linkify") else ""
                 continue
-            if child.type == "link_close" and depth:
-                depth -= 1
+            if child.type == "link_close" and unlinked is not None:
+                if unlinked:
+                    children.append(Token("text", "", 0, content=f" ({normalizeLinkText(unlinked)})"))
+                unlinked = None
                 continue
             children.append(child)
         token.children = children
