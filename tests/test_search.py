@@ -63,6 +63,27 @@ def test_an_edit_indexes_only_the_shard_of_the_edited_conversation(project_of_10
     assert builder.build().shards_indexed == 0  # nothing changed: nothing indexed
 
 
+def test_a_theme_edit_indexes_every_shard_again(project_of_100):
+    """A page's key digests what it shows, not the template that shows it: after a theme (or code, or
+    config) change every page is made again, and so must every shard be, or search finds old pages."""
+    import gzip
+    import shutil
+    from generator.theme import BUNDLED
+    shutil.copytree(BUNDLED / "default", project_of_100 / "themes/mine")
+    (project_of_100 / "antiphon.toml").write_text('theme = "mine"\n', "utf-8")
+    builder = Builder(load_config(None, project_of_100))
+    assert builder.build().shards_indexed == 4
+    template = project_of_100 / "themes/mine/templates/conversation.html"
+    marked = '<div class="messages" data-pagefind-body>'
+    template.write_text(template.read_text("utf-8").replace(marked, marked + "<p>Transcribed aloud.</p>"), "utf-8")
+
+    result = builder.build()
+
+    assert not result.failed() and (result.shards, result.shards_indexed) == (4, 4)
+    for fragment in (project_of_100 / "site" / FOLDER).rglob("*.pf_fragment"):
+        assert b"Transcribed aloud." in gzip.decompress(fragment.read_bytes())
+
+
 def test_the_search_page_lists_every_shard_and_the_first_carries_the_runtime(project_of_100):
     assert not build(load_config(None, project_of_100)).failed()
     site = project_of_100 / "site"

@@ -53,8 +53,11 @@ class Shard:
         return shard_folder(self.number)
 
 
-def plan_shards(pages: dict[str, str]) -> list[Shard]:
-    """The shards for the committed conversation pages (site path -> the key they were made from)."""
+def plan_shards(pages: dict[str, str], salt: str) -> list[Shard]:
+    """The shards for the committed conversation pages (site path -> the key they were made from).
+
+    A page's key digests what it shows, not how (the code, theme and config: ``salt``); when the salt
+    changes every page is made again, so every shard is indexed again."""
     slugs = {path: _PAGE.fullmatch(path).group(1) for path in pages}
     count = shard_count(len(slugs))
     shards: dict[int, Shard] = {}
@@ -66,7 +69,7 @@ def plan_shards(pages: dict[str, str]) -> list[Shard]:
         ordered[0].primary = True
     version = _pagefind_version()
     for shard in ordered:
-        shard.key = digest(_LAYOUT, version, str(count), str(shard.number), repr(shard.primary),
+        shard.key = digest(_LAYOUT, version, salt, str(count), str(shard.number), repr(shard.primary),
                            repr([(path, pages[path]) for _, path in shard.pages]))
     return ordered
 
@@ -90,7 +93,7 @@ def update_index(out: OutputFolder, salt: str, jobs: int = 1,
 
     ``progress(done, total)`` is told of each shard indexed. Raises :class:`SearchError` (the
     folder then stays as it was)."""
-    shards = plan_shards(conversation_pages(out))
+    shards = plan_shards(conversation_pages(out), salt)
     update = SearchUpdate(shards=len(shards))
     out.begin(salt)
     out.keep_all(lambda path: not path.startswith(FOLDER))
