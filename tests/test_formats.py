@@ -22,7 +22,7 @@ EXPECTED_READER = {
     "openai.json": "openai", "claude_code.jsonl": "claude-code", "runner.json": "runner",
     "claude_code_modern.jsonl": "claude-code", "claude_ai_branches.json": "claude.ai",
     "messages.json": "runner", "plain.txt": "plaintext", "interview.vtt": "webvtt", "episode.srt": "srt",
-    "sillytavern.jsonl": "sillytavern", "claude_console.txt": "claude-console",
+    "sillytavern.jsonl": "sillytavern", "claude_console.txt": "claude-console", "gemini_console.txt": "gemini-console",
 }
 
 
@@ -314,13 +314,35 @@ def test_a_claude_code_terminal_session_reads_as_its_blocks():
     assert session["participants"] == ["User", "Claude"]
 
 
+def test_a_gemini_cli_terminal_session_reads_as_its_blocks():
+    """Prompts at the margin or in their box, '✦' replies, a tool's box as its call (with its status)
+    and its output, other boxes as notes, the banner as context."""
+    [session] = models("gemini_console.txt")
+    kinds = [(m["speaker"], m.get("kind", "message")) for m in session["messages"]]
+    assert kinds == [
+        ("Preface", "context"), ("User", "command"), ("Gemini", "note"), ("User", "message"), ("Gemini", "tool_call"),
+        ("Gemini", "message"), ("Gemini", "tool_call"), ("Tool", "tool_result"), ("Gemini", "message"),
+        ("User", "message"), ("Gemini", "tool_call"), ("Tool", "tool_result"), ("Gemini", "message")]
+    texts = [m["text"] for m in session["messages"]]
+    assert texts[3] == "Read the harbour gauge notes and tell me why pier four reads high after storms."
+    assert texts[5].endswith("before the breakwater was rebuilt, so its offset may no longer match the water it "
+                             "measures. I will compare it with the survey.")
+    assert texts[7] == "```\noffset in config: +0.042 m\noffset from survey: +0.011 m\n```"
+    assert texts[10] == "```\nx  Edit config/gauges.toml\n```"  # the box's borders gone, its status kept
+    assert "\n- the smoothing window" in texts[8]
+    assert session["participants"] == ["User", "Gemini"]
+
+
 @pytest.mark.parametrize("text", [
     "> a quoted line\n\n● a bullet point\n● another\n",  # '●' without a tool's output: a bullet
     "Notes\n\n⏺ a record button glyph, and no prompt\n",
+    "✦ a sparkle heading\n\nand no prompt anywhere\n",
+    # AI-to-AI logs hold '✦' and '> ' lines of the models' own (seen in a real archive), and box art
+    "> a line quoted from the other model\n\n✦ a sparkle bullet\n✦ another\n╭──╮\n│ ~ │\n╰──╯\n",
 ])
 def test_text_that_only_looks_like_a_terminal_session_is_not_read_as_one(text):
     result = read_bytes(Path("notes.md"), text.encode(), "notes.md")
-    assert result.format != "claude-console"
+    assert result.format not in ("claude-console", "gemini-console")
 
 
 def test_claude_ai_branches_follow_the_current_leaf_and_keep_the_others():

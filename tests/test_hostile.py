@@ -160,6 +160,8 @@ _LONG_MESSAGES = {  # a message built line by line (or cue by cue) with '+=' on 
     # every line wrapped by the terminal: one paragraph joined again from n lines
     "a terminal reply wrapped at every line": lambda n: ("a.txt", "> go on\n\n⏺ " + "".join(
         f"{'x' * 70} {number:08d}\n  " for number in range(n))),
+    "a Gemini tool's box of many lines": lambda n: ("a.txt", "> go on\n\n✦ Running.\n ╭──╮\n │ ✔  Shell ls │\n" + "".join(
+        f" │    file-{number:08d}.txt │\n" for number in range(n)) + " ╰──╯\n✦ Done.\n"),
 }
 
 

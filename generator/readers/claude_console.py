@@ -99,16 +99,16 @@ def _turns(mark: str, lines: list[str], line: int, width: int) -> list[Turn]:
     if not mark:
         return [Turn(PREFACE, "\n".join(lines), line, kind="context")]
     if mark == _THINKING:
-        return [Turn(CLAUDE, _prose(lines[1:] if not lines[0].strip() else lines, width), line, kind="thinking")]
+        return [Turn(CLAUDE, prose(lines[1:] if not lines[0].strip() else lines, width), line, kind="thinking")]
     said, output = _split_output(lines)
     if mark == ">":
-        prompt = _prose(said, width)
+        prompt = prose(said, width)
         if prompt.startswith("/"):
             shown = fenced(prompt) + ("\n\n" + fenced(output) if output is not None else "")
             return [Turn(USER, shown, line, kind="command")]
         return [Turn(USER, prompt + ("\n\n" + fenced(output) if output is not None else ""), line)]
     if output is None and not _TOOL_CALL.match(said[0]):
-        return [Turn(CLAUDE, _prose(said, width), line)]
+        return [Turn(CLAUDE, prose(said, width), line)]
     turns = [Turn(CLAUDE, fenced(_dedent(said, 2)), line, kind="tool_call")]
     if output is not None:
         turns.append(Turn(TOOL, fenced(output), line + len(said), kind="tool_result"))
@@ -121,19 +121,19 @@ def _split_output(lines: list[str]) -> tuple[list[str], str | None]:
         if at and line.lstrip().startswith(_OUTPUT):
             first = _AFTER_OUTPUT.sub("", line.lstrip(), count=1)
             rest = [_AFTER_OUTPUT.sub("", part.lstrip(), count=1) if _indent(part) == _indent(line)
-                    and part.lstrip().startswith(_OUTPUT) else _strip(part, 5) for part in lines[at + 1:]]
+                    and part.lstrip().startswith(_OUTPUT) else strip_indent(part, 5) for part in lines[at + 1:]]
             return lines[:at], "\n".join([first] + rest).rstrip()
     return lines, None
 
 
-def _prose(lines: list[str], width: int) -> str:
+def prose(lines: list[str], width: int) -> str:
     """What was said, without the terminal's indent, and with the lines the terminal wrapped joined
     again: a line is taken to go on where the next line's first word would not have fitted after it
     (the first line has lost its two-character mark). Lists, headings, tables and code keep their lines."""
     joined: list[list[str]] = []  # each line shown, as its wrapped parts (joined once: a long run is linear)
     fenced_code = False
     for at, line in enumerate(lines):
-        text = line if at == 0 else _strip(line, 2)
+        text = line if at == 0 else strip_indent(line, 2)
         if text.lstrip().startswith("```"):
             fenced_code = not fenced_code
         previous = len(lines[at - 1]) + (2 if at == 1 else 0) if at else 0
@@ -153,9 +153,9 @@ def _indent(line: str) -> int:
 
 def _dedent(lines: list[str], width: int) -> str:
     """The lines after the first without up to ``width`` spaces of the terminal's indent."""
-    return "\n".join(lines[:1] + [_strip(line, width) for line in lines[1:]]).strip("\n")
+    return "\n".join(lines[:1] + [strip_indent(line, width) for line in lines[1:]]).strip("\n")
 
 
-def _strip(line: str, width: int) -> str:
+def strip_indent(line: str, width: int) -> str:
     spaces = len(line) - len(line.lstrip(" "))
     return line[min(spaces, width):]
