@@ -167,6 +167,39 @@ def test_files_that_are_not_transcripts_are_skipped_with_a_note(text):
     assert "not a transcript: no reader recognises this file" in result.diagnostics[0].message
 
 
+README = """# Harbour tools
+
+How the gauge scripts fit together.
+
+## Install
+
+### With pip
+
+    pip install tidewatch
+
+### From a checkout
+
+Run the setup script.
+"""
+
+
+@pytest.mark.parametrize("text, level", [
+    (README, "note"),  # a README or notes beside the transcripts: not one, and no error
+    ("# Notes of the day\n\nThe pier four gauge was read twice.\n", "note"),
+    ("# Ann ↔ Bo\n\nThey spoke, but the messages were never written down.\n", "error"),
+    ("# Harbour talk\n\n**Started:** 2025-01-01\n", "error"),
+    ("# Harbour talk\n\n### Ann\n\nhi\n\n### Bo\n\nyo\n\n### Ann\n\nbye\n", "error"),  # speakers recur
+])
+def test_only_files_meant_as_transcripts_have_their_errors_shown(text, level):
+    try:
+        result = read_bytes(Path("t.md"), text.encode(), "t.md")
+    except SourceError as err:
+        assert level == "error", err.diagnostic
+    else:
+        assert level == "note" and [d.level for d in result.diagnostics] == ["note"]
+        assert "not a transcript" in result.diagnostics[0].message
+
+
 def test_binary_and_non_utf8_input_are_clear_errors():
     with pytest.raises(SourceError, match="binary data"):
         decode("x.md", b"# A\n\x00\x01\x02")

@@ -16,6 +16,7 @@ read gives an error naming the line (and the JSON path).
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -189,8 +190,21 @@ def _damaged_lines(damaged: list[jsondoc.DamagedLine], conversations: list[Conve
 
 
 def _looks_native(head: str) -> bool:
-    first = next((line for line in head.splitlines() if line.strip()), "")
-    return first.startswith("# ") or "\n### " in head or head.startswith("### ")
+    """Meant as a native transcript, though no reader took it (so its errors are worth showing): a
+    '# A ↔ B' title or header fields under its title, a '---' rule then a '### ' heading, or a
+    '### ' heading that recurs (a speaker's). A README or notes ('# Title', then sections) is not."""
+    lines = [line for line in head.splitlines() if line.strip()]
+    if not lines:
+        return False
+    if lines[0].startswith("# ") and ("↔" in lines[0] or (len(lines) > 1 and _HEADER_FIELD.match(lines[1]))):
+        return True
+    headings = [line[4:].strip() for line in lines if line.startswith("### ")]
+    return lines[0].startswith("### ") or len(headings) > len(set(headings)) or _RULE_THEN_HEADING.search(
+        "\n" + head) is not None
+
+
+_HEADER_FIELD = re.compile(r"\*\*[^*\n]+:\*\*")  # '**Started:** …', as native headers write them
+_RULE_THEN_HEADING = re.compile(r"\n---[ \t]*\r?\n(?:[ \t]*\r?\n)*###[ \t]+\S")
 
 
 NOT_A_TRANSCRIPT = "not a transcript"
