@@ -23,6 +23,7 @@ EXPECTED_READER = {
     "claude_code_modern.jsonl": "claude-code", "claude_ai_branches.json": "claude.ai",
     "messages.json": "runner", "plain.txt": "plaintext", "interview.vtt": "webvtt", "episode.srt": "srt",
     "sillytavern.jsonl": "sillytavern", "claude_console.txt": "claude-console", "gemini_console.txt": "gemini-console",
+    "tagged.md": "tagged",
 }
 
 
@@ -333,16 +334,29 @@ def test_a_gemini_cli_terminal_session_reads_as_its_blocks():
     assert session["participants"] == ["User", "Gemini"]
 
 
+def test_a_tagged_chat_reads_block_by_block():
+    [chat] = models("tagged.md")
+    assert [(m["speaker"], m.get("kind", "message")) for m in chat["messages"]] == [
+        ("Preface", "context"), ("System", "note"), ("User", "message"), ("Gemini 2.5 Pro", "message"),
+        ("User", "message"), ("Gemini 2.5 Pro", "message")]
+    texts = [m["text"] for m in chat["messages"]]
+    assert texts[3].startswith("Two usual causes:\n\n1. **Calibration drift**") and texts[3].endswith("```")
+    assert texts[4] == ""  # an empty turn stays one
+    assert texts[5] == "Was there something else you wanted to ask?"  # a block left open runs to the end
+    assert chat["title"] == "Why would a gauge read high only after storms?"
+
+
 @pytest.mark.parametrize("text", [
     "> a quoted line\n\n● a bullet point\n● another\n",  # '●' without a tool's output: a bullet
     "Notes\n\n⏺ a record button glyph, and no prompt\n",
     "✦ a sparkle heading\n\nand no prompt anywhere\n",
+    "A: the template says <user> here\nB: and </user> there, inline\nA: so it does\n",  # tags in a line
     # AI-to-AI logs hold '✦' and '> ' lines of the models' own (seen in a real archive), and box art
     "> a line quoted from the other model\n\n✦ a sparkle bullet\n✦ another\n╭──╮\n│ ~ │\n╰──╯\n",
 ])
 def test_text_that_only_looks_like_a_terminal_session_is_not_read_as_one(text):
     result = read_bytes(Path("notes.md"), text.encode(), "notes.md")
-    assert result.format not in ("claude-console", "gemini-console")
+    assert result.format not in ("claude-console", "gemini-console", "tagged")
 
 
 def test_claude_ai_branches_follow_the_current_leaf_and_keep_the_others():

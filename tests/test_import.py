@@ -13,6 +13,8 @@ from generator.site import build
 from tests.conftest import FIXTURES, ROOT
 
 FORMATS = FIXTURES / "formats"
+FILES = len(list(FORMATS.iterdir()))
+SAMPLES = sum(len(read_file(path).conversations) for path in FORMATS.iterdir())  # conversations in them
 
 
 def antiphon(*args, cwd: Path) -> subprocess.CompletedProcess:
@@ -28,7 +30,7 @@ def comparable(conversation):
 def test_import_writes_native_files_that_read_back_to_the_same_conversations(tmp_path):
     run = antiphon("import", FORMATS, "--to", tmp_path / "content", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
-    assert "read 18 = 18 written" in run.stdout
+    assert f"read {SAMPLES} = {SAMPLES} written" in run.stdout
     imported = {comparable(read_file(p).conversations[0]) for p in (tmp_path / "content").glob("*.md")}
     originals = {comparable(c) for p in FORMATS.iterdir() for c in read_file(p).conversations}
     assert imported == originals
@@ -60,7 +62,8 @@ def test_check_reports_each_file_without_writing_a_site(tmp_path):
     assert "chatgpt.json                                     chatgpt                  1         6  ok" in run.stdout
     assert "content/broken.json:1: error: invalid JSON" in run.stderr
     assert "content/notes.txt: note: not a transcript: no reader recognises this file" in run.stderr
-    assert "19 files: 18 conversations, 99 messages; 1 error, 0 warnings, 1 note" in run.stdout
+    messages = sum(len(c.messages) for p in FORMATS.iterdir() for c in read_file(p).conversations)
+    assert f"{FILES + 2} files: {SAMPLES} conversations, {messages} messages; 1 error, 0 warnings, 1 note" in run.stdout
     assert not (tmp_path / "site").exists()
 
 
@@ -69,7 +72,7 @@ def test_exports_in_content_build_directly(tmp_path):
     (tmp_path / "antiphon.toml").write_text('downloads = ["source"]\n', "utf-8")
     config = load_config(None, tmp_path)
     result = build(config)
-    assert not result.errors and result.conversations == 18
+    assert not result.errors and result.conversations == SAMPLES
     site = config.output_path
     page = (site / "c/2025-05-05-fix-the-failing-pagination-test/index.html").read_text("utf-8")
     assert 'class="msg sp-' in page and "aside kind-tool_call" in page and "aside kind-tool_result" in page
