@@ -186,6 +186,7 @@ Run the setup script.
 @pytest.mark.parametrize("text, level", [
     (README, "note"),  # a README or notes beside the transcripts: not one, and no error
     ("# Notes of the day\n\nThe pier four gauge was read twice.\n", "note"),
+    ("# 2025-12-31\n\n**04:53 AM:** read the gauge -> noted 0.04 m\n\n**05:02 AM:** read it again\n", "note"),
     ("# Ann ↔ Bo\n\nThey spoke, but the messages were never written down.\n", "error"),
     ("# Harbour talk\n\n**Started:** 2025-01-01\n", "error"),
     ("# Harbour talk\n\n### Ann\n\nhi\n\n### Bo\n\nyo\n\n### Ann\n\nbye\n", "error"),  # speakers recur

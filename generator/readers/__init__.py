@@ -203,7 +203,7 @@ def _looks_native(head: str) -> bool:
         "\n" + head) is not None
 
 
-_HEADER_FIELD = re.compile(r"\*\*[^*\n]+:\*\*")  # '**Started:** …', as native headers write them
+_HEADER_FIELD = re.compile(r"\*\*[A-Za-z][^*\n\d:]*:\*\*")  # '**Started:** …' (but not a diary's '**04:53 AM:**')
 _RULE_THEN_HEADING = re.compile(r"\n---[ \t]*\r?\n(?:[ \t]*\r?\n)*###[ \t]+\S")
 
 
