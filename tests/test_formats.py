@@ -276,6 +276,17 @@ def test_a_sub_agents_own_file_is_its_own_conversation():
     assert kept == [main, sub] and problems == []
 
 
+def test_claude_codes_own_notices_are_notes_not_a_speaker():
+    """Claude Code writes an API error or a timeout as an assistant message of the model '<synthetic>'."""
+    notice = json.loads(_session_line("s-3", "d2", "assistant", "Request timed out", isApiErrorMessage=True))
+    notice["message"]["model"] = "<synthetic>"
+    lines = [_session_line("s-3", "d1", "user", "Measure the tide at noon."), json.dumps(notice)]
+    [session] = read_bytes(Path("s-3.jsonl"), "\n".join(lines).encode(), "s-3.jsonl").conversations
+    assert [(m.speaker, m.kind, m.text) for m in session.messages] == [
+        ("User", "message", "Measure the tide at noon."), ("Claude Code", "note", "Request timed out")]
+    assert session.participants == []  # one voice: no pair, and no '<synthetic>' speaker
+
+
 def test_a_resumed_session_is_its_own_conversation_and_says_what_it_resumes():
     """A resumed session's file starts with a copy of the session it resumes, under that one's id."""
     first = [_session_line("s-1", "c1", "user", "Start the migration."),

@@ -21,10 +21,11 @@ import difflib
 import re
 
 from generator.readers.common import Turn, block_turns, conversation, fenced, opening_title
-from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of, timestamp
+from generator.readers.jsondoc import Record, Shape, content_text, dict_of, list_of, text_of, timestamp
 from generator.readers.runs import model_name
 
 NAME = "claude-code"
+_SYNTHETIC = "<synthetic>"  # the model Claude Code names on the messages it writes itself
 ONE_CONVERSATION = True  # a file is one conversation, each line a record of it
 _SESSION_TYPES = {"user", "assistant", "system", "summary", "file-history-snapshot", "queue-operation",
                   "custom-title", "attachment"}
@@ -89,6 +90,8 @@ def _turns(item: dict, message: dict, line: int, when, fold_sidechain: bool) -> 
     role = text_of(message.get("role"), text_of(item.get("type")))
     model = text_of(message.get("model"))
     speaker = (model_name(model) if model else "Claude") if role == "assistant" else "User"
+    if model == _SYNTHETIC:  # Claude Code's own notice (an API error, a timeout), in no model's words
+        return [Turn("Claude Code", content_text(message.get("content")), line, when, "note")]
     if not fold_sidechain and speaker == "User":
         speaker = "Task"  # what the sub-agent was asked, by the session that started it
     content = message.get("content")
