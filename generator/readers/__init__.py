@@ -199,12 +199,11 @@ def _looks_native(head: str) -> bool:
     if lines[0].startswith("# ") and ("↔" in lines[0] or (len(lines) > 1 and _HEADER_FIELD.match(lines[1]))):
         return True
     headings = [line[4:].strip() for line in lines if line.startswith("### ")]
-    return lines[0].startswith("### ") or len(headings) > len(set(headings)) or _RULE_THEN_HEADING.search(
+    return lines[0].startswith("### ") or len(headings) > len(set(headings)) or native.RULE_THEN_HEADING.search(
         "\n" + head) is not None
 
 
 _HEADER_FIELD = re.compile(r"\*\*[A-Za-z][^*\n\d:]*:\*\*")  # '**Started:** …' (but not a diary's '**04:53 AM:**')
-_RULE_THEN_HEADING = re.compile(r"\n---[ \t]*\r?\n(?:[ \t]*\r?\n)*###[ \t]+\S")
 
 
 NOT_A_TRANSCRIPT = "not a transcript"

@@ -98,19 +98,22 @@ def _turns(kind: str, block: list[str], line: int, width: int) -> list[Turn]:
         return [Turn(GEMINI, prose(block, width), line)]
     if kind == ">":
         return [_prompt(prose(block, width), line)]
-    content = block
-    first = next((at for at, part in enumerate(content) if part.strip()), None)
+    return _box(block, line)
+
+
+def _box(inside: list[str], line: int) -> list[Turn]:
+    """A box: a prompt, a tool's call and output, or else a note (its borders are gone)."""
+    first = next((at for at, part in enumerate(inside) if part.strip()), None)
     if first is None:
         return []
-    head = content[first].strip()
+    head = inside[first].strip()
     if head.startswith(_PROMPT.strip()):
-        said = [head[1:].strip()] + [part.strip() for part in content[first + 1:]]
+        said = [head[1:].strip()] + [part.strip() for part in inside[first + 1:]]
         return [_prompt("\n".join(said).strip(), line)]
-    tool = _TOOL_LINE.fullmatch(head)
-    if tool is None:
-        return [Turn(GEMINI, fenced("\n".join(content).strip("\n")), line, kind="note")]
+    if not _TOOL_LINE.fullmatch(head):
+        return [Turn(GEMINI, fenced("\n".join(inside).strip("\n")), line, kind="note")]
     turns = [Turn(GEMINI, fenced(head), line, kind="tool_call")]  # with its status: done, failed…
-    output = "\n".join(strip_indent(part, 4) for part in content[first + 1:]).strip("\n")
+    output = "\n".join(strip_indent(part, 4) for part in inside[first + 1:]).strip("\n")
     if output:
         turns.append(Turn(TOOL, fenced(output), line + first + 2, kind="tool_result"))
     return turns

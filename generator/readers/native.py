@@ -40,11 +40,11 @@ def sniff(head: str) -> bool:
     first = len(head) - len(head.lstrip())  # the first line that is not blank starts with its first character
     if head[first:first + 2] != "# " or (first and head[first - 1] not in _LINE_BREAKS):
         return False
-    return _RULE_THEN_HEADING.search(head, first) is not None
+    return RULE_THEN_HEADING.search(head, first) is not None
 
 
 _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines()'s
-_RULE_THEN_HEADING = re.compile(r"\n---[ \t]*\r?\n(?:[ \t]*\r?\n)*###[ \t]+\S")
+RULE_THEN_HEADING = re.compile(r"\n---[ \t]*\r?\n(?:[ \t]*\r?\n)*###[ \t]+\S")  # a message begins
 
 ARROW = "↔"
 _META = re.compile(r"^\*\*([^*\n]+?):\*\*(.*)$")  # the value is stripped after (a regex would backtrack)

@@ -40,8 +40,8 @@ def make_parser(verse: bool = True) -> MarkdownIt:
     # Transcripts define no link references: '[INCOMING TRANSMISSION]:' followed by a line is speech.
     md.disable("reference")
     md.core.ruler.after("inline", "stage_directions", stage_directions)
-    md.core.ruler.after("stage_directions", "relative_links", _relative_links_as_text)
-    md.core.ruler.after("relative_links", "empty_headings", _empty_headings_as_text)
+    md.core.ruler.after("stage_directions", "links_as_text", _links_as_text)
+    md.core.ruler.after("links_as_text", "empty_headings", _empty_headings_as_text)
     md.core.ruler.push("heading_levels", _heading_levels)
     for rule, function in (
         ("fence", _render_fence),
@@ -145,7 +145,7 @@ def _shown_as_text(href: str) -> bool:
     return not _ABSOLUTE.match(href) or _CREDENTIALS.match(href) is not None
 
 
-def _relative_links_as_text(state) -> None:
+def _links_as_text(state) -> None:
     """'[user](#message)', '[the notes](notes.md)' and links with credentials in them: their text,
     not a link that breaks or misleads."""
     for token in state.tokens:
@@ -153,7 +153,7 @@ def _relative_links_as_text(state) -> None:
             continue
         children, unlinked = [], None  # in a link shown as text: the address to show after it, or ""
         for child in token.children:
-            href = child.attrGet("href") or "" if child.type == "link_open" else ""
+            href = (child.attrGet("href") or "") if child.type == "link_open" else ""
             if child.type == "link_open" and _shown_as_text(href):
                 unlinked = href if _CREDENTIALS.match(href) and child.markup not in ("autolink", "linkify") else ""
                 continue
