@@ -287,6 +287,23 @@ def test_claude_codes_own_notices_are_notes_not_a_speaker():
     assert session.participants == []  # one voice: no pair, and no '<synthetic>' speaker
 
 
+def test_a_session_is_titled_by_its_own_summary_or_its_first_telling_request():
+    """A session's file starts with summaries of the project's earlier sessions (their messages are in
+    other files); they name other work. Its own summary names it; else what the user first asked of a
+    few words ('hi' names nothing)."""
+    foreign = json.dumps({"type": "summary", "summary": "Invalid API key · Please run /login", "leafUuid": "elsewhere"})
+    own = json.dumps({"type": "summary", "summary": "Pier four gauge offset", "leafUuid": "e4"})
+    lines = [foreign, _session_line("s-5", "e1", "user", "hi"), _session_line("s-5", "e2", "assistant", "Hello."),
+             _session_line("s-5", "e3", "user", "Compare the pier four offset with the survey"),
+             _session_line("s-5", "e4", "assistant", "It is 3.1 cm high.")]
+    [untitled] = read_bytes(Path("s-5.jsonl"), "\n".join(lines).encode(), "s-5.jsonl").conversations
+    assert untitled.title == "Compare the pier four offset with the survey"
+    [summed] = read_bytes(Path("s-5.jsonl"), "\n".join([own] + lines).encode(), "s-5.jsonl").conversations
+    assert summed.title == "Pier four gauge offset"
+    [greeting] = read_bytes(Path("s-6.jsonl"), "\n".join(lines[:3]).encode(), "s-6.jsonl").conversations
+    assert greeting.title == "hi"  # nothing more telling was asked
+
+
 def test_a_resumed_session_is_its_own_conversation_and_says_what_it_resumes():
     """A resumed session's file starts with a copy of the session it resumes, under that one's id."""
     first = [_session_line("s-1", "c1", "user", "Start the migration."),

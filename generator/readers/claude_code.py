@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from generator.readers.common import Turn, block_turns, conversation, fenced, opening_title
+from generator.readers.common import Turn, block_turns, conversation, fenced, request_title
 from generator.readers.jsondoc import Record, Shape, content_text, dict_of, list_of, text_of, timestamp
 from generator.readers.runs import model_name
 
@@ -42,18 +42,21 @@ def claims(first: Record, lines: bool) -> bool:
 
 
 def read(records, source, display):
-    turns, metadata, title = [], {"Source format": "Claude Code session", "Session": ""}, ""  # (in this order)
+    turns, metadata, chosen_title = [], {"Source format": "Claude Code session", "Session": ""}, ""  # (in this order)
     agent_file = None  # a sub-agent's own file (agent-*.jsonl): its sidechain is the conversation
     sessions: dict[str, None] = {}  # in order: a resumed session's file starts with the one it resumes
+    summaries: list[tuple[str, str]] = []  # (the message it sums up to, the summary)
+    uuids: set[str] = set()
     for record in records:
         shape = Shape(record, display)
         item = shape.object(record.value, record.path)
         kind = item.get("type")
         when = timestamp(item.get("timestamp"))
-        if kind == "summary" and not title:
-            title = text_of(item.get("summary"))
+        uuids.add(text_of(item.get("uuid")))
+        if kind == "summary":
+            summaries.append((text_of(item.get("leafUuid")), text_of(item.get("summary"))))
         elif kind == "custom-title":
-            title = text_of(item.get("customTitle")) or text_of(item.get("title")) or title
+            chosen_title = text_of(item.get("customTitle")) or text_of(item.get("title")) or chosen_title
         elif kind == "file-history-snapshot":
             turns += _snapshot(item, record.line, when)
         elif kind == "system":
@@ -71,10 +74,15 @@ def read(records, source, display):
                 agent_file = bool(item.get("isSidechain"))
             turns += _turns(item, message, record.line, when, fold_sidechain=not agent_file)
     _name_session(metadata, [session for session in sessions if session])
-    if not title:
-        first_user = next((t.text for t in turns if t.speaker in ("User", "Task") and t.kind == "message"), "")
-        title = opening_title(first_user)
+    title = chosen_title or _own_summary(summaries, uuids) or request_title(
+        t.text for t in turns if t.speaker in ("User", "Task") and t.kind == "message")
     return [conversation(source, turns, title=title, metadata=metadata)], []
+
+
+def _own_summary(summaries: list[tuple[str, str]], uuids: set[str]) -> str:
+    """The latest summary of this file's own messages. A session's file also starts with summaries of
+    earlier sessions of the project (their messages are in other files): those name other work."""
+    return next((text for leaf, text in reversed(summaries) if text.strip() and (not leaf or leaf in uuids)), "")
 
 
 def _name_session(metadata: dict, sessions: list[str]) -> None:

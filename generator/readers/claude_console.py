@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from generator.readers.common import Turn, conversation, fenced, opening_title
+from generator.readers.common import Turn, conversation, fenced, request_title
 from generator.readers.plaintext import PREFACE
 
 NAME = "claude-console"
@@ -54,8 +54,7 @@ def read(path, text, display):
     width = _width(blocks)
     for line, mark, block in blocks:
         turns += _turns(mark, block, line, width)
-    prompts = (turn.text for turn in turns if turn.speaker == USER and turn.kind == "message")
-    title = opening_title(next(prompts, ""))
+    title = request_title(turn.text for turn in turns if turn.speaker == USER and turn.kind == "message")
     return [conversation(path, turns, title=title, metadata={"Source format": "Claude Code terminal"})], []
 
 

@@ -35,7 +35,7 @@ import re
 
 from generator.diagnostics import SourceError
 from generator.readers.claude_code import tool_text, user_turn
-from generator.readers.common import Turn, block_turns, conversation, opening_title
+from generator.readers.common import Turn, block_turns, conversation, opening_title, request_title
 from generator.readers.jsondoc import timestamp
 
 NAME = "claude-log"
@@ -159,6 +159,6 @@ def _add_text(blocks: list[dict], text: str) -> None:
 
 def _title(turns: list[Turn], metadata: dict[str, str]) -> str:
     """What the user first asked (as claude_code.py titles a session), else what was first said."""
-    said = next((t.text for t in turns if t.speaker == "User" and t.kind == "message"), "") \
-        or next((t.text for t in turns if t.kind == "message"), "")
-    return opening_title(said) or f"Session {metadata.get('Session', '')}".strip()
+    asked = request_title(t.text for t in turns if t.speaker == "User" and t.kind == "message")
+    said = opening_title(next((t.text for t in turns if t.kind == "message"), ""))
+    return asked or said or f"Session {metadata.get('Session', '')}".strip()

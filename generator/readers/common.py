@@ -89,6 +89,17 @@ def opening_title(text: str, limit: int = 80) -> str:
     return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2:] else cut).rstrip(" ,;:") + "…"
 
 
+def request_title(requests) -> str:
+    """A session's title from what the user asked: the first request of a few words (a 'hi', a
+    'whoami' or a 'login' to start a session names nothing), else the first request."""
+    requests = [text for text in requests if text.strip()]
+    telling = next((text for text in requests if len(text.split()) >= _TELLING_WORDS), "")
+    return opening_title(telling or (requests[0] if requests else ""))
+
+
+_TELLING_WORDS = 3
+
+
 def one_line(text: str) -> str:
     """Text for a title, tag or header value: one line, single spaces (a header line ends at its newline)."""
     return " ".join(text.split())

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from generator.readers.claude_console import prose, strip_indent
-from generator.readers.common import Turn, conversation, fenced, opening_title
+from generator.readers.common import Turn, conversation, fenced, request_title
 from generator.readers.plaintext import PREFACE
 
 NAME = "gemini-console"
@@ -52,7 +52,7 @@ def read(path, text, display):
                  for at, line in enumerate(block)), default=0)
     turns = [turn for kind, line, block in blocks for turn in _turns(kind, block, line, width)]
     prompts = (turn.text for turn in turns if turn.speaker == USER and turn.kind == "message")
-    return [conversation(path, turns, title=opening_title(next(prompts, "")),
+    return [conversation(path, turns, title=request_title(prompts),
                          metadata={"Source format": "Gemini CLI terminal"})], []
 
 
