@@ -9,7 +9,7 @@ own choices from ``antiphon.toml``:
 - titles: a conversation whose source names only its participants (every run of
   a runner is 'Claude 3 Opus ↔ Claude 3.5 Sonnet') gets a title that tells it apart,
   from its template, seed prompt, variant and time (``title_template``);
-- tags from structure: the template or scenario a run names (``auto_tags``).
+- tags from structure: the template or scenario a run names, and a sub-agent's session (``auto_tags``).
 
 A pure function of the conversation and the config: every build path, ``check``
 and ``import`` apply it the same way.
@@ -30,6 +30,7 @@ ARROW = " ↔ "
 DEFAULT_TITLE = "{participants} · {template} · {topic} · {variant} · {revision} · {seed} · {date} {time}"
 SEED_WORDS = 7
 _SEAT_SUFFIX = re.compile(r"^(?P<base>.*\S) (?P<seat>\([^()]{1,12}\))$")
+SUB_AGENT = "sub-agent"  # the tag of a sub-agent's own session (Claude Code's agent-*.jsonl)
 # Metadata that marks a conversation as one run of many (its title then says which).
 _RUN_FIELDS = ("Template", "Seed prompt", "Variant", "Revision", "Topic")
 
@@ -66,8 +67,8 @@ class Identity:
             conversation.title = ARROW.join(_named(conversation)) or conversation.title
         if self.auto_tags:
             template = conversation.metadata.get("Template", "").replace("_", " ").strip()
-            if template and template not in conversation.tags:
-                conversation.tags = [*conversation.tags, template]
+            structural = [template, SUB_AGENT if conversation.metadata.get("Agent") else ""]
+            conversation.tags = list(dict.fromkeys([*conversation.tags, *(tag for tag in structural if tag)]))
         return conversation
 
     def name(self, speaker: str) -> str:

@@ -11,6 +11,7 @@ from hypothesis import given, settings, strategies as st
 
 from generator.archive import drop_duplicates
 from generator.diagnostics import SourceError
+from generator.identity import Identity
 from generator.pages import conversation_json
 from generator.readers import read_bytes, read_file
 from tests.conftest import FIXTURES, GOLDEN, UPDATE_GOLDEN
@@ -274,6 +275,8 @@ def test_a_sub_agents_own_file_is_its_own_conversation():
     assert sub.metadata["Session"] == main.metadata["Session"] == "s-77" and sub.metadata["Agent"] == "f00d"
     kept, problems = drop_duplicates([main, sub], Path("."))
     assert kept == [main, sub] and problems == []
+    tagging = Identity({}, "", auto_tags=True)
+    assert [tagging.apply(c).tags for c in (main, sub)] == [[], ["sub-agent"]]  # found together at tags/sub-agent/
 
 
 def test_claude_codes_own_notices_are_notes_not_a_speaker():
