@@ -12,6 +12,7 @@ import pathspec
 
 from generator.diagnostics import Diagnostic, note
 from generator.readers import SUFFIXES
+from generator.readers.aider import FILE_NAME as AIDER_HISTORY
 
 # Swap, backup and temporary files that editors and tools write beside the real file.
 _LITTER_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".temp", ".bak", ".part", ".crdownload",
@@ -25,6 +26,8 @@ class ContentError(Exception):
 
 def is_editor_litter(path: Path | str) -> bool:
     name = os.path.basename(path)
+    if name == AIDER_HISTORY:  # a dot file, but a transcript: aider keeps its chats in it
+        return False
     return (name.startswith((".", "#", "~")) or name.endswith(_LITTER_SUFFIXES)
             or bool(_VIM_PROBE.match(name)) or name == "__pycache__" or name.endswith(".pyc"))
 

@@ -59,7 +59,7 @@ class ChangeCollector(FileSystemEventHandler):
             return False
         if path == self.content or self.content in path.parents:
             relative = path.relative_to(self.content).parts if path != self.content else ()
-            if any(part.startswith(".") for part in relative):
+            if any(part.startswith(".") for part in relative[:-1]):  # a hidden folder
                 return False
             return is_directory or is_content_file(path)
         return any(folder in path.parents for folder in self.extra_folders)

@@ -24,7 +24,7 @@ EXPECTED_READER = {
     "claude_code_modern.jsonl": "claude-code", "claude_ai_branches.json": "claude.ai",
     "messages.json": "runner", "plain.txt": "plaintext", "interview.vtt": "webvtt", "episode.srt": "srt",
     "sillytavern.jsonl": "sillytavern", "claude_console.txt": "claude-console", "gemini_console.txt": "gemini-console",
-    "tagged.md": "tagged",
+    "tagged.md": "tagged", "aider_history.md": "aider",
 }
 
 
@@ -363,6 +363,31 @@ def test_a_gemini_cli_terminal_session_reads_as_its_blocks():
     assert texts[10] == "```\nx  Edit config/gauges.toml\n```"  # the box's borders gone, its status kept
     assert "\n- the smoothing window" in texts[8]
     assert session["participants"] == ["User", "Gemini"]
+
+
+def test_an_aider_history_is_a_conversation_per_session_with_a_request():
+    result = read_file(FORMATS / "aider_history.md")
+    [session] = result.conversations  # the first session asked nothing: left out, with a note
+    assert [d.message for d in result.diagnostics] == [
+        "1 aider session with no request (aider started and quit); left out"]
+    assert [(m.speaker, m.kind) for m in session.messages] == [
+        ("aider", "note"), ("User", "command"), ("aider", "note"), ("User", "message"), ("Claude Sonnet 4", "message"),
+        ("aider", "note")]
+    request, answer = session.messages[3].text, session.messages[4].text
+    assert request == "Read the pier four offset from the config instead of the constant.\n\nKeep the old value as the default."
+    # The model's own '####' heading and '>' quote (no line-break spaces after them) stay in its answer.
+    assert answer.startswith("#### How it works") and "\n> a quoted note of the model's own\n" in answer
+    assert session.started.isoformat() == "2025-06-01T09:15:02" and session.metadata["Aider version"] == "v0.86.1"
+    assert session.title == "Read the pier four offset from the config instead of the constant."
+
+
+def test_aiders_history_file_is_found_though_it_is_a_dot_file(tmp_path):
+    from generator.sources import discover
+    (tmp_path / "proj").mkdir()
+    for name in (".aider.chat.history.md", ".aider.input.history", ".notes.md", "talk.md"):
+        (tmp_path / "proj" / name).write_text("x", "utf-8")
+    found = discover(tmp_path)
+    assert sorted(f.relative for f in found.files) == ["proj/.aider.chat.history.md", "proj/talk.md"]
 
 
 def test_a_tagged_chat_reads_block_by_block():

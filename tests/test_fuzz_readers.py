@@ -22,7 +22,7 @@ from generator.readers import read_bytes
 from generator.readers.clean import UNSAFE
 from tests.conftest import FIXTURES
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 8_000))  # 17 readers: about a third of CI's test time
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 8_000))  # 18 readers: about a third of CI's test time
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 FORMATS = FIXTURES / "formats"
@@ -133,6 +133,9 @@ _TEXT_LINES = {
                    " │ x  Edit a │", " │    out │", "│", " │", "│ │ │", "", "  ", "  - item", "x" * 200],
     "tagged.md": ["<user>", "</user>", "<assistant>", "</assistant>", '<assistant model="gemini-2.5-pro">',
                   '<assistant model="">', "<SYSTEM >", "</model>", "<human>", "", "text", "```", "<user", "</user"],
+    "aider.md": ["# aider chat started at 2025-06-01 09:15:02", "# aider chat started at 2025-13-45 99:99:99",
+                 "> Main model: x/y with diff edit format  ", "> Aider v0.86.1  ", ">  ", "> note  ", "#### ask  ",
+                 "#### /add a.py  ", "####   ", "#### heading", "> quote", "", "```", "text"],
     "talk.vtt": ["WEBVTT", "", "00:00.000 --> 00:01.000", "<v A>hi", "<v B", "<v.loud  C>x</v>", "<00:01.000>",
                  "99:59:59.999 --> 100:00:00.000"],
     "talk.srt": ["1", "00:00:01,000 --> 00:00:02,000", "A: hi", "", "2", "99999999:00:00,000 --> 99999999:00:01,000",

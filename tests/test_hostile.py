@@ -162,6 +162,8 @@ _LONG_MESSAGES = {  # a message built line by line (or cue by cue) with '+=' on 
         f"{'x' * 70} {number:08d}\n  " for number in range(n))),
     "a Gemini tool's box of many lines": lambda n: ("a.txt", "> go on\n\n✦ Running.\n ╭──╮\n │ ✔  Shell ls │\n" + "".join(
         f" │    file-{number:08d}.txt │\n" for number in range(n)) + " ╰──╯\n✦ Done.\n"),
+    "an aider session of many requests and notes": lambda n: ("a.md", "# aider chat started at 2025-06-01 09:15:02\n" + "".join(
+        f"#### ask {number}  \n> noted {number}  \nthe answer {number}\n" for number in range(n // 3))),
     "a tagged block of many lines, left open": lambda n: ("a.md", "<user>\nhi\n</user>\n<assistant>\n" + "".join(
         f'<user a="{number}" b="x"   line {number}\n' for number in range(n))),
 }

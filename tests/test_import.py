@@ -62,8 +62,11 @@ def test_check_reports_each_file_without_writing_a_site(tmp_path):
     assert "chatgpt.json                                     chatgpt                  1         6  ok" in run.stdout
     assert "content/broken.json:1: error: invalid JSON" in run.stderr
     assert "content/notes.txt: note: not a transcript: no reader recognises this file" in run.stderr
-    messages = sum(len(c.messages) for p in FORMATS.iterdir() for c in read_file(p).conversations)
-    assert f"{FILES + 2} files: {SAMPLES} conversations, {messages} messages; 1 error, 0 warnings, 1 note" in run.stdout
+    results = [read_file(p) for p in FORMATS.iterdir()]
+    messages = sum(len(c.messages) for result in results for c in result.conversations)
+    notes = 1 + sum(d.level == "note" for result in results for d in result.diagnostics)  # and notes.txt's
+    assert f"{FILES + 2} files: {SAMPLES} conversations, {messages} messages; 1 error, 0 warnings, " \
+           f"{notes} note{'s' if notes > 1 else ''}" in run.stdout
     assert not (tmp_path / "site").exists()
 
 

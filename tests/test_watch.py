@@ -34,10 +34,12 @@ def test_editor_litter_and_other_files_are_ignored(layout, name):
 
 def test_transcripts_theme_files_and_the_config_count(layout):
     root, collector = layout
-    for path in ("content/a.md", "content/sub/b.txt", "themes/t/templates/base.html", "antiphon.toml"):
+    for path in ("content/a.md", "content/sub/b.txt", "themes/t/templates/base.html", "antiphon.toml",
+                 "content/sub/.aider.chat.history.md"):  # a dot file, but aider's chats
         collector.on_any_event(FileModifiedEvent(str(root / path)))
     assert collector.wait(timeout=1) == {root / "content/a.md", root / "content/sub/b.txt",
-                                         root / "themes/t/templates/base.html", root / "antiphon.toml"}
+                                         root / "themes/t/templates/base.html", root / "antiphon.toml",
+                                         root / "content/sub/.aider.chat.history.md"}
 
 
 def test_the_output_folder_and_other_project_files_never_count(layout):

@@ -23,7 +23,7 @@ from pathlib import Path
 from generator.diagnostics import Diagnostic, SourceError, note, warning
 from generator.model import Conversation
 from generator.profile import terms_of_messages, terms_of_text
-from generator.readers import (backrooms, chatgpt, claude_ai, claude_code, claude_console, claude_log, gemini_console,
+from generator.readers import (aider, backrooms, chatgpt, claude_ai, claude_code, claude_console, claude_log, gemini_console,
                                jsondoc, native, openai_chat, plaintext, runner, sharegpt, sillytavern, tagged)
 from generator.readers.clean import decode, json_unsafe_at
 from generator.readers.common import keep_damaged_lines
@@ -34,7 +34,7 @@ JSON_SUFFIXES = {".json": False, ".jsonl": True, ".ndjson": True}  # suffix -> o
 SUBTITLE_READERS = {".vtt": WebVTT, ".srt": SRT}
 SUFFIXES = TEXT_SUFFIXES + tuple(JSON_SUFFIXES) + tuple(SUBTITLE_READERS)
 
-TEXT_READERS = (claude_log, native, backrooms, claude_console, gemini_console, tagged, plaintext)  # the most particular first
+TEXT_READERS = (claude_log, aider, native, backrooms, claude_console, gemini_console, tagged, plaintext)  # the most particular first
 JSON_READERS = (chatgpt, claude_ai, claude_code, sillytavern, sharegpt, openai_chat, runner)
 _SNIFF_CHARS = 65536
 
