@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -39,3 +40,26 @@ def test_the_own_transcripts_commands_work_when_pasted(tmp_path):
                          env={"HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "my-archive/site/c/ada-echo/index.html").is_file()
+
+
+def test_the_agent_sessions_commands_work_when_pasted(tmp_path):
+    """The agent-sessions block, pasted into a fresh bash in a new archive folder, with Claude Code's
+    and aider's files where those tools keep them."""
+    block = next(b for b in shell_blocks() if ".claude/projects" in b)
+    home = tmp_path / "home"
+    sessions = home / ".claude/projects/-home-ines-my-project"
+    sessions.mkdir(parents=True)
+    line = {"type": "user", "sessionId": "s-1", "timestamp": "2025-10-01T09:00:00Z", "uuid": "u1",
+            "message": {"role": "user", "content": "Compare the pier four gauge with the survey"}}
+    (sessions / "s-1.jsonl").write_text(json.dumps(line) + "\n", "utf-8")
+    (home / "code/my-project").mkdir(parents=True)
+    (home / "code/my-project/.aider.chat.history.md").write_text(
+        "# aider chat started at 2025-06-01 09:15:02\n\n#### make the offset a setting  \n\nDone.\n", "utf-8")
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo/.venv").symlink_to(sys.prefix)
+    script = "source .venv/bin/activate\nantiphon new ../my-archive && cd ../my-archive && rm content/*.md\n" + block
+    run = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path / "repo", capture_output=True, text=True,
+                         env={"HOME": str(home), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 0, run.stdout + run.stderr
+    built = sorted(path.parent.name for path in (tmp_path / "my-archive/site/c").glob("*/index.html"))
+    assert built == ["2025-06-01-make-the-offset-a-setting", "2025-10-01-compare-the-pier-four-gauge-with-the-survey"]
