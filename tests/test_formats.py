@@ -346,6 +346,18 @@ def test_a_claude_code_terminal_session_reads_as_its_blocks():
     assert session["participants"] == ["User", "Claude"]
 
 
+@pytest.mark.parametrize("lengths, width", [
+    # lines wrapped at 170 crowd just under it; two pasted lines run past it and do not move it
+    ([170] * 30 + [166, 168, 169] * 10 + [40, 75, 12, 0] * 50 + [295, 300], 170),
+    ([99, 97, 96, 45, 30, 0], 99),            # a short session: its longest lines
+    ([72, 58, 61, 12, 0, 33], 72),            # nothing crowds anywhere: the longest line, so nothing is joined
+    ([], 0),
+])
+def test_the_terminal_width_is_where_wrapped_lines_crowd(lengths, width):
+    from generator.readers.claude_console import terminal_width
+    assert terminal_width(lengths) == width
+
+
 def test_a_gemini_cli_terminal_session_reads_as_its_blocks():
     """Prompts at the margin or in their box, '✦' replies, a tool's box as its call (with its status)
     and its output, other boxes as notes, the banner as context."""

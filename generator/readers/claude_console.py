@@ -24,6 +24,7 @@ block (the welcome box) is kept as a folded context message.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from generator.readers.common import Turn, conversation, fenced, request_title
 from generator.readers.plaintext import PREFACE
@@ -35,6 +36,7 @@ _SAID = ("⏺", "●")
 _THINKING = "✻ Thinking"
 _OUTPUT = "⎿"
 _AFTER_OUTPUT = re.compile("⎿[ \u00a0]{0,2}")  # the terminal pads the mark with a space and a no-break space
+_SENTENCE_END = (".", "!", "?", ":")  # a line that ends a sentence is taken to end where it was written
 _BLOCK_START = re.compile(r"\s*(?:[-*+] |\d+[.)] |#|>|\||```)")  # a line Markdown starts a block with
 _TOOL_CALL = re.compile(r"[A-Z][A-Za-z_]*(?: [A-Z][A-Za-z_]*)?\(|Update Todos\s*$")
 
@@ -59,11 +61,31 @@ def read(path, text, display):
 
 
 def _width(blocks) -> int:
-    """The terminal's width, as near as the text tells: the longest line of what was said (the
-    terminal wraps it; a tool's output may run longer)."""
-    said = (len(line) + (2 if at == 0 else 0)  # a block's first line has lost its two-character mark
-            for _, mark, block in blocks if mark for at, line in enumerate(_split_output(block)[0]))
-    return max(said, default=0)
+    """The terminal's width, as near as what was said tells (a tool's output is not wrapped)."""
+    return terminal_width(len(line) + (2 if at == 0 else 0)  # a block's first line has lost its mark
+                          for _, mark, block in blocks if mark for at, line in enumerate(_split_output(block)[0]))
+
+
+def terminal_width(lengths) -> int:
+    """The width the terminal wrapped lines of these ``lengths`` at. Wrapped lines crowd just under it
+    and almost none pass it: it is the length with the most lines in the dozen below it for each line
+    longer than it. A few longer lines (a long link, a pasted line) do not move it; with no such crowd
+    it is the longest line, and nothing is joined."""
+    counts = Counter(lengths)
+    if not counts:
+        return 0
+    longer, cliff = 0, {}
+    for length in sorted(counts, reverse=True):
+        crowd = sum(counts.get(shorter, 0) for shorter in range(length - _WRAP_SLACK, length + 1))
+        if length >= _NARROWEST and crowd >= _CROWD:
+            cliff[length] = crowd / (longer + 1)
+        longer += counts[length]
+    return max(cliff, key=lambda length: (cliff[length], length)) if cliff else max(counts)
+
+
+_WRAP_SLACK = 11  # a wrapped line ends at most this much short of the width (a long word went on)
+_CROWD = 3
+_NARROWEST = 60  # no terminal a session is read in is narrower
 
 
 def _mark(line: str) -> str:
@@ -138,7 +160,7 @@ def prose(lines: list[str], width: int) -> str:
         previous = len(lines[at - 1]) + (2 if at == 1 else 0) if at else 0
         words = text.split()
         if (joined and joined[-1][-1].strip() and words and not fenced_code and not _BLOCK_START.match(text)
-                and previous + 1 + len(words[0]) > width):
+                and previous + 1 + len(words[0]) > width and not joined[-1][-1].rstrip().endswith(_SENTENCE_END)):
             joined[-1][-1] = joined[-1][-1].rstrip()
             joined[-1].append(text.lstrip())
         else:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from generator.readers.claude_console import prose, strip_indent
+from generator.readers.claude_console import prose, strip_indent, terminal_width
 from generator.readers.common import Turn, conversation, fenced, request_title
 from generator.readers.plaintext import PREFACE
 
@@ -48,8 +48,8 @@ def sniff(head: str) -> bool:
 def read(path, text, display):
     lines = text.lstrip("\ufeff").split("\n")
     blocks = list(_blocks(lines))
-    width = max((len(line) + (2 if at == 0 else 0) for kind, _, block in blocks if kind == _REPLY
-                 for at, line in enumerate(block)), default=0)
+    width = terminal_width(len(line) + (2 if at == 0 else 0) for kind, _, block in blocks if kind == _REPLY
+                           for at, line in enumerate(block))
     turns = [turn for kind, line, block in blocks for turn in _turns(kind, block, line, width)]
     prompts = (turn.text for turn in turns if turn.speaker == USER and turn.kind == "message")
     return [conversation(path, turns, title=request_title(prompts),
