@@ -244,6 +244,21 @@ def test_a_damaged_line_of_a_session_is_kept_as_written_and_the_rest_is_read():
     assert session.metadata["Messages"] == str(len(session.messages))
 
 
+@pytest.mark.parametrize("fixture, which", [("sillytavern.jsonl", 0), ("sillytavern.jsonl", -1), ("claude_code.jsonl", -1)])
+def test_a_line_of_a_session_edited_into_other_json_is_kept_as_written(fixture, which):
+    """Found by Hypothesis: a session's line that is JSON but no record ('false', '12'), its header
+    line included, refused the whole file or hid what it was."""
+    lines = (FORMATS / fixture).read_text("utf-8").rstrip("\n").split("\n")
+    lines[which] = "false"
+    result = read_bytes(Path(fixture), "\n".join(lines).encode(), fixture)
+    [session] = result.conversations
+    number = which % len(lines) + 1
+    assert [(d.line, d.level) for d in result.diagnostics] == [(number, "warning")]
+    assert "not a JSON object but true/false" in result.diagnostics[0].message
+    assert [m.text for m in session.messages if m.speaker == "Unreadable line"] == [
+        f"Line {number} of the file is not a JSON object but true/false. As written:\n\n```\nfalse\n```"]
+
+
 def test_a_damaged_line_in_a_file_of_conversations_is_an_error_and_the_others_are_read():
     text = ('{"conversations": [{"from": "human", "value": "first"}, {"from": "gpt", "value": "one"}]}\n'
             '{"conversations": [{"from": "human", "val\n'
@@ -381,7 +396,7 @@ def test_an_aider_history_is_a_conversation_per_session_with_a_request():
     result = read_file(FORMATS / "aider_history.md")
     [session] = result.conversations  # the first session asked nothing: left out, with a note
     assert [d.message for d in result.diagnostics] == [
-        "1 aider session with no request (aider started and quit); left out"]
+        "1 aider session with nothing asked or answered (aider started and quit); left out"]
     assert [(m.speaker, m.kind) for m in session.messages] == [
         ("aider", "note"), ("User", "command"), ("aider", "note"), ("User", "message"), ("Claude Sonnet 4", "message"),
         ("aider", "note")]
@@ -391,6 +406,10 @@ def test_an_aider_history_is_a_conversation_per_session_with_a_request():
     assert answer.startswith("#### How it works") and "\n> a quoted note of the model's own\n" in answer
     assert session.started.isoformat() == "2025-06-01T09:15:02" and session.metadata["Aider version"] == "v0.86.1"
     assert session.title == "Read the pier four offset from the config instead of the constant."
+    # Requests written without aider's line-break spaces read as the model's text, but are never lost.
+    unmarked = "# aider chat started at 2025-06-02 10:00:00\n\n#### make the offset a setting\n\nDone.\n"
+    [kept] = read_bytes(Path("a.md"), unmarked.encode(), "a.md").conversations
+    assert "make the offset a setting" in kept.messages[0].text and "Done." in kept.messages[0].text
 
 
 def test_aiders_history_file_is_found_though_it_is_a_dot_file(tmp_path):
@@ -412,6 +431,9 @@ def test_a_tagged_chat_reads_block_by_block():
     assert texts[4] == ""  # an empty turn stays one
     assert texts[5] == "Was there something else you wanted to ask?"  # a block left open runs to the end
     assert chat["title"] == "Why would a gauge read high only after storms?"
+    named = read_bytes(Path("t.md"), b'<system model="gemini-2.5-pro">\nBe brief.\n</system>\n<user>\nhi\n</user>\n',
+                       "t.md").conversations[0]
+    assert [(m.speaker, m.kind) for m in named.messages] == [("Gemini 2.5 Pro", "note"), ("User", "message")]
 
 
 @pytest.mark.parametrize("text", [

@@ -116,6 +116,47 @@ def test_json_lines_readers_raise_only_source_errors(reader, fixture):
     check()
 
 
+_JUNK = st.text(st.characters(min_codepoint=32, max_codepoint=0x2FFF, blacklist_categories=("Cs", "Cc", "Zl", "Zp")),
+                max_size=12)
+
+
+@pytest.mark.parametrize("reader, fixture", sorted(JSONL_FIXTURES.items()))
+def test_json_lines_readers_read_past_damaged_lines(reader, fixture):
+    """Lines cut short or edited into garbage: only SourceErrors, and where the file is one
+    conversation, every damaged line is on its page as written."""
+    lines = [line for line in (FORMATS / fixture).read_text("utf-8").splitlines() if line.strip()]
+
+    @settings(FUZZ, max_examples=max(EXAMPLES // 4, 1))
+    @given(st.lists(st.tuples(st.integers(0, len(lines) - 1), st.integers(0, 600), _JUNK), min_size=1, max_size=4))
+    def check(cuts):
+        changed = list(lines)
+        for which, keep, junk in cuts:
+            changed[which] = changed[which][:keep] + junk
+        text = "\n".join(changed) + "\n"
+        damaged = [line for line in changed if line.strip() and not _is_json(line)]
+        one_conversation = reader in ("claude-code", "sillytavern")
+        try:
+            result = read_bytes(Path(fixture), text.encode("utf-8"), fixture)
+        except SourceError as err:
+            assert "Antiphon bug" not in err.diagnostic.message, err.diagnostic
+            # A session cut off in its last line (the common case) is never refused for it.
+            assert not (one_conversation and {which for which, _, _ in cuts} == {len(lines) - 1}), err.diagnostic
+            return
+        if damaged and one_conversation:
+            [conversation] = result.conversations
+            notes = "\n".join(m.text for m in conversation.messages if m.kind == "note")
+            assert all(line.strip() in notes for line in damaged)
+    check()
+
+
+def _is_json(line: str) -> bool:
+    try:
+        json.JSONDecoder(strict=False).decode(line)
+    except ValueError:
+        return False
+    return True
+
+
 _TEXT_LINES = {
     "native.md": ["# A ↔ B", "# Title", "---", "", "### A", "### B", "### A · 2025-01-01T00:00:00", "### A (tool call)",
                   "**Started:** 2025-01-01", "**Messages:** 3", "**Messages:** ²", "**Tags:** a, b", "**Draft:** maybe",

@@ -37,6 +37,7 @@ SUFFIXES = TEXT_SUFFIXES + tuple(JSON_SUFFIXES) + tuple(SUBTITLE_READERS)
 TEXT_READERS = (claude_log, aider, native, backrooms, claude_console, gemini_console, tagged, plaintext)  # the most particular first
 JSON_READERS = (chatgpt, claude_ai, claude_code, sillytavern, sharegpt, openai_chat, runner)
 _SNIFF_CHARS = 65536
+_CLAIMED_AMONG = 8  # leading lines of JSON Lines looked at to choose the reader
 
 
 @dataclass
@@ -146,15 +147,19 @@ def read_text(path: Path, text: str, display: str) -> ReadResult:
     suffix = path.suffix.lower()
     if suffix in JSON_SUFFIXES:
         lines = JSON_SUFFIXES[suffix]
-        first = jsondoc.first_record(text, display, lines)
-        if first is None:
+        # JSON Lines: the reader of the first of the leading lines one claims, so that a first line
+        # damaged into other JSON (a hand edit) does not hide what the file is.
+        leading = jsondoc.leading_records(text, display, lines, _CLAIMED_AMONG if lines else 1)
+        if not leading:
             return ReadResult("", [], [note(display, 1, f"{NOT_A_TRANSCRIPT}: an empty JSON file")])
-        reader = next((r for r in JSON_READERS if r.claims(first, lines)), None)
+        reader = next((r for record in leading for r in JSON_READERS if r.claims(record, lines)), None)
         if reader is None:
             return _unclaimed(display, "JSON of a shape no reader knows (ChatGPT or Claude.ai export, ShareGPT, "
                                        "OpenAI messages, Claude Code session, SillyTavern chat, runner JSON)")
         damaged: list[jsondoc.DamagedLine] = []
-        conversations, diagnostics = reader.read(jsondoc.records(text, display, lines, damaged), path, display)
+        # A file that is one conversation is a record of it per line: a line of other JSON is damage too.
+        conversations, diagnostics = reader.read(jsondoc.records(text, display, lines, damaged,
+                                                                 objects=reader.ONE_CONVERSATION), path, display)
         diagnostics += _damaged_lines(damaged, conversations, display, reader.ONE_CONVERSATION)
         unsafe = json_unsafe_at(text)
         if unsafe != -1:

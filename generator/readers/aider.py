@@ -17,7 +17,7 @@ answer::
 
 Each session with a request is a conversation (its start is the heading's time; the model its
 session names answers); aider's output is kept as folded notes, and requests that start with '/'
-are commands. A session where nothing was asked (aider started and quit) is left out, with a note.
+are commands. A session of aider's own lines only (it started and quit) is left out, with a note.
 """
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ def read(path, text, display):
     sessions = _sessions(text.lstrip("\ufeff").split("\n"))
     conversations = [made for started, line, lines in sessions if (made := _conversation(path, started, line, lines))]
     skipped = len(sessions) - len(conversations)
-    problems = [note(display, 0, f"{plural(skipped, 'aider session')} with no request (aider started and quit); "
-                                 "left out")] if skipped else []
+    problems = [note(display, 0, f"{plural(skipped, 'aider session')} with nothing asked or answered (aider "
+                                 "started and quit); left out")] if skipped else []
     return conversations, problems
 
 
@@ -93,8 +93,8 @@ def _conversation(path, started: datetime | None, heading: int, lines: list[tupl
             runs[-1][2].append(text)
         else:
             runs.append((kind, number, [text]))
-    if not any(kind == "user" for kind, _, _ in runs):
-        return None
+    if not any(kind != "aider" and "".join(texts).strip() for kind, _, texts in runs):
+        return None  # aider's own lines only: it started and quit
     said = "\n".join(text for kind, _, texts in runs if kind == "aider" for text in texts)
     model, version = _MODEL.search(said), _VERSION.search(said)
     speaker = model_name(model.group(1).split("/")[-1]) if model else "Assistant"

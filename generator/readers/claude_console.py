@@ -44,26 +44,27 @@ _TOOL_CALL = re.compile(r"[A-Z][A-Za-z_]*(?: [A-Z][A-Za-z_]*)?\(|Update Todos\s*
 def sniff(head: str) -> bool:
     """A prompt and a reply at the margin: '⏺' is Claude Code's own mark; '●' (a common bullet)
     counts only with the '⎿' of a tool's output."""
-    text = "\n" + head
-    if "\n> " not in text:
+    if not at_margin(head, _PROMPT):
         return False
-    return "\n⏺ " in text or ("\n● " in text and _OUTPUT in text)
+    return at_margin(head, "⏺ ") or (at_margin(head, "● ") and _OUTPUT in head)
+
+
+def at_margin(text: str, mark: str) -> bool:
+    """Does a line of ``text`` start with ``mark``?"""
+    return text.startswith(mark) or "\n" + mark in text
 
 
 def read(path, text, display):
     turns = []
-    blocks = list(_blocks(text.lstrip("\ufeff").split("\n")))
-    width = _width(blocks)
-    for line, mark, block in blocks:
-        turns += _turns(mark, block, line, width)
+    # (line number, mark, the block's lines, its own lines and the output under them)
+    blocks = [(line, mark, block, *_split_output(block)) for line, mark, block in _blocks(
+        text.lstrip("\ufeff").split("\n"))]
+    width = terminal_width(len(line) + (2 if at == 0 else 0)  # a block's first line has lost its mark
+                           for _, mark, _, said, _ in blocks if mark for at, line in enumerate(said))
+    for line, mark, block, said, output in blocks:
+        turns += _turns(mark, block, said, output, line, width)
     title = request_title(turn.text for turn in turns if turn.speaker == USER and turn.kind == "message")
     return [conversation(path, turns, title=title, metadata={"Source format": "Claude Code terminal"})], []
-
-
-def _width(blocks) -> int:
-    """The terminal's width, as near as what was said tells (a tool's output is not wrapped)."""
-    return terminal_width(len(line) + (2 if at == 0 else 0)  # a block's first line has lost its mark
-                          for _, mark, block in blocks if mark for at, line in enumerate(_split_output(block)[0]))
 
 
 def terminal_width(lengths) -> int:
@@ -116,12 +117,12 @@ def _blocks(lines: list[str]):
         yield start, mark, block
 
 
-def _turns(mark: str, lines: list[str], line: int, width: int) -> list[Turn]:
+def _turns(mark: str, lines: list[str], said: list[str], output: str | None, line: int, width: int) -> list[Turn]:
+    """The turns of a block: ``lines`` whole, or ``said`` and the ``output`` under it."""
     if not mark:
         return [Turn(PREFACE, "\n".join(lines), line, kind="context")]
     if mark == _THINKING:
-        return [Turn(CLAUDE, prose(lines[1:] if not lines[0].strip() else lines, width), line, kind="thinking")]
-    said, output = _split_output(lines)
+        return [Turn(CLAUDE, prose(lines, width), line, kind="thinking")]
     if mark == ">":
         prompt = prose(said, width)
         if prompt.startswith("/"):

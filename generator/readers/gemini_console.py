@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from generator.readers.claude_console import prose, strip_indent, terminal_width
+from generator.readers.claude_console import at_margin, prose, strip_indent, terminal_width
 from generator.readers.common import Turn, conversation, fenced, request_title
 from generator.readers.plaintext import PREFACE
 
@@ -32,17 +32,18 @@ _REPLY = "✦"
 _PROMPT = "> "
 _BOX_TOP, _BOX_SIDE, _BOX_BOTTOM = "╭", "│", "╰"
 # A tool box's first line: its status (done, failed, running, waiting, cancelled), then the tool.
-_TOOL_LINE = re.compile(r"(?:✔|✓|x|✗|✖|⊷|o|\?|-)\s+\S.*")
+_STATUS = r"(?:✔|✓|x|✗|✖|⊷|o|\?|-)"
+_TOOL_LINE = re.compile(_STATUS + r"\s+\S.*")
 
 
-_BOXED = re.compile(r"^ ?│ (?: > |(?:✔|✓|x|✗|✖|⊷|o|\?|-)  \S)", re.M)  # a prompt's box, or a tool's
+_BOXED = re.compile(r"^ ?│ (?: > |" + _STATUS + r"  \S)", re.M)  # a prompt's box, or a tool's
 
 
 def sniff(head: str) -> bool:
     """A reply at the margin with Gemini's '✦', a prompt, and a box of Gemini's own (a prompt's or a
     tool's): models write '✦' and '>' themselves (AI-to-AI logs hold both), but not those boxes."""
-    text = "\n" + head
-    return "\n✦ " in text and ("\n> " in text or "│  > " in text) and _BOXED.search(head) is not None
+    return (at_margin(head, _REPLY + " ") and (at_margin(head, _PROMPT) or "│  > " in head)
+            and _BOXED.search(head) is not None)
 
 
 def read(path, text, display):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from itertools import islice
 from typing import Any, Iterator
 
 from generator.diagnostics import SourceError
@@ -35,15 +36,17 @@ class DamagedLine:
     problem: str
 
 
-def records(text: str, display: str, lines: bool, damaged: list[DamagedLine] | None = None) -> Iterator[Record]:
+def records(text: str, display: str, lines: bool, damaged: list[DamagedLine] | None = None,
+            objects: bool = False) -> Iterator[Record]:
     """The records of a source: each line of JSON Lines, each element of a top-level array, or the one value.
 
     Strings in them hold no unsafe characters (see readers/clean.py). A line of JSON Lines that is not
-    JSON is added to ``damaged`` and skipped, when that list is given; else it stops the reading."""
+    JSON (or, with ``objects``, not a JSON object) is added to ``damaged`` and skipped, when that list
+    is given; else it stops the reading."""
     if not json_needs_cleaning(text):
-        yield from _records(text, display, lines, damaged)
+        yield from _records(text, display, lines, damaged, objects)
         return
-    for record in _records(text, display, lines, damaged):
+    for record in _records(text, display, lines, damaged, objects):
         try:
             value = clean_value(record.value)
         except RecursionError:
@@ -51,9 +54,10 @@ def records(text: str, display: str, lines: bool, damaged: list[DamagedLine] | N
         yield Record(record.line, record.path, value)
 
 
-def _records(text: str, display: str, lines: bool, damaged: list[DamagedLine] | None) -> Iterator[Record]:
+def _records(text: str, display: str, lines: bool, damaged: list[DamagedLine] | None,
+             objects: bool) -> Iterator[Record]:
     if lines:
-        yield from _lines(text, display, damaged)
+        yield from _lines(text, display, damaged, objects)
         return
     start = _skip(text, 0)
     if start < len(text) and text[start] == "[":
@@ -65,22 +69,23 @@ def _records(text: str, display: str, lines: bool, damaged: list[DamagedLine] | 
     yield Record(text.count("\n", 0, start) + 1, "$", value)
 
 
-def first_record(text: str, display: str, lines: bool) -> Record | None:
-    """The first record; for JSON Lines, the first line that is JSON (when none is, the first line's
-    problem is the file's error)."""
+def leading_records(text: str, display: str, lines: bool, count: int) -> list[Record]:
+    """The first ``count`` records; for JSON Lines, of the lines that are JSON (when none is, the first
+    line's problem is the file's error)."""
     damaged: list[DamagedLine] = []
-    for record in records(text, display, lines, damaged if lines else None):
-        return record
-    if damaged:
+    found = list(islice(records(text, display, lines, damaged if lines else None), count))
+    if not found and damaged:
         raise SourceError(display, damaged[0].line, damaged[0].problem)
-    return None
+    return found
 
 
-def _lines(text: str, display: str, damaged: list[DamagedLine] | None) -> Iterator[Record]:
+def _lines(text: str, display: str, damaged: list[DamagedLine] | None, objects: bool) -> Iterator[Record]:
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         value, problem = _line_value(line)
+        if objects and not problem and not isinstance(value, dict):
+            problem = f"line is not a JSON object but {_kind(value)}"
         if not problem:
             yield Record(number, "$", value)
         elif damaged is None:
