@@ -24,7 +24,7 @@ the build they were written for; a file cut short names no build and is not trus
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -32,6 +32,7 @@ from typing import NamedTuple
 from generator.diagnostics import Diagnostic, SourceError
 from generator.identity import Identity
 from generator.model import Conversation, Outline
+from generator.output import digest
 from generator.profile import Profile, check_counts
 from generator.progress import Counter, ignore
 from generator.readers import native, read_file, read_header_file
@@ -92,6 +93,7 @@ class Library:
         self.remembered_inputs = ""  # the build it was noted for
         self.remembered_lines = 0
         self._loaded: tuple[tuple, list[Conversation]] = ((), [])  # the source file last read again by load()
+        self._parsed: tuple[str, dict] = ("", {})  # a digest of the sources file last parsed, and what it said
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -109,6 +111,7 @@ class Library:
         for source in read_sources(fresh, self.reading, self.outlines, self.jobs, progress):
             current[source.file.path] = source
         self.sources = current
+        self._parsed = ("", {})
 
     def conversations(self, files: list[SourceFile], include_drafts: bool) -> list[Conversation]:
         return [c for file in files for c in self.sources[file.path].conversations if include_drafts or not c.draft]
@@ -167,7 +170,11 @@ class Library:
         self.remembered_inputs, self.remembered_lines = inputs_of(text), text.count("\n")
         if not text.startswith(f"{_READING}{self.key}\n"):
             return {}
-        return read_lines(text)
+        # A build that tries edits in place, and then must place everything, asks twice (read() forgets it).
+        text_digest = digest(text)
+        if self._parsed[0] != text_digest:
+            self._parsed = (text_digest, read_lines(text))
+        return self._parsed[1]
 
     def write_remembered(self, state, archive, inputs: str, related_to=lambda conversation: [],
                          card_key=lambda conversation: "") -> None:

@@ -228,6 +228,16 @@ class OutputFolder:
     def target(self, site_path: str) -> Path:
         return Path(self._file(site_path))
 
+    def building(self, select) -> dict[str, str]:
+        """The files of the build under way, so far (written or kept), for which ``select(site_path)`` is
+        true, each with what it was made from."""
+        return {path: entry[0] for path, entry in self._current.items() if select(path)}
+
+    def read_building(self, site_paths: list[str]) -> list[bytes]:
+        """The bytes each file of the build under way will have once it commits."""
+        staged = dict(self._staged)
+        return [Path(staged.get(site_path) or self._file(site_path)).read_bytes() for site_path in site_paths]
+
     def _file(self, site_path: str) -> str:
         """The file for a site path; a path that could leave the output folder is refused."""
         wrapped = f"/{site_path}/"

@@ -29,7 +29,7 @@ from generator.readers import native
 from generator.render import MessageRenderer
 from generator.render.highlight import stylesheet
 from generator.result import FULL, BuildError, BuildResult
-from generator.search import FOLDER as SEARCH_FOLDER, SearchError, update_index
+from generator.search import FOLDER as SEARCH_FOLDER, EarlyIndex, SearchError, update_index
 from generator.sources import ContentError, Exclusions, SourceFile, discover
 from generator.theme import Theme
 from generator.workers import ConversationJob, ListingJob, render_pages
@@ -70,6 +70,8 @@ class Builder:
         self._salt = ""
         self._remembered_related: tuple[str, dict] | None = None  # (key, lists) the last build noted
         self._remembered_card_keys: dict = {}  # what the last build noted of the cards it made, if still current
+        self._early_index: EarlyIndex | None = None  # shards indexed while this build goes on
+        self._index_early = False  # this build updates the search index when it commits
 
     # -- the pipeline ----------------------------------------------------------------------------
 
@@ -80,6 +82,7 @@ class Builder:
         """
         started = time.perf_counter()
         out = self._output_folder()
+        self._index_early = search and self.config.search and self.jobs > 1  # another core to index on
         try:
             with out.locked():
                 result = self._build(out, keep_on_error)
@@ -91,6 +94,8 @@ class Builder:
         except OSError as err:  # a full disk, a folder that cannot be written: what was staged is gone
             raise BuildError(f"cannot write the site to {self.config.output_path}: {err.strerror or err} "
                              f"({err.filename or ''}); the last site built is as it was") from None
+        finally:
+            self._close_early_index()
         result.seconds = time.perf_counter() - started
         return result
 
@@ -160,6 +165,8 @@ class Builder:
             if not self.library.take_completions(completions):
                 plan.out.rollback()  # a sketched transcript could not be read whole: place the rest without it
                 return self._build_all(plan, notes)
+            if self._index_early:
+                self._early_index = EarlyIndex(plan.out, plan.salt)
             listings = list(_listings(views))
             work = [ListingJob(position) for position, page in enumerate(listings)
                     if not plan.out.keep_if_current(page.file, page.key)]
@@ -292,19 +299,27 @@ class Builder:
         made_from = out.state.notes.get("search")
         out.state.notes["search"] = pages  # committed with the index
         try:
-            update = update_index(out, self._salt, self.jobs, progress=self.progress.counter("search"))
+            update = update_index(out, self._salt, self.jobs, progress=self.progress.counter("search"),
+                                  early=self._early_index)
         except SearchError as err:
             out.state.notes["search"] = made_from
             result.diagnostics.append(Diagnostic("search", 0, "error", str(err)))
             return result
         finally:
             self.progress.end("search")
+            self._close_early_index()
         result.removed += update.removed
         result.written += update.written
         result.shards, result.shards_indexed = update.shards, update.indexed
         result.search_seconds = time.perf_counter() - started
         result.timings["search"] = result.search_seconds
         return result
+
+
+    def _close_early_index(self) -> None:
+        if self._early_index is not None:
+            self._early_index.close()
+            self._early_index = None
 
 
 def _listings(views: Views):

@@ -63,6 +63,33 @@ def test_an_edit_indexes_only_the_shard_of_the_edited_conversation(project_of_10
     assert builder.build().shards_indexed == 0  # nothing changed: nothing indexed
 
 
+def test_an_edits_shard_is_indexed_while_the_lists_are_made_into_the_bytes_a_cold_build_gives(
+        tmp_path, project_of_100, monkeypatch):
+    """A new process (as `antiphon build` after an edit): the edited conversation's shard is indexed
+    early, on another core, and update_index indexes nothing itself."""
+    import generator.search as search
+    assert not build(load_config(None, project_of_100)).failed()
+    source = project_of_100 / "content/talk-042.md"
+    source.write_text(source.read_text("utf-8").replace("hums.", "hums, then sings of the harbour."), "utf-8")
+    indexed_late, indexed_early = [], []
+    index_all, early_index = search._index_all, search.EarlyIndex._index
+    monkeypatch.setattr(search, "_index_all", lambda shards, *rest: indexed_late.extend(shards) or index_all(shards, *rest))
+    monkeypatch.setattr(search.EarlyIndex, "_index",
+                        lambda self, shard, pages: indexed_early.append(shard.number) or early_index(self, shard, pages))
+
+    result = build(load_config(None, project_of_100), jobs=2)  # one job: no other core to index on
+
+    assert not result.failed() and (result.shards, result.shards_indexed) == (4, 1)
+    assert indexed_early == [shard_of("2025-03-15-talk-042-echo", 4)] and indexed_late == []
+    cold = tmp_path / "cold"
+    (cold / "content").mkdir(parents=True)
+    _archive(cold)
+    (cold / "content/talk-042.md").write_bytes(source.read_bytes())
+    monkeypatch.undo()
+    assert not build(load_config(None, cold)).failed()
+    assert _index_files(project_of_100 / "site") == _index_files(cold / "site")
+
+
 def test_a_theme_edit_indexes_every_shard_again(project_of_100):
     """A page's key digests what it shows, not the template that shows it: after a theme (or code, or
     config) change every page is made again, and so must every shard be, or search finds old pages."""

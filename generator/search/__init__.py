@@ -14,17 +14,17 @@ from __future__ import annotations
 import json
 import queue
 import re
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 from generator.output import OutputFolder, digest
 from generator.search.canonical import SearchError, canonicalize
 from generator.search.pagefind import PagefindError, PagefindService
 from generator.search.shards import FOLDER, shard_count, shard_folder, shard_of
 
-__all__ = ["FOLDER", "SearchError", "SearchUpdate", "update_index"]
+__all__ = ["FOLDER", "EarlyIndex", "SearchError", "SearchUpdate", "update_index"]
 
 ENTRY = "pagefind-entry.json"
 SHARD_LIST = FOLDER + "shards.json"  # the search page reads it: the first folder holds the runtime
@@ -74,8 +74,57 @@ def plan_shards(pages: dict[str, str], salt: str) -> list[Shard]:
     return ordered
 
 
+def _is_page(path: str) -> bool:
+    return _PAGE.fullmatch(path) is not None
+
+
 def conversation_pages(out: OutputFolder) -> dict[str, str]:
-    return out.committed(lambda path: _PAGE.fullmatch(path) is not None)
+    return out.committed(_is_page)
+
+
+class EarlyIndex:
+    """The stale shards of a build under way, indexed while the build goes on.
+
+    When the conversation pages are made and only a few shards are stale (an edit's), Pagefind indexes
+    them on another core while the lists are made and the build commits; :func:`update_index` then
+    takes the bundles instead of indexing those shards itself. More shards are left to it: each
+    bundle is held in memory until then, and a cold build has no idle core to give."""
+
+    MOST = 4
+
+    def __init__(self, out: OutputFolder, salt: str):
+        shards = plan_shards(out.building(_is_page), salt)
+        stale = [shard for shard in shards if not out.up_to_date(shard.folder + ENTRY, shard.key)]
+        self._bundles: dict[str, Future] = {}
+        self._services: list[PagefindService] = []
+        if not 0 < len(stale) <= self.MOST:
+            self._pool = None
+            return
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="pagefind-early")
+        for shard in stale:
+            # Read now: the staged files are moved into place when the build commits.
+            pages = list(zip((url for url, _ in shard.pages), out.read_building([path for _, path in shard.pages])))
+            self._bundles[shard.key] = self._pool.submit(self._index, shard, pages)
+
+    def _index(self, shard: Shard, pages: list[tuple[str, bytes]]) -> dict[str, bytes]:
+        if not self._services:
+            self._services.append(PagefindService())
+        return bundle_files(self._services[0].index(pages, EXCLUDED), shard.primary)
+
+    def take(self, shard: Shard) -> dict[str, bytes] | None:
+        """The shard's bundle if it was indexed from the same pages (raises what indexing raised)."""
+        bundle = self._bundles.pop(shard.key, None)
+        return bundle.result() if bundle is not None else None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            for bundle in self._bundles.values():
+                bundle.cancel()
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        for service in self._services:
+            service.close()
+        self._services = []
 
 
 @dataclass
@@ -88,11 +137,11 @@ class SearchUpdate:
 
 
 def update_index(out: OutputFolder, salt: str, jobs: int = 1,
-                 progress: Callable[[int, int], None] | None = None) -> SearchUpdate:
+                 progress: Callable[[int, int], None] | None = None, early: EarlyIndex | None = None) -> SearchUpdate:
     """Index the shards whose pages changed since the last build, and commit them.
 
-    ``progress(done, total)`` is told of each shard indexed. Raises :class:`SearchError` (the
-    folder then stays as it was)."""
+    ``progress(done, total)`` is told of each shard indexed; ``early`` holds shards already indexed.
+    Raises :class:`SearchError` (the folder then stays as it was)."""
     shards = plan_shards(conversation_pages(out), salt)
     update = SearchUpdate(shards=len(shards))
     out.begin(salt)
@@ -107,7 +156,7 @@ def update_index(out: OutputFolder, salt: str, jobs: int = 1,
     # One pass over the last build's files, not one per shard: 256 shards × 25,000 files adds up.
     out.keep_all(lambda path: path.startswith(FOLDER) and path[:_FOLDER_LENGTH] in current)
     try:
-        for done, (shard, files) in enumerate(_index(stale, out, jobs), 1):
+        for done, (shard, files) in enumerate(_index(stale, out, jobs, early), 1):
             for name, data in files.items():
                 out.write(shard.folder + name, data, key=shard.key if name == ENTRY else None)
             update.indexed, update.pages = done, update.pages + len(shard.pages)
@@ -124,8 +173,19 @@ def update_index(out: OutputFolder, salt: str, jobs: int = 1,
     return update
 
 
-def _index(shards: list[Shard], out: OutputFolder, jobs: int) -> Iterator[tuple[Shard, dict]]:
-    """Each shard with its bundle's files, in order; up to ``jobs`` Pagefind processes at once."""
+def _index(shards: list[Shard], out: OutputFolder, jobs: int, early: EarlyIndex | None) -> Iterator[tuple[Shard, dict]]:
+    """Each shard with its bundle's files, those indexed early first; up to ``jobs`` Pagefind processes at once."""
+    rest = []
+    for shard in shards:
+        files = early.take(shard) if early is not None else None
+        if files is None:
+            rest.append(shard)
+        else:
+            yield shard, files
+    yield from _index_all(rest, out, jobs)
+
+
+def _index_all(shards: list[Shard], out: OutputFolder, jobs: int) -> Iterator[tuple[Shard, dict]]:
     if not shards:
         return
     services: queue.Queue[PagefindService] = queue.Queue()
