@@ -21,6 +21,7 @@ from typing import Callable, Iterator
 
 from generator.output import OutputFolder, digest
 from generator.search.canonical import SearchError, canonicalize
+from generator.search.documents import search_document
 from generator.search.pagefind import PagefindError, PagefindService
 from generator.search.shards import FOLDER, shard_count, shard_folder, shard_of
 
@@ -103,7 +104,8 @@ class EarlyIndex:
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="pagefind-early")
         for shard in stale:
             # Read now: the staged files are moved into place when the build commits.
-            pages = list(zip((url for url, _ in shard.pages), out.read_building([path for _, path in shard.pages])))
+            pages = list(zip((url for url, _ in shard.pages),
+                             map(search_document, out.read_building([path for _, path in shard.pages]))))
             self._bundles[shard.key] = self._pool.submit(self._index, shard, pages)
 
     def _index(self, shard: Shard, pages: list[tuple[str, bytes]]) -> dict[str, bytes]:
@@ -198,7 +200,7 @@ def _index_all(shards: list[Shard], out: OutputFolder, jobs: int) -> Iterator[tu
             service = PagefindService()
             started.append(service)
         try:
-            pages = [(url, out.target(path).read_bytes()) for url, path in shard.pages]
+            pages = [(url, search_document(out.target(path).read_bytes())) for url, path in shard.pages]
             return shard, bundle_files(service.index(pages, EXCLUDED), shard.primary)
         finally:
             services.put(service)

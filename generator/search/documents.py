@@ -1,0 +1,91 @@
+"""What Pagefind is given of a conversation page: only what it reads.
+
+Pagefind indexes the element marked ``data-pagefind-body`` and takes metadata and filters from the
+elements marked ``data-pagefind-meta`` and ``data-pagefind-filter`` anywhere on the page; it still
+parses all the rest (the head, the navigation, the shape, every message's header that
+``EXCLUDED`` leaves out). Given a page cut down to those parts it writes the same bundle, byte
+for byte (tests/test_search_documents.py), with less work: over 5,000 generated conversation pages
+Pagefind's own command line took 36 s of processor time on the cut pages against 49 s on the whole
+ones; in the build, where the pages also travel to Pagefind's service, the search phase took about
+a tenth less. A page whose shape is not the one expected here, as a theme of one's own may make
+it, is given whole.
+"""
+
+from __future__ import annotations
+
+import re
+
+_HTML = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
+_TAG_NAME = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)[\s/>]")
+_VOID = {b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"source", b"track",
+         b"wbr"}
+# A message's header (speaker, number, time), as the default theme writes it: the first child of the
+# message's article, which search/__init__.py's EXCLUDED selector leaves out of the index anyway.
+_MESSAGE_HEADER = re.compile(rb'(<article class="msg[ "][^<>]*>)<header>.*?</header>', re.DOTALL)
+_end_tags: dict[bytes, re.Pattern] = {}
+
+
+def search_document(page: bytes) -> bytes:
+    """The parts of ``page`` Pagefind reads, as a page of their own (or ``page`` itself)."""
+    at = page.find(b"data-pagefind-body")
+    if at == -1 or page.find(b"data-pagefind-body", at + 1) != -1:  # none, or also in what was said
+        return page
+    body = _start_tag(page, at)
+    html = _HTML.search(page, 0, body) if body is not None else None
+    if html is None:
+        return page
+    before = page[:body]
+    # Pagefind takes a page's title from its first <h1>, and its image from the first <img>, unless
+    # they are marked: anything unmarked of that kind before the body keeps the page whole.
+    if b'data-pagefind-meta="title"' not in before or b"<img" in before.lower():
+        return page
+    marked = _marked_elements(before)
+    if marked is None:
+        return page
+    return b"".join((b"<!DOCTYPE html>", html.group(), b'<head><meta charset="utf-8"></head><body>', *marked,
+                     _MESSAGE_HEADER.sub(rb"\1", page[body:])))
+
+
+def _start_tag(html: bytes, at: int) -> int | None:
+    """Where the start tag that ``at`` is inside begins; None when ``at`` is in text, not in a tag (a
+    value cannot hold a raw '<' or '>': Jinja and the renderer escape both, as they do a transcript's)."""
+    start = html.rfind(b"<", 0, at)
+    if start == -1 or html.find(b">", start, at) != -1 or not _TAG_NAME.match(html, start):
+        return None
+    return start
+
+
+def _marked_elements(html: bytes) -> list[bytes] | None:
+    """Each element of ``html`` whose start tag carries a Pagefind attribute, whole; None if one is not
+    closed (then the page is not cut). One in text, not in a tag, is passed over."""
+    elements = []
+    position = 0
+    while (at := html.find(b"data-pagefind-", position)) != -1:
+        start = _start_tag(html, at)
+        if start is None:
+            position = at + 1
+            continue
+        name = _TAG_NAME.match(html, start).group(1).lower()
+        tag_end = html.find(b">", at) + 1
+        if tag_end == 0:
+            return None
+        end = tag_end if name in _VOID or html[tag_end - 2:tag_end] == b"/>" else _element_end(html, name, tag_end)
+        if end is None:
+            return None
+        elements.append(html[start:end])
+        position = end
+    return elements
+
+
+def _element_end(html: bytes, name: bytes, position: int) -> int | None:
+    """Where the element whose start tag ends at ``position`` ends (after its end tag)."""
+    tags = _end_tags.get(name)
+    if tags is None:
+        tags = _end_tags[name] = re.compile(rb"<(/?)" + re.escape(name) + rb"[\s/>]", re.IGNORECASE)
+    depth = 1
+    for tag in tags.finditer(html, position):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            close = html.find(b">", tag.end() - 1)
+            return close + 1 if close != -1 else None
+    return None

@@ -1,0 +1,80 @@
+"""Pagefind is given each conversation page cut down to what it reads (search/documents.py).
+
+A differential test: Pagefind's bundle of the cut pages must be the bundle of the whole pages, byte
+for byte, on an archive with every page kind and on transcripts that write Pagefind's own markup.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from generator.config import load_config
+from generator.search import EXCLUDED, bundle_files
+from generator.search.documents import search_document
+from generator.search.pagefind import PagefindService
+from generator.site import build
+from tests.conftest import FIXTURES, transcript
+
+# What a transcript might say that looks like the markup the cutting looks for.
+TRICKY = [
+    ("Ada ↔ Bo", (("Ada", 'A link [with a title](https://example.org/ "x data-pagefind-filter=speaker:Eve")'),
+                 ("Bo", "<header><h2>Not a header</h2></header> and <img src=x> as text"),
+                 ("Ada", '```html\n<article class="msg sp-1" id="m-9"><header><h2>Fake</h2></header>\n```'))),
+    ("Cy ↔ Di", (("Cy", "Pagefind reads data-pagefind-body, and *data-pagefind-meta=\"title\"* too."),
+                 ("Di", "> quoted </header> and </div></article> closing what is not open"))),
+]
+
+
+def _pages(site: Path) -> list[tuple[str, bytes]]:
+    return [(f"/c/{path.parent.name}/", path.read_bytes()) for path in sorted((site / "c").glob("*/index.html"))]
+
+
+def test_pagefind_writes_the_same_bundle_from_the_cut_pages(sample_project):
+    # Every import format (tool calls, thinking, metadata), every message shape, and the tricky ones.
+    for folder in ("formats", "messages"):
+        shutil.copytree(FIXTURES / folder, sample_project / "content" / folder)
+    for number, (title, messages) in enumerate(TRICKY):
+        (sample_project / "content" / f"tricky-{number}.md").write_text(transcript(title=title, messages=messages), "utf-8")
+    assert not build(load_config(None, sample_project)).failed()
+    pages = _pages(sample_project / "site")
+    documents = [(url, search_document(page)) for url, page in pages]
+    cut = {url for (url, page), (_, document) in zip(pages, documents) if document is not page}
+    assert len(pages) > 20
+    # Every page is cut but the one whose text names the body's attribute (then it is given whole).
+    assert cut == {url for url, page in pages if page.count(b"data-pagefind-body") == 1}
+    assert len(cut) == len(pages) - 1
+    assert all(len(document) < len(page) for (_, page), (url, document) in zip(pages, documents) if url in cut)
+    with PagefindService() as service:
+        whole = bundle_files(service.index(pages, EXCLUDED), primary=False)
+        given = bundle_files(service.index(documents, EXCLUDED), primary=False)
+    assert given == whole
+
+
+def test_a_page_of_another_shape_is_given_whole():
+    body = b'<main><div data-pagefind-body><p>What was said.</p></div></main></body></html>'
+    head = b'<!DOCTYPE html><html lang="en"><head><title>T</title></head><body>'
+    marked = b'<h1 data-pagefind-meta="title">T</h1>'
+    assert search_document(head + marked + body) != head + marked + body
+    for page in (head + b"<h1>T</h1>" + body,  # Pagefind would take the title from the first <h1>
+                 head + marked + b'<img src="a.png">' + body,  # and the image from the first <img>
+                 head + marked + b'<span data-pagefind-filter="tag">open' + body,  # not closed
+                 head + marked + b"<p>no body</p></body></html>",
+                 b"<body>" + marked + body):  # no <html> tag to give the language
+        assert search_document(page) is page
+
+
+def test_the_cut_page_keeps_the_language_the_marked_elements_and_the_body():
+    page = (b'<!DOCTYPE html>\n<html lang="fr">\n<head><title>T</title><link rel="stylesheet" href="s.css"></head>'
+            b'<body><nav>Archive</nav><h1 data-pagefind-meta="title">T</h1><p>facts</p>'
+            b'<span hidden data-pagefind-filter="tag"><b>a</b><span>b</span></span><meta data-pagefind-meta="x" content="y">'
+            b'<div class="messages" data-pagefind-body>'
+            b'<article class="msg sp-1" id="m-1"><header><h2>Ada</h2><a href="#m-1">#1</a></header><p>Hi.</p></article>'
+            b'</div><footer>made</footer></body></html>')
+    document = search_document(page)
+    assert document.startswith(b'<!DOCTYPE html><html lang="fr">')
+    assert b'<h1 data-pagefind-meta="title">T</h1><span hidden data-pagefind-filter="tag"><b>a</b><span>b</span></span>' \
+           b'<meta data-pagefind-meta="x" content="y">' in document
+    assert b'<article class="msg sp-1" id="m-1"><p>Hi.</p></article>' in document
+    assert b"Archive" not in document and b"facts" not in document and b"<h2>Ada" not in document
+
