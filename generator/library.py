@@ -32,7 +32,6 @@ from typing import NamedTuple
 from generator.diagnostics import Diagnostic, SourceError
 from generator.identity import Identity
 from generator.model import Conversation, Outline
-from generator.output import digest
 from generator.profile import Profile, check_counts
 from generator.progress import Counter, ignore
 from generator.readers import native, read_file, read_header_file
@@ -93,7 +92,8 @@ class Library:
         self.remembered_inputs = ""  # the build it was noted for
         self.remembered_lines = 0
         self._loaded: tuple[tuple, list[Conversation]] = ((), [])  # the source file last read again by load()
-        self._parsed: tuple[str, dict] = ("", {})  # a digest of the sources file last parsed, and what it said
+        # The sources file last parsed: its size and time, what it says, and its inputs and line count.
+        self._parsed: tuple = (None, {}, "", 0)
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -111,7 +111,7 @@ class Library:
         for source in read_sources(fresh, self.reading, self.outlines, self.jobs, progress):
             current[source.file.path] = source
         self.sources = current
-        self._parsed = ("", {})
+        self._parsed = (None, {}, "", 0)
 
     def conversations(self, files: list[SourceFile], include_drafts: bool) -> list[Conversation]:
         return [c for file in files for c in self.sources[file.path].conversations if include_drafts or not c.draft]
@@ -166,15 +166,15 @@ class Library:
     def remembered(self, state) -> dict[str, "Remembered"]:
         """What the last build (perhaps another process) noted of its sources, by relative path; nothing
         when it was noted under another reading key (another version of Antiphon, other names)."""
-        text = state.read(SOURCES_STATE)
-        self.remembered_inputs, self.remembered_lines = inputs_of(text), text.count("\n")
-        if not text.startswith(f"{_READING}{self.key}\n"):
-            return {}
-        # A build that tries edits in place, and then must place everything, asks twice (read() forgets it).
-        text_digest = digest(text)
-        if self._parsed[0] != text_digest:
-            self._parsed = (text_digest, read_lines(text))
-        return self._parsed[1]
+        # A build that tries edits in place, and then must place everything, asks twice; read() forgets
+        # the answer (the file is megabytes: parsing it, or even hashing it, costs tens of milliseconds).
+        signature = state.signature(SOURCES_STATE)
+        if signature is None or self._parsed[0] != signature:
+            text = state.read(SOURCES_STATE)
+            lines = read_lines(text) if text.startswith(f"{_READING}{self.key}\n") else {}
+            self._parsed = (signature, lines, inputs_of(text), text.count("\n"))
+        _, lines, self.remembered_inputs, self.remembered_lines = self._parsed
+        return lines
 
     def write_remembered(self, state, archive, inputs: str, related_to=lambda conversation: [],
                          card_key=lambda conversation: "") -> None:

@@ -139,6 +139,14 @@ class BuildState:
         except OSError:
             return ""
 
+    def signature(self, name: str) -> tuple[int, int] | None:
+        """A state file's size and modification time (nanoseconds), or None when it is not there."""
+        try:
+            found = os.stat(self.root / name)
+        except OSError:
+            return None
+        return found.st_size, found.st_mtime_ns
+
     def write(self, name: str, text: str) -> None:
         """Replace a state file whole, through a temporary file of its own (two builds never share one)."""
         path = self.root / name
