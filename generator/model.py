@@ -6,6 +6,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # profile.py imports insights.py, which imports this module
+    from generator.profile import Profile
 
 
 # The kinds of message besides speech ("message"), and how they are named in headings and on pages.

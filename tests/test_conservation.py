@@ -9,7 +9,6 @@ are left out of the source's letters before comparing.
 from __future__ import annotations
 
 import re
-from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 

@@ -14,7 +14,7 @@ context, not as a speaker.
 from __future__ import annotations
 
 from generator.readers.common import Turn, conversation
-from generator.readers.jsondoc import Record, Shape, content_text, dict_of, text_of, timestamp
+from generator.readers.jsondoc import Record, Shape, content_text, text_of, timestamp
 from generator.readers.runs import model_name
 
 NAME = "runner"
