@@ -90,6 +90,52 @@ def test_an_edits_shard_is_indexed_while_the_lists_are_made_into_the_bytes_a_col
     assert _index_files(project_of_100 / "site") == _index_files(cold / "site")
 
 
+def _edit(project: Path, name: str, words: str) -> None:
+    source = project / "content" / name
+    source.write_text(source.read_text("utf-8").replace("hums.", words), "utf-8")
+
+
+def test_a_pagefind_failure_while_indexing_early_is_an_error_and_keeps_the_last_index(project_of_100, monkeypatch):
+    assert not build(load_config(None, project_of_100), jobs=2).failed()
+    before = _index_files(project_of_100 / "site")
+    _edit(project_of_100, "talk-007.md", "hums low and long.")
+    import generator.search as search
+
+    def fail(self, shard, pages):
+        raise PagefindError("pagefind stopped: out of memory")
+
+    monkeypatch.setattr(search.EarlyIndex, "_index", fail)
+    result = build(load_config(None, project_of_100), jobs=2)
+    assert any(d.level == "error" and "out of memory" in d.message for d in result.diagnostics)
+    assert _index_files(project_of_100 / "site") == before
+    monkeypatch.undo()
+    again = build(load_config(None, project_of_100), jobs=2)
+    assert not again.failed() and again.shards_indexed == 1
+
+
+def test_a_build_that_fails_after_indexing_began_leaves_no_pagefind_running(project_of_100, monkeypatch):
+    import generator.site as site
+    assert not build(load_config(None, project_of_100), jobs=2).failed()
+    _edit(project_of_100, "talk-011.md", "hums a tune nobody knows.")
+    started, closed = [], []
+    service_init, service_close = pagefind.PagefindService.__init__, pagefind.PagefindService.close
+    monkeypatch.setattr(pagefind.PagefindService, "__init__", lambda self: started.append(self) or service_init(self))
+    monkeypatch.setattr(pagefind.PagefindService, "close", lambda self: closed.append(self) or service_close(self))
+
+    def interrupted(views):
+        import time
+        deadline = time.monotonic() + 10
+        while not started and time.monotonic() < deadline:  # the shard is being indexed meanwhile
+            time.sleep(0.01)
+        raise KeyboardInterrupt  # Ctrl-C while the lists are made
+
+    monkeypatch.setattr(site, "_listings", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(load_config(None, project_of_100), jobs=2)
+    assert started and closed == started
+    assert all(service._process.poll() is not None for service in started)
+
+
 def test_a_theme_edit_indexes_every_shard_again(project_of_100):
     """A page's key digests what it shows, not the template that shows it: after a theme (or code, or
     config) change every page is made again, and so must every shard be, or search finds old pages."""
