@@ -9,6 +9,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from generator.config import load_config
 from generator.search import EXCLUDED, bundle_files
 from generator.search.documents import search_document
@@ -78,3 +81,41 @@ def test_the_cut_page_keeps_the_language_the_marked_elements_and_the_body():
     assert b'<article class="msg sp-1" id="m-1"><p>Hi.</p></article>' in document
     assert b"Archive" not in document and b"facts" not in document and b"<h2>Ada" not in document
 
+
+
+_PAGE_PARTS = st.sampled_from([b"<html lang=\"en\">", b"<head>", b"</head>", b"<body>", b"<h1 data-pagefind-meta=\"title\">",
+                               b"</h1>", b"<span data-pagefind-filter=\"tag\">", b"</span>", b"<div data-pagefind-body>",
+                               b"</div>", b'<article class="msg sp-1" id="m-1">', b"<header><h2>", b"</h2></header>",
+                               b"</article>", b"<img src=x>", b"<", b">", b"/>", b"data-pagefind-", b"\"", b" "])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_PAGE_PARTS, st.binary(max_size=12)), max_size=40))
+def test_cutting_any_page_gives_the_page_or_a_page_with_its_body(parts):
+    """Whatever the page (the cutting sees a theme's pages, and a transcript's text in them), it
+    answers without error: the page itself, or a page with the language and the body."""
+    page = b"".join(parts)
+    document = search_document(page)
+    if document is not page:
+        at = page.index(b"data-pagefind-body")
+        assert document.startswith(b"<!DOCTYPE html><html") and b"data-pagefind-body" in document
+        assert page.count(b"data-pagefind-body") == 1 and page.rfind(b"<", 0, at) < at
+
+
+
+def _cutting_cost(times: int) -> float:
+    """Seconds (the best of three) to cut a page whose title says the attribute's name ``times`` times."""
+    import time
+    page = (b'<html lang="en"><head><title>' + b"data-pagefind-filter " * times + b'</title></head><body>'
+            b'<h1 data-pagefind-meta="title">T</h1><span data-pagefind-filter="tag">a</span><div data-pagefind-body>x</div>')
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        assert search_document(page) is not page
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def test_cutting_takes_time_in_proportion_to_the_page():
+    """Each occurrence of the name in text is passed over without looking back over the text before it."""
+    assert _cutting_cost(40_000) / _cutting_cost(20_000) < 3  # 2 when linear, 4 when quadratic

@@ -46,10 +46,11 @@ def search_document(page: bytes) -> bytes:
                      _MESSAGE_HEADER.sub(rb"\1", page[body:])))
 
 
-def _start_tag(html: bytes, at: int) -> int | None:
-    """Where the start tag that ``at`` is inside begins; None when ``at`` is in text, not in a tag (a
-    value cannot hold a raw '<' or '>': Jinja and the renderer escape both, as they do a transcript's)."""
-    start = html.rfind(b"<", 0, at)
+def _start_tag(html: bytes, at: int, after: int = 0) -> int | None:
+    """Where the start tag that ``at`` is inside begins, if after ``after``; None when ``at`` is in
+    text, not in a tag (a value cannot hold a raw '<' or '>': Jinja and the renderer escape both, as
+    they do a transcript's)."""
+    start = html.rfind(b"<", after, at)
     if start == -1 or html.find(b">", start, at) != -1 or not _TAG_NAME.match(html, start):
         return None
     return start
@@ -61,7 +62,8 @@ def _marked_elements(html: bytes) -> list[bytes] | None:
     elements = []
     position = 0
     while (at := html.find(b"data-pagefind-", position)) != -1:
-        start = _start_tag(html, at)
+        # Only back to where the last look ended (in text, or after an element): each byte is looked at once.
+        start = _start_tag(html, at, position)
         if start is None:
             position = at + 1
             continue
