@@ -104,14 +104,12 @@ class EarlyIndex:
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="pagefind-early")
         for shard in stale:
             # Read now: the staged files are moved into place when the build commits.
-            pages = list(zip((url for url, _ in shard.pages),
-                             map(search_document, out.read_building([path for _, path in shard.pages]))))
-            self._bundles[shard.key] = self._pool.submit(self._index, shard, pages)
+            self._bundles[shard.key] = self._pool.submit(self._index, shard, search_documents(out, shard))
 
-    def _index(self, shard: Shard, pages: list[tuple[str, bytes]]) -> dict[str, bytes]:
+    def _index(self, shard: Shard, documents: list[tuple[str, bytes]]) -> dict[str, bytes]:
         if not self._services:
             self._services.append(PagefindService())
-        return bundle_files(self._services[0].index(pages, EXCLUDED), shard.primary)
+        return index_shard(self._services[0], shard, documents)
 
     def take(self, shard: Shard) -> dict[str, bytes] | None:
         """The shard's bundle if it was indexed from the same pages (raises what indexing raised)."""
@@ -200,8 +198,7 @@ def _index_all(shards: list[Shard], out: OutputFolder, jobs: int) -> Iterator[tu
             service = PagefindService()
             started.append(service)
         try:
-            pages = [(url, search_document(out.target(path).read_bytes())) for url, path in shard.pages]
-            return shard, bundle_files(service.index(pages, EXCLUDED), shard.primary)
+            return shard, index_shard(service, shard, search_documents(out, shard))
         finally:
             services.put(service)
 
@@ -212,6 +209,16 @@ def _index_all(shards: list[Shard], out: OutputFolder, jobs: int) -> Iterator[tu
     finally:
         for service in started:
             service.close()
+
+
+def search_documents(out: OutputFolder, shard: Shard) -> list[tuple[str, bytes]]:
+    """(URL, what Pagefind is given of the page) for each page of the shard, as this build leaves it."""
+    pages = out.read_building([path for _, path in shard.pages])
+    return [(url, search_document(page)) for (url, _), page in zip(shard.pages, pages)]
+
+
+def index_shard(service: PagefindService, shard: Shard, documents: list[tuple[str, bytes]]) -> dict[str, bytes]:
+    return bundle_files(service.index(documents, EXCLUDED), shard.primary)
 
 
 def bundle_files(files: dict[str, bytes], primary: bool) -> dict[str, bytes]:
