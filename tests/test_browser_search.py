@@ -7,11 +7,13 @@ import json
 
 import pytest
 
+from generator.search import shards
 from tests.browser import browser_page, static_server
 
 pytestmark = pytest.mark.browser
 
-CONVERSATIONS = 130  # enough for four shards of the search index
+CONVERSATIONS = 130
+SMALL_SHARDS = 40  # so that the 130 make four shards of the search index, as a large archive's thousands do
 
 
 def transcript(number: int) -> str:
@@ -40,7 +42,9 @@ def site(tmp_path_factory):
     for number in range(CONVERSATIONS):
         (project / "content" / f"watch-{number:03d}.md").write_text(transcript(number), "utf-8")
     config = load_config(None, project)
-    result = build(config)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(shards, "PAGES_PER_SHARD", SMALL_SHARDS)
+        result = build(config)
     assert not result.failed() and result.shards >= 3
     return config.output_path
 

@@ -13,14 +13,15 @@ from hypothesis import strategies as st
 
 from generator.config import load_config
 from generator.progress import TerminalProgress, progress_line
-from generator.search import pagefind
+from generator.search import pagefind, shards
 from generator.search.pagefind import Messages, PagefindError
 from generator.search.shards import FOLDER, MAX_SHARDS, PAGES_PER_SHARD, shard_count, shard_of
 from generator.site import Builder, build
 from tests.conftest import transcript
 from tests.test_cli import antiphon
 
-CONVERSATIONS = 100  # four shards
+CONVERSATIONS = 100
+SMALL_SHARDS = 30  # so that the 100 make four shards, as a large archive's thousands do
 
 
 def _archive(project: Path, count: int = CONVERSATIONS) -> Path:
@@ -37,7 +38,8 @@ def _index_files(site: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def project_of_100(tmp_path):
+def project_of_100(tmp_path, monkeypatch):
+    monkeypatch.setattr(shards, "PAGES_PER_SHARD", SMALL_SHARDS)
     (tmp_path / "content").mkdir()
     return _archive(tmp_path)
 
@@ -85,9 +87,15 @@ def test_an_edits_shard_is_indexed_while_the_lists_are_made_into_the_bytes_a_col
     (cold / "content").mkdir(parents=True)
     _archive(cold)
     (cold / "content/talk-042.md").write_bytes(source.read_bytes())
-    monkeypatch.undo()
+    _undo(monkeypatch)
     assert not build(load_config(None, cold)).failed()
     assert _index_files(project_of_100 / "site") == _index_files(cold / "site")
+
+
+def _undo(monkeypatch) -> None:
+    """Undo a test's patches, keeping the fixture's small shards."""
+    monkeypatch.undo()
+    monkeypatch.setattr(shards, "PAGES_PER_SHARD", SMALL_SHARDS)
 
 
 def _edit(project: Path, name: str, words: str) -> None:
@@ -108,7 +116,7 @@ def test_a_pagefind_failure_while_indexing_early_is_an_error_and_keeps_the_last_
     result = build(load_config(None, project_of_100), jobs=2)
     assert any(d.level == "error" and "out of memory" in d.message for d in result.diagnostics)
     assert _index_files(project_of_100 / "site") == before
-    monkeypatch.undo()
+    _undo(monkeypatch)
     again = build(load_config(None, project_of_100), jobs=2)
     assert not again.failed() and again.shards_indexed == 1
 
@@ -207,7 +215,7 @@ def test_a_pagefind_failure_is_an_error_and_keeps_the_last_index(project_of_100,
     assert any(d.level == "error" and "out of memory" in d.message for d in result.diagnostics)
     assert _index_files(site) == before
 
-    monkeypatch.undo()  # the next build tries again, and indexes what changed
+    _undo(monkeypatch)  # the next build tries again, and indexes what changed
     again = builder.build()
     assert not again.failed() and again.shards_indexed == 1
 
