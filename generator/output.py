@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import fcntl
 import filecmp
-import functools
 import hashlib
 import itertools
 import json
 import os
 import re
+import signal
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
 
 MANIFEST = ".antiphon-manifest.json"
 LOCK = ".antiphon-lock"  # held while a build writes (flock)
@@ -184,6 +183,30 @@ class BuildState:
             handle.write(text)
 
 
+class LaterAnswer:
+    """A yes or no, known now or given later by a child process's exit status."""
+
+    def __init__(self, answer: bool = False, child: int | None = None):
+        self._answer, self._child = answer, child
+
+    def __call__(self) -> bool:
+        """The answer, waiting for the child if it has not given it yet."""
+        if self._child is not None:
+            self._answer = os.waitstatus_to_exitcode(os.waitpid(self._child, 0)[1]) == 0
+            self._child = None
+        return self._answer
+
+    def abandon(self) -> None:
+        """The answer is not needed after all: the child is stopped, not waited for."""
+        if self._child is not None:
+            try:
+                os.kill(self._child, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(self._child, 0)
+            self._child, self._answer = None, False
+
+
 class OutputFolder:
     def __init__(self, root: Path):
         self.root = root.resolve()
@@ -299,15 +322,13 @@ class OutputFolder:
         """Was the last build made with this salt, and is every file it wrote still there, the same size?"""
         return self.committed_salt == salt and bool(self._previous) and self._all_there()
 
-    def intact_later(self, salt: str) -> Callable[[], bool]:
-        """:meth:`intact`, answered by a child process while the caller goes on; call the result for
-        the answer (once called, it is kept). A stat call per file is a sixth of a small rebuild of a
-        large archive, and on a second core it costs none of it."""
+    def intact_later(self, salt: str) -> "LaterAnswer":
+        """:meth:`intact`, answered by a child process while the caller goes on. A stat call per file
+        is a sixth of a small rebuild of a large archive, and on a second core it costs none of it."""
         if self.committed_salt != salt or not self._previous:
-            return lambda: False
+            return LaterAnswer(answer=False)
         if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
-            answer = self._all_there()
-            return lambda: answer
+            return LaterAnswer(answer=self._all_there())
         pid = os.fork()
         if pid == 0:  # the child answers by its exit status and runs nothing else of the parent's
             status = 1
@@ -315,7 +336,7 @@ class OutputFolder:
                 status = 0 if self._all_there() else 1
             finally:
                 os._exit(status)
-        return functools.cache(lambda: os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0)
+        return LaterAnswer(child=pid)
 
     def _all_there(self) -> bool:
         prefix = self._root_text + os.sep  # only sizes are read: no need to check the paths (as _file does)

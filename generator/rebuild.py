@@ -147,7 +147,7 @@ def edits_in_place(build: Build, last: dict) -> BuildResult | None:
             return finish(build, result, lambda inputs: library.note_edits(out.state, remembered, lines, inputs),
                           keep=lambda path: path not in failed)
     finally:
-        intact()  # the answer, or the child reaped
+        intact.abandon()  # an answer not asked for (no edits in place after all) is not waited for
 
 
 def held_archive(build: Build, archive: Archive, last: dict) -> tuple[BuildResult, Archive] | None:

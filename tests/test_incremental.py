@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 
 import pytest
 
@@ -185,6 +186,20 @@ def test_a_fresh_process_rebuilds_from_remembered_outlines_when_lists_change(sam
     assert carded == ["Alice ↔ Bob"]
     held = [c for source in rebuilt.library.sources.values() for c in source.conversations]
     assert len(held) == 5 and all(c.outline is not None and c.messages == [] for c in held)  # no messages kept
+    assert published(config.output_path) == cold_build(sample_project)
+
+
+def test_a_fresh_process_that_cannot_edit_in_place_does_not_wait_for_the_check_of_the_last_files(
+        sample_project, monkeypatch):
+    """The check that the last build's files are all there runs in a child process while the edits
+    are read; when they change what lists show, its answer is not needed, and the child is stopped."""
+    config = load_config(None, sample_project)
+    Builder(config).build()
+    edit(sample_project, "first.md", "Hello, Bob.", "Hello there, Bob.")  # the card's excerpt
+    monkeypatch.setattr(OutputFolder, "_all_there", lambda self: time.sleep(60) or True)
+    started = time.monotonic()
+    result = Builder(config).build()
+    assert result.path == FULL and time.monotonic() - started < 30
     assert published(config.output_path) == cold_build(sample_project)
 
 
