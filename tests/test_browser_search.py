@@ -116,6 +116,23 @@ def test_several_messages_of_one_conversation_each_lead_to_their_message(site):
         assert "cormorant" in page.locator(target).text_content()
 
 
+def test_typing_loads_the_index_before_the_search_runs(site):
+    """Each shard's index starts loading as the words are typed, not once typing has paused."""
+    events = []
+    with static_server(site) as base, browser_page() as page:
+        page.on("request", lambda request: ".pf_index" in request.url and events.append("index"))
+        page.expose_function("statusSays", lambda text: events.append(text))
+        page.goto(base + "search/")
+        page.evaluate("""() => new MutationObserver(() => statusSays(document.querySelector('.search-status').textContent))
+                           .observe(document.querySelector('.search-status'), {childList: true, characterData: true, subtree: true})""")
+        page.wait_for_load_state("networkidle")  # the shards' entries are loaded; no index part yet
+        assert events == []
+        page.locator("input[name=q]").press_sequentially("cormorant", delay=20)
+        page.locator(".search-results > li").first.wait_for(timeout=10_000)
+        assert "index" in events and "Searching…" in events
+        assert events.index("index") < events.index("Searching…")
+
+
 @pytest.mark.parametrize("width", [390, 1280])
 def test_long_symbol_lines_never_make_the_results_scroll_sideways(site, width):
     with static_server(site) as base, browser_page(width=width) as page:

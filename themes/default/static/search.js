@@ -194,8 +194,15 @@
     await showMore(run);
   }
 
+  // While the search waits for typing to pause, every shard starts loading the part of its index
+  // the words typed so far need (as Pagefind's own search box does).
+  function preload() {
+    const query = input.value.trim();
+    if (query) ready.then((pagefind) => pagefind && pagefind.preload(query)).catch(() => {});
+  }
+
   let timer;
-  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(search, 150); });
+  input.addEventListener("input", () => { clearTimeout(timer); preload(); timer = setTimeout(search, 150); });
   for (const select of selects) select.addEventListener("change", search);
   form.addEventListener("submit", (event) => { event.preventDefault(); clearTimeout(timer); search(); });
   moreResults.addEventListener("click", () => showMore(latest));
