@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -196,6 +197,26 @@ def test_same_pages_give_the_same_index_bytes_with_any_jobs_and_in_any_folder(tm
     _archive(other)
     assert not build(load_config(None, other), jobs=2).failed()
     assert _index_files(project_of_100 / "site") == _index_files(other / "site")
+
+
+def test_with_several_jobs_one_more_pagefind_than_jobs_indexes_at_once(project_of_100, monkeypatch):
+    import generator.search as search
+    monkeypatch.setattr(shards, "PAGES_PER_SHARD", 10)  # 16 shards: more than an early index takes
+    busy, most, lock = [0], [0], threading.Lock()
+
+    def counted(service, shard, documents, index_shard=search.index_shard):
+        with lock:
+            busy[0] += 1
+            most[0] = max(most[0], busy[0])
+        try:
+            return index_shard(service, shard, documents)
+        finally:
+            with lock:
+                busy[0] -= 1
+    monkeypatch.setattr(search, "index_shard", counted)
+    result = build(load_config(None, project_of_100), jobs=2)
+    assert not result.failed() and (result.shards, result.shards_indexed) == (16, 16)
+    assert most[0] == 3
 
 
 def test_a_pagefind_failure_is_an_error_and_keeps_the_last_index(project_of_100, monkeypatch):

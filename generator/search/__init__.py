@@ -174,7 +174,8 @@ def update_index(out: OutputFolder, salt: str, jobs: int = 1,
 
 
 def _index(shards: list[Shard], out: OutputFolder, jobs: int, early: EarlyIndex | None) -> Iterator[tuple[Shard, dict]]:
-    """Each shard with its bundle's files, those indexed early first; up to ``jobs`` Pagefind processes at once."""
+    """Each shard with its bundle's files, those indexed early first; the rest by :func:`services_for`
+    ``jobs`` Pagefind processes at once."""
     rest = []
     for shard in shards:
         files = early.take(shard) if early is not None else None
@@ -202,13 +203,21 @@ def _index_all(shards: list[Shard], out: OutputFolder, jobs: int) -> Iterator[tu
         finally:
             services.put(service)
 
-    workers = max(1, min(jobs, len(shards)))
+    workers = max(1, min(services_for(jobs), len(shards)))
     try:
         with ThreadPoolExecutor(workers, thread_name_prefix="pagefind") as pool:
             yield from pool.map(index, shards)
     finally:
         for service in started:
             service.close()
+
+
+def services_for(jobs: int) -> int:
+    """How many Pagefind processes index at once: one more than the jobs, when there are several.
+    Each leaves its core idle part of the time (while its pages are sent and its bundle read, and in
+    the parts of its work it does on one thread); on 2 cores, 64 shards of 5,000 pages took 27.2-32.2 s
+    with three against 31.9-35.8 s with two, interleaved four times each."""
+    return jobs + 1 if jobs > 1 else 1
 
 
 def search_documents(out: OutputFolder, shard: Shard) -> list[tuple[str, bytes]]:
