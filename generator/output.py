@@ -322,7 +322,7 @@ class OutputFolder:
         """Was the last build made with this salt, and is every file it wrote still there, the same size?"""
         return self.committed_salt == salt and bool(self._previous) and self._all_there()
 
-    def intact_later(self, salt: str) -> "LaterAnswer":
+    def intact_later(self, salt: str) -> LaterAnswer:
         """:meth:`intact`, answered by a child process while the caller goes on. A stat call per file
         is a sixth of a small rebuild of a large archive, and on a second core it costs none of it."""
         if self.committed_salt != salt or not self._previous:

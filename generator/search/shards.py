@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 
 FOLDER = "pagefind/"
-# An edit indexes one shard again; every query searches every shard. Measured at 5,000 generated
-# pages (2 cores, headless Chromium, served locally): Pagefind indexes 40 pages in 0.4 s, 80 in 0.9 s,
-# 160 in 1.9 s, and a one-word search took 1.5-1.7 s over one index, 2.1-2.7 s over 64 shards,
-# 2.7-4.2 s over 128 and 4.2-6.1 s over 256 (800 requests). So a shard holds about 80 pages, indexed
-# on the other core while an edit's list pages are made, and an archive has at most 64 of them.
+# An edit indexes one shard again; every query searches every shard. At 5,000 generated pages on
+# 2 cores (bench/search_latency.py: headless Chromium, served locally, medians of three), Pagefind
+# took 0.48 s a shard of 39 pages, 0.97 s of 78 and 1.95 s of 156, and a one-word search showed its
+# first result in 1.49 s over one index, 2.07 s over 64 shards, 3.04 s over 128 and 5.73 s over 256
+# (798 requests). So a shard holds about 80 pages, indexed on the other core while an edit's list
+# pages are made, and an archive has at most 64 of them.
 PAGES_PER_SHARD = 80
 MAX_SHARDS = 64
 
