@@ -339,10 +339,14 @@ class OutputFolder:
         return LaterAnswer(child=pid)
 
     def _all_there(self) -> bool:
+        return self.all_there(self._previous)
+
+    def all_there(self, site_paths) -> bool:
+        """Is each of these files of the last committed build still there, the same size?"""
         prefix = self._root_text + os.sep  # only sizes are read: no need to check the paths (as _file does)
         try:
-            return all(os.stat(prefix + site_path).st_size == size for site_path, (_, size) in self._previous.items())
-        except OSError:
+            return all(os.stat(prefix + site_path).st_size == self._previous[site_path][1] for site_path in site_paths)
+        except (OSError, KeyError):
             return False
 
     def has(self, site_path: str) -> bool:

@@ -29,7 +29,7 @@ from generator.readers import native
 from generator.render import MessageRenderer
 from generator.render.highlight import stylesheet
 from generator.result import FULL, BuildError, BuildResult
-from generator.search import FOLDER as SEARCH_FOLDER, EarlyIndex, SearchError, update_index
+from generator.search import FOLDER as SEARCH_FOLDER, EarlyIndex, SearchError, index_intact, update_index
 from generator.sources import ContentError, Exclusions, SourceFile, discover
 from generator.theme import Theme
 from generator.workers import ConversationJob, ListingJob, render_pages
@@ -293,7 +293,7 @@ class Builder:
             return result
         # The index is current when it was made from exactly the conversation pages there are now.
         pages = out.digest_of(lambda path: path.startswith("c/") and path.endswith(".html"))
-        if out.state.notes.get("search") == pages:
+        if out.state.notes.get("search") == pages and index_intact(out):
             return result
         started = time.perf_counter()
         made_from = out.state.notes.get("search")

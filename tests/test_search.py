@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import threading
 from pathlib import Path
 
@@ -143,6 +144,20 @@ def test_a_build_that_fails_after_indexing_began_leaves_no_pagefind_running(proj
         build(load_config(None, project_of_100), jobs=2)
     assert started and closed == started
     assert all(service._process.poll() is not None for service in started)
+
+
+@pytest.mark.parametrize("gone", ["the index", "one file of one shard"])
+def test_an_index_file_that_has_gone_is_made_again(project_of_100, gone):
+    assert not build(load_config(None, project_of_100)).failed()
+    site = project_of_100 / "site"
+    before = _index_files(site)
+    if gone == "the index":
+        shutil.rmtree(site / FOLDER)
+    else:
+        next((site / FOLDER / "002" / "fragment").iterdir()).unlink()
+    again = Builder(load_config(None, project_of_100)).build()
+    assert not again.failed() and again.shards_indexed == (4 if gone == "the index" else 1)
+    assert _index_files(site) == before
 
 
 def test_a_theme_edit_indexes_every_shard_again(project_of_100):

@@ -25,7 +25,7 @@ from generator.search.documents import search_document
 from generator.search.pagefind import PagefindError, PagefindService
 from generator.search.shards import FOLDER, shard_count, shard_folder, shard_of
 
-__all__ = ["FOLDER", "EarlyIndex", "SearchError", "SearchUpdate", "update_index"]
+__all__ = ["FOLDER", "EarlyIndex", "SearchError", "SearchUpdate", "index_intact", "update_index"]
 
 ENTRY = "pagefind-entry.json"
 SHARD_LIST = FOLDER + "shards.json"  # the search page reads it: the first folder holds the runtime
@@ -148,8 +148,10 @@ def update_index(out: OutputFolder, salt: str, jobs: int = 1,
     out.keep_all(lambda path: not path.startswith(FOLDER))
     out.write(SHARD_LIST, json.dumps({"shards": [shard.folder for shard in shards]}, indent=0) + "\n")
     stale, current = [], set()
+    files = _files_by_folder(out)
     for shard in shards:
-        if out.keep_if_current(shard.folder + ENTRY, shard.key):
+        # Current when made from the same pages and none of its files has gone since.
+        if out.up_to_date(shard.folder + ENTRY, shard.key) and out.all_there(files.get(shard.folder, ())):
             current.add(shard.folder)
         else:
             stale.append(shard)
@@ -171,6 +173,19 @@ def update_index(out: OutputFolder, salt: str, jobs: int = 1,
     update.removed = out.commit()
     update.written = list(out.changed)
     return update
+
+
+def index_intact(out: OutputFolder) -> bool:
+    """Is every file of the last committed index still there?"""
+    return out.all_there(path for paths in _files_by_folder(out).values() for path in paths)
+
+
+def _files_by_folder(out: OutputFolder) -> dict[str, list[str]]:
+    """The last committed index's files, by shard folder."""
+    files: dict[str, list[str]] = {}
+    for path in out.committed(lambda path: path.startswith(FOLDER)):
+        files.setdefault(path[:_FOLDER_LENGTH], []).append(path)
+    return files
 
 
 def _index(shards: list[Shard], out: OutputFolder, jobs: int, early: EarlyIndex | None) -> Iterator[tuple[Shard, dict]]:
