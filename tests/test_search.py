@@ -17,7 +17,8 @@ from generator.config import load_config
 from generator.progress import TerminalProgress, progress_line
 from generator.search import pagefind, shards
 from generator.search.pagefind import Messages, PagefindError
-from generator.search.shards import FOLDER, MAX_SHARDS, PAGES_PER_SHARD, shard_count, shard_of
+from generator.search.shards import (FEW_SHARDS, FOLDER, MAX_SHARDS, MOST_PAGES_PER_SHARD, PAGES_PER_SHARD,
+                                      shard_count, shard_of)
 from generator.site import Builder, build
 from tests.conftest import transcript
 from tests.test_cli import antiphon
@@ -276,6 +277,8 @@ def test_shard_count_grows_by_doubling_and_is_bounded():
     assert shard_count(0) == shard_count(PAGES_PER_SHARD) == 1
     assert shard_count(PAGES_PER_SHARD + 1) == 2
     assert shard_count(10 ** 7) == MAX_SHARDS
+    assert shard_count(5_000) == FEW_SHARDS == shard_count(FEW_SHARDS * MOST_PAGES_PER_SHARD)  # for the visitor
+    assert shard_count(50_000) == 256  # for memory: shards of at most MOST_PAGES_PER_SHARD until MAX_SHARDS
     counts = [shard_count(n) for n in range(0, 20_000, 97)]
     assert counts == sorted(counts) and all(c & (c - 1) == 0 for c in counts)
 

@@ -14,15 +14,19 @@ FOLDER = "pagefind/"
 # took 0.48 s a shard of 39 pages, 0.97 s of 78 and 1.95 s of 156, and a one-word search showed its
 # first result in 1.49 s over one index, 2.07 s over 64 shards, 3.04 s over 128 and 5.73 s over 256
 # (798 requests). So a shard holds about 80 pages, indexed on the other core while an edit's list
-# pages are made, and an archive has at most 64 of them.
+# pages are made, and an archive has 64 of them until they would pass 200 pages: at 50,000 pages,
+# 64 shards of 780 took the build to 1,045 MB (each shard's bundle passes through it as base64 in
+# JSON, three at once), past the 1 GB it must stay under.
 PAGES_PER_SHARD = 80
-MAX_SHARDS = 64
+FEW_SHARDS = 64
+MOST_PAGES_PER_SHARD = 200
+MAX_SHARDS = 256
 
 
 def shard_count(pages: int) -> int:
     """A power of two, so that when it doubles each shard splits in two."""
     count = 1
-    while count * PAGES_PER_SHARD < pages and count < MAX_SHARDS:
+    while count < MAX_SHARDS and count * (PAGES_PER_SHARD if count < FEW_SHARDS else MOST_PAGES_PER_SHARD) < pages:
         count *= 2
     return count
 
