@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.browser import browser_page
@@ -12,8 +14,12 @@ PAGE = "c/2025-01-01-alice-bob/"
 
 
 def edit(project, old, new):
+    """Saved whole, as editors save: the watcher never sees the file emptied halfway (an empty
+    transcript is no error, so a build could commit the archive without it)."""
     path = project / "content/first.md"
-    path.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
+    saved = path.with_name(".first.md.saving")
+    saved.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
+    os.replace(saved, path)
 
 
 def test_the_open_page_follows_edits_and_shows_then_clears_errors(sample_project):
