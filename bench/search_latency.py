@@ -31,7 +31,7 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.search import EXCLUDED, bundle_files  # noqa: E402
+from generator.search import Shard, index_shard  # noqa: E402
 from generator.search.documents import search_document  # noqa: E402
 from generator.search.pagefind import PagefindService  # noqa: E402
 from generator.search.shards import FOLDER, shard_folder, shard_of  # noqa: E402
@@ -60,7 +60,7 @@ def reindexed(site: Path, count: int, work: Path) -> tuple[Path, float]:
             local.service = PagefindService()
             services.append(local.service)
         started = time.perf_counter()
-        files = bundle_files(local.service.index(groups[number], EXCLUDED), number == first)
+        files = index_shard(local.service, Shard(number, primary=number == first), groups[number])
         seconds.append(time.perf_counter() - started)
         for name, data in files.items():
             path = copy / shard_folder(number) / name

@@ -28,7 +28,7 @@ from generator.progress import Progress
 from generator.readers import native
 from generator.render import MessageRenderer
 from generator.render.highlight import stylesheet
-from generator.result import FULL, BuildError, BuildResult
+from generator.result import FULL, UNCHANGED, BuildError, BuildResult
 from generator.search import FOLDER as SEARCH_FOLDER, EarlyIndex, SearchError, index_intact, update_index
 from generator.sources import ContentError, Exclusions, SourceFile, discover
 from generator.theme import Theme
@@ -293,7 +293,8 @@ class Builder:
             return result
         # The index is current when it was made from exactly the conversation pages there are now.
         pages = out.digest_of(lambda path: path.startswith("c/") and path.endswith(".html"))
-        if out.state.notes.get("search") == pages and index_intact(out):
+        # A build that found nothing changed has just checked every file of the last one, the index's too.
+        if out.state.notes.get("search") == pages and (result.path == UNCHANGED or index_intact(out)):
             return result
         started = time.perf_counter()
         made_from = out.state.notes.get("search")
