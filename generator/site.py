@@ -31,7 +31,7 @@ from generator.render.highlight import stylesheet
 from generator.result import FULL, UNCHANGED, BuildError, BuildResult
 from generator.search import FOLDER as SEARCH_FOLDER, EarlyIndex, SearchError, index_intact, update_index
 from generator.sources import ContentError, Exclusions, SourceFile, discover
-from generator.theme import Theme
+from generator.theme import TEMPLATE_CACHE, CompiledTemplates, Theme
 from generator.workers import ConversationJob, ListingJob, render_pages
 
 __all__ = ["Builder", "BuildError", "BuildResult", "build"]
@@ -101,6 +101,7 @@ class Builder:
 
     def _build(self, out: OutputFolder, keep_on_error: bool) -> BuildResult:
         theme, salt = self._current_theme()
+        self._compiled_templates(theme, out)
         files, notes = self._discover()
         inputs = digest(salt, repr(self.include_drafts), repr([(f.relative, f.signature) for f in files]))
         plan = rebuild.Build(out, theme, salt, self.library, files, inputs, self.include_drafts, keep_on_error,
@@ -119,7 +120,21 @@ class Builder:
             gc.enable()
         if result.committed:
             self._committed = result
+            self._keep_compiled_templates(theme, out)
         return result
+
+    @staticmethod
+    def _compiled_templates(theme: Theme, out: OutputFolder) -> None:
+        """Let the theme's templates load as the last build compiled them (see CompiledTemplates)."""
+        if theme.env.bytecode_cache is None:
+            theme.env.bytecode_cache = CompiledTemplates(out.state.read(TEMPLATE_CACHE))
+
+    @staticmethod
+    def _keep_compiled_templates(theme: Theme, out: OutputFolder) -> None:
+        """After a commit only: a killed build leaves no file of its own."""
+        text = theme.env.bytecode_cache.text_to_keep()
+        if text:
+            out.state.write(TEMPLATE_CACHE, text)
 
     def _shortcut(self, plan: rebuild.Build, trusted: bool) -> BuildResult | None:
         """The result of a build that need not read and place everything again (see rebuild.py), or None.

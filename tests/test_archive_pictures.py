@@ -14,13 +14,14 @@ from hypothesis import strategies as st
 
 from generator.config import load_config
 from generator.library import conversation_from, conversation_record
-from generator.model import Conversation, Message
+from generator.model import Conversation, Message, Outline
 from generator.profile import (CARD_BARS, Profile, parse_counts, profile_of, terms_of_messages, terms_of_text,
                                word_counts)
 from generator.related import related
 from generator.render.charts import pair_matrix, timeline
 from generator.render.shape import card_shape_svg
 from generator.site import build
+from generator import statistics
 from generator.statistics import distinctive_words, pair_figures, speaker_figures
 from tests.conftest import GOLDEN, UPDATE_GOLDEN, transcript
 from tests.sitecheck import broken_links, parse
@@ -100,6 +101,25 @@ def test_speaker_and_pair_figures():
     pair = pair_figures(["Ada", "Echo"], [first, second])
     assert pair.conversations == 2 and pair.mean_messages == 5.0
     assert pair.loop_share == (0 + 0.5) / 2
+
+
+_WORD = st.text("abcdefghijklmnopqrstuvwxyzéø", min_size=3, max_size=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["Ada", "Echo", "Kim"]),
+                          st.dictionaries(_WORD, st.integers(1, 10_000), max_size=16)), max_size=30))
+def test_the_archive_word_counts_are_the_profiles_counts_summed(said):
+    """statistics.word_counts sums one long text per speaker; a Counter update per profile is the plain way."""
+    profiles = [Profile("open", "still going", "", 0.0, 0.0, ((name, 1, 1),), "01.",
+                        ((name, " ".join(f"{w} {c}" for w, c in counts.items())),)) for name, counts in said]
+    conversations = [Conversation("t", [], Path("x.md"), [p.speakers[0][0]], outline=Outline((p.speakers[0][0],), 1, (), p))
+                     for p in profiles]
+    expected: dict[str, Counter] = {}
+    for profile in profiles:
+        for name, counts in profile.counts():
+            expected.setdefault(name, Counter()).update(counts)
+    assert statistics.word_counts(conversations) == expected
 
 
 # -- charts ---------------------------------------------------------------------------------------

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import shutil
 import time
 
+import jinja2
 import pytest
+from jinja2.bccache import bc_magic
 
 from generator import keys
 from generator.config import load_config
 from generator.output import OutputFolder
 from generator.result import EDITS, FULL, HELD
 from generator.site import BuildError, Builder
+from generator.theme import BUNDLED, TEMPLATE_CACHE
 from tests.conftest import ROOT
 
 ALICE_BOB = "c/2025-01-01-alice-bob/"
@@ -201,6 +206,37 @@ def test_a_fresh_process_that_cannot_edit_in_place_does_not_wait_for_the_check_o
     result = Builder(config).build()
     assert result.path == FULL and time.monotonic() - started < 30
     assert published(config.output_path) == cold_build(sample_project)
+
+
+def test_a_fresh_process_loads_the_templates_the_last_build_compiled(sample_project, monkeypatch):
+    config = load_config(None, sample_project)
+    Builder(config).build()
+    assert (config.output_path / TEMPLATE_CACHE).is_file()
+    compiled = []
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda self, *args, made=jinja2.Environment.compile, **kw: compiled.append(args) or made(self, *args, **kw))
+    edit(sample_project, "first.md", "Hello, Bob.", "Hello there, Bob.")  # lists change: every kind of page is made
+    result = Builder(config).build()
+    assert result.path == FULL and compiled == []
+    monkeypatch.undo()
+    assert published(config.output_path) == cold_build(sample_project)
+
+
+@pytest.mark.parametrize("damage", ["not JSON", "not bytecode", "not a checksum"])
+def test_templates_changed_since_or_a_damaged_file_of_them_are_compiled_again(sample_project, damage):
+    config = load_config(None, sample_project)
+    Builder(config).build()
+    kept = config.output_path / TEMPLATE_CACHE
+    data = {"not JSON": b"{\"", "not bytecode": b"\x00\x01", "not a checksum": bc_magic + b"\x80\x05junk"}[damage]
+    kept.write_text("{" if damage == "not JSON" else
+                    json.dumps({key: base64.b64encode(data).decode() for key in json.loads(kept.read_text())}), "utf-8")
+    (sample_project / "templates").mkdir()
+    base = (BUNDLED / "default/templates/base.html").read_text("utf-8")
+    (sample_project / "templates/base.html").write_text(base.replace("published with Antiphon", "kept with care"))
+    assert not Builder(config).build().failed()
+    assert "kept with care" in (config.output_path / "index.html").read_text("utf-8")
+    assert published(config.output_path) == cold_build(sample_project)
+    assert json.loads(kept.read_text()) != {}  # written again, whole
 
 
 @pytest.mark.parametrize("change", ["new file", "new warning", "draft edited", "state of an uncommitted build",

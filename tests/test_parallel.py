@@ -9,6 +9,7 @@ import sys
 
 from generator.config import load_config
 from generator.site import build
+from generator.theme import TEMPLATE_CACHE
 from generator.workers import PARALLEL_MINIMUM
 from tests.conftest import ROOT
 
@@ -17,7 +18,10 @@ from corpus import transcript  # noqa: E402
 
 
 def site_files(site):
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    """Every file, the build's state files too; not the compiled templates, which are this Python's
+    code objects (a cache, never published), and saved by whichever process compiled them."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file() and p.name != TEMPLATE_CACHE}
 
 
 @pytest.mark.parametrize("related", [0, 5])
