@@ -47,6 +47,9 @@ class Build:
     keep_on_error: bool
     committed_errors: set[Diagnostic] = field(default_factory=set)  # of the last committed build
     make_views: Callable[[Archive], Views] = None
+    # Told when the conversation pages are staged (the rest of the site not yet): the search index can
+    # start on the shards they changed, on another core, while the build goes on (see EarlyIndex).
+    pages_made: Callable[[], None] = lambda: None
 
 
 @contextmanager
@@ -141,6 +144,8 @@ def edits_in_place(build: Build, last: dict) -> BuildResult | None:
                 failed |= _render_placed(build, views, source, placed, result)
                 lines[source.file.relative] = source_line(source.file.relative, source.file.signature,
                                                           entry.line.split("\t", 3)[2], source.record())
+            build.out.keep_all(lambda path: path not in failed)  # the rest of the site is the last build's
+            build.pages_made()
             if not intact():
                 build.out.rollback()
                 return None

@@ -105,7 +105,7 @@ class Builder:
         files, notes = self._discover()
         inputs = digest(salt, repr(self.include_drafts), repr([(f.relative, f.signature) for f in files]))
         plan = rebuild.Build(out, theme, salt, self.library, files, inputs, self.include_drafts, keep_on_error,
-                             set(self._committed.errors), self._views)
+                             set(self._committed.errors), self._views, lambda: self._start_early_index(out, salt))
         # Until this build commits, what is held may be ahead of the site (a build that failed read it):
         # the held archive is not trusted (its errors still count, for keep_on_error).
         trusted, self._committed = bool(self._committed.inputs), replace(self._committed, inputs="")
@@ -180,8 +180,7 @@ class Builder:
             if not self.library.take_completions(completions):
                 plan.out.rollback()  # a sketched transcript could not be read whole: place the rest without it
                 return self._build_all(plan, notes)
-            if self._index_early:
-                self._early_index = EarlyIndex(plan.out, plan.salt)
+            plan.pages_made()
             listings = list(_listings(views))
             work = [ListingJob(position) for position, page in enumerate(listings)
                     if not plan.out.keep_if_current(page.file, page.key)]
@@ -331,6 +330,11 @@ class Builder:
         result.timings["search"] = result.search_seconds
         return result
 
+
+    def _start_early_index(self, out: OutputFolder, salt: str) -> None:
+        if self._index_early:
+            self._close_early_index()  # an attempt that gave way to a full build may have started one
+            self._early_index = EarlyIndex(out, salt)
 
     def _close_early_index(self) -> None:
         if self._early_index is not None:

@@ -19,6 +19,7 @@ from generator.search import pagefind, shards
 from generator.search.pagefind import Messages, PagefindError
 from generator.search.shards import (FEW_SHARDS, FOLDER, MAX_SHARDS, MOST_PAGES_PER_SHARD, PAGES_PER_SHARD,
                                       shard_count, shard_of)
+from generator.result import EDITS, FULL
 from generator.site import Builder, build
 from tests.conftest import transcript
 from tests.test_cli import antiphon
@@ -68,14 +69,16 @@ def test_an_edit_indexes_only_the_shard_of_the_edited_conversation(project_of_10
     assert builder.build().shards_indexed == 0  # nothing changed: nothing indexed
 
 
+@pytest.mark.parametrize("old, new, path", [("hums.", "hums, then sings of the harbour.", FULL),
+                                             ("It does.", "It DOES.", EDITS)])  # no list shows this one
 def test_an_edits_shard_is_indexed_while_the_lists_are_made_into_the_bytes_a_cold_build_gives(
-        tmp_path, project_of_100, monkeypatch):
+        tmp_path, project_of_100, monkeypatch, old, new, path):
     """A new process (as `antiphon build` after an edit): the edited conversation's shard is indexed
     early, on another core, and update_index indexes nothing itself."""
     import generator.search as search
     assert not build(load_config(None, project_of_100)).failed()
     source = project_of_100 / "content/talk-042.md"
-    source.write_text(source.read_text("utf-8").replace("hums.", "hums, then sings of the harbour."), "utf-8")
+    source.write_text(source.read_text("utf-8").replace(old, new), "utf-8")
     indexed_late, indexed_early = [], []
     index_all, early_index = search._index_all, search.EarlyIndex._index
     monkeypatch.setattr(search, "_index_all", lambda shards, *rest: indexed_late.extend(shards) or index_all(shards, *rest))
@@ -84,7 +87,7 @@ def test_an_edits_shard_is_indexed_while_the_lists_are_made_into_the_bytes_a_col
 
     result = build(load_config(None, project_of_100), jobs=2)  # one job: no other core to index on
 
-    assert not result.failed() and (result.shards, result.shards_indexed) == (4, 1)
+    assert not result.failed() and (result.shards, result.shards_indexed) == (4, 1) and result.path == path
     assert indexed_early == [shard_of("2025-03-15-talk-042-echo", 4)] and indexed_late == []
     cold = tmp_path / "cold"
     (cold / "content").mkdir(parents=True)
