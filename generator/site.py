@@ -330,7 +330,6 @@ class Builder:
         result.timings["search"] = result.search_seconds
         return result
 
-
     def _start_early_index(self, out: OutputFolder, salt: str) -> None:
         if self._index_early:
             self._close_early_index()  # an attempt that gave way to a full build may have started one
