@@ -24,7 +24,7 @@ EXPECTED_READER = {
     "claude_code_modern.jsonl": "claude-code", "claude_ai_branches.json": "claude.ai",
     "messages.json": "runner", "plain.txt": "plaintext", "interview.vtt": "webvtt", "episode.srt": "srt",
     "sillytavern.jsonl": "sillytavern", "claude_console.txt": "claude-console", "gemini_console.txt": "gemini-console",
-    "tagged.md": "tagged", "aider_history.md": "aider",
+    "tagged.md": "tagged", "aider_history.md": "aider", "bot_chat.md": "plaintext",
 }
 
 
@@ -447,6 +447,31 @@ def test_a_tagged_chat_reads_block_by_block():
 def test_text_that_only_looks_like_a_terminal_session_is_not_read_as_one(text):
     result = read_bytes(Path("notes.md"), text.encode(), "notes.md")
     assert result.format not in ("claude-console", "gemini-console", "tagged")
+
+
+def test_a_bot_frameworks_export_reads_by_its_bold_name_headings():
+    """As a real bot framework's export heads each message ('## 💬 **Name**', quoted whole), with an
+    exchange's heading and time between messages."""
+    [chat] = models("bot_chat.md")
+    assert [(m["speaker"], m.get("kind", "message")) for m in chat["messages"]] == [
+        ("Preface", "context"), ("System Prompt", "note"), ("Corvid", "message"), ("Wren", "message"),
+        ("Corvid", "message")]
+    texts = [m["text"] for m in chat["messages"]]
+    assert texts[1] == '"Good evening, Corvid. I\'m Wren. Tell me what the lighthouse keeps when nobody climbs it."'
+    assert texts[2].startswith("<sub>*folds the map") and "\n### What I keep\n\n1. The count." in texts[2]
+    assert texts[2].endswith("2. The salt on the glass.")  # the exchange's heading, time and rule left out
+    assert "## Participants" in texts[0] and "Exchange" not in "".join(texts[1:])
+    assert [m.get("time", "")[-8:] for m in chat["messages"][1:]] == ["21:14:05", "", "21:14:31", "21:15:02"]
+    assert chat["title"] == "Conversation: Wren & Corvid" and chat["started"].startswith("2025-11-02T21:14:05")
+
+
+@pytest.mark.parametrize("text", [
+    "# Notes\n\n## **Usage**\n\nRun it.\n\n## **Usage**\n\nAgain.\n",  # one bold name: a document's
+    "# Index\n\n### Ada & Echo: on tides\n\nA summary.\n\n### Kim & Lee: on salt\n\nAnother.\n",  # subtitles
+])
+def test_a_document_with_headings_is_not_read_as_a_chat(text):
+    result = read_bytes(Path("notes.md"), text.encode(), "notes.md")
+    assert result.format == "" and not result.conversations
 
 
 def test_claude_ai_branches_follow_the_current_leaf_and_keep_the_others():

@@ -164,6 +164,11 @@ _LONG_MESSAGES = {  # a message built line by line (or cue by cue) with '+=' on 
         f" │    file-{number:08d}.txt │\n" for number in range(n)) + " ╰──╯\n✦ Done.\n"),
     "an aider session of many requests and notes": lambda n: ("a.md", "# aider chat started at 2025-06-01 09:15:02\n" + "".join(
         f"#### ask {number}  \n> noted {number}  \nthe answer {number}\n" for number in range(n // 3))),
+    "a bot framework's export of many exchanges": lambda n: ("a.md", "# Conversation: Ada & Echo\n**Date:** 2025-10-20\n" + "".join(
+        f"### Exchange {number}\n*07:47:{number % 60:02d} PM*\n\n---\n\n## 💬 **{'Ada' if number % 2 else 'Echo'}**\n\n> line {number}\n>\n"
+        for number in range(n // 6))),
+    "a bot framework's message of many quoted lines": lambda n: ("a.md", "## 💬 **Ada**\n> hi\n## 💬 **Echo**\n> yo\n"
+                                                                 "## 💬 **Ada**\n" + "> some words on a line\n" * n),
     "a tagged block of many lines, left open": lambda n: ("a.md", "<user>\nhi\n</user>\n<assistant>\n" + "".join(
         f'<user a="{number}" b="x"   line {number}\n' for number in range(n))),
 }

@@ -1,12 +1,18 @@
 """Plain ``Speaker: text`` transcripts (also ``**Speaker:**``, ``#### Speaker:`` as chat exporters write
-it, IRC ``[12:03] <nick> text``).
+it, IRC ``[12:03] <nick> text``, and a name in bold under a heading, ``## 💬 **Speaker**``, as bot
+frameworks export their conversations).
 
 A line starting with a speaker label begins a message; the lines after it belong
 to that speaker. To tell speakers from ordinary colons, a label counts only if it
 is short, is not a URL scheme, a time or a list item (``- Pier: …``), and the same
 label starts a line at least twice (or the file has only a few labels, all of them
 recurring). Where labels are headings (``#### You:``, or a role alone: ``## User``,
-``### 🤖 Assistant``), only headings start messages.
+``### 🤖 Assistant``), only headings start messages. A heading that is a name in bold is a label when
+headings written the same way (level and decoration) give two names or more, one of them again.
+Exporters that head messages also write their own lines between them: a trailing rule, and an
+exchange's heading with its time (``### Exchange 2`` then ``*07:47:21 PM*``), which are left out
+of the message before when the messages end so twice or more (the time goes to the next message).
+Messages that the exporter quoted whole (``> `` on every line, every message) are unquoted.
 Timestamps like ``[12:03]`` or ``12:03:44`` before the label are kept. A ``# Title`` line before the
 first speaker is the title (and YAML front matter's ``title`` and ``date``, with its other fields kept);
 any other text there is kept as a folded *context* message.
@@ -35,17 +41,44 @@ _NOT_SPEAKERS = {"http", "https", "ftp", "mailto", "file", "note", "warning", "e
 # A heading that is only a chat role, as chat exporters head messages ('## User', '### 🤖 Assistant').
 _ROLE_HEADING = re.compile(r"^#{1,6}[ \t]+(?:[^\w\s]{1,4}[ \t]*)?(?P<role>User|You|Human|Me|Assistant|AI|ChatGPT|Claude|"
                            r"Gemini|Bard|Copilot|Bot|System)[ \t]*:?[ \t]*$", re.IGNORECASE)
+# A heading that is a name in bold ('## 💬 **Dotty**'): its shape is what comes before the name.
+_BOLD_HEADING = re.compile(r"^(?P<shape>#{1,6}[ \t]+(?:[^\w\s*]{1,4}[ \t]*)?\*\*)(?P<name>[^*:\n]{1,40}?)\*\*[ \t]*:?[ \t]*$")
+_SYSTEM = re.compile(r"system(?: prompt)?", re.IGNORECASE)  # an exporter's heading over the prompt: a note
+# What an exporter writes after a message, before the next heading: an exchange's heading, its time
+# in italics, and a rule (see _without_exchange_tails). Looked for in a message's last characters only.
+_EXCHANGE_TAIL = re.compile(r"\n#{1,6}[ \t]+[^\n]*\n(?:[ \t]*\n)*(?:[*_](?P<clock>\d{1,2}:\d{2}(?::\d{2})?"
+                            r"(?:[ \t]*[AaPp][Mm])?)[*_][ \t]*\n)?(?:[ \t]*\n)*(?:---[ \t]*\n)?(?:[ \t]*\n)*\Z")
+_TAIL_CHARS = 600
+_BOLD_FIELD = re.compile(r"\*\*([^*:\n]{1,40}):\*\*[ \t]*(.*)")  # '**Date:** 2025-10-20' under the title
 _FRONT_MATTER = re.compile(r"---[ \t]*\n((?:[^\n]*\n){0,100}?)---[ \t]*(?:\n|$)")
 _DATE_KEYS = ("date", "created", "create_time", "created_at", "timestamp")
 _TRAILING_RULE = re.compile(r"\n[ \t]*---[ \t]*\n\s*\Z")
 _LIST_ITEM = re.compile(r"(?:[-+•]|\d{1,3}[.)])\s")  # '- Pier: …' is a list the model wrote, not a speaker
 
 
+def _labels(lines: list[str]) -> list:
+    """Each line's label (see _label), or None; a name in bold under a heading is one only when
+    headings of its shape give two names or more, one of them twice (a document's '## **Usage**' is not)."""
+    labels = [_label(line) for line in lines]
+    first = next((number for number, line in enumerate(lines) if line.strip()), None)
+    if first is not None and lines[first].startswith("# "):
+        labels[first] = None  # '# Conversation: Ada & Echo' is the title
+    shapes: dict[str, Counter] = {}
+    for found in labels:
+        if found and found[3].endswith("**"):
+            shapes.setdefault(found[3], Counter())[found[0]] += 1
+    unqualified = {shape for shape, names in shapes.items() if len(names) < 2 or max(names.values()) < 2}
+    return [None if found and found[3] in unqualified else found for found in labels]
+
+
 def _label(line: str):
-    """(name, clock, the rest of the line, written as a heading) when the line starts a message."""
+    """(name, clock, the rest of the line, the heading's shape or "") when the line starts a message."""
     role = _ROLE_HEADING.match(line)
     if role:
-        return role.group("role"), None, "", True
+        return role.group("role"), None, "", "#"
+    bold = _BOLD_HEADING.match(line)
+    if bold and bold.group("name").strip() and bold.group("name").strip().lower() not in _NOT_SPEAKERS:
+        return bold.group("name").strip(), None, "", bold.group("shape")
     match = _IRC.match(line) or _LABEL.match(line)
     if not match:
         return None
@@ -53,11 +86,14 @@ def _label(line: str):
     if (not name or name.lower() in _NOT_SPEAKERS or re.fullmatch(r"[\d: ]+", name) or len(name.split()) > 4
             or _LIST_ITEM.match(name)):
         return None
-    return name, match.group("time") or match.group("bare"), match.group("rest"), bool(match.groupdict().get("heading"))
+    heading = bool(match.groupdict().get("heading"))
+    if heading and match.group("rest").strip():
+        return None  # '### Dream & Aetheris: a subtitle' heads a section; exporters write '#### You:' alone
+    return name, match.group("time") or match.group("bare"), match.group("rest"), "#" if heading else ""
 
 
 def sniff(head: str) -> bool:
-    labels = [found for line in head.split("\n") if (found := _label(line))]
+    labels = [found for found in _labels(head.split("\n")) if found]
     counts = Counter(found[0] for found in labels)
     recurring = [name for name, count in counts.items() if count >= 2]
     if len(recurring) >= 2 or (len(recurring) == 1 and sum(counts.values()) >= 3):
@@ -70,7 +106,7 @@ def sniff(head: str) -> bool:
 
 
 def read(path, text, display):
-    labels = [_label(line) for line in text.split("\n")]
+    labels = _labels(text.split("\n"))
     counts = Counter(found[0] for found in labels if found)
     seated = {name for name in counts if seat_of(name) is not None}
     # Chat exporters head each message ('#### You:'): then only such headings start messages, and a
@@ -95,12 +131,22 @@ def read(path, text, display):
         turn.text = "".join(part + "\n" for part in said)
         if by_heading and turn is not preface:  # the exporter's rule between messages, not the model's
             turn.text = _TRAILING_RULE.sub("\n", turn.text)
+    if by_heading:
+        _without_exchange_tails([preface] + turns)
+        _unquoted(turns)
+        for turn in turns:
+            if _SYSTEM.fullmatch(turn.speaker):
+                turn.kind = "note"
     fields, preface.text = _front_matter(preface.text)
     title = fields.pop("title", "")
-    started = next((when for key in _DATE_KEYS if (when := timestamp(fields.pop(key, None))) is not None), None)
     heading = re.match(r"\s*# +(\S[^\n]*)\n?", preface.text)
     if heading:  # an export's '# Title' line
         title, preface.text = title or heading.group(1), preface.text[heading.end():]
+        if not fields:  # '**Date:** …' lines under it instead of front matter
+            fields, preface.text = _bold_fields(preface.text)
+    if "date" in fields and "time" in fields and timestamp(f"{fields['date']} {fields['time']}") is not None:
+        fields["date"] = f"{fields['date']} {fields.pop('time')}"
+    started = next((when for key in _DATE_KEYS if (when := timestamp(fields.pop(key, None))) is not None), None)
     if preface.text.strip():
         turns.insert(0, preface)
     metadata = {"Source format": "plain text", **{key.capitalize(): value for key, value in fields.items()}}
@@ -118,6 +164,53 @@ def read(path, text, display):
     return [conversation(path, turns, title=title, started=started, metadata=metadata)], []
 
 
+def _without_exchange_tails(turns: list[Turn]) -> None:
+    """Leave out what the exporter wrote after each message (see _EXCHANGE_TAIL), when two messages
+    or more end so (else the heading is the model's); the time it gives is the next message's."""
+    tails = [_EXCHANGE_TAIL.search("\n" + turn.text[-_TAIL_CHARS:]) for turn in turns]
+    if sum(1 for tail in tails if tail) < 2:
+        return
+    for position, (turn, tail) in enumerate(zip(turns, tails)):
+        if tail is None:
+            continue
+        cut = len(turn.text) - (len(tail.group(0)) - 1)  # the match began at the newline added before
+        turn.text = turn.text[:max(cut, 0)] + "\n"
+        following = turns[position + 1] if position + 1 < len(turns) else None
+        if following is not None and following.time is None:
+            following.time = _clock(tail.group("clock"))
+
+
+def _unquoted(turns: list[Turn]) -> None:
+    """Every message quoted whole ('> ' on every line) is the exporter's way: the quotes go."""
+    if len(turns) < 2 or not all(_quoted_whole(turn.text) for turn in turns):
+        return
+    for turn in turns:
+        turn.text = "\n".join(line.lstrip(" ")[1:].removeprefix(" ") if line.strip() else line
+                              for line in turn.text.split("\n"))
+
+
+def _quoted_whole(text: str) -> bool:
+    lines = [line for line in text.split("\n") if line.strip()]
+    return bool(lines) and all(line.lstrip(" ").startswith(">") for line in lines)
+
+
+def _bold_fields(text: str) -> tuple[dict[str, str], str]:
+    """The '**Key:** value' lines at the start of ``text`` (blank lines between), and the text after
+    them and the rule that ends them, if one does."""
+    fields, lines = {}, text.split("\n")
+    end = 0
+    for number, line in enumerate(lines):
+        found = _BOLD_FIELD.fullmatch(line.strip())
+        if found and found.group(2).strip():
+            fields[found.group(1).strip().lower()] = found.group(2).strip()
+            end = number + 1
+        elif line.strip():
+            if fields and line.strip() == "---":
+                end = number + 1
+            break
+    return fields, "\n".join(lines[end:])
+
+
 def _front_matter(text: str) -> tuple[dict[str, str], str]:
     """The ``key: value`` lines of YAML front matter at the start of ``text`` (as exporters write a
     title and a date), and the text after it; nothing and the text itself when it has none."""
@@ -133,7 +226,12 @@ def _front_matter(text: str) -> tuple[dict[str, str], str]:
 
 
 def _clock(value: str | None) -> datetime | None:
+    """A clock time ('12:03', '12:03:44', '07:47:11 PM') on 1900-01-01, or None."""
     if not value:
         return None
-    parts = [int(p) for p in value.split(":")] + [0]
+    hours, _, minutes = value.partition(":")
+    noon = minutes[-2:].upper() if minutes[-2:].upper() in ("AM", "PM") else ""
+    parts = [int(p) for p in (hours + ":" + minutes.removesuffix(minutes[-2:]) if noon else value).strip().split(":")] + [0]
+    if noon:
+        parts[0] = parts[0] % 12 + (12 if noon == "PM" else 0)
     return datetime(1900, 1, 1, parts[0] % 24, parts[1], parts[2]) if parts[1] < 60 and parts[2] < 60 else None
