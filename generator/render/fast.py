@@ -635,8 +635,6 @@ def _scan_markup(src: str) -> list | None:
             if len(_FLANKING) < 10_000:
                 _FLANKING[key] = flanking
         can_open, can_close = flanking
-        if can_open and can_close:
-            return None  # both-flanking runs bring in the rule of three: leave them to markdown-it
         events.append(_Run(start, end, char, can_open, can_close))
         position = end
 
@@ -664,8 +662,10 @@ def _flanking(last: str, following: str, can_split_word: bool) -> tuple[bool, bo
 
 
 def _match_emphasis(runs: list[_Run]) -> None:
-    """CommonMark's 'process emphasis' for runs that are openers or closers (never both); a closer
-    matches an opener of its own character only."""
+    """CommonMark's 'process emphasis' as markdown-it does it; a run may both open and close ('*'
+    between a quote and a '<', as a real export wraps directions: `<sub>*"Hi."*</sub>`). A closer
+    matches the nearest opener of its own character that the rule of three allows; what each run
+    closes comes first in it, what it opens last."""
     active = list(runs)
     index = 0
     while index < len(active):
@@ -674,8 +674,7 @@ def _match_emphasis(runs: list[_Run]) -> None:
             index += 1
             continue
         while closer.count:
-            opener_index = next((i for i in range(index - 1, -1, -1)
-                                 if active[i].can_open and active[i].count and active[i].char == closer.char), None)
+            opener_index = next((i for i in range(index - 1, -1, -1) if _can_pair(active[i], closer)), None)
             if opener_index is None:
                 break
             opener = active[opener_index]
@@ -694,6 +693,18 @@ def _match_emphasis(runs: list[_Run]) -> None:
             del active[index]
         else:
             index += 1
+
+
+def _can_pair(opener: _Run, closer: _Run) -> bool:
+    """Whether ``opener`` may close at ``closer``: CommonMark's rule of three applies where either can
+    both open and close (their runs' lengths, as written, may not add up to a multiple of three
+    unless both are one)."""
+    if not (opener.can_open and opener.count and opener.char == closer.char):
+        return False
+    if opener.can_close or closer.can_open:
+        lengths = (opener.end - opener.start, closer.end - closer.start)
+        return (lengths[0] + lengths[1]) % 3 != 0 or (lengths[0] % 3 == 0 and lengths[1] % 3 == 0)
+    return True
 
 
 def _run_html(run: _Run) -> str:
