@@ -25,6 +25,7 @@ EXPECTED_READER = {
     "messages.json": "runner", "plain.txt": "plaintext", "interview.vtt": "webvtt", "episode.srt": "srt",
     "sillytavern.jsonl": "sillytavern", "claude_console.txt": "claude-console", "gemini_console.txt": "gemini-console",
     "tagged.md": "tagged", "aider_history.md": "aider", "bot_chat.md": "plaintext",
+    "report_chat.md": "plaintext",
 }
 
 
@@ -463,6 +464,28 @@ def test_a_bot_frameworks_export_reads_by_its_bold_name_headings():
     assert "## Participants" in texts[0] and "Exchange" not in "".join(texts[1:])
     assert [m.get("time", "")[-8:] for m in chat["messages"][1:]] == ["21:14:05", "", "21:14:31", "21:15:02"]
     assert chat["title"] == "Conversation: Wren & Corvid" and chat["started"].startswith("2025-11-02T21:14:05")
+
+
+def test_a_run_report_with_bold_names_and_turn_headings_reads_as_a_chat():
+    """An AI-to-AI tool's report: '# A ↔ B', sections and tables, then turns of '**name**: text'
+    between rules and '### Turn N' headings. Read as native (an 'A ↔ B' title, rules, '###' headings),
+    its text before the first rule was dropped as ignored header lines, with a warning for each."""
+    result = read_file(FORMATS / "report_chat.md", "report_chat.md")
+    assert result.diagnostics == []
+    [chat] = models("report_chat.md")
+    assert [m["speaker"] for m in chat["messages"]] == ["Preface", "tern-small", "heron-large", "tern-small", "heron-large"]
+    texts = [m["text"] for m in chat["messages"]]
+    assert texts[0].startswith("## Summary") and texts[0].endswith("## Transcript")
+    assert texts[2] == "Yes. Start at the sandbar; it moves least."  # its turn's rule and heading left out
+    assert texts[3].endswith("2. the one that floods")
+    assert chat["started"] == "2025-09-14T08:02:11+00:00" and chat["metadata"]["Experiment"] == "experiment_0a1b2c3d"
+
+
+def test_bold_names_with_the_colon_after_are_speakers():
+    text = "**User**: What is a tide?\n\n**Assistant**: The sea rising.\n\n**User**: Why?\n\n**Assistant**: The moon.\n"
+    [chat] = read_bytes(Path("t.md"), text.encode(), "t.md").conversations
+    assert [(m.speaker, m.text) for m in chat.messages] == [("User", "What is a tide?"), ("Assistant", "The sea rising."),
+                                                            ("User", "Why?"), ("Assistant", "The moon.")]
 
 
 @pytest.mark.parametrize("text", [

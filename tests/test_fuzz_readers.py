@@ -160,7 +160,7 @@ def _is_json(line: str) -> bool:
 _TEXT_LINES = {
     "native.md": ["# A ↔ B", "# Title", "---", "", "### A", "### B", "### A · 2025-01-01T00:00:00", "### A (tool call)",
                   "**Started:** 2025-01-01", "**Messages:** 3", "**Messages:** ²", "**Tags:** a, b", "**Draft:** maybe",
-                  "**Labels:** {\"A\": 1}", "\\---", "*a*", "```", "> q"],
+                  "**Labels:** {\"A\": 1}", "\\---", "*a*", "```", "> q", "## Summary", "| a | b |", "**A**: x"],
     "backrooms.txt": ["### Backrooms Run ###", "Models: k2, k2", "Template: t", "Started: 2025-01-01T00:00:00+00:00",
                       "### Round 1/30", "### Claude 1 ###", "### Claude 2 [2024-01-01 10:00] ###", "### TASK ###",
                       "Claude 1 has ended the conversation with ^C^C.", "###  ###", "### a [ ###", ""],
@@ -168,7 +168,8 @@ _TEXT_LINES = {
                   "Symbol: x", "", "# Title", "#### You:", "## User", "### 🤖 Assistant", "- Pier: x", "---", "title: x",
                   "date: 2024-99-01", "created: 1e308", "## 💬 **Ada**", "## 💬 **Echo**", "## **System Prompt**",
                   "### Exchange 1", "*07:47:11 PM*", "*99:99 PM*", "_12:00_", "> ", ">", "> quoted", "**Date:** 2025-10-20",
-                  "**Time:** 19:47:11", "**Time:** 25:99", "### a: b"],
+                  "**Time:** 19:47:11", "**Time:** 25:99", "### a: b", "**tern**: hi", "**a:b**: x", "**Date**: 2025-08-05 UTC",
+                  "### Turn 1", "| a | b |"],
     "console.txt": ["> ", ">", "> /model x", "⏺ ", "⏺", "● ", "⏺ Bash(ls)…", "⏺ Update Todos", "  ⎿  ", "  ⎿ \u00a0x",
                     "⎿", "     … +3 lines", "✻ Thinking…", "✻ Thinking", "  - item", "  ```", "  ```python", "  # h",
                     "╭──╮", "", "  ", " " * 120, "x" * 200],

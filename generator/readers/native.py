@@ -35,12 +35,26 @@ _KIND_OF_LABEL = {f" ({label})": kind for kind, label in KIND_LABELS.items()}
 
 
 def sniff(head: str) -> bool:
-    """A '# title' first, then a '---' line followed by a '### speaker' heading somewhere."""
+    """A '# title' first, a header of '**Key:** value' fields, then a '---' line followed by a
+    '### speaker' heading somewhere."""
     head = head.lstrip("\ufeff")
     first = len(head) - len(head.lstrip())  # the first line that is not blank starts with its first character
     if head[first:first + 2] != "# " or (first and head[first - 1] not in _LINE_BREAKS):
         return False
-    return RULE_THEN_HEADING.search(head, first) is not None
+    return RULE_THEN_HEADING.search(head, first) is not None and _header_is_fields(head, first)
+
+
+# A header may have a stray line or two (each a warning); a file whose 'header' holds sections and
+# tables is some other tool's report, with its own turns between rules and '### Turn 1' headings
+# (read as native, its text before the first rule would be dropped as ignored header lines).
+_HEADER_OTHER_LINES = 3
+
+
+def _header_is_fields(head: str, first: int) -> bool:
+    rule = _RULE.search(head, first)
+    header = head[first:rule.start() if rule else len(head)].split("\n")[1:]
+    others = sum(1 for line in header if line.strip() and not _META.match(line.strip()))
+    return others <= _HEADER_OTHER_LINES
 
 
 _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines()'s

@@ -1,5 +1,5 @@
 """Plain ``Speaker: text`` transcripts (also ``**Speaker:**``, ``#### Speaker:`` as chat exporters write
-it, IRC ``[12:03] <nick> text``, and a name in bold under a heading, ``## 💬 **Speaker**``, as bot
+it, ``**Speaker**: text``, IRC ``[12:03] <nick> text``, and a name in bold under a heading, ``## 💬 **Speaker**``, as bot
 frameworks export their conversations).
 
 A line starting with a speaker label begins a message; the lines after it belong
@@ -9,9 +9,10 @@ label starts a line at least twice (or the file has only a few labels, all of th
 recurring). Where labels are headings (``#### You:``, or a role alone: ``## User``,
 ``### 🤖 Assistant``), only headings start messages. A heading that is a name in bold is a label when
 headings written the same way (level and decoration) give two names or more, one of them again.
-Exporters that head messages also write their own lines between them: a trailing rule, and an
-exchange's heading with its time (``### Exchange 2`` then ``*07:47:21 PM*``), which are left out
-of the message before when the messages end so twice or more (the time goes to the next message).
+Exporters also write their own lines between messages: under headings, a trailing rule; and an
+exchange's or turn's heading with rules and its time about it (``### Exchange 2`` then
+``*07:47:21 PM*``, or ``---`` then ``### Turn 2``), which are left out of the message before when
+messages end so twice or more (the time goes to the next message).
 Messages that the exporter quoted whole (``> `` on every line, every message) are unquoted.
 Timestamps like ``[12:03]`` or ``12:03:44`` before the label are kept. A ``# Title`` line before the
 first speaker is the title (and YAML front matter's ``title`` and ``date``, with its other fields kept);
@@ -34,7 +35,8 @@ from generator.readers.runs import run_name, seat_names, seat_of
 
 NAME = "plaintext"
 _TIME = r"(?:\[(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\]|(?P<bare>\d{1,2}:\d{2}:\d{2}))"
-_LABEL = re.compile(rf"^(?:{_TIME}[ \t]+)?(?P<heading>#{{1,6}}[ \t]+)?(?:\*\*(?P<bold>[^*:\n]{{1,40}}):\*\*|(?P<name>[^\s:<>*\[\]][^:<>\n]{{0,39}}?):)(?:[ \t]+|$)(?P<rest>.*)$")
+_LABEL = re.compile(rf"^(?:{_TIME}[ \t]+)?(?P<heading>#{{1,6}}[ \t]+)?(?:\*\*(?P<bold>[^*:\n]{{1,40}}):\*\*|"
+                    rf"\*\*(?P<outer>[^*\n]{{1,40}}?)\*\*:|(?P<name>[^\s:<>*\[\]][^:<>\n]{{0,39}}?):)(?:[ \t]+|$)(?P<rest>.*)$")
 _IRC = re.compile(rf"^(?:{_TIME}[ \t]+)?<(?P<nick>[^>\s]{{1,32}})>[ \t]?(?P<rest>.*)$")
 PREFACE = "Preface"  # who the text before the first speaker is shown as (a folded context message)
 _NOT_SPEAKERS = {"http", "https", "ftp", "mailto", "file", "note", "warning", "error", "todo", "p.s", "ps"}
@@ -44,12 +46,14 @@ _ROLE_HEADING = re.compile(r"^#{1,6}[ \t]+(?:[^\w\s]{1,4}[ \t]*)?(?P<role>User|Y
 # A heading that is a name in bold ('## 💬 **Dotty**'): its shape is what comes before the name.
 _BOLD_HEADING = re.compile(r"^(?P<shape>#{1,6}[ \t]+(?:[^\w\s*]{1,4}[ \t]*)?\*\*)(?P<name>[^*:\n]{1,40}?)\*\*[ \t]*:?[ \t]*$")
 _SYSTEM = re.compile(r"system(?: prompt)?", re.IGNORECASE)  # an exporter's heading over the prompt: a note
-# What an exporter writes after a message, before the next heading: an exchange's heading, its time
-# in italics, and a rule (see _without_exchange_tails). Looked for in a message's last characters only.
-_EXCHANGE_TAIL = re.compile(r"\n#{1,6}[ \t]+[^\n]*\n(?:[ \t]*\n)*(?:[*_](?P<clock>\d{1,2}:\d{2}(?::\d{2})?"
-                            r"(?:[ \t]*[AaPp][Mm])?)[*_][ \t]*\n)?(?:[ \t]*\n)*(?:---[ \t]*\n)?(?:[ \t]*\n)*\Z")
+# What an exporter writes after a message, before the next: an exchange's or turn's heading, with
+# rules, blank lines and its time in italics about it (see _without_exchange_tails). Looked for in a
+# message's last characters only.
+_CLOCK_LINE = r"[*_](?P<{}>\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[ \t]*[AaPp][Mm])?)[*_][ \t]*\n"
+_EXCHANGE_TAIL = re.compile(r"\n(?:[ \t]*\n|---[ \t]*\n|" + _CLOCK_LINE.format("before") + r")*#{1,6}[ \t]+[^\n]*\n"
+                            r"(?:[ \t]*\n|---[ \t]*\n|" + _CLOCK_LINE.format("after") + r")*\Z")
 _TAIL_CHARS = 600
-_BOLD_FIELD = re.compile(r"\*\*([^*:\n]{1,40}):\*\*[ \t]*(.*)")  # '**Date:** 2025-10-20' under the title
+_BOLD_FIELD = re.compile(r"\*\*([^*:\n]{1,40})(?::\*\*|\*\*:)[ \t]*(.*)")  # '**Date:** 2025-10-20' under the title
 _FRONT_MATTER = re.compile(r"---[ \t]*\n((?:[^\n]*\n){0,100}?)---[ \t]*(?:\n|$)")
 _DATE_KEYS = ("date", "created", "create_time", "created_at", "timestamp")
 _TRAILING_RULE = re.compile(r"\n[ \t]*---[ \t]*\n\s*\Z")
@@ -82,7 +86,8 @@ def _label(line: str):
     match = _IRC.match(line) or _LABEL.match(line)
     if not match:
         return None
-    name = (match.groupdict().get("nick") or match.groupdict().get("bold") or match.group("name") or "").strip()
+    found = match.groupdict()
+    name = (found.get("nick") or found.get("bold") or found.get("outer") or found.get("name") or "").strip()
     if (not name or name.lower() in _NOT_SPEAKERS or re.fullmatch(r"[\d: ]+", name) or len(name.split()) > 4
             or _LIST_ITEM.match(name)):
         return None
@@ -131,8 +136,8 @@ def read(path, text, display):
         turn.text = "".join(part + "\n" for part in said)
         if by_heading and turn is not preface:  # the exporter's rule between messages, not the model's
             turn.text = _TRAILING_RULE.sub("\n", turn.text)
+    _without_exchange_tails([preface] + turns)
     if by_heading:
-        _without_exchange_tails([preface] + turns)
         _unquoted(turns)
         for turn in turns:
             if _SYSTEM.fullmatch(turn.speaker):
@@ -146,6 +151,8 @@ def read(path, text, display):
             fields, preface.text = _bold_fields(preface.text)
     if "date" in fields and "time" in fields and timestamp(f"{fields['date']} {fields['time']}") is not None:
         fields["date"] = f"{fields['date']} {fields.pop('time')}"
+    if fields.get("date", "").endswith(" UTC"):  # '**Date**: 2025-08-05 12:38:44 UTC'
+        fields["date"] = fields["date"][:-4] + "+00:00"
     started = next((when for key in _DATE_KEYS if (when := timestamp(fields.pop(key, None))) is not None), None)
     if preface.text.strip():
         turns.insert(0, preface)
@@ -177,7 +184,7 @@ def _without_exchange_tails(turns: list[Turn]) -> None:
         turn.text = turn.text[:max(cut, 0)] + "\n"
         following = turns[position + 1] if position + 1 < len(turns) else None
         if following is not None and following.time is None:
-            following.time = _clock(tail.group("clock"))
+            following.time = _clock(tail.group("after") or tail.group("before"))
 
 
 def _unquoted(turns: list[Turn]) -> None:
