@@ -481,6 +481,12 @@ def test_a_run_report_with_bold_names_and_turn_headings_reads_as_a_chat():
     assert chat["started"] == "2025-09-14T08:02:11+00:00" and chat["metadata"]["Experiment"] == "experiment_0a1b2c3d"
 
 
+def test_a_heading_that_ends_one_message_only_is_the_models():
+    text = "A: Here is the plan.\n\n## Next steps\n\nB: Good.\n\nA: Then we go.\n\nB: We go.\n"
+    [chat] = read_bytes(Path("t.txt"), text.encode(), "t.txt").conversations
+    assert chat.messages[0].text == "Here is the plan.\n\n## Next steps"
+
+
 def test_bold_names_with_the_colon_after_are_speakers():
     text = "**User**: What is a tide?\n\n**Assistant**: The sea rising.\n\n**User**: Why?\n\n**Assistant**: The moon.\n"
     [chat] = read_bytes(Path("t.md"), text.encode(), "t.md").conversations

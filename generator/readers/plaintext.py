@@ -173,7 +173,8 @@ def read(path, text, display):
 
 def _without_exchange_tails(turns: list[Turn]) -> None:
     """Leave out what the exporter wrote after each message (see _EXCHANGE_TAIL), when two messages
-    or more end so (else the heading is the model's); the time it gives is the next message's."""
+    or more end so, the preface counted (else the heading is the model's); the time it gives is the
+    next message's."""
     tails = [_EXCHANGE_TAIL.search("\n" + turn.text[-_TAIL_CHARS:]) for turn in turns]
     if sum(1 for tail in tails if tail) < 2:
         return
