@@ -229,8 +229,9 @@ def test_a_damaged_line_of_a_session_is_kept_as_written_and_the_rest_is_read():
     result = read_bytes(Path("s.jsonl"), "\n".join(damaged).encode(), "s.jsonl")
     [session] = result.conversations
     whole = read_file(FORMATS / "claude_code_modern.jsonl").conversations[0]
-    assert [(d.line, d.level) for d in result.diagnostics] == [(5, "warning"), (len(lines), "warning")]
-    assert "line is not JSON" in result.diagnostics[0].message
+    # one warning for the file, at the first damaged line, naming them all
+    assert [(d.line, d.level) for d in result.diagnostics] == [(5, "warning")]
+    assert f"2 lines are not JSON (lines 5, {len(lines)}; the first: line is not JSON" in result.diagnostics[0].message
     notes = [m for m in session.messages if m.speaker == "Unreadable line"]
     assert [m.kind for m in notes] == ["note", "note"]
     assert edited.rstrip("\n") in notes[0].text and cut_off in notes[1].text

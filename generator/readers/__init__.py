@@ -186,12 +186,24 @@ def _damaged_lines(damaged: list[jsondoc.DamagedLine], conversations: list[Conve
     """Lines of JSON Lines that are not JSON (a session cut off mid-line, a hand edit): where the file
     is one conversation, each is kept on its page as a note, as written; where each line is a
     conversation, that one is lost, which is an error. The other lines are read either way."""
+    if not damaged:
+        return []
     if one_conversation and len(conversations) == 1:
         keep_damaged_lines(conversations[0], damaged)
-        return [warning(display, line.line, f"{line.problem}; the rest was read, and this line is shown as "
-                                            "written in a note on the page") for line in damaged]
+        if len(damaged) == 1:
+            return [warning(display, damaged[0].line, f"{damaged[0].problem}; the rest was read, and this line is "
+                                                      "shown as written in a note on the page")]
+        # One warning for the file: a session redacted or cut by a tool can have a hundred such lines.
+        shown = ", ".join(str(line.line) for line in damaged[:_DAMAGED_LINES_NAMED])
+        more = ", …" if len(damaged) > _DAMAGED_LINES_NAMED else ""
+        return [warning(display, damaged[0].line, f"{len(damaged)} lines are not JSON (lines {shown}{more}; the "
+                                                  f"first: {damaged[0].problem}); the rest was read, and these "
+                                                  "lines are shown as written in notes on the page")]
     return [Diagnostic(display, line.line, "error", f"{line.problem}; left out (the other lines were read)")
             for line in damaged]
+
+
+_DAMAGED_LINES_NAMED = 5
 
 
 def _looks_native(head: str) -> bool:
