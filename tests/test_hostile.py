@@ -91,6 +91,12 @@ _SHAPES = {
     "nested directions": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n" + "*sighs, *softly*, and waits*\n" * (n // 29)
                                     + "\n---\n"),
     "star runs": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n" + "*a " * (n // 3) + "\n\n---\n"),
+    # closers with no opener (each looked back over all the others: 42 s for 80,000 characters)
+    "closing star runs": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n" + "a* " * (n // 3) + "\n\n---\n"),
+    "stars inside words": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n" + "a*b " * (n // 4) + "\n\n---\n"),
+    "runs that open and close": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n" + '"*"a"**" ' * (n // 10)
+                                           + "\n\n---\n"),
+    "a line of directions": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n" + "*a* " * (n // 4) + "\n\n---\n"),
     "brackets": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n" + "[" * n + "\n\n---\n"),
     "quote runs": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n" + (">" * 40 + " x\n") * (n // 43) + "\n---\n"),
     "table with extra cells": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n| a | b |\n|---|---|\n"

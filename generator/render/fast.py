@@ -553,10 +553,11 @@ def _simple_emphasis(src: str, verse: bool) -> str | None:
         return '<p class="stage">' + parts[1] + "</p>\n"  # the paragraph is one stage direction
     out = [parts[0]]
     last = len(parts) - 1
+    lines = "\n" in src  # once: asked for each span, it made a long line of spans quadratic
     for at in range(1, last, 2):
         before, inside, after = parts[at - 1], parts[at], parts[at + 1]
         # A line that is wholly this span is a stage direction (the line break after it stays).
-        whole_line = ("\n" not in inside and ("\n" in src)
+        whole_line = ("\n" not in inside and lines
                       and ("\n" in before or at == 1) and not before[before.rfind("\n") + 1:].strip(" ")
                       and ("\n" in after or at + 1 == last) and not after.split("\n", 1)[0].strip(" "))
         out += (_STAGE_OPEN, inside, _STAGE_CLOSE, after) if whole_line else ("<em>", inside, "</em>", after)
@@ -665,34 +666,38 @@ def _match_emphasis(runs: list[_Run]) -> None:
     """CommonMark's 'process emphasis' as markdown-it does it; a run may both open and close ('*'
     between a quote and a '<', as a real export wraps directions: `<sub>*"Hi."*</sub>`). A closer
     matches the nearest opener of its own character that the rule of three allows; what each run
-    closes comes first in it, what it opens last."""
-    active = list(runs)
-    index = 0
-    while index < len(active):
-        closer = active[index]
-        if not closer.can_close:
-            index += 1
-            continue
-        while closer.count:
-            opener_index = next((i for i in range(index - 1, -1, -1) if _can_pair(active[i], closer)), None)
-            if opener_index is None:
-                break
-            opener = active[opener_index]
-            use = 2 if opener.count >= 2 and closer.count >= 2 else 1
-            tag = "strong" if use == 2 else "em"
-            opener.count -= use
-            closer.count -= use
-            opener.opens.append(tag)
-            closer.closes.append(tag)
-            del active[opener_index + 1:index]  # delimiters between them become text
-            index = opener_index + 1
-            if not opener.count:
-                del active[opener_index]
-                index -= 1
-        if not closer.count:
-            del active[index]
-        else:
-            index += 1
+    closes comes first in it, what it opens last.
+
+    In linear time: the runs that may still open are a stack, the ones between a pair are dropped
+    from its top, and for each kind of closer (its character, whether it can open, its length
+    modulo three) the stack's height below which no opener for it is left (CommonMark's
+    'openers_bottom'): a paragraph of 'a* a* a* …' took 42 s for 80,000 characters without it."""
+    stack: list[_Run] = []
+    bottoms: dict[tuple, int] = {}
+    for run in runs:
+        if run.can_close:
+            kind = (run.char, run.can_open, (run.end - run.start) % 3)
+            while run.count:
+                floor = bottoms.get(kind, 0)
+                found = next((i for i in range(len(stack) - 1, floor - 1, -1) if _can_pair(stack[i], run)), None)
+                if found is None:
+                    bottoms[kind] = len(stack)
+                    break
+                opener = stack[found]
+                use = 2 if opener.count >= 2 and run.count >= 2 else 1
+                tag = "strong" if use == 2 else "em"
+                opener.count -= use
+                run.count -= use
+                opener.opens.append(tag)
+                run.closes.append(tag)
+                del stack[found + 1:]  # the runs between them are text
+                if not opener.count:
+                    stack.pop()
+                for other, height in bottoms.items():  # a bottom above the stack's top would hide new openers
+                    if height > len(stack):
+                        bottoms[other] = len(stack)
+        if run.can_open and run.count:
+            stack.append(run)
 
 
 def _can_pair(opener: _Run, closer: _Run) -> bool:
