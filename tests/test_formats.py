@@ -13,7 +13,7 @@ from generator.archive import drop_duplicates
 from generator.diagnostics import SourceError
 from generator.identity import Identity
 from generator.pages import conversation_json
-from generator.readers import read_bytes, read_file
+from generator.readers import native, read_bytes, read_file
 from tests.conftest import FIXTURES, GOLDEN, UPDATE_GOLDEN
 
 FORMATS = FIXTURES / "formats"
@@ -486,6 +486,24 @@ def test_a_heading_that_ends_one_message_only_is_the_models():
     text = "A: Here is the plan.\n\n## Next steps\n\nB: Good.\n\nA: Then we go.\n\nB: We go.\n"
     [chat] = read_bytes(Path("t.txt"), text.encode(), "t.txt").conversations
     assert chat.messages[0].text == "Here is the plan.\n\n## Next steps"
+
+
+DIARY = ("# 2026-01-12\n\n*3 sessions • 40m total*\n\n---\n\n### 04:11 PM — \n*Tags: api*\n\n---\n"
+         "### 06:07 PM — Mended the tide table\n\nNotes on it.\n\n---\n### 09:35 PM — Mended the tide table\n\n"
+         "More notes.\n\n---\n### 11:02 PM — Read the harbour logs\n\n---\n### 11:40 PM — Drew the pier again\n")
+
+
+def test_a_diary_of_timed_entries_is_no_transcript():
+    """A log of sessions ('### 04:11 PM — what was done'), as a real archive keeps beside its
+    transcripts: read as native, each heading was a speaker (68 speaker pages from 21 journals)."""
+    result = read_bytes(Path("2026-01-12.md"), DIARY.encode(), "2026-01-12.md")
+    assert result.conversations == [] and "diary" in result.diagnostics[0].message
+    assert result.diagnostics[0].level == "note"
+    chat = "# Ada ↔ Echo\n\n" + "".join(f"---\n\n### 10:{n:02d} AM — {'Ada' if n % 2 else 'Echo'}\n\nline {n}\n\n"
+                                        for n in range(6))
+    assert not native.is_diary(chat)  # the same few names again and again: people
+    one_line = read_bytes(Path("d.md"), b"# 2025-12-06\n\n**08:23 AM:** ran the backup\n", "d.md")
+    assert one_line.conversations == []  # a time in bold is no speaker
 
 
 def test_bold_names_with_the_colon_after_are_speakers():

@@ -160,7 +160,7 @@ def _is_json(line: str) -> bool:
 _TEXT_LINES = {
     "native.md": ["# A ↔ B", "# Title", "---", "", "### A", "### B", "### A · 2025-01-01T00:00:00", "### A (tool call)",
                   "**Started:** 2025-01-01", "**Messages:** 3", "**Messages:** ²", "**Tags:** a, b", "**Draft:** maybe",
-                  "**Labels:** {\"A\": 1}", "\\---", "*a*", "```", "> q", "## Summary", "| a | b |", "**A**: x"],
+                  "**Labels:** {\"A\": 1}", "\\---", "*a*", "```", "> q", "## Summary", "| a | b |", "**A**: x", "### 04:11 PM — x", "### 04:11 PM — "],
     "backrooms.txt": ["### Backrooms Run ###", "Models: k2, k2", "Template: t", "Started: 2025-01-01T00:00:00+00:00",
                       "### Round 1/30", "### Claude 1 ###", "### Claude 2 [2024-01-01 10:00] ###", "### TASK ###",
                       "Claude 1 has ended the conversation with ^C^C.", "###  ###", "### a [ ###", ""],

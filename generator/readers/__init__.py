@@ -175,6 +175,8 @@ def read_text(path: Path, text: str, display: str) -> ReadResult:
     for reader in TEXT_READERS:
         if reader.sniff(head):
             return ReadResult(reader.NAME, *reader.read(path, text, display))
+    if native.is_diary(head):
+        return _unclaimed(display, "a diary or log of entries headed by times ('### 04:11 PM — …'), not a conversation")
     if _looks_native(head):  # meant as a native transcript: say what is wrong with it
         return ReadResult(native.NAME, *native.read(path, text, display))
     return _unclaimed(display, "no reader recognises this file (expected '# A ↔ B' with '---'/'### speaker' "

@@ -41,13 +41,33 @@ def sniff(head: str) -> bool:
     first = len(head) - len(head.lstrip())  # the first line that is not blank starts with its first character
     if head[first:first + 2] != "# " or (first and head[first - 1] not in _LINE_BREAKS):
         return False
-    return RULE_THEN_HEADING.search(head, first) is not None and _header_is_fields(head, first)
+    return RULE_THEN_HEADING.search(head, first) is not None and _header_is_fields(head, first) and not is_diary(head)
 
 
 # A header may have a stray line or two (each a warning); a file whose 'header' holds sections and
 # tables is some other tool's report, with its own turns between rules and '### Turn 1' headings
 # (read as native, its text before the first rule would be dropped as ignored header lines).
 _HEADER_OTHER_LINES = 3
+
+
+def is_diary(head: str) -> bool:
+    """Entries headed by their times ('### 04:11 PM — Fixed the login'), most of them about something
+    else: a diary or a log of sessions, whose headings would otherwise become dozens of speakers (a
+    chat headed '### 10:14 AM — Ada' names the same few people again and again)."""
+    entries, headings = [], 0
+    for found in _MESSAGE_START.finditer(head):
+        timed = _TIMED_ENTRY.match(found.group(1))
+        if timed is None:
+            return False
+        headings += 1
+        entry = found.group(1)[timed.end():].strip()
+        if entry:  # an entry left untitled names no one
+            entries.append(entry)
+    distinct = len(set(entries))
+    return headings > 0 and (distinct == len(entries) or (distinct >= 3 and 2 * distinct >= len(entries)))
+
+
+_TIMED_ENTRY = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp][Mm])?[ \t]*[—–-]")
 
 
 def _header_is_fields(head: str, first: int) -> bool:

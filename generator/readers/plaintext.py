@@ -57,6 +57,7 @@ _BOLD_FIELD = re.compile(r"\*\*([^*:\n]{1,40})(?::\*\*|\*\*:)[ \t]*(.*)")  # '**
 _FRONT_MATTER = re.compile(r"---[ \t]*\n((?:[^\n]*\n){0,100}?)---[ \t]*(?:\n|$)")
 _DATE_KEYS = ("date", "created", "create_time", "created_at", "timestamp")
 _TRAILING_RULE = re.compile(r"\n[ \t]*---[ \t]*\n\s*\Z")
+_CLOCK_NAME = re.compile(r"[\d: ]+(?:[AaPp]\.?[Mm]\.?)?")  # a diary's '**08:23 AM:**' is a time, not a speaker
 _LIST_ITEM = re.compile(r"(?:[-+•]|\d{1,3}[.)])\s")  # '- Pier: …' is a list the model wrote, not a speaker
 
 
@@ -88,7 +89,7 @@ def _label(line: str):
         return None
     found = match.groupdict()
     name = (found.get("nick") or found.get("bold") or found.get("outer") or found.get("name") or "").strip()
-    if (not name or name.lower() in _NOT_SPEAKERS or re.fullmatch(r"[\d: ]+", name) or len(name.split()) > 4
+    if (not name or name.lower() in _NOT_SPEAKERS or _CLOCK_NAME.fullmatch(name) or len(name.split()) > 4
             or _LIST_ITEM.match(name)):
         return None
     heading = bool(match.groupdict().get("heading"))
