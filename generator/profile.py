@@ -54,13 +54,9 @@ class Profile:
     # the bar is mostly loop, 't' mostly closing tail, '.' otherwise.
     bars: str
     # Per speaker, their most used words as one string, "word count word count …" (one object, not
-    # dozens: an archive of 50,000 conversations holds every profile in memory); see counts().
+    # dozens: an archive of 50,000 conversations holds every profile in memory); statistics.word_counts
+    # sums them.
     words: tuple[tuple[str, str], ...]
-
-    def counts(self):
-        """(speaker, {word: count}) for each speaker, from ``words``."""
-        for name, text in self.words:
-            yield name, parse_counts(text)
 
     @property
     def words_total(self) -> int:

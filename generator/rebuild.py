@@ -149,8 +149,7 @@ def edits_in_place(build: Build, last: dict) -> BuildResult | None:
             if not intact():
                 build.out.rollback()
                 return None
-            return finish(build, result, lambda inputs: library.note_edits(out.state, remembered, lines, inputs),
-                          keep=lambda path: path not in failed)
+            return finish(build, result, lambda inputs: library.note_edits(out.state, remembered, lines, inputs))
     finally:
         intact.abandon()  # an answer not asked for (no edits in place after all) is not waited for
 

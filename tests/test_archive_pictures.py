@@ -44,7 +44,7 @@ def test_a_profile_keeps_ending_loop_share_speakers_and_their_words():
     assert profile.ending == "end-marker" and profile.ending_speaker == "Ada"
     assert profile.loop_share == round(3 / 7, 4)
     assert [name for name, _, _ in profile.speakers] == ["Ada", "Echo"]
-    counts = dict(profile.counts())
+    counts = {name: parse_counts(text) for name, text in profile.words}
     assert counts["Ada"]["corridor"] == 1 and counts["Echo"]["corridor"] == 1
     assert "the" not in counts["Ada"]  # too common to tell anyone apart
     assert profile.bars.endswith("t")  # the [END] is closing tail
@@ -117,8 +117,8 @@ def test_the_archive_word_counts_are_the_profiles_counts_summed(said):
                      for p in profiles]
     expected: dict[str, Counter] = {}
     for profile in profiles:
-        for name, counts in profile.counts():
-            expected.setdefault(name, Counter()).update(counts)
+        for name, text in profile.words:
+            expected.setdefault(name, Counter()).update(parse_counts(text))
     assert statistics.word_counts(conversations) == expected
 
 
@@ -345,7 +345,7 @@ def test_a_damaged_sources_record_is_read_again_not_trusted(profile, terms, muta
     parse_counts(conversation.terms)
     found = conversation.profile
     if found is not None:
-        dict(found.counts())
+        statistics.word_counts([conversation])  # what the speakers' pages sum from a record
         found.card_view()
         card_shape_svg(found.bars, ["sp-1"] * len(found.speakers), [""] * len(found.speakers), "x")
     related([conversation, conversation])

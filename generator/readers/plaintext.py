@@ -57,6 +57,7 @@ _BOLD_FIELD = re.compile(r"\*\*([^*:\n]{1,40})(?::\*\*|\*\*:)[ \t]*(.*)")  # '**
 _FRONT_MATTER = re.compile(r"---[ \t]*\n((?:[^\n]*\n){0,100}?)---[ \t]*(?:\n|$)")
 _DATE_KEYS = ("date", "created", "create_time", "created_at", "timestamp")
 _TRAILING_RULE = re.compile(r"\n[ \t]*---[ \t]*\n\s*\Z")
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[ \t]*([AaPp][Mm]))?")
 _CLOCK_NAME = re.compile(r"[\d: ]+(?:[AaPp]\.?[Mm]\.?)?")  # a diary's '**08:23 AM:**' is a time, not a speaker
 _LIST_ITEM = re.compile(r"(?:[-+•]|\d{1,3}[.)])\s")  # '- Pier: …' is a list the model wrote, not a speaker
 
@@ -236,11 +237,11 @@ def _front_matter(text: str) -> tuple[dict[str, str], str]:
 
 def _clock(value: str | None) -> datetime | None:
     """A clock time ('12:03', '12:03:44', '07:47:11 PM') on 1900-01-01, or None."""
-    if not value:
+    found = _CLOCK.fullmatch(value or "")
+    if found is None:
         return None
-    hours, _, minutes = value.partition(":")
-    noon = minutes[-2:].upper() if minutes[-2:].upper() in ("AM", "PM") else ""
-    parts = [int(p) for p in (hours + ":" + minutes.removesuffix(minutes[-2:]) if noon else value).strip().split(":")] + [0]
+    hours, minutes, seconds, noon = found.groups()
+    hours, minutes, seconds = int(hours), int(minutes), int(seconds or 0)
     if noon:
-        parts[0] = parts[0] % 12 + (12 if noon == "PM" else 0)
-    return datetime(1900, 1, 1, parts[0] % 24, parts[1], parts[2]) if parts[1] < 60 and parts[2] < 60 else None
+        hours = hours % 12 + (12 if noon.upper() == "PM" else 0)
+    return datetime(1900, 1, 1, hours % 24, minutes, seconds) if minutes < 60 and seconds < 60 else None
