@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -24,7 +25,7 @@ EXPECTED_READER = {
     "claude_code_modern.jsonl": "claude-code", "claude_ai_branches.json": "claude.ai",
     "messages.json": "runner", "plain.txt": "plaintext", "interview.vtt": "webvtt", "episode.srt": "srt",
     "sillytavern.jsonl": "sillytavern", "claude_console.txt": "claude-console", "gemini_console.txt": "gemini-console",
-    "tagged.md": "tagged", "aider_history.md": "aider", "bot_chat.md": "plaintext",
+    "tagged.md": "tagged", "aider_history.md": "aider", "aider_reasoning.md": "aider", "bot_chat.md": "plaintext",
     "report_chat.md": "plaintext",
 }
 
@@ -412,6 +413,24 @@ def test_an_aider_history_is_a_conversation_per_session_with_a_request():
     unmarked = "# aider chat started at 2025-06-02 10:00:00\n\n#### make the offset a setting\n\nDone.\n"
     [kept] = read_bytes(Path("a.md"), unmarked.encode(), "a.md").conversations
     assert "make the offset a setting" in kept.messages[0].text and "Done." in kept.messages[0].text
+
+
+def test_a_reasoning_models_thinking_in_an_aider_history_is_its_thinking():
+    """aider writes a reasoning model's thinking into the answer between its own tags: kept apart, folded."""
+    first, second = read_file(FORMATS / "aider_reasoning.md").conversations
+    said = [(m.speaker, m.kind, m.line) for m in first.messages if m.speaker != "aider"]
+    assert said == [("User", "message", 8), ("Qwen3:14b", "thinking", 14), ("Qwen3:14b", "message", 21),
+                    ("User", "message", 28), ("Qwen3:14b", "thinking", 32)]  # stopped while thinking
+    thinking, answer = first.messages[2].text, first.messages[3].text
+    assert thinking.startswith("The user asks about a doubled line") and thinking.endswith("left on.")
+    assert answer.startswith("The logger gets a handler twice") and "thinking-content" not in answer + thinking
+    # A closing tag alone ends thinking that began before the answer.
+    assert [(m.kind, m.text[:4]) for m in second.messages[-2:]] == [("thinking", "only"), ("message", "Two ")]
+    # Every word of the file is in a message: only aider's tags (and markers) are left out.
+    words = lambda text: set(re.findall(r"\w+", text)) - {"thinking", "content", "7bbeb8e1441453ad999a0bbba8a46d4b"}
+    source = (FORMATS / "aider_reasoning.md").read_text("utf-8")
+    read = "\n".join(m.text for c in (first, second) for m in c.messages) + first.title + "2025 09 14 21 03 11 20 45"
+    assert words(source) - {"aider", "chat", "started", "at"} <= words(read)
 
 
 def test_aiders_history_file_is_found_though_it_is_a_dot_file(tmp_path):

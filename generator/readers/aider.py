@@ -18,6 +18,21 @@ answer::
 Each session with a request is a conversation (its start is the heading's time; the model its
 session names answers); aider's output is kept as folded notes, and requests that start with '/'
 are commands. A session of aider's own lines only (it started and quit) is left out, with a note.
+
+A reasoning model's thinking is written into the answer between aider's own tags, which are the
+same in every project::
+
+    <thinking-content-7bbeb8e1441453ad999a0bbba8a46d4b>
+
+    The user wants the timeout to be a setting…
+
+    </thinking-content-7bbeb8e1441453ad999a0bbba8a46d4b>
+
+    Here is the change: …
+
+It is kept as the model's thinking (folded, as the other readers keep it), the answer after it as
+the answer. An answer cut short while thinking (aider was stopped) is thinking to its end; a
+closing tag with no opening one ends thinking that began before the answer, as aider reads it.
 """
 
 from __future__ import annotations
@@ -36,6 +51,7 @@ _SESSION = re.compile(r"# aider chat started at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)
 _MODEL = re.compile(r"(?:Main model|Model): (\S+)")
 _VERSION = re.compile(r"Aider (v\S+)")
 _BREAK = "  "  # what aider ends its own lines and the user's with
+_REASONING = re.compile(r"<(/?)thinking-content-7bbeb8e1441453ad999a0bbba8a46d4b>")  # aider's REASONING_TAG
 
 
 def sniff(head: str) -> bool:
@@ -98,7 +114,7 @@ def _conversation(path, started: datetime | None, heading: int, lines: list[tupl
     said = "\n".join(text for kind, _, texts in runs if kind == "aider" for text in texts)
     model, version = _MODEL.search(said), _VERSION.search(said)
     speaker = model_name(model.group(1).split("/")[-1]) if model else "Assistant"
-    turns = [_turn(kind, "\n".join(texts), number, speaker) for kind, number, texts in runs]
+    turns = [turn for kind, number, texts in runs for turn in _turns(kind, "\n".join(texts), number, speaker)]
     turns = [turn for turn in turns if turn.text.strip() or turn.speaker == USER]
     metadata = {"Source format": "aider chat history", "Aider version": version.group(1) if version else ""}
     title = request_title(turn.text for turn in turns if turn.speaker == USER and turn.kind == "message")
@@ -106,9 +122,26 @@ def _conversation(path, started: datetime | None, heading: int, lines: list[tupl
     return conversation(path, turns, title=title or untitled, started=started, metadata=metadata)
 
 
-def _turn(kind: str, text: str, line: int, speaker: str) -> Turn:
+def _turns(kind: str, text: str, line: int, speaker: str) -> list[Turn]:
     if kind == "user":
-        return Turn(USER, text, line, kind="command" if text.lstrip().startswith("/") else "message")
+        return [Turn(USER, text, line, kind="command" if text.lstrip().startswith("/") else "message")]
     if kind == "aider":
-        return Turn(AIDER, text, line, kind="note")
-    return Turn(speaker, text, line)
+        return [Turn(AIDER, text, line, kind="note")]
+    return _answer(text, line, speaker)
+
+
+def _answer(text: str, line: int, speaker: str) -> list[Turn]:
+    """The model's answer, its thinking apart: a turn for each stretch between aider's reasoning tags."""
+    turns, position, thinking = [], 0, False
+
+    def stretch(end: int, kind: str) -> Turn:
+        said = text[position:end]
+        begins = position + len(said) - len(said.lstrip())  # its first line that says something
+        return Turn(speaker, said, line + text.count("\n", 0, begins), kind=kind)
+
+    for tag in _REASONING.finditer(text):
+        closing = bool(tag.group(1))
+        turns.append(stretch(tag.start(), "thinking" if thinking or closing else "message"))
+        position, thinking = tag.end(), not closing
+    turns.append(stretch(len(text), "thinking" if thinking else "message"))
+    return [turn for turn in turns if turn.text.strip()] or turns[-1:]
