@@ -425,12 +425,22 @@ def test_a_reasoning_models_thinking_in_an_aider_history_is_its_thinking():
     assert thinking.startswith("The user asks about a doubled line") and thinking.endswith("left on.")
     assert answer.startswith("The logger gets a handler twice") and "thinking-content" not in answer + thinking
     # A closing tag alone ends thinking that began before the answer.
-    assert [(m.kind, m.text[:4]) for m in second.messages[-2:]] == [("thinking", "only"), ("message", "Two ")]
+    assert [(m.kind, m.text[:4]) for m in second.messages[2:4]] == [("thinking", "only"), ("message", "Two ")]
     # Every word of the file is in a message: only aider's tags (and markers) are left out.
     words = lambda text: set(re.findall(r"\w+", text)) - {"thinking", "content", "7bbeb8e1441453ad999a0bbba8a46d4b"}
     source = (FORMATS / "aider_reasoning.md").read_text("utf-8")
     read = "\n".join(m.text for c in (first, second) for m in c.messages) + first.title + "2025 09 14 21 03 11 20 45"
     assert words(source) - {"aider", "chat", "started", "at"} <= words(read)
+
+
+def test_in_an_aider_history_the_model_aider_last_named_answers_and_prompt_commands_are_requests():
+    _, session = read_file(FORMATS / "aider_reasoning.md").conversations
+    assert [(m.speaker, m.kind) for m in session.messages if m.speaker != "aider"] == [
+        ("User", "message"), ("Qwen3:14b", "thinking"), ("Qwen3:14b", "message"),  # '/ask what is left to do?'
+        ("User", "command"), ("User", "message"), ("Gemma3:12b", "message")]  # '/model …', then '/code' and a request
+    assert session.messages[1].text == "/ask what is left to do?"  # as written; the title leaves the command out
+    assert session.title == "what is left to do?"
+    assert session.speakers == ["User", "Qwen3:14b", "Gemma3:12b"]
 
 
 def test_aiders_history_file_is_found_though_it_is_a_dot_file(tmp_path):

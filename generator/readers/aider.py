@@ -16,8 +16,9 @@ answer::
     > Applied edit to config.py
 
 Each session with a request is a conversation (its start is the heading's time; the model its
-session names answers); aider's output is kept as folded notes, and requests that start with '/'
-are commands. A session of aider's own lines only (it started and quit) is left out, with a note.
+session names answers, until a '/model' names another); aider's output is kept as folded notes,
+and requests that start with '/' are commands, but for those that send the rest to the model
+('/ask why does it fail?'). A session of aider's own lines only (it started and quit) is left out, with a note.
 
 A reasoning model's thinking is written into the answer between aider's own tags, which are the
 same in every project::
@@ -51,6 +52,8 @@ _SESSION = re.compile(r"# aider chat started at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)
 _MODEL = re.compile(r"(?:Main model|Model): (\S+)")
 _VERSION = re.compile(r"Aider (v\S+)")
 _BREAK = "  "  # what aider ends its own lines and the user's with
+# Commands that send what follows them to the model: '/ask why does it fail?' is a request.
+_PROMPT_COMMAND = re.compile(r"\s*/(?:ask|code|architect|context|help)\s+(?=\S)(?!/)", re.IGNORECASE)
 _REASONING = re.compile(r"<(/?)thinking-content-7bbeb8e1441453ad999a0bbba8a46d4b>")  # aider's REASONING_TAG
 
 
@@ -112,19 +115,36 @@ def _conversation(path, started: datetime | None, heading: int, lines: list[tupl
     if not any(kind != "aider" and "".join(texts).strip() for kind, _, texts in runs):
         return None  # aider's own lines only: it started and quit
     said = "\n".join(text for kind, _, texts in runs if kind == "aider" for text in texts)
-    model, version = _MODEL.search(said), _VERSION.search(said)
-    speaker = model_name(model.group(1).split("/")[-1]) if model else "Assistant"
-    turns = [turn for kind, number, texts in runs for turn in _turns(kind, "\n".join(texts), number, speaker)]
+    version = _VERSION.search(said)
+    speakers = _answering_models(runs)
+    turns = [turn for (kind, number, texts), speaker in zip(runs, speakers)
+             for turn in _turns(kind, "\n".join(texts), number, speaker)]
     turns = [turn for turn in turns if turn.text.strip() or turn.speaker == USER]
     metadata = {"Source format": "aider chat history", "Aider version": version.group(1) if version else ""}
-    title = request_title(turn.text for turn in turns if turn.speaker == USER and turn.kind == "message")
+    title = request_title(_PROMPT_COMMAND.sub("", turn.text) for turn in turns
+                          if turn.speaker == USER and turn.kind == "message")
     untitled = f"aider session of {started:%Y-%m-%d %H:%M}" if started else f"aider session at line {max(heading, 1)}"
     return conversation(path, turns, title=title or untitled, started=started, metadata=metadata)
 
 
+def _answering_models(runs: list[tuple[str, int, list[str]]]) -> list[str]:
+    """For each run, the model answering then: the one aider last named ('/model' switches it
+    mid-session, and aider names the new one), or before any is named the session's first."""
+    named = [_MODEL.search("\n".join(texts)) if kind == "aider" else None for kind, _, texts in runs]
+    first = next((found for found in named if found), None)
+    current = model_name(first.group(1).split("/")[-1]) if first else "Assistant"
+    speakers = []
+    for found in named:
+        if found:
+            current = model_name(found.group(1).split("/")[-1])
+        speakers.append(current)
+    return speakers
+
+
 def _turns(kind: str, text: str, line: int, speaker: str) -> list[Turn]:
     if kind == "user":
-        return [Turn(USER, text, line, kind="command" if text.lstrip().startswith("/") else "message")]
+        command = text.lstrip().startswith("/") and not _PROMPT_COMMAND.match(text)
+        return [Turn(USER, text, line, kind="command" if command else "message")]
     if kind == "aider":
         return [Turn(AIDER, text, line, kind="note")]
     return _answer(text, line, speaker)
