@@ -261,11 +261,17 @@ def classify_ending(messages: list[Message], tail: int, metadata: dict[str, str]
 
 
 def speaker_shares(messages: list[Message], said: list[list[str]] | None = None) -> tuple[SpeakerShare, ...]:
-    """Messages and words (plain words: punctuation set aside) of each speaker; ``said`` as for find_repeats."""
+    """Messages and words (plain words: punctuation set aside) of each speaker; ``said`` as for find_repeats.
+
+    A speaker is one who says something (a message that is speech): a 'Tool' or aider's own notes
+    are not, so a session's tool output is nobody's share ('Tool wrote 45% of the words' was)."""
     if said is None:
         said = [text.split() for text in plain_texts(messages)]
+    speaking = {message.speaker for message in messages if message.kind == "message"}
     counts: dict[str, list[int]] = {}
     for message, words in zip(messages, said):
+        if message.speaker not in speaking:
+            continue
         entry = counts.setdefault(message.speaker, [0, 0])
         entry[0] += 1
         entry[1] += len(words)

@@ -97,11 +97,19 @@ def profile_of(conversation) -> Profile:
         ending_speaker=found.ending.speaker,
         loop_share=round(found.loop_share, 4),
         tail_share=round(found.tail_share, 4),
-        speakers=tuple((s.name, s.messages, s.words) for s in found.shares),
+        speakers=_card_speakers(found, conversation.messages),
         bars=card_bars(found),
         words=tuple((name, " ".join(f"{word} {count}" for word, count in top_words(counts)))
                     for name, counts in ((name, telling(counts)) for name, counts in said.items())),
     )
+
+
+def _card_speakers(found: Insights, messages) -> tuple[tuple[str, int, int], ...]:
+    """(name, messages, words) of each speaker, then of each voice that only shows tool output or
+    notes ('Tool', aider): it has bars on the card, but no share of the words."""
+    speakers = [(s.name, s.messages, s.words) for s in found.shares]
+    others = Counter(message.speaker for message in messages if message.speaker not in {s.name for s in found.shares})
+    return tuple(speakers + [(name, count, 0) for name, count in others.items()])
 
 
 def card_bars(found: Insights) -> str:
@@ -109,7 +117,8 @@ def card_bars(found: Insights) -> str:
     count = found.count
     if not count:
         return ""
-    order = {share.name: position for position, share in enumerate(found.shares)}
+    order = {name: position for position, name in enumerate(dict.fromkeys(
+        [share.name for share in found.shares] + list(found.speakers_in_order)))}
     in_loop = set()
     for loop in found.loops:
         in_loop.update(range(loop.first, loop.last + 1))

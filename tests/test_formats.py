@@ -25,7 +25,7 @@ EXPECTED_READER = {
     "claude_code_modern.jsonl": "claude-code", "claude_ai_branches.json": "claude.ai",
     "messages.json": "runner", "plain.txt": "plaintext", "interview.vtt": "webvtt", "episode.srt": "srt",
     "sillytavern.jsonl": "sillytavern", "claude_console.txt": "claude-console", "gemini_console.txt": "gemini-console",
-    "tagged.md": "tagged", "aider_history.md": "aider", "aider_reasoning.md": "aider", "bot_chat.md": "plaintext",
+    "tagged.md": "tagged", "aider_history.md": "aider", "aider_reasoning.md": "aider", "aider_architect.md": "aider", "bot_chat.md": "plaintext",
     "report_chat.md": "plaintext",
 }
 
@@ -441,6 +441,18 @@ def test_in_an_aider_history_the_model_aider_last_named_answers_and_prompt_comma
     assert session.messages[1].text == "/ask what is left to do?"  # as written; the title leaves the command out
     assert session.title == "what is left to do?"
     assert session.speakers == ["User", "Qwen3:14b", "Gemma3:12b"]
+
+
+def test_in_architect_mode_the_plan_aider_hands_the_editor_is_context_and_the_editor_answers_it():
+    [session] = read_file(FORMATS / "aider_architect.md").conversations
+    said = [(m.speaker, m.kind) for m in session.messages if m.kind != "note"]
+    assert said == [("User", "message"), ("Claude Sonnet 4", "message"),  # the architect
+                    ("aider", "context"), ("DeepSeek Chat", "message"),  # its plan handed to the editor, who edits
+                    ("User", "message"), ("Claude Sonnet 4", "message"),
+                    ("User", "message")]  # the edit declined: the same words after it are the user's own
+    plan, handed = session.messages[2].text, session.messages[4].text
+    assert handed.split() == plan.split()  # kept as written, once as the answer and once as handed over
+    assert session.speakers == ["User", "Claude Sonnet 4", "DeepSeek Chat"]
 
 
 def test_aiders_history_file_is_found_though_it_is_a_dot_file(tmp_path):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.insights import find_loops, find_repeats, insights
-from generator.model import Message
-from generator.render.shape import shape_svg
+from generator.model import Conversation, Message
+from generator.profile import Profile, profile_of
+from generator.render.shape import describe, shape_svg
 from tests.conftest import GOLDEN, UPDATE_GOLDEN
 
 LINES = ["The corridor hums with a frequency I almost remember.",
@@ -78,6 +80,19 @@ def test_speaker_shares_add_up():
     assert abs(sum(s.share for s in found.shares) - 1) < 1e-9
     numbers = found.numbers()
     assert numbers["messages"] == 3 and numbers["speakers"][0]["share"] == round(5 / 6, 4)
+
+
+def test_tool_output_and_notes_are_no_ones_share_of_the_words_but_keep_their_bars():
+    messages = [Message(1, "aider", "Model: x with whole edit format and a long list of files " * 5, kind="note"),
+                Message(2, "User", "make it faster"), Message(3, "Tool", "ran the tests " * 40, kind="tool_result"),
+                Message(4, "Ada", "done: the cache is kept"), Message(5, "Ada", "thought about it", kind="thinking")]
+    found = insights(messages)
+    assert [(s.name, s.messages, s.words) for s in found.shares] == [("User", 1, 3), ("Ada", 2, 8)]
+    assert "Ada wrote 73% of the words" in describe(found)  # not the tool's 120 words, nor aider's notes
+    profile = profile_of(Conversation("T", messages, Path("a.md")))
+    assert [name for name, _, _ in profile.speakers] == ["User", "Ada", "aider", "Tool"]
+    assert profile.card_view()[-1] == (("User", 27), ("Ada", 73), ("aider", 0), ("Tool", 0))
+    assert Profile.from_record(profile.record()) == profile  # the notes' and the tool's bars are drawn too
 
 
 @given(st.lists(st.sampled_from(LINES + ["Yes.", "[END]", ""]), max_size=40))

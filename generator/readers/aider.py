@@ -18,7 +18,8 @@ answer::
 Each session with a request is a conversation (its start is the heading's time; the model its
 session names answers, until a '/model' names another); aider's output is kept as folded notes,
 and requests that start with '/' are commands, but for those that send the rest to the model
-('/ask why does it fail?'). A session of aider's own lines only (it started and quit) is left out, with a note.
+('/ask why does it fail?'). In architect mode, the architect's answer that aider hands to the
+editor model (written again as a request) is kept as context, and the editor model answers it. A session of aider's own lines only (it started and quit) is left out, with a note.
 
 A reasoning model's thinking is written into the answer between aider's own tags, which are the
 same in every project::
@@ -50,6 +51,7 @@ FILE_NAME = ".aider.chat.history.md"  # aider's name for it: read though it star
 USER, AIDER = "User", "aider"
 _SESSION = re.compile(r"# aider chat started at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)[ \t]*$")
 _MODEL = re.compile(r"(?:Main model|Model): (\S+)")
+_EDITOR = re.compile(r"Editor model: (\S+)")
 _VERSION = re.compile(r"Aider (v\S+)")
 _BREAK = "  "  # what aider ends its own lines and the user's with
 # Commands that send what follows them to the model: '/ask why does it fail?' is a request.
@@ -116,6 +118,7 @@ def _conversation(path, started: datetime | None, heading: int, lines: list[tupl
         return None  # aider's own lines only: it started and quit
     said = "\n".join(text for kind, _, texts in runs if kind == "aider" for text in texts)
     version = _VERSION.search(said)
+    runs = _with_handoffs(runs)
     speakers = _answering_models(runs)
     turns = [turn for (kind, number, texts), speaker in zip(runs, speakers)
              for turn in _turns(kind, "\n".join(texts), number, speaker)]
@@ -127,18 +130,52 @@ def _conversation(path, started: datetime | None, heading: int, lines: list[tupl
     return conversation(path, turns, title=title or untitled, started=started, metadata=metadata)
 
 
+def _with_handoffs(runs: list[tuple[str, int, list[str]]]) -> list[tuple[str, int, list[str]]]:
+    """``runs``, each request that is an architect's answer handed to the editor marked "handoff".
+
+    In architect mode aider asks 'Edit the files?', then writes the architect's answer again as a
+    request (it is what the editor model is asked), and the editor's answer after it."""
+    marked, answer, asked = [], "", False
+    for kind, number, texts in runs:
+        text = " ".join(" ".join(texts).split())
+        if kind == "" and text:
+            answer, asked = text, False
+        elif kind == "aider":
+            asked = asked or any(line.startswith("Edit the files?") and not _declined(line) for line in texts)
+        elif kind == "user":
+            if asked and text and answer.endswith(text):
+                kind = "handoff"
+            answer, asked = "", False
+        marked.append((kind, number, texts))
+    return marked
+
+
+def _declined(question: str) -> bool:
+    """Was aider's question ('Edit the files? (Y)es/(N)o [Yes]: n') answered no?"""
+    return question.rpartition(":")[2].strip().lower().startswith("n")
+
+
 def _answering_models(runs: list[tuple[str, int, list[str]]]) -> list[str]:
     """For each run, the model answering then: the one aider last named ('/model' switches it
-    mid-session, and aider names the new one), or before any is named the session's first."""
+    mid-session, and aider names the new one), or before any is named the session's first; after
+    an architect's handoff, the editor model aider named."""
     named = [_MODEL.search("\n".join(texts)) if kind == "aider" else None for kind, _, texts in runs]
     first = next((found for found in named if found), None)
-    current = model_name(first.group(1).split("/")[-1]) if first else "Assistant"
+    current = _name(first) if first else "Assistant"
+    editor, editing = "", False
     speakers = []
-    for found in named:
+    for (kind, _, texts), found in zip(runs, named):
         if found:
-            current = model_name(found.group(1).split("/")[-1])
-        speakers.append(current)
+            current = _name(found)
+            editor = _name(_EDITOR.search("\n".join(texts))) or editor
+        if kind in ("user", "handoff"):
+            editing = kind == "handoff"
+        speakers.append(editor if editing and editor else current)
     return speakers
+
+
+def _name(found: re.Match | None) -> str:
+    return model_name(found.group(1).split("/")[-1]) if found else ""
 
 
 def _turns(kind: str, text: str, line: int, speaker: str) -> list[Turn]:
@@ -147,6 +184,8 @@ def _turns(kind: str, text: str, line: int, speaker: str) -> list[Turn]:
         return [Turn(USER, text, line, kind="command" if command else "message")]
     if kind == "aider":
         return [Turn(AIDER, text, line, kind="note")]
+    if kind == "handoff":
+        return [Turn(AIDER, text, line, kind="context")]
     return _answer(text, line, speaker)
 
 
