@@ -170,6 +170,13 @@ _LONG_MESSAGES = {  # a message built line by line (or cue by cue) with '+=' on 
         f" │    file-{number:08d}.txt │\n" for number in range(n)) + " ╰──╯\n✦ Done.\n"),
     "an aider session of many requests and notes": lambda n: ("a.md", "# aider chat started at 2025-06-01 09:15:02\n" + "".join(
         f"#### ask {number}  \n> noted {number}  \nthe answer {number}\n" for number in range(n // 3))),
+    "an aider answer of many reasoning tags": lambda n: ("a.md", "# aider chat started at 2025-06-01 09:15:02\n#### ask  \n" + "".join(
+        f"<thinking-content-7bbeb8e1441453ad999a0bbba8a46d4b>\nthought {number}\n</thinking-content-7bbeb8e1441453ad999a0bbba8a46d4b>\n"
+        f"said {number}\n" for number in range(n // 4))),
+    "an architect's many plans handed over": lambda n: ("a.md", "# aider chat started at 2025-06-01 09:15:02\n"
+        "> Model: a/b with architect edit format  \n> Editor model: c/d with editor-diff edit format  \n" + "".join(
+        f"#### ask {number}  \nplan {number} " + "step " * 20 + f"\n> Edit the files? (Y)es/(N)o [Yes]: y  \n"
+        f"#### plan {number} " + "step " * 20 + "  \nedited\n" for number in range(n // 6))),
     "a bot framework's export of many exchanges": lambda n: ("a.md", "# Conversation: Ada & Echo\n**Date:** 2025-10-20\n" + "".join(
         f"### Exchange {number}\n*07:47:{number % 60:02d} PM*\n\n---\n\n## 💬 **{'Ada' if number % 2 else 'Echo'}**\n\n> line {number}\n>\n"
         for number in range(n // 6))),

@@ -191,16 +191,17 @@ def _turns(kind: str, text: str, line: int, speaker: str) -> list[Turn]:
 
 def _answer(text: str, line: int, speaker: str) -> list[Turn]:
     """The model's answer, its thinking apart: a turn for each stretch between aider's reasoning tags."""
-    turns, position, thinking = [], 0, False
+    turns, position, thinking, line_at = [], 0, False, line  # line_at: the line ``position`` is on
 
     def stretch(end: int, kind: str) -> Turn:
         said = text[position:end]
-        begins = position + len(said) - len(said.lstrip())  # its first line that says something
-        return Turn(speaker, said, line + text.count("\n", 0, begins), kind=kind)
+        blank = len(said) - len(said.lstrip())  # lines before its first that says something
+        return Turn(speaker, said, line_at + said.count("\n", 0, blank), kind=kind)
 
     for tag in _REASONING.finditer(text):
         closing = bool(tag.group(1))
         turns.append(stretch(tag.start(), "thinking" if thinking or closing else "message"))
+        line_at += text.count("\n", position, tag.end())
         position, thinking = tag.end(), not closing
     turns.append(stretch(len(text), "thinking" if thinking else "message"))
     return [turn for turn in turns if turn.text.strip()] or turns[-1:]
