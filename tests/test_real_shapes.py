@@ -37,6 +37,21 @@ def test_seats_take_the_names_of_the_models_the_folder_names_in_file_name_order(
     assert log.tags == ["cli"]
 
 
+@pytest.mark.parametrize("model, name", [
+    ("anthropic.claude-3-5-sonnet-20241022-v2:0", "Claude 3.5 Sonnet v2"),  # Amazon Bedrock
+    ("bedrock/us.anthropic.claude-sonnet-4-20250514-v1:0", "Claude Sonnet 4"),  # with a cross-region prefix
+    ("eu.anthropic.claude-opus-4-1-20250805-v1:0", "Claude Opus 4.1"),
+    ("us.deepseek.r1-v1:0", "DeepSeek R1"),  # an id that does not name its family keeps the vendor
+    ("vertex_ai/claude-sonnet-4@20250514", "Claude Sonnet 4"),  # Google Vertex
+    ("claude-3-5-sonnet-v2@20241022", "Claude 3.5 Sonnet v2"),
+    ("openai/google_genai.gemini-2.5-pro", "Gemini 2.5 Pro"),  # a proxy's
+    ("claude-3-opus-20240229", "Claude 3 Opus"), ("gpt-4.1", "GPT-4.1"), ("o3.mini", "o3.mini"),
+])
+def test_a_models_id_on_a_cloud_platform_is_named_as_the_vendor_names_it(model, name):
+    from generator.readers.runs import model_name
+    assert model_name(model) == name
+
+
 def test_the_same_model_in_both_seats_keeps_its_seat():
     [log] = read("backrooms-md/claude-3-opus-20240229_claude-3-opus-20240229/"
                  "opus_opus_xenoweb_theater_1_20241128_210600.md").conversations

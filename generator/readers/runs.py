@@ -33,7 +33,8 @@ ALIASES = {
     "hermes": "hermes-4-405b", "405b-instruct": "llama-3.1-405b-instruct", "oss": "gpt-oss-120b",
 }
 # Whole names for ids whose pattern does not say enough.
-_KNOWN = {"claude-3-5-sonnet-20241022": "Claude 3.5 Sonnet v2", "hermes-4-405b": "Hermes 4 405B"}
+_KNOWN = {"claude-3-5-sonnet-20241022": "Claude 3.5 Sonnet v2", "claude-3-5-sonnet-v2-20241022": "Claude 3.5 Sonnet v2",
+          "hermes-4-405b": "Hermes 4 405B"}
 _CLAUDE_OLD = re.compile(r"^claude-(\d)(?:-(\d))?-(opus|sonnet|haiku)(?:-\d{8}|-latest)?$")
 _CLAUDE_NEW = re.compile(r"^claude-(opus|sonnet|haiku)-(\d)(?:[-.](\d))?(?:-\d{8}|-latest)?$")
 _DATE_SUFFIX = re.compile(r"-(?:\d{8}|\d{4}-\d{2}-\d{2}|latest)$")
@@ -45,11 +46,34 @@ _SPECIAL_CASE = {"gpt": "GPT", "glm": "GLM", "deepseek": "DeepSeek", "qwen": "Qw
 _FAMILIES = ("gpt", "gemini", "gemma", "llama", "grok", "kimi", "deepseek", "qwen", "glm", "hermes", "mistral")
 
 
+# How cloud platforms and proxies dress a vendor's id: Amazon Bedrock's 'us.anthropic.claude-3-7-
+# sonnet-20250219-v1:0' (a region, the vendor, the id, a version), Google Vertex's
+# 'claude-sonnet-4@20250514' (the date after '@'), a proxy's 'google_genai.gemini-2.5-pro'.
+_PLATFORM_REGION = re.compile(r"^(?:us|eu|apac|au|ca|jp|us-gov|global)\.(?=[a-z0-9_-]+\.)", re.IGNORECASE)
+_PLATFORM_VENDOR = re.compile(r"^(anthropic|meta|amazon|mistral|cohere|ai21|deepseek|openai|qwen|writer|google|"
+                              r"google_genai|moonshot|moonshotai)\.(?=[a-z])", re.IGNORECASE)
+_PLATFORM_VERSION = re.compile(r"-v\d+:\d+$")
+_VERTEX_DATE = re.compile(r"@(\d{8})$")
+
+
+def _platform_id(model: str) -> str:
+    """The vendor's own id inside a platform's (or the id as it was); the vendor stays in front of an
+    id that does not name its family ('deepseek.r1-v1:0' is 'deepseek-r1')."""
+    model = _VERTEX_DATE.sub(r"-\1", model)
+    regionless = _PLATFORM_REGION.sub("", model)
+    vendor = _PLATFORM_VENDOR.match(regionless)
+    if vendor is None:
+        return model
+    bare = _PLATFORM_VERSION.sub("", regionless[vendor.end():])
+    family = re.match(r"[a-z]+", bare.lower())
+    return bare if family and family.group() in (*_FAMILIES, "claude") else f"{vendor.group(1)}-{bare}"
+
+
 def model_name(model: str) -> str:
     """A model id or short name as people write it: 'claude-3-opus-20240229' -> 'Claude 3 Opus',
     'openai/gpt-5.2' -> 'GPT-5.2'; an id of an unknown family loses only its vendor and date."""
     model = model.strip()
-    plain = model.rsplit("/", 1)[-1]
+    plain = _platform_id(model.rsplit("/", 1)[-1])
     key = plain.lower()
     key = ALIASES.get(key, key)
     if key in _KNOWN:
