@@ -100,6 +100,26 @@ def test_command_lines_and_angle_brackets_render_identically(text, verse):
     agree(text, verse)
 
 
+_bracket_pieces = st.sampled_from([
+    "[", "]", "]:", "[Yes]: y", "[a]: /url", "[a]", "[^1]: note", "[^1]", ": ", "x", "word", " ", "  ", "   ",
+    "    ", "\n", "\n\n", "> ", ">", "- ", "* ", "1. ", "2) ", "(Y)es/(N)o ", "\"t\"", "'t'", "(/u)", "<x>",
+    "*", "`", "\n```\n", "\n   ", "-", "=", "\n===\n", "\n---\n", "#",
+])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_bracket_pieces, max_size=25).map("".join), st.booleans())
+def test_brackets_and_colons_render_identically(text, verse):
+    """'[Yes]: y' mid-line is text; a line that may define a link reference goes to markdown-it."""
+    agree(text, verse)
+
+
+def test_an_aider_prompt_takes_the_fast_path_and_a_definition_does_not():
+    assert agree("Create new file? (Y)es/(N)o [Yes]: y", True)
+    for defining in ("[a]: /url\n\n[a]", "> [a]: /url\n>\n> [a]", "- [a]: /url", "  [a]:\n/url\n\n[a]"):
+        assert agree(defining, True) is None
+
+
 @pytest.mark.parametrize("text", ["simulator@anthropic:~/$ ls -la", "<cmd>cat notes.txt</cmd>",
                                   "*<ooc>stepping out</ooc>*", "~ a wave ~\n<<< back", "<div>\nnot html</div>",
                                   "C:\\Users\\ada> dir", "a | b | c\nd | e"])

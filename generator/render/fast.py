@@ -61,6 +61,9 @@ _TABLE_DELIMITER_LINE = re.compile(r"^ *[|:-][ |:-]*$", re.M)
 # where '<' could open an autolink: '<scheme:' or '<…@'. Command lines ('~/$', '<cmd>') are common.
 _AUTOLINK_START = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:|[^<>\s]*@)")
 _ENTITY = re.compile(r"&[#A-Za-z0-9]+;")
+# A link reference definition ('[label]: url') starts a paragraph: its '[' first on a line, after
+# any quote and list markers. Elsewhere '[Yes]: y' is text (aider's prompts end so, and code).
+_MAY_DEFINE_LINK = re.compile(r"^(?:[ >]|[-+*][ ]|\d{1,9}[.)][ ])*\[", re.M)
 _FENCE_OPEN = re.compile(r"^```([^`\n]*)$", re.M)
 _QUOTE_LINE = re.compile(r" {0,3}>")  # a line that opens or goes on with a block quote
 _QUOTE_MARKER = re.compile(r" {0,3}> ?")
@@ -495,7 +498,7 @@ def _simple_enough(text: str, escapes_marked: bool = False) -> bool:
     """Whether text (with its escapes marked, if ``escapes_marked``: a backslash left is in code) is
     within the subset, as far as one pass over it can tell."""
     if ((_REJECT_CHAR if escapes_marked else _REJECT_CHAR_OR_MARK).search(text)
-            or ("]" in text and ("](" in text or "]:" in text))
+            or ("]" in text and ("](" in text or ("]:" in text and _MAY_DEFINE_LINK.search(text))))
             or "``" in text or "***" in text or "~~" in text):
         return False
     if "<" in text and _AUTOLINK_START.search(text):
