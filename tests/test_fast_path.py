@@ -129,6 +129,7 @@ def test_it_takes_command_lines_and_angle_brackets(text):
 
 _block_pieces = st.sampled_from([
     "- ", "\n- ", "* ", "\n* ", "+ ", "1. ", "\n2. ", "3) ", "\n1) ", "0. ", " - ", "- - -", "* **", "\n10. ",
+    "\n-  ", "\n*   ", "1.  ", "\n2.   ", "\n-    ", "\n-     ", "\n   ", "\n    ",
     "1234567890. ", "\n-\n", "\n  ", "\\\"", "\\\\", "\\.", "\\", "\\ ", "\\\n", "C:\\Users", "\\*", "\\_",
     "    ", "\n    ", "\n     x", "\n---\n", "\n***\n", "___", "\n===\n", "- - -", "```|",
     ">", "> ", ">  ", "     ", "\n", "\n\n", "\n \n", "\n> ", "\n>", "\n>\n", "  > ", "   >", "    > ", ">> ", "> > ",
@@ -170,7 +171,8 @@ def test_blocks_render_identically(text, verse):
                                   "> a\n# b", "> # q", "###### six\n# one", "  ## two  ", "# *em* `c`", "# a\n===",
                                   "# a \\#", "## \n",
                                   "1. **Title**\n   description\n2. **Next**\n   more", "- a\n  b", "- a\n      deep",
-                                  "- a\n  b\n\n- c\n  d", "10. x\n    y"])
+                                  "- a\n  b\n\n- c\n  d", "10. x\n    y", "-  a", "*   **Bold:** text\n*   more",
+                                  "1.  one\n    two\n2.  three", "-    four spaces\n     on", "- a\n-   b"])
 def test_it_takes_quotes_lists_rules_escapes_and_unclosed_code(text):
     assert agree(text) is True and agree(text, verse=False) is True
 
@@ -178,7 +180,7 @@ def test_it_takes_quotes_lists_rules_escapes_and_unclosed_code(text):
 @pytest.mark.parametrize("text", [
     "[link](https://x.org)", "#\theading", "####### seven", "- a\n# b", "# a|\n---", "> # a\nlazy",
     "> a\n> -\nlazy", "_a_\ue022", "- a\n b", "- a\n  - b", "- a\n  ---", "10. x\n   y", "- a\n  > q", "- a\n  # h",
-    "- a\n  b\nlazy", "- a\n  ```\n  x", "- a\n* b", "-  a", "- a\nlazy", "- a\n> b",
+    "- a\n  b\nlazy", "- a\n  ```\n  x", "- a\n* b", "-     a", "- a\nlazy", "1.  a\n   b", "- a\n> b",
     "- item\nlazy", "a\n2. starts at 2", "\tcode", "> a\n    > b", "a\n***", "> a\n===", "a | b\n---",
     "- a\n\n    more of a", "a\n- b\n\n    c", ">     code\nlazy", "a\\\nb", "p \\\nq", "\\\"*x*\\ ", "\\\"*x*\uE022", "&copy;", "<https://x.org>", "<me@x.org>", "~~s~~", "\\  \n**",
     "a |\n|--|", "***x***", "| a | b |\n| - | - |", "```\na\rb\n```", "```\nx\n\t```\nafter",

@@ -68,8 +68,10 @@ _FENCE_OPEN = re.compile(r"^```([^`\n]*)$", re.M)
 _QUOTE_LINE = re.compile(r" {0,3}>")  # a line that opens or goes on with a block quote
 _QUOTE_MARKER = re.compile(r" {0,3}> ?")
 _QUOTE_DEPTH = 4  # quotes in quotes taken this deep; markdown.py keeps 8 levels (QUOTE_DEPTH) as quotes
-# A list item of the simple kind: at the start of the line, its marker, one space, then text.
-_LIST_ITEM = re.compile(r"(?:([-+*])|(\d{1,9})([.)])) (?=[^ ])")
+# A list item of the simple kind: at the start of the line, its marker, one to four spaces (its text
+# starts after them: 'Gemini writes "*   **Bold:** text"'; five or more are a space and indented code),
+# then text.
+_LIST_ITEM = re.compile(r"(?:([-+*])|(\d{1,9})([.)])) {1,4}(?=[^ ])")
 _THEMATIC_BREAK = re.compile(r" {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$")  # '* **' is a rule, not an item
 # A line that may begin a quote, a list or a thematic break.
 _BLOCK_START_BODY = r"(?: {0,3}[>#]|[-+*] |\d{1,9}[.)] | {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$)"
