@@ -7,7 +7,8 @@ Reads every file as ``antiphon build`` would (readers, then the site's names and
 
 - named: the share of conversations whose every speaker is named for a model or person, not
   left as a bare seat ('A', 'user', 'Claude 1', 'Gemini 2': a family word and a seat number);
-- distinct titles: distinct titles / conversations;
+- distinct titles: distinct titles / conversations, as the site shows them (those several share
+  told apart by their start: archive.distinguish_titles);
 - stray speakers: conversations with a speaker who speaks once, beside one who speaks more, and
   is no seat of the run (no label from the source, no seat number in the name): 'TASK COMPLETED',
   'Symbol', 'Backrooms Run'; the names are listed, to be looked at;
@@ -27,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from generator.archive import distinguish_titles  # noqa: E402
 from generator.config import load_config  # noqa: E402
 from generator.diagnostics import SourceError  # noqa: E402
 from generator.readers import read_file  # noqa: E402
@@ -70,7 +72,9 @@ def measure(root: Path, show_names: bool) -> None:
     with_stray = 0
     speakers: Counter = Counter()
     messages = fast = chars = fast_chars = 0
-    for conversation in conversations(root):
+    read = list(conversations(root))
+    distinguish_titles(read)
+    for conversation in read:
         total += 1
         titles[conversation.title] += 1
         spoken = {m.speaker for m in conversation.messages if m.kind == "message"}

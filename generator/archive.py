@@ -94,12 +94,14 @@ def _identity(metadata: dict[str, str]) -> str:
 
 def build_archive(conversations: list[Conversation], content_root: Path) -> Archive:
     assign_slugs(conversations, content_root)
+    distinguish_titles(conversations)
     ordered = sorted(conversations, key=lambda c: c.slug)
     ordered.sort(key=_recency, reverse=True)
     return Archive(ordered)
 
 
 PAIR_JOINER = " ↔ "
+TITLE_JOINER = " · "  # between a title's parts, as identity.DEFAULT_TITLE joins them
 
 
 def pair_name(speakers: list[str]) -> str:
@@ -143,13 +145,31 @@ def assign_slugs(conversations: list[Conversation], content_root: Path) -> None:
             taken.add(conversation.slug)
 
 
+def distinguish_titles(conversations: list[Conversation]) -> None:
+    """Conversations that share a title are told apart by when each started ('… · 2025-10-14 19:47'):
+    a bot's exports all titled 'Conversation: Dotty & Not Taylor', an aider project's sessions that
+    each began with the same request. After the slugs, which a title's twin must not change; the
+    title as read is kept beside (``title_as_read``), and shown where the time would not tell (no
+    start, or a twin started the same minute) or there is no twin left."""
+    by_title: dict[str, list[Conversation]] = defaultdict(list)
+    for conversation in conversations:
+        by_title[conversation.title_as_read or conversation.title].append(conversation)
+    for title, group in by_title.items():
+        whens = [f"{c.started:%Y-%m-%d %H:%M}" if c.started is not None else "" for c in group]
+        for conversation, when in zip(group, whens):
+            if len(group) > 1 and when and whens.count(when) == 1 and when not in title:
+                conversation.title, conversation.title_as_read = f"{title}{TITLE_JOINER}{when}", title
+            else:
+                conversation.title, conversation.title_as_read = title, ""
+
+
 def _base_slug(conversation: Conversation) -> str:
     explicit = conversation.metadata.get("Slug", "").strip()
     if explicit:
         return slugify(explicit)
     if conversation.slug_base:
         return conversation.slug_base
-    title_slug = slugify(conversation.title, fallback="-")  # '-' is never a slug: the title has no letters
+    title_slug = slugify(conversation.title_as_read or conversation.title, fallback="-")  # '-' is never a slug: the title has no letters
     if title_slug == "-":
         title_slug = slugify(conversation.source.stem)
     return f"{conversation.started:%Y-%m-%d}-{title_slug}" if conversation.started is not None else title_slug

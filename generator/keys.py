@@ -40,8 +40,9 @@ def listing(template: str, url: str, heading: str, description: str, pagination:
 
 
 def conversation_files(conversation: Conversation, source: str) -> str:
-    """``source``: the source file's path relative to the content folder."""
-    return f"{conversation.fingerprint}:{conversation.slug}:{source}"
+    """``source``: the source file's path relative to the content folder. conversation.json holds the
+    title the archive shows (another conversation of the same title changes it)."""
+    return digest(conversation.fingerprint, conversation.slug, conversation.title, source)
 
 
 def feed(path: str, title: str, subtitle: str, card_keys) -> str:

@@ -224,7 +224,7 @@ def placed(full: Conversation, where: Conversation) -> Conversation:
     the same bytes give the same terms)."""
     if full.fingerprint != where.fingerprint:
         raise BuildError(f"{where.source} changed during the build; build again")
-    return full.moved(where.slug, where.terms)
+    return full.moved(where.slug, where.terms, where.title, where.title_as_read)
 
 
 # -- reading sources, in this process or in workers ------------------------------------------------
@@ -405,8 +405,8 @@ def neighbour_from(part: list | None) -> Neighbour | None:
 
 def remembered_places(remembered: dict[str, Remembered], sources: dict[str, Source]) -> tuple[dict, dict]:
     """What the last build noted of where it placed the conversations of ``sources``: the related lists
-    by slug, and the card keys by (fingerprint, slug) of the conversations of the sources it read as
-    they are now (a card key follows from what was read and the slug: keys.card)."""
+    by slug, and the card keys by (fingerprint, slug, title shown) of the conversations of the sources
+    it read as they are now (a card key follows from what was read, the slug and the title: keys.card)."""
     related, card_keys = {}, {}
     for source in sources.values():
         entry = remembered.get(source.file.relative)
@@ -418,7 +418,7 @@ def remembered_places(remembered: dict[str, Remembered], sources: dict[str, Sour
                 continue
             related[where[0]] = related_from(where)
             if unchanged and len(where) > 5 and where[5] and conversation.fingerprint:
-                card_keys[(conversation.fingerprint, where[0])] = where[5]
+                card_keys[(conversation.fingerprint, where[0], where[1])] = where[5]
     return related, card_keys
 
 
@@ -430,7 +430,7 @@ def related_from(where: list) -> list[Neighbour]:
 def conversation_record(conversation: Conversation) -> dict:
     outline = conversation.outline or conversation.outlined().outline
     return {
-        "title": conversation.title, "participants": conversation.participants,
+        "title": conversation.title_as_read or conversation.title, "participants": conversation.participants,
         "started": _when(conversation.started), "ended": _when(conversation.ended),
         "tags": conversation.tags, "summary": conversation.summary, "draft": conversation.draft,
         "metadata": conversation.metadata, "fingerprint": conversation.fingerprint, "slug_base": conversation.slug_base,

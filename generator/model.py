@@ -63,6 +63,9 @@ class Conversation:
     terms: str = ""
     # Assigned by the site once every conversation is known (collisions need them all).
     slug: str = ""
+    # The title as read, when the archive shows another to tell this conversation from others of the
+    # same title (archive.distinguish_titles): what is noted of the source stays as it was read.
+    title_as_read: str = ""
     # What the slug is made from when the title is one the build made up (see identity.py): else the title.
     slug_base: str = ""
     # Set, with ``messages`` left empty, when a build keeps only the outline in memory
@@ -120,9 +123,11 @@ class Conversation:
                 self._made[name] = made
         return made
 
-    def moved(self, slug: str, terms: str) -> "Conversation":
-        """This conversation under another slug (with its terms), keeping what was made of its messages."""
-        copy = replace(self, slug=slug, terms=terms)
+    def moved(self, slug: str, terms: str, title: str | None = None, title_as_read: str = "") -> "Conversation":
+        """This conversation under another slug (with its terms, and the title the archive shows, if
+        another), keeping what was made of its messages."""
+        copy = replace(self, slug=slug, terms=terms, title=self.title if title is None else title,
+                       title_as_read=title_as_read)
         copy._made.update(self._made)
         return copy
 

@@ -170,7 +170,7 @@ class Views:
 
     def summary(self, conversation: Conversation) -> dict:
         """The card shown for a conversation in lists, computed once per conversation content and slug."""
-        key = (conversation.fingerprint or str(id(conversation)), conversation.slug)
+        key = (conversation.fingerprint or str(id(conversation)), conversation.slug, conversation.title)
         summary = self._summaries.get(key)
         if summary is None:
             summary = self._summaries[key] = {
@@ -186,7 +186,7 @@ class Views:
 
     def card(self, conversation: Conversation) -> dict:
         """The summary with the small shape and the ending badge, as lists show it."""
-        key = (conversation.fingerprint or str(id(conversation)), conversation.slug, "card view")
+        key = (conversation.fingerprint or str(id(conversation)), conversation.slug, conversation.title, "card view")
         card = self._summaries.get(key)
         if card is None:
             card = self._summaries[key] = {**self.summary(conversation), **self._card_profile(conversation)}
@@ -240,7 +240,7 @@ class Views:
     def card_key(self, conversation: Conversation) -> str:
         """Everything a card (and a feed entry) shows of a conversation: an edit to its messages
         past the opening leaves the lists it is in as they are. Kept with the summaries."""
-        memo = (conversation.fingerprint or str(id(conversation)), conversation.slug, "card")
+        memo = (conversation.fingerprint or str(id(conversation)), conversation.slug, conversation.title, "card")
         key = self._summaries.get(memo)
         if key is None:
             key = self._summaries[memo] = keys.card(conversation)
@@ -443,10 +443,10 @@ class Views:
         """A digest of what the related lists are made from (see remember_related)."""
         return related_digest(self.archive.conversations)
 
-    def remember_card_keys(self, card_keys: dict[tuple[str, str], str]) -> None:
-        """Take the card keys an earlier build made (by fingerprint and slug: see card_key)."""
-        for (fingerprint, slug), key in card_keys.items():
-            self._summaries.setdefault((fingerprint, slug, "card"), key)
+    def remember_card_keys(self, card_keys: dict[tuple[str, str, str], str]) -> None:
+        """Take the card keys an earlier build made (by fingerprint, slug and title: see card_key)."""
+        for (fingerprint, slug, title), key in card_keys.items():
+            self._summaries.setdefault((fingerprint, slug, title, "card"), key)
 
     def remember_related(self, key: str, lists: dict[str, list]) -> None:
         """Take related lists a build made earlier (``lists``, by slug), if made from the same (``key``)."""

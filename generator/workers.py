@@ -145,12 +145,19 @@ def render_conversation(theme: Theme, page: Page | None, conversation: Conversat
                 data = conversation_json(conversation, source).encode("utf-8")
             else:
                 data = redaction.redacted_copy(conversation.source.read_bytes()) if is_native \
-                    else native.write(conversation).encode("utf-8")
+                    else native.write(_as_read(conversation)).encode("utf-8")
         except Exception as err:  # one conversation's problem, never the build's
             problems.append(Diagnostic(source, 0, "error", f"could not write {url + name}: {type(err).__name__}: {err}"))
             continue
         outputs.append((url + name, data, files_key))
     return outputs, problems
+
+
+def _as_read(conversation: Conversation) -> Conversation:
+    """The transcript's copy keeps the title it was read with, not the one the archive tells it apart by."""
+    if not conversation.title_as_read:
+        return conversation
+    return conversation.moved(conversation.slug, conversation.terms, conversation.title_as_read)
 
 
 def _render(theme: Theme, page: Page) -> tuple[list, list]:

@@ -271,6 +271,51 @@ def test_a_fresh_process_rebuild_equals_a_cold_build_whatever_changed(
         assert not any("draft" in path for path in result.written)
 
 
+def _twin(project, day: str = "2025-01-03") -> None:
+    """Another 'Alice ↔ Bob', started on ``day``: two conversations (with the fixture's own twin, three) of one title."""
+    text = (project / "content/first.md").read_text("utf-8")
+    (project / "content/twin.md").write_text(
+        text.replace("2025-01-01 10:0", f"{day} 11:0").replace("Hello, Bob.", "Hello again, Bob."), "utf-8")
+
+
+def _titles(site) -> set[str]:
+    return {page.read_text("utf-8").split('data-pagefind-meta="title">', 1)[1].split("<", 1)[0]
+            for page in (site / "c").glob("*/index.html")}
+
+
+def test_conversations_that_share_a_title_are_told_apart_by_their_start_in_every_way_a_build_goes(sample_project):
+    config = load_config(None, sample_project)
+    builder = Builder(config)  # long-lived, as the preview server's
+    assert not builder.build().failed()
+    assert "Alice ↔ Bob" in _titles(config.output_path)
+    _twin(sample_project)  # a new file: the title it shares is told apart by its start...
+    assert builder.build().path == FULL
+    titles = _titles(config.output_path)
+    # ...but for the fixture's two started the same minute, which the time would not tell apart
+    assert {"Alice ↔ Bob · 2025-01-03 11:00", "Alice ↔ Bob"} <= titles
+    assert "Alice ↔ Bob · 2025-01-01 10:00" not in titles and "Alice ↔ Bob ↔ Carol" in titles
+    index = (config.output_path / "index.html").read_text("utf-8")
+    assert ">Alice ↔ Bob · 2025-01-03 11:00</a>" in index
+    assert published(config.output_path) == cold_build(sample_project)
+    edit(sample_project, "twin.md", "Here is some code:", "Here is some CODE:")
+    assert builder.build().path == HELD
+    assert published(config.output_path) == cold_build(sample_project)
+    shutil.rmtree(config.output_path)
+    assert Builder(config).build().path == FULL  # a new process, which notes where it placed them
+    edit(sample_project, "twin.md", "Here is some CODE:", "Here is some Code:")
+    assert Builder(config).build().path == EDITS  # another, from what that one noted
+    assert published(config.output_path) == cold_build(sample_project)
+    (sample_project / "content/twin.md").unlink()  # the twin gone, the title shows as it was read
+    assert Builder(config).build().path == FULL
+    assert published(config.output_path) == cold_build(sample_project)
+    trio = (sample_project / "content/nested/trio.md").read_text("utf-8")  # a twin for a title the last build
+    (sample_project / "content/trio-again.md").write_text(  # showed as read, with the card it noted
+        trio.replace("2025-02-02 20:20:20", "2025-03-03 09:30:00").replace("one of them new", "again"), "utf-8")
+    assert Builder(config).build().path == FULL
+    assert "Alice ↔ Bob ↔ Carol · 2025-02-02 20:20" in _titles(config.output_path)
+    assert published(config.output_path) == cold_build(sample_project)
+
+
 def test_a_code_change_re_renders_every_page(sample_project, monkeypatch):
     import generator.fingerprint as fingerprint
     config = load_config(None, sample_project)
