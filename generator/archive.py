@@ -169,7 +169,8 @@ def _base_slug(conversation: Conversation) -> str:
         return slugify(explicit)
     if conversation.slug_base:
         return conversation.slug_base
-    title_slug = slugify(conversation.title_as_read or conversation.title, fallback="-")  # '-' is never a slug: the title has no letters
+    # '-' is never a slug: the title has no letters
+    title_slug = slugify(conversation.title_as_read or conversation.title, fallback="-")
     if title_slug == "-":
         title_slug = slugify(conversation.source.stem)
     return f"{conversation.started:%Y-%m-%d}-{title_slug}" if conversation.started is not None else title_slug

@@ -108,7 +108,8 @@ def _card_speakers(found: Insights, messages) -> tuple[tuple[str, int, int], ...
     """(name, messages, words) of each speaker, then of each voice that only shows tool output or
     notes ('Tool', aider): it has bars on the card, but no share of the words."""
     speakers = [(s.name, s.messages, s.words) for s in found.shares]
-    others = Counter(message.speaker for message in messages if message.speaker not in {s.name for s in found.shares})
+    sharing = {s.name for s in found.shares}
+    others = Counter(message.speaker for message in messages if message.speaker not in sharing)
     return tuple(speakers + [(name, count, 0) for name, count in others.items()])
 
 

@@ -19,7 +19,8 @@ Each session with a request is a conversation (its start is the heading's time; 
 session names answers, until a '/model' names another); aider's output is kept as folded notes,
 and requests that start with '/' are commands, but for those that send the rest to the model
 ('/ask why does it fail?'). In architect mode, the architect's answer that aider hands to the
-editor model (written again as a request) is kept as context, and the editor model answers it. A session of aider's own lines only (it started and quit) is left out, with a note.
+editor model (written again as a request) is kept as context, and the editor model answers it.
+A session of aider's own lines only (it started and quit) is left out, with a note.
 
 A reasoning model's thinking is written into the answer between aider's own tags, which are the
 same in every project::
@@ -195,8 +196,8 @@ def _answer(text: str, line: int, speaker: str) -> list[Turn]:
 
     def stretch(end: int, kind: str) -> Turn:
         said = text[position:end]
-        blank = len(said) - len(said.lstrip())  # lines before its first that says something
-        return Turn(speaker, said, line_at + said.count("\n", 0, blank), kind=kind)
+        lead = len(said) - len(said.lstrip())  # the blank lines before what it says: its line is after them
+        return Turn(speaker, said, line_at + said.count("\n", 0, lead), kind=kind)
 
     for tag in _REASONING.finditer(text):
         closing = bool(tag.group(1))
