@@ -153,14 +153,12 @@ def distinguish_titles(conversations: list[Conversation]) -> None:
     start, or a twin started the same minute) or there is no twin left."""
     by_title: dict[str, list[Conversation]] = defaultdict(list)
     for conversation in conversations:
-        by_title[conversation.title_as_read or conversation.title].append(conversation)
+        by_title[conversation.read_title].append(conversation)
     for title, group in by_title.items():
         whens = [f"{c.started:%Y-%m-%d %H:%M}" if c.started is not None else "" for c in group]
         for conversation, when in zip(group, whens):
-            if len(group) > 1 and when and whens.count(when) == 1 and when not in title:
-                conversation.title, conversation.title_as_read = f"{title}{TITLE_JOINER}{when}", title
-            else:
-                conversation.title, conversation.title_as_read = title, ""
+            told_apart = len(group) > 1 and when and whens.count(when) == 1 and when not in title
+            conversation.show_title(f"{title}{TITLE_JOINER}{when}" if told_apart else title)
 
 
 def _base_slug(conversation: Conversation) -> str:
@@ -170,7 +168,7 @@ def _base_slug(conversation: Conversation) -> str:
     if conversation.slug_base:
         return conversation.slug_base
     # '-' is never a slug: the title has no letters
-    title_slug = slugify(conversation.title_as_read or conversation.title, fallback="-")
+    title_slug = slugify(conversation.read_title, fallback="-")
     if title_slug == "-":
         title_slug = slugify(conversation.source.stem)
     return f"{conversation.started:%Y-%m-%d}-{title_slug}" if conversation.started is not None else title_slug

@@ -224,7 +224,7 @@ def placed(full: Conversation, where: Conversation) -> Conversation:
     the same bytes give the same terms)."""
     if full.fingerprint != where.fingerprint:
         raise BuildError(f"{where.source} changed during the build; build again")
-    return full.moved(where.slug, where.terms, where.title, where.title_as_read)
+    return full.moved(where.slug, where.terms, where.title)
 
 
 # -- reading sources, in this process or in workers ------------------------------------------------
@@ -430,7 +430,7 @@ def related_from(where: list) -> list[Neighbour]:
 def conversation_record(conversation: Conversation) -> dict:
     outline = conversation.outline or conversation.outlined().outline
     return {
-        "title": conversation.title_as_read or conversation.title, "participants": conversation.participants,
+        "title": conversation.read_title, "participants": conversation.participants,
         "started": _when(conversation.started), "ended": _when(conversation.ended),
         "tags": conversation.tags, "summary": conversation.summary, "draft": conversation.draft,
         "metadata": conversation.metadata, "fingerprint": conversation.fingerprint, "slug_base": conversation.slug_base,

@@ -123,11 +123,23 @@ class Conversation:
                 self._made[name] = made
         return made
 
-    def moved(self, slug: str, terms: str, title: str | None = None, title_as_read: str = "") -> "Conversation":
-        """This conversation under another slug (with its terms, and the title the archive shows, if
-        another), keeping what was made of its messages."""
-        copy = replace(self, slug=slug, terms=terms, title=self.title if title is None else title,
-                       title_as_read=title_as_read)
+    @property
+    def read_title(self) -> str:
+        """The title as the source gave it (what the sources file notes, and slugs are made from)."""
+        return self.title_as_read or self.title
+
+    def show_title(self, title: str) -> None:
+        """Show ``title`` (the archive's, to tell this conversation from others of its title), keeping
+        the title as read."""
+        read = self.read_title
+        self.title, self.title_as_read = title, "" if title == read else read
+
+    def moved(self, slug: str, terms: str, title: str | None = None) -> "Conversation":
+        """This conversation under another slug (with its terms, and the title to show, if given),
+        keeping what was made of its messages."""
+        copy = replace(self, slug=slug, terms=terms)
+        if title is not None:
+            copy.show_title(title)
         copy._made.update(self._made)
         return copy
 

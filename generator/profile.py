@@ -91,14 +91,15 @@ def profile_of(conversation) -> Profile:
     said: dict[str, Counter] = {}
     found = insights(conversation.messages, conversation.metadata, said)
     conversation.made_once("insights", lambda: found)  # its page shows the same
+    speakers = _card_speakers(found, conversation.messages)
     return Profile(
         ending=found.ending.kind,
         ending_label=found.ending.label,
         ending_speaker=found.ending.speaker,
         loop_share=round(found.loop_share, 4),
         tail_share=round(found.tail_share, 4),
-        speakers=_card_speakers(found, conversation.messages),
-        bars=card_bars(found),
+        speakers=speakers,
+        bars=card_bars(found, [name for name, _, _ in speakers]),
         words=tuple((name, " ".join(f"{word} {count}" for word, count in top_words(counts)))
                     for name, counts in ((name, telling(counts)) for name, counts in said.items())),
     )
@@ -113,13 +114,12 @@ def _card_speakers(found: Insights, messages) -> tuple[tuple[str, int, int], ...
     return tuple(speakers + [(name, count, 0) for name, count in others.items()])
 
 
-def card_bars(found: Insights) -> str:
-    """The shape at a card's size (see Profile.bars)."""
+def card_bars(found: Insights, names: list[str]) -> str:
+    """The shape at a card's size (see Profile.bars); ``names``: the profile's speakers, in order."""
     count = found.count
     if not count:
         return ""
-    order = {name: position for position, name in enumerate(dict.fromkeys(
-        [share.name for share in found.shares] + list(found.speakers_in_order)))}
+    order = {name: position for position, name in enumerate(names)}
     in_loop = set()
     for loop in found.loops:
         in_loop.update(range(loop.first, loop.last + 1))

@@ -139,8 +139,7 @@ def edits_in_place(build: Build, last: dict) -> BuildResult | None:
                 for conversation, where in zip(source.conversations, entry.places):
                     if where is not None:  # else a draft the build leaves out
                         conversation.slug = where[0]
-                        if where[1] != conversation.title:  # told apart from a twin (archive.distinguish_titles)
-                            conversation.title, conversation.title_as_read = where[1], conversation.title
+                        conversation.show_title(where[1])  # as the archive told it from its twins, if it did
                         placed.append((conversation, neighbour_from(where[2]), neighbour_from(where[3]),
                                        related_from(where)))
                 failed |= _render_placed(build, views, source, placed, result)
@@ -178,8 +177,8 @@ def held_archive(build: Build, archive: Archive, last: dict) -> tuple[BuildResul
         for old, new, full in zip(held[source.file.path].conversations, source.conversations, whole):
             if id(old) in positions:  # else a draft the build leaves out
                 new.slug = full.slug = old.slug
-                new.title = full.title = old.title  # as the archive told it apart from its twins
-                new.title_as_read = full.title_as_read = old.title_as_read
+                new.show_title(old.title)  # as the archive told it apart from its twins, if it did
+                full.show_title(old.title)
                 conversations[positions[id(old)]] = new
                 replaced.append((source, positions[id(old)], full))
     archive = Archive(conversations)

@@ -157,7 +157,7 @@ def _as_read(conversation: Conversation) -> Conversation:
     """The transcript's copy keeps the title it was read with, not the one the archive tells it apart by."""
     if not conversation.title_as_read:
         return conversation
-    return conversation.moved(conversation.slug, conversation.terms, conversation.title_as_read)
+    return conversation.moved(conversation.slug, conversation.terms, conversation.read_title)
 
 
 def _render(theme: Theme, page: Page) -> tuple[list, list]:

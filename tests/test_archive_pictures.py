@@ -59,9 +59,12 @@ def test_a_profile_survives_the_sources_file():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["Ada", "Echo", "Kim"]), st.text(max_size=300)), max_size=120))
+@given(st.lists(st.tuples(st.sampled_from(["Ada", "Echo", "Kim", "Tool"]), st.text(max_size=300),
+                          st.sampled_from(["message", "message", "note", "tool_result", "thinking"])), max_size=120))
 def test_card_bars_are_at_most_forty_three_character_bars(said):
-    messages = [Message(i, speaker, text) for i, (speaker, text) in enumerate(said, 1)]
+    """Whoever a bar is for, a speaker or a voice with no share of the words (a tool, notes), it names
+    one of the profile's speakers, and the profile reads back from its record."""
+    messages = [Message(i, speaker, text, kind=kind) for i, (speaker, text, kind) in enumerate(said, 1)]
     profile = profile_of(Conversation("t", messages, Path("x.md")))
     bars = profile.bars
     assert len(bars) % 3 == 0 and len(bars) // 3 == min(len(messages), CARD_BARS)

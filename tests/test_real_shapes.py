@@ -4,13 +4,19 @@ what each conversation is called, where each message starts, and what is not a t
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from generator.archive import distinguish_titles
 from generator.config import Config, load_config
 from generator.identity import Identity
+from generator.model import Conversation
 from generator.readers import read_file
+from generator.readers.runs import model_name
 from generator.site import build
 from tests.conftest import FIXTURES
 
@@ -48,8 +54,41 @@ def test_seats_take_the_names_of_the_models_the_folder_names_in_file_name_order(
     ("claude-3-opus-20240229", "Claude 3 Opus"), ("gpt-4.1", "GPT-4.1"), ("o3.mini", "o3.mini"),
 ])
 def test_a_models_id_on_a_cloud_platform_is_named_as_the_vendor_names_it(model, name):
-    from generator.readers.runs import model_name
     assert model_name(model) == name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60), st.sampled_from(["claude-3-opus-20240229", "claude-sonnet-4-20250514", "gpt-4.1",
+                                              "gemini-2.5-pro", "qwen3-coder", "r1", "nova-pro"]),
+       st.sampled_from(["", "us.", "eu.", "global."]), st.sampled_from(["anthropic.", "google_genai.", "deepseek.", "x."]))
+def test_any_model_id_gets_a_name_and_a_platforms_dress_does_not_change_a_claude_id(garbage, model, region, vendor):
+    assert isinstance(model_name(garbage), str)  # whatever a file names as its model
+    assert isinstance(model_name(f"{region}{vendor}{garbage}-v1:0"), str)
+    if model.startswith("claude"):
+        assert model_name(f"{region}anthropic.{model}-v1:0") == model_name(model)
+        assert model_name(model[:-9] + "@" + model[-8:]) == model_name(model)  # Vertex's date after '@'
+
+
+_TITLES = st.sampled_from(["Ada ↔ Echo", "Warmup", "hi", "Ada ↔ Echo · 2025-01-01 10:00"])
+_STARTS = st.one_of(st.none(), st.builds(lambda day, minute, second: datetime(2025, 1, day, 10, minute, second),
+                                         st.integers(1, 2), st.integers(0, 1), st.integers(0, 59)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_TITLES, _STARTS), max_size=12))
+def test_titles_several_conversations_share_are_told_apart_by_a_start_no_twin_shares(read):
+    conversations = [Conversation(title, [], Path(f"{n}.md"), started=start) for n, (title, start) in enumerate(read)]
+    distinguish_titles(conversations)
+    shown = [c.title for c in conversations]
+    assert [c.read_title for c in conversations] == [title for title, _ in read]  # the title as read is kept
+    for conversation, (title, start) in zip(conversations, read):
+        when = f"{start:%Y-%m-%d %H:%M}" if start else ""
+        twins = [s for t, s in read if t == title]
+        apart = len(twins) > 1 and when and [s and f"{s:%Y-%m-%d %H:%M}" for s in twins].count(when) == 1 \
+            and when not in title
+        assert conversation.title == (f"{title} · {when}" if apart else title)
+    distinguish_titles(conversations)  # a builder that holds them places them again: the same titles
+    assert [c.title for c in conversations] == shown
 
 
 def test_the_same_model_in_both_seats_keeps_its_seat():
