@@ -183,8 +183,47 @@ Run the setup script.
 """
 
 
+# A folder's index beside its transcripts, as a bot platform's export writes it: sections, and a
+# '**Start here:**' field under a few of them (one label that recurs, late in the file).
+FOLDER_INDEX = """# Harbour Bot Talks
+
+These are talks between the harbour bots, saved as they happened.
+
+## The bots
+
+### Gauge
+**Port 7001** | Instrument
+
+Reads the tide every ten minutes and says so.
+
+### Lamp
+**Port 7002** | Beacon
+
+Keeps the light and counts the ships.
+
+### Ferry
+**Port 7003** | Vessel
+
+Crosses twice an hour, never late.
+
+## Where to begin
+
+### Gauge & Lamp: the long night
+Two bots keep watch through a storm.
+
+**Start here:** [Gauge & Lamp - Mar 3](./gauge_lamp.md)
+
+### Lamp & Ferry: a missed crossing
+**Start here:** [Lamp & Ferry - Mar 4](./lamp_ferry.md)
+
+### Ferry & Gauge: low water
+**Start here:** [Ferry & Gauge - Mar 5](./ferry_gauge.md)
+"""
+
+
 @pytest.mark.parametrize("text, level", [
     (README, "note"),  # a README or notes beside the transcripts: not one, and no error
+    (FOLDER_INDEX, "note"),  # not a chat of one speaker called "Start here"
     ("# Notes of the day\n\nThe pier four gauge was read twice.\n", "note"),
     ("# 2025-12-31\n\n**04:53 AM:** read the gauge -> noted 0.04 m\n\n**05:02 AM:** read it again\n", "note"),
     ("# Ann ↔ Bo\n\nThey spoke, but the messages were never written down.\n", "error"),
@@ -199,6 +238,12 @@ def test_only_files_meant_as_transcripts_have_their_errors_shown(text, level):
     else:
         assert level == "note" and [d.level for d in result.diagnostics] == ["note"]
         assert "not a transcript" in result.diagnostics[0].message
+
+
+def test_a_log_of_one_speaker_is_still_read():
+    log = "# Gauge, alone\n\nGauge: 0.42 m and rising.\nGauge: 0.51 m.\n\nGauge: 0.60 m, the pier is wet.\n"
+    conversation, = read_bytes(Path("t.md"), log.encode(), "t.md").conversations
+    assert [m.speaker for m in conversation.messages] == ["Gauge"] * 3
 
 
 def test_binary_and_non_utf8_input_are_clear_errors():

@@ -100,16 +100,29 @@ def _label(line: str):
 
 
 def sniff(head: str) -> bool:
-    labels = [found for found in _labels(head.split("\n")) if found]
+    lines = head.split("\n")
+    found_on = _labels(lines)
+    labels = [found for found in found_on if found]
     counts = Counter(found[0] for found in labels)
     recurring = [name for name, count in counts.items() if count >= 2]
-    if len(recurring) >= 2 or (len(recurring) == 1 and sum(counts.values()) >= 3):
+    if len(recurring) >= 2:
         return True
+    if len(recurring) == 1 and sum(counts.values()) >= 3:
+        return not _mostly_before_first_label(lines, found_on)
     if len({found[0] for found in labels if found[3]}) >= 2:  # one exchange under two speakers' headings
         return True
     first = next((line for line in head.split("\n") if line.strip()), "")
     found = _label(first)  # a run's log of one turn: 'Claude 1:' alone on the first line
     return found is not None and not found[2].strip() and seat_of(found[0]) is not None
+
+
+def _mostly_before_first_label(lines: list[str], labels: list) -> bool:
+    """Whether most of the text's lines come before its first label. With one speaker only, that is
+    a document with a recurring bold field ('**Start here:** [a link]' under each section of a
+    folder's index), not a chat: a one-speaker log starts with its speaker."""
+    first = next(number for number, found in enumerate(labels) if found)
+    before = sum(1 for line in lines[:first] if line.strip())
+    return before > sum(1 for line in lines[first:] if line.strip())
 
 
 def read(path, text, display):
