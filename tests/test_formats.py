@@ -141,6 +141,46 @@ def test_plain_text_speakers_continuations_and_false_speakers():
     assert chat["messages"][2]["text"] == "Note: the kernel restarted."
 
 
+def _plain(text: str):
+    return read_bytes(Path("t.txt"), text.encode(), "t.txt")
+
+
+def test_a_models_html_in_a_plain_chat_names_no_one():
+    chat = ("User: a page with two boxes, please\nAssistant: Here:\n<div>\n<div>Left</div>\n<div>Right</div>\n"
+            "</div>\n<!-- the end -->\n<!-- really -->\nUser: thanks\nAssistant: any time\n")
+    [conversation] = _plain(chat).conversations
+    assert [m.speaker for m in conversation.messages] == ["User", "Assistant", "User", "Assistant"]
+    assert conversation.messages[1].text.endswith("<!-- really -->")
+
+
+def test_an_irc_log_names_its_nicks_and_keeps_their_times():
+    log = "[21:04] <gull> tide is in\n[21:05] <tern> so it is\n<gull> going out at ten\n<tern> noted\n"
+    [conversation] = _plain(log).conversations
+    assert [(m.speaker, m.text) for m in conversation.messages] == [
+        ("gull", "tide is in"), ("tern", "so it is"), ("gull", "going out at ten"), ("tern", "noted")]
+    assert conversation.messages[1].time.strftime("%H:%M") == "21:05"
+
+
+def test_sections_an_assistant_writes_as_headings_are_not_speakers():
+    # A day's notes of sessions: each heading once, as an answer's sections are.
+    notes = ("# 2026-02-03\n\n**09:12 AM:** set up the tide gauge -> done\n\n## Gauge set up\n\n"
+             "### What Was Done:\n1. Wired the float\n\n### Files Created:\n- `gauge.py`\n\n"
+             "### Next Steps:\n- [ ] Calibrate at low water\n")
+    assert not _plain(notes).conversations
+    chat = ("User: plan it\nAssistant: Sure.\n### Goals:\n- a\n### Risks:\n- b\n### Steps:\n- c\nUser: good\n"
+            "Assistant: then we start\n")
+    [conversation] = _plain(chat).conversations
+    assert [m.speaker for m in conversation.messages] == ["User", "Assistant", "User", "Assistant"]
+    assert "### Risks:" in conversation.messages[1].text
+
+
+def test_a_diary_with_bold_fields_under_its_entries_is_not_a_chat():
+    diary = "".join(f"---\n### {hour:02d}:15 AM — {topic}\n\n**Actions:**\n- checked the {topic}\n\n"
+                    for hour, topic in enumerate(["pier", "lamp", "ferry", "gauge"], 1))
+    result = _plain("# 2026-02-04\n\n" + diary)
+    assert not result.conversations and "a diary" in result.diagnostics[0].message
+
+
 def test_backrooms_rounds_endings_and_file_name_metadata():
     [log] = models("claude1_claude2_cli-explore_20240321_101500.txt")
     # The file name names the seats ('claude1_claude2'), not models: the labels stay.

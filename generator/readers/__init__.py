@@ -172,11 +172,12 @@ def read_text(path: Path, text: str, display: str) -> ReadResult:
         if not reader.sniff(head):
             return _unclaimed(display, f"no subtitle cues found in this {suffix} file")
         return ReadResult(reader.NAME, *reader.read(path, text, display))
+    # Before the readers: a diary's bold fields under its entries ('**Actions:**') would read as a speaker.
+    if native.is_diary(head):
+        return _unclaimed(display, "a diary or log of entries headed by times ('### 04:11 PM — …'), not a conversation")
     for reader in TEXT_READERS:
         if reader.sniff(head):
             return ReadResult(reader.NAME, *reader.read(path, text, display))
-    if native.is_diary(head):
-        return _unclaimed(display, "a diary or log of entries headed by times ('### 04:11 PM — …'), not a conversation")
     if _looks_native(head):  # meant as a native transcript: say what is wrong with it
         return ReadResult(native.NAME, *native.read(path, text, display))
     return _unclaimed(display, "no reader recognises this file (expected '# A ↔ B' with '---'/'### speaker' "

@@ -37,7 +37,9 @@ NAME = "plaintext"
 _TIME = r"(?:\[(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\]|(?P<bare>\d{1,2}:\d{2}:\d{2}))"
 _LABEL = re.compile(rf"^(?:{_TIME}[ \t]+)?(?P<heading>#{{1,6}}[ \t]+)?(?:\*\*(?P<bold>[^*:\n]{{1,40}}):\*\*|"
                     rf"\*\*(?P<outer>[^*\n]{{1,40}}?)\*\*:|(?P<name>[^\s:<>*\[\]][^:<>\n]{{0,39}}?):)(?:[ \t]+|$)(?P<rest>.*)$")
-_IRC = re.compile(rf"^(?:{_TIME}[ \t]+)?<(?P<nick>[^>\s]{{1,32}})>[ \t]?(?P<rest>.*)$")
+# '<nick> text': a space and text after the nick, and no '/', '!' or '?' first, so that a model's
+# HTML ('<div>', '<div>Hello</div>', '</div>', '<!-- … -->') names no one.
+_IRC = re.compile(rf"^(?:{_TIME}[ \t]+)?<(?P<nick>[^>\s/!?][^>\s]{{0,31}})>[ \t]+(?P<rest>\S.*)$")
 PREFACE = "Preface"  # who the text before the first speaker is shown as (a folded context message)
 _NOT_SPEAKERS = {"http", "https", "ftp", "mailto", "file", "note", "warning", "error", "todo", "p.s", "ps"}
 # A heading that is only a chat role, as chat exporters head messages ('## User', '### 🤖 Assistant').
@@ -109,11 +111,19 @@ def sniff(head: str) -> bool:
         return True
     if len(recurring) == 1 and sum(counts.values()) >= 3:
         return not _mostly_before_first_label(lines, found_on)
-    if len({found[0] for found in labels if found[3]}) >= 2:  # one exchange under two speakers' headings
+    headed = Counter(found[0] for found in labels if found[3])
+    if len(headed) >= 2 and _headings_name_speakers(headed):  # one exchange under two speakers' headings
         return True
     first = next((line for line in head.split("\n") if line.strip()), "")
     found = _label(first)  # a run's log of one turn: 'Claude 1:' alone on the first line
     return found is not None and not found[2].strip() and seat_of(found[0]) is not None
+
+
+def _headings_name_speakers(headed: Counter) -> bool:
+    """Whether the names that headings give (how often each) are speakers: two (one exchange), or
+    one that comes again. More than two, none of them again, are a document's sections
+    ('### What Was Done:', '### Next Steps:'), as an assistant writes them in its answer."""
+    return len(headed) == 2 or any(count >= 2 for count in headed.values())
 
 
 def _mostly_before_first_label(lines: list[str], labels: list) -> bool:
@@ -132,7 +142,7 @@ def read(path, text, display):
     # Chat exporters head each message ('#### You:'): then only such headings start messages, and a
     # 'Note:' line the model wrote stays in its message.
     headed = Counter(found[0] for found in labels if found and found[3])
-    by_heading = not seated and (len(headed) >= 2 or any(count >= 2 for count in headed.values()))
+    by_heading = not seated and _headings_name_speakers(headed)
     if seated or by_heading:
         speakers = seated or set(headed)
     else:
