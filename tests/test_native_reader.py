@@ -224,6 +224,10 @@ Two bots keep watch through a storm.
 @pytest.mark.parametrize("text, level", [
     (README, "note"),  # a README or notes beside the transcripts: not one, and no error
     (FOLDER_INDEX, "note"),  # not a chat of one speaker called "Start here"
+    # A README whose two parts each have a section of the same name: not a speaker's heading.
+    ("# Gauge logs\n\n## Pier\n\n### Layout\n\nOne file a day.\n\n### Sources\n\nThe float.\n\n"
+     "## Lamp\n\n### Layout\n\nOne file a night.\n\n### Keepers\n\nThe lamp's.\n\n### Caveats\n\nFog.\n\n"
+     "### Owners\n\nThe harbour.\n\n### Licence\n\nOpen.\n\n### Contact\n\nThe office.\n", "note"),
     ("# Notes of the day\n\nThe pier four gauge was read twice.\n", "note"),
     ("# 2025-12-31\n\n**04:53 AM:** read the gauge -> noted 0.04 m\n\n**05:02 AM:** read it again\n", "note"),
     ("# Ann ↔ Bo\n\nThey spoke, but the messages were never written down.\n", "error"),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -212,15 +213,18 @@ _DAMAGED_LINES_NAMED = 5
 def _looks_native(head: str) -> bool:
     """Meant as a native transcript, though no reader took it (so its errors are worth showing): a
     '# A ↔ B' title or header fields under its title, a '---' rule then a '### ' heading, or a
-    '### ' heading that recurs (a speaker's). A README or notes ('# Title', then sections) is not."""
+    '### ' heading that recurs (a speaker's), as most of them do. A README or notes ('# Title', then
+    sections, one of them named twice) is not."""
     lines = [line for line in head.splitlines() if line.strip()]
     if not lines:
         return False
     if lines[0].startswith("# ") and ("↔" in lines[0] or (len(lines) > 1 and _HEADER_FIELD.match(lines[1]))):
         return True
-    headings = [line[4:].strip() for line in lines if line.startswith("### ")]
-    return lines[0].startswith("### ") or len(headings) > len(set(headings)) or native.RULE_THEN_HEADING.search(
-        "\n" + head) is not None
+    headings = Counter(line[4:].strip() for line in lines if line.startswith("### "))
+    # Speakers' headings come again and again; a README's sections may repeat one name once.
+    recurring = sum(count for count in headings.values() if count >= 2)
+    return lines[0].startswith("### ") or (recurring > 0 and 2 * recurring >= headings.total()) or \
+        native.RULE_THEN_HEADING.search("\n" + head) is not None
 
 
 _HEADER_FIELD = re.compile(r"\*\*[A-Za-z][^*\n\d:]*:\*\*")  # '**Started:** …' (but not a diary's '**04:53 AM:**')
