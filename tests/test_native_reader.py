@@ -261,9 +261,13 @@ def test_binary_and_non_utf8_input_are_clear_errors():
 
 # -- round trip ---------------------------------------------------------------------------------
 
-_names = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=12) \
+# Noncharacters (U+FDD0…U+FDEF, U+FFFE, U+FFFF) are left out too: the reader shows them as '�', with a note.
+_NONCHARACTERS = "".join(map(chr, range(0xFDD0, 0xFDF0))) + "\ufffe\uffff"
+_names = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp"),
+                               exclude_characters=_NONCHARACTERS), min_size=1, max_size=12) \
     .map(str.strip).filter(lambda s: s and s != "Heading" and "↔" not in s and not s.startswith("#"))
-_line = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), max_size=30)
+_line = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp"),
+                              exclude_characters=_NONCHARACTERS), max_size=30)
 
 
 @st.composite
