@@ -3,6 +3,7 @@ what each conversation is called, where each message starts, and what is not a t
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ from generator.archive import distinguish_titles
 from generator.config import Config, load_config
 from generator.identity import Identity
 from generator.model import Conversation
-from generator.readers import read_file
+from generator.readers import read_bytes, read_file
 from generator.readers.runs import model_name
 from generator.site import build
 from tests.conftest import FIXTURES
@@ -189,7 +190,47 @@ def test_a_claude_code_log_pasted_with_an_indent_reads_as_if_it_had_none():
     [log] = read("claude-logs/claude-conversation-2026-03-05-agent-7c.md").conversations
     assert log.title == "Ready to search the harbour archive."
     assert [(m.speaker, m.text) for m in log.messages] == [
-        ("Claude", "Ready to search the harbour archive.\n\n  An indented line stays indented.")]
+        ("Claude", "Ready to search the harbour archive.\n\n  An indented line stays indented."),
+        ("Claude", "Two logs name the lamp: `lamp.md` and `pier.md`.")]
+
+
+WARM_UP_LOG = """# Claude Conversation Log
+
+Session ID: agent-5e0d1a77
+Date: 2026-03-05 17:39:58
+
+---
+
+## 🤖 Claude
+
+Ready when you are! I can look through the harbour archive for you.
+
+---
+"""
+
+
+def _session(*records: dict) -> bytes:
+    base = {"sessionId": "s-1", "agentId": "5e0d1a77", "isSidechain": True, "timestamp": "2026-03-05T17:39:58Z"}
+    return "".join(json.dumps({**base, **record}) + "\n" for record in records).encode()
+
+
+def test_a_sub_agents_warm_up_is_a_note_not_a_conversation():
+    warm_up = _session({"type": "user", "uuid": "u1", "message": {"role": "user", "content": "Warmup"}},
+                       {"type": "assistant", "uuid": "a1", "message": {"role": "assistant", "model": "claude-haiku-4-5",
+                                                                       "content": [{"type": "text", "text": "Ready!"}]}})
+    for name, data in (("agent-5e0d1a77.jsonl", warm_up), ("agent-5e.md", WARM_UP_LOG.encode())):
+        result = read_bytes(Path(name), data, name)
+        assert not result.conversations and [d.level for d in result.diagnostics] == ["note"], name
+        assert "a Claude Code warm-up" in result.diagnostics[0].message
+    # Given work after all, or asked something else, or a session's own log: kept.
+    worked = _session({"type": "user", "uuid": "u1", "message": {"role": "user", "content": "Warmup"}},
+                      {"type": "assistant", "uuid": "a1", "message": {"role": "assistant", "content": [
+                          {"type": "tool_use", "id": "t1", "name": "Glob", "input": {"pattern": "*.md"}}]}})
+    asked = _session({"type": "user", "uuid": "u1", "message": {"role": "user", "content": "Find the lamp logs"}},
+                     {"type": "assistant", "uuid": "a1", "message": {"role": "assistant", "content": "Two."}})
+    own = WARM_UP_LOG.replace("agent-5e0d1a77", "5e0d1a77-0000-4000-8000-000000000000").encode()
+    for name, data in (("agent-1.jsonl", worked), ("agent-2.jsonl", asked), ("own.md", own)):
+        assert len(read_bytes(Path(name), data, name).conversations) == 1, name
 
 
 def test_a_long_first_request_makes_a_title_cut_at_a_word():

@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from generator.diagnostics import note
 from generator.readers.common import Turn, block_turns, conversation, fenced, request_title
 from generator.readers.jsondoc import Record, Shape, content_text, dict_of, list_of, text_of, timestamp
 from generator.readers.runs import model_name
@@ -32,6 +33,10 @@ _SESSION_TYPES = {"user", "assistant", "system", "summary", "file-history-snapsh
 _COMMAND = re.compile(r"<(command-name|command-message|command-args|local-command-stdout|local-command-stderr|"
                       r"bash-input|bash-stdout|bash-stderr)>(.*?)</\1>", re.S)
 MAX_DIFF_LINES = 400
+# Claude Code starts a sub-agent with the task "Warmup" (to have its context cached) before any work;
+# the agent's own file then holds that and a greeting ("I'm ready to help you explore…").
+WARM_UP = ("a Claude Code warm-up (a sub-agent's greeting when Claude Code starts it, before it is given "
+           "work), not a conversation; skipped")
 
 
 def claims(first: Record, lines: bool) -> bool:
@@ -73,10 +78,20 @@ def read(records, source, display):
             if agent_file is None:
                 agent_file = bool(item.get("isSidechain"))
             turns += _turns(item, message, record.line, when, fold_sidechain=not agent_file)
+    if agent_file and is_warm_up(turns, "Task"):
+        return [], [note(display, 1, WARM_UP)]
     _name_session(metadata, [session for session in sessions if session])
     title = chosen_title or _own_summary(summaries, uuids) or request_title(
         t.text for t in turns if t.speaker in ("User", "Task") and t.kind == "message")
     return [conversation(source, turns, title=title, metadata=metadata)], []
+
+
+def is_warm_up(turns: list[Turn], asker: str) -> bool:
+    """A sub-agent that was only warmed up: asked "Warmup" (or, where an export leaves the task out,
+    asked nothing), and answered in one message, calling no tool."""
+    asked = [t.text.strip() for t in turns if t.speaker == asker and t.kind == "message"]
+    answers = [t for t in turns if t.speaker != asker]
+    return asked in ([], ["Warmup"]) and len(answers) <= 1 and all(t.kind == "message" for t in answers)
 
 
 def _own_summary(summaries: list[tuple[str, str]], uuids: set[str]) -> str:

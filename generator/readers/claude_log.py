@@ -33,8 +33,8 @@ from __future__ import annotations
 import json
 import re
 
-from generator.diagnostics import SourceError
-from generator.readers.claude_code import tool_text, user_turn
+from generator.diagnostics import SourceError, note
+from generator.readers.claude_code import WARM_UP, is_warm_up, tool_text, user_turn
 from generator.readers.common import Turn, block_turns, conversation, opening_title, request_title
 from generator.readers.jsondoc import timestamp
 
@@ -77,6 +77,9 @@ def read(path, text, display):
         elif line.strip():  # a line the export does not write: kept, with the messages
             other.append(line)
     turns = _message("", "", other, title_at + 2) + _turns(lines, header_end + 1)
+    # A sub-agent's log leaves out what it was asked: a warm-up is its greeting alone.
+    if metadata.get("Session", "").startswith("agent-") and is_warm_up(turns, "User"):
+        return [], [note(display, 1, WARM_UP)]
     return [conversation(path, turns, title=_title(turns, metadata), started=started, metadata=metadata)], []
 
 
