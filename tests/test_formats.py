@@ -154,7 +154,7 @@ def test_a_models_html_in_a_plain_chat_names_no_one():
 
 
 def test_an_irc_log_names_its_nicks_and_keeps_their_times():
-    log = "[21:04] <gull> tide is in\n[21:05] <tern> so it is\n<gull> going out at ten\n<tern> noted\n"
+    log = "[21:04] <gull> tide is in\n[21:05] <+tern> so it is\n<@gull> going out at ten\n<tern> noted\n"
     [conversation] = _plain(log).conversations
     assert [(m.speaker, m.text) for m in conversation.messages] == [
         ("gull", "tide is in"), ("tern", "so it is"), ("gull", "going out at ten"), ("tern", "noted")]

@@ -91,7 +91,9 @@ def _label(line: str):
     if not match:
         return None
     found = match.groupdict()
-    name = (found.get("nick") or found.get("bold") or found.get("outer") or found.get("name") or "").strip()
+    # An IRC nick without its channel mode ('<@gull>', '<+tern>'): the same person before and after op.
+    nick = (found.get("nick") or "").lstrip("@+%~&")
+    name = (nick or found.get("bold") or found.get("outer") or found.get("name") or "").strip()
     if (not name or name.lower() in _NOT_SPEAKERS or _CLOCK_NAME.fullmatch(name) or len(name.split()) > 4
             or _LIST_ITEM.match(name)):
         return None
