@@ -181,6 +181,60 @@ def test_a_diary_with_bold_fields_under_its_entries_is_not_a_chat():
     assert not result.conversations and "a diary" in result.diagnostics[0].message
 
 
+BROWSER_EXPORT = """# Tide table parser
+
+**User:** Anonymous  
+**Created:** 6/7/2026 11:58:31  
+**Exported:** 6/8/2026 12:01:19  
+**Link:** [https://claude.ai/chat/0c1d2e3f](https://claude.ai/chat/0c1d2e3f)  
+
+## Prompt:
+2026/6/7 11:58:28
+
+How do I parse the tide table?
+
+## Response:
+2026/6/7 11:58:30
+
+Start with the header row.
+
+## Step one: read the file
+
+Then split each row.
+
+## Prompt:
+2026/6/7 12:07:58
+
+It works.
+
+## Response:
+2026/6/7 12:07:59
+
+Good.
+"""
+
+
+def test_a_chat_exported_by_a_browser_extension_names_who_answered_and_when():
+    [chat] = _plain(BROWSER_EXPORT).conversations
+    assert [(m.speaker, m.time.strftime("%H:%M:%S")) for m in chat.messages] == [
+        ("User", "11:58:28"), ("Claude", "11:58:30"), ("User", "12:07:58"), ("Claude", "12:07:59")]
+    assert chat.messages[0].text == "How do I parse the tide table?"
+    assert "## Step one: read the file" in chat.messages[1].text  # the answer's own section
+    assert chat.started == datetime(2026, 6, 7, 11, 58, 28)
+    assert chat.metadata["Created"] == "6/7/2026 11:58:31"  # kept as written: June or July is not said
+    # Another site's link, or none: the answer is the assistant's.
+    other = BROWSER_EXPORT.replace("https://claude.ai/chat/0c1d2e3f", "https://example.org/c/1")
+    assert {m.speaker for m in _plain(other).conversations[0].messages} == {"User", "Assistant"}
+
+
+def test_a_time_on_top_of_only_some_messages_stays_their_text():
+    text = BROWSER_EXPORT.replace("2026/6/7 12:07:58\n\n", "")
+    [chat] = _plain(text).conversations
+    assert chat.messages[0].text.startswith("2026/6/7 11:58:28") and chat.messages[0].time is None
+    impossible = BROWSER_EXPORT.replace("2026/6/7 12:07:59", "2026/2/30 12:07:59")
+    assert _plain(impossible).conversations[0].messages[3].text.startswith("2026/2/30")
+
+
 def test_backrooms_rounds_endings_and_file_name_metadata():
     [log] = models("claude1_claude2_cli-explore_20240321_101500.txt")
     # The file name names the seats ('claude1_claude2'), not models: the labels stay.

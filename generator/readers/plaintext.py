@@ -166,6 +166,7 @@ def read(path, text, display):
     _without_exchange_tails([preface] + turns)
     if by_heading:
         _unquoted(turns)
+        _times_on_top(turns)
         for turn in turns:
             if _SYSTEM.fullmatch(turn.speaker):
                 turn.kind = "note"
@@ -180,7 +181,14 @@ def read(path, text, display):
         fields["date"] = f"{fields['date']} {fields.pop('time')}"
     if fields.get("date", "").endswith(" UTC"):  # '**Date**: 2025-08-05 12:38:44 UTC'
         fields["date"] = fields["date"][:-4] + "+00:00"
-    started = next((when for key in _DATE_KEYS if (when := timestamp(fields.pop(key, None))) is not None), None)
+    # A date in a form not read ('6/7/2026 11:58:31': June or July?) stays with the other fields.
+    started = next((when for key in _DATE_KEYS if (when := timestamp(fields.get(key))) is not None), None)
+    if started is not None:
+        fields.pop(next(key for key in _DATE_KEYS if timestamp(fields.get(key)) is not None))
+    if by_heading and set(headed) == {"Prompt", "Response"}:  # a browser extension's export of a chat
+        answering = _assistant_at(fields.get("link", ""))
+        for turn in turns:
+            turn.speaker = {"Prompt": "User", "Response": answering}.get(turn.speaker, turn.speaker)
     if preface.text.strip():
         turns.insert(0, preface)
     metadata = {"Source format": "plain text", **{key.capitalize(): value for key, value in fields.items()}}
@@ -196,6 +204,33 @@ def read(path, text, display):
             metadata["Models"] = ", ".join(run.models)
         started = run.started
     return [conversation(path, turns, title=title, started=started, metadata=metadata)], []
+
+
+def _times_on_top(turns: list[Turn]) -> None:
+    """An exporter's time on the first line of every message ('2026/6/7 11:58:28'), two messages or
+    more: each message's time, not its text."""
+    found = [_TIME_ON_TOP.match(turn.text) for turn in turns]
+    if len(turns) < 2 or not all(found):
+        return
+    try:
+        times = [datetime(*map(int, top.group("date").split("/")), *map(int, top.group("clock").split(":")))
+                 for top in found]
+    except ValueError:  # 2026/2/30: not a time after all
+        return
+    for turn, top, time in zip(turns, found, times):
+        turn.time, turn.text = time, turn.text[top.end():]
+
+
+_TIME_ON_TOP = re.compile(r"[ \t]*\n?(?P<date>\d{4}/(?:1[0-2]|0?[1-9])/(?:3[01]|[12]\d|0?[1-9])) "
+                          r"(?P<clock>(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?)[ \t]*\n(?:[ \t]*\n)*")
+# Who answers in a chat exported with its page's link ('**Link:** https://chatgpt.com/c/…').
+_ASSISTANTS = {"chatgpt.com": "ChatGPT", "chat.openai.com": "ChatGPT", "claude.ai": "Claude",
+               "gemini.google.com": "Gemini", "grok.com": "Grok", "chat.deepseek.com": "DeepSeek"}
+
+
+def _assistant_at(link: str) -> str:
+    host = re.search(r"https?://([^/\s\])]+)", link)
+    return _ASSISTANTS.get(host.group(1).lower(), "Assistant") if host else "Assistant"
 
 
 def _without_exchange_tails(turns: list[Turn]) -> None:
