@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import datetime
 from pathlib import Path
@@ -122,6 +123,45 @@ def test_claude_code_session_blocks_and_title():
     assert [m.get("kind", "message") for m in session["messages"]] == [
         "message", "thinking", "message", "tool_call", "tool_result", "message"]
     assert session["metadata"]["Git branch"] == "main"
+
+
+def test_a_claude_code_tool_call_shows_what_it_does_and_all_it_was_given():
+    from generator.readers.claude_code import tool_text
+    assert tool_text("Read", {"file_path": "/pier/tides.md", "offset": 10, "limit": 40}) == \
+        "**Read** `/pier/tides.md`\n\n- limit: `40`\n- offset: `10`"
+    assert tool_text("Grep", {"pattern": "high`water", "-i": True}) == "**Grep** ``high`water``\n\n- -i: `true`"
+    assert tool_text("Task", {"description": "Find the column", "subagent_type": "Explore",
+                              "prompt": "Search for **high_water**."}) == \
+        "**Task** — Find the column — Explore\n\nSearch for **high_water**."
+    assert tool_text("TodoWrite", {"todos": [
+        {"content": "Parse the table", "status": "completed", "activeForm": "Parsing the table"},
+        {"content": "Convert units", "status": "in_progress", "activeForm": "Converting units"},
+        {"content": "Print", "status": "pending", "activeForm": "Printing"}]}) == \
+        "**TodoWrite**\n\n- ☑ `Parse the table`\n- ◐ `Convert units`\n- ☐ `Print`"
+    assert tool_text("Bash", {"command": "pytest -q", "timeout": 60000}) == \
+        "**Bash**\n\n- timeout: `60000`\n\n```sh\n$ pytest -q\n```"
+    # What this cannot show as it should is left to the JSON: an older to-do list, a tool it does not know.
+    assert tool_text("TodoWrite", {"todos": [{"id": "1", "content": "x", "status": "pending", "priority": "high"}]}) == ""
+    assert tool_text("Frobnicate", {"pattern": "x"}) == ""
+
+
+_tool_values = st.text(max_size=12) | st.integers() | st.booleans() | st.lists(st.text(max_size=4), max_size=2)
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 400)), deadline=None)
+@given(st.sampled_from(["Bash", "Read", "Glob", "Grep", "WebSearch", "WebFetch", "Skill", "Task", "ExitPlanMode",
+                        "Edit", "Write", "LS"]),
+       st.dictionaries(st.sampled_from(["command", "description", "file_path", "pattern", "query", "url", "skill",
+                                        "prompt", "plan", "path", "timeout", "-i", "old_string", "new_string",
+                                        "content", "output_mode", "glob"]), _tool_values, max_size=5))
+def test_a_tool_call_shown_as_what_it_does_keeps_every_value_it_was_given(name, tool_input):
+    from generator.readers.claude_code import tool_text
+    shown = tool_text(name, tool_input)
+    if not shown or name in ("Edit", "Write"):  # JSON, or a diff (which shows the lines, not the strings)
+        return
+    for key, value in tool_input.items():
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        assert all(line in shown for line in text.split("\n")), (key, value, shown)
 
 
 def test_subtitles_merge_consecutive_cues_of_one_speaker():

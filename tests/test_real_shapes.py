@@ -174,7 +174,7 @@ def test_a_claude_code_log_in_markdown_reads_as_the_session_it_was():
     assert plan.text.endswith("Here is the plan:\n\n---\n\n## Summary\n\n- keep **tides.md** as it is\n"
                               "- fold lamp.md into it") and plan.line == 65
     assert log.messages[4].text == "**Bash** — List the notes\n\n```sh\n$ ls notes/\n```"
-    assert '"file_path": "/home/keeper/notes/lamp.md"' in log.messages[5].text
+    assert log.messages[5].text == "**Read** `/home/keeper/notes/lamp.md`"
     assert log.messages[6].text == "lamp.md\ntides.md"
 
 

@@ -18,6 +18,7 @@ model is not a participant.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 
 from generator.diagnostics import note
@@ -155,23 +156,76 @@ def user_turn(speaker: str, text: str, line: int, when) -> Turn:
     return Turn(speaker, text, line, when)
 
 
+# Tools whose call is its subject (a file, a pattern, a query): shown as that, then any other input.
+_SUBJECTS = {"Read": "file_path", "Glob": "pattern", "Grep": "pattern", "WebSearch": "query", "WebFetch": "url",
+             "Skill": "skill", "NotebookRead": "notebook_path", "LS": "path"}
+_TODO_MARKS = {"completed": "☑", "in_progress": "◐", "pending": "☐"}
+_TODO_KEYS = {"content", "status", "activeForm"}  # an older list ("id", "priority") is shown as its JSON
+
+
 def tool_text(name: str, tool_input) -> str:
-    """A tool call as what it does: Bash its command, Edit/MultiEdit/Write a diff ("" for others: JSON)."""
+    """A tool call as what it does ("" for others: JSON): Bash its command, Edit/MultiEdit/Write a diff,
+    Read/Glob/Grep/WebSearch/WebFetch their subject, Task its prompt, TodoWrite its list, ExitPlanMode
+    its plan. What else the call was given is listed under its first line (all but a to-do's
+    'activeForm', which says its task again as under way)."""
     tool_input = dict_of(tool_input)
+    head, body, shown = _tool_parts(name, tool_input)
+    if not head:
+        return ""
+    # A key shows its value only when that is text ('edits' and 'todos' were looked at whole).
+    others = [f"- {key}: {_code(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))}"
+              for key, value in sorted(tool_input.items())
+              if key not in shown or not (isinstance(value, str) or key in ("edits", "todos"))]
+    return "\n\n".join(part for part in (head, "\n".join(others), body) if part)
+
+
+def _tool_parts(name: str, tool_input: dict) -> tuple[str, str, set[str]]:
+    """A call's first line, what follows it (a command, a diff, a prompt), and the input's keys they show."""
     path = text_of(tool_input.get("file_path"))
     if name == "Bash" and text_of(tool_input.get("command")):
         description = text_of(tool_input.get("description"))
-        return f"**Bash**{' — ' + description if description else ''}\n\n" + fenced("$ " + tool_input["command"], "sh")
+        return (f"**Bash**{' — ' + description if description else ''}", fenced("$ " + tool_input["command"], "sh"),
+                {"command", "description"})
     if name == "Edit" and path:
-        return f"**Edit** `{path}`\n\n" + fenced(_diff(text_of(tool_input.get("old_string")),
-                                                      text_of(tool_input.get("new_string"))), "diff")
-    if name == "MultiEdit" and path:
-        diffs = [_diff(text_of(dict_of(edit).get("old_string")), text_of(dict_of(edit).get("new_string")))
+        return (f"**Edit** {_code(path)}", fenced(_diff(text_of(tool_input.get("old_string")),
+                                                     text_of(tool_input.get("new_string"))), "diff"),
+                {"file_path", "old_string", "new_string"})
+    if name == "MultiEdit" and path and all(isinstance(edit, dict) for edit in list_of(tool_input.get("edits"))):
+        diffs = [_diff(text_of(edit.get("old_string")), text_of(edit.get("new_string")))
                  for edit in list_of(tool_input.get("edits"))]
-        return f"**MultiEdit** `{path}`\n\n" + fenced("\n".join(diffs), "diff")
+        return f"**MultiEdit** {_code(path)}", fenced("\n".join(diffs), "diff"), {"file_path", "edits"}
     if name == "Write" and path:
-        return f"**Write** `{path}`\n\n" + fenced(_diff("", text_of(tool_input.get("content"))), "diff")
-    return ""
+        return (f"**Write** {_code(path)}", fenced(_diff("", text_of(tool_input.get("content"))), "diff"),
+                {"file_path", "content"})
+    subject = _SUBJECTS.get(name)
+    if subject and isinstance(tool_input.get(subject), str) and tool_input[subject].strip():
+        return f"**{name}** {_code(tool_input[subject])}", "", {subject}
+    if name == "Task" and isinstance(tool_input.get("prompt"), str):
+        about = " — ".join(text for text in (text_of(tool_input.get("description")),
+                                             text_of(tool_input.get("subagent_type"))) if text)
+        return f"**Task**{' — ' + about if about else ''}", tool_input["prompt"], {"prompt", "description", "subagent_type"}
+    if name == "ExitPlanMode" and isinstance(tool_input.get("plan"), str):
+        return "**ExitPlanMode**", tool_input["plan"], {"plan"}
+    todos = tool_input.get("todos")
+    if name == "TodoWrite" and isinstance(todos, list) and todos and all(
+            isinstance(todo, dict) and isinstance(todo.get("content"), str) and set(todo) <= _TODO_KEYS
+            for todo in todos):
+        # Each as its mark and what it says ('activeForm' says it again, as the task under way).
+        lines = [f"- {_TODO_MARKS.get(text_of(todo.get('status')), '☐')} {_code(todo['content'])}"
+                 + (f" ({text_of(todo.get('status'))})" if text_of(todo.get("status")) not in _TODO_MARKS else "")
+                 for todo in todos]
+        return "**TodoWrite**", "\n".join(lines), {"todos"}
+    return "", "", set()
+
+
+def _code(text: str) -> str:
+    """``text`` as an inline code span, whatever backticks it holds (a block where it has lines)."""
+    if "\n" in text or not text.strip():
+        return "\n\n" + fenced(text) + "\n"
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    padded = f" {text} " if text[0] in "` " or text[-1] in "` " else text
+    return f"{fence}{padded}{fence}"
 
 
 def _diff(old: str, new: str) -> str:
