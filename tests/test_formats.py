@@ -142,6 +142,7 @@ def test_a_claude_code_tool_call_shows_what_it_does_and_all_it_was_given():
         "**Bash**\n\n- timeout: `60000`\n\n```sh\n$ pytest -q\n```"
     # What this cannot show as it should is left to the JSON: an older to-do list, a tool it does not know.
     assert tool_text("TodoWrite", {"todos": [{"id": "1", "content": "x", "status": "pending", "priority": "high"}]}) == ""
+    assert tool_text("TodoWrite", {"todos": [{"content": "x", "status": 3}]}) == ""  # a status not in words
     assert tool_text("Frobnicate", {"pattern": "x"}) == ""
 
 

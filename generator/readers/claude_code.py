@@ -208,8 +208,8 @@ def _tool_parts(name: str, tool_input: dict) -> tuple[str, str, set[str]]:
         return "**ExitPlanMode**", tool_input["plan"], {"plan"}
     todos = tool_input.get("todos")
     if name == "TodoWrite" and isinstance(todos, list) and todos and all(
-            isinstance(todo, dict) and isinstance(todo.get("content"), str) and set(todo) <= _TODO_KEYS
-            for todo in todos):
+            isinstance(todo, dict) and set(todo) <= _TODO_KEYS and isinstance(todo.get("content"), str)
+            and all(isinstance(value, str) for value in todo.values()) for todo in todos):
         # Each as its mark and what it says ('activeForm' says it again, as the task under way).
         lines = [f"- {_TODO_MARKS.get(text_of(todo.get('status')), '☐')} {_code(todo['content'])}"
                  + (f" ({text_of(todo.get('status'))})" if text_of(todo.get("status")) not in _TODO_MARKS else "")
