@@ -146,6 +146,16 @@ def test_a_claude_code_tool_call_shows_what_it_does_and_all_it_was_given():
     assert tool_text("Frobnicate", {"pattern": "x"}) == ""
 
 
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 400)), deadline=None)
+@given(st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=12).filter(str.strip))
+def test_inline_code_shows_its_text_as_written_whatever_backticks_it_holds(text):
+    import html
+    from generator.readers.common import code_span
+    from generator.render.markdown import make_parser
+    [shown] = re.findall(r"<code>(.*?)</code>", make_parser(True).render(f"a {code_span(text)} b"), re.S)
+    assert html.unescape(shown) == text
+
+
 _tool_values = st.text(max_size=12) | st.integers() | st.booleans() | st.lists(st.text(max_size=4), max_size=2)
 
 

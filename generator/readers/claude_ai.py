@@ -7,7 +7,7 @@ versions (readers/tree.py).
 
 from __future__ import annotations
 
-from generator.readers.common import Turn, block_turns, conversation, merge_consecutive, version_turn
+from generator.readers.common import Turn, block_turns, code_span, conversation, merge_consecutive, version_turn
 from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of, timestamp
 from generator.readers.tree import with_versions
 
@@ -81,8 +81,8 @@ def _turns(shape: Shape, message: dict) -> list[Turn]:
     names = [a["file_name"] for a in list_of(message.get("attachments")) + list_of(message.get("files"))
              if text_of(dict_of(a).get("file_name"))]
     if names and turns:
-        turns[0].text += "\n\n" + "Attachments: " + ", ".join(f"`{name}`" for name in names)
+        turns[0].text += "\n\n" + "Attachments: " + ", ".join(code_span(name) for name in names)
     elif names:
-        turns.append(Turn(speaker, "Attachments: " + ", ".join(f"`{name}`" for name in names), line, when))
+        turns.append(Turn(speaker, "Attachments: " + ", ".join(code_span(name) for name in names), line, when))
     # Text-only exports repeat the text in `text` and in one text block: keep one.
     return merge_consecutive(turns, lambda first, turn: first.kind == turn.kind == "message", "\n\n")

@@ -22,7 +22,7 @@ import json
 import re
 
 from generator.diagnostics import note
-from generator.readers.common import Turn, block_turns, conversation, fenced, request_title
+from generator.readers.common import Turn, block_turns, code_span, conversation, fenced, request_title
 from generator.readers.jsondoc import Record, Shape, content_text, dict_of, list_of, text_of, timestamp
 from generator.readers.runs import model_name
 
@@ -146,7 +146,7 @@ def user_turn(speaker: str, text: str, line: int, when) -> Turn:
         output = "\n".join(p for p in (parts.get("local-command-stdout", ""), parts.get("local-command-stderr", ""),
                                        parts.get("bash-stdout", ""), parts.get("bash-stderr", "")) if p)
         command = parts.get("bash-input", "")
-        body = f"`{shown}`" if shown else (fenced("$ " + command, "sh") if command else "")
+        body = code_span(shown) if shown else (fenced("$ " + command, "sh") if command else "")
         if output:
             body = (body + "\n\n" if body else "") + fenced(output)
         said = _COMMAND.sub("", text).strip()  # what the user wrote beside the wrappers, kept
@@ -173,7 +173,7 @@ def tool_text(name: str, tool_input) -> str:
     if not head:
         return ""
     # A key shows its value only when that is text ('edits' and 'todos' were looked at whole).
-    others = [f"- {key}: {_code(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))}"
+    others = [f"- {key}: {code_span(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))}"
               for key, value in sorted(tool_input.items())
               if key not in shown or not (isinstance(value, str) or key in ("edits", "todos"))]
     return "\n\n".join(part for part in (head, "\n".join(others), body) if part)
@@ -187,19 +187,19 @@ def _tool_parts(name: str, tool_input: dict) -> tuple[str, str, set[str]]:
         return (f"**Bash**{' — ' + description if description else ''}", fenced("$ " + tool_input["command"], "sh"),
                 {"command", "description"})
     if name == "Edit" and path:
-        return (f"**Edit** {_code(path)}", fenced(_diff(text_of(tool_input.get("old_string")),
+        return (f"**Edit** {code_span(path)}", fenced(_diff(text_of(tool_input.get("old_string")),
                                                      text_of(tool_input.get("new_string"))), "diff"),
                 {"file_path", "old_string", "new_string"})
     if name == "MultiEdit" and path and all(isinstance(edit, dict) for edit in list_of(tool_input.get("edits"))):
         diffs = [_diff(text_of(edit.get("old_string")), text_of(edit.get("new_string")))
                  for edit in list_of(tool_input.get("edits"))]
-        return f"**MultiEdit** {_code(path)}", fenced("\n".join(diffs), "diff"), {"file_path", "edits"}
+        return f"**MultiEdit** {code_span(path)}", fenced("\n".join(diffs), "diff"), {"file_path", "edits"}
     if name == "Write" and path:
-        return (f"**Write** {_code(path)}", fenced(_diff("", text_of(tool_input.get("content"))), "diff"),
+        return (f"**Write** {code_span(path)}", fenced(_diff("", text_of(tool_input.get("content"))), "diff"),
                 {"file_path", "content"})
     subject = _SUBJECTS.get(name)
     if subject and isinstance(tool_input.get(subject), str) and tool_input[subject].strip():
-        return f"**{name}** {_code(tool_input[subject])}", "", {subject}
+        return f"**{name}** {code_span(tool_input[subject])}", "", {subject}
     if name == "Task" and isinstance(tool_input.get("prompt"), str):
         about = " — ".join(text for text in (text_of(tool_input.get("description")),
                                              text_of(tool_input.get("subagent_type"))) if text)
@@ -211,21 +211,11 @@ def _tool_parts(name: str, tool_input: dict) -> tuple[str, str, set[str]]:
             isinstance(todo, dict) and set(todo) <= _TODO_KEYS and isinstance(todo.get("content"), str)
             and all(isinstance(value, str) for value in todo.values()) for todo in todos):
         # Each as its mark and what it says ('activeForm' says it again, as the task under way).
-        lines = [f"- {_TODO_MARKS.get(text_of(todo.get('status')), '☐')} {_code(todo['content'])}"
+        lines = [f"- {_TODO_MARKS.get(text_of(todo.get('status')), '☐')} {code_span(todo['content'])}"
                  + (f" ({text_of(todo.get('status'))})" if text_of(todo.get("status")) not in _TODO_MARKS else "")
                  for todo in todos]
         return "**TodoWrite**", "\n".join(lines), {"todos"}
     return "", "", set()
-
-
-def _code(text: str) -> str:
-    """``text`` as an inline code span, whatever backticks it holds (a block where it has lines)."""
-    if "\n" in text or not text.strip():
-        return "\n\n" + fenced(text) + "\n"
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    padded = f" {text} " if text[0] in "` " or text[-1] in "` " else text
-    return f"{fence}{padded}{fence}"
 
 
 def _diff(old: str, new: str) -> str:
@@ -239,6 +229,6 @@ def _snapshot(item: dict, line: int, when) -> list[Turn]:
     files = sorted(dict_of(dict_of(item.get("snapshot")).get("trackedFileBackups")))
     if not files:
         return []
-    return [Turn("Claude Code", "Files backed up: " + ", ".join(f"`{name}`" for name in files), line,
+    return [Turn("Claude Code", "Files backed up: " + ", ".join(code_span(name) for name in files), line,
                  when or timestamp(dict_of(item.get("snapshot")).get("timestamp")), "snapshot")]
 

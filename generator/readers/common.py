@@ -174,9 +174,22 @@ def block_turns(blocks: list, speaker: str, line: int, when: datetime | None, re
 
 def fenced(text: str, language: str = "") -> str:
     """Text as a fenced code block whose fence is longer than any backtick run inside it."""
-    longest = max((len(run) for run in text.split("\n") for run in _backtick_runs(run)), default=0)
-    fence = "`" * max(3, longest + 1)
+    fence = "`" * max(3, _longest_backtick_run(text) + 1)
     return f"{fence}{language}\n{text}\n{fence}"
+
+
+def code_span(text: str) -> str:
+    """Text as inline code, whatever backticks it holds (as a block on lines of its own where it has
+    line breaks, or only spaces, which inline code would not keep)."""
+    if "\n" in text or not text.strip():
+        return "\n\n" + fenced(text) + "\n"
+    fence = "`" * (_longest_backtick_run(text) + 1)
+    padded = f" {text} " if text[0] in "` " or text[-1] in "` " else text
+    return f"{fence}{padded}{fence}"
+
+
+def _longest_backtick_run(text: str) -> int:
+    return max((len(run) for line in text.split("\n") for run in _backtick_runs(line)), default=0)
 
 
 def _backtick_runs(line: str):

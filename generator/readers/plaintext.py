@@ -116,7 +116,7 @@ def sniff(head: str) -> bool:
     headed = Counter(found[0] for found in labels if found[3])
     if len(headed) >= 2 and _headings_name_speakers(headed):  # one exchange under two speakers' headings
         return True
-    first = next((line for line in head.split("\n") if line.strip()), "")
+    first = next((line for line in lines if line.strip()), "")
     found = _label(first)  # a run's log of one turn: 'Claude 1:' alone on the first line
     return found is not None and not found[2].strip() and seat_of(found[0]) is not None
 
@@ -182,9 +182,11 @@ def read(path, text, display):
     if fields.get("date", "").endswith(" UTC"):  # '**Date**: 2025-08-05 12:38:44 UTC'
         fields["date"] = fields["date"][:-4] + "+00:00"
     # A date in a form not read ('6/7/2026 11:58:31': June or July?) stays with the other fields.
-    started = next((when for key in _DATE_KEYS if (when := timestamp(fields.get(key))) is not None), None)
-    if started is not None:
-        fields.pop(next(key for key in _DATE_KEYS if timestamp(fields.get(key)) is not None))
+    started = None
+    for key in _DATE_KEYS:
+        if (started := timestamp(fields.get(key))) is not None:
+            del fields[key]
+            break
     if by_heading and set(headed) == {"Prompt", "Response"}:  # a browser extension's export of a chat
         answering = _assistant_at(fields.get("link", ""))
         for turn in turns:
