@@ -172,16 +172,21 @@ def test_blocks_render_identically(text, verse):
                                   "# a \\#", "## \n",
                                   "1. **Title**\n   description\n2. **Next**\n   more", "- a\n  b", "- a\n      deep",
                                   "- a\n  b\n\n- c\n  d", "10. x\n    y", "-  a", "*   **Bold:** text\n*   more",
-                                  "1.  one\n    two\n2.  three", "-    four spaces\n     on", "- a\n-   b"])
+                                  "1.  one\n    two\n2.  three", "-    four spaces\n     on", "- a\n-   b",
+                                  # Lazy lines go on with an item's paragraph; another marker starts another list.
+                                  "- a\n b", "10. x\n   y", "- a\n  b\nlazy", "- a\nlazy", "1.  a\n   b", "- item\nlazy",
+                                  "> - a\nlazy", "- a\n    lazy four", "- a\n* b", "1. a\n2) b", "- a\n2. b", "- a\n+ b\n* c",
+                                  "- a\n\n* b", "1. a\n\n1) b", "- a\n\n1. b", "1. a\n\n- b\n\n2. c",
+                                  "1) Add tests\n- Create a file\n- Add pytest\n\n2) Run them\nFile: tests/test_x.py"])
 def test_it_takes_quotes_lists_rules_escapes_and_unclosed_code(text):
     assert agree(text) is True and agree(text, verse=False) is True
 
 
 @pytest.mark.parametrize("text", [
     "[link](https://x.org)", "#\theading", "####### seven", "- a\n# b", "# a|\n---", "> # a\nlazy",
-    "> a\n> -\nlazy", "_a_\ue022", "- a\n b", "- a\n  - b", "- a\n  ---", "10. x\n   y", "- a\n  > q", "- a\n  # h",
-    "- a\n  b\nlazy", "- a\n  ```\n  x", "- a\n* b", "-     a", "- a\nlazy", "1.  a\n   b", "- a\n> b",
-    "- item\nlazy", "a\n2. starts at 2", "\tcode", "> a\n    > b", "a\n***", "> a\n===", "a | b\n---",
+    "> a\n> -\nlazy", "_a_\ue022", "- a\n  - b", "- a\n  ---", "- a\n  > q", "- a\n  # h",
+    "- a\n  ```\n  x", "-     a", "- a\n> b", "- a\nb\n===", "- a\n\n- b\n* c",
+    "a\n2. starts at 2", "\tcode", "> a\n    > b", "a\n***", "> a\n===", "a | b\n---",
     "- a\n\n    more of a", "a\n- b\n\n    c", ">     code\nlazy", "a\\\nb", "p \\\nq", "\\\"*x*\\ ", "\\\"*x*\uE022", "&copy;", "<https://x.org>", "<me@x.org>", "~~s~~", "\\  \n**",
     "a |\n|--|", "***x***", "| a | b |\n| - | - |", "```\na\rb\n```", "```\nx\n\t```\nafter",
     "```|\n---\n```", "\\|\n:-:\n", "> > > > > deep", "> > a\nlazy", ">> a\n> b\n    c"])

@@ -202,10 +202,10 @@ def _blocks_between_code(text: str, verse: bool, depth: int) -> str | None:
             # Lists parted by blank lines are one loose list; a group indented after a list may be part
             # of its last item.
             lists = list(runs[-1][1])  # the groups of items (one, so far)
-            while index + 1 < len(groups) and groups[index + 1] and len(groups[index + 1]) == 1 \
-                    and groups[index + 1][0][0] == "list":
-                if len(runs) > 1:
-                    return None  # a loose list that interrupts a paragraph: rare, left alone
+            while index + 1 < len(groups) and groups[index + 1] and groups[index + 1][0][0] == "list" \
+                    and _same_list(lists[0][0], groups[index + 1][0][1][0][0]):
+                if len(runs) > 1 or len(groups[index + 1]) > 1:
+                    return None  # a loose list that interrupts a paragraph, or another list: rare, left alone
                 index += 1
                 lists.extend(groups[index][0][1])
             if index + 1 < len(groups) and lines_of[index + 1][0].startswith(" "):
@@ -262,10 +262,13 @@ def _runs(group: list[str]) -> list[tuple[str, list]] | None:
             if kind == "text" and _continues_item(items[-1], line):
                 more.append(line)  # more of the item's paragraph (joined to it once it ends)
             elif kind != "list":
-                return None  # a lazy line, or a block, after an item: left to markdown-it
-            else:
+                return None  # a block after an item: left to markdown-it
+            elif _same_list(items[0], line):
                 _join_item(items, more)
                 items.append(line)
+            else:
+                _join_item(items, more)
+                runs.append(("list", [[line]]))  # another marker starts another list
         elif kind == last or (last == "quote" and kind == "text" and _paragraph_goes_on(runs[-1][1][-1])):
             if kind == "text" and last == "quote" and (line.lstrip(" ").startswith(">") or not lazy_allowed):
                 return None  # markdown-it reads an indented '>' there as more of the quote
@@ -292,12 +295,21 @@ def _join_item(items: list[str], more: list[str]) -> None:
 
 def _continues_item(item: str, line: str) -> bool:
     """Whether ``line`` goes on with the paragraph of a list item (its lines so far): indented at least
-    as far as the item's text, and not a block of its own (a list, a quote, a heading…, or an underline
+    as far as the item's text, or less (a lazy line: a model's "1) app.py" often has its text on the
+    next line, unindented), and not a block of its own (a list, a quote, a heading…, or an underline
     that would make the item's paragraph a heading)."""
     indent = len(line) - len(line.lstrip(" "))
     rest = line[indent:]
-    return (indent >= _LIST_ITEM.match(item).end() and not _FIRST_BLOCK_LINE.match(rest)
-            and not _SETEXT_UNDERLINE.match(rest) and not _LIST_ITEM.match(rest))
+    if indent < _LIST_ITEM.match(item).end() and _FIRST_BLOCK_LINE.match(line):
+        return False
+    return not _FIRST_BLOCK_LINE.match(rest) and not _SETEXT_UNDERLINE.match(rest) and not _LIST_ITEM.match(rest)
+
+
+def _same_list(first: str, line: str) -> bool:
+    """Whether the item ``line`` goes on with the list whose first item is ``first``: the same bullet,
+    or numbers with the same delimiter ('.' or ')')."""
+    a, b = _LIST_ITEM.match(first), _LIST_ITEM.match(line)
+    return (a.group(1) or a.group(3)) == (b.group(1) or b.group(3))
 
 
 def _atx_heading(line: str) -> tuple[str, list[str]] | None:
