@@ -135,7 +135,7 @@ _block_pieces = st.sampled_from([
     ">", "> ", ">  ", "     ", "\n", "\n\n", "\n \n", "\n> ", "\n>", "\n>\n", "  > ", "   >", "    > ", ">> ", "> > ",
     "word", "Word two", " ", "  ", "  \n", "*", "**", "_", "`", "*stage*", "&", "<", "é", "-", "---", "===", "#",
     "\n```\n", "```", "\n- ", "1. ", "|", "\\", "\t", "[END]", "_a_", "x_y", "__b__", "<ooc>_", "_</ooc>", "\\|",
-    "\n:-:\n", "\n===", "\n-", "\n--", "\n  ==  ", "Title:\n-----\n", "\n  more", "\n   more", "\n  - ", "\ue022", "\ue02a", "# ", "\n## ", "\n### a ###", "#######", "\n#\n",
+    "\n:-:\n", "\n===", "\n-", "\n--", "\n  ==  ", "Title:\n-----\n", "\n  more", "\n   more", "\n  - ", "\ue022", "\ue02a", "# ", "\n## ", "\n### a ###", "#######", "\n#\n", "#!/bin/sh", "\n#b", "#1",
 ])
 
 
@@ -177,13 +177,15 @@ def test_blocks_render_identically(text, verse):
                                   "- a\n b", "10. x\n   y", "- a\n  b\nlazy", "- a\nlazy", "1.  a\n   b", "- item\nlazy",
                                   "> - a\nlazy", "- a\n    lazy four", "- a\n* b", "1. a\n2) b", "- a\n2. b", "- a\n+ b\n* c",
                                   "- a\n\n* b", "1. a\n\n1) b", "- a\n\n1. b", "1. a\n\n- b\n\n2. c",
-                                  "1) Add tests\n- Create a file\n- Add pytest\n\n2) Run them\nFile: tests/test_x.py"])
+                                  "1) Add tests\n- Create a file\n- Add pytest\n\n2) Run them\nFile: tests/test_x.py",
+                                  # '#' without a space after it is text.
+                                  "#!/usr/bin/env bash\nset -e", "a\n#b", "- a\n#b", "####### seven", "#b\n==="])
 def test_it_takes_quotes_lists_rules_escapes_and_unclosed_code(text):
     assert agree(text) is True and agree(text, verse=False) is True
 
 
 @pytest.mark.parametrize("text", [
-    "[link](https://x.org)", "#\theading", "####### seven", "- a\n# b", "# a|\n---", "> # a\nlazy",
+    "[link](https://x.org)", "#\theading", "- a\n# b", "# a|\n---", "> # a\nlazy",
     "> a\n> -\nlazy", "_a_\ue022", "- a\n  - b", "- a\n  ---", "- a\n  > q", "- a\n  # h",
     "- a\n  ```\n  x", "-     a", "- a\n> b", "- a\nb\n===", "- a\n\n- b\n* c",
     "a\n2. starts at 2", "\tcode", "> a\n    > b", "a\n***", "> a\n===", "a | b\n---",

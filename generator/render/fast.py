@@ -26,9 +26,9 @@ from generator.render.highlight import fence_html
 FIRST_BODY_HEADING = 3
 
 # A line that is not blank and could start a block other than a paragraph (up to 3 spaces of indent
-# are allowed), or a thematic break. A paragraph's first line may be '===' (an underline only after
+# are allowed), or a thematic break. A '#' not followed by a space is text ('#!/bin/sh', '#include'). A paragraph's first line may be '===' (an underline only after
 # text); a later line may be indented (code cannot interrupt a paragraph, see _INDENTED_CODE).
-_BLOCK_LINE_BODY = (r"(?=[ ]*[^ \n])(?: {0,3}(?:[#>]|[-+*](?:[ ]|$)|\d{1,9}[.)]|```|~~~|%s-+[ ]*$|_{3,}%s)"
+_BLOCK_LINE_BODY = (r"(?=[ ]*[^ \n])(?: {0,3}(?:>|#{1,6}(?:[ ]|$)|[-+*](?:[ ]|$)|\d{1,9}[.)]|```|~~~|%s-+[ ]*$|_{3,}%s)"
                     r"| {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$)")
 _FIRST_BLOCK_LINE = re.compile(_BLOCK_LINE_BODY % ("", "| {4}"), re.M)
 # A literal first in the later lines' pattern: the regex engine skips to newlines.
