@@ -34,7 +34,7 @@ _pieces = st.sampled_from([
     "*", "**", "_", " ", " ", "  ", "\n", "\n\n", "a", "word", "Word", "é", "—", ".", ",", "!", "?", "'", '"', "&",
     ">", "(", ")", "`", "[END]", "[", "]", "#", "-", "+", "1.", "=", "💫", ":", "x_y", "*leans in*", "  \n", "\t",
     "\\", "<", "~", "|", "&amp;", "***", "_a_", "3)", "    ", "\u00a0",
-    "```", "\n```\n", "```python\n", "\n```js x\n", "````", "\n   ```", "\n    ```", "```  \n", "\x00", "\r", "\r\n",
+    "```", "\n```\n", "```python\n", "\n```js x\n", "````", "\n````\n", "\n````py\n", "\n`````\n", "\n   ```", "\n    ```", "```  \n", "\x00", "\r", "\r\n",
     "<cmd>", "</cmd>", "<https://x.org>", "<a@b.c>", "<x:", "@", "~/", "~$ ", "~~", "\n<", "<<", "<*", "*>",
 ])
 
@@ -179,7 +179,10 @@ def test_blocks_render_identically(text, verse):
                                   "- a\n\n* b", "1. a\n\n1) b", "- a\n\n1. b", "1. a\n\n- b\n\n2. c",
                                   "1) Add tests\n- Create a file\n- Add pytest\n\n2) Run them\nFile: tests/test_x.py",
                                   # '#' without a space after it is text.
-                                  "#!/usr/bin/env bash\nset -e", "a\n#b", "- a\n#b", "####### seven", "#b\n==="])
+                                  "#!/usr/bin/env bash\nset -e", "a\n#b", "- a\n#b", "####### seven", "#b\n===",
+                                  # Four backticks fence code that holds three.
+                                  "a.html\n\n````html\n<p>\n```\nx\n```\n````\nafter", "````\ncode", "```\nx\n````\ny",
+                                  "`````\nx\n````\nz\n`````"])
 def test_it_takes_quotes_lists_rules_escapes_and_unclosed_code(text):
     assert agree(text) is True and agree(text, verse=False) is True
 

@@ -64,7 +64,7 @@ _ENTITY = re.compile(r"&[#A-Za-z0-9]+;")
 # A link reference definition ('[label]: url') starts a paragraph: its '[' first on a line, after
 # any quote and list markers. Elsewhere '[Yes]: y' is text (aider's prompts end so, and code).
 _MAY_DEFINE_LINK = re.compile(r"^(?:[ >]|[-+*][ ]|\d{1,9}[.)][ ])*\[", re.M)
-_FENCE_OPEN = re.compile(r"^```([^`\n]*)$", re.M)
+_FENCE_OPEN = re.compile(r"^(`{3,})([^`\n]*)$", re.M)  # '````' fences code that holds '```' lines
 _QUOTE_LINE = re.compile(r" {0,3}>")  # a line that opens or goes on with a block quote
 _QUOTE_MARKER = re.compile(r" {0,3}> ?")
 _QUOTE_DEPTH = 4  # quotes in quotes taken this deep; markdown.py keeps 8 levels (QUOTE_DEPTH) as quotes
@@ -103,7 +103,8 @@ def render_simple(text: str, verse: bool = True) -> str | None:
 
 
 def _with_fences(text: str, verse: bool) -> str | None:
-    """Blocks around code fenced by ``` at the start of a line (not indented; closed, or running to the end)."""
+    """Blocks around code fenced by ``` (or more) at the start of a line (not indented; closed, or running
+    to the end)."""
     if "\x00" in text or "\r" in text:
         return None  # markdown-it replaces NUL and makes every \r a newline, even in code
     out = []
@@ -111,9 +112,10 @@ def _with_fences(text: str, verse: bool) -> str | None:
     for opener in _FENCE_OPEN.finditer(text):
         if opener.start() < position:
             continue  # a line inside the block before
-        if "|" in opener.group(1):
+        ticks, info = opener.groups()
+        if "|" in info:
             return None  # '```|' over a line of dashes is a table's head (tables come first in markdown-it)
-        closer = _FENCE_CLOSE.search(text, opener.end())
+        closer = _fence_close(text, opener.end(), len(ticks))
         if closer is not None and not _PLAIN_FENCE_CLOSE.fullmatch(closer.group()):
             return None  # closed by a line markdown-it may read otherwise (tabs, deep indent)
         before = _blocks(text[position:opener.start()], verse)
@@ -126,12 +128,20 @@ def _with_fences(text: str, verse: bool) -> str | None:
         else:
             code = _unclosed_code(text[opener.end() + 1:])
             position = len(text)
-        out.append(fence_html(opener.group(1), code))
+        out.append(fence_html(info, code))
     after = _blocks(text[position:], verse)
     if after is None:
         return None
     out.append(after)
     return "".join(out)
+
+
+def _fence_close(text: str, position: int, ticks: int) -> re.Match | None:
+    """The first line after ``position`` of as many backticks as the fence opened with, or more."""
+    for closer in _FENCE_CLOSE.finditer(text, position):
+        if ticks == 3 or closer.group().count("`") >= ticks:
+            return closer
+    return None
 
 
 def _unclosed_code(rest: str) -> str:
