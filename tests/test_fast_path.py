@@ -135,7 +135,7 @@ _block_pieces = st.sampled_from([
     ">", "> ", ">  ", "     ", "\n", "\n\n", "\n \n", "\n> ", "\n>", "\n>\n", "  > ", "   >", "    > ", ">> ", "> > ",
     "word", "Word two", " ", "  ", "  \n", "*", "**", "_", "`", "*stage*", "&", "<", "é", "-", "---", "===", "#",
     "\n```\n", "```", "\n- ", "1. ", "|", "\\", "\t", "[END]", "_a_", "x_y", "__b__", "<ooc>_", "_</ooc>", "\\|",
-    "\n:-:\n", "\n===", "\n-", "\n--", "\n  ==  ", "Title:\n-----\n", "\n  more", "\n   more", "\n  - ", "\ue022", "\ue02a", "# ", "\n## ", "\n### a ###", "#######", "\n#\n", "#!/bin/sh", "\n#b", "#1",
+    "\n:-:\n", "\n===", "\n-", "\n--", "\n  ==  ", "Title:\n-----\n", "\n  more", "\n   more", "\n  - ", "\n    - ", "\n   1. ", "\n      * ", "\ue022", "\ue02a", "# ", "\n## ", "\n### a ###", "#######", "\n#\n", "#!/bin/sh", "\n#b", "#1",
 ])
 
 
@@ -182,14 +182,18 @@ def test_blocks_render_identically(text, verse):
                                   "#!/usr/bin/env bash\nset -e", "a\n#b", "- a\n#b", "####### seven", "#b\n===",
                                   # Four backticks fence code that holds three.
                                   "a.html\n\n````html\n<p>\n```\nx\n```\n````\nafter", "````\ncode", "```\nx\n````\ny",
-                                  "`````\nx\n````\nz\n`````"])
+                                  "`````\nx\n````\nz\n`````",
+                                  # A list in an item, after its paragraph.
+                                  "- a\n  - b", "- a\n  - b\n  - c\n- d", "1. a\n   - b\n2. c", "- a\n  - b\n    - c\n- d",
+                                  "- a\n  - b\n\n- c", "- a\n  - b\n  more", "- a\n  b\n  - c", "- a\n  1. b\n  2. c",
+                                  "*   **Imports:** x\n*   **init:**\n    *   Calls y\n    *   z"])
 def test_it_takes_quotes_lists_rules_escapes_and_unclosed_code(text):
     assert agree(text) is True and agree(text, verse=False) is True
 
 
 @pytest.mark.parametrize("text", [
     "[link](https://x.org)", "#\theading", "- a\n# b", "# a|\n---", "> # a\nlazy",
-    "> a\n> -\nlazy", "_a_\ue022", "- a\n  - b", "- a\n  ---", "- a\n  > q", "- a\n  # h",
+    "> a\n> -\nlazy", "_a_\ue022", "- a\n  - b\nlazy", "- a\n  - b\n  > q", "- a\n  ---", "- a\n  > q", "- a\n  # h",
     "- a\n  ```\n  x", "-     a", "- a\n> b", "- a\nb\n===", "- a\n\n- b\n* c",
     "a\n2. starts at 2", "\tcode", "> a\n    > b", "a\n***", "> a\n===", "a | b\n---",
     "- a\n\n    more of a", "a\n- b\n\n    c", ">     code\nlazy", "a\\\nb", "p \\\nq", "\\\"*x*\\ ", "\\\"*x*\uE022", "&copy;", "<https://x.org>", "<me@x.org>", "~~s~~", "\\  \n**",

@@ -233,7 +233,7 @@ def _blocks_between_code(text: str, verse: bool, depth: int) -> str | None:
             elif kind[0] == "h":
                 rendered = _heading(kind, lines, verse)
             else:
-                rendered = _list(lines, verse)
+                rendered = _list(lines, verse, depth)
             if rendered is None:
                 return None
             out.append(rendered)
@@ -248,6 +248,7 @@ def _runs(group: list[str]) -> list[tuple[str, list]] | None:
     runs: list[tuple[str, list]] = []
     lazy_allowed = False  # the last run is a quote that a lazy line may go on (see _bars_lazy_lines)
     more: list[str] = []  # the lines that go on with the last list item
+    nested = False  # and they hold a list in it
     for line in group:
         last = runs[-1][0] if runs else None
         if last in ("text", "quote") and (underline := _SETEXT_UNDERLINE.match(line)):
@@ -269,16 +270,21 @@ def _runs(group: list[str]) -> list[tuple[str, list]] | None:
             runs.append(("rule", [line]))
         elif last == "list":
             items = runs[-1][1][0]
-            if kind == "text" and _continues_item(items[-1], line):
+            if kind == "text" and not nested and _continues_item(items[-1], line):
                 more.append(line)  # more of the item's paragraph (joined to it once it ends)
+            elif kind == "text" and _nests_in_item(items[-1], line, nested):
+                more.append(line)  # a list in the item, after its paragraph
+                nested = True
             elif kind != "list":
                 return None  # a block after an item: left to markdown-it
             elif _same_list(items[0], line):
                 _join_item(items, more)
                 items.append(line)
+                nested = False
             else:
                 _join_item(items, more)
                 runs.append(("list", [[line]]))  # another marker starts another list
+                nested = False
         elif kind == last or (last == "quote" and kind == "text" and _paragraph_goes_on(runs[-1][1][-1])):
             if kind == "text" and last == "quote" and (line.lstrip(" ").startswith(">") or not lazy_allowed):
                 return None  # markdown-it reads an indented '>' there as more of the quote
@@ -313,6 +319,13 @@ def _continues_item(item: str, line: str) -> bool:
     if indent < _LIST_ITEM.match(item).end() and _FIRST_BLOCK_LINE.match(line):
         return False
     return not _FIRST_BLOCK_LINE.match(rest) and not _SETEXT_UNDERLINE.match(rest) and not _LIST_ITEM.match(rest)
+
+
+def _nests_in_item(item: str, line: str, nested: bool) -> bool:
+    """Whether ``line`` belongs to a list inside the item (its lines so far): indented as far as the
+    item's text, and an item there, or more of such a list."""
+    width = _LIST_ITEM.match(item).end()
+    return line.startswith(" " * width) and (nested or _LIST_ITEM.match(line, width) is not None)
 
 
 def _same_list(first: str, line: str) -> bool:
@@ -421,10 +434,11 @@ def _quote(lines: list[str], verse: bool, depth: int) -> str | None:
     return None if body is None else "<blockquote>\n" + body + "</blockquote>\n"
 
 
-def _list(groups: list[list[str]], verse: bool) -> str | None:
-    """A list whose items are a paragraph each (its lines after the first indented to its text): tight,
-    or loose when blank lines part them. Items must share their marker ('-', '+', '*', or a number with
-    '.' or ')'), else markdown-it starts a new list."""
+def _list(groups: list[list[str]], verse: bool, depth: int) -> str | None:
+    """A list whose items are a paragraph each (its lines after the first indented to its text, or
+    lazy), perhaps followed by a list in the item: tight, or loose when blank lines part them. Items
+    must share their marker ('-', '+', '*', or a number with '.' or ')'), else markdown-it starts a new
+    list."""
     lines = [line for group in groups for line in group]
     if any(_THEMATIC_BREAK.match(line) for line in lines):
         return None
@@ -439,14 +453,35 @@ def _list(groups: list[list[str]], verse: bool) -> str | None:
         out, close = ["<ol>\n" if int(number) == 1 else f'<ol start="{int(number)}">\n'], "</ol>\n"
     loose = len(groups) > 1
     for item in items:
-        html = _paragraphs(item.string[item.end():], verse)
+        text, inner = _item_parts(item)
+        html = _paragraphs(text, verse)
         if not html:
             return None
+        if inner:
+            if depth >= _QUOTE_DEPTH:
+                return None
+            inner = _blocks_between_code(inner, verse, depth + 1)
+            if inner is None:
+                return None
         # A tight list shows its items' paragraphs without <p> (a stage direction's too: markdown-it
         # drops its class with the hidden paragraph).
-        out.append("<li>\n" + html + "</li>\n" if loose else "<li>" + html[html.index(">") + 1:-5] + "</li>\n")
+        if loose:
+            out.append("<li>\n" + html + inner + "</li>\n")
+        else:
+            out.append("<li>" + html[html.index(">") + 1:-5] + ("\n" + inner if inner else "") + "</li>\n")
     out.append(close)
     return "".join(out)
+
+
+def _item_parts(item: re.Match) -> tuple[str, str]:
+    """An item's paragraph (without its marker) and the lines of the list in it (without the item's
+    indent), if any: that list starts at the first line that is an item at the item's text."""
+    width = item.end()
+    lines = item.string.split("\n")
+    for index, line in enumerate(lines[1:], 1):
+        if line.startswith(" " * width) and _LIST_ITEM.match(line, width):
+            return "\n".join(lines[:index])[width:], "\n".join(line[width:] for line in lines[index:])
+    return item.string[width:], ""
 
 
 def _paragraphs(text: str, verse: bool, directions: bool = True) -> str | None:
