@@ -2,9 +2,10 @@
 
 Most transcript messages are paragraphs of verse with ``*emphasis*``, ``**strong**``,
 `` `code` ``, backslash escapes and stage directions, often with fenced or indented code,
-``>`` quotes, lists of one-paragraph items, headings and rules. :func:`render_simple` renders
-exactly those, using markdown-it's own character classes and escaping, and returns ``None``
-for anything else (a link, an entity, a table, a nested list, a tricky delimiter run…), so
+``>`` quotes, lists of one-paragraph items (with lists in them), headings and rules.
+:func:`render_simple` renders exactly those, using markdown-it's own character classes and
+escaping, and returns ``None`` for anything else (a link, an entity, a table, a tricky
+delimiter run…), so
 the caller falls back to markdown-it. ``tests/test_fast_path.py`` checks the two paths agree on thousands of
 generated messages and on every sample and fixture.
 
@@ -194,10 +195,11 @@ def _indented_code(text: str, first: int) -> tuple[int, str]:
 
 
 def _blocks_between_code(text: str, verse: bool, depth: int) -> str | None:
-    """Paragraphs, headings, block quotes, thematic breaks and lists whose items are a paragraph each,
-    in groups of lines parted by blank lines. Within a group a quote or a list may follow a paragraph
-    (they interrupt it), and a line after a quote goes on with it (a lazy continuation); anything after
-    a list item but more of its paragraph is left to markdown-it, as are lists inside lists."""
+    """Paragraphs, headings, block quotes, thematic breaks and lists whose items are a paragraph each
+    (and perhaps a list), in groups of lines parted by blank lines. Within a group a quote or a list may
+    follow a paragraph (they interrupt it), and a line after a quote goes on with it (a lazy
+    continuation); anything after a list item but more of its paragraph, or a list in it, is left to
+    markdown-it."""
     if not (_BLOCK_START.match(text) or _LATER_BLOCK_START.search(text)):
         return _paragraphs(text, verse)
     lines_of = _line_groups(text)
