@@ -50,6 +50,9 @@ class Build:
     # Told when the conversation pages are staged (the rest of the site not yet): the search index can
     # start on the shards they changed, on another core, while the build goes on (see EarlyIndex).
     pages_made: Callable[[], None] = lambda: None
+    # Told the slugs of the conversations of edited transcripts, as the last build placed them, before
+    # their pages are made: the search index can read the rest of their shards meanwhile.
+    edits_found: Callable[[list[str]], None] = lambda slugs: None
 
 
 @contextmanager
@@ -126,6 +129,7 @@ def edits_in_place(build: Build, last: dict) -> BuildResult | None:
     intact = out.intact_later(build.salt)
     try:
         edited = [file for file in build.files if remembered[file.relative].signature != file.signature]
+        build.edits_found(edited_slugs(build.files, remembered))
         sources = read_edits(edited, library.reading, lambda file: remembered[file.relative].record)
         if sources is None:
             return None
@@ -153,6 +157,14 @@ def edits_in_place(build: Build, last: dict) -> BuildResult | None:
             return finish(build, result, lambda inputs: library.note_edits(out.state, remembered, lines, inputs))
     finally:
         intact.abandon()  # an answer not asked for (no edits in place after all) is not waited for
+
+
+def edited_slugs(files: list[SourceFile], remembered: dict) -> list[str]:
+    """The slugs the last build gave the conversations of the files edited since (of those it read:
+    ``remembered``)."""
+    return [where[0] for file in files
+            if file.relative in remembered and remembered[file.relative].signature != file.signature
+            for where in remembered[file.relative].places if where is not None]
 
 
 def held_archive(build: Build, archive: Archive, last: dict) -> tuple[BuildResult, Archive] | None:

@@ -105,7 +105,8 @@ class Builder:
         files, notes = self._discover()
         inputs = digest(salt, repr(self.include_drafts), repr([(f.relative, f.signature) for f in files]))
         plan = rebuild.Build(out, theme, salt, self.library, files, inputs, self.include_drafts, keep_on_error,
-                             set(self._committed.errors), self._views, lambda: self._start_early_index(out, salt))
+                             set(self._committed.errors), self._views, lambda: self._start_early_index(out, salt),
+                             lambda slugs: self._prepare_early_index(out, salt, slugs))
         # Until this build commits, what is held may be ahead of the site (a build that failed read it):
         # the held archive is not trusted (its errors still count, for keep_on_error).
         trusted, self._committed = bool(self._committed.inputs), replace(self._committed, inputs="")
@@ -220,6 +221,8 @@ class Builder:
     def _read(self, plan: rebuild.Build):
         """Every conversation of the build (outlines, or sketches), each once (duplicates: warnings)."""
         remembered = self.library.remembered(plan.out.state) if not self.library.sources else {}
+        if remembered:
+            plan.edits_found(rebuild.edited_slugs(plan.files, remembered))
         self.library.read(plan.files, remembered, self.progress.counter("reading"))
         if remembered:
             related, self._remembered_card_keys = remembered_places(remembered, self.library.sources)
@@ -330,10 +333,22 @@ class Builder:
         result.timings["search"] = result.search_seconds
         return result
 
+    def _prepare_early_index(self, out: OutputFolder, salt: str, slugs: list[str]) -> None:
+        if not (self._index_early and out.made_with(salt)):  # else every page is made again
+            return
+        early = self._early_index
+        if early is not None and not early.started and early.slugs == slugs:
+            return  # prepared by an attempt at edits in place that gave way to a full build
+        self._close_early_index()
+        self._early_index = EarlyIndex(out, salt)
+        self._early_index.prepare(slugs)
+
     def _start_early_index(self, out: OutputFolder, salt: str) -> None:
         if self._index_early:
-            self._close_early_index()  # an attempt that gave way to a full build may have started one
-            self._early_index = EarlyIndex(out, salt)
+            if self._early_index is None or self._early_index.started:
+                self._close_early_index()  # an attempt that gave way to a full build may have started one
+                self._early_index = EarlyIndex(out, salt)
+            self._early_index.start()
 
     def _close_early_index(self) -> None:
         if self._early_index is not None:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from generator.config import load_config
 from generator.progress import TerminalProgress, progress_line
-from generator.search import pagefind, shards
+from generator.search import bundle_files, pagefind, shards
 from generator.search.pagefind import Messages, PagefindError
 from generator.search.shards import (FEW_SHARDS, FOLDER, MAX_SHARDS, MOST_PAGES_PER_SHARD, PAGES_PER_SHARD,
                                       shard_count, shard_of)
@@ -73,22 +73,27 @@ def test_an_edit_indexes_only_the_shard_of_the_edited_conversation(project_of_10
                                              ("It does.", "It DOES.", EDITS)])  # no list shows this one
 def test_an_edits_shard_is_indexed_while_the_lists_are_made_into_the_bytes_a_cold_build_gives(
         tmp_path, project_of_100, monkeypatch, old, new, path):
-    """A new process (as `antiphon build` after an edit): the edited conversation's shard is indexed
-    early, on another core, and update_index indexes nothing itself."""
+    """A new process (as `antiphon build` after an edit): the edited conversation's shard is given to
+    Pagefind as it was before the page is made again, and then only the pages that changed; update_index
+    indexes nothing itself."""
     import generator.search as search
     assert not build(load_config(None, project_of_100)).failed()
     source = project_of_100 / "content/talk-042.md"
     source.write_text(source.read_text("utf-8").replace(old, new), "utf-8")
-    indexed_late, indexed_early = [], []
-    index_all, early_index = search._index_all, search.EarlyIndex._index
+    indexed_late, indexed_whole, given_again = [], [], []
+    index_all, index_whole, finish = search._index_all, search.EarlyIndex._index, search.EarlyIndex._finish
     monkeypatch.setattr(search, "_index_all", lambda shards, *rest: indexed_late.extend(shards) or index_all(shards, *rest))
     monkeypatch.setattr(search.EarlyIndex, "_index",
-                        lambda self, shard, pages: indexed_early.append(shard.number) or early_index(self, shard, pages))
+                        lambda self, shard, pages: indexed_whole.append(shard.number) or index_whole(self, shard, pages))
+    monkeypatch.setattr(search.EarlyIndex, "_finish", lambda self, opened, shard, changed: given_again.append(
+        (shard.number, [url for url, _ in changed])) or finish(self, opened, shard, changed))
 
     result = build(load_config(None, project_of_100), jobs=2)  # one job: no other core to index on
 
     assert not result.failed() and (result.shards, result.shards_indexed) == (4, 1) and result.path == path
-    assert indexed_early == [shard_of("2025-03-15-talk-042-echo", 4)] and indexed_late == []
+    [(number, urls)] = given_again
+    assert number == shard_of("2025-03-15-talk-042-echo", 4) and "/c/2025-03-15-talk-042-echo/" in urls
+    assert len(urls) < 10 and indexed_whole == [] and indexed_late == []
     cold = tmp_path / "cold"
     (cold / "content").mkdir(parents=True)
     _archive(cold)
@@ -96,6 +101,66 @@ def test_an_edits_shard_is_indexed_while_the_lists_are_made_into_the_bytes_a_col
     _undo(monkeypatch)
     assert not build(load_config(None, cold)).failed()
     assert _index_files(project_of_100 / "site") == _index_files(cold / "site")
+
+
+def test_an_edit_that_moves_its_conversation_to_another_shard_gives_the_bytes_a_cold_build_gives(
+        tmp_path, project_of_100, monkeypatch):
+    """The shard prepared for the edited conversation no longer holds it: indexed whole instead."""
+    import generator.search as search
+    assert not build(load_config(None, project_of_100)).failed()
+    source = project_of_100 / "content/talk-042.md"
+    source.write_text(source.read_text("utf-8").replace("Talk 042 ↔ Echo", "Talk 042 ↔ Echo, renamed"), "utf-8")
+    prepared, indexed_whole = [], []
+    prepare, index_whole = search.EarlyIndex.prepare, search.EarlyIndex._index
+    monkeypatch.setattr(search.EarlyIndex, "prepare", lambda self, slugs: prepared.extend(slugs) or prepare(self, slugs))
+    monkeypatch.setattr(search.EarlyIndex, "_index",
+                        lambda self, shard, pages: indexed_whole.append(shard.number) or index_whole(self, shard, pages))
+    result = build(load_config(None, project_of_100), jobs=2)
+    assert not result.failed() and result.shards_indexed >= 1
+    assert prepared == ["2025-03-15-talk-042-echo"] and indexed_whole
+    _undo(monkeypatch)
+    cold = tmp_path / "cold"
+    (cold / "content").mkdir(parents=True)
+    _archive(cold)
+    (cold / "content/talk-042.md").write_bytes(source.read_bytes())
+    assert not build(load_config(None, cold)).failed()
+    assert _index_files(project_of_100 / "site") == _index_files(cold / "site")
+
+
+def test_an_edit_whose_shard_lost_a_page_from_the_site_gives_the_bytes_a_cold_build_gives(tmp_path, project_of_100):
+    """The shard's pages as they were cannot all be read: it is indexed from the pages the build makes."""
+    assert not build(load_config(None, project_of_100)).failed()
+    source = project_of_100 / "content/talk-042.md"
+    source.write_text(source.read_text("utf-8").replace("It does.", "It DOES."), "utf-8")
+    number = shard_of("2025-03-15-talk-042-echo", 4)
+    neighbour = next(page for page in sorted((project_of_100 / "site/c").glob("*/index.html"))
+                     if shard_of(page.parent.name, 4) == number and "talk-042" not in page.parent.name)
+    neighbour.unlink()
+    result = build(load_config(None, project_of_100), jobs=2)
+    assert not result.failed() and neighbour.exists()
+    cold = tmp_path / "cold"
+    (cold / "content").mkdir(parents=True)
+    _archive(cold)
+    (cold / "content/talk-042.md").write_bytes(source.read_bytes())
+    assert not build(load_config(None, cold)).failed()
+    assert _index_files(project_of_100 / "site") == _index_files(cold / "site")
+
+
+def test_a_page_given_again_takes_its_place_in_the_index():
+    """What the early index relies on: the pages as they were, then one of them again, changed, make
+    the bundle of the pages as they are."""
+    pages = [(f"/c/{n}/", f'<html lang="en"><body><div data-pagefind-body><p>Lantern {n} hums.</p></div></body></html>'
+              .encode()) for n in range(6)]
+    changed = (pages[3][0], pages[3][1].replace(b"hums", b"sings of the harbour"))
+    now = pages[:3] + [changed] + pages[4:]
+    with pagefind.PagefindService() as service:
+        fresh = bundle_files(service.index(now), primary=False)
+        index = service.open_index()
+        index.add(pages)
+        index.add([changed])
+        again = bundle_files(index.files(), primary=False)
+        index.close()
+    assert again == fresh and len(fresh) > 3
 
 
 def _undo(monkeypatch) -> None:
@@ -115,10 +180,10 @@ def test_a_pagefind_failure_while_indexing_early_is_an_error_and_keeps_the_last_
     _edit(project_of_100, "talk-007.md", "hums low and long.")
     import generator.search as search
 
-    def fail(self, shard, pages):
+    def fail(self):
         raise PagefindError("pagefind stopped: out of memory")
 
-    monkeypatch.setattr(search.EarlyIndex, "_index", fail)
+    monkeypatch.setattr(search.PagefindIndex, "files", fail)
     result = build(load_config(None, project_of_100), jobs=2)
     assert any(d.level == "error" and "out of memory" in d.message for d in result.diagnostics)
     assert _index_files(project_of_100 / "site") == before

@@ -22,7 +22,7 @@ from typing import Callable, Iterator
 from generator.output import OutputFolder, digest
 from generator.search.canonical import SearchError, canonicalize
 from generator.search.documents import search_document
-from generator.search.pagefind import PagefindError, PagefindService
+from generator.search.pagefind import PagefindError, PagefindIndex, PagefindService
 from generator.search.shards import FOLDER, shard_count, shard_folder, shard_of
 
 __all__ = ["FOLDER", "EarlyIndex", "SearchError", "SearchUpdate", "index_intact", "update_index"]
@@ -87,29 +87,88 @@ class EarlyIndex:
     """The stale shards of a build under way, indexed while the build goes on.
 
     When the conversation pages are made and only a few shards are stale (an edit's), Pagefind indexes
-    them on another core while the lists are made and the build commits; :func:`update_index` then
-    takes the bundles instead of indexing those shards itself. More shards are left to it: each
-    bundle is held in memory until then, and a cold build has no idle core to give."""
+    them on another core while the lists are made and the build commits (:meth:`start`);
+    :func:`update_index` then takes the bundles instead of indexing those shards itself. More shards
+    are left to it: each bundle is held in memory until then, and a cold build has no idle core to give.
+
+    Told which conversations an edit changes before their pages are made (:meth:`prepare`), it gives
+    Pagefind their shards' pages as they are meanwhile; once the pages are made, only those that
+    changed are given again (in their places, see PagefindIndex), and indexing them is all that is
+    left to wait for."""
 
     MOST = 4
 
     def __init__(self, out: OutputFolder, salt: str):
-        shards = plan_shards(out.building(_is_page), salt)
-        stale = [shard for shard in shards if not out.up_to_date(shard.folder + ENTRY, shard.key)]
-        self._bundles: dict[str, Future] = {}
-        self._services: list[PagefindService] = []
-        if not 0 < len(stale) <= self.MOST:
-            self._pool = None
-            return
+        self._out, self._salt = out, salt
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="pagefind-early")
+        self._services: list[PagefindService] = []
+        self._prepared: dict[int, tuple[list[str], Future]] = {}  # shard number -> (its URLs, its open index)
+        self._bundles: dict[str, Future] = {}
+        self.slugs: list[str] = []  # prepared for
+        self.started = False
+
+    def prepare(self, slugs: list[str]) -> None:
+        """Before the pages of the conversations ``slugs`` are made again: give Pagefind their
+        shards' pages as the last build left them."""
+        self.slugs = slugs
+        pages = conversation_pages(self._out)
+        numbers = {shard_of(slug, shard_count(len(pages))) for slug in slugs}
+        shards = [shard for shard in plan_shards(pages, self._salt) if shard.number in numbers]
+        if not 0 < len(shards) <= self.MOST:
+            return
+        for shard in shards:
+            self._prepared[shard.number] = ([url for url, _ in shard.pages], self._pool.submit(self._open, shard))
+
+    def start(self) -> None:
+        """The conversation pages are made: index the stale shards (when they are few)."""
+        self.started = True
+        out = self._out
+        shards = plan_shards(out.building(_is_page), self._salt)
+        stale = [shard for shard in shards if not out.up_to_date(shard.folder + ENTRY, shard.key)]
+        if not 0 < len(stale) <= self.MOST:
+            return
+        committed = out.committed(_is_page)
+        made = out.building(_is_page)
         for shard in stale:
             # Read now: the staged files are moved into place when the build commits.
-            self._bundles[shard.key] = self._pool.submit(self._index, shard, search_documents(out, shard))
+            prepared = self._prepared.pop(shard.number, None)
+            if prepared is not None and prepared[0] == [url for url, _ in shard.pages]:
+                changed = Shard(shard.number, shard.primary,
+                                [(url, path) for url, path in shard.pages if committed.get(path) != made[path]])
+                self._bundles[shard.key] = self._pool.submit(self._finish, prepared[1], shard,
+                                                             search_documents(out, changed))
+            else:
+                self._bundles[shard.key] = self._pool.submit(self._index, shard, search_documents(out, shard))
 
-    def _index(self, shard: Shard, documents: list[tuple[str, bytes]]) -> dict[str, bytes]:
+    def _service(self) -> PagefindService:
         if not self._services:
             self._services.append(PagefindService())
-        return index_shard(self._services[0], shard, documents)
+        return self._services[0]
+
+    def _open(self, shard: Shard) -> PagefindIndex | None:
+        # The pages as the last build committed them, read on this thread while the build goes on (a
+        # page it commits meanwhile is given again, see start). One that has gone: None, and the
+        # shard is left to update_index.
+        try:
+            documents = [(url, search_document(self._out.target(path).read_bytes())) for url, path in shard.pages]
+        except OSError:
+            return None
+        index = self._service().open_index(EXCLUDED)
+        index.add(documents)
+        return index
+
+    def _finish(self, opened: Future, shard: Shard, changed: list[tuple[str, bytes]]) -> dict[str, bytes] | None:
+        index = opened.result()
+        if index is None:
+            return None
+        try:
+            index.add(changed)
+            return bundle_files(index.files(), shard.primary)
+        finally:
+            index.close()
+
+    def _index(self, shard: Shard, documents: list[tuple[str, bytes]]) -> dict[str, bytes]:
+        return index_shard(self._service(), shard, documents)
 
     def take(self, shard: Shard) -> dict[str, bytes] | None:
         """The shard's bundle if it was indexed from the same pages (raises what indexing raised)."""
@@ -122,7 +181,7 @@ class EarlyIndex:
                 bundle.cancel()
             self._pool.shutdown(wait=True)
             self._pool = None
-        for service in self._services:
+        for service in self._services:  # with it go the indexes prepared and not taken
             service.close()
         self._services = []
 

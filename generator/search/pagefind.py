@@ -56,17 +56,17 @@ class PagefindService:
     def index(self, pages: list[tuple[str, bytes]], exclude: tuple[str, ...] = ()) -> dict[str, bytes]:
         """Index ``pages`` (url, HTML), in the order given, leaving out the elements that match the
         CSS selectors ``exclude``; returns the bundle's files by path."""
-        config = {"exclude_selectors": list(exclude)} if exclude else {}
-        index_id = self._ask({"type": "NewIndex", "config": config})["index_id"]
+        index = self.open_index(exclude)
         try:
-            waiting = [self._send({"type": "AddFile", "index_id": index_id, "url": url, "file_path": None,
-                                   "file_contents": html.decode("utf-8", "replace")}) for url, html in pages]
-            for message_id in waiting:
-                self._answer(message_id)
-            files = self._ask({"type": "GetFiles", "index_id": index_id})["files"]
+            index.add(pages)
+            return index.files()
         finally:
-            self._ask({"type": "DeleteIndex", "index_id": index_id})
-        return {file["path"]: base64.b64decode(file["content"]) for file in files}
+            index.close()
+
+    def open_index(self, exclude: tuple[str, ...] = ()) -> "PagefindIndex":
+        """A new index, to add pages to and take its files from when it is complete."""
+        config = {"exclude_selectors": list(exclude)} if exclude else {}
+        return PagefindIndex(self, self._ask({"type": "NewIndex", "config": config})["index_id"])
 
     def close(self) -> None:
         if self._process.poll() is None:
@@ -134,6 +134,33 @@ class PagefindService:
         except (OSError, ValueError):
             said = ""
         return said or f"exit status {self._process.returncode}"
+
+
+class PagefindIndex:
+    """One index of a Pagefind process, open for pages.
+
+    A page added again under the same URL takes the place of the one added before, where it was:
+    given the pages as they were, then those that changed, Pagefind writes the same bundle as given
+    the pages as they are (tests/test_search.py checks it)."""
+
+    def __init__(self, service: PagefindService, index_id: int):
+        self._service, self._id = service, index_id
+
+    def add(self, pages: list[tuple[str, bytes]]) -> None:
+        """Add ``pages`` (url, HTML), in the order given."""
+        service = self._service
+        waiting = [service._send({"type": "AddFile", "index_id": self._id, "url": url, "file_path": None,
+                                  "file_contents": html.decode("utf-8", "replace")}) for url, html in pages]
+        for message_id in waiting:
+            service._answer(message_id)
+
+    def files(self) -> dict[str, bytes]:
+        """The bundle's files by path."""
+        files = self._service._ask({"type": "GetFiles", "index_id": self._id})["files"]
+        return {file["path"]: base64.b64decode(file["content"]) for file in files}
+
+    def close(self) -> None:
+        self._service._ask({"type": "DeleteIndex", "index_id": self._id})
 
 
 class Messages:
