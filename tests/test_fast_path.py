@@ -186,7 +186,9 @@ def test_blocks_render_identically(text, verse):
                                   # A list in an item, after its paragraph.
                                   "- a\n  - b", "- a\n  - b\n  - c\n- d", "1. a\n   - b\n2. c", "- a\n  - b\n    - c\n- d",
                                   "- a\n  - b\n\n- c", "- a\n  - b\n  more", "- a\n  b\n  - c", "- a\n  1. b\n  2. c",
-                                  "*   **Imports:** x\n*   **init:**\n    *   Calls y\n    *   z"])
+                                  "*   **Imports:** x\n*   **init:**\n    *   Calls y\n    *   z",
+                                  # Quotes as deep as markdown.py keeps them (aider's edit blocks).
+                                  "> > > > > deep", ">>>>>>>> eight", "<<<<<<< SEARCH\nold\n=======\nnew\n>>>>>>> REPLACE"])
 def test_it_takes_quotes_lists_rules_escapes_and_unclosed_code(text):
     assert agree(text) is True and agree(text, verse=False) is True
 
@@ -198,9 +200,14 @@ def test_it_takes_quotes_lists_rules_escapes_and_unclosed_code(text):
     "a\n2. starts at 2", "\tcode", "> a\n    > b", "a\n***", "> a\n===", "a | b\n---",
     "- a\n\n    more of a", "a\n- b\n\n    c", ">     code\nlazy", "a\\\nb", "p \\\nq", "\\\"*x*\\ ", "\\\"*x*\uE022", "&copy;", "<https://x.org>", "<me@x.org>", "~~s~~", "\\  \n**",
     "a |\n|--|", "***x***", "| a | b |\n| - | - |", "```\na\rb\n```", "```\nx\n\t```\nafter",
-    "```|\n---\n```", "\\|\n:-:\n", "> > > > > deep", "> > a\nlazy", ">> a\n> b\n    c"])
+    "```|\n---\n```", "\\|\n:-:\n", ">>>>>>>>> nine deep", "> > a\nlazy", ">> a\n> b\n    c"])
 def test_it_declines_what_it_does_not_handle(text):
     assert render_simple(text) is None
+
+
+def test_it_nests_quotes_as_deep_as_markdown_it_is_allowed_to():
+    from generator.render import fast, markdown
+    assert fast.DEPTH == markdown.QUOTE_DEPTH
 
 
 def test_it_declines_every_whitespace_character_but_space_and_newline():

@@ -68,7 +68,9 @@ _MAY_DEFINE_LINK = re.compile(r"^(?:[ >]|[-+*][ ]|\d{1,9}[.)][ ])*\[", re.M)
 _FENCE_OPEN = re.compile(r"^(`{3,})([^`\n]*)$", re.M)  # '````' fences code that holds '```' lines
 _QUOTE_LINE = re.compile(r" {0,3}>")  # a line that opens or goes on with a block quote
 _QUOTE_MARKER = re.compile(r" {0,3}> ?")
-_QUOTE_DEPTH = 4  # quotes in quotes taken this deep; markdown.py keeps 8 levels (QUOTE_DEPTH) as quotes
+# Quotes in quotes, and lists in lists, taken this deep: as deep as markdown.py keeps quotes as quotes
+# (its QUOTE_DEPTH; aider's '>>>>>>> REPLACE' is seven deep).
+DEPTH = 8
 # A list item of the simple kind: at the start of the line, its marker, one to four spaces (its text
 # starts after them: 'Gemini writes "*   **Bold:** text"'; five or more are a space and indented code),
 # then text.
@@ -426,8 +428,8 @@ def _line_groups(text: str) -> list[list[str]]:
 
 def _quote(lines: list[str], verse: bool, depth: int) -> str | None:
     """A block quote: its lines without their '>' (and one space after it), as blocks again (quotes in
-    quotes, lists in quotes), to a few levels deep (markdown.py shows deeper markers as text)."""
-    if depth >= _QUOTE_DEPTH:
+    quotes, lists in quotes), as deep as markdown.py keeps them (it shows deeper markers as text)."""
+    if depth >= DEPTH:
         return None
     inner = "\n".join(_without_marker(line) for line in lines)
     if not inner.strip(" \n"):
@@ -460,7 +462,7 @@ def _list(groups: list[list[str]], verse: bool, depth: int) -> str | None:
         if not html:
             return None
         if inner:
-            if depth >= _QUOTE_DEPTH:
+            if depth >= DEPTH:
                 return None
             inner = _blocks_between_code(inner, verse, depth + 1)
             if inner is None:
