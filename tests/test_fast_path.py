@@ -103,7 +103,7 @@ def test_command_lines_and_angle_brackets_render_identically(text, verse):
 _bracket_pieces = st.sampled_from([
     "[", "]", "]:", "[Yes]: y", "[a]: /url", "[a]", "[^1]: note", "[^1]", ": ", "x", "word", " ", "  ", "   ",
     "    ", "\n", "\n\n", "> ", ">", "- ", "* ", "1. ", "2) ", "(Y)es/(N)o ", "\"t\"", "'t'", "(/u)", "<x>",
-    "*", "`", "\n```\n", "\n   ", "-", "=", "\n===\n", "\n---\n", "#",
+    "*", "`", "\n```\n", "\n   ", "-", "=", "\n===\n", "\n---\n", "#", "[GNUPG:] ", "[a\\]b]",
 ])
 
 
@@ -116,7 +116,9 @@ def test_brackets_and_colons_render_identically(text, verse):
 
 def test_an_aider_prompt_takes_the_fast_path_and_a_definition_does_not():
     assert agree("Create new file? (Y)es/(N)o [Yes]: y", True)
-    for defining in ("[a]: /url\n\n[a]", "> [a]: /url\n>\n> [a]", "- [a]: /url", "  [a]:\n/url\n\n[a]"):
+    assert agree("[GNUPG:] KEY_CONSIDERED 0A1B\n[GNUPG:] BEGIN_SIGNING", True)  # gpg's status lines
+    for defining in ("[a]: /url\n\n[a]", "> [a]: /url\n>\n> [a]", "- [a]: /url", "  [a]:\n/url\n\n[a]",
+                     "[a\nb]: /url\n\n[a b]", "[a\\]b]: /url\n\n[a\\]b]"):
         assert agree(defining, True) is None
 
 

@@ -63,8 +63,9 @@ _TABLE_DELIMITER_LINE = re.compile(r"^ *[|:-][ |:-]*$", re.M)
 _AUTOLINK_START = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:|[^<>\s]*@)")
 _ENTITY = re.compile(r"&[#A-Za-z0-9]+;")
 # A link reference definition ('[label]: url') starts a paragraph: its '[' first on a line, after
-# any quote and list markers. Elsewhere '[Yes]: y' is text (aider's prompts end so, and code).
-_MAY_DEFINE_LINK = re.compile(r"^(?:[ >]|[-+*][ ]|\d{1,9}[.)][ ])*\[", re.M)
+# any quote and list markers, and its ']:' on that line (or a label going on to the next line).
+# Elsewhere '[Yes]: y' is text (aider's prompts end so, and code), as is '[GNUPG:] BEGIN_SIGNING'.
+_MAY_DEFINE_LINK = re.compile(r"^(?:[ >]|[-+*][ ]|\d{1,9}[.)][ ])*\[(?:[^\]\n]*\]:|[^\]\n]*$)", re.M)
 _FENCE_OPEN = re.compile(r"^(`{3,})([^`\n]*)$", re.M)  # '````' fences code that holds '```' lines
 _QUOTE_LINE = re.compile(r" {0,3}>")  # a line that opens or goes on with a block quote
 _QUOTE_MARKER = re.compile(r" {0,3}> ?")
