@@ -36,6 +36,7 @@ _pieces = st.sampled_from([
     "\\", "<", "~", "|", "&amp;", "***", "_a_", "3)", "    ", "\u00a0",
     "```", "\n```\n", "```python\n", "\n```js x\n", "````", "\n````\n", "\n````py\n", "\n`````\n", "\n   ```", "\n    ```", "```  \n", "\x00", "\r", "\r\n",
     "<cmd>", "</cmd>", "<https://x.org>", "<a@b.c>", "<x:", "@", "~/", "~$ ", "~~", "\n<", "<<", "<*", "*>",
+    "&1;", "&#", "x;", "&#x", "A;", "&copy", "&a1;", ";",
 ])
 
 
@@ -124,7 +125,8 @@ def test_an_aider_prompt_takes_the_fast_path_and_a_definition_does_not():
 
 @pytest.mark.parametrize("text", ["simulator@anthropic:~/$ ls -la", "<cmd>cat notes.txt</cmd>",
                                   "*<ooc>stepping out</ooc>*", "~ a wave ~\n<<< back", "<div>\nnot html</div>",
-                                  "C:\\Users\\ada> dir", "a | b | c\nd | e"])
+                                  "C:\\Users\\ada> dir", "a | b | c\nd | e", "ruff check >/dev/null 2>&1; then",
+                                  "&1; &_x; &#; &#x; &#xZZ;"])
 def test_it_takes_command_lines_and_angle_brackets(text):
     assert agree(text) is True
 

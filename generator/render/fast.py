@@ -61,7 +61,8 @@ _TABLE_DELIMITER_LINE = re.compile(r"^ *[|:-][ |:-]*$", re.M)
 # '<' and a lone '~' are text to markdown-it here (raw HTML is off; strikethrough needs '~~'), except
 # where '<' could open an autolink: '<scheme:' or '<…@'. Command lines ('~/$', '<cmd>') are common.
 _AUTOLINK_START = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:|[^<>\s]*@)")
-_ENTITY = re.compile(r"&[#A-Za-z0-9]+;")
+# What markdown-it may read as a character reference (a superset of its rules); '2>&1;' is text.
+_ENTITY = re.compile(r"&(?:#[xX]?[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
 # A link reference definition ('[label]: url') starts a paragraph: its '[' first on a line, after
 # any quote and list markers, and its ']:' on that line (or a label going on to the next line).
 # Elsewhere '[Yes]: y' is text (aider's prompts end so, and code), as is '[GNUPG:] BEGIN_SIGNING'.
