@@ -107,6 +107,13 @@ _SHAPES = {
     "empty headings": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n" + "a\n#\n" * (n // 4) + "\n---\n"),
     "a list item and its lines": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n- a\n" + "  b\n" * (n // 4) + "\n---\n"),
     "a quote and its lazy lines": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n> a\n" + "b\n" * (n // 2) + "\n---\n"),
+    "a list item and its lazy lines": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n- a\n" + "b\n" * (n // 2) + "\n---\n"),
+    "list markers taking turns": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n" + "- a\n* b\n1. c\n2) d\n" * (n // 20)
+                                            + "\n---\n"),
+    "lists in lists": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n"
+                                 + "".join("  " * (i % 9) + "- x\n" for i in range(n // 12)) + "\n---\n"),
+    "a long fence holding short ones": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n````\n" + "```\n" * (n // 4)
+                                                  + "\n---\n"),
     "heading with spaces and hashes": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n## a" + " # " * (n // 3)
                                                  + "\n\n---\n"),
     "rules and headings": lambda n: ("a.md", "# A ↔ B\n\n" + "---\n\n### X\n\n" * (n // 12) + "---\n"),
