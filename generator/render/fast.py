@@ -5,9 +5,8 @@ Most transcript messages are paragraphs of verse with ``*emphasis*``, ``**strong
 ``>`` quotes, lists of one-paragraph items (with lists in them), headings and rules.
 :func:`render_simple` renders exactly those, using markdown-it's own character classes and
 escaping, and returns ``None`` for anything else (a link, an entity, a table, a tricky
-delimiter run…), so
-the caller falls back to markdown-it. ``tests/test_fast_path.py`` checks the two paths agree on thousands of
-generated messages and on every sample and fixture.
+delimiter run…), so the caller falls back to markdown-it. ``tests/test_fast_path.py`` checks
+the two paths agree on thousands of generated messages and on every sample and fixture.
 
 Speed comes from leaving the text to C: whole-message regular expressions decide
 whether the subset applies, and plain text between markup is escaped and broken
@@ -27,8 +26,9 @@ from generator.render.highlight import fence_html
 FIRST_BODY_HEADING = 3
 
 # A line that is not blank and could start a block other than a paragraph (up to 3 spaces of indent
-# are allowed), or a thematic break. A '#' not followed by a space is text ('#!/bin/sh', '#include'). A paragraph's first line may be '===' (an underline only after
-# text); a later line may be indented (code cannot interrupt a paragraph, see _INDENTED_CODE).
+# are allowed), or a thematic break; a '#' not followed by a space is text ('#!/bin/sh', '#include').
+# A paragraph's first line may be '===' (an underline only after text); a later line may be indented
+# (code cannot interrupt a paragraph, see _INDENTED_CODE).
 _BLOCK_LINE_BODY = (r"(?=[ ]*[^ \n])(?: {0,3}(?:>|#{1,6}(?:[ ]|$)|[-+*](?:[ ]|$)|\d{1,9}[.)]|```|~~~|%s-+[ ]*$|_{3,}%s)"
                     r"| {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$)")
 _FIRST_BLOCK_LINE = re.compile(_BLOCK_LINE_BODY % ("", "| {4}"), re.M)
@@ -459,14 +459,13 @@ def _list(groups: list[list[str]], verse: bool, depth: int) -> str | None:
         out, close = ["<ol>\n" if int(number) == 1 else f'<ol start="{int(number)}">\n'], "</ol>\n"
     loose = len(groups) > 1
     for item in items:
-        text, inner = _item_parts(item)
+        text, inner_lines = _item_parts(item)
         html = _paragraphs(text, verse)
         if not html:
             return None
-        if inner:
-            if depth >= DEPTH:
-                return None
-            inner = _blocks_between_code(inner, verse, depth + 1)
+        inner = ""
+        if inner_lines:
+            inner = _blocks_between_code(inner_lines, verse, depth + 1) if depth < DEPTH else None
             if inner is None:
                 return None
         # A tight list shows its items' paragraphs without <p> (a stage direction's too: markdown-it
@@ -484,9 +483,9 @@ def _item_parts(item: re.Match) -> tuple[str, str]:
     indent), if any: that list starts at the first line that is an item at the item's text."""
     width = item.end()
     lines = item.string.split("\n")
-    for index, line in enumerate(lines[1:], 1):
+    for first, line in enumerate(lines[1:], 1):
         if line.startswith(" " * width) and _LIST_ITEM.match(line, width):
-            return "\n".join(lines[:index])[width:], "\n".join(line[width:] for line in lines[index:])
+            return "\n".join(lines[:first])[width:], "\n".join(inner[width:] for inner in lines[first:])
     return item.string[width:], ""
 
 
