@@ -129,7 +129,7 @@ def edits_in_place(build: Build, last: dict) -> BuildResult | None:
     intact = out.intact_later(build.salt)
     try:
         edited = [file for file in build.files if remembered[file.relative].signature != file.signature]
-        build.edits_found(edited_slugs(build.files, remembered))
+        build.edits_found(edited_slugs(edited, remembered))
         sources = read_edits(edited, library.reading, lambda file: remembered[file.relative].record)
         if sources is None:
             return None

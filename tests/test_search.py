@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.config import load_config
@@ -94,13 +94,8 @@ def test_an_edits_shard_is_indexed_while_the_lists_are_made_into_the_bytes_a_col
     [(number, urls)] = given_again
     assert number == shard_of("2025-03-15-talk-042-echo", 4) and "/c/2025-03-15-talk-042-echo/" in urls
     assert len(urls) < 10 and indexed_whole == [] and indexed_late == []
-    cold = tmp_path / "cold"
-    (cold / "content").mkdir(parents=True)
-    _archive(cold)
-    (cold / "content/talk-042.md").write_bytes(source.read_bytes())
     _undo(monkeypatch)
-    assert not build(load_config(None, cold)).failed()
-    assert _index_files(project_of_100 / "site") == _index_files(cold / "site")
+    _assert_index_of_a_cold_build(project_of_100, source, tmp_path / "cold")
 
 
 def test_an_edit_that_moves_its_conversation_to_another_shard_gives_the_bytes_a_cold_build_gives(
@@ -119,12 +114,7 @@ def test_an_edit_that_moves_its_conversation_to_another_shard_gives_the_bytes_a_
     assert not result.failed() and result.shards_indexed >= 1
     assert prepared == ["2025-03-15-talk-042-echo"] and indexed_whole
     _undo(monkeypatch)
-    cold = tmp_path / "cold"
-    (cold / "content").mkdir(parents=True)
-    _archive(cold)
-    (cold / "content/talk-042.md").write_bytes(source.read_bytes())
-    assert not build(load_config(None, cold)).failed()
-    assert _index_files(project_of_100 / "site") == _index_files(cold / "site")
+    _assert_index_of_a_cold_build(project_of_100, source, tmp_path / "cold")
 
 
 def test_an_edit_whose_shard_lost_a_page_from_the_site_gives_the_bytes_a_cold_build_gives(tmp_path, project_of_100):
@@ -138,26 +128,37 @@ def test_an_edit_whose_shard_lost_a_page_from_the_site_gives_the_bytes_a_cold_bu
     neighbour.unlink()
     result = build(load_config(None, project_of_100), jobs=2)
     assert not result.failed() and neighbour.exists()
-    cold = tmp_path / "cold"
+    _assert_index_of_a_cold_build(project_of_100, source, tmp_path / "cold")
+
+
+def _assert_index_of_a_cold_build(project: Path, edited: Path, cold: Path) -> None:
+    """The project's index is the one a cold build of the same transcripts (``edited`` as it is) makes."""
     (cold / "content").mkdir(parents=True)
     _archive(cold)
-    (cold / "content/talk-042.md").write_bytes(source.read_bytes())
+    (cold / "content" / edited.name).write_bytes(edited.read_bytes())
     assert not build(load_config(None, cold)).failed()
-    assert _index_files(project_of_100 / "site") == _index_files(cold / "site")
+    assert _index_files(project / "site") == _index_files(cold / "site")
 
 
-def test_a_page_given_again_takes_its_place_in_the_index():
-    """What the early index relies on: the pages as they were, then one of them again, changed, make
-    the bundle of the pages as they are."""
-    pages = [(f"/c/{n}/", f'<html lang="en"><body><div data-pagefind-body><p>Lantern {n} hums.</p></div></body></html>'
-              .encode()) for n in range(6)]
-    changed = (pages[3][0], pages[3][1].replace(b"hums", b"sings of the harbour"))
-    now = pages[:3] + [changed] + pages[4:]
+def _page(words: str) -> bytes:
+    return f'<html lang="en"><body><div data-pagefind-body><p>{words}</p></div></body></html>'.encode()
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["lantern", "hums", "harbour", "tide", "sings", "x"]), min_size=1, max_size=4)
+                .map(" ".join).map(_page), min_size=1, max_size=6), st.data())
+def test_pages_given_again_take_their_places_in_the_index(before, data):
+    """What the early index relies on: the pages as they were, then those that changed, make the
+    bundle of the pages as they are."""
+    pages = [(f"/c/{number}/", page) for number, page in enumerate(before)]
+    changed = data.draw(st.sets(st.sampled_from(range(len(pages)))))
+    now = [(url, _page("changed " + str(number)) if number in changed else page)
+           for number, (url, page) in enumerate(pages)]
     with pagefind.PagefindService() as service:
         fresh = bundle_files(service.index(now), primary=False)
         index = service.open_index()
         index.add(pages)
-        index.add([changed])
+        index.add([now[number] for number in sorted(changed)])
         again = bundle_files(index.files(), primary=False)
         index.close()
     assert again == fresh and len(fresh) > 3

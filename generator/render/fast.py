@@ -218,8 +218,7 @@ def _blocks_between_code(text: str, verse: bool, depth: int) -> str | None:
             # Lists parted by blank lines are one loose list; a group indented after a list may be part
             # of its last item.
             lists = list(runs[-1][1])  # the groups of items (one, so far)
-            while index + 1 < len(groups) and groups[index + 1] and groups[index + 1][0][0] == "list" \
-                    and _same_list(lists[0][0], groups[index + 1][0][1][0][0]):
+            while index + 1 < len(groups) and _goes_on_with(lists, groups[index + 1]):
                 if len(runs) > 1 or len(groups[index + 1]) > 1:
                     return None  # a loose list that interrupts a paragraph, or another list: rare, left alone
                 index += 1
@@ -245,6 +244,11 @@ def _blocks_between_code(text: str, verse: bool, depth: int) -> str | None:
             out.append(rendered)
         index += 1
     return "".join(out)
+
+
+def _goes_on_with(lists: list[list[str]], runs: list[tuple[str, list]] | None) -> bool:
+    """Whether the next group's runs start with more items of the list ``lists`` (its groups of items)."""
+    return bool(runs) and runs[0][0] == "list" and _same_list(lists[0][0], runs[0][1][0][0])
 
 
 def _runs(group: list[str]) -> list[tuple[str, list]] | None:
@@ -328,10 +332,15 @@ def _continues_item(item: str, line: str) -> bool:
 
 
 def _nests_in_item(item: str, line: str, nested: bool) -> bool:
-    """Whether ``line`` belongs to a list inside the item (its lines so far): indented as far as the
-    item's text, and an item there, or more of such a list."""
+    """Whether ``line`` belongs to a list inside the item (its lines so far): the start of one, or
+    more of one (indented as far as the item's text)."""
     width = _LIST_ITEM.match(item).end()
-    return line.startswith(" " * width) and (nested or _LIST_ITEM.match(line, width) is not None)
+    return _starts_inner_list(line, width) or (nested and line.startswith(" " * width))
+
+
+def _starts_inner_list(line: str, width: int) -> bool:
+    """Whether ``line`` starts a list inside an item whose text starts at ``width``: an item there."""
+    return line.startswith(" " * width) and _LIST_ITEM.match(line, width) is not None
 
 
 def _same_list(first: str, line: str) -> bool:
@@ -484,7 +493,7 @@ def _item_parts(item: re.Match) -> tuple[str, str]:
     width = item.end()
     lines = item.string.split("\n")
     for first, line in enumerate(lines[1:], 1):
-        if line.startswith(" " * width) and _LIST_ITEM.match(line, width):
+        if _starts_inner_list(line, width):
             return "\n".join(lines[:first])[width:], "\n".join(inner[width:] for inner in lines[first:])
     return item.string[width:], ""
 

@@ -123,12 +123,12 @@ class EarlyIndex:
         """The conversation pages are made: index the stale shards (when they are few)."""
         self.started = True
         out = self._out
-        shards = plan_shards(out.building(_is_page), self._salt)
+        made = out.building(_is_page)
+        shards = plan_shards(made, self._salt)
         stale = [shard for shard in shards if not out.up_to_date(shard.folder + ENTRY, shard.key)]
         if not 0 < len(stale) <= self.MOST:
             return
         committed = out.committed(_is_page)
-        made = out.building(_is_page)
         for shard in stale:
             # Read now: the staged files are moved into place when the build commits.
             prepared = self._prepared.pop(shard.number, None)
