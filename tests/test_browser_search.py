@@ -154,3 +154,53 @@ def test_the_ending_filter_works_across_shards_and_stays_in_the_address(site):
                                " && document.querySelector('.search-status').textContent !== ''")
         assert page.locator(".search-status").text_content() == "No conversation matches."
         assert page.locator("select[name=ending]").input_value() == "turn-limit"
+
+
+# Chinese and Japanese put no spaces between words: each character is indexed as a word of its own.
+CJK_CONVERSATIONS = {
+    "teahouse": ("Teahouse", ("Lan", "我们今天在老茶馆里讨论了潮汐表的计算方法。"),
+                 ("Mei", "潮汐表很有用，但是港口的灯塔更重要。")),
+    "lighthouse-keeper": ("Lighthouse keeper", ("Kaito", "灯台守は毎晩フェリーの数を数えています。"),
+                          ("Yuki", "それは静かな仕事ですね。")),
+    "pier": ("Pier", ("Wren", "The ferry schedule 時刻表 is posted at the pier."), ("Ossian", "Noted, thanks.")),
+}
+
+
+@pytest.fixture(scope="module")
+def cjk_site(tmp_path_factory):
+    from generator.config import load_config
+    from generator.site import build
+    project = tmp_path_factory.mktemp("cjk") / "project"
+    (project / "content").mkdir(parents=True)
+    for name, (title, *messages) in CJK_CONVERSATIONS.items():
+        body = "".join(f"### {speaker}\n\n{text}\n\n---\n\n" for speaker, text in messages)
+        (project / "content" / f"{name}.md").write_text(
+            f"# {title}\n\n**Started:** 2025-04-01T09:00:00Z\n\n---\n\n{body}", "utf-8")
+    config = load_config(None, project)
+    assert not build(config).failed()
+    return config.output_path
+
+
+def _titles_found(page, base, query):
+    page.goto(base + "search/?q=" + query)
+    page.wait_for_function("() => !['', 'Searching…'].includes(document.querySelector('.search-status').textContent)")
+    return sorted(page.locator(".search-title").all_text_contents())
+
+
+def test_chinese_and_japanese_words_are_found_inside_a_sentence(cjk_site):
+    with static_server(cjk_site) as base, browser_page() as page:
+        assert _titles_found(page, base, "潮汐表") == ["Teahouse"]  # inside a run of characters, and at its start
+        excerpts = page.locator(".search-excerpt").all_text_contents()
+        assert any("讨论了潮汐表的计算方法" in text for text in excerpts)  # shown as written: no spaces put in
+        assert page.locator(".search-excerpt mark").first.text_content() == "潮"
+        assert _titles_found(page, base, "计算") == ["Teahouse"]
+        assert _titles_found(page, base, "フェリー") == ["Lighthouse keeper"]
+        assert _titles_found(page, base, "時刻表") == ["Pier"]
+        assert _titles_found(page, base, "ferry") == ["Pier"]
+
+
+def test_characters_typed_together_are_found_together(cjk_site):
+    with static_server(cjk_site) as base, browser_page() as page:
+        assert _titles_found(page, base, "表潮汐") == []  # every character is there, not in this order
+        assert _titles_found(page, base, "灯塔 计算") == ["Teahouse"]  # apart: anywhere in the conversation
+        assert _titles_found(page, base, "schedule 時刻") == ["Pier"]

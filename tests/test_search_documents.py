@@ -6,6 +6,7 @@ for byte, on an archive with every page kind and on transcripts that write Pagef
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from generator.config import load_config
 from generator.search import EXCLUDED, bundle_files
-from generator.search.documents import search_document
+from generator.search.documents import CJK, cut, search_document, words_apart
 from generator.search.pagefind import PagefindService
 from generator.site import build
 from tests.conftest import FIXTURES, transcript
@@ -42,14 +43,14 @@ def test_pagefind_writes_the_same_bundle_from_the_cut_pages(sample_project):
     assert not build(load_config(None, sample_project)).failed()
     pages = _pages(sample_project / "site")
     documents = [(url, search_document(page)) for url, page in pages]
-    cut = {url for (url, page), (_, document) in zip(pages, documents) if document is not page}
+    cut_urls = {url for (url, page), (_, document) in zip(pages, documents) if document is not page}
     assert len(pages) > 20
     # Every page is cut but the one whose text names the body's attribute (then it is given whole).
-    assert cut == {url for url, page in pages if page.count(b"data-pagefind-body") == 1}
-    assert len(cut) == len(pages) - 1
-    assert all(len(document) < len(page) for (_, page), (url, document) in zip(pages, documents) if url in cut)
+    assert cut_urls == {url for url, page in pages if page.count(b"data-pagefind-body") == 1}
+    assert len(cut_urls) == len(pages) - 1
+    assert all(len(document) < len(page) for (_, page), (url, document) in zip(pages, documents) if url in cut_urls)
     with PagefindService() as service:
-        whole = bundle_files(service.index(pages, EXCLUDED), primary=False)
+        whole = bundle_files(service.index([(url, words_apart(page)) for url, page in pages], EXCLUDED), primary=False)
         given = bundle_files(service.index(documents, EXCLUDED), primary=False)
     assert given == whole
 
@@ -83,6 +84,43 @@ def test_the_cut_page_keeps_the_language_the_marked_elements_and_the_body():
 
 
 
+def test_chinese_and_japanese_characters_are_put_apart_in_the_body_only():
+    page = ('<!DOCTYPE html><html lang="en"><head></head><body><h1 data-pagefind-meta="title">潮汐表</h1>'
+            '<span hidden data-pagefind-filter="speaker">兰</span><div class="messages" data-pagefind-body>'
+            '<article class="msg sp-1" id="m-1"><header><h2>兰</h2></header>'
+            '<p>VoIP的计算，<em>フェリー</em> <a href="https://example.org/潮汐">表</a> 2&gt;1 😀 한국어 ภาษาไทย</p>'
+            '</article></div><footer>页脚</footer></body></html>').encode()
+    document = search_document(page).decode()
+    assert '<h1 data-pagefind-meta="title">潮汐表</h1>' in document  # shown in results as it is
+    assert 'data-pagefind-filter="speaker">兰</span>' in document
+    assert ('<p>VoIP 的  计  算  ， <em> フ  ェ  リ  ー </em> <a href="https://example.org/潮汐"> 表 </a> '
+            '2&gt;1 😀 한국어 ภาษาไทย</p>') in document  # not in a tag; Korean and Thai as they are
+    assert document.endswith("</div><footer>页脚</footer></body></html>")
+    plain = b'<html lang="en"><body><div data-pagefind-body><p>Only ASCII \xe2\x80\x94 and a dash.</p></div></body></html>'
+    assert words_apart(plain) is plain
+
+
+_CJK_PARTS = st.sampled_from(["<div data-pagefind-body>", "</div>", "<p>", "</p>", "<a href='潮'>", "<", ">",
+                              "data-pagefind-body", "潮", "フ", "。", "𠀀", "a", " "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_CJK_PARTS, st.text(max_size=6)), max_size=30).map("".join))
+def test_putting_words_apart_only_adds_spaces(text):
+    page = text.encode("utf-8", "surrogatepass")
+    apart = words_apart(page)
+    assert apart.replace(b" ", b"") == page.replace(b" ", b"")
+
+
+def test_the_search_page_puts_the_same_characters_apart():
+    """search.js splits a query as documents.py splits the pages: the same ranges of characters."""
+    script = (Path(__file__).parent.parent / "themes/default/static/search.js").read_text("utf-8")
+    quoted = re.search(r'const CJK = ((?:"[^"]*"\s*\+?\s*)+);', script).group(1)
+    ranges = "".join(re.findall(r'"([^"]*)"', quoted)).replace("\\\\", "\\")
+    in_js = re.sub(r"\\u\{([0-9a-f]+)\}|\\u([0-9a-f]{4})", lambda m: chr(int(m.group(1) or m.group(2), 16)), ranges)
+    assert in_js == CJK
+
+
 _PAGE_PARTS = st.sampled_from([b"<html lang=\"en\">", b"<head>", b"</head>", b"<body>", b"<h1 data-pagefind-meta=\"title\">",
                                b"</h1>", b"<span data-pagefind-filter=\"tag\">", b"</span>", b"<div data-pagefind-body>",
                                b"</div>", b'<article class="msg sp-1" id="m-1">', b"<header><h2>", b"</h2></header>",
@@ -95,7 +133,7 @@ def test_cutting_any_page_gives_the_page_or_a_page_with_its_body(parts):
     """Whatever the page (the cutting sees a theme's pages, and a transcript's text in them), it
     answers without error: the page itself, or a page with the language and the body."""
     page = b"".join(parts)
-    document = search_document(page)
+    document = cut(page)
     if document is not page:
         at = page.index(b"data-pagefind-body")
         assert document.startswith(b"<!DOCTYPE html><html") and b"data-pagefind-body" in document
@@ -114,7 +152,7 @@ def _cutting_costs(*sizes: int, rounds: int = 5) -> list[float]:
     for _ in range(rounds):
         for number, page in enumerate(pages):
             started = time.perf_counter()
-            assert search_document(page) is not page
+            assert cut(page) is not page
             best[number] = min(best[number], time.perf_counter() - started)
     return best
 

@@ -23,9 +23,57 @@ _VOID = {b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"l
 # message's article, which search/__init__.py's EXCLUDED selector leaves out of the index anyway.
 _MESSAGE_HEADER = re.compile(rb'(<article class="msg[ "][^<>]*>)<header>.*?</header>', re.DOTALL)
 _end_tags: dict[bytes, re.Pattern] = {}
+# Chinese and Japanese are written without spaces between words, and Pagefind splits words at spaces
+# only (unless the page's language is Chinese, Japanese or Thai, and a page's language is the site's):
+# a word in the middle of a sentence could not be found. So each of their characters is made a word
+# of its own, as Lucene's standard tokenizer does with ideographs; the search page puts a query's
+# characters apart the same way (search.js, CJK), and its excerpts join them again. Korean and Thai
+# are left: Korean puts spaces between words, and Thai's marks would be torn from their letters.
+# Ranges: CJK punctuation, kana, CJK extension A, unified ideographs, compatibility ideographs,
+# fullwidth punctuation, halfwidth katakana, and the supplementary ideographs (extensions B to H).
+CJK = ("\u3000-\u303f\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+       "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\uff66-\uff9f\U00020000-\U0003134f")
+_CJK_CHARACTER = re.compile(f"([{CJK}])")
+# The UTF-8 lead bytes of those ranges (and of a few neighbours): a page without one needs no look.
+_MAY_HOLD_CJK = re.compile(rb"[\xe3-\xe9]|\xef[\xa4-\xab\xbc-\xbe]|\xf0[\xa0-\xb1]")
+_ASCII = bytes(range(0x80))
+_BELOW_U3000 = bytes(range(0xE3))  # all but the lead bytes of characters from U+3000 up
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_TAG_WITH_CJK = re.compile(f"<[^>{CJK}]*[{CJK}][^>]*>")
 
 
 def search_document(page: bytes) -> bytes:
+    """What Pagefind is given of ``page``: the parts it reads, as a page of their own (or the page
+    whole), with the words of Chinese and Japanese text apart."""
+    return words_apart(cut(page))
+
+
+def words_apart(page: bytes) -> bytes:
+    """``page`` with a space on each side of every Chinese or Japanese character in the text of its
+    ``data-pagefind-body`` element (the title and filters, outside it, are shown as they are)."""
+    at = page.find(b"data-pagefind-body")
+    body = _start_tag(page, at) if at != -1 and page.find(b"data-pagefind-body", at + 1) == -1 else None
+    tag_end = page.find(b">", at) + 1
+    if body is None or tag_end == 0 or not _may_hold_cjk(page):
+        return page
+    end = _element_end(page, _TAG_NAME.match(page, body).group(1).lower(), tag_end) or len(page)
+    text = page[tag_end:end].decode("utf-8", "surrogateescape")
+    if _TAG_WITH_CJK.search(text):  # (a link to a page with such a name): only the text is spaced
+        parts = _TAG_OR_TEXT.split(text)  # tags alternate with text, where a '<' is always escaped
+        parts[::2] = [_CJK_CHARACTER.sub(r" \1 ", part) for part in parts[::2]]
+        text = "".join(parts)
+    else:
+        text = _CJK_CHARACTER.sub(r" \1 ", text)
+    return page[:tag_end] + text.encode("utf-8", "surrogateescape") + page[end:]
+
+
+def _may_hold_cjk(page: bytes) -> bool:
+    # Most pages hold no character from U+3000 up, which bytes.translate finds out in C, much faster
+    # than a regular expression over the whole page; the rest are looked at in their non-ASCII bytes.
+    return bool(page.translate(None, _BELOW_U3000)) and _MAY_HOLD_CJK.search(page.translate(None, _ASCII)) is not None
+
+
+def cut(page: bytes) -> bytes:
     """The parts of ``page`` Pagefind reads, as a page of their own (or ``page`` itself)."""
     at = page.find(b"data-pagefind-body")
     if at == -1 or page.find(b"data-pagefind-body", at + 1) != -1:  # none, or also in what was said

@@ -13,6 +13,14 @@
   const PAGE = 20; // conversations shown at a time
   const HITS = 3; // matching messages shown per conversation before "more in this conversation"
   const WORDS = 26; // words in an excerpt
+  // Chinese and Japanese characters: the index holds each as a word of its own (the same ranges as
+  // CJK in generator/search/documents.py), so a query's are put apart too, and excerpts join them.
+  const CJK = "\\u3000-\\u303f\\u3040-\\u30ff\\u31f0-\\u31ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff" +
+    "\\uff01-\\uff0f\\uff1a-\\uff20\\uff3b-\\uff40\\uff5b-\\uff65\\uff66-\\uff9f\\u{20000}-\\u{3134f}";
+  const CJK_CHARACTER = new RegExp(`([${CJK}])`, "gu");
+  const HAS_CJK = new RegExp(`[${CJK}]`, "u");
+  const CJK_AT_START = new RegExp(`^[${CJK}]`, "u");
+  const CJK_AT_END = new RegExp(`[${CJK}]$`, "u");
 
   // Listeners are attached at once; searches wait for the index to load.
   const ready = (async () => {
@@ -69,7 +77,9 @@
     paragraph.className = "search-excerpt";
     if (begin > hit.start) paragraph.append("… ");
     for (let position = begin; position < end; position += 1) {
-      if (position > begin) paragraph.append(joiner);
+      if (position > begin && !(CJK_AT_END.test(words[position - 1]) && CJK_AT_START.test(words[position]))) {
+        paragraph.append(joiner);
+      }
       if (marked.has(position)) {
         const mark = document.createElement("mark");
         mark.textContent = words[position];
@@ -150,6 +160,15 @@
     if (first > 0) list.children[first].querySelector("a").focus();
   }
 
+  // The query Pagefind is given: Chinese and Japanese characters apart, as in the index. Typed
+  // without spaces, they are looked for as written, one after the other (Pagefind's exact search);
+  // typed with spaces, each character anywhere in the conversation, as other words are.
+  function pagefindQuery(query) {
+    if (!HAS_CJK.test(query)) return query;
+    const apart = query.replace(CJK_CHARACTER, " $1 ").replace(/\s+/g, " ").trim();
+    return /\s|"/.test(query) ? apart : `"${apart}"`;
+  }
+
   async function search() {
     const run = ++latest;
     const query = input.value.trim();
@@ -181,7 +200,7 @@
       status.textContent = "There is nothing to search yet.";
       return;
     }
-    const response = await pagefind.search(query || null, { filters });
+    const response = await pagefind.search(query ? pagefindQuery(query) : null, { filters });
     if (run !== latest) return;
     results = response.results;
     showing = 0;
@@ -198,7 +217,7 @@
   // the words typed so far need (as Pagefind's own search box does).
   function preload() {
     const query = input.value.trim();
-    if (query) ready.then((pagefind) => pagefind && pagefind.preload(query)).catch(() => {});
+    if (query) ready.then((pagefind) => pagefind && pagefind.preload(pagefindQuery(query))).catch(() => {});
   }
 
   let timer;
