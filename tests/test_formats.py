@@ -93,12 +93,54 @@ def test_a_sillytavern_group_chat_is_titled_by_its_speakers():
 def test_chatgpt_follows_the_current_branch_and_names_models():
     [chat] = models("chatgpt.json")
     shown = [m for m in chat["messages"] if m.get("kind") != "version"]
-    assert [m["speaker"] for m in shown] == ["user", "gpt-4o", "user", "gpt-4o-mini"]
+    assert [m["speaker"] for m in shown] == ["User", "GPT-4o", "User", "GPT-4o-mini"]
     # The other branches are kept, folded, right after the message they are other versions of.
     versions = [(m["index"], m["text"]) for m in chat["messages"] if m.get("kind") == "version"]
-    assert versions == [(4, "**user:**\n\n(an edit that was abandoned)"), (6, "**gpt-4o:**\n\n(a regenerated answer)")]
+    assert versions == [(4, "**User:**\n\n(an edit that was abandoned)"), (6, "**GPT-4o:**\n\n(a regenerated answer)")]
     assert chat["messages"][0]["time"] == "2024-06-11T10:00:00+00:00"
+    assert chat["messages"][2]["text"] == "*[image]*\n\nBrittany, tomorrow."  # the export holds the image's pointer only
     assert chat["title"] == "Tide tables"
+
+
+def _chatgpt_node(number: int, role: str, content: dict, **message) -> dict:
+    return {"id": f"n{number}", "parent": f"n{number - 1}" if number > 1 else None, "children": [f"n{number + 1}"],
+            "message": {"author": {"role": role, "name": message.pop("name", None)}, "create_time": 1718100000 + number,
+                        "content": content, "metadata": message.pop("metadata", {}), **message}}
+
+
+def test_chatgpt_keeps_custom_instructions_memory_and_what_the_browsing_tool_read(tmp_path):
+    nodes = [_chatgpt_node(1, "system", {"content_type": "text", "parts": [""]},
+                           metadata={"is_visually_hidden_from_conversation": True}),
+             _chatgpt_node(2, "user", {"content_type": "user_editable_context", "user_profile": "I sail a dinghy.",
+                                       "user_instructions": "Be brief."},
+                           metadata={"is_visually_hidden_from_conversation": True, "is_user_system_message": True}),
+             _chatgpt_node(3, "assistant", {"content_type": "model_editable_context", "model_set_context": "Sails."}),
+             _chatgpt_node(4, "user", {"content_type": "text", "parts": ["Wind tomorrow?"]}),
+             _chatgpt_node(5, "assistant", {"content_type": "code", "language": "unknown", "text": "search('wind')"},
+                           recipient="browser"),
+             _chatgpt_node(6, "tool", {"content_type": "tether_browsing_display", "result": "Force 4, gusting 6.",
+                                       "summary": None}, name="browser"),
+             _chatgpt_node(7, "tool", {"content_type": "tether_quote", "url": "https://wind.example/a b", "text": "Gusty.",
+                                       "title": "Forecast", "domain": "wind.example"}, name="browser"),
+             _chatgpt_node(8, "tool", {"content_type": "tether_quote", "url": "https://wind.example/", "text": "Calm.",
+                                       "domain": "wind.example"}, name="browser"),
+             _chatgpt_node(9, "assistant", {"content_type": "text", "parts": ["Force 4."]},
+                           metadata={"model_slug": "gpt-4o"}),
+             _chatgpt_node(10, "user", {"content_type": "user_editable_context", "user_profile": "", "user_instructions": ""})]
+    nodes[-1]["children"] = []
+    path = tmp_path / "conversations.json"
+    path.write_text(json.dumps([{"title": "Wind", "current_node": "n10", "mapping": {n["id"]: n for n in nodes}}]), "utf-8")
+    [chat] = read_file(path, "conversations.json").conversations
+    assert [(m.speaker, m.kind, m.text) for m in chat.messages] == [
+        ("Custom instructions", "context", "I sail a dinghy.\n\nBe brief."),
+        ("Memory", "context", "Sails."),
+        ("User", "message", "Wind tomorrow?"),
+        ("ChatGPT", "tool_call", "```\nsearch('wind')\n```"),  # no language: the export's 'unknown' is none
+        ("browser", "tool_result", "Force 4, gusting 6."),
+        ("browser", "tool_result", "Gusty.\n\n— Forecast https://wind.example/a b"),
+        ("browser", "tool_result", "Calm.\n\n— wind.example <https://wind.example/>"),
+        ("GPT-4o", "message", "Force 4.")]  # and empty custom instructions are no message
+    assert chat.participants == ["User", "GPT-4o"]
 
 
 def test_claude_ai_thinking_attachments_and_empty_messages():

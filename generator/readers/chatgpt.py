@@ -4,14 +4,19 @@ The shown branch is the path from ``current_node`` up through ``parent`` to the
 root; other children are edits and regenerations, kept as folded other versions
 (readers/tree.py). Hidden and empty system
 messages are skipped; ``metadata.model_slug`` names the assistant's model.
+Custom instructions and memory, which real exports hold as messages, are
+folded context; what the browsing tool read is a tool result.
 Parent links that loop are an error naming the node; fields of an unexpected
 type are read as missing.
 """
 
 from __future__ import annotations
 
+import re
+
 from generator.readers.common import Turn, conversation, fenced, version_turn
 from generator.readers.jsondoc import Record, Shape, content_text, dict_of, list_of, text_of, timestamp
+from generator.readers.runs import model_name
 from generator.readers.tree import with_versions
 
 NAME = "chatgpt"
@@ -109,25 +114,58 @@ def _turn(shape: Shape, node: dict) -> Turn | None:
     metadata = dict_of(message.get("metadata"))
     content = dict_of(message.get("content"))
     kind = text_of(content.get("content_type"), "text")
-    if kind == "code":
-        text = fenced(text_of(content.get("text")), text_of(content.get("language")))
-    elif kind in ("thoughts", "reasoning_recap"):
-        thoughts = [text_of(dict_of(t).get("content")) for t in list_of(content.get("thoughts"))]
-        text = content_text(thoughts or content.get("content"))
-    else:
-        text = content_text(content.get("parts") if "parts" in content else content.get("text"))
+    when = timestamp(message.get("create_time"))
+    if kind in _SETTINGS:  # what the user told ChatGPT to keep in mind, and what it remembers of them
+        text = _joined(content.get(field) for field in _SETTINGS[kind][1])
+        return Turn(_SETTINGS[kind][0], text, shape.record.line, when, "context") if text.strip() else None
+    text = _text(kind, content)
     if role == "system" and (metadata.get("is_visually_hidden_from_conversation") or not text.strip()):
         return None
     if not text.strip() and role in ("system", "tool"):
         return None
     name = text_of(author.get("name"))
     if role == "assistant":
-        speaker = text_of(metadata.get("model_slug")) or name or "ChatGPT"
+        speaker = model_name(text_of(metadata.get("model_slug"))) or name or "ChatGPT"
     elif role == "tool":
         speaker = name or "tool"
     else:
-        speaker = name or role
+        speaker = name or _ROLE_NAMES.get(role, role)
     recipient = message.get("recipient")
     sort = "thinking" if kind in ("thoughts", "reasoning_recap") else (
         "tool_result" if role == "tool" else "tool_call" if recipient not in (None, "all") else "message")
-    return Turn(speaker, text, shape.record.line, timestamp(message.get("create_time")), sort)
+    return Turn(speaker, text, shape.record.line, when, sort)
+
+
+# Messages that hold settings rather than speech: who they are shown as, and their text fields.
+_SETTINGS = {"user_editable_context": ("Custom instructions", ("user_profile", "user_instructions")),
+             "model_editable_context": ("Memory", ("model_set_context", "repo_summary"))}
+_ROLE_NAMES = {"user": "User", "system": "System"}
+_AUTOLINK = re.compile(r"https?://[^\s<>]+")  # a page's address, written so that it is a link
+# Parts that are files: the export holds a pointer to the file, not the file.
+_ATTACHMENTS = {"image_asset_pointer": "*[image]*", "audio_asset_pointer": "*[audio]*",
+                "real_time_user_audio_video_asset_pointer": "*[audio and video]*"}
+
+
+def _text(kind: str, content: dict) -> str:
+    """A message's text, by the kind of content the export says it holds."""
+    if kind == "code":  # ChatGPT writes 'unknown' for a language it did not name
+        language = text_of(content.get("language"))
+        return fenced(text_of(content.get("text")), "" if language == "unknown" else language)
+    if kind in ("thoughts", "reasoning_recap"):
+        thoughts = [text_of(dict_of(t).get("content")) for t in list_of(content.get("thoughts"))]
+        return content_text(thoughts or content.get("content"))
+    if kind == "tether_browsing_display":  # what a search or a page gave the browsing tool
+        return _joined((content.get("result"), content.get("summary")))
+    if kind == "tether_quote":  # a passage quoted from a page, and the page
+        url = text_of(content.get("url"))
+        where = " ".join(part for part in (text_of(content.get("title")) or text_of(content.get("domain")),
+                                           f"<{url}>" if _AUTOLINK.fullmatch(url) else url) if part)
+        return _joined((content.get("text"), f"— {where}" if where else ""))
+    if "parts" in content:
+        return content_text([_ATTACHMENTS.get(text_of(dict_of(part).get("content_type")), part)
+                             for part in list_of(content.get("parts"))])
+    return content_text(content.get("text"))
+
+
+def _joined(texts) -> str:
+    return "\n\n".join(text for text in map(text_of, texts) if text.strip())
