@@ -146,9 +146,26 @@ def test_chatgpt_keeps_custom_instructions_memory_and_what_the_browsing_tool_rea
 def test_claude_ai_thinking_attachments_and_empty_messages():
     [chat] = models("claude_ai.json")
     kinds = [(m["speaker"], m.get("kind", "message")) for m in chat["messages"]]
-    assert kinds == [("Human", "message"), ("Claude", "thinking"), ("Claude", "message"), ("Human", "message")]
-    assert "Attachments: `coast.txt`" in chat["messages"][0]["text"]
-    assert chat["messages"][3]["text"] == ""
+    assert kinds == [("Human", "context"), ("Human", "message"), ("Claude", "thinking"), ("Claude", "message"),
+                     ("Human", "message")]
+    assert chat["messages"][0]["text"] == "`coast.txt`\n\n```\nrocky\n```"  # the attached file's text, folded
+    assert chat["messages"][1]["text"] == "Suggest names for a lighthouse."
+    assert chat["messages"][4]["text"] == ""
+
+
+def test_claude_ai_keeps_text_pasted_at_length_and_names_files_it_has_no_text_of(tmp_path):
+    pasted = "line one\n```\nline three, after a fence\n"
+    message = {"uuid": "m1", "sender": "human", "created_at": "2025-02-01T09:00:00Z", "text": "Look at this.",
+               "content": [{"type": "text", "text": "Look at this."}],
+               "attachments": [{"file_name": "", "file_size": 40, "file_type": "txt", "extracted_content": pasted},
+                               {"file_name": "chart.png", "extracted_content": ""}],
+               "files": [{"file_name": "photo.jpg"}]}
+    path = tmp_path / "conversations.json"
+    path.write_text(json.dumps([{"uuid": "c1", "name": "Paste", "chat_messages": [message]}]), "utf-8")
+    [chat] = read_file(path, "conversations.json").conversations
+    assert [(m.speaker, m.kind) for m in chat.messages] == [("Human", "context"), ("Human", "message")]
+    assert chat.messages[0].text == "Pasted text\n\n````\n" + pasted + "\n````"  # every character, fenced past its fence
+    assert chat.messages[1].text == "Look at this.\n\nAttachments: `chart.png`, `photo.jpg`"
 
 
 def test_openai_tool_calls_and_results_are_their_own_blocks():

@@ -2,12 +2,13 @@
 
 Where messages name their parent (``parent_message_uuid``), the branch shown is the one that ends
 at ``current_leaf_message_uuid`` (or the last message); edits and retries are kept as folded other
-versions (readers/tree.py).
+versions (readers/tree.py). The text of attached files, and of text pasted at length, is kept as
+folded context before its message.
 """
 
 from __future__ import annotations
 
-from generator.readers.common import Turn, block_turns, code_span, conversation, merge_consecutive, version_turn
+from generator.readers.common import Turn, block_turns, code_span, conversation, fenced, merge_consecutive, version_turn
 from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of, timestamp
 from generator.readers.tree import with_versions
 
@@ -78,11 +79,24 @@ def _turns(shape: Shape, message: dict) -> list[Turn]:
         turns = block_turns(blocks, speaker, line, when)
     else:
         turns = [Turn(speaker, text_of(message.get("text")), line, when)]
-    names = [a["file_name"] for a in list_of(message.get("attachments")) + list_of(message.get("files"))
-             if text_of(dict_of(a).get("file_name"))]
+    attached = [dict_of(a) for a in list_of(message.get("attachments")) + list_of(message.get("files"))]
+    # A file's text, or text pasted at length (which Claude.ai makes an attachment with no name), is
+    # in the export: it is shown, folded, before the message it came with. Other files are named.
+    read = [Turn(speaker, _attachment_text(a), line, when, "context") for a in attached if _content_of(a)]
+    names = [text_of(a.get("file_name")) for a in attached if text_of(a.get("file_name")) and not _content_of(a)]
     if names and turns:
         turns[0].text += "\n\n" + "Attachments: " + ", ".join(code_span(name) for name in names)
     elif names:
         turns.append(Turn(speaker, "Attachments: " + ", ".join(code_span(name) for name in names), line, when))
     # Text-only exports repeat the text in `text` and in one text block: keep one.
-    return merge_consecutive(turns, lambda first, turn: first.kind == turn.kind == "message", "\n\n")
+    return read + merge_consecutive(turns, lambda first, turn: first.kind == turn.kind == "message", "\n\n")
+
+
+def _content_of(attachment: dict) -> str:
+    content = text_of(attachment.get("extracted_content"))
+    return content if content.strip() else ""
+
+
+def _attachment_text(attachment: dict) -> str:
+    name = text_of(attachment.get("file_name")).strip()
+    return f"{code_span(name) if name else 'Pasted text'}\n\n{fenced(_content_of(attachment))}"
