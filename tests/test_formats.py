@@ -171,8 +171,9 @@ def test_claude_ai_keeps_text_pasted_at_length_and_names_files_it_has_no_text_of
 def test_openai_tool_calls_and_results_are_their_own_blocks():
     [chat] = models("openai.json")
     assert [(m["speaker"], m.get("kind", "message")) for m in chat["messages"]] == [
-        ("system", "message"), ("user", "message"), ("gpt-4.1", "tool_call"), ("tool", "tool_result"),
-        ("gpt-4.1", "message")]
+        ("System", "context"), ("User", "message"), ("GPT-4.1", "tool_call"), ("tool", "tool_result"),
+        ("GPT-4.1", "message")]
+    assert chat["participants"] == ["User", "GPT-4.1"]  # the system prompt instructs; it does not take part
     assert '"city": "Oslo"' in chat["messages"][2]["text"]
 
 

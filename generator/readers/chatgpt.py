@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from generator.readers.common import Turn, conversation, fenced, version_turn
+from generator.readers.common import PROMPT_ROLES, ROLE_NAMES, Turn, conversation, fenced, version_turn
 from generator.readers.jsondoc import Record, Shape, content_text, dict_of, list_of, text_of, timestamp
 from generator.readers.runs import model_name
 from generator.readers.tree import with_versions
@@ -129,17 +129,17 @@ def _turn(shape: Shape, node: dict) -> Turn | None:
     elif role == "tool":
         speaker = name or "tool"
     else:
-        speaker = name or _ROLE_NAMES.get(role, role)
+        speaker = name or ROLE_NAMES.get(role, role)
     recipient = message.get("recipient")
     sort = "thinking" if kind in ("thoughts", "reasoning_recap") else (
-        "tool_result" if role == "tool" else "tool_call" if recipient not in (None, "all") else "message")
+        "tool_result" if role == "tool" else "tool_call" if recipient not in (None, "all") else
+        "context" if role in PROMPT_ROLES else "message")
     return Turn(speaker, text, shape.record.line, when, sort)
 
 
 # Messages that hold settings rather than speech: who they are shown as, and their text fields.
 _SETTINGS = {"user_editable_context": ("Custom instructions", ("user_profile", "user_instructions")),
              "model_editable_context": ("Memory", ("model_set_context", "repo_summary"))}
-_ROLE_NAMES = {"user": "User", "system": "System"}
 _AUTOLINK = re.compile(r"https?://[^\s<>]+")  # a page's address, written so that it is a link
 # Parts that are files: the export holds a pointer to the file, not the file.
 _ATTACHMENTS = {"image_asset_pointer": "*[image]*", "audio_asset_pointer": "*[audio]*",

@@ -138,6 +138,13 @@ def _utc(when: datetime) -> datetime:
 MAX_RESULT_CHARS = 20_000
 
 
+# How the roles of chat APIs and exports are shown, when the source names no one.
+ROLE_NAMES = {"user": "User", "system": "System", "assistant": "Assistant", "developer": "Developer"}
+# Roles whose messages instruct the model rather than speak in the conversation: shown as folded
+# context, and not among the participants (a title of 'System ↔ User ↔ GPT-4.1' says too much).
+PROMPT_ROLES = {"system", "developer"}
+
+
 def block_turns(blocks: list, speaker: str, line: int, when: datetime | None, result_speaker: str | None = None,
                 describe=None) -> list[Turn]:
     """Turns from Anthropic-style content blocks: text, thinking, tool_use, tool_result, image.

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 
-from generator.readers.common import Turn, conversation, fenced
+from generator.readers.common import PROMPT_ROLES, ROLE_NAMES, Turn, conversation, fenced
 from generator.readers.jsondoc import Record, Shape, content_text, dict_of, list_of, text_of
+from generator.readers.runs import model_name
 
 NAME = "openai"
 ONE_CONVERSATION = False  # a file may hold many conversations
@@ -55,18 +56,18 @@ def _turns(shape: Shape, message: dict, model: str | None) -> list[Turn]:
     line = shape.record.line
     name = text_of(message.get("name"))
     if role == "assistant":
-        speaker = name or model or "assistant"
+        speaker = name or model_name(model or "") or ROLE_NAMES["assistant"]
     elif role == "tool":
         speaker = name or "tool"
     else:
-        speaker = name or role
+        speaker = name or ROLE_NAMES.get(role, role)
     turns = []
     text = content_text(message.get("content"))
     if role == "tool":
         return [Turn(speaker, fenced(text), line, None, "tool_result")]
     calls = [dict_of(call) for call in list_of(message.get("tool_calls"))]
     if text or not calls:
-        turns.append(Turn(speaker, text, line))
+        turns.append(Turn(speaker, text, line, None, "context" if role in PROMPT_ROLES else "message"))
     for call in calls:
         function = dict_of(call.get("function"))
         arguments = function.get("arguments", "")

@@ -9,7 +9,7 @@ NAME = "sharegpt"
 ONE_CONVERSATION = False  # a file may hold many conversations
 SPEAKERS = {"human": "Human", "user": "Human", "gpt": "Assistant", "chatgpt": "Assistant", "bing": "Assistant",
             "bard": "Assistant", "system": "System"}
-KINDS = {"function_call": "tool_call", "observation": "tool_result", "tool": "tool_result"}
+KINDS = {"function_call": "tool_call", "observation": "tool_result", "tool": "tool_result", "system": "context"}
 
 
 def claims(first: Record, lines: bool) -> bool:
