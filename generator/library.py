@@ -23,6 +23,7 @@ the build they were written for; a file cut short names no build and is not trus
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,6 +45,9 @@ SOURCES_STATE = ".antiphon-sources.tsv"
 # A new process renders up to this many edited conversations alone; more go through a full build (in parallel).
 EDITS_RENDERED_ALONE = 32
 _READING, _LAST = "# reading ", "# inputs "
+# Made once: json.dumps makes an encoder for every call with options, thousands of times a build.
+_compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_quoted = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class Reading(NamedTuple):
@@ -91,6 +95,9 @@ class Library:
         # 50,000 conversations it is 90 MB, and each source holds its own record).
         self.remembered_inputs = ""  # the build it was noted for
         self.remembered_lines = 0
+        # A digest of each line the sources file holds, by relative path, when known (None: unknown, so
+        # the next note writes it whole): a build that changed a few sources appends their lines.
+        self._noted: dict[str, bytes] | None = None
         self._loaded: tuple[tuple, list[Conversation]] = ((), [])  # the source file last read again by load()
         # The sources file last parsed: its size and time, what it says, and its inputs and line count.
         self._parsed: tuple = (None, {}, "", 0)
@@ -111,6 +118,8 @@ class Library:
         for source in read_sources(fresh, self.reading, self.outlines, self.jobs, progress):
             current[source.file.path] = source
         self.sources = current
+        if remembered:  # else the file is none of this reading key's, or this library wrote it last
+            self._noted = {relative: _digest(entry.line) for relative, entry in remembered.items()}
         self._parsed = (None, {}, "", 0)
 
     def conversations(self, files: list[SourceFile], include_drafts: bool) -> list[Conversation]:
@@ -189,16 +198,41 @@ class Library:
                 places.append(None if position is None else
                               place(conversation, *archive.neighbours(position), related_to(conversation),
                                     card_key(conversation)))
-            places_text = json.dumps(places, ensure_ascii=False, separators=(",", ":"))
+            places_text = _compact_json(places)
             return source_line(source.file.relative, source.file.signature, places_text, source.record())
 
         # Never completed sources (cannot happen: each gets a job) are not noted: they are read again.
         noted = sorted((source for source in self.sources.values() if not source.sketched),
                        key=lambda source: line_key(source.file.relative))
-        self._write(state, inputs, map(line, noted))
+        if not self._append_changes(state, inputs, noted, line):
+            self._write(state, inputs, map(line, noted))
+
+    def _append_changes(self, state, inputs: str, noted: list[Source], line) -> bool:
+        """Append the lines that changed since the file was written (and the build's inputs), rather
+        than write megabytes again; False when the file must be written whole: its lines are not
+        known, it names a source that has gone, or it would grow past a quarter more than it holds."""
+        relatives = {source.file.relative for source in noted}
+        if self._noted is None or not relatives.issuperset(self._noted):
+            return False
+        changed, digests = [], {}
+        for source in noted:
+            text = line(source)
+            digests[source.file.relative] = digest = _digest(text)
+            if self._noted.get(source.file.relative) != digest:
+                changed.append(text)
+            if self.remembered_lines + len(changed) > 1.25 * len(noted) + 100:
+                return False
+        if changed or inputs != self.remembered_inputs:
+            appendix = sources_appendix(inputs, changed)
+            state.append(SOURCES_STATE, appendix)
+            self.remembered_lines += appendix.count("\n")
+            self.remembered_inputs = inputs
+        self._noted = digests
+        return True
 
     def note_edits(self, state, remembered: dict[str, "Remembered"], lines: dict[str, str], inputs: str) -> None:
         """Append the edited sources' new lines (or write the file afresh when it has grown long)."""
+        self._noted = None  # the lines of what was not edited are not looked at here
         if self.remembered_lines + len(lines) > 1.25 * len(remembered) + 100:
             self._write(state, inputs, (lines.get(relative, remembered[relative].line)
                                         for relative in sorted(remembered, key=line_key)))
@@ -210,8 +244,20 @@ class Library:
 
     def _write(self, state, inputs: str, lines) -> None:
         """Write the sources file from its ``lines`` in order (unless it already holds these bytes)."""
-        self.remembered_lines = state.write_lines(SOURCES_STATE, sources_lines(self.key, inputs, lines))
+        digests = {}
+
+        def noting(lines):
+            for text in lines:
+                digests[json.loads(text.split("\t", 1)[0])] = _digest(text)
+                yield text
+
+        self.remembered_lines = state.write_lines(SOURCES_STATE, sources_lines(self.key, inputs, noting(lines)))
         self.remembered_inputs = inputs
+        self._noted = digests
+
+
+def _digest(line: str) -> bytes:
+    return hashlib.blake2b(line.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def shown(content: Path, relative: str) -> str:
@@ -334,7 +380,7 @@ def sources_lines(key: str, inputs: str, lines):
 
 def line_key(relative: str) -> str:
     """Where a source's line goes in the file: lines are in the order of their text, which begins so."""
-    return json.dumps(relative, ensure_ascii=False)
+    return _quoted(relative)
 
 
 def sources_appendix(inputs: str, lines) -> str:
@@ -349,7 +395,7 @@ def inputs_of(text: str) -> str:
 
 
 def source_line(relative: str, signature: tuple[int, int], places: str, record: str) -> str:
-    return f"{json.dumps(relative, ensure_ascii=False)}\t{signature[0]}:{signature[1]}\t{places}\t{record}"
+    return f"{_quoted(relative)}\t{signature[0]}:{signature[1]}\t{places}\t{record}"
 
 
 def read_lines(text: str) -> dict[str, Remembered]:

@@ -11,10 +11,10 @@ import jinja2
 import pytest
 from jinja2.bccache import bc_magic
 
-from generator import keys
+from generator import keys, library
 from generator.config import load_config
 from generator.output import OutputFolder
-from generator.result import EDITS, FULL, HELD
+from generator.result import EDITS, FULL, HELD, UNCHANGED
 from generator.site import BuildError, Builder
 from generator.theme import BUNDLED, TEMPLATE_CACHE
 from tests.conftest import ROOT
@@ -408,3 +408,35 @@ def test_an_error_ends_every_way_a_build_goes_the_same_way(sample_project, path,
     else:
         assert result.committed and published(config.output_path) == cold_build(sample_project)
         assert not (config.output_path / ALICE_BOB / "index.html").exists()
+
+
+def _sources_file(project) -> str:
+    return (project / "site" / library.SOURCES_STATE).read_text("utf-8")
+
+
+def test_a_rebuild_appends_the_lines_of_what_changed_to_the_sources_file(sample_project):
+    """The sources file names every source; a build that places everything again appends the lines
+    that changed (megabytes for a large archive are not written again), and reads back as a cold
+    build writes it. One that leaves a source out writes it whole."""
+    config = load_config(None, sample_project)
+    assert not Builder(config).build().failed()
+    before = _sources_file(sample_project)
+    edit(sample_project, "first.md", "Here is some code:", "Here is some better code:")  # lists show it
+    result = Builder(config).build()
+    assert result.path == FULL and not result.failed()
+    after = _sources_file(sample_project)
+    assert after.startswith(before) and after.count("\n") - before.count("\n") < before.count("\n") - 1
+    cold = sample_project.parent / "cold"
+    shutil.copytree(sample_project, cold)  # the same files, times and all
+    shutil.rmtree(cold / "site")
+    assert not Builder(load_config(None, cold)).build().failed()
+    rebuilt = _sources_file(cold)
+    assert {path: entry.line for path, entry in library.read_lines(after).items()} == \
+           {path: entry.line for path, entry in library.read_lines(rebuilt).items()}
+    assert library.inputs_of(after) == library.inputs_of(rebuilt)
+    assert Builder(config).build().path == UNCHANGED  # the next build trusts it
+    edit(sample_project, "first.md", "Here is some better code:", "Here is some BETTER code:")
+    assert Builder(config).build().path == EDITS  # an edit no list shows is made in place from it
+    (sample_project / "content" / "first.md").unlink()
+    assert not Builder(config).build().failed()
+    assert '"first.md"' not in _sources_file(sample_project)  # written whole: the source has gone
