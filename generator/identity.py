@@ -102,6 +102,13 @@ def _generic_title(conversation: Conversation) -> bool:
     return not title or title == ARROW.join(_named(conversation)).strip()
 
 
+def title_names_participants(conversation: Conversation) -> bool:
+    """Does the title begin with the participants' names (made from them, as a run's is, or only them)?
+    Search leaves such a title out: a speaker's name would find every conversation they are in."""
+    names = ARROW.join(_named(conversation)).strip()
+    return bool(names) and conversation.title.strip().startswith(names)
+
+
 def _named(conversation: Conversation) -> list[str]:
     """Who a title names: the participants a header gives (all a header-only read knows), else the speakers."""
     return conversation.participants or conversation.speakers

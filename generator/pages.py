@@ -25,7 +25,7 @@ from generator import keys
 from generator.archive import PAIR_JOINER, Archive, Group, pair_name, pair_slug
 from generator.config import Config
 from generator.diagnostics import plural
-from generator.identity import speaker_colours
+from generator.identity import speaker_colours, title_names_participants
 from generator.insights import ENDING_CHOICES, Insights, insights_of
 from generator.model import KIND_LABELS, Conversation, Message
 from generator.output import digest
@@ -474,6 +474,8 @@ class Views:
                 "duration": _duration(conversation.started, conversation.ended),
                 "extra_metadata": [(escape(k), escape(v)) for k, v in conversation.metadata.items()
                                    if k not in _SHOWN_KEYS],
+                # A title the source gave is searched too, weighted as a heading (ahead of the messages).
+                "searched_title": "" if title_names_participants(conversation) else escape(conversation.title),
                 "messages": _fold_runs(messages, self.config.collapse_repeats),
                 "shape": shape_svg(found, colours),
                 "shape_summary": escape(describe(found)),

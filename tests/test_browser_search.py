@@ -163,6 +163,9 @@ CJK_CONVERSATIONS = {
     "lighthouse-keeper": ("Lighthouse keeper", ("Kaito", "灯台守は毎晩フェリーの数を数えています。"),
                           ("Yuki", "それは静かな仕事ですね。")),
     "pier": ("Pier", ("Wren", "The ferry schedule 時刻表 is posted at the pier."), ("Ossian", "Noted, thanks.")),
+    "zeta-beacon": ("Zeta beacon", ("Lan", "灯塔。灯塔。"), ("Mei", "灯塔在港口。")),
+    "diary": ("港口日记", ("Kaito", "今日は晴れ。"), ("Yuki", "Calm seas.")),
+    "watch": ("Wren ↔ Ossian", ("Wren", "Two gulls today."), ("Ossian", "Noted.")),  # a title of names only
 }
 
 
@@ -190,6 +193,7 @@ def _titles_found(page, base, query):
 def test_chinese_and_japanese_words_are_found_inside_a_sentence(cjk_site):
     with static_server(cjk_site) as base, browser_page() as page:
         assert _titles_found(page, base, "潮汐表") == ["Teahouse"]  # inside a run of characters, and at its start
+        assert "2 messages match" in page.locator(".search-meta").text_content()
         excerpts = page.locator(".search-excerpt").all_text_contents()
         assert any("讨论了潮汐表的计算方法" in text for text in excerpts)  # shown as written: no spaces put in
         assert page.locator(".search-excerpt mark").first.text_content() == "潮"
@@ -199,8 +203,25 @@ def test_chinese_and_japanese_words_are_found_inside_a_sentence(cjk_site):
         assert _titles_found(page, base, "ferry") == ["Pier"]
 
 
-def test_characters_typed_together_are_found_together(cjk_site):
+def test_characters_typed_together_are_found_together_and_ranked(cjk_site):
     with static_server(cjk_site) as base, browser_page() as page:
         assert _titles_found(page, base, "表潮汐") == []  # every character is there, not in this order
         assert _titles_found(page, base, "灯塔 计算") == ["Teahouse"]  # apart: anywhere in the conversation
         assert _titles_found(page, base, "schedule 時刻") == ["Pier"]
+        page.goto(base + "search/?q=灯塔")
+        page.wait_for_function("() => document.querySelectorAll('.search-results > li').length === 2")
+        # The conversation that says it three times comes first (an exact search alone ranks all alike).
+        assert page.locator(".search-title").all_text_contents() == ["Zeta beacon", "Teahouse"]
+        assert "2 messages match" in page.locator(".search-meta").first.text_content()
+
+
+def test_a_title_the_source_gives_is_searched_and_one_of_names_is_not(cjk_site):
+    with static_server(cjk_site) as base, browser_page() as page:
+        assert _titles_found(page, base, "日记") == ["港口日记"]  # in no message
+        assert page.locator(".search-where").all_text_contents() == ["in the title"]
+        assert page.locator(".search-title").get_attribute("href").endswith("/c/2025-04-01-diary/")
+        assert _titles_found(page, base, "gulls") == ["Wren ↔ Ossian"]
+        # A title of names only is not part of the text: Pagefind still matches a title's words (as
+        # metadata, ranked higher), but no match in the text is shown for it.
+        assert _titles_found(page, base, "Ossian") == ["Wren ↔ Ossian"]
+        assert page.locator(".search-where").all_text_contents() == []

@@ -44,14 +44,14 @@
 
   // The messages a result matched in, best first: each match belongs to the last message anchor
   // (id "m-N") at or before it. Excerpts are cut from the page's words as Pagefind splits them.
-  function hitsOf(data) {
+  function hitsOf(data, together) {
     const anchors = data.anchors.filter((a) => /^m-\d+$/.test(a.id)).sort((a, b) => a.location - b.location);
     const spaced = !data.content.includes("\u200B");
     const words = spaced ? data.content.split(/[\r\n\s]+/g) : data.content.split("\u200B");
     const weight = new Map(data.weighted_locations.map((w) => [w.location, w.balanced_score]));
     const hits = new Map();
     let next = 0;
-    for (const location of [...data.locations].sort((a, b) => a - b)) {
+    for (const location of inRows(data.locations, together).sort((a, b) => a - b)) {
       while (next < anchors.length && anchors[next].location <= location) next += 1;
       const anchor = next > 0 ? anchors[next - 1] : null;
       const key = anchor ? anchor.id : "";
@@ -98,14 +98,14 @@
     link.href = url + (hit.anchor ? `#${hit.anchor.id}` : "");
     const where = document.createElement("span");
     where.className = "search-where";
-    where.textContent = hit.anchor ? `message ${hit.anchor.id.slice(2)}` : "above the messages";
+    where.textContent = hit.anchor ? `message ${hit.anchor.id.slice(2)}` : "in the title"; // all before message 1
     link.append(where);
     item.append(link, hit.excerpt);
     return item;
   }
 
   function render(data) {
-    const hits = hitsOf(data);
+    const hits = hitsOf(data, together);
     const item = document.createElement("li");
     const title = document.createElement("a");
     title.className = "search-title";
@@ -113,8 +113,9 @@
     title.textContent = data.meta.title || data.url;
     const meta = document.createElement("p");
     meta.className = "search-meta";
-    const matched = hits.length === 1 ? "1 message matches" : `${hits.length} messages match`;
-    meta.textContent = [data.meta.date, (data.filters.speaker || []).join(" ↔ "), hits.length ? matched : ""]
+    const messages = hits.filter((hit) => hit.anchor).length;
+    const matched = messages === 1 ? "1 message matches" : `${messages} messages match`;
+    meta.textContent = [data.meta.date, (data.filters.speaker || []).join(" ↔ "), messages ? matched : ""]
       .filter(Boolean).join(" · ");
     const shown = document.createElement("ol");
     shown.className = "search-hits";
@@ -137,6 +138,7 @@
 
   let latest = 0;
   let results = [];
+  let together = 1; // how many words of the query stand together in a match (see find)
   let showing = 0;
   let loading = null; // the page of results being loaded: a second click waits for it
 
@@ -160,13 +162,39 @@
     if (first > 0) list.children[first].querySelector("a").focus();
   }
 
-  // The query Pagefind is given: Chinese and Japanese characters apart, as in the index. Typed
-  // without spaces, they are looked for as written, one after the other (Pagefind's exact search);
-  // typed with spaces, each character anywhere in the conversation, as other words are.
+  // The query Pagefind is given: Chinese and Japanese characters apart, as in the index.
   function pagefindQuery(query) {
-    if (!HAS_CJK.test(query)) return query;
-    const apart = query.replace(CJK_CHARACTER, " $1 ").replace(/\s+/g, " ").trim();
-    return /\s|"/.test(query) ? apart : `"${apart}"`;
+    return HAS_CJK.test(query) ? query.replace(CJK_CHARACTER, " $1 ").replace(/\s+/g, " ").trim() : query;
+  }
+
+  // The conversations that match, best first, and how many words of the query must stand together
+  // in a match. Chinese or Japanese typed without spaces is looked for as written, its characters
+  // one after the other: Pagefind's exact search finds those conversations, but ranks them all
+  // alike and gives one match each, so they are taken in the order and with the matches of the
+  // search for the same characters anywhere.
+  async function find(pagefind, query, filters) {
+    const apart = query && pagefindQuery(query);
+    if (!query || apart === query || /\s|"/.test(query)) {
+      return { results: (await pagefind.search(apart || null, { filters })).results, together: 1 };
+    }
+    const [exact, ranked] = await Promise.all([pagefind.search(`"${apart}"`, { filters }),
+                                               pagefind.search(apart, { filters })]);
+    const found = new Set(exact.results.map((result) => result.id));
+    return { results: ranked.results.filter((result) => found.has(result.id)), together: apart.split(" ").length };
+  }
+
+  // Of a conversation's matched words, those in a row of at least ``together`` of them.
+  function inRows(locations, together) {
+    if (together < 2) return locations;
+    const matched = new Set(locations);
+    const kept = new Set();
+    for (const start of [...matched].sort((a, b) => a - b)) {
+      if (matched.has(start - 1)) continue;
+      let end = start;
+      while (matched.has(end + 1)) end += 1;
+      if (end - start + 1 >= together) for (let at = start; at <= end; at += 1) kept.add(at);
+    }
+    return [...kept];
   }
 
   async function search() {
@@ -200,9 +228,10 @@
       status.textContent = "There is nothing to search yet.";
       return;
     }
-    const response = await pagefind.search(query ? pagefindQuery(query) : null, { filters });
+    const response = await find(pagefind, query, filters);
     if (run !== latest) return;
     results = response.results;
+    together = response.together;
     showing = 0;
     loading = null;
     list.replaceChildren();
