@@ -104,7 +104,8 @@ def _generic_title(conversation: Conversation) -> bool:
 
 def title_names_participants(conversation: Conversation) -> bool:
     """Does the title begin with the participants' names (made from them, as a run's is, or only them)?
-    Search leaves such a title out: a speaker's name would find every conversation they are in."""
+    The text searched leaves such a title out: a speaker's name would match it in every conversation
+    they are in, as if it had been said there."""
     names = ARROW.join(_named(conversation)).strip()
     return bool(names) and conversation.title.strip().startswith(names)
 

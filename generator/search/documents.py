@@ -52,9 +52,10 @@ def words_apart(page: bytes) -> bytes:
     """``page`` with a space on each side of every Chinese or Japanese character in the text of its
     ``data-pagefind-body`` element (the title and filters, outside it, are shown as they are)."""
     at = page.find(b"data-pagefind-body")
-    body = _start_tag(page, at) if at != -1 and page.find(b"data-pagefind-body", at + 1) == -1 else None
-    tag_end = page.find(b">", at) + 1
-    if body is None or tag_end == 0 or not _may_hold_cjk(page):
+    if at == -1 or page.find(b"data-pagefind-body", at + 1) != -1 or not _may_hold_cjk(page):
+        return page
+    body, tag_end = _start_tag(page, at), page.find(b">", at) + 1
+    if body is None or tag_end == 0:
         return page
     end = _element_end(page, _TAG_NAME.match(page, body).group(1).lower(), tag_end) or len(page)
     text = page[tag_end:end].decode("utf-8", "surrogateescape")
