@@ -338,6 +338,16 @@ def test_a_chat_exported_by_a_browser_extension_names_who_answered_and_when():
     assert {m.speaker for m in _plain(other).conversations[0].messages} == {"User", "Assistant"}
 
 
+def test_the_signature_an_exporter_puts_under_the_last_answer_is_metadata():
+    signed = BROWSER_EXPORT + "\n\n\n---\nPowered by [Tide Exporter](https://exporter.example/tide)\n"
+    [chat] = _plain(signed).conversations
+    assert chat.messages[-1].text == "Good."
+    assert chat.metadata["Exported with"] == "Tide Exporter (https://exporter.example/tide)"
+    # A rule and a line of the answer's own at its end stay in it.
+    kept = BROWSER_EXPORT + "\n---\nPowered by the tides, and [a link](https://tides.example/) too.\n"
+    assert _plain(kept).conversations[0].messages[-1].text.endswith("Powered by the tides, and [a link](https://tides.example/) too.")
+
+
 def test_a_time_on_top_of_only_some_messages_stays_their_text():
     text = BROWSER_EXPORT.replace("2026/6/7 12:07:58\n\n", "")
     [chat] = _plain(text).conversations

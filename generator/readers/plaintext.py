@@ -59,6 +59,7 @@ _BOLD_FIELD = re.compile(r"\*\*([^*:\n]{1,40})(?::\*\*|\*\*:)[ \t]*(.*)")  # '**
 _FRONT_MATTER = re.compile(r"---[ \t]*\n((?:[^\n]*\n){0,100}?)---[ \t]*(?:\n|$)")
 _DATE_KEYS = ("date", "created", "create_time", "created_at", "timestamp")
 _TRAILING_RULE = re.compile(r"\n[ \t]*---[ \t]*\n\s*\Z")
+_EXPORTER_FOOTER = re.compile(r"\n\s*---[ \t]*\nPowered by \[(?P<name>[^\]\n]+)\]\((?P<url>[^()\s]+)\)[ \t]*\s*\Z")
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[ \t]*([AaPp][Mm]))?")
 _CLOCK_NAME = re.compile(r"[\d: ]+(?:[AaPp]\.?[Mm]\.?)?")  # a diary's '**08:23 AM:**' is a time, not a speaker
 _LIST_ITEM = re.compile(r"(?:[-+•]|\d{1,3}[.)])\s")  # '- Pier: …' is a list the model wrote, not a speaker
@@ -191,6 +192,11 @@ def read(path, text, display):
         answering = _assistant_at(fields.get("link", ""))
         for turn in turns:
             turn.speaker = {"Prompt": "User", "Response": answering}.get(turn.speaker, turn.speaker)
+        # The extension signs the file under the last answer: the signature goes to the metadata.
+        footer = _EXPORTER_FOOTER.search(turns[-1].text) if turns else None
+        if footer:
+            turns[-1].text = turns[-1].text[:footer.start()] + "\n"
+            fields["exported with"] = f"{footer['name']} ({footer['url']})"
     if preface.text.strip():
         turns.insert(0, preface)
     metadata = {"Source format": "plain text", **{key.capitalize(): value for key, value in fields.items()}}
