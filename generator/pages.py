@@ -472,7 +472,7 @@ class Views:
                 "participants": speakers,
                 "ended": _time(conversation.ended),
                 "duration": _duration(conversation.started, conversation.ended),
-                "extra_metadata": [(escape(k), escape(v)) for k, v in conversation.metadata.items()
+                "extra_metadata": [(escape(k), _metadata_value(v)) for k, v in conversation.metadata.items()
                                    if k not in _SHOWN_KEYS],
                 # A title the source gave is searched too, weighted as a heading (ahead of the messages).
                 "searched_title": "" if title_names_participants(conversation) else escape(conversation.title),
@@ -561,6 +561,13 @@ def _canonical(data) -> str:
 
 
 _KIND_HEADINGS = {kind: label.capitalize() for kind, label in KIND_LABELS.items()}
+_WEB_ADDRESS = re.compile(r"https?://[^\s\"'<>]+")  # a metadata value shown as a link
+
+
+def _metadata_value(value: str) -> Markup:
+    """A metadata value, escaped; a web address (a chat's 'Link') as a link to it."""
+    shown = escape(value)
+    return Markup(f'<a href="{shown}" rel="nofollow noopener">{shown}</a>') if _WEB_ADDRESS.fullmatch(value) else shown
 _SHOWN_KEYS = {"Started", "Ended", "Messages", "Tags", "Title", "Summary", "Draft", "Slug", "Labels", "Ending"}
 
 

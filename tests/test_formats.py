@@ -333,6 +333,7 @@ def test_a_chat_exported_by_a_browser_extension_names_who_answered_and_when():
     assert "## Step one: read the file" in chat.messages[1].text  # the answer's own section
     assert chat.started == datetime(2026, 6, 7, 11, 58, 28)
     assert chat.metadata["Created"] == "6/7/2026 11:58:31"  # kept as written: June or July is not said
+    assert chat.metadata["Link"] == "https://claude.ai/chat/0c1d2e3f"  # written '[https://…](https://…)'
     # Another site's link, or none: the answer is the assistant's.
     other = BROWSER_EXPORT.replace("https://claude.ai/chat/0c1d2e3f", "https://example.org/c/1")
     assert {m.speaker for m in _plain(other).conversations[0].messages} == {"User", "Assistant"}

@@ -397,3 +397,16 @@ def test_times_with_microseconds_are_valid_html_datetimes(project):
     page = next((config.output_path / "c").glob("*/index.html")).read_text("utf-8")
     assert 'datetime="2025-09-10T10:21:30.833+00:00"' in page and "833153" not in page
     assert 'datetime="2025-09-10T10:21:30.833+00:00"' in (config.output_path / "index.html").read_text("utf-8")
+
+
+def test_a_web_address_in_the_metadata_is_a_link_and_nothing_else_is(project):
+    header = ("**Started:** 2025-01-01 10:00:00\n**Link:** https://chat.example/c/12?a=1&b=2\n"
+              "**Script:** javascript:alert(1)\n**Quoted:** https://chat.example/\"onmouseover=\"x")
+    (project / "content/linked.md").write_text(transcript(header=header), "utf-8")
+    config, result = build_project(project)
+    assert not result.failed(), result.diagnostics
+    html = next((config.output_path / "c").glob("*/index.html")).read_text("utf-8")
+    assert ('<dt>Link</dt><dd><a href="https://chat.example/c/12?a=1&amp;b=2" rel="nofollow noopener">'
+            "https://chat.example/c/12?a=1&amp;b=2</a></dd>") in html
+    assert "<dt>Script</dt><dd>javascript:alert(1)</dd>" in html
+    assert "<dt>Quoted</dt><dd>https://chat.example/&#34;onmouseover=&#34;x</dd>" in html

@@ -55,6 +55,7 @@ _CLOCK_LINE = r"[*_](?P<{}>\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[ \t]*[AaPp][Mm])?)[
 _EXCHANGE_TAIL = re.compile(r"\n(?:[ \t]*\n|---[ \t]*\n|" + _CLOCK_LINE.format("before") + r")*#{1,6}[ \t]+[^\n]*\n"
                             r"(?:[ \t]*\n|---[ \t]*\n|" + _CLOCK_LINE.format("after") + r")*\Z")
 _TAIL_CHARS = 600
+_SELF_LINK = re.compile(r"\[([^\]\s]+)\]\(([^()\s]+)\)")
 _BOLD_FIELD = re.compile(r"\*\*([^*:\n]{1,40})(?::\*\*|\*\*:)[ \t]*(.*)")  # '**Date:** 2025-10-20' under the title
 _FRONT_MATTER = re.compile(r"---[ \t]*\n((?:[^\n]*\n){0,100}?)---[ \t]*(?:\n|$)")
 _DATE_KEYS = ("date", "created", "create_time", "created_at", "timestamp")
@@ -280,7 +281,9 @@ def _bold_fields(text: str) -> tuple[dict[str, str], str]:
     for number, line in enumerate(lines):
         found = _BOLD_FIELD.fullmatch(line.strip())
         if found and found.group(2).strip():
-            fields[found.group(1).strip().lower()] = found.group(2).strip()
+            value = found.group(2).strip()
+            link = _SELF_LINK.fullmatch(value)  # '[https://…](https://…)', as exporters write a link
+            fields[found.group(1).strip().lower()] = link.group(1) if link and link.group(1) == link.group(2) else value
             end = number + 1
         elif line.strip():
             if fields and line.strip() == "---":
