@@ -195,7 +195,7 @@ def test_chinese_and_japanese_words_are_found_inside_a_sentence(cjk_site):
         assert _titles_found(page, base, "潮汐表") == ["Teahouse"]  # inside a run of characters, and at its start
         assert "2 messages match" in page.locator(".search-meta").text_content()
         excerpts = page.locator(".search-excerpt").all_text_contents()
-        assert any("讨论了潮汐表的计算方法" in text for text in excerpts)  # shown as written: no spaces put in
+        assert any("我们今天在老茶馆里讨论了潮汐表的计算方法。" in text for text in excerpts)  # as written, whole
         assert page.locator(".search-excerpt mark").first.text_content() == "潮"
         assert _titles_found(page, base, "计算") == ["Teahouse"]
         assert _titles_found(page, base, "フェリー") == ["Lighthouse keeper"]

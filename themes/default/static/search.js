@@ -67,11 +67,13 @@
     return sorted.map((hit) => ({ ...hit, excerpt: excerptOf(words, hit, spaced ? " " : "") }));
   }
 
-  // Up to WORDS words of the message around its first match, matches marked.
+  // Up to WORDS words of the message around its first match (twice as many Chinese or Japanese
+  // characters), matches marked.
   function excerptOf(words, hit, joiner) {
     const first = hit.locations[0];
-    const begin = Math.max(hit.start, Math.min(first - 6, hit.end - WORDS));
-    const end = Math.min(hit.end, begin + WORDS);
+    const size = CJK_AT_START.test(words[first] || "") ? 2 * WORDS : WORDS; // a character is about half a word
+    const begin = Math.max(hit.start, Math.min(first - Math.floor(size / 4), hit.end - size));
+    const end = Math.min(hit.end, begin + size);
     const marked = new Set(hit.locations);
     const paragraph = document.createElement("p");
     paragraph.className = "search-excerpt";
