@@ -39,7 +39,8 @@ class Config:
     per_page: int = field(default=50, metadata={"doc": "Conversations per index/tag/speaker page."})
     collapse_repeats: int = field(default=3, metadata={
         "doc": "Fold runs of at least this many identical consecutive messages into one row (0: never)."})
-    language: str = field(default="en", metadata={"doc": "The lang attribute of every page."})
+    language: str = field(default="en", metadata={
+        "doc": "The lang attribute of every page (a message mostly in Chinese, Japanese or Korean says its own)."})
     search: bool = field(default=True, metadata={
         "doc": "Build the full-text search index (Pagefind) and the search page."})
     code_style_light: str = field(default="xcode", metadata={"doc": "Pygments style for code in light mode."})

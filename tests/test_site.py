@@ -410,3 +410,22 @@ def test_a_web_address_in_the_metadata_is_a_link_and_nothing_else_is(project):
             "https://chat.example/c/12?a=1&amp;b=2</a></dd>") in html
     assert "<dt>Script</dt><dd>javascript:alert(1)</dd>" in html
     assert "<dt>Quoted</dt><dd>https://chat.example/&#34;onmouseover=&#34;x</dd>" in html
+
+
+def test_a_message_mostly_in_chinese_japanese_or_korean_says_its_language(project):
+    messages = (("Lan", "我们今天讨论了潮汐表的计算方法，以及 `tide.py` 的用法。"),  # Chinese, with a little code
+                ("Kaito", "灯台守は毎晩フェリーの数を数えています。"),  # kanji and kana: Japanese
+                ("Min", "오늘은 바다가 조용합니다."),
+                ("Wren", "The sign by the pier says 潮汐表, which means tide table."),  # English with a word
+                ("Ossian", "Plain ASCII, as most are."))
+    (project / "content/tides.md").write_text(transcript(title="Tides", messages=messages), "utf-8")
+    config, result = build_project(project)
+    assert not result.failed(), result.diagnostics
+    html = next((config.output_path / "c").glob("*/index.html")).read_text("utf-8")
+    langs = re.findall(r'<article class="msg[^>]*id="(m-\d+)"(?: lang="([a-z]+)")?', html)
+    assert langs == [("m-1", "zh"), ("m-2", "ja"), ("m-3", "ko"), ("m-4", ""), ("m-5", "")]
+    (project / "antiphon.toml").write_text('language = "zh-Hans"\n', "utf-8")  # the site's own: not repeated
+    config, result = build_project(project)
+    html = next((config.output_path / "c").glob("*/index.html")).read_text("utf-8")
+    assert re.findall(r'<article class="msg[^>]*id="(m-\d+)"(?: lang="([a-z]+)")?', html)[:3] == [
+        ("m-1", ""), ("m-2", "ja"), ("m-3", "ko")]
