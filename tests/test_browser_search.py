@@ -149,7 +149,10 @@ def test_the_ending_filter_works_across_shards_and_stays_in_the_address(site):
         page.wait_for_function("() => document.querySelector('.search-status').textContent"
                                ".startsWith('13 conversations found')")
         assert "ending=interrupted" in page.url
-        page.goto(base + "search/?ending=turn-limit")  # a filter alone searches too
+        page.goto(base + "search/?ending=interrupted")  # a filter alone searches too, and matches no words
+        page.locator(".search-results > li").first.wait_for(timeout=10_000)
+        assert page.locator(".search-where").count() == 0
+        page.goto(base + "search/?ending=turn-limit")
         page.wait_for_function("() => document.querySelector('.search-status').textContent !== 'Searching…'"
                                " && document.querySelector('.search-status').textContent !== ''")
         assert page.locator(".search-status").text_content() == "No conversation matches."
@@ -221,7 +224,9 @@ def test_a_title_the_source_gives_is_searched_and_one_of_names_is_not(cjk_site):
         assert page.locator(".search-where").all_text_contents() == ["in the title"]
         assert page.locator(".search-title").get_attribute("href").endswith("/c/2025-04-01-diary/")
         assert _titles_found(page, base, "gulls") == ["Wren ↔ Ossian"]
-        # A title of names only is not part of the text: Pagefind still matches a title's words (as
-        # metadata, ranked higher), but no match in the text is shown for it.
+        # A title of names only is not part of the text, but Pagefind matches a title's words too (as
+        # metadata, ranked higher): the title is shown as the match.
         assert _titles_found(page, base, "Ossian") == ["Wren ↔ Ossian"]
-        assert page.locator(".search-where").all_text_contents() == []
+        assert page.locator(".search-where").all_text_contents() == ["in the title"]
+        assert page.locator(".search-excerpt").all_text_contents() == ["Wren ↔ Ossian"]
+        assert "messages match" not in page.locator(".search-meta").text_content()

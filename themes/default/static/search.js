@@ -106,8 +106,18 @@
     return item;
   }
 
+  // Pagefind matches the words of a title too (its metadata): a conversation found by its title
+  // alone shows that title as its match.
+  function titleHit(data) {
+    const excerpt = document.createElement("p");
+    excerpt.className = "search-excerpt";
+    excerpt.textContent = data.meta.title || data.url;
+    return { anchor: null, excerpt };
+  }
+
   function render(data) {
-    const hits = hitsOf(data, together);
+    const found = hitsOf(data, together);
+    const hits = found.length || !worded ? found : [titleHit(data)];
     const item = document.createElement("li");
     const title = document.createElement("a");
     title.className = "search-title";
@@ -141,6 +151,7 @@
   let latest = 0;
   let results = [];
   let together = 1; // how many words of the query stand together in a match (see find)
+  let worded = false; // whether the search has words (or filters only)
   let showing = 0;
   let loading = null; // the page of results being loaded: a second click waits for it
 
@@ -234,6 +245,7 @@
     if (run !== latest) return;
     results = response.results;
     together = response.together;
+    worded = Boolean(query);
     showing = 0;
     loading = null;
     list.replaceChildren();
