@@ -205,7 +205,7 @@ class Library:
         noted = sorted((source for source in self.sources.values() if not source.sketched),
                        key=lambda source: line_key(source.file.relative))
         if not self._append_changes(state, inputs, noted, line):
-            self._write(state, inputs, map(line, noted))
+            self._write(state, inputs, ((source.file.relative, line(source)) for source in noted))
 
     def _append_changes(self, state, inputs: str, noted: list[Source], line) -> bool:
         """Append the lines that changed since the file was written (and the build's inputs), rather
@@ -234,7 +234,7 @@ class Library:
         """Append the edited sources' new lines (or write the file afresh when it has grown long)."""
         self._noted = None  # the lines of what was not edited are not looked at here
         if self.remembered_lines + len(lines) > 1.25 * len(remembered) + 100:
-            self._write(state, inputs, (lines.get(relative, remembered[relative].line)
+            self._write(state, inputs, ((relative, lines.get(relative, remembered[relative].line))
                                         for relative in sorted(remembered, key=line_key)))
         else:
             appendix = sources_appendix(inputs, lines.values())
@@ -243,12 +243,13 @@ class Library:
             self.remembered_lines += appendix.count("\n")
 
     def _write(self, state, inputs: str, lines) -> None:
-        """Write the sources file from its ``lines`` in order (unless it already holds these bytes)."""
+        """Write the sources file from its (relative path, line) pairs in order (unless it already holds
+        these bytes)."""
         digests = {}
 
         def noting(lines):
-            for text in lines:
-                digests[json.loads(text.split("\t", 1)[0])] = _digest(text)
+            for relative, text in lines:
+                digests[relative] = _digest(text)
                 yield text
 
         self.remembered_lines = state.write_lines(SOURCES_STATE, sources_lines(self.key, inputs, noting(lines)))

@@ -524,10 +524,8 @@ class Views:
     def _language_of(self, text: str) -> str:
         """The language of a message written mostly in Chinese, Japanese or Korean, when the site's is
         another (so that it is read aloud, and its characters drawn, as that language); else ""."""
-        if text.isascii() or not _EAST_ASIAN.search(text):
-            return ""
-        east_asian = len(_EAST_ASIAN.findall(text))
-        if 4 * east_asian < len(_LATIN_LETTER.findall(text)):
+        east_asian = 0 if text.isascii() else len(_EAST_ASIAN.findall(text))
+        if not east_asian or 4 * east_asian < len(_LATIN_LETTER.findall(text)):
             return ""
         language = "ja" if _KANA.search(text) else "ko" if len(_HANGUL.findall(text)) * 2 > east_asian else "zh"
         return "" if self.config.language.split("-")[0].lower() == language else language

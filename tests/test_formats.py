@@ -339,6 +339,21 @@ def test_a_chat_exported_by_a_browser_extension_names_who_answered_and_when():
     assert {m.speaker for m in _plain(other).conversations[0].messages} == {"User", "Assistant"}
 
 
+def test_a_time_written_in_american_english_on_top_of_each_message_is_its_time():
+    american = BROWSER_EXPORT.replace("2026/6/7 11:58:28", "6/7/2026, 11:58:28 AM").replace(
+        "2026/6/7 11:58:30", "6/7/2026, 11:58:30 AM").replace("2026/6/7 12:07:58", "6/7/2026, 12:07:58 PM").replace(
+        "2026/6/7 12:07:59", "6/7/2026, 12:07:59 PM")
+    [chat] = _plain(american).conversations
+    assert [m.time for m in chat.messages] == [datetime(2026, 6, 7, 11, 58, 28), datetime(2026, 6, 7, 11, 58, 30),
+                                               datetime(2026, 6, 7, 12, 7, 58), datetime(2026, 6, 7, 12, 7, 59)]
+    assert chat.messages[0].text == "How do I parse the tide table?"
+    midnight = american.replace("6/7/2026, 11:58:28 AM", "6/7/2026, 12:00:05 AM")
+    assert _plain(midnight).conversations[0].messages[0].time == datetime(2026, 6, 7, 0, 0, 5)
+    for wrong in ("6/7/2026, 13:58:28 PM", "2/30/2026, 11:58:28 AM"):  # no such hour, no such day: text
+        assert _plain(american.replace("6/7/2026, 11:58:28 AM", wrong)).conversations[0].messages[0].text.startswith(
+            wrong.split(",")[0])
+
+
 def test_the_signature_an_exporter_puts_under_the_last_answer_is_metadata():
     signed = BROWSER_EXPORT + "\n\n\n---\nPowered by [Tide Exporter](https://exporter.example/tide)\n"
     [chat] = _plain(signed).conversations

@@ -35,7 +35,8 @@ KEYS = ["mes", "is_user", "is_system", "send_date", "swipes", "swipe_id", "extra
         "speaker", "full_conversation", "conversations", "from", "value", "uuid", "parentUuid", "isSidechain",
         "create_time", "timestamp", "name", "input", "thinking", "metadata", "model_slug", "seed_prompt",
         "todos", "status", "activeForm", "prompt", "plan", "file_path", "pattern", "subagent_type", "agentId",
-        "content_type", "user_profile", "user_instructions", "model_set_context", "result", "url", "title", "language"]
+        "content_type", "user_profile", "user_instructions", "model_set_context", "result", "url", "title", "language",
+        "attachments", "files", "file_name", "extracted_content"]
 
 _text = st.text(max_size=8) | st.sampled_from(
     ["\ud800", "\x00", "\x1b[31m", "\u2028", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "user",
@@ -173,7 +174,7 @@ _TEXT_LINES = {
                   "date: 2024-99-01", "created: 1e308", "## 💬 **Ada**", "## 💬 **Echo**", "## **System Prompt**",
                   "### Exchange 1", "*07:47:11 PM*", "*99:99 PM*", "_12:00_", "> ", ">", "> quoted", "**Date:** 2025-10-20",
                   "**Time:** 19:47:11", "**Time:** 25:99", "### a: b", "**tern**: hi", "**a:b**: x", "**Date**: 2025-08-05 UTC",
-                  "### Turn 1", "| a | b |", "## Prompt:", "## Response:", "2026/6/7 11:58:28", "2026/2/30 23:59",
+                  "### Turn 1", "| a | b |", "## Prompt:", "## Response:", "2026/6/7 11:58:28", "2026/2/30 23:59", "8/13/2026, 4:51:45 PM", "2/30/2026, 0:00 AM",
                   "**Link:** [https://chatgpt.com/c/x](https://chatgpt.com/c/x)", "**Link:** https://claude.ai/chat/x",
                   "**Created:** 6/7/2026 11:58:31", "<@nick> hi", "<+nick> yo", "<div>", "</div>", "<div>x</div>",
                   "<!-- x -->", "**Start here:** [a](b)", "### What Was Done:", "### Next Steps:",

@@ -222,16 +222,30 @@ def _times_on_top(turns: list[Turn]) -> None:
     if len(turns) < 2 or not all(found):
         return
     try:
-        times = [datetime(*map(int, top.group("date").split("/")), *map(int, top.group("clock").split(":")))
-                 for top in found]
+        times = [_time_on_top(top) for top in found]
     except ValueError:  # 2026/2/30: not a time after all
         return
     for turn, top, time in zip(turns, found, times):
         turn.time, turn.text = time, turn.text[top.end():]
 
 
-_TIME_ON_TOP = re.compile(r"[ \t]*\n?(?P<date>\d{4}/(?:1[0-2]|0?[1-9])/(?:3[01]|[12]\d|0?[1-9])) "
-                          r"(?P<clock>(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?)[ \t]*\n(?:[ \t]*\n)*")
+def _time_on_top(top: re.Match) -> datetime:
+    """The time a _TIME_ON_TOP match gives (ValueError when there is no such day)."""
+    if top.group("date"):
+        return datetime(*map(int, top.group("date").split("/")), *map(int, top.group("clock").split(":")))
+    month, day, year = map(int, top.group("us_date").split("/"))
+    hour, minute, *second = map(int, top.group("us_clock").split(":"))
+    if not 1 <= hour <= 12:
+        raise ValueError(f"hour {hour} on a 12-hour clock")
+    return datetime(year, month, day, hour % 12 + (12 if top.group("half") == "PM" else 0), minute, *second)
+
+
+# As the extension writes it in the browser's language: '2026/6/7 11:58:28', or in American English
+# '8/13/2026, 4:51:45 PM' (month first: a comma and AM or PM are that locale's alone).
+_TIME_ON_TOP = re.compile(r"[ \t]*\n?(?:(?P<date>\d{4}/(?:1[0-2]|0?[1-9])/(?:3[01]|[12]\d|0?[1-9])) "
+                          r"(?P<clock>(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?)"
+                          r"|(?P<us_date>(?:1[0-2]|0?[1-9])/(?:3[01]|[12]\d|0?[1-9])/\d{4}), "
+                          r"(?P<us_clock>1?\d:[0-5]\d(?::[0-5]\d)?) (?P<half>AM|PM))[ \t]*\n(?:[ \t]*\n)*")
 # Who answers in a chat exported with its page's link ('**Link:** https://chatgpt.com/c/…').
 _ASSISTANTS = {"chatgpt.com": "ChatGPT", "chat.openai.com": "ChatGPT", "claude.ai": "Claude",
                "gemini.google.com": "Gemini", "grok.com": "Grok", "chat.deepseek.com": "DeepSeek"}
