@@ -185,6 +185,53 @@ def test_claude_code_session_blocks_and_title():
     assert session["metadata"]["Git branch"] == "main"
 
 
+def test_server_tool_blocks_documents_and_blocks_of_unknown_types_keep_their_text(tmp_path):
+    """The API runs some tools itself (web search, code), and MCP servers others: their calls and results,
+    documents given to the model, and blocks of types this reader does not know are shown, not dropped."""
+    blocks = [
+        {"type": "text", "text": "Checking the almanac."},
+        {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search", "input": {"query": "neap tide"}},
+        {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1", "content": [
+            {"type": "web_search_result", "title": "Neap <tides>", "url": "https://tides.example/neap",
+             "encrypted_content": "Qk9H", "page_age": "3 days"}]},
+        {"type": "web_fetch_tool_result", "tool_use_id": "srvtoolu_2", "content": {
+            "type": "web_fetch_tool_result_error", "error_code": "url_not_accessible"}},
+        {"type": "bash_code_execution_tool_result", "tool_use_id": "srvtoolu_3", "content": {
+            "type": "bash_code_execution_result", "stdout": "ebb 04:12", "stderr": "", "return_code": 0}},
+        {"type": "mcp_tool_use", "id": "mcptoolu_1", "name": "chart", "server_name": "harbour", "input": {"at": "pier"}},
+        {"type": "mcp_tool_result", "tool_use_id": "mcptoolu_1", "is_error": True,
+         "content": [{"type": "text", "text": "no chart for the pier"}]},
+        {"type": "redacted_thinking", "data": "RVFa"},
+        {"type": "document", "title": "Harbour rules", "source": {"type": "text", "media_type": "text/plain",
+                                                                   "data": "No mooring\nat the steps."}},
+        {"type": "document", "title": "Lease", "source": {"type": "base64", "media_type": "application/pdf",
+                                                           "data": "JVBERi0x"}},
+        {"type": "sonar_ping", "depth": 12, "note": "a type from after this reader was written"},
+    ]
+    record = {"type": "assistant", "uuid": "a1", "sessionId": "s1", "timestamp": "2026-03-01T10:00:00Z",
+              "message": {"role": "assistant", "model": "claude-sonnet-4-5", "content": blocks}}
+    ask = {"type": "user", "uuid": "u1", "sessionId": "s1", "timestamp": "2026-03-01T09:59:00Z",
+           "message": {"role": "user", "content": "When is the neap tide?"}}
+    path = tmp_path / "session.jsonl"
+    path.write_text(json.dumps(ask) + "\n" + json.dumps(record) + "\n", "utf-8")
+    [chat] = read_file(path, "session.jsonl").conversations
+    said = [(m.kind, m.text) for m in chat.messages[1:]]
+    assert [kind for kind, _ in said] == ["message", "tool_call", "tool_result", "tool_result", "tool_result",
+                                          "tool_call", "tool_result", "thinking", "context", "context", "context"]
+    texts = [text for _, text in said]
+    assert texts[1] == '**web_search**\n\n```json\n{\n  "query": "neap tide"\n}\n```'
+    assert texts[2] == "```\ntitle: Neap <tides>\nurl: https://tides.example/neap\npage_age: 3 days\n```"
+    assert "Qk9H" not in texts[2]  # the API's encrypted copy of the page is for the API
+    assert texts[3] == "**error**\n\n```\nerror_code: url_not_accessible\n```"
+    assert texts[4] == "```\nebb 04:12\nreturn_code: 0\n```"
+    assert texts[5].startswith("**harbour: chart**")
+    assert texts[6] == "**error**\n\n```\nno chart for the pier\n```"
+    assert texts[7] == "*[redacted thinking]*"
+    assert texts[8] == "`Harbour rules`\n\n```\nNo mooring\nat the steps.\n```"
+    assert texts[9] == "`Lease`\n\n```\n[application/pdf]\n```"  # the file itself is not spelled out
+    assert texts[10] == "`sonar_ping`\n\n```\ndepth: 12\nnote: a type from after this reader was written\n```"
+
+
 def test_a_claude_code_tool_call_shows_what_it_does_and_all_it_was_given():
     from generator.readers.claude_code import tool_text
     assert tool_text("Read", {"file_path": "/pier/tides.md", "offset": 10, "limit": 40}) == \

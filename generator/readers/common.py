@@ -147,7 +147,9 @@ PROMPT_ROLES = {"system", "developer"}
 
 def block_turns(blocks: list, speaker: str, line: int, when: datetime | None, result_speaker: str | None = None,
                 describe=None) -> list[Turn]:
-    """Turns from Anthropic-style content blocks: text, thinking, tool_use, tool_result, image.
+    """Turns from Anthropic-style content blocks: text, thinking, tool calls and their results (the
+    client's, the API's own server tools', and MCP servers'), documents, images. A block of a type
+    not known here is shown as what it holds, folded, rather than lost.
 
     Tool results are long (whole files, test logs): they are cut at ``MAX_RESULT_CHARS``.
     ``describe(name, input)``, if given, may show a tool call better than its JSON (else "").
@@ -161,22 +163,80 @@ def block_turns(blocks: list, speaker: str, line: int, when: datetime | None, re
             turns.append(Turn(speaker, text_of(block.get("text")), line, when))
         elif kind == "thinking":
             turns.append(Turn(speaker, text_of(block.get("thinking")), line, when, "thinking"))
+        elif kind == "redacted_thinking":  # encrypted by the API: there is nothing to read
+            turns.append(Turn(speaker, "*[redacted thinking]*", line, when, "thinking"))
         elif kind == "tool_use" and describe is not None and (described := describe(text_of(block.get("name")),
                                                                                   block.get("input"))):
             turns.append(Turn(speaker, described, line, when, "tool_call"))
-        elif kind == "tool_use":
+        elif kind in ("tool_use", "server_tool_use", "mcp_tool_use"):
+            name = text_of(block.get("name"), "tool")
+            server = text_of(block.get("server_name"))
             arguments = json.dumps(block.get("input", {}), ensure_ascii=False, indent=2, sort_keys=True)
-            turns.append(Turn(speaker, f"**{text_of(block.get('name'), 'tool')}**\n\n{fenced(arguments, 'json')}", line,
-                              when, "tool_call"))
-        elif kind == "tool_result":
-            output = content_text(block.get("content"))
-            if len(output) > MAX_RESULT_CHARS:
-                output = output[:MAX_RESULT_CHARS] + f"\n… ({len(output) - MAX_RESULT_CHARS} more characters)"
-            label = "**error**\n\n" if block.get("is_error") else ""
-            turns.append(Turn(result_speaker or speaker, label + fenced(output), line, when, "tool_result"))
+            turns.append(Turn(speaker, f"**{f'{server}: ' if server else ''}{name}**\n\n{fenced(arguments, 'json')}",
+                              line, when, "tool_call"))
+        elif kind in ("tool_result", "mcp_tool_result"):
+            turns.append(Turn(result_speaker or speaker, _result(content_text(block.get("content")),
+                                                                 block.get("is_error")), line, when, "tool_result"))
+        elif isinstance(kind, str) and kind.endswith("_tool_result"):  # a server tool's: web search, code run…
+            content = block.get("content")
+            failed = isinstance(content, dict) and "error_code" in content
+            turns.append(Turn(speaker, _result(held_text(content), failed), line, when, "tool_result"))
         elif kind == "image":
             turns.append(Turn(speaker, "*[image]*", line, when))
+        elif kind in ("document", "search_result"):  # given to the model to read
+            turns.append(Turn(speaker, _document(block), line, when, "context"))
+        elif kind is None and isinstance(block.get("text"), str):
+            turns.append(Turn(speaker, block["text"], line, when))
+        elif held := held_text({key: value for key, value in block.items() if key != "type"}):
+            shown = text_of(kind) or json.dumps(kind, ensure_ascii=False)
+            turns.append(Turn(speaker, f"{code_span(shown)}\n\n{_result(held)}", line, when, "context"))
     return turns
+
+
+def _document(block: dict) -> str:
+    """A document or search result given to the model: its title, then what it says."""
+    title = text_of(block.get("title")) or text_of(block.get("source")) or "Document"
+    body = held_text(block.get("content") if "content" in block else block.get("source"))
+    return f"{code_span(title)}\n\n{_result(body)}"
+
+
+def _result(output: str, failed=False) -> str:
+    """A tool's output as a code block (cut at ``MAX_RESULT_CHARS``), marked when it is an error."""
+    if len(output) > MAX_RESULT_CHARS:
+        output = output[:MAX_RESULT_CHARS] + f"\n… ({len(output) - MAX_RESULT_CHARS} more characters)"
+    return ("**error**\n\n" if failed else "") + fenced(output)
+
+
+# What a block holds that is for machines: ids, types, signatures, and the API's encrypted copies.
+_MACHINE_FIELDS = {"type", "id", "tool_use_id", "signature", "encrypted_content", "encrypted_index", "cache_control",
+                   "citations", "media_type"}
+_TEXT_FIELDS = {"text", "content", "data", "stdout", "thinking"}  # shown as they are, without their name
+
+
+def held_text(value, depth: int = 0) -> str:
+    """The readable text a block of any shape holds (a server tool's result, a document, a type not
+    known here): each field's text, named unless it is the text itself, in the order given. A file
+    the block holds as base64 is named by its type, not spelled out."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value).lower()
+    if isinstance(value, (int, float)):
+        return str(value)
+    if depth > 20:  # deeper than any real block: shown as JSON
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "\n\n".join(text for text in (held_text(item, depth + 1) for item in value) if text)
+    if not isinstance(value, dict):
+        return ""
+    if value.get("type") == "base64" or ("data" in value and "media_type" in value and value.get("type") != "text"):
+        return f"[{text_of(value.get('media_type')) or 'a file'}]"
+    parts = []
+    for key, field in value.items():
+        text = held_text(field, depth + 1) if key not in _MACHINE_FIELDS else ""
+        if text:
+            parts.append(text if key in _TEXT_FIELDS else f"{key}:\n{text}" if "\n" in text else f"{key}: {text}")
+    return "\n".join(parts)
 
 
 def fenced(text: str, language: str = "") -> str:
