@@ -24,7 +24,7 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class Config:
     title: str = field(default="Transcript archive", metadata={"doc": "Site title, shown on every page."})
-    description: str = field(default="", metadata={"doc": "One-line description for the index page and meta tags."})
+    description: str = field(default="", metadata={"doc": "One-line description for the index page and meta tags (without one, the index describes the archive)."})
     base_url: str = field(default="", metadata={
         "doc": "Absolute URL the site is published at, e.g. https://user.github.io/my-archive/ "
                "(used for canonical links; pages link to each other relatively either way)."})

@@ -259,8 +259,26 @@ class Views:
     # -- pages -------------------------------------------------------------------
 
     def index_pages(self) -> list[Page]:
-        return self._listing("", self.config.title, self.archive.conversations, template="index.html",
+        return self._listing("", self.config.title, self.archive.conversations,
+                             self.config.description or self._archive_summary(), template="index.html",
                              endings=self._ending_filter(""))
+
+    def _archive_summary(self) -> str:
+        """What the index says of the archive to search engines and link previews, when the config
+        gives no description: how many conversations, over which months, with whom most often."""
+        conversations = self.archive.conversations
+        summary = f"{len(conversations):,} conversation{'' if len(conversations) == 1 else 's'}"
+        months = self.archive.months  # newest first
+        if months:
+            first, last = _month_name(months[-1].name), _month_name(months[0].name)
+            summary += f", {first}" if first == last else f", {first} to {last}"
+        busiest = sorted(self.archive.speakers, key=lambda group: (-len(group.conversations), group.name))
+        names = [group.name for group in busiest[:3]]
+        if len(busiest) > 3:
+            summary += f", with {', '.join(names)} and {len(busiest) - 3:,} more"
+        elif names:
+            summary += f", with {' and '.join(names) if len(names) < 3 else f'{names[0]}, {names[1]} and {names[2]}'}"
+        return summary + "."
 
     def _ending_filter(self, current: str) -> list[dict]:
         """The list filter by ending: 'all', then each kind of ending there is, with its count."""

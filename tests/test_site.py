@@ -52,6 +52,21 @@ def test_site_matches_golden(built):
         assert files[path] == expected[path], f"{path} differs from tests/golden/site/{path}"
 
 
+def test_without_a_description_the_index_describes_the_archive(sample_project):
+    """Search engines and link previews show a page's description: with none in the config, the
+    index says what the archive holds, on each of its pages."""
+    toml = sample_project / "antiphon.toml"
+    toml.write_text(toml.read_text("utf-8").replace('description = "A small archive used by the tests."\n', ""),
+                    "utf-8")
+    config, result = build_project(sample_project)
+    assert result.diagnostics == []
+    summary = ('<meta name="description" content="4 conversations, January 2025 to February 2025, '
+               'with Alice, Bob, Carol and 1 more.">')
+    for page in ("index.html", "page/2/index.html"):
+        assert summary in (config.output_path / page).read_text("utf-8")
+    assert '<meta name="description"' not in (config.output_path / "tags/index.html").read_text("utf-8")
+
+
 def test_every_page_kind_is_written(built):
     site, result = built
     for path in ("index.html", "page/2/index.html", "tags/index.html", "tags/greetings/index.html",
