@@ -282,6 +282,50 @@ def test_a_tool_call_shown_as_what_it_does_keeps_every_value_it_was_given(name, 
         assert all(line in shown for line in text.split("\n")), (key, value, shown)
 
 
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 400)), deadline=None)
+@given(st.sampled_from(["artifacts", "create_file", "str_replace", "repl", "bash_tool", "web_search", "web_fetch",
+                        "view", "google_drive_search"]),
+       st.dictionaries(st.sampled_from(["id", "type", "title", "command", "content", "language", "version_uuid",
+                                        "old_str", "new_str", "path", "file_text", "code", "command", "query", "url",
+                                        "description"]), _tool_values, max_size=6))
+def test_a_claude_ai_tool_call_shown_as_what_it_does_keeps_every_value_it_was_given(name, tool_input):
+    from generator.readers.claude_ai import tool_text
+    shown = tool_text(name, tool_input)
+    for key, value in tool_input.items():
+        if not shown or key in ("old_str", "new_str", "file_text"):  # JSON, or a diff (lines, not strings)
+            continue
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        assert all(line in shown for line in text.split("\n")), (key, value, shown)
+
+
+def test_claude_ai_artifacts_files_and_code_runs_read_as_what_they_are(tmp_path):
+    """Claude.ai exports keep an artifact as a tool call whose input holds its whole content: shown as
+    that content in its language (an update as a diff), not as a line of escaped JSON."""
+    page = "<h1>Tide table</h1>\n<p>High water at 06:12</p>"
+    blocks = [
+        {"type": "text", "text": "Here is the page."},
+        {"type": "tool_use", "name": "artifacts", "input": {"id": "tides", "type": "text/html", "title": "Tide table",
+                                                            "command": "create", "content": page, "language": None}},
+        {"type": "tool_result", "name": "artifacts", "content": [{"type": "text", "text": "OK"}]},
+        {"type": "tool_use", "name": "artifacts", "input": {"id": "tides", "command": "update",
+                                                            "old_str": "06:12", "new_str": "06:14"}},
+        {"type": "tool_use", "name": "repl", "input": {"code": "const low = 0.4;\nconsole.log(low)"}},
+        {"type": "tool_use", "name": "web_search", "input": {"query": "neap tide dates"}},
+        {"type": "token_budget"},
+    ]
+    message = {"uuid": "m1", "sender": "assistant", "created_at": "2025-11-02T10:00:00Z", "text": "", "content": blocks}
+    path = tmp_path / "conversations.json"
+    path.write_text(json.dumps([{"uuid": "c1", "name": "Tides", "chat_messages": [message]}]), "utf-8")
+    [chat] = read_file(path, "conversations.json").conversations
+    said = [(m.kind, m.text) for m in chat.messages]
+    assert [kind for kind, _ in said] == ["message", "tool_call", "tool_result", "tool_call", "tool_call", "tool_call"]
+    assert said[1][1] == ("**Artifact** `Tide table` — create\n\n- id: `tides`\n- language: `null`\n"
+                          "- type: `text/html`\n\n```html\n" + page + "\n```")
+    assert said[3][1] == "**Artifact** `tides` — update\n\n```diff\n@@ -1 +1 @@\n-06:12\n+06:14\n```"
+    assert said[4][1] == "**repl**\n\n```javascript\nconst low = 0.4;\nconsole.log(low)\n```"
+    assert said[5][1] == "**web_search** `neap tide dates`"
+
+
 def test_subtitles_merge_consecutive_cues_of_one_speaker():
     [vtt] = models("interview.vtt")
     assert [(m["speaker"], m["text"]) for m in vtt["messages"]] == [

@@ -8,7 +8,8 @@ folded context before its message.
 
 from __future__ import annotations
 
-from generator.readers.common import Turn, block_turns, code_span, conversation, fenced, merge_consecutive, version_turn
+from generator.readers.common import (Turn, block_turns, call_text, code_span, conversation, diff, fenced,
+                                      merge_consecutive, version_turn)
 from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of, timestamp
 from generator.readers.tree import with_versions
 
@@ -76,7 +77,7 @@ def _turns(shape: Shape, message: dict) -> list[Turn]:
     line = shape.record.line
     blocks = message.get("content")
     if isinstance(blocks, list) and blocks:
-        turns = block_turns(blocks, speaker, line, when)
+        turns = block_turns(blocks, speaker, line, when, describe=tool_text)
     else:
         turns = [Turn(speaker, text_of(message.get("text")), line, when)]
     attached = [dict_of(a) for a in list_of(message.get("attachments")) + list_of(message.get("files"))]
@@ -100,3 +101,48 @@ def _content_of(attachment: dict) -> str:
 def _attachment_text(attachment: dict) -> str:
     name = text_of(attachment.get("file_name")).strip()
     return f"{code_span(name) if name else 'Pasted text'}\n\n{fenced(_content_of(attachment))}"
+
+
+# An artifact's type -> the language its content is highlighted as (a code artifact names its own).
+_ARTIFACT_LANGUAGES = {"text/html": "html", "text/markdown": "markdown", "image/svg+xml": "xml",
+                       "application/vnd.ant.react": "jsx", "application/vnd.ant.mermaid": "mermaid"}
+_SUBJECTS = {"web_search": "query", "web_fetch": "url", "view": "path"}
+
+
+def tool_text(name: str, tool_input) -> str:
+    """A Claude.ai tool call as what it does ("" for others: JSON): an artifact as its content in its
+    language (an update as a diff), a file created as its text and a replacement as a diff, code run by
+    the analysis tool or a command as code, a search as its query. What else the call was given is
+    listed under its first line."""
+    tool_input = dict_of(tool_input)
+    head, body, shown = _tool_parts(name, tool_input)
+    return call_text(head, body, shown, tool_input)
+
+
+def _tool_parts(name: str, tool_input: dict) -> tuple[str, str, set[str]]:
+    """A call's first line, what follows it (content, a diff, code), and the input's keys they show."""
+    text = {key: value for key, value in tool_input.items() if isinstance(value, str)}
+    if name == "artifacts" and ("content" in text or "new_str" in text):
+        named = "title" if text.get("title") else "id"  # an update names the artifact by its id only
+        command = text.get("command", "")
+        head = (f"**Artifact**{' ' + code_span(text[named]) if text.get(named) else ''}"
+                f"{' — ' + command if command else ''}")
+        if "content" in text:
+            language = text.get("language") or _ARTIFACT_LANGUAGES.get(text.get("type", ""), "")
+            return head, fenced(text["content"], language), {named, "command", "content", "language"}
+        return head, fenced(diff(text.get("old_str", ""), text["new_str"]), "diff"), {
+            named, "command", "old_str", "new_str"}
+    path = text.get("path", "")
+    if name == "create_file" and path and "file_text" in text:
+        return f"**create_file** {code_span(path)}", fenced(diff("", text["file_text"]), "diff"), {"path", "file_text"}
+    if name == "str_replace" and path and "new_str" in text:
+        return (f"**str_replace** {code_span(path)}", fenced(diff(text.get("old_str", ""), text["new_str"]), "diff"),
+                {"path", "old_str", "new_str"})
+    if name == "repl" and "code" in text:
+        return "**repl**", fenced(text["code"], "javascript"), {"code"}
+    if name == "bash_tool" and "command" in text:
+        return "**bash_tool**", fenced("$ " + text["command"], "sh"), {"command"}
+    subject = _SUBJECTS.get(name)
+    if subject and text.get(subject, "").strip():
+        return f"**{name}** {code_span(text[subject])}", "", {subject}
+    return "", "", set()

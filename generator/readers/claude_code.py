@@ -17,12 +17,10 @@ model is not a participant.
 
 from __future__ import annotations
 
-import difflib
-import json
 import re
 
 from generator.diagnostics import note
-from generator.readers.common import Turn, block_turns, code_span, conversation, fenced, request_title
+from generator.readers.common import Turn, block_turns, call_text, code_span, conversation, diff, fenced, request_title
 from generator.readers.jsondoc import Record, Shape, content_text, dict_of, list_of, text_of, timestamp
 from generator.readers.runs import model_name
 
@@ -33,7 +31,6 @@ _SESSION_TYPES = {"user", "assistant", "system", "summary", "file-history-snapsh
                   "custom-title", "attachment"}
 _COMMAND = re.compile(r"<(command-name|command-message|command-args|local-command-stdout|local-command-stderr|"
                       r"bash-input|bash-stdout|bash-stderr)>(.*?)</\1>", re.S)
-MAX_DIFF_LINES = 400
 # Claude Code starts a sub-agent with the task "Warmup" (to have its context cached) before any work;
 # the agent's own file then holds that and a greeting ("I'm ready to help you explore…").
 WARM_UP = ("a Claude Code warm-up (a sub-agent's greeting when Claude Code starts it, before it is given "
@@ -170,13 +167,7 @@ def tool_text(name: str, tool_input) -> str:
     'activeForm', which says its task again as under way)."""
     tool_input = dict_of(tool_input)
     head, body, shown = _tool_parts(name, tool_input)
-    if not head:
-        return ""
-    # A key shows its value only when that is text ('edits' and 'todos' were looked at whole).
-    others = [f"- {key}: {code_span(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))}"
-              for key, value in sorted(tool_input.items())
-              if key not in shown or not (isinstance(value, str) or key in ("edits", "todos"))]
-    return "\n\n".join(part for part in (head, "\n".join(others), body) if part)
+    return call_text(head, body, shown, tool_input, looked_at=("edits", "todos"))
 
 
 def _tool_parts(name: str, tool_input: dict) -> tuple[str, str, set[str]]:
@@ -187,15 +178,15 @@ def _tool_parts(name: str, tool_input: dict) -> tuple[str, str, set[str]]:
         return (f"**Bash**{' — ' + description if description else ''}", fenced("$ " + tool_input["command"], "sh"),
                 {"command", "description"})
     if name == "Edit" and path:
-        return (f"**Edit** {code_span(path)}", fenced(_diff(text_of(tool_input.get("old_string")),
+        return (f"**Edit** {code_span(path)}", fenced(diff(text_of(tool_input.get("old_string")),
                                                      text_of(tool_input.get("new_string"))), "diff"),
                 {"file_path", "old_string", "new_string"})
     if name == "MultiEdit" and path and all(isinstance(edit, dict) for edit in list_of(tool_input.get("edits"))):
-        diffs = [_diff(text_of(edit.get("old_string")), text_of(edit.get("new_string")))
+        diffs = [diff(text_of(edit.get("old_string")), text_of(edit.get("new_string")))
                  for edit in list_of(tool_input.get("edits"))]
         return f"**MultiEdit** {code_span(path)}", fenced("\n".join(diffs), "diff"), {"file_path", "edits"}
     if name == "Write" and path:
-        return (f"**Write** {code_span(path)}", fenced(_diff("", text_of(tool_input.get("content"))), "diff"),
+        return (f"**Write** {code_span(path)}", fenced(diff("", text_of(tool_input.get("content"))), "diff"),
                 {"file_path", "content"})
     subject = _SUBJECTS.get(name)
     if subject and isinstance(tool_input.get(subject), str) and tool_input[subject].strip():
@@ -218,11 +209,6 @@ def _tool_parts(name: str, tool_input: dict) -> tuple[str, str, set[str]]:
     return "", "", set()
 
 
-def _diff(old: str, new: str) -> str:
-    lines = list(difflib.unified_diff(old.split("\n"), new.split("\n"), lineterm="", n=2))[2:]
-    if len(lines) > MAX_DIFF_LINES:
-        lines = lines[:MAX_DIFF_LINES] + [f"… ({len(lines) - MAX_DIFF_LINES} more lines)"]
-    return "\n".join(lines)
 
 
 def _snapshot(item: dict, line: int, when) -> list[Turn]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass
 import re
@@ -185,6 +186,8 @@ def block_turns(blocks: list, speaker: str, line: int, when: datetime | None, re
             turns.append(Turn(speaker, "*[image]*", line, when))
         elif kind in ("document", "search_result"):  # given to the model to read
             turns.append(Turn(speaker, _document(block), line, when, "context"))
+        elif kind in _MACHINE_BLOCKS:
+            continue
         elif kind is None and isinstance(block.get("text"), str):
             turns.append(Turn(speaker, block["text"], line, when))
         elif held := held_text({key: value for key, value in block.items() if key != "type"}):
@@ -200,6 +203,30 @@ def _document(block: dict) -> str:
     return f"{code_span(title)}\n\n{_result(body)}"
 
 
+def call_text(head: str, body: str, shown: set[str], tool_input: dict, looked_at: tuple[str, ...] = ()) -> str:
+    """A tool call shown as what it does: ``head`` (its first line) and ``body`` (a command, a diff, a
+    prompt) show the input's keys ``shown``; every other key is listed under the first line, so that
+    nothing the call was given is lost. A shown key whose value is not text is listed too, unless it is
+    one of ``looked_at`` (shown whole). "" when there is no head: the caller shows the call's JSON."""
+    if not head:
+        return ""
+    others = [f"- {key}: {code_span(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))}"
+              for key, value in sorted(tool_input.items())
+              if key not in shown or not (isinstance(value, str) or key in looked_at)]
+    return "\n\n".join(part for part in (head, "\n".join(others), body) if part)
+
+
+MAX_DIFF_LINES = 400
+
+
+def diff(old: str, new: str) -> str:
+    """The lines that changed from ``old`` to ``new`` (a unified diff without its file names)."""
+    lines = list(difflib.unified_diff(old.split("\n"), new.split("\n"), lineterm="", n=2))[2:]
+    if len(lines) > MAX_DIFF_LINES:
+        lines = lines[:MAX_DIFF_LINES] + [f"… ({len(lines) - MAX_DIFF_LINES} more lines)"]
+    return "\n".join(lines)
+
+
 def _result(output: str, failed=False) -> str:
     """A tool's output as a code block (cut at ``MAX_RESULT_CHARS``), marked when it is an error."""
     if len(output) > MAX_RESULT_CHARS:
@@ -207,6 +234,8 @@ def _result(output: str, failed=False) -> str:
     return ("**error**\n\n" if failed else "") + fenced(output)
 
 
+_MACHINE_BLOCKS = ("token_budget",)  # Claude.ai's note of the thinking budget, with nothing to read (a tuple:
+# a block's type may be a list, which a set could not look up)
 # What a block holds that is for machines: ids, types, signatures, and the API's encrypted copies.
 _MACHINE_FIELDS = {"type", "id", "tool_use_id", "signature", "encrypted_content", "encrypted_index", "cache_control",
                    "citations", "media_type"}
