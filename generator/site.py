@@ -60,7 +60,8 @@ class Builder:
         self.library = Library(Reading(config.content_path, Identity.of(config), Redaction.of(config.redact)),
                                reading_key(config),
                                outlines=not keep_messages, jobs=jobs)
-        self._renderer = MessageRenderer(verse=config.line_breaks == "verse", drawn=config.drawn_text)
+        self._renderer = MessageRenderer(verse=config.line_breaks == "verse", drawn=config.drawn_text,
+                                         code_styles=(config.code_style_light, config.code_style_dark))
         self._summaries: dict = {}  # cards and their keys, kept across builds of the same config
         self._output: OutputFolder | None = None  # kept: it remembers what the last build wrote
         self._archive: Archive | None = None  # the last committed build's

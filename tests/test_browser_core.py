@@ -76,6 +76,35 @@ def test_stage_directions_look_different_from_emphasis(site):
         assert stage[1] != em[1]
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_code_written_without_the_spans_of_plain_tokens_looks_the_same(site, scheme):
+    """The renderer leaves out Pygments' spans of the tokens both code styles show as plain text
+    (render/highlight.py, plain_classes): in the browser, with the site's stylesheet, such a span looks
+    exactly as the code around it does, in either scheme and with the theme chosen by hand."""
+    from generator.config import load_config
+    from generator.render.highlight import plain_classes
+    config = load_config(None, site.parent)
+    classes = sorted(plain_classes(config.code_style_light, config.code_style_dark))
+    assert "p" in classes
+    with static_server(site) as base, browser_page(scheme) as page:
+        page.goto(base + CONVERSATION)
+        for chosen in ("", "light", "dark"):
+            differing = page.evaluate("""([classes, chosen]) => {
+                if (chosen) document.documentElement.dataset.theme = chosen;
+                const pre = document.createElement('pre'); pre.className = 'code';
+                const code = document.createElement('code'); pre.append(code);
+                document.querySelector('.msg').append(pre);
+                const looks = (e) => { const s = getComputedStyle(e);
+                    return [s.color, s.backgroundColor, s.fontWeight, s.fontStyle, s.textDecorationLine].join(); };
+                const kinds = ['', ...classes, 'k'];  // 'k' (a keyword) is styled: the check can tell
+                const spans = kinds.map((name) => { const span = document.createElement('span');
+                    span.className = name; span.textContent = '(x)'; code.append(span); return looks(span); });
+                pre.remove();
+                return kinds.filter((name, i) => spans[i] !== spans[0]);
+            }""", [classes, chosen])
+            assert differing == ["k"], (chosen, differing)
+
+
 def test_the_theme_toggle_overrides_the_system_and_is_remembered(site):
     with static_server(site) as base, browser_page("dark") as page:
         page.goto(base + CONVERSATION)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -72,6 +73,29 @@ def test_a_table_in_code_is_shown_exactly_as_written(fence, closed):
         html = renderer.render(text)
         shown = unescape(re.sub(r"<[^>]+>", "", html[html.index("<code>"):html.index("</code>")]))
         assert shown == code + "\n"
+
+
+_code = st.text(st.sampled_from(list("()[]{}.,;:+-*/=<>&\"' \nabc019_#@$%!?`\\")), max_size=60)
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 300)), deadline=None)
+@given(st.sampled_from(["python", "js", "rust", "json", "sh", "diff", "html", "c"]), _code,
+       st.sampled_from([("xcode", "github-dark"), ("default", "monokai"), ("friendly", "native")]),
+       st.booleans())
+def test_code_without_the_spans_of_plain_tokens_keeps_its_text_and_the_rest_of_its_spans(language, code, styles,
+                                                                                           fast):
+    """Leaving out the spans of tokens both styles show as plain text keeps every character and every
+    other span, by either path."""
+    from generator.render.highlight import plain_classes
+    text = f"Run this:\n\n```{language}\n{code}\n```\n"
+    whole = MessageRenderer(fast=fast).render(text)
+    lean = MessageRenderer(fast=fast, code_styles=styles).render(text)
+    plain = plain_classes(*styles)
+    kept = re.sub(r'<span class="([a-z0-9]+)">([^<]*)</span>', lambda m: m.group(2) if m.group(1) in plain else m.group(0),
+                  whole)
+    assert lean == kept
+    assert not any(f'<span class="{name}">' in lean for name in plain)
+    assert MessageRenderer(fast=not fast, code_styles=styles).render(text) == lean
 
 
 def test_empty_and_whitespace_messages_render_nothing():

@@ -20,12 +20,17 @@ _QUOTE_IN_TAG = re.compile(r"<[^>]*&quot;")
 class MessageRenderer:
     """Renders message bodies: the simple-subset fast path when it applies, markdown-it otherwise."""
 
-    def __init__(self, verse: bool = True, fast: bool = True, drawn: bool = True):
-        """``drawn``: set text drawn with characters apart, monospace (render/drawn.py)."""
+    def __init__(self, verse: bool = True, fast: bool = True, drawn: bool = True,
+                 code_styles: tuple[str, str] | None = None):
+        """``drawn``: set text drawn with characters apart, monospace (render/drawn.py). ``code_styles``:
+        the (light, dark) Pygments styles the site's code is shown in; a highlighted token both show as
+        plain text is written without its span."""
         self._parser = None  # markdown-it, made when a message first needs it (loading it is slow)
         self._verse = verse
         self._fast = fast
         self._drawn = drawn
+        self._code_styles = code_styles
+        self._plain_span: re.Pattern | None = None  # made when a message first holds highlighted code
         self._cache: dict[str, str] = {}
 
     def render(self, text: str) -> str:
@@ -48,14 +53,23 @@ class MessageRenderer:
         text = close_spanning_directions(text)
         if not text.strip():
             return ""
-        if self._fast:
-            html = render_simple(text, self._verse)
-            if html is not None:
-                return html
-        if self._parser is None:
-            from generator.render.markdown import make_parser
-            self._parser = make_parser(self._verse)
-        return self._parser.render(text)
+        html = render_simple(text, self._verse) if self._fast else None
+        if html is None:
+            if self._parser is None:
+                from generator.render.markdown import make_parser
+                self._parser = make_parser(self._verse)
+            html = self._parser.render(text)
+        return self._without_plain_spans(html) if self._code_styles and '<span class="' in html else html
+
+    def _without_plain_spans(self, html: str) -> str:
+        """Pygments' spans of the tokens shown as plain text, left out (their text stays). Only Pygments
+        writes a span with such a class: the renderer's own are others, and a transcript's '<' is escaped."""
+        if self._plain_span is None:
+            from generator.render.highlight import plain_classes
+            classes = sorted(plain_classes(*self._code_styles))
+            self._plain_span = re.compile(f'<span class="(?:{"|".join(map(re.escape, classes))})">([^<]*)</span>'
+                                          if classes else "(?!)")
+        return self._plain_span.sub(r"\1", html)
 
 
 def plain_quotes(html: str) -> str:
