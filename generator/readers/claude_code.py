@@ -209,8 +209,6 @@ def _tool_parts(name: str, tool_input: dict) -> tuple[str, str, set[str]]:
     return "", "", set()
 
 
-
-
 def _snapshot(item: dict, line: int, when) -> list[Turn]:
     files = sorted(dict_of(dict_of(item.get("snapshot")).get("trackedFileBackups")))
     if not files:

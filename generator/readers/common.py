@@ -234,8 +234,9 @@ def _result(output: str, failed=False) -> str:
     return ("**error**\n\n" if failed else "") + fenced(output)
 
 
-_MACHINE_BLOCKS = ("token_budget",)  # Claude.ai's note of the thinking budget, with nothing to read (a tuple:
-# a block's type may be a list, which a set could not look up)
+# Blocks with nothing to read: Claude.ai's note of the thinking budget. (A tuple: a block's type may be
+# a list, which a set could not look up.)
+_MACHINE_BLOCKS = ("token_budget",)
 # What a block holds that is for machines: ids, types, signatures, and the API's encrypted copies.
 _MACHINE_FIELDS = {"type", "id", "tool_use_id", "signature", "encrypted_content", "encrypted_index", "cache_control",
                    "citations", "media_type"}
