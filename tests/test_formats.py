@@ -311,6 +311,10 @@ def test_claude_ai_artifacts_files_and_code_runs_read_as_what_they_are(tmp_path)
                                                             "old_str": "06:12", "new_str": "06:14"}},
         {"type": "tool_use", "name": "repl", "input": {"code": "const low = 0.4;\nconsole.log(low)"}},
         {"type": "tool_use", "name": "web_search", "input": {"query": "neap tide dates"}},
+        {"type": "tool_result", "name": "web_search", "is_error": False, "content": [
+            {"type": "knowledge", "title": "Neap tides", "url": "https://tides.example/neap",
+             "text": "Neap tides follow the quarter moons.", "uuid": "k-1"},
+            {"type": "text", "text": "1 result", "uuid": "t-1"}]},
         {"type": "token_budget"},
     ]
     message = {"uuid": "m1", "sender": "assistant", "created_at": "2025-11-02T10:00:00Z", "text": "", "content": blocks}
@@ -318,12 +322,16 @@ def test_claude_ai_artifacts_files_and_code_runs_read_as_what_they_are(tmp_path)
     path.write_text(json.dumps([{"uuid": "c1", "name": "Tides", "chat_messages": [message]}]), "utf-8")
     [chat] = read_file(path, "conversations.json").conversations
     said = [(m.kind, m.text) for m in chat.messages]
-    assert [kind for kind, _ in said] == ["message", "tool_call", "tool_result", "tool_call", "tool_call", "tool_call"]
+    assert [kind for kind, _ in said] == ["message", "tool_call", "tool_result", "tool_call", "tool_call", "tool_call",
+                                          "tool_result"]
     assert said[1][1] == ("**Artifact** `Tide table` — create\n\n- id: `tides`\n- language: `null`\n"
                           "- type: `text/html`\n\n```html\n" + page + "\n```")
     assert said[3][1] == "**Artifact** `tides` — update\n\n```diff\n@@ -1 +1 @@\n-06:12\n+06:14\n```"
     assert said[4][1] == "**repl**\n\n```javascript\nconst low = 0.4;\nconsole.log(low)\n```"
     assert said[5][1] == "**web_search** `neap tide dates`"
+    # What the search found: each page's title, address and text (the text alone before), ids left out.
+    assert said[6][1] == ("```\ntitle: Neap tides\nurl: https://tides.example/neap\n"
+                          "Neap tides follow the quarter moons.\n\n1 result\n```")
 
 
 def test_subtitles_merge_consecutive_cues_of_one_speaker():

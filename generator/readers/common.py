@@ -176,8 +176,8 @@ def block_turns(blocks: list, speaker: str, line: int, when: datetime | None, re
             turns.append(Turn(speaker, f"**{f'{server}: ' if server else ''}{name}**\n\n{fenced(arguments, 'json')}",
                               line, when, "tool_call"))
         elif kind in ("tool_result", "mcp_tool_result"):
-            turns.append(Turn(result_speaker or speaker, _result(content_text(block.get("content")),
-                                                                 block.get("is_error")), line, when, "tool_result"))
+            turns.append(Turn(result_speaker or speaker, _result(_output(block.get("content")), block.get("is_error")),
+                              line, when, "tool_result"))
         elif isinstance(kind, str) and kind.endswith("_tool_result"):  # a server tool's: web search, code run…
             content = block.get("content")
             failed = isinstance(content, dict) and "error_code" in content
@@ -227,6 +227,15 @@ def diff(old: str, new: str) -> str:
     return "\n".join(lines)
 
 
+def _output(content) -> str:
+    """A tool result's text: its text parts; or, when it holds parts of other kinds (a search's pages,
+    as Claude.ai keeps them: title, address and text), what each part holds."""
+    parts = content if isinstance(content, list) else [content]
+    if all(not isinstance(part, dict) or part.get("type") in (None, "text", "image") for part in parts):
+        return content_text(content)
+    return held_text(content)
+
+
 def _result(output: str, failed=False) -> str:
     """A tool's output as a code block (cut at ``MAX_RESULT_CHARS``), marked when it is an error."""
     if len(output) > MAX_RESULT_CHARS:
@@ -238,8 +247,8 @@ def _result(output: str, failed=False) -> str:
 # a list, which a set could not look up.)
 _MACHINE_BLOCKS = ("token_budget",)
 # What a block holds that is for machines: ids, types, signatures, and the API's encrypted copies.
-_MACHINE_FIELDS = {"type", "id", "tool_use_id", "signature", "encrypted_content", "encrypted_index", "cache_control",
-                   "citations", "media_type"}
+_MACHINE_FIELDS = {"type", "id", "uuid", "tool_use_id", "signature", "encrypted_content", "encrypted_index",
+                   "cache_control", "citations", "media_type", "start_timestamp", "stop_timestamp"}
 _TEXT_FIELDS = {"text", "content", "data", "stdout", "thinking"}  # shown as they are, without their name
 
 
