@@ -177,6 +177,31 @@ def test_openai_tool_calls_and_results_are_their_own_blocks():
     assert '"city": "Oslo"' in chat["messages"][2]["text"]
 
 
+def test_openai_messages_keep_reasoning_refusals_legacy_calls_and_audio_transcripts(tmp_path):
+    """What chat APIs return beside `content`: a reasoning model's thoughts (`reasoning_content`, as
+    DeepSeek and vLLM return them, or `reasoning`), a refusal, the older `function_call`, a spoken
+    answer's transcript, and parts that are files or audio. Each was dropped without a trace."""
+    messages = [
+        {"role": "user", "content": [{"type": "text", "text": "Read this chart."},
+                                     {"type": "file", "file": {"filename": "tides.pdf", "file_data": "JVBER"}},
+                                     {"type": "input_audio", "input_audio": {"data": "UklGR", "format": "wav"}}]},
+        {"role": "assistant", "reasoning_content": "The chart shows two highs.", "content": "Two high tides."},
+        {"role": "assistant", "content": None, "refusal": "I can't read that file."},
+        {"role": "assistant", "content": [{"type": "refusal", "refusal": "Not that either."}]},
+        {"role": "assistant", "content": None, "function_call": {"name": "lookup", "arguments": "{\"port\": \"Brest\"}"}},
+        {"role": "assistant", "content": None, "audio": {"id": "audio_1", "transcript": "High water at six."}},
+    ]
+    path = tmp_path / "chat.json"
+    path.write_text(json.dumps({"model": "deepseek-reasoner", "messages": messages}), "utf-8")
+    [chat] = read_file(path, "chat.json").conversations
+    assert [(m.kind, m.text) for m in chat.messages] == [
+        ("message", "Read this chart.\n\n*[file: tides.pdf]*\n\n*[audio]*"),
+        ("thinking", "The chart shows two highs."), ("message", "Two high tides."),
+        ("message", "I can't read that file."), ("message", "Not that either."),
+        ("tool_call", '**lookup**\n\n```json\n{\n  "port": "Brest"\n}\n```'),
+        ("message", "High water at six.")]
+
+
 def test_claude_code_session_blocks_and_title():
     [session] = models("claude_code.jsonl")
     assert session["title"] == "Fix the failing pagination test"

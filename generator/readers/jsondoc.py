@@ -252,8 +252,15 @@ def content_text(content: Any) -> str:
             elif isinstance(part, dict):
                 if isinstance(part.get("text"), str):
                     texts.append(part["text"])
+                elif isinstance(part.get("refusal"), str):  # what a model said instead of answering
+                    texts.append(part["refusal"])
                 elif part.get("type") in ("image_url", "image", "input_image"):
                     texts.append("*[image]*")
+                elif part.get("type") in ("input_audio", "audio"):
+                    texts.append("*[audio]*")
+                elif part.get("type") in ("file", "input_file"):
+                    name = text_of(dict_of(part.get("file")).get("filename")) or text_of(part.get("filename"))
+                    texts.append(f"*[file: {name}]*" if name else "*[file]*")
         return "\n\n".join(t for t in texts if t)
     if isinstance(content, (int, float)) and not isinstance(content, bool):
         return str(content)

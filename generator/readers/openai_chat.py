@@ -62,10 +62,16 @@ def _turns(shape: Shape, message: dict, model: str | None) -> list[Turn]:
     else:
         speaker = name or ROLE_NAMES.get(role, role)
     turns = []
-    text = content_text(message.get("content"))
+    text = content_text(message.get("content")) or _said_otherwise(message)
     if role == "tool":
         return [Turn(speaker, fenced(text), line, None, "tool_result")]
+    # A reasoning model's thoughts, as the APIs that return them put them beside the answer.
+    reasoning = text_of(message.get("reasoning_content")) or text_of(message.get("reasoning"))
+    if reasoning.strip():
+        turns.append(Turn(speaker, reasoning, line, None, "thinking"))
     calls = [dict_of(call) for call in list_of(message.get("tool_calls"))]
+    if isinstance(message.get("function_call"), dict):  # the API's older, single call
+        calls.append({"function": message["function_call"]})
     if text or not calls:
         turns.append(Turn(speaker, text, line, None, "context" if role in PROMPT_ROLES else "message"))
     for call in calls:
@@ -78,3 +84,8 @@ def _turns(shape: Shape, message: dict, model: str | None) -> list[Turn]:
         turns.append(Turn(speaker, f"**{text_of(function.get('name'), 'function')}**\n\n{fenced(arguments, 'json')}",
                           line, None, "tool_call"))
     return turns
+
+
+def _said_otherwise(message: dict) -> str:
+    """An answer with no content: a refusal, or a spoken answer's transcript."""
+    return text_of(message.get("refusal")) or text_of(dict_of(message.get("audio")).get("transcript"))
