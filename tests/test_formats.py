@@ -126,10 +126,17 @@ def test_chatgpt_keeps_custom_instructions_memory_and_what_the_browsing_tool_rea
                                        "domain": "wind.example"}, name="browser"),
              _chatgpt_node(9, "assistant", {"content_type": "text", "parts": ["Force 4."]},
                            metadata={"model_slug": "gpt-4o"}),
-             _chatgpt_node(10, "user", {"content_type": "user_editable_context", "user_profile": "", "user_instructions": ""})]
+             _chatgpt_node(10, "user", {"content_type": "user_editable_context", "user_profile": "", "user_instructions": ""}),
+             _chatgpt_node(11, "tool", {"content_type": "sonic_webpage", "url": "https://tide.example/", "domain":
+                                        "tide.example", "title": "Tides", "text": "Spring tides."}, name="web"),
+             _chatgpt_node(12, "tool", {"content_type": "citable_code_output", "output_str": "2.4 m"}, name="python"),
+             _chatgpt_node(13, "tool", {"content_type": "computer_output", "computer_id": "c1",
+                                        "screenshot": {"content_type": "image_asset_pointer"}}, name="computer"),
+             _chatgpt_node(14, "tool", {"content_type": "system_error", "name": "ToolTimeout", "text": "No answer."},
+                           name="python")]
     nodes[-1]["children"] = []
     path = tmp_path / "conversations.json"
-    path.write_text(json.dumps([{"title": "Wind", "current_node": "n10", "mapping": {n["id"]: n for n in nodes}}]), "utf-8")
+    path.write_text(json.dumps([{"title": "Wind", "current_node": "n14", "mapping": {n["id"]: n for n in nodes}}]), "utf-8")
     [chat] = read_file(path, "conversations.json").conversations
     assert [(m.speaker, m.kind, m.text) for m in chat.messages] == [
         ("Custom instructions", "context", "I sail a dinghy.\n\nBe brief."),
@@ -139,7 +146,10 @@ def test_chatgpt_keeps_custom_instructions_memory_and_what_the_browsing_tool_rea
         ("browser", "tool_result", "Force 4, gusting 6."),
         ("browser", "tool_result", "Gusty.\n\n— Forecast https://wind.example/a b"),
         ("browser", "tool_result", "Calm.\n\n— wind.example <https://wind.example/>"),
-        ("GPT-4o", "message", "Force 4.")]  # and empty custom instructions are no message
+        ("GPT-4o", "message", "Force 4."),  # and empty custom instructions are no message
+        ("web", "tool_result", "Spring tides.\n\n— Tides <https://tide.example/>"),  # a page the model read
+        ("python", "tool_result", "```\n2.4 m\n```"), ("computer", "tool_result", "*[screenshot]*"),
+        ("python", "tool_result", "**ToolTimeout**\n\nNo answer.")]
     assert chat.participants == ["User", "GPT-4o"]
 
 

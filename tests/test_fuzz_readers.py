@@ -38,7 +38,7 @@ KEYS = ["mes", "is_user", "is_system", "send_date", "swipes", "swipe_id", "extra
         "content_type", "user_profile", "user_instructions", "model_set_context", "result", "url", "title", "language",
         "attachments", "files", "file_name", "extracted_content", "server_name", "is_error", "error_code", "source",
         "data", "media_type", "stdout", "encrypted_content", "reasoning_content", "reasoning", "refusal",
-        "function_call", "audio", "transcript", "filename"]
+        "function_call", "audio", "transcript", "filename", "output_str", "screenshot", "snippet"]
 
 _text = st.text(max_size=8) | st.sampled_from(
     ["\ud800", "\x00", "\x1b[31m", "\u2028", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "user",
@@ -47,7 +47,8 @@ _text = st.text(max_size=8) | st.sampled_from(
      "completed", "in_progress", "`", "user_editable_context", "model_editable_context", "tether_quote",
      "tether_browsing_display", "image_asset_pointer", "code", "thoughts", "https://a.example/", "server_tool_use",
      "web_search_tool_result", "mcp_tool_result", "redacted_thinking", "document", "base64", "container_upload",
-     "refusal", "input_audio", "file", "knowledge"])
+     "refusal", "input_audio", "file", "knowledge", "sonic_webpage", "citable_code_output", "computer_output",
+     "system_error"])
 _scalars = st.none() | st.booleans() | st.integers() | st.sampled_from([10**30, -1.5, 1e308]) | _text
 _values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=2)
                        | st.dictionaries(st.sampled_from(KEYS), inner, max_size=2), max_leaves=4)

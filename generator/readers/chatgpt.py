@@ -156,11 +156,18 @@ def _text(kind: str, content: dict) -> str:
         return content_text(thoughts or content.get("content"))
     if kind == "tether_browsing_display":  # what a search or a page gave the browsing tool
         return _joined((content.get("result"), content.get("summary")))
-    if kind == "tether_quote":  # a passage quoted from a page, and the page
+    if kind in ("tether_quote", "sonic_webpage"):  # a passage quoted from a page, or a page read; and the page
         url = text_of(content.get("url"))
         where = " ".join(part for part in (text_of(content.get("title")) or text_of(content.get("domain")),
                                            f"<{url}>" if _AUTOLINK.fullmatch(url) else url) if part)
-        return _joined((content.get("text"), f"— {where}" if where else ""))
+        return _joined((content.get("text") or content.get("snippet"), f"— {where}" if where else ""))
+    if kind == "citable_code_output":  # what code the model ran printed
+        return fenced(text_of(content.get("output_str")))
+    if kind == "computer_output":  # what the agent's computer showed: a screenshot the export points to
+        return "*[screenshot]*" if content.get("screenshot") else ""
+    if kind == "system_error":
+        return _joined((f"**{text_of(content.get('name'))}**" if text_of(content.get("name")) else "",
+                        content.get("text")))
     if "parts" in content:
         return content_text([_ATTACHMENTS.get(text_of(dict_of(part).get("content_type")), part)
                              for part in list_of(content.get("parts"))])
