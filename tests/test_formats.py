@@ -212,6 +212,44 @@ def test_openai_messages_keep_reasoning_refusals_legacy_calls_and_audio_transcri
         ("message", "High water at six.")]
 
 
+def test_reasoning_written_inline_between_think_tags_is_thinking(tmp_path):
+    """Reasoning models write their thoughts first, between <think> and </think>; ShareGPT datasets and
+    chat logs keep them inline in the answer. They are the answer's thinking, folded, not its text."""
+    sharegpt = {"conversations": [
+        {"from": "human", "value": "1 + 1?"},
+        {"from": "gpt", "value": "<think>\nOne and one.\nTwo.\n</think>\n\nIt is 2."},
+        {"from": "gpt", "value": "<think>\n</think>\nIt is still 2."},  # an empty thought is no turn
+        {"from": "gpt", "value": "Mention <think> and </think> mid-answer: text."},
+        {"from": "observation", "value": "<think>a tool's output is as it is</think>"}]}
+    path = tmp_path / "chats.jsonl"
+    path.write_text(json.dumps(sharegpt) + "\n", "utf-8")
+    [chat] = read_file(path, "chats.jsonl").conversations
+    assert [(m.kind, m.text) for m in chat.messages] == [
+        ("message", "1 + 1?"), ("thinking", "One and one.\nTwo."), ("message", "It is 2."),
+        ("message", "It is still 2."), ("message", "Mention <think> and </think> mid-answer: text."),
+        ("tool_result", "<think>a tool's output is as it is</think>")]
+    path = tmp_path / "chat.json"
+    path.write_text(json.dumps({"messages": [{"role": "user", "content": "Why?"},
+                                             {"role": "assistant", "content": "<think>Because.</think>So."}]}), "utf-8")
+    [chat] = read_file(path, "chat.json").conversations
+    assert [(m.kind, m.text) for m in chat.messages] == [("message", "Why?"), ("thinking", "Because."),
+                                                         ("message", "So.")]
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 400)), deadline=None)
+@given(st.text(st.sampled_from(list("<>/think \nab")), max_size=40))
+def test_setting_a_thought_apart_loses_only_its_tags_and_the_newlines_about_them(text):
+    from generator.readers.common import thought_apart
+    turns = thought_apart("Model", text, 1)
+    if [(t.kind, t.text) for t in turns] == [("message", text)]:  # no thought opens it: as it is
+        return
+    assert text.lstrip().startswith("<think>") and turns[-1].kind in ("message", "thinking")
+    start = text.index("<think>")
+    end = text.index("</think>", start)
+    unspaced = lambda value: re.sub(r"\s", "", value)  # noqa: E731 (newlines about the tags are not kept)
+    assert unspaced("".join(t.text for t in turns)) == unspaced(text[start + 7:end] + text[end + 8:])
+
+
 def test_claude_code_session_blocks_and_title():
     [session] = models("claude_code.jsonl")
     assert session["title"] == "Fix the failing pagination test"

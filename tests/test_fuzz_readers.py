@@ -48,7 +48,7 @@ _text = st.text(max_size=8) | st.sampled_from(
      "tether_browsing_display", "image_asset_pointer", "code", "thoughts", "https://a.example/", "server_tool_use",
      "web_search_tool_result", "mcp_tool_result", "redacted_thinking", "document", "base64", "container_upload",
      "refusal", "input_audio", "file", "knowledge", "sonic_webpage", "citable_code_output", "computer_output",
-     "system_error"])
+     "system_error", "<think>a</think>b", "<think>"])
 _scalars = st.none() | st.booleans() | st.integers() | st.sampled_from([10**30, -1.5, 1e308]) | _text
 _values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=2)
                        | st.dictionaries(st.sampled_from(KEYS), inner, max_size=2), max_leaves=4)

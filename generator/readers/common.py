@@ -203,6 +203,20 @@ def _document(block: dict) -> str:
     return f"{code_span(title)}\n\n{_result(body)}"
 
 
+def thought_apart(speaker: str, text: str, line: int, when: datetime | None = None, kind: str = "message") -> list[Turn]:
+    """A model's answer that opens with its reasoning between ``<think>`` and ``</think>`` (as reasoning
+    models write it, and datasets and logs keep it inline): the reasoning as a *thinking* turn, then
+    the answer. Any other text is one turn, as it is."""
+    opening = text.lstrip()
+    end = text.find("</think>") if opening.startswith("<think>") else -1
+    if end == -1 or kind != "message":
+        return [Turn(speaker, text, line, when, kind)]
+    thought = text[text.index("<think>") + len("<think>"):end].strip("\n")
+    answer = text[end + len("</think>"):].lstrip("\n")
+    turns = [Turn(speaker, thought, line, when, "thinking")] if thought.strip() else []
+    return turns + [Turn(speaker, answer, line, when, kind)] if answer.strip() or not turns else turns
+
+
 def call_text(head: str, body: str, shown: set[str], tool_input: dict, looked_at: tuple[str, ...] = ()) -> str:
     """A tool call shown as what it does: ``head`` (its first line) and ``body`` (a command, a diff, a
     prompt) show the input's keys ``shown``; every other key is listed under the first line, so that

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from generator.readers.common import PROMPT_ROLES, ROLE_NAMES, Turn, conversation, fenced
+from generator.readers.common import PROMPT_ROLES, ROLE_NAMES, Turn, conversation, fenced, thought_apart
 from generator.readers.jsondoc import Record, Shape, content_text, dict_of, list_of, text_of
 from generator.readers.runs import model_name
 
@@ -73,7 +73,7 @@ def _turns(shape: Shape, message: dict, model: str | None) -> list[Turn]:
     if isinstance(message.get("function_call"), dict):  # the API's older, single call
         calls.append({"function": message["function_call"]})
     if text or not calls:
-        turns.append(Turn(speaker, text, line, None, "context" if role in PROMPT_ROLES else "message"))
+        turns += thought_apart(speaker, text, line, None, "context" if role in PROMPT_ROLES else "message")
     for call in calls:
         function = dict_of(call.get("function"))
         arguments = function.get("arguments", "")

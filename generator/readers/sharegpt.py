@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.readers.common import Turn, conversation
+from generator.readers.common import conversation, thought_apart
 from generator.readers.jsondoc import Record, Shape
 
 NAME = "sharegpt"
@@ -28,7 +28,7 @@ def read(records, source, display):
             entry = shape.object(raw, f"{record.path}.conversations[{index}]")
             role = shape.text(entry.get("from"), f"{record.path}.conversations[{index}].from", "unknown")
             text = shape.text(entry.get("value"), f"{record.path}.conversations[{index}].value")
-            turns.append(Turn(SPEAKERS.get(role.lower(), role), text, record.line, None, KINDS.get(role, "message")))
+            turns += thought_apart(SPEAKERS.get(role.lower(), role), text, record.line, None, KINDS.get(role, "message"))
         metadata = {"Source format": "ShareGPT"}
         if isinstance(item.get("id"), (str, int)) and not isinstance(item.get("id"), bool):
             metadata["Conversation id"] = str(item["id"])
