@@ -27,6 +27,7 @@ from generator.config import Config
 from generator.diagnostics import plural
 from generator.identity import speaker_colours, title_names_participants
 from generator.insights import ENDING_CHOICES, Insights, insights_of
+from generator.language import language_of
 from generator.model import KIND_LABELS, Conversation, Message
 from generator.output import digest
 from generator.related import digest as related_digest, related
@@ -536,17 +537,8 @@ class Views:
             "run_end": False,
             "repeats": 0,  # set by _mark_repeats: the message this one says again
             "loop": "",  # on the first message of a loop: what it repeats
-            "lang": self._language_of(message.text),
+            "lang": language_of(message.text, self.config.language),
         }
-
-    def _language_of(self, text: str) -> str:
-        """The language of a message written mostly in Chinese, Japanese or Korean, when the site's is
-        another (so that it is read aloud, and its characters drawn, as that language); else ""."""
-        east_asian = 0 if text.isascii() else len(_EAST_ASIAN.findall(text))
-        if not east_asian or 4 * east_asian < len(_LATIN_LETTER.findall(text)):
-            return ""
-        language = "ja" if _KANA.search(text) else "ko" if len(_HANGUL.findall(text)) * 2 > east_asian else "zh"
-        return "" if self.config.language.split("-")[0].lower() == language else language
 
 
 def _turn_map(messages: list[dict], found: Insights) -> list[dict]:
@@ -589,11 +581,6 @@ def _canonical(data) -> str:
 
 
 _KIND_HEADINGS = {kind: label.capitalize() for kind, label in KIND_LABELS.items()}
-_KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff]")
-_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
-_EAST_ASIAN = re.compile("[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
-                         "\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]")
-_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
 _WEB_ADDRESS = re.compile(r"https?://[^\s\"'<>]+")  # a metadata value shown as a link
 
 

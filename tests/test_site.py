@@ -427,18 +427,19 @@ def test_a_web_address_in_the_metadata_is_a_link_and_nothing_else_is(project):
     assert "<dt>Quoted</dt><dd>https://chat.example/&#34;onmouseover=&#34;x</dd>" in html
 
 
-def test_a_message_mostly_in_chinese_japanese_or_korean_says_its_language(project):
+def test_a_message_mostly_in_another_languages_script_says_its_language(project):
     messages = (("Lan", "我们今天讨论了潮汐表的计算方法，以及 `tide.py` 的用法。"),  # Chinese, with a little code
                 ("Kaito", "灯台守は毎晩フェリーの数を数えています。"),  # kanji and kana: Japanese
                 ("Min", "오늘은 바다가 조용합니다."),
                 ("Wren", "The sign by the pier says 潮汐表, which means tide table."),  # English with a word
-                ("Ossian", "Plain ASCII, as most are."))
+                ("Ossian", "Plain ASCII, as most are."),
+                ("Vera", "Мы считаем приливы по таблице из порта."))  # Cyrillic, with ы: Russian
     (project / "content/tides.md").write_text(transcript(title="Tides", messages=messages), "utf-8")
     config, result = build_project(project)
     assert not result.failed(), result.diagnostics
     html = next((config.output_path / "c").glob("*/index.html")).read_text("utf-8")
     langs = re.findall(r'<article class="msg[^>]*id="(m-\d+)"(?: lang="([a-z]+)")?', html)
-    assert langs == [("m-1", "zh"), ("m-2", "ja"), ("m-3", "ko"), ("m-4", ""), ("m-5", "")]
+    assert langs == [("m-1", "zh"), ("m-2", "ja"), ("m-3", "ko"), ("m-4", ""), ("m-5", ""), ("m-6", "ru")]
     (project / "antiphon.toml").write_text('language = "zh-Hans"\n', "utf-8")  # the site's own: not repeated
     config, result = build_project(project)
     html = next((config.output_path / "c").glob("*/index.html")).read_text("utf-8")
