@@ -75,3 +75,20 @@ def _arabic(text: str) -> str:
     if _URDU.search(text):
         return "ur"
     return "fa" if extended <= set(_PERSIAN) else ""
+
+
+RIGHT_TO_LEFT = {"ar", "fa", "ur", "he", "yi", "ps", "sd", "ug", "ku", "dv"}
+_RTL_SCRIPTS = "\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"
+_RTL_LETTER = re.compile(f"[{_RTL_SCRIPTS}]")
+_LTR_LETTER = re.compile(f"[^\\W\\d_{_RTL_SCRIPTS}]")
+
+
+def direction(language: str) -> str:
+    """'rtl' for a language written right to left ('ar', 'he-IL'), else ''."""
+    return "rtl" if language.split("-")[0].lower() in RIGHT_TO_LEFT else ""
+
+
+def mostly_left_to_right(text: str) -> bool:
+    """Are most of the text's letters of scripts written left to right? (A message in English on a
+    page in Arabic, say.)"""
+    return len(_LTR_LETTER.findall(text)) > len(_RTL_LETTER.findall(text))

@@ -27,7 +27,7 @@ from generator.config import Config
 from generator.diagnostics import plural
 from generator.identity import speaker_colours, title_names_participants
 from generator.insights import ENDING_CHOICES, Insights, insights_of
-from generator.language import language_of
+from generator.language import direction, language_of, mostly_left_to_right
 from generator.model import KIND_LABELS, Conversation, Message
 from generator.output import digest
 from generator.related import digest as related_digest, related
@@ -118,6 +118,7 @@ class Views:
             "title": escape(config.title),
             "description": escape(config.description),
             "language": config.language,
+            "dir": direction(config.language),
             "base_url": config.base_url,
             "search": config.search,
             "feed": "feed.xml" if config.base_url else "",
@@ -521,6 +522,7 @@ class Views:
         html = self.renderer.render(message.text)
         kind = message.kind if message.kind in KIND_LABELS else "message"
         speech = kind == "message"
+        language = language_of(message.text, self.config.language)
         return {
             "index": int(message.index),
             "id": f"m-{int(message.index)}",
@@ -537,8 +539,17 @@ class Views:
             "run_end": False,
             "repeats": 0,  # set by _mark_repeats: the message this one says again
             "loop": "",  # on the first message of a loop: what it repeats
-            "lang": language_of(message.text, self.config.language),
+            "lang": language,
+            "dir": self._direction(message.text, language),
         }
+
+
+    def _direction(self, text: str, language: str) -> str:
+        """A message's writing direction where it is not the page's (which base.html gives): right to
+        left in a page that is not, left to right in one that is right to left."""
+        if not self.site["dir"]:
+            return direction(language)
+        return "ltr" if mostly_left_to_right(text) else ""
 
 
 def _turn_map(messages: list[dict], found: Insights) -> list[dict]:

@@ -105,6 +105,31 @@ def test_code_written_without_the_spans_of_plain_tokens_looks_the_same(site, sch
             assert differing == ["k"], (chosen, differing)
 
 
+def test_a_right_to_left_site_is_laid_out_as_a_mirror(tmp_path):
+    """A site in Arabic: nothing hidden off the start edge makes the page scroll sideways (the skip
+    link once did), the first speaker's messages stand on the right, and an English message in it
+    reads left to right."""
+    from generator.config import load_config
+    from generator.site import build
+    from tests.conftest import transcript
+    (tmp_path / "content").mkdir()
+    (tmp_path / "antiphon.toml").write_text('language = "ar"\n', "utf-8")
+    messages = (("Salma", "المد العالي في الميناء اليوم عند الساعة السادسة."), ("Ada", "And tomorrow, when is it?"))
+    (tmp_path / "content/harbour.md").write_text(transcript(title="الميناء", messages=messages), "utf-8")
+    config = load_config(None, tmp_path)
+    assert not build(config).failed()
+    conversation = f"c/{next((config.output_path / 'c').iterdir()).name}/"
+    with static_server(config.output_path) as base, browser_page(width=1000) as page:
+        for path in ("", conversation):  # the conversation page last: its messages are measured below
+            page.goto(base + path)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+        boxes = page.evaluate("""() => [...document.querySelectorAll('.msg')].map(m => {
+            const box = m.getBoundingClientRect(); return [box.left, box.right, getComputedStyle(m).direction]; })""")
+        (first_left, first_right, first_direction), (second_left, second_right, second_direction) = boxes
+        assert first_right > second_right and first_left > second_left  # the first speaker starts on the right
+        assert (first_direction, second_direction) == ("rtl", "ltr")
+
+
 def test_the_theme_toggle_overrides_the_system_and_is_remembered(site):
     with static_server(site) as base, browser_page("dark") as page:
         page.goto(base + CONVERSATION)

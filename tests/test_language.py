@@ -48,3 +48,13 @@ def test_the_sites_own_language_is_not_repeated():
 @given(st.text(max_size=60), st.sampled_from(["en", "ru", "zh-Hans", "fa"]))
 def test_any_text_gets_a_known_language_or_none(text, site):
     assert language_of(text, site) in KNOWN
+
+
+def test_right_to_left_languages_and_text():
+    from generator.language import direction, mostly_left_to_right
+    assert [direction(language) for language in ("ar", "he-IL", "fa", "ur", "en", "zh-Hans", "")] == \
+        ["rtl", "rtl", "rtl", "rtl", "", "", ""]
+    assert mostly_left_to_right("When is the high tide?")
+    assert not mostly_left_to_right("المد العالي في الميناء")
+    assert not mostly_left_to_right("Ada: המים עולים בשש בערב")  # a name in Latin letters, the rest Hebrew
+    assert not mostly_left_to_right("12:00 — …")  # no letters at all

@@ -427,6 +427,23 @@ def test_a_web_address_in_the_metadata_is_a_link_and_nothing_else_is(project):
     assert "<dt>Quoted</dt><dd>https://chat.example/&#34;onmouseover=&#34;x</dd>" in html
 
 
+def test_right_to_left_messages_and_pages_say_their_direction(project):
+    """An Arabic message on an English page is written right to left, and an English message on an
+    Arabic page (the site's language) left to right; the Arabic page itself says it is right to left."""
+    messages = (("Ada", "When is the high tide at the harbour today?"),
+                ("Salma", "المد العالي في الميناء اليوم عند الساعة السادسة."))
+    (project / "content/harbour.md").write_text(transcript(title="Harbour", messages=messages), "utf-8")
+    found = r'<article class="msg[^>]*id="(m-\d+)"(?: lang="([a-z]+)")?(?: dir="([a-z]+)")?'
+    for language, html_tag, expected in (("en", '<html lang="en">', [("m-1", "", ""), ("m-2", "ar", "rtl")]),
+                                         ("ar", '<html lang="ar" dir="rtl">', [("m-1", "", "ltr"), ("m-2", "", "")])):
+        (project / "antiphon.toml").write_text(f'language = "{language}"\n', "utf-8")
+        config, result = build_project(project)
+        assert not result.failed(), result.diagnostics
+        html = next((config.output_path / "c").glob("*/index.html")).read_text("utf-8")
+        assert html_tag in html and html_tag in (config.output_path / "index.html").read_text("utf-8")
+        assert re.findall(found, html) == expected
+
+
 def test_a_message_mostly_in_another_languages_script_says_its_language(project):
     messages = (("Lan", "我们今天讨论了潮汐表的计算方法，以及 `tide.py` 的用法。"),  # Chinese, with a little code
                 ("Kaito", "灯台守は毎晩フェリーの数を数えています。"),  # kanji and kana: Japanese
