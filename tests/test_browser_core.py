@@ -114,7 +114,8 @@ def test_a_right_to_left_site_is_laid_out_as_a_mirror(tmp_path):
     from tests.conftest import transcript
     (tmp_path / "content").mkdir()
     (tmp_path / "antiphon.toml").write_text('language = "ar"\n', "utf-8")
-    messages = (("Salma", "المد العالي في الميناء اليوم عند الساعة السادسة."), ("Ada", "And tomorrow, when is it?"))
+    messages = (("Ada", "When is the high tide, and how high?"), ("Salma", "المد العالي في الميناء اليوم عند الساعة السادسة."),
+                ("Ada", "And tomorrow, when is it?"))
     (tmp_path / "content/harbour.md").write_text(transcript(title="الميناء", messages=messages), "utf-8")
     config = load_config(None, tmp_path)
     assert not build(config).failed()
@@ -123,11 +124,15 @@ def test_a_right_to_left_site_is_laid_out_as_a_mirror(tmp_path):
         for path in ("", conversation):  # the conversation page last: its messages are measured below
             page.goto(base + path)
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+            if not path:  # the card's excerpt, in English, starts on the left, as English does
+                gap = page.evaluate("""() => { const e = document.querySelector('.excerpt'), r = document.createRange();
+                    r.selectNodeContents(e); return r.getBoundingClientRect().left - e.getBoundingClientRect().left; }""")
+                assert abs(gap) < 1
         boxes = page.evaluate("""() => [...document.querySelectorAll('.msg')].map(m => {
             const box = m.getBoundingClientRect(); return [box.left, box.right, getComputedStyle(m).direction]; })""")
-        (first_left, first_right, first_direction), (second_left, second_right, second_direction) = boxes
+        (first_left, first_right, first_direction), (second_left, second_right, second_direction) = boxes[:2]
         assert first_right > second_right and first_left > second_left  # the first speaker starts on the right
-        assert (first_direction, second_direction) == ("rtl", "ltr")
+        assert (first_direction, second_direction) == ("ltr", "rtl")  # English left to right, Arabic not
 
 
 def test_the_theme_toggle_overrides_the_system_and_is_remembered(site):
