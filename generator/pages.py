@@ -543,7 +543,6 @@ class Views:
             "dir": self._direction(message.text, language),
         }
 
-
     def _direction(self, text: str, language: str) -> str:
         """A message's writing direction where it is not the page's (which base.html gives): right to
         left in a page that is not, left to right in one that is right to left."""
