@@ -234,6 +234,15 @@ def test_reasoning_written_inline_between_think_tags_is_thinking(tmp_path):
     [chat] = read_file(path, "chat.json").conversations
     assert [(m.kind, m.text) for m in chat.messages] == [("message", "Why?"), ("thinking", "Because."),
                                                          ("message", "So.")]
+    # SillyTavern, when it was not set to take the reasoning apart itself: a character's reply only.
+    lines = [{"user_name": "Wren", "character_name": "Ilse", "create_date": "2025-02-14T20:15:03.120Z"},
+             {"name": "Wren", "is_user": True, "mes": "<think>I typed this</think> myself", "extra": {}},
+             {"name": "Ilse", "is_user": False, "mes": "<think>\nShe asks about the lamp.\n</think>\nIt is lit.", "extra": {}}]
+    path = tmp_path / "ilse.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), "utf-8")
+    [chat] = read_file(path, "ilse.jsonl").conversations
+    assert [(m.kind, m.text) for m in chat.messages] == [("message", "<think>I typed this</think> myself"),
+                                                         ("thinking", "She asks about the lamp."), ("message", "It is lit.")]
 
 
 @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 400)), deadline=None)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from generator.readers.common import Turn, conversation, version_turn
+from generator.readers.common import Turn, conversation, thought_apart, version_turn
 from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of, timestamp
 
 NAME = "sillytavern"
@@ -60,7 +60,10 @@ def _turns(shape: Shape, item: dict, record: Record) -> list[Turn]:
     turns = []
     if text_of(extra.get("reasoning")).strip():
         turns.append(Turn(speaker, extra["reasoning"], record.line, sent, "thinking"))
-    turns.append(Turn(speaker, text, record.line, sent))
+    # A character's reply may open with the model's reasoning between <think> tags (when SillyTavern
+    # was not set to take it apart into extra.reasoning); what the user typed is theirs as it is.
+    turns += [Turn(speaker, text, record.line, sent)] if item.get("is_user") else \
+        thought_apart(speaker, text, record.line, sent)
     swipes = [swipe for swipe in list_of(item.get("swipes")) if isinstance(swipe, str)]
     shown = item.get("swipe_id") if isinstance(item.get("swipe_id"), int) else None
     for index, swipe in enumerate(swipes):
