@@ -129,10 +129,14 @@ def test_a_right_to_left_site_is_laid_out_as_a_mirror(tmp_path):
                     r.selectNodeContents(e); return r.getBoundingClientRect().left - e.getBoundingClientRect().left; }""")
                 assert abs(gap) < 1
         boxes = page.evaluate("""() => [...document.querySelectorAll('.msg')].map(m => {
-            const box = m.getBoundingClientRect(); return [box.left, box.right, getComputedStyle(m).direction]; })""")
-        (first_left, first_right, first_direction), (second_left, second_right, second_direction) = boxes[:2]
+            const box = m.getBoundingClientRect(), style = getComputedStyle(m);
+            return [box.left, box.right, style.direction, style.borderRightWidth]; })""")
+        (first_left, first_right, first_direction, first_accent), (second_left, second_right, second_direction,
+                                                                   second_accent) = boxes[:2]
         assert first_right > second_right and first_left > second_left  # the first speaker starts on the right
         assert (first_direction, second_direction) == ("ltr", "rtl")  # English left to right, Arabic not
+        # Each speaker's accent is on the page's side for them, whichever way their message is written.
+        assert (first_accent, second_accent) == ("4px", "1px")
 
 
 def test_the_theme_toggle_overrides_the_system_and_is_remembered(site):
