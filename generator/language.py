@@ -11,6 +11,7 @@ languages share without such letters (Devanagari: Hindi, Marathi, Nepali) is lef
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # Scripts written by one language (or, for Hebrew, one in practice): the script's ranges and its language.
 _SCRIPTS = {"el": "\u0370-\u03ff\u1f00-\u1fff", "he": "\u0590-\u05ff", "hy": "\u0530-\u058f", "ka": "\u10a0-\u10ff",
@@ -25,8 +26,19 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 # The scripts this module tells, by name; a message's letters of them are found in one scan (in C), and
 # only those are looked at one by one: most messages hold none, but many Latin letters.
 _RANGES = {**_SCRIPTS, "cyrillic": _CYRILLIC, "arabic": _ARABIC, "kana": _KANA, "hangul": _HANGUL, "han": _HAN}
-_OTHER_LETTER = re.compile(f"[{''.join(_RANGES.values())}]")
-_SCRIPT_OF = [(re.compile(f"[{ranges}]"), name) for name, ranges in _RANGES.items()]
+
+
+@cache
+def _other_letter() -> re.Pattern:
+    """Any letter of those scripts (compiled when first needed: a few milliseconds at each start-up
+    otherwise, and an edit's build starts often)."""
+    return re.compile(f"[{''.join(_RANGES.values())}]")
+
+
+@cache
+def _scripts() -> list[tuple[re.Pattern, str]]:
+    """Each script's pattern, made when a message first holds such letters."""
+    return [(re.compile(f"[{ranges}]"), name) for name, ranges in _RANGES.items()]
 _LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
 _EAST_ASIAN = ("kana", "hangul", "han")
 # Cyrillic letters only some languages use, in the order they are looked for (Belarusian's ў before
@@ -45,11 +57,11 @@ def language_of(text: str, site_language: str) -> str:
     as 'en' or 'zh-Hans'); else ""."""
     if text.isascii():
         return ""
-    letters = "".join(_OTHER_LETTER.findall(text))
+    letters = "".join(_other_letter().findall(text))
     latin = len(_LATIN_LETTER.findall(text)) if letters else 0
     if not letters or 4 * len(letters) < latin:  # mostly Latin (a character says more than a letter does)
         return ""
-    counts = {name: len(script.findall(letters)) for script, name in _SCRIPT_OF}
+    counts = {name: len(script.findall(letters)) for script, name in _scripts()}
     east_asian = sum(counts.get(name, 0) for name in _EAST_ASIAN)
     if east_asian and 4 * east_asian >= latin:  # a character says more than a letter does
         language = "ja" if counts.get("kana") else "ko" if 2 * counts.get("hangul", 0) > east_asian else "zh"

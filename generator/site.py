@@ -173,6 +173,7 @@ class Builder:
         result = BuildResult(conversations=len(archive.conversations), timings=timings, path=FULL)
         with rebuild.staged(plan):
             started = time.perf_counter()
+            plan.theme.load_templates()
             # Conversation pages first: making them completes the sketched conversations (see library.py),
             # whose speakers, counts and openings the lists and the archive's groups are made from.
             problems, completions = render_pages(views, plan.theme, plan.out, [],

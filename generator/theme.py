@@ -73,6 +73,18 @@ class Theme:
     def render(self, template: str, context: dict) -> str:
         return self.env.get_template(template).render(context)
 
+    def load_templates(self) -> None:
+        """Load (compile, or take from the compiled templates kept) every template now, before worker
+        processes are forked: they share them instead of each compiling its own, and the compiled
+        templates kept for the next build then hold them all. Otherwise the first build after a full one
+        compiles them again (0.17 s of an edit's build). A template that does not compile is left for
+        the page that uses it to report."""
+        for name in self.env.list_templates(filter_func=lambda name: name.endswith(".html")):
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateError:
+                continue
+
 
 class CompiledTemplates(jinja2.BytecodeCache):
     """Templates compiled by earlier builds, kept in a state file of the output folder (see
