@@ -592,13 +592,13 @@ def _canonical(data) -> str:
 
 _KIND_HEADINGS = {kind: label.capitalize() for kind, label in KIND_LABELS.items()}
 _WEB_ADDRESS = re.compile(r"https?://[^\s\"'<>]+")  # a metadata value shown as a link
+_SHOWN_KEYS = {"Started", "Ended", "Messages", "Tags", "Title", "Summary", "Draft", "Slug", "Labels", "Ending"}
 
 
 def _metadata_value(value: str) -> Markup:
     """A metadata value, escaped; a web address (a chat's 'Link') as a link to it."""
     shown = escape(value)
     return Markup(f'<a href="{shown}" rel="nofollow noopener">{shown}</a>') if _WEB_ADDRESS.fullmatch(value) else shown
-_SHOWN_KEYS = {"Started", "Ended", "Messages", "Tags", "Title", "Summary", "Draft", "Slug", "Labels", "Ending"}
 
 
 def conversation_json(conversation: Conversation, source: str) -> str:
