@@ -286,6 +286,48 @@ def test_list_items_and_labels_a_model_wrote_under_exporter_headings_stay_in_its
     assert [m.speaker for m in log.messages] == ["Ada", "Echo", "Ada", "Echo"]
 
 
+def test_a_chat_copied_from_geminis_page_is_split_at_its_you_said_lines():
+    """Gemini's page copied whole: 'You said' / 'Gemini said' alone on a line head the messages, so the
+    'Phase 1:' lines and the '### Usage:' heading the model wrote stay in its answer (they were seats of a
+    run and speakers before); the page's first line says where it was copied from; the title is the
+    first question."""
+    [chat] = read("chat-exports/copied-gemini.txt").conversations
+    assert [m.speaker for m in chat.messages] == ["You", "Gemini", "You", "Gemini"]
+    assert chat.participants == ["You", "Gemini"]
+    assert chat.title == "How long does a lighthouse lamp burn on one fill of oil?"
+    assert chat.metadata["Source format"] == "plain text (Conversation with Gemini)"
+    assert chat.messages[1].text.startswith("It depends on the lamp")
+    assert "Phase 1: Dusk\nThe wick is trimmed" in chat.messages[1].text
+    assert chat.messages[1].text.endswith("### Usage:\nTrim the wick every four hours.")
+    assert chat.messages[3].text.endswith("Phase 1: Dusk\nAs in summer, an hour earlier.")
+
+
+def test_a_chat_copied_from_chatgpts_page_from_the_middle_of_its_first_question():
+    """'You said:' / 'ChatGPT said:' as ChatGPT's page gives them; the text before the first answer is the
+    question whose 'You said:' was not copied."""
+    [chat] = read("chat-exports/copied-chatgpt.txt").conversations
+    assert [(m.speaker, m.kind) for m in chat.messages] == [("You", "message"), ("ChatGPT", "message")] * 2
+    assert chat.title == "the tide tables for the north pier, from the old almanac please."
+    assert chat.messages[1].text == ("Here is how to read them.\nStep 1: find the high-water column.\n"
+                                     "Step 2: add the harbour correction.")
+    assert chat.messages[3].text.endswith("Note: it is larger at spring tides.")
+    assert chat.metadata["Source format"] == "plain text"
+
+
+def test_said_lines_head_messages_only_beside_a_you_said(tmp_path):
+    """A story's 'Gemini said' line, with no 'You said' anywhere, is the story's; and a pronoun never speaks."""
+    story = tmp_path / "story.txt"
+    story.write_text("Ada: The radio crackled.\nGemini said\nnothing for an hour.\nEcho: Then?\n"
+                     "Ada: Gemini said\nEcho: He said\nAda: Out.\n", "utf-8")
+    [log] = read_file(story, "story.txt").conversations
+    assert [m.speaker for m in log.messages] == ["Ada", "Echo", "Ada", "Echo", "Ada"]
+    assert log.messages[0].text == "The radio crackled.\nGemini said\nnothing for an hour."
+    told = tmp_path / "told.txt"
+    told.write_text("You said\nWhere were you?\n\nHe said\nAt the pier.\n\nYou said\nAll night?\n\n"
+                    "He said\nYes.\n", "utf-8")
+    assert read_file(told, "told.txt").conversations == []
+
+
 def test_text_before_the_first_speaker_is_kept_as_context(tmp_path):
     log = tmp_path / "night-watch.txt"
     log.write_text("Recorded at the north pier, 3 a.m.\nWind from the east.\n\nAda: Lamp lit.\nEcho: Seen.\n"
@@ -308,11 +350,11 @@ def test_the_whole_archive_builds_clean_with_every_title_distinct(archive):
     config = load_config(None, archive)
     result = build(config)
     assert not result.failed(strict=True), [str(d) for d in result.diagnostics]
-    assert result.conversations == 15
+    assert result.conversations == 17
     site = config.output_path
     titles = [c.read_text("utf-8").split("<title>")[1].split("</title>")[0]
               for c in (site / "c").glob("*/index.html")]
-    assert len(set(titles)) == len(titles) == 15
+    assert len(set(titles)) == len(titles) == 17
     assert (site / "tags/dreamsim3/index.html").is_file()
     assert (site / "c/2024-11-28-claude-3-opus-1-claude-3-opus-2-xenoweb-theater-1-2106/index.html").is_file()
     notes = sorted(d.message.split(":")[0] for d in result.notes)

@@ -29,7 +29,7 @@ import re
 from collections import Counter
 from datetime import datetime
 
-from generator.readers.common import Turn, conversation
+from generator.readers.common import Turn, conversation, request_title
 from generator.readers.jsondoc import timestamp
 from generator.readers.runs import run_name, seat_names, seat_of
 
@@ -64,6 +64,12 @@ _EXPORTER_FOOTER = re.compile(r"\n\s*---[ \t]*\nPowered by \[(?P<name>[^\]\n]+)\
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[ \t]*([AaPp][Mm]))?")
 _CLOCK_NAME = re.compile(r"[\d: ]+(?:[AaPp]\.?[Mm]\.?)?")  # a diary's '**08:23 AM:**' is a time, not a speaker
 _LIST_ITEM = re.compile(r"(?:[-+•]|\d{1,3}[.)])\s")  # '- Pier: …' is a list the model wrote, not a speaker
+# A chat copied from its web page: 'You said' (Gemini) or 'You said:' (ChatGPT) alone on a line heads
+# the user's message, and the assistant's is headed the same way ('Gemini said', 'ChatGPT said:').
+_SAID = re.compile(r"(?P<name>[A-Z][\w.\-]{0,24}(?: [A-Z0-9][\w.\-]{0,24}){0,2}) said:?[ \t]*")
+SAID = "said"  # the shape of such a label (see _label)
+_PRONOUNS = {"He", "She", "It", "They", "We", "I", "Someone", "Nobody", "Everyone"}
+_COPIED_FROM = re.compile(r"\s*(?P<line>Conversation with [^\n]{1,40}?)[ \t]*(?:\n|\Z)")  # Gemini's first line
 
 
 def _labels(lines: list[str]) -> list:
@@ -78,6 +84,11 @@ def _labels(lines: list[str]) -> list:
         if found and found[3].endswith("**"):
             shapes.setdefault(found[3], Counter())[found[0]] += 1
     unqualified = {shape for shape, names in shapes.items() if len(names) < 2 or max(names.values()) < 2}
+    # 'Gemini said' heads messages only in a copied chat, where 'You said' does too: else it is a line
+    # of a story.
+    said = {found[0] for found in labels if found and found[3] == SAID}
+    if said and ("You" not in said or len(said) < 2):
+        unqualified.add(SAID)
     return [None if found and found[3] in unqualified else found for found in labels]
 
 
@@ -89,6 +100,9 @@ def _label(line: str):
     bold = _BOLD_HEADING.match(line)
     if bold and bold.group("name").strip() and bold.group("name").strip().lower() not in _NOT_SPEAKERS:
         return bold.group("name").strip(), None, "", bold.group("shape")
+    said = _SAID.fullmatch(line)
+    if said and said.group("name") not in _PRONOUNS:
+        return said.group("name"), None, "", SAID
     match = _IRC.match(line) or _LABEL.match(line)
     if not match:
         return None
@@ -142,12 +156,17 @@ def _mostly_before_first_label(lines: list[str], labels: list) -> bool:
 def read(path, text, display):
     labels = _labels(text.split("\n"))
     counts = Counter(found[0] for found in labels if found)
-    seated = {name for name in counts if seat_of(name) is not None}
+    # A copied chat's 'You said' lines start its messages: a 'Phase 1:' the model wrote is no seat of a run.
+    copied = any(found and found[3] == SAID for found in labels)
+    seated = set() if copied else {name for name in counts if seat_of(name) is not None}
     # Chat exporters head each message ('#### You:'): then only such headings start messages, and a
     # 'Note:' line the model wrote stays in its message.
     headed = Counter(found[0] for found in labels if found and found[3])
     by_heading = not seated and _headings_name_speakers(headed)
-    if seated or by_heading:
+    if copied:  # only its 'You said' lines start messages: a '### Usage:' the model wrote stays in its answer
+        labels = [found if found and found[3] == SAID else None for found in labels]
+        speakers = {found[0] for found in labels if found}
+    elif seated or by_heading:
         speakers = seated or set(headed)
     else:
         speakers = {name for name, count in counts.items() if count >= 2} or set(counts)
@@ -198,9 +217,14 @@ def read(path, text, display):
         if footer:
             turns[-1].text = turns[-1].text[:footer.start()] + "\n"
             fields["exported with"] = f"{footer['name']} ({footer['url']})"
+    source_format = "plain text"
+    if copied:
+        source_format = _copied_chat(preface, turns)
     if preface.text.strip():
         turns.insert(0, preface)
-    metadata = {"Source format": "plain text", **{key.capitalize(): value for key, value in fields.items()}}
+    if copied:
+        title = title or request_title(turn.text for turn in turns if turn.speaker == "You" and turn.kind == "message")
+    metadata = {"Source format": source_format, **{key.capitalize(): value for key, value in fields.items()}}
     run = run_name(path) if seated else None
     if run is not None:
         names = seat_names(sorted(seated), run.models)
@@ -213,6 +237,20 @@ def read(path, text, display):
             metadata["Models"] = ", ".join(run.models)
         started = run.started
     return [conversation(path, turns, title=title, started=started, metadata=metadata)], []
+
+
+def _copied_chat(preface: Turn, turns: list[Turn]) -> str:
+    """The source format of a chat copied from its web page (see _SAID), whose first line may say where
+    ('Conversation with Gemini'). Text before the first label, when that is the assistant's, is the
+    user's first message, the start of which was copied without its 'You said'."""
+    source_format = "plain text"
+    top = _COPIED_FROM.match(preface.text)
+    if top:
+        source_format = f"plain text ({top.group('line')})"
+        preface.text = preface.text[top.end():]
+    if preface.text.strip() and turns and turns[0].speaker != "You":
+        preface.speaker, preface.kind = "You", "message"
+    return source_format
 
 
 def _times_on_top(turns: list[Turn]) -> None:
