@@ -314,6 +314,23 @@ def test_a_chat_copied_from_chatgpts_page_from_the_middle_of_its_first_question(
     assert chat.metadata["Source format"] == "plain text"
 
 
+def test_a_numbered_list_the_assistant_wrote_is_no_run_of_seats(tmp_path):
+    """'Step 1:' looks like a run's seat ('Claude 1:'), but where 'User:' and 'Assistant:' come more often
+    it is the assistant's list: before, 'Step 1' and 'Step 2' were the only speakers."""
+    chat = tmp_path / "lamp.txt"
+    chat.write_text("User: How do I light the lamp?\nAssistant: Like this.\nStep 1: trim the wick.\n"
+                    "Step 2: open the valve.\nUser: And then?\nAssistant: Strike the match.\n"
+                    "Step 1: again, trim first.\nUser: Thanks.\n", "utf-8")
+    [log] = read_file(chat, "lamp.txt").conversations
+    assert [m.speaker for m in log.messages] == ["User", "Assistant", "User", "Assistant", "User"]
+    assert log.messages[1].text == "Like this.\nStep 1: trim the wick.\nStep 2: open the valve."
+    run = tmp_path / "run.txt"  # a run's seats speak most: they still start the messages
+    run.write_text("Claude 1: Hello.\nOOC: aside\nClaude 2: Hi.\nClaude 1: Tides?\nOOC: aside\n"
+                   "Claude 2: High at six.\n", "utf-8")
+    [log] = read_file(run, "run.txt").conversations
+    assert [m.speaker for m in log.messages] == ["Claude 1", "Claude 2", "Claude 1", "Claude 2"]
+
+
 def test_said_lines_head_messages_only_beside_a_you_said(tmp_path):
     """A story's 'Gemini said' line, with no 'You said' anywhere, is the story's; and a pronoun never speaks."""
     story = tmp_path / "story.txt"

@@ -158,7 +158,11 @@ def read(path, text, display):
     counts = Counter(found[0] for found in labels if found)
     # A copied chat's 'You said' lines start its messages: a 'Phase 1:' the model wrote is no seat of a run.
     copied = any(found and found[3] == SAID for found in labels)
-    seated = set() if copied else {name for name in counts if seat_of(name) is not None}
+    seats = set() if copied else {name for name in counts if seat_of(name) is not None}
+    # A run's seats speak more than any other label recurs; where 'User:' and 'Assistant:' say more,
+    # a 'Step 1:' is the assistant's list, neither a seat nor a speaker.
+    others = sum(count for name, count in counts.items() if name not in seats and count >= 2)
+    seated = seats if sum(counts[name] for name in seats) >= others else set()
     # Chat exporters head each message ('#### You:'): then only such headings start messages, and a
     # 'Note:' line the model wrote stays in its message.
     headed = Counter(found[0] for found in labels if found and found[3])
@@ -169,7 +173,7 @@ def read(path, text, display):
     elif seated or by_heading:
         speakers = seated or set(headed)
     else:
-        speakers = {name for name, count in counts.items() if count >= 2} or set(counts)
+        speakers = {name for name, count in counts.items() if count >= 2 and name not in seats} or set(counts)
     turns: list[Turn] = []
     preface = Turn(PREFACE, "", 1, None, "context")  # what comes before the first speaker
     lines: list[list[str]] = [[]]  # each turn's, the preface's first: joined once (+= on each is quadratic)
