@@ -66,7 +66,7 @@ _CLOCK_NAME = re.compile(r"[\d: ]+(?:[AaPp]\.?[Mm]\.?)?")  # a diary's '**08:23 
 _LIST_ITEM = re.compile(r"(?:[-+•]|\d{1,3}[.)])\s")  # '- Pier: …' is a list the model wrote, not a speaker
 # A chat copied from its web page: 'You said' (Gemini) or 'You said:' (ChatGPT) alone on a line heads
 # the user's message, and the assistant's is headed the same way ('Gemini said', 'ChatGPT said:').
-_SAID = re.compile(r"(?P<name>[A-Z][\w.\-]{0,24}(?: [A-Z0-9][\w.\-]{0,24}){0,2}) said:?[ \t]*")
+_SAID_LINE = re.compile(r"(?P<name>[A-Z][\w.\-]{0,24}(?: [A-Z0-9][\w.\-]{0,24}){0,2}) said:?[ \t]*")
 SAID = "said"  # the shape of such a label (see _label)
 _PRONOUNS = {"He", "She", "It", "They", "We", "I", "Someone", "Nobody", "Everyone"}
 _COPIED_FROM = re.compile(r"\s*(?P<line>Conversation with [^\n]{1,40}?)[ \t]*(?:\n|\Z)")  # Gemini's first line
@@ -100,7 +100,7 @@ def _label(line: str):
     bold = _BOLD_HEADING.match(line)
     if bold and bold.group("name").strip() and bold.group("name").strip().lower() not in _NOT_SPEAKERS:
         return bold.group("name").strip(), None, "", bold.group("shape")
-    said = _SAID.fullmatch(line)
+    said = _SAID_LINE.fullmatch(line) if " said" in line else None  # a test in C first: every line is asked
     if said and said.group("name") not in _PRONOUNS:
         return said.group("name"), None, "", SAID
     match = _IRC.match(line) or _LABEL.match(line)
@@ -244,7 +244,7 @@ def read(path, text, display):
 
 
 def _copied_chat(preface: Turn, turns: list[Turn]) -> str:
-    """The source format of a chat copied from its web page (see _SAID), whose first line may say where
+    """The source format of a chat copied from its web page (see _SAID_LINE), whose first line may say where
     ('Conversation with Gemini'). Text before the first label, when that is the assistant's, is the
     user's first message, the start of which was copied without its 'You said'."""
     source_format = "plain text"
