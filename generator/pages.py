@@ -128,6 +128,7 @@ class Views:
         self._speakers: dict[str, dict] = {}
         self._pair_slugs: set[str] | None = None  # the pairings there are pages for (made when first asked)
         self._related: dict | None = None  # by slug (made when first asked)
+        self._card_keys: dict[int, tuple[str, str, str]] = {}  # by id of the archive's conversations (see card_key)
         self._colours = speaker_colours(config)
 
     # -- shared pieces ---------------------------------------------------------
@@ -242,10 +243,16 @@ class Views:
     def card_key(self, conversation: Conversation) -> str:
         """Everything a card (and a feed entry) shows of a conversation: an edit to its messages
         past the opening leaves the lists it is in as they are. Kept with the summaries."""
+        # Asked for each list a conversation is on (tens of thousands of times a build): known by the
+        # object first, while it keeps the slug and title it had.
+        known = self._card_keys.get(id(conversation))
+        if known is not None and known[0] is conversation.slug and known[1] is conversation.title:
+            return known[2]
         memo = (conversation.fingerprint or str(id(conversation)), conversation.slug, conversation.title, "card")
         key = self._summaries.get(memo)
         if key is None:
             key = self._summaries[memo] = keys.card(conversation)
+        self._card_keys[id(conversation)] = (conversation.slug, conversation.title, key)
         return key
 
     def _listing_context(self, url, heading, title, description, chunk, pagination, extra) -> dict:
@@ -286,8 +293,12 @@ class Views:
         """The list filter by ending: 'all', then each kind of ending there is, with its count."""
         choices = [{"label": "all", "url": "", "count": len(self.archive.conversations), "current": not current}]
         choices += [{"label": label, "url": ending_url(kind), "count": count, "current": kind == current}
-                    for kind, label, count in ending_counts(self.archive.conversations) if count]
+                    for kind, label, count in self._ending_counts if count]
         return choices
+
+    @functools.cached_property
+    def _ending_counts(self) -> list[tuple[str, str, int]]:
+        return ending_counts(self.archive.conversations)
 
     def ending_pages(self) -> list[Page]:
         """endings/<kind>/: the conversations that ended so, each list with the filter on top."""

@@ -131,7 +131,9 @@ def edits_in_place(build: Build, last: dict) -> BuildResult | None:
         edited = [file for file in build.files if remembered[file.relative].signature != file.signature]
         build.edits_found(edited_slugs(edited, remembered))
         sources = read_edits(edited, library.reading, lambda file: remembered[file.relative].record)
-        if sources is None:
+        if sources is None:  # an edit lists show: a full build follows, which need not look at each file
+            out.take_check(intact)  # of the last build again if the answer says all are there
+            intact = None
             return None
         views = build.make_views(Archive([]))
         result = result_of(last, EDITS)
@@ -156,7 +158,8 @@ def edits_in_place(build: Build, last: dict) -> BuildResult | None:
                 return None
             return finish(build, result, lambda inputs: library.note_edits(out.state, remembered, lines, inputs))
     finally:
-        intact.abandon()  # an answer not asked for (no edits in place after all) is not waited for
+        if intact is not None:
+            intact.abandon()  # an answer not asked for is not waited for
 
 
 def edited_slugs(files: list[SourceFile], remembered: dict) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import shutil
 import time
 
@@ -13,7 +14,7 @@ from jinja2.bccache import bc_magic
 
 from generator import keys, library
 from generator.config import load_config
-from generator.output import OutputFolder
+from generator.output import LaterAnswer, OutputFolder
 from generator.result import EDITS, FULL, HELD, UNCHANGED
 from generator.site import BuildError, Builder
 from generator.theme import BUNDLED, TEMPLATE_CACHE
@@ -206,6 +207,32 @@ def test_a_fresh_process_that_cannot_edit_in_place_does_not_wait_for_the_check_o
     result = Builder(config).build()
     assert result.path == FULL and time.monotonic() - started < 30
     assert published(config.output_path) == cold_build(sample_project)
+
+
+@pytest.mark.parametrize("all_there", [True, False])
+def test_a_full_build_after_edits_lists_show_trusts_the_check_of_the_last_files(sample_project, monkeypatch,
+                                                                                  all_there):
+    """When the check has said every file of the last build is there, the full build that follows
+    looks at none of them again; when it has not, each is looked at, and a page deleted since is made."""
+    config = load_config(None, sample_project)
+    Builder(config).build()
+    (config.output_path / TRIO / "index.html").unlink()
+    edit(sample_project, "first.md", "Hello, Bob.", "Hello there, Bob.")  # the card's excerpt
+    monkeypatch.setattr(OutputFolder, "intact_later", lambda self, salt: LaterAnswer(answer=all_there))
+    site, looked_at, stat = str(config.output_path / TRIO), set(), os.stat  # a page the edit leaves as it is
+
+    def stat_noted(path, *args, **kwargs):
+        if str(path).startswith(site):
+            looked_at.add(str(path))
+        return stat(path, *args, **kwargs)
+    monkeypatch.setattr(os, "stat", stat_noted)
+    result = Builder(config).build()
+    assert result.path == FULL
+    if all_there:  # (the check was wrong here, as only a file deleted in the meantime would make it)
+        assert not looked_at and not (config.output_path / TRIO / "index.html").exists()
+    else:
+        assert str(config.output_path / TRIO / "index.html") in looked_at
+        assert published(config.output_path) == cold_build(sample_project)
 
 
 def test_a_fresh_process_loads_the_templates_the_last_build_compiled(sample_project, monkeypatch):
