@@ -367,11 +367,14 @@ class OutputFolder:
     def _all_there(self) -> bool:
         return self.all_there(self._previous)
 
-    def all_there(self, site_paths) -> bool:
-        """Is each of these files of the last committed build still there, the same size?"""
+    def all_there(self, site_paths, trust_verified: bool = False) -> bool:
+        """Is each of these files of the last committed build still there, the same size? With
+        ``trust_verified``, as :meth:`up_to_date` sees it: a file this process wrote or checked is."""
         prefix = self._root_text + os.sep  # only sizes are read: no need to check the paths (as _file does)
+        verified = self._verified if trust_verified else ()
         try:
-            return all(os.stat(prefix + site_path).st_size == self._previous[site_path][1] for site_path in site_paths)
+            return all(site_path in verified or os.stat(prefix + site_path).st_size == self._previous[site_path][1]
+                       for site_path in site_paths)
         except (OSError, KeyError):
             return False
 

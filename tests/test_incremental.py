@@ -219,10 +219,10 @@ def test_a_full_build_after_edits_lists_show_trusts_the_check_of_the_last_files(
     (config.output_path / TRIO / "index.html").unlink()
     edit(sample_project, "first.md", "Hello, Bob.", "Hello there, Bob.")  # the card's excerpt
     monkeypatch.setattr(OutputFolder, "intact_later", lambda self, salt: LaterAnswer(answer=all_there))
-    site, looked_at, stat = str(config.output_path / TRIO), set(), os.stat  # a page the edit leaves as it is
+    watched, looked_at, stat = str(config.output_path / TRIO), set(), os.stat  # a page the edit leaves as it is
 
     def stat_noted(path, *args, **kwargs):
-        if str(path).startswith(site):
+        if str(path).startswith(watched):
             looked_at.add(str(path))
         return stat(path, *args, **kwargs)
     monkeypatch.setattr(os, "stat", stat_noted)
@@ -233,6 +233,17 @@ def test_a_full_build_after_edits_lists_show_trusts_the_check_of_the_last_files(
     else:
         assert str(config.output_path / TRIO / "index.html") in looked_at
         assert published(config.output_path) == cold_build(sample_project)
+
+
+def test_files_this_process_checked_are_trusted_only_where_asked(builder, monkeypatch):
+    """The search index's shards are checked as the pages are (see OutputFolder.up_to_date): a file
+    this process wrote or checked is not looked at again; the check of the whole site still looks."""
+    out = builder._output
+    pages = [path for path in out.committed(lambda path: path.endswith(".html"))]
+    (out.root / pages[0]).unlink()
+    assert not out.all_there(pages)
+    out._verified.update(pages)  # as a build that wrote them leaves it
+    assert out.all_there(pages, trust_verified=True) and not out.all_there(pages)
 
 
 def test_a_fresh_process_loads_the_templates_the_last_build_compiled(sample_project, monkeypatch):

@@ -149,12 +149,13 @@ class EarlyIndex:
         # The pages as the last build committed them, read on this thread while the build goes on (a
         # page it commits meanwhile is given again, see start). One that has gone: None, and the
         # shard is left to update_index.
-        try:
-            documents = [(url, search_document(self._out.target(path).read_bytes())) for url, path in shard.pages]
-        except OSError:
-            return None
+        # Each page is sent as it is read, for Pagefind to index while the next is read.
         index = self._service().open_index(EXCLUDED)
-        index.add(documents)
+        try:
+            index.add((url, search_document(self._out.target(path).read_bytes())) for url, path in shard.pages)
+        except OSError:
+            index.close()
+            return None
         return index
 
     def _finish(self, opened: Future, shard: Shard, changed: list[tuple[str, bytes]]) -> dict[str, bytes] | None:
@@ -210,7 +211,7 @@ def update_index(out: OutputFolder, salt: str, jobs: int = 1,
     files = _files_by_folder(out)
     for shard in shards:
         # Current when made from the same pages and none of its files has gone since.
-        if out.up_to_date(shard.folder + ENTRY, shard.key) and out.all_there(files.get(shard.folder, ())):
+        if out.up_to_date(shard.folder + ENTRY, shard.key) and out.all_there(files.get(shard.folder, ()), trust_verified=True):
             current.add(shard.folder)
         else:
             stale.append(shard)

@@ -15,6 +15,7 @@ import json
 import subprocess
 import tempfile
 import threading
+from typing import Iterable
 
 
 class PagefindError(Exception):
@@ -146,8 +147,8 @@ class PagefindIndex:
     def __init__(self, service: PagefindService, index_id: int):
         self._service, self._id = service, index_id
 
-    def add(self, pages: list[tuple[str, bytes]]) -> None:
-        """Add ``pages`` (url, HTML), in the order given."""
+    def add(self, pages: Iterable[tuple[str, bytes]]) -> None:
+        """Add ``pages`` (url, HTML), in the order given: each is sent as soon as it comes."""
         service = self._service
         waiting = [service._send({"type": "AddFile", "index_id": self._id, "url": url, "file_path": None,
                                   "file_contents": html.decode("utf-8", "replace")}) for url, html in pages]

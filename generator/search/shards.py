@@ -6,6 +6,7 @@ shard as the archive grows, until the number of shards doubles (each shard then 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 FOLDER = "pagefind/"
@@ -31,6 +32,7 @@ def shard_count(pages: int) -> int:
     return count
 
 
+@functools.lru_cache(maxsize=1 << 17)  # asked for each page three times in an edit's build
 def shard_of(slug: str, count: int) -> int:
     return int.from_bytes(hashlib.sha1(slug.encode("utf-8", "surrogatepass")).digest()[:4], "big") % count
 
