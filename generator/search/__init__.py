@@ -54,8 +54,9 @@ class Shard:
         return shard_folder(self.number)
 
 
-def plan_shards(pages: dict[str, str], salt: str) -> list[Shard]:
-    """The shards for the committed conversation pages (site path -> the key they were made from).
+def plan_shards(pages: dict[str, str], salt: str, only: set[int] | None = None) -> list[Shard]:
+    """The shards for the committed conversation pages (site path -> the key they were made from);
+    ``only``: just the shards of these numbers, if they have pages.
 
     A page's key digests what it shows, not how (the code, theme and config: ``salt``); when the salt
     changes every page is made again, so every shard is indexed again."""
@@ -68,6 +69,8 @@ def plan_shards(pages: dict[str, str], salt: str) -> list[Shard]:
     ordered = [shards[number] for number in sorted(shards)]
     if ordered:
         ordered[0].primary = True
+    if only is not None:
+        ordered = [shard for shard in ordered if shard.number in only]
     version = _pagefind_version()
     for shard in ordered:
         shard.key = digest(_LAYOUT, version, salt, str(count), str(shard.number), repr(shard.primary),
@@ -112,8 +115,7 @@ class EarlyIndex:
         shards' pages as the last build left them."""
         self.slugs = slugs
         pages = conversation_pages(self._out)
-        numbers = {shard_of(slug, shard_count(len(pages))) for slug in slugs}
-        shards = [shard for shard in plan_shards(pages, self._salt) if shard.number in numbers]
+        shards = plan_shards(pages, self._salt, only={shard_of(slug, shard_count(len(pages))) for slug in slugs})
         if not 0 < len(shards) <= self.MOST:
             return
         for shard in shards:
