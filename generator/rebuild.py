@@ -150,7 +150,7 @@ def edits_in_place(build: Build, last: dict) -> BuildResult | None:
                                        related_from(where)))
                 failed |= _render_placed(build, views, source, placed, result)
                 lines[source.file.relative] = source_line(source.file.relative, source.file.signature,
-                                                          entry.line.split("\t", 3)[2], source.record())
+                                                          entry.places_text, source.record())
             build.out.keep_all(lambda path: path not in failed)  # the rest of the site is the last build's
             build.pages_made()
             if not intact():
