@@ -336,7 +336,7 @@ class OutputFolder:
     def take_check(self, intact: LaterAnswer) -> None:
         """Trust ``intact`` (an :meth:`intact_later` answer not needed where it was asked for) in the next
         build: if by then it says every file of the last build is there, the same size, none is looked
-        at again (one stat call each: a tenth of an edit's full build at 5,000 conversations)."""
+        at again (one stat call each: about 40 ms of an edit's full build at 5,000 conversations)."""
         self._pending_check = intact
 
     def _settle_check(self) -> None:

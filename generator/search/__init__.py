@@ -213,8 +213,9 @@ def update_index(out: OutputFolder, salt: str, jobs: int = 1,
     files = _files_by_folder(out)
     for shard in shards:
         # Current when made from the same pages and none of its files has gone since.
-        if out.up_to_date(shard.folder + ENTRY, shard.key) and out.all_there(files.get(shard.folder, ()), trust_verified=True):
-            current.add(shard.folder)
+        folder = shard.folder
+        if out.up_to_date(folder + ENTRY, shard.key) and out.all_there(files.get(folder, ()), trust_verified=True):
+            current.add(folder)
         else:
             stale.append(shard)
     # One pass over the last build's files, not one per shard: 256 shards × 25,000 files adds up.
