@@ -94,6 +94,9 @@ class Library:
         self.outlines = outlines
         self.jobs = jobs
         self.sources: dict[str, Source] = {}  # by the file's path
+        # The relative paths of the sources the last read() restored from lines of the sources file
+        # (so lines whose checksum held).
+        self.restored: set[str] = set()
         # The sources file as last read or written: what it names and how long it is, not its text (at
         # 50,000 conversations it is 90 MB, and each source holds its own record).
         self.remembered_inputs = ""  # the build it was noted for
@@ -111,10 +114,13 @@ class Library:
         """Hold a source for each of ``files``: the one held, or the one remembered, if the file is
         unchanged; else read now (in worker processes when there are many)."""
         current: dict[str, Source] = {}
+        self.restored = set()
         for file in files:
             source = self.sources.get(file.path)
             if source is None or source.file != file:
                 source = restore(remembered.get(file.relative), file)
+                if source is not None:
+                    self.restored.add(file.relative)
             if source is not None:
                 current[file.path] = source
         fresh = [file for file in files if file.path not in current]
@@ -474,14 +480,16 @@ def neighbour_from(part: list | None) -> Neighbour | None:
     return Neighbour(*part) if part else None
 
 
-def remembered_places(remembered: dict[str, Remembered], sources: dict[str, Source]) -> tuple[dict, dict]:
+def remembered_places(remembered: dict[str, Remembered], sources: dict[str, Source],
+                      restored: set[str]) -> tuple[dict, dict]:
     """What the last build noted of where it placed the conversations of ``sources``: the related lists
     by slug, and the card keys by (fingerprint, slug, title shown) of the conversations of the sources
-    it read as they are now (a card key follows from what was read, the slug and the title: keys.card)."""
+    it read as they are now (a card key follows from what was read, the slug and the title: keys.card).
+    Only from lines whose checksum holds (those of ``restored`` sources were checked when restored)."""
     related, card_keys = {}, {}
     for source in sources.values():
         entry = remembered.get(source.file.relative)
-        if entry is None:
+        if entry is None or (source.file.relative not in restored and not entry.intact()):
             continue
         unchanged = entry.signature == source.file.signature
         for conversation, where in zip(source.conversations, entry.places):

@@ -129,6 +129,8 @@ def edits_in_place(build: Build, last: dict) -> BuildResult | None:
     intact = out.intact_later(build.salt)
     try:
         edited = [file for file in build.files if remembered[file.relative].signature != file.signature]
+        if not all(remembered[file.relative].intact() for file in edited):
+            return None  # where it was placed is not trusted: a full build reads the line's source again
         build.edits_found(edited_slugs(edited, remembered))
         sources = read_edits(edited, library.reading, lambda file: remembered[file.relative].record)
         if sources is None:  # an edit lists show: a full build follows, which need not look at each file
@@ -164,10 +166,10 @@ def edits_in_place(build: Build, last: dict) -> BuildResult | None:
 
 def edited_slugs(files: list[SourceFile], remembered: dict) -> list[str]:
     """The slugs the last build gave the conversations of the files edited since (of those it read:
-    ``remembered``)."""
-    return [where[0] for file in files
-            if file.relative in remembered and remembered[file.relative].signature != file.signature
-            for where in remembered[file.relative].places if where is not None]
+    ``remembered``, on lines whose checksum holds)."""
+    edited = [remembered[file.relative] for file in files
+              if file.relative in remembered and remembered[file.relative].signature != file.signature]
+    return [where[0] for entry in edited if entry.intact() for where in entry.places if where is not None]
 
 
 def held_archive(build: Build, archive: Archive, last: dict) -> tuple[BuildResult, Archive] | None:

@@ -227,7 +227,8 @@ class Builder:
             plan.edits_found(rebuild.edited_slugs(plan.files, remembered))
         self.library.read(plan.files, remembered, self.progress.counter("reading"))
         if remembered:
-            related, self._remembered_card_keys = remembered_places(remembered, self.library.sources)
+            related, self._remembered_card_keys = remembered_places(remembered, self.library.sources,
+                                                                            self.library.restored)
             if plan.out.state.notes.get("related"):
                 self._remembered_related = (plan.out.state.notes["related"], related)
         self.progress.end("reading")

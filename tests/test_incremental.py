@@ -478,3 +478,26 @@ def test_a_rebuild_appends_the_lines_of_what_changed_to_the_sources_file(sample_
     (sample_project / "content" / "first.md").unlink()
     assert not Builder(config).build().failed()
     assert '"first.md"' not in _sources_file(sample_project)  # written whole: the source has gone
+
+
+@pytest.mark.parametrize("edited", [True, False])
+def test_a_sources_line_whose_places_were_damaged_is_not_trusted(sample_project, edited):
+    """Where each conversation was placed is noted beside its record and covered by the line's checksum:
+    a line edited by hand (here its places, still JSON, in a shape no build writes) is passed over,
+    whether its transcript was edited since (edits in place read the places) or not (a full build
+    takes the related lists from them), and the site is the one a cold build makes."""
+    config = load_config(None, sample_project)
+    assert not Builder(config).build().failed()
+    path = config.output_path / library.SOURCES_STATE
+    lines = path.read_text("utf-8").split("\n")
+    at = next(n for n, line in enumerate(lines) if line.startswith('"first.md"\t'))
+    relative, signature, places, rest = lines[at].split("\t", 3)
+    lines[at] = "\t".join([relative, signature, json.dumps([[5, 6, 7, 8, 9, 10]]), rest])
+    path.write_text("\n".join(lines), "utf-8")
+    if edited:
+        edit(sample_project, "first.md", "Hello, Bob.", "Hello, Bob!")  # past its card: edits in place
+    else:  # another conversation's card: a full build
+        edit(sample_project, "second.md", "Same title, same start", "The same title, the same start")
+    result = Builder(config).build()
+    assert not result.failed()
+    assert published(config.output_path) == cold_build(sample_project)
