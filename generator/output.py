@@ -115,6 +115,19 @@ def _create_temporary(folder: str, name: str) -> tuple[int, str]:
             os.makedirs(folder, exist_ok=True)
 
 
+def _inside(site_path: str) -> bool:
+    """Does the site path name a file inside the output folder (no '..', no absolute path)?"""
+    wrapped = f"/{site_path}/"
+    return not ("//" in wrapped or "/../" in wrapped or "/./" in wrapped or "\\" in site_path
+                or "\x00" in site_path or site_path.endswith("/"))
+
+
+def _a_file_entry(site_path, entry) -> bool:
+    """Is this a manifest entry as a build writes it: a file inside the folder, [key, size]?"""
+    return (isinstance(site_path, str) and _inside(site_path) and isinstance(entry, list) and len(entry) == 2
+            and isinstance(entry[0], str) and type(entry[1]) is int)
+
+
 def digest(*parts: str | bytes) -> str:
     """A hex digest of the parts (each ended by a NUL, so ('ab', 'c') and ('a', 'bc') differ)."""
     if parts and all(type(part) is str for part in parts):  # the common case, encoded in one go
@@ -250,13 +263,17 @@ class OutputFolder:
         self._staged: list[tuple[str, str]] = []  # (site path, temporary file)
 
     def _read_manifest(self) -> tuple[str, dict[str, list], dict[str, str]]:
+        """The salt, files and notes the last commit wrote. A manifest edited by hand may name anything:
+        only entries a build writes are taken (a file named otherwise is never removed or trusted)."""
         try:
             data = json.loads((self.root / MANIFEST).read_text("utf-8"))
             files, notes = data["files"], data.get("notes", {})
-            return (str(data.get("salt", "")), files if isinstance(files, dict) else {},
-                    notes if isinstance(notes, dict) else {})
         except (OSError, ValueError, KeyError, TypeError):
             return "", {}, {}
+        files = {path: entry for path, entry in files.items() if _a_file_entry(path, entry)} \
+            if isinstance(files, dict) else {}
+        notes = {name: text for name, text in notes.items() if isinstance(text, str)} if isinstance(notes, dict) else {}
+        return str(data.get("salt", "")), files, notes
 
     def digest_of(self, select) -> str:
         """A digest of the committed files for which ``select(site_path)`` is true (what they were made from)."""
@@ -282,9 +299,7 @@ class OutputFolder:
 
     def _file(self, site_path: str) -> str:
         """The file for a site path; a path that could leave the output folder is refused."""
-        wrapped = f"/{site_path}/"
-        if ("//" in wrapped or "/../" in wrapped or "/./" in wrapped or "\\" in site_path
-                or "\x00" in site_path or site_path.endswith("/")):
+        if not _inside(site_path):
             raise OutputError(f"refusing to write outside the output folder: {site_path!r}")
         return self._root_text + os.sep + site_path
 

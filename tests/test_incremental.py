@@ -501,3 +501,35 @@ def test_a_sources_line_whose_places_were_damaged_is_not_trusted(sample_project,
     result = Builder(config).build()
     assert not result.failed()
     assert published(config.output_path) == cold_build(sample_project)
+
+
+@pytest.mark.parametrize("damage", ["entry", "path", "note", "notes", "files"])
+def test_a_manifest_edited_by_hand_does_not_stop_the_build(sample_project, damage):
+    """The manifest names what each output was made from; entries no build writes are passed over
+    (a file it names outside the folder is never touched), and the site is the one a cold build makes."""
+    config = load_config(None, sample_project)
+    assert not Builder(config).build().failed()
+    path = config.output_path / ".antiphon-manifest.json"
+    manifest = json.loads(path.read_text("utf-8"))
+    outside = sample_project / "outside.txt"
+    outside.write_text("mine", "utf-8")
+    if damage == "entry":
+        manifest["files"][f"{ALICE_BOB}index.html"] = 5
+    elif damage == "path":
+        manifest["files"]["../outside.txt"] = ["key", 4]
+    elif damage == "note":
+        manifest["notes"]["build"] = 5
+    elif damage == "notes":
+        manifest["notes"] = ["not", "a", "dict"]
+    else:
+        manifest["files"] = {"index.html": ["key"], "c/": [1, 2]}
+    path.write_text(json.dumps(manifest), "utf-8")
+    edit(sample_project, "second.md", "Same title, same start", "The same title, the same start")
+    result = Builder(config).build()
+    assert not result.failed()
+    site, cold = published(config.output_path), cold_build(sample_project)
+    if damage == "files":  # none of the last build's files is known as its own: none is removed
+        assert {path: site[path] for path in cold} == cold
+    else:
+        assert site == cold
+    assert outside.read_text("utf-8") == "mine"
