@@ -10,6 +10,8 @@ import time
 
 import jinja2
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from jinja2.bccache import bc_magic
 
 from generator import keys, library
@@ -533,3 +535,28 @@ def test_a_manifest_edited_by_hand_does_not_stop_the_build(sample_project, damag
     else:
         assert site == cold
     assert outside.read_text("utf-8") == "mine"
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+                     max_leaves=12)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=st.dictionaries(st.sampled_from([f"{ALICE_BOB}index.html", "index.html", "../x", "c/", "a\\b"]) | st.text(max_size=12),
+                             _JSON, max_size=4),
+       notes=_JSON, salt=_JSON, keep=st.booleans())
+def test_any_manifest_leaves_a_build_that_runs(sample_project, files, notes, salt, keep):
+    """Whatever the manifest holds (its files' entries mixed into the last build's, or in their place),
+    the next build runs without errors and every page is there, as a cold build makes it."""
+    config = load_config(None, sample_project)
+    Builder(config).build()
+    path = config.output_path / ".antiphon-manifest.json"
+    manifest = json.loads(path.read_text("utf-8"))
+    manifest["files"] = {**manifest["files"], **files} if keep else files
+    manifest["notes"], manifest["salt"] = notes, salt
+    path.write_text(json.dumps(manifest), "utf-8")
+    result = Builder(config).build()
+    assert not result.failed()
+    site, cold = published(config.output_path), cold_build(sample_project)
+    assert {path: site.get(path) for path in cold} == cold
