@@ -560,3 +560,26 @@ def test_any_manifest_leaves_a_build_that_runs(sample_project, files, notes, sal
     assert not result.failed()
     site, cold = published(config.output_path), cold_build(sample_project)
     assert {path: site.get(path) for path in cold} == cold
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fields=st.lists(st.text(max_size=30).filter(lambda text: "\t" not in text and "\n" not in text),
+                       min_size=1, max_size=4),
+       edited=st.booleans())
+def test_a_line_of_the_sources_file_written_by_hand_leaves_a_build_that_runs(sample_project, fields, edited):
+    """A line added by hand for a source, with its real size and time and anything after them, is the
+    last for its path (it stands for it) but is not trusted: the build runs, as a cold build makes it."""
+    shutil.copy(ROOT / "tests/fixtures/site/content/first.md", sample_project / "content/first.md")  # each example
+    config = load_config(None, sample_project)
+    Builder(config).build()
+    path = config.output_path / library.SOURCES_STATE
+    lines = path.read_text("utf-8").split("\n")
+    at = next(n for n, line in enumerate(lines) if line.startswith('"first.md"\t'))
+    written = "\t".join(lines[at].split("\t")[:2] + fields)
+    lines.insert(len(lines) - 2, written)  # before the line naming the build, which stays last
+    path.write_text("\n".join(lines), "utf-8")
+    if edited:
+        edit(sample_project, "first.md", "Hello, Bob.", "Hello, Bob!")
+    result = Builder(config).build()
+    assert not result.failed()
+    assert published(config.output_path) == cold_build(sample_project)
