@@ -228,7 +228,7 @@ class Builder:
         self.library.read(plan.files, remembered, self.progress.counter("reading"))
         if remembered:
             related, self._remembered_card_keys = remembered_places(remembered, self.library.sources,
-                                                                            self.library.restored)
+                                                                    self.library.restored)
             if plan.out.state.notes.get("related"):
                 self._remembered_related = (plan.out.state.notes["related"], related)
         self.progress.end("reading")
