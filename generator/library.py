@@ -380,12 +380,12 @@ class Remembered(NamedTuple):
 
     @property
     def checksum(self) -> str:
-        return self.line[self.line.rfind("\t") + 1:]
+        return checksum_of(self.line)
 
     def intact(self) -> bool:
         """Is the line as written (by this version: the file's reading key says so)?"""
-        at = self.line.rfind("\t")
-        return _checksum(self.line[:at]) == self.line[at + 1:]
+        checksum = self.checksum
+        return _checksum(self.line[:len(self.line) - len(checksum) - 1]) == checksum
 
 
 def sources_lines(key: str, inputs: str, lines):
@@ -426,6 +426,7 @@ def _checksum(text: str) -> str:
 
 
 def checksum_of(line: str) -> str:
+    """The checksum a line of the sources file ends in (see source_line)."""
     return line[line.rfind("\t") + 1:]
 
 
