@@ -49,7 +49,8 @@ class Build:
     make_views: Callable[[Archive], Views] = None
     # Told when the conversation pages are staged (the rest of the site not yet): the search index can
     # start on the shards they changed, on another core, while the build goes on (see EarlyIndex).
-    pages_made: Callable[[], None] = lambda: None
+    # Given every conversation page's path when only those of the shards an edit changed are made yet.
+    pages_made: Callable[[list[str] | None], None] = lambda pages=None: None
     # Told the slugs of the conversations of edited transcripts, as the last build placed them, before
     # their pages are made: the search index can read the rest of their shards meanwhile.
     edits_found: Callable[[list[str]], None] = lambda slugs: None

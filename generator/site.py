@@ -106,7 +106,8 @@ class Builder:
         files, notes = self._discover()
         inputs = digest(salt, repr(self.include_drafts), repr([(f.relative, f.signature) for f in files]))
         plan = rebuild.Build(out, theme, salt, self.library, files, inputs, self.include_drafts, keep_on_error,
-                             set(self._committed.errors), self._views, lambda: self._start_early_index(out, salt),
+                             set(self._committed.errors), self._views,
+                             lambda pages=None: self._start_early_index(out, salt, pages),
                              lambda slugs: self._prepare_early_index(out, salt, slugs))
         # Until this build commits, what is held may be ahead of the site (a build that failed read it):
         # the held archive is not trusted (its errors still count, for keep_on_error).
@@ -176,14 +177,11 @@ class Builder:
             plan.theme.load_templates()
             # Conversation pages first: making them completes the sketched conversations (see library.py),
             # whose speakers, counts and openings the lists and the archive's groups are made from.
-            problems, completions = render_pages(views, plan.theme, plan.out, [],
-                                                 self._conversation_work(plan.out, views), self.jobs, self.library,
-                                                 self.progress.counter("rendering"))
+            problems, completions = self._conversation_pages(plan, views)
             self.progress.end("rendering")
             if not self.library.take_completions(completions):
                 plan.out.rollback()  # a sketched transcript could not be read whole: place the rest without it
                 return self._build_all(plan, notes)
-            plan.pages_made()
             listings = list(_listings(views))
             work = [ListingJob(position) for position, page in enumerate(listings)
                     if not plan.out.keep_if_current(page.file, page.key)]
@@ -237,10 +235,32 @@ class Builder:
     def _views(self, archive: Archive) -> Views:
         return Views(archive, self.config, self._renderer, self._summaries)
 
-    def _conversation_work(self, out: OutputFolder, views: Views) -> list[ConversationJob]:
-        """What must be made of each conversation (an export's conversations together)."""
+    def _conversation_pages(self, plan: rebuild.Build, views: Views) -> tuple[list[Diagnostic], list]:
+        """Make the conversations' pages and files that changed (see render_pages), and tell the plan
+        when they are made. The pages of the search shards an edit changed come first: the search
+        index starts on them while the rest are made."""
+        conversations = views.archive.conversations
+        first = self._early_index.made_first([c.slug for c in conversations]) if self._early_index else []
+        problems, completions = [], []
+        if first:
+            problems, completions = render_pages(views, plan.theme, plan.out, [],
+                                                 self._conversation_work(plan.out, views, first), self.jobs,
+                                                 self.library)
+            plan.pages_made([conversation_url(c) + "index.html" for c in conversations])
+        chosen = set(first)
+        rest = [position for position in range(len(conversations)) if position not in chosen]
+        more_problems, more_completions = render_pages(views, plan.theme, plan.out, [],
+                                                       self._conversation_work(plan.out, views, rest), self.jobs,
+                                                       self.library, self.progress.counter("rendering"))
+        if not first:
+            plan.pages_made()
+        return problems + more_problems, completions + more_completions
+
+    def _conversation_work(self, out: OutputFolder, views: Views, positions: list[int]) -> list[ConversationJob]:
+        """What must be made of the conversations at ``positions`` (an export's conversations together)."""
         work = []
-        for position, conversation in enumerate(views.archive.conversations):
+        for position in positions:
+            conversation = views.archive.conversations[position]
             source = self.library.source_of(conversation)
             page = views.conversation_page(position)
             url = conversation_url(conversation)
@@ -346,12 +366,13 @@ class Builder:
         self._early_index = EarlyIndex(out, salt)
         self._early_index.prepare(slugs)
 
-    def _start_early_index(self, out: OutputFolder, salt: str) -> None:
+    def _start_early_index(self, out: OutputFolder, salt: str, pages: list[str] | None = None) -> None:
         if self._index_early:
             if self._early_index is None or self._early_index.started:
                 self._close_early_index()  # an attempt that gave way to a full build may have started one
                 self._early_index = EarlyIndex(out, salt)
-            self._early_index.start()
+                pages = None  # it made no choice of pages to make first
+            self._early_index.start(pages)
 
     def _close_early_index(self) -> None:
         if self._early_index is not None:

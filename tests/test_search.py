@@ -98,6 +98,30 @@ def test_an_edits_shard_is_indexed_while_the_lists_are_made_into_the_bytes_a_col
     _assert_index_of_a_cold_build(project_of_100, source, tmp_path / "cold")
 
 
+def test_a_full_build_after_an_edit_makes_the_edited_shards_pages_first_and_indexes_them_meanwhile(
+        tmp_path, project_of_100, monkeypatch):
+    """Pagefind starts on the edited conversation's shard once that shard's pages are made, not once
+    every conversation's page is: the rest are made while it indexes."""
+    import generator.search as search
+    assert not build(load_config(None, project_of_100)).failed()
+    _edit(project_of_100, "talk-042.md", "hums, then sings of the harbour.")  # a list shows this: a full build
+    made_when_started = []
+    start = search.EarlyIndex.start
+    monkeypatch.setattr(search.EarlyIndex, "start", lambda self, pages=None: made_when_started.append(
+        sorted(self._out.building(search._is_page))) or start(self, *([pages] if pages else [])))
+
+    result = build(load_config(None, project_of_100), jobs=2)
+
+    assert not result.failed() and result.path == FULL and (result.shards, result.shards_indexed) == (4, 1)
+    [made] = made_when_started
+    number = shard_of("2025-03-15-talk-042-echo", 4)
+    assert "c/2025-03-15-talk-042-echo/index.html" in made
+    assert made and all(shard_of(path.split("/")[1], 4) == number for path in made)
+    assert len(list((project_of_100 / "site/c").glob("*/index.html"))) == CONVERSATIONS
+    _undo(monkeypatch)
+    _assert_index_of_a_cold_build(project_of_100, project_of_100 / "content/talk-042.md", tmp_path / "cold")
+
+
 def test_an_edit_that_moves_its_conversation_to_another_shard_gives_the_bytes_a_cold_build_gives(
         tmp_path, project_of_100, monkeypatch):
     """The shard prepared for the edited conversation no longer holds it: indexed whole instead."""

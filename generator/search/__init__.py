@@ -108,6 +108,7 @@ class EarlyIndex:
         self._prepared: dict[int, tuple[list[str], Future]] = {}  # shard number -> (its URLs, its open index)
         self._bundles: dict[str, Future] = {}
         self.slugs: list[str] = []  # prepared for
+        self._first: set[int] = set()  # the shards whose pages the build makes first (see made_first)
         self.started = False
 
     def prepare(self, slugs: list[str]) -> None:
@@ -121,12 +122,28 @@ class EarlyIndex:
         for shard in shards:
             self._prepared[shard.number] = ([url for url, _ in shard.pages], self._pool.submit(self._open, shard))
 
-    def start(self) -> None:
-        """The conversation pages are made: index the stale shards (when they are few)."""
+    def made_first(self, slugs: list[str]) -> list[int]:
+        """Of a build's conversations (``slugs``, in the archive's order), the positions of those whose
+        pages to make first: those in the prepared shards, which can then be indexed (see :meth:`start`)
+        while the other pages are made. None when nothing was prepared."""
+        if self.started or not self._prepared:
+            return []
+        count = shard_count(len(slugs))
+        self._first = {shard_of(slug, count) for slug in self.slugs}
+        return [position for position, slug in enumerate(slugs) if shard_of(slug, count) in self._first]
+
+    def start(self, pages: list[str] | None = None) -> None:
+        """The conversation pages are made: index the stale shards (when they are few). With ``pages``
+        (every conversation page's path), only those of the shards :meth:`made_first` chose are made yet."""
         self.started = True
         out = self._out
         made = out.building(_is_page)
-        shards = plan_shards(made, self._salt)
+        if pages is None:
+            shards = plan_shards(made, self._salt)
+        else:  # a page not made (it could not be) leaves its shard to update_index
+            shards = [shard for shard in plan_shards({path: made.get(path, "") for path in pages}, self._salt,
+                                                     only=self._first)
+                      if all(path in made for _, path in shard.pages)]
         stale = [shard for shard in shards if not out.up_to_date(shard.folder + ENTRY, shard.key)]
         if not 0 < len(stale) <= self.MOST:
             return
