@@ -228,12 +228,16 @@ def test_the_archive_page_has_a_timeline_linking_each_month(project):
     assert bars[0][1] == "2025-01-02: 1 conversation, median 7 messages"
 
 
-def test_a_long_conversation_has_a_turn_map_linking_every_message(project):
+def test_a_long_conversation_has_a_turn_map_its_script_makes_from_the_messages(project):
+    """The links are made in the page (test_browser_pictures.py): the page carries what the messages
+    do not say, where the closing tail begins and the loops (none here), and hides the map from a
+    browser without scripts."""
     site = _archive(project)
     pages = {path.parent.name: path.read_text("utf-8") for path in (site / "c").glob("*/index.html")}
     long = next(text for text in pages.values() if "Turn 40" in text)
     turn_map = long[long.index('class="turn-map"'):long.index("</details>", long.index('class="turn-map"'))]
-    assert re.findall(r'href="#m-(\d+)"', turn_map) == [str(n) for n in range(1, 41)]
+    assert turn_map.startswith('class="turn-map" hidden data-tail="" data-loops="">') and "<a " not in turn_map
+    assert re.findall(r'<article class="msg[^"]*" id="m-(\d+)"', long) == [str(n) for n in range(1, 41)]
     short = next(text for text in pages.values() if "harbour" in text)
     assert 'class="turn-map"' not in short
     assert parse  # the sitecheck's parser is what broken_links uses: fragments #m-N resolve

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from generator.config import load_config
+from generator.insights import insights
+from generator.readers import native
+from generator.site import build
 from tests.browser import browser_page, static_server
+from tests.conftest import transcript
 from tests.test_archive_pictures import _archive
 
 pytestmark = pytest.mark.browser
@@ -56,6 +61,38 @@ def test_the_turn_map_opens_from_the_keyboard_and_leads_to_the_message(site):
         page.keyboard.press("Enter")
         page.wait_for_url("**#m-27")
         assert page.eval_on_selector("#m-27", "e => e.matches(':target')")
+
+
+def test_the_turn_map_the_page_makes_marks_each_message_as_the_conversations_insights_do(tmp_path):
+    """Differential: the links the script makes from the messages against what the build found
+    (closing tail first, then loops, then single repeats), message by message."""
+    said = [f"Turn {n}: the lighthouse keeps count of the {n} boats tonight." for n in range(1, 31)]
+    said += [said[6], "A new line, the first of its kind in here.", said[10], said[11], said[12],
+             "Goodbye for now, old friend.", "Goodbye, and safe travels."]
+    messages = [("Ada" if n % 2 == 0 else "Echo", text) for n, text in enumerate(said)]
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "long.md").write_text(transcript("Ada ↔ Echo", "**Started:** 2025-01-05 10:00", messages),
+                                                   "utf-8")
+    assert build(load_config(None, tmp_path, search=False)).errors == []
+    [conversation], _ = native.read(tmp_path / "long.md", transcript("Ada ↔ Echo", "", messages), "long.md")
+    found = insights(conversation.messages)
+    in_loop = {n for loop in found.loops for n in range(loop.first, loop.last + 1)}
+    expected = [(f"#m-{n}", "tail" if found.tail and n >= found.tail else "loop" if n in in_loop else
+                 "repeat" if n in found.repeats else "") for n in range(1, len(said) + 1)]
+    assert {"tail", "loop", "repeat"} <= {mark for _, mark in expected}
+    [page_path] = (tmp_path / "site" / "c").glob("*/index.html")
+    with static_server(tmp_path / "site") as base, browser_page() as page:
+        page.goto(base + page_path.parent.relative_to(tmp_path / "site").as_posix() + "/")
+        assert page.locator("details.turn-map a").count() == 0  # made when first opened
+        page.locator("details.turn-map summary").click()
+        links = page.locator("details.turn-map a")
+        links.first.wait_for()
+        made = links.evaluate_all("links => links.map(a => [a.getAttribute('href'), a.className, a.textContent])")
+        speakers = page.locator(".messages article.msg").evaluate_all(
+            "articles => articles.map(a => [...a.classList].find(c => c.startsWith('sp-')))")
+    assert [(href, classes.split()[1] if " " in classes else "") for href, classes, _ in made] == expected
+    assert [classes.split()[0] for _, classes, _ in made] == speakers
+    assert [text for _, _, text in made] == [str(n) for n in range(1, len(said) + 1)]
 
 
 def test_a_click_on_a_bar_of_the_shape_leads_to_its_message(site):

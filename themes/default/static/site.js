@@ -29,6 +29,32 @@
     permalink.after(button);
   }
 
+  // The turn map: a link to each message, in its speaker's colour, marked where it is closing tail,
+  // loop or repeat. Made from the messages when first opened (the page need not carry a link per message).
+  for (const map of document.querySelectorAll("details.turn-map")) {
+    const tail = Number(map.dataset.tail) || Infinity;
+    const loops = (map.dataset.loops || "").split(" ").filter(Boolean).map((range) => range.split("-").map(Number));
+    const mark = (message, index) => {
+      if (index >= tail) return "tail";
+      if (loops.some(([first, last]) => index >= first && index <= last)) return "loop";
+      return message.querySelector(":scope > header > a.repeat") ? "repeat" : "";
+    };
+    map.addEventListener("toggle", () => {
+      const row = map.querySelector("p");
+      if (!map.open || row.childElementCount) return;
+      for (const message of document.querySelectorAll(".messages article.msg[id^='m-']")) {
+        const index = Number(message.id.slice(2));
+        const link = document.createElement("a");
+        link.href = `#${message.id}`;
+        link.textContent = String(index);
+        link.className = [...message.classList].filter((name) => name.startsWith("sp-")).concat(mark(message, index) || []).join(" ");
+        if (message.hasAttribute("style")) link.setAttribute("style", message.getAttribute("style"));
+        row.append(link);
+      }
+    });
+    map.hidden = false;
+  }
+
   // The conversation's shape: a click on a bar goes to its message (the turn map links each one too).
   for (const shape of document.querySelectorAll("svg.shape[data-slots]")) {
     shape.dataset.linked = "";
