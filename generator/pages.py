@@ -675,8 +675,9 @@ def _time(when: datetime | None) -> dict | None:
         return None
     # HTML's datetime takes at most three digits of a second; runner logs note six.
     iso = when.isoformat(timespec="milliseconds") if when.microsecond else when.isoformat()
-    return {"iso": iso, "date": f"{when:%Y-%m-%d}", "text": f"{when:%Y-%m-%d %H:%M}",
-            "clock": f"{when:%H:%M:%S}" if when.year == 1900 else f"{when:%Y-%m-%d %H:%M}"}
+    date = when.date().isoformat()  # four digits of year, always: HTML reads it as the time's value
+    return {"iso": iso, "date": date, "text": f"{date} {when:%H:%M}",
+            "clock": f"{when:%H:%M:%S}" if when.year == 1900 else f"{date} {when:%H:%M}"}
 
 
 def _duration(started: datetime | None, ended: datetime | None) -> str:
