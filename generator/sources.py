@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 
-import pathspec
-
 from generator.diagnostics import Diagnostic, note
 from generator.readers import SUFFIXES
 from generator.readers.aider import FILE_NAME as AIDER_HISTORY
@@ -57,7 +55,10 @@ class Exclusions:
                 lines += (content / IGNORE_FILE).read_text("utf-8", errors="replace").splitlines()
             except OSError:
                 pass
-        self._spec = pathspec.GitIgnoreSpec.from_lines(lines) if any(line.strip() for line in lines) else None
+        self._spec = None
+        if any(line.strip() for line in lines):
+            import pathspec  # here: most archives have no patterns, and the import costs 11 ms
+            self._spec = pathspec.GitIgnoreSpec.from_lines(lines)
 
     def excludes(self, relative: str, folder: bool = False) -> bool:
         if self._spec is None:

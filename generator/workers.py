@@ -7,7 +7,6 @@ it. The output is the same whatever the number of jobs.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -31,7 +30,10 @@ _shared = None  # what fork_map's workers need, inherited by fork
 
 
 def can_fork(jobs: int, items: int) -> bool:
-    return jobs > 1 and items >= PARALLEL_MINIMUM and "fork" in multiprocessing.get_all_start_methods()
+    if jobs <= 1 or items < PARALLEL_MINIMUM:
+        return False
+    import multiprocessing  # here: an edit's build makes a page or two, and the import costs 8 ms
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def fork_map(function, items: list, jobs: int, chunk: int, shared=None, progress: Counter = ignore):
@@ -39,6 +41,7 @@ def fork_map(function, items: list, jobs: int, chunk: int, shared=None, progress
     ``progress(done, total)`` hears of each chunk done."""
     global _shared
     _shared = (function, shared)
+    import multiprocessing
     try:
         chunks = [items[start:start + chunk] for start in range(0, len(items), chunk)]
         done = 0

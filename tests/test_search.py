@@ -407,3 +407,20 @@ def test_terminal_progress_is_silent_for_short_phases_and_clears_its_line():
     assert stream.getvalue().endswith("rendering 50/100 · about 2 s left")
     progress.end("rendering")
     assert stream.getvalue().endswith("\r\x1b[K")
+
+
+def test_pagefinds_version_in_the_shard_keys_is_the_one_its_package_metadata_gives(tmp_path, monkeypatch):
+    """Differential: read from the wheel's dist-info folder name, and, where that is not found,
+    from importlib.metadata, which says the same."""
+    import importlib.util
+    from importlib import metadata
+
+    import generator.search as search
+    search._pagefind_version.cache_clear()
+    assert search._pagefind_version() == metadata.version("pagefind_bin")
+    spec = importlib.util.find_spec("pagefind_bin")
+    moved = importlib.machinery.ModuleSpec("pagefind_bin", None, origin=str(tmp_path / "pagefind_bin" / "__init__.py"))
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: moved if name == "pagefind_bin" else spec)
+    search._pagefind_version.cache_clear()
+    assert search._pagefind_version() == metadata.version("pagefind_bin")  # no dist-info beside it: metadata's
+    search._pagefind_version.cache_clear()
