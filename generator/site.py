@@ -263,14 +263,14 @@ class Builder:
             conversation = views.archive.conversations[position]
             source = self.library.source_of(conversation)
             page = views.conversation_page(position)
+            files = conversation_files(conversation, self.config.downloads)  # none by default
+            files_key = keys.conversation_files(conversation, source.file.relative) if files else ""
             url = conversation_url(conversation)
-            files_key = keys.conversation_files(conversation, source.file.relative)
-            files = [name for name in conversation_files(conversation, self.config.downloads)
-                     if not out.keep_if_current(url + name, files_key)]
-            job = ConversationJob(position, not out.keep_if_current(page.file, page.key), files, files_key,
-                                  source.file.relative, source.format == native.NAME, source.sketched)
-            if job.page or job.files or job.sketched:
-                work.append(job)
+            files = [name for name in files if not out.keep_if_current(url + name, files_key)]
+            make_page = not out.keep_if_current(page.file, page.key)
+            if make_page or files or source.sketched:
+                work.append(ConversationJob(position, make_page, files, files_key, source.file.relative,
+                                            source.format == native.NAME, source.sketched))
         work.sort(key=lambda job: (job.source, job.position))
         return work
 
