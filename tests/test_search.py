@@ -122,6 +122,34 @@ def test_a_full_build_after_an_edit_makes_the_edited_shards_pages_first_and_inde
     _assert_index_of_a_cold_build(project_of_100, project_of_100 / "content/talk-042.md", tmp_path / "cold")
 
 
+def test_an_edited_page_that_cannot_be_made_leaves_its_shard_to_update_index(project_of_100, monkeypatch):
+    """The edited shard's pages are made first, but one fails (a theme's bug): that shard is not
+    indexed early, and update_index indexes it without the page, as the site now is."""
+    import generator.search as search
+    import generator.workers as workers
+    assert not build(load_config(None, project_of_100)).failed()
+    _edit(project_of_100, "talk-042.md", "hums, then sings of the harbour.")
+    render, started, indexed_early, indexed_late = workers._render, [], [], []
+    monkeypatch.setattr(workers, "_render", lambda theme, page: ([], [workers.template_problem(
+        RuntimeError("a theme's bug"), page.template, page.file)]) if "talk-042" in page.path else render(theme, page))
+    start, index_all, finish = search.EarlyIndex.start, search._index_all, search.EarlyIndex._finish
+    monkeypatch.setattr(search.EarlyIndex, "start", lambda self, pages=None: started.append(pages is not None) or
+                        start(self, pages))
+    monkeypatch.setattr(search.EarlyIndex, "_finish", lambda self, *rest: indexed_early.append(rest[1].number) or
+                        finish(self, *rest))
+    monkeypatch.setattr(search, "_index_all", lambda shards, *rest: indexed_late.extend(s.number for s in shards) or
+                        index_all(shards, *rest))
+
+    result = build(load_config(None, project_of_100), jobs=2)
+
+    number = shard_of("2025-03-15-talk-042-echo", 4)
+    assert [d.message for d in result.errors if "a theme's bug" in d.message]
+    assert started == [True] and indexed_early == [] and indexed_late == [number]
+    assert not (project_of_100 / "site/c/2025-03-15-talk-042-echo").exists()
+    shard = project_of_100 / "site" / f"{FOLDER}{number:03d}"
+    assert (result.shards, result.shards_indexed) == (4, 1) and (shard / "pagefind-entry.json").exists()
+
+
 def test_an_edit_that_moves_its_conversation_to_another_shard_gives_the_bytes_a_cold_build_gives(
         tmp_path, project_of_100, monkeypatch):
     """The shard prepared for the edited conversation no longer holds it: indexed whole instead."""
