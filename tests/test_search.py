@@ -444,11 +444,8 @@ def test_pagefinds_version_in_the_shard_keys_is_the_one_its_package_metadata_giv
     from importlib import metadata
 
     import generator.search as search
-    search._pagefind_version.cache_clear()
     assert search._pagefind_version() == metadata.version("pagefind_bin")
     spec = importlib.util.find_spec("pagefind_bin")
     moved = importlib.machinery.ModuleSpec("pagefind_bin", None, origin=str(tmp_path / "pagefind_bin" / "__init__.py"))
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: moved if name == "pagefind_bin" else spec)
-    search._pagefind_version.cache_clear()
     assert search._pagefind_version() == metadata.version("pagefind_bin")  # no dist-info beside it: metadata's
-    search._pagefind_version.cache_clear()

@@ -11,7 +11,6 @@ shards into one search (``mergeIndex``), so ranking and filters work across all 
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import json
 import queue
@@ -127,7 +126,7 @@ class EarlyIndex:
     def made_first(self, slugs: list[str]) -> list[int]:
         """Of a build's conversations (``slugs``, in the archive's order), the positions of those whose
         pages to make first: those in the prepared shards, which can then be indexed (see :meth:`start`)
-        while the other pages are made. None when nothing was prepared."""
+        while the other pages are made. None (an empty list) when nothing was prepared."""
         if self.started or not self._prepared:
             return []
         count = shard_count(len(slugs))
@@ -335,11 +334,11 @@ def bundle_files(files: dict[str, bytes], primary: bool) -> dict[str, bytes]:
     return canonicalize(kept)
 
 
-@functools.cache
 def _pagefind_version() -> str:
     """The installed Pagefind's version: from the name of its wheel's dist-info folder, beside the
     package, else as importlib.metadata says (importing it costs about 20 ms, a fiftieth of an
-    edit's build)."""
+    edit's build). Looked up for each plan, not once per process: the preview server outlives an
+    upgrade, and every shard must then be indexed again by the new Pagefind."""
     spec = importlib.util.find_spec("pagefind_bin")
     if spec is None or spec.origin is None:
         return "unknown"
