@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from generator.insights import find_loops, find_repeats, insights
 from generator.model import Conversation, Message
 from generator.profile import Profile, profile_of
-from generator.render.shape import describe, shape_svg
+from generator.render.shape import BAR, bars_path, describe, shape_svg
 from tests.conftest import GOLDEN, UPDATE_GOLDEN
 
 LINES = ["The corridor hums with a frequency I almost remember.",
@@ -111,14 +111,40 @@ def test_the_shape_svg_is_golden_and_draws_every_bar():
     found = insights(_messages(*LINES, *LINES, "Goodbye.", "[END]"))
     svg = str(shape_svg(found, {"Ada": ("sp-1", ""), "Echo": ("sp-6", "--sp: #2a6f97")}))
     # One path per speaker, one stroke per message at its slot (the page's script maps a click to a slot).
-    strokes = {css: re.findall(r"M([\d.]+) 40v-\d+", d) for css, d in re.findall(r'class="bar (sp-\d)"[^>]* d="([^"]+)"', svg)}
-    assert strokes == {"sp-1": ["1.5", "9.5", "17.5", "25.5", "33.5"], "sp-6": ["5.5", "13.5", "21.5", "29.5", "37.5"]}
+    strokes = {css: [x for x, bottom, _ in drawn_strokes(d) if bottom == 40]
+               for css, d in re.findall(r'class="bar (sp-\d)"[^>]* d="([^"]+)"', svg)}
+    assert strokes == {"sp-1": [1.5, 9.5, 17.5, 25.5, 33.5], "sp-6": [5.5, 13.5, 21.5, 29.5, 37.5]}
     assert 'data-slots="60" data-messages="10"' in svg and "<a " not in svg
     assert 'aria-labelledby="shape-caption"' in svg and 'class="loop"' in svg and 'class="tail"' in svg
     golden = GOLDEN / "shape.svg"
     if UPDATE_GOLDEN:
         golden.write_text(svg + "\n", "utf-8")
     assert svg + "\n" == golden.read_text("utf-8")
+
+
+def drawn_strokes(data: str) -> list[tuple[float, float, float]]:
+    """The vertical strokes SVG path data draws, as (x, from y, to y): an SVG reader's view of the
+    commands the shapes use (M and m, v), absolute or relative."""
+    strokes, x, y = [], 0.0, 0.0
+    for command, first, second in re.findall(r"([Mmv])(-?[\d.]+)(?: (-?[\d.]+))?", data):
+        if command == "M":
+            x, y = float(first), float(second)
+        elif command == "m":
+            x, y = x + float(first), y + float(second)
+        else:
+            strokes.append((x, y, y + float(first)))
+            y += float(first)
+    return strokes
+
+
+@given(st.lists(st.tuples(st.integers(1, 3), st.integers(2, 40)), min_size=1, max_size=200), st.integers(0, 5))
+def test_bars_drawn_by_relative_moves_are_where_the_absolute_ones_were(gaps, start):
+    """Differential: each bar where an absolute stroke would put it (BAR - 1 wide, centred in its
+    slot, up from the bottom), whatever the gaps between a speaker's slots and the heights."""
+    slots = [start + sum(gap for gap, _ in gaps[:n + 1]) for n in range(len(gaps))]
+    strokes = [(slot, height) for slot, (_, height) in zip(slots, gaps)]
+    expected = [(slot * BAR + (BAR - 1) / 2, 40.0, 40.0 - height) for slot, height in strokes]
+    assert drawn_strokes(bars_path(strokes, 40)) == expected
 
 
 def test_a_message_holding_a_nul_does_not_shift_the_repeats():

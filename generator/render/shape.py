@@ -3,7 +3,7 @@ colour, over bands that mark loops and the closing tail.
 
 Deterministic (the same bytes for the same messages) and light: each speaker's bars are one path of
 vertical strokes, a few bytes per message. The page's script takes a click on a bar to its message
-(``data-slots``: how many bars the width holds); the turn map links every message without it. Bar
+(``data-slots``: how many bars the width holds), and the turn map links every message too. Bar
 heights follow the square root of a message's length, so one long message does not flatten the rest.
 """
 
@@ -37,24 +37,35 @@ def shape_svg(insights: Insights, colours: dict[str, tuple[str, str]], caption_i
     if insights.tail:
         parts.append(f'<rect class="tail" x="{(insights.tail - 1) * BAR}" y="0" '
                      f'width="{(count - insights.tail + 1) * BAR}" height="{HEIGHT}"/>')
-    strokes: dict[str, list[str]] = {}  # by speaker, in the order they first speak
+    strokes: dict[str, list[tuple[int, int]]] = {}  # (slot, height) by speaker, in the order they first speak
     for position, (length, speaker) in enumerate(zip(insights.lengths, insights.speakers_in_order)):
         height = max(2, round(HEIGHT * math.sqrt(length) / tallest))
-        strokes.setdefault(speaker, []).append(_stroke(position, HEIGHT, height))
+        strokes.setdefault(speaker, []).append((position, height))
     for speaker, speaker_strokes in strokes.items():
-        parts.append(_path(*colours.get(speaker, ("", "")), speaker_strokes))
+        parts.append(_path(*colours.get(speaker, ("", "")), bars_path(speaker_strokes, HEIGHT)))
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def _stroke(slot: int, bottom: int, height: int) -> str:
-    """A bar as a vertical stroke BAR - 1 wide (the class draws it so), up from ``bottom``."""
-    return f"M{slot * BAR + (BAR - 1) / 2:g} {bottom}v-{height}"
+def bars_path(strokes: list[tuple[int, int]], bottom: int) -> str:
+    """Path data for bars at ``(slot, height)``, in slot order: each a vertical stroke BAR - 1 wide (the
+    class draws it so), up from ``bottom``. The first is placed absolutely, each next one by a move
+    from the top of the one before ("m8 23v-32"): a few bytes a message, where an absolute place
+    grows with the conversation ("M1001.5 40v-32")."""
+    parts = []
+    last = None
+    for slot, height in strokes:
+        if last is None:
+            parts.append(f"M{slot * BAR + (BAR - 1) / 2:g} {bottom}v-{height}")
+        else:
+            parts.append(f"m{(slot - last[0]) * BAR} {last[1]}v-{height}")
+        last = (slot, height)
+    return "".join(parts)
 
 
-def _path(css_class: str, style: str, strokes: list[str]) -> str:
+def _path(css_class: str, style: str, data: str) -> str:
     style = f' style="{escape(style)}"' if style else ""
-    return f'<path class="bar {css_class}"{style} d="{"".join(strokes)}"/>'
+    return f'<path class="bar {css_class}"{style} d="{data}"/>'
 
 
 def describe(insights: Insights) -> str:
@@ -85,11 +96,11 @@ def card_shape_svg(bars: str, css_classes: list[str], styles: list[str], summary
     list of many cards stays light. ``css_classes``/``styles``: each speaker's, in the profile's order."""
     if not bars:
         return Markup("")
-    paths: dict[int, list[str]] = {}
+    paths: dict[int, list[tuple[int, int]]] = {}
     marks = bars[2::3]
     for slot in range(len(marks)):
         speaker, height = bars[3 * slot], int(bars[3 * slot + 1])
-        paths.setdefault(int(speaker, 36), []).append(_stroke(slot, CARD_HEIGHT, 2 * height))
+        paths.setdefault(int(speaker, 36), []).append((slot, 2 * height))
     bands = []
     slot = 0
     while slot < len(marks):  # a run of loop (or tail) bars is one band
@@ -105,6 +116,6 @@ def card_shape_svg(bars: str, css_classes: list[str], styles: list[str], summary
     for position in sorted(paths):
         css_class = css_classes[position] if position < len(css_classes) else ""
         style = styles[position] if position < len(styles) else ""
-        parts.append(_path(css_class, style, paths[position]))
+        parts.append(_path(css_class, style, bars_path(paths[position], CARD_HEIGHT)))
     parts.append("</svg>")
     return Markup("".join(parts))
