@@ -204,16 +204,16 @@ class LaterAnswer:
 
     def __call__(self) -> bool:
         """The answer, waiting for the child if it has not given it yet."""
-        if self._child is not None:
-            self._answer = os.waitstatus_to_exitcode(os.waitpid(self._child, 0)[1]) == 0
-            self._child = None
-        return self._answer
+        return self._wait(0)
 
     def given(self) -> bool | None:
         """The answer if known by now (the child has ended), else None."""
+        return self._wait(os.WNOHANG)
+
+    def _wait(self, options: int) -> bool | None:
         if self._child is not None:
-            pid, status = os.waitpid(self._child, os.WNOHANG)
-            if pid == 0:
+            pid, status = os.waitpid(self._child, options)
+            if pid == 0:  # WNOHANG, and the child is still at work
                 return None
             self._answer, self._child = os.waitstatus_to_exitcode(status) == 0, None
         return self._answer

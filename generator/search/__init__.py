@@ -126,7 +126,7 @@ class EarlyIndex:
     def made_first(self, slugs: list[str]) -> list[int]:
         """Of a build's conversations (``slugs``, in the archive's order), the positions of those whose
         pages to make first: those in the prepared shards, which can then be indexed (see :meth:`start`)
-        while the other pages are made. None (an empty list) when nothing was prepared."""
+        while the other pages are made. Empty when nothing was prepared (or it has started)."""
         if self.started or not self._prepared:
             return []
         count = shard_count(len(slugs))
