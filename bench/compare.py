@@ -8,12 +8,14 @@ differences, and how often the candidate was the faster (with a sign test's p-va
 lopsided a count would be if the two were equally fast). Wall time, and processor time (user and
 system, the build's own processes and Pagefind's), which the machine's load moves less.
 
-    python bench/compare.py BASE [CANDIDATE] [--size 5000] [--edits 20] [--cold 0] [--jobs 2]
+    python bench/compare.py BASE [CANDIDATE] [--size 5000] [--edits 20] [--edit line|case] [--cold 0] [--jobs 2]
 
 BASE and CANDIDATE are git revisions of this repository (CANDIDATE defaults to the working tree, as
 it is, uncommitted changes included). Each version runs from its own checkout (a detached worktree
 under the work folder, for a revision), through PYTHONPATH, in this interpreter. ``--edits N``: N
-rounds of one edited transcript (bench/build.py's edit) and a build; ``--cold N``: N rounds of a
+rounds of one edited transcript and a build: ``--edit line`` (the default) adds a line to its last
+message, as bench/build.py does, which changes what lists show (its words, its shape); ``--edit
+case`` changes the case of one word in its middle, which no list shows. ``--cold N``: N rounds of a
 build with no output (moved aside, as bench/build.py does). Before the rounds each version builds
 its copy once, so that every edit round finds its own last build.
 """
@@ -79,6 +81,20 @@ def remove_checkouts(work: Path) -> None:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(folder)], check=False)
 
 
+def edit_case(content: Path, number: int) -> None:
+    """Change one word's case in the middle of a transcript: its page changes, and nothing a list shows
+    (its words are counted in lower case, and its length stays)."""
+    sources = sorted(p for p in content.rglob("*") if p.suffix in (".md", ".txt"))
+    path = sources[(len(sources) // 2 + number) % len(sources)]
+    text = path.read_text("utf-8")
+    middle = text.find(" the ", len(text) // 2)
+    if middle == -1:
+        middle = text.find(" The ", len(text) // 2)
+    if middle != -1:
+        word = text[middle + 1:middle + 4]
+        path.write_text(text[:middle + 1] + word.swapcase()[0] + word[1:] + text[middle + 4:], "utf-8")
+
+
 def sign_test(wins: int, rounds: int) -> float:
     """Two-sided p-value of ``wins`` out of ``rounds`` if either version were as likely to win each round."""
     if rounds == 0:
@@ -114,6 +130,8 @@ def main() -> None:
     parser.add_argument("candidate", nargs="?", help="a git revision (default: the working tree)")
     parser.add_argument("--size", type=int, default=5000, help="generated transcripts (default 5000)")
     parser.add_argument("--edits", type=int, default=20, help="rounds of one edit and a build (default 20)")
+    parser.add_argument("--edit", choices=["line", "case"], default="line",
+                        help="what each edit round changes (see above)")
     parser.add_argument("--cold", type=int, default=0, help="rounds of a build from nothing (default 0)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--work", type=Path, help="where the checkouts and archives go (default: a temporary folder)")
@@ -142,7 +160,8 @@ def main() -> None:
             for version in versions:
                 version.wall, version.cpu = [], []
         if args.edits:
-            alternate(versions, args.edits, lambda version, number: edit_one(version.project / "content", number))
+            edit = edit_one if args.edit == "line" else edit_case
+            alternate(versions, args.edits, lambda version, number: edit(version.project / "content", number))
             print(report("one edit, wall", versions[0].wall, versions[1].wall))
             print(report("one edit, cpu", versions[0].cpu, versions[1].cpu))
     finally:

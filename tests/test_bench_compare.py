@@ -32,3 +32,14 @@ def test_report_pairs_rounds_and_counts_wins():
 def test_report_leaves_ties_out_of_the_count():
     line = report("cold, cpu", [2.0, 2.0, 3.0], [2.0, 1.0, 2.5])
     assert "candidate faster in 2 of 2 rounds" in line
+
+
+def test_edit_case_changes_one_letter_in_the_middle(tmp_path):
+    from compare import edit_case
+    text = "# T\n\n" + "the start of it, " * 20 + "and the end of the story\n"
+    (tmp_path / "a.md").write_text(text, "utf-8")
+    edit_case(tmp_path, 0)
+    edited = (tmp_path / "a.md").read_text("utf-8")
+    assert len(edited) == len(text) and edited.lower() == text.lower()
+    changed = [i for i, (a, b) in enumerate(zip(text, edited)) if a != b]
+    assert len(changed) == 1 and changed[0] > len(text) // 2 and edited[changed[0]] == "T"
