@@ -139,7 +139,7 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="antiphon-compare-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        content = work / "content"
+        content = work / f"content-{args.size}"  # kept in a --work folder for the next comparison
         if not content.is_dir():
             generate(content, args.size)
         versions = [Version("base", checkout(args.base, work), work / "base", args.jobs),
