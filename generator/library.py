@@ -104,6 +104,9 @@ class Library:
         # The checksum of each line the sources file holds, by relative path, when known (None: unknown, so
         # the next note writes it whole): a build that changed a few sources appends their lines.
         self._noted: dict[str, str] | None = None
+        # The places that the lines of the restored sources noted, as read (see places_noted): a source
+        # placed the same again has the line it had, which noting the sources need not make again.
+        self._places_before: dict[str, list] = {}
         self._loaded: tuple[tuple, list[Conversation]] = ((), [])  # the source file last read again by load()
         # The sources file last parsed: its size and time, what it says, and its inputs and line count.
         self._parsed: tuple = (None, {}, "", 0)
@@ -115,6 +118,7 @@ class Library:
         unchanged; else read now (in worker processes when there are many)."""
         current: dict[str, Source] = {}
         self.restored = set()
+        self._places_before = {}  # for the sources as this reading holds them (see places_noted)
         for file in files:
             source = self.sources.get(file.path)
             if source is None or source.file != file:
@@ -194,29 +198,35 @@ class Library:
         _, lines, self.remembered_inputs, self.remembered_lines = self._parsed
         return lines
 
+    def places_noted(self, remembered: dict[str, "Remembered"]) -> tuple[dict, dict]:
+        """What the last build noted of where it placed the conversations held (see remembered_places),
+        for a build that restored them from ``remembered``."""
+        related, card_keys, self._places_before = remembered_places(remembered, self.sources, self.restored)
+        return related, card_keys
+
     def write_remembered(self, state, archive, inputs: str, related_to=lambda conversation: [],
                          card_key=lambda conversation: "") -> None:
         """Note what was read and where each conversation was placed (``related_to``: the conversations
         its page lists as related; ``card_key``: its card's key), for the build made from ``inputs``."""
         positions = {id(c): position for position, c in enumerate(archive.conversations)}
 
-        def line(source: Source) -> str:
-            places = []
-            for conversation in source.conversations:
-                position = positions.get(id(conversation))
-                places.append(None if position is None else
-                              place(conversation, *archive.neighbours(position), related_to(conversation),
-                                    card_key(conversation)))
-            places_text = _compact_json(places)
+        def places(source: Source) -> list:
+            return [None if (position := positions.get(id(conversation))) is None else
+                    place(conversation, *archive.neighbours(position), related_to(conversation), card_key(conversation))
+                    for conversation in source.conversations]
+
+        def line(source: Source, its_places: list | None = None) -> str:
+            places_text = _compact_json(places(source) if its_places is None else its_places)
             return source_line(source.file.relative, source.file.signature, places_text, source.record())
 
         # Never completed sources (cannot happen: each gets a job) are not noted: they are read again.
         noted = sorted((source for source in self.sources.values() if not source.sketched),
                        key=lambda source: line_key(source.file.relative))
-        if not self._append_changes(state, inputs, noted, line):
+        if not self._append_changes(state, inputs, noted, places, line):
             self._write(state, inputs, ((source.file.relative, line(source)) for source in noted))
+        self._places_before = {}  # the file's lines may be others now
 
-    def _append_changes(self, state, inputs: str, noted: list[Source], line) -> bool:
+    def _append_changes(self, state, inputs: str, noted: list[Source], places, line) -> bool:
         """Append the lines that changed since the file was written (and the build's inputs), rather
         than write megabytes again; False when the file must be written whole: its lines are not
         known, it names a source that has gone, or it would grow past a quarter more than it holds."""
@@ -225,8 +235,13 @@ class Library:
             return False
         changed, digests = [], {}
         for source in noted:
-            text = line(source)
-            digests[source.file.relative] = digest = checksum_of(text)
+            relative = source.file.relative
+            its_places = places(source)
+            if relative in self._noted and its_places == self._places_before.get(relative):
+                digests[relative] = self._noted[relative]  # its line, as restored, says just that
+                continue
+            text = line(source, its_places)
+            digests[relative] = digest = checksum_of(text)
             if self._noted.get(source.file.relative) != digest:
                 changed.append(text)
             if self.remembered_lines + len(changed) > 1.25 * len(noted) + 100:
@@ -242,6 +257,7 @@ class Library:
     def note_edits(self, state, remembered: dict[str, "Remembered"], lines: dict[str, str], inputs: str) -> None:
         """Append the edited sources' new lines (or write the file afresh when it has grown long)."""
         self._noted = None  # the lines of what was not edited are not looked at here
+        self._places_before = {}
         if self.remembered_lines + len(lines) > 1.25 * len(remembered) + 100:
             self._write(state, inputs, ((relative, lines.get(relative, remembered[relative].line))
                                         for relative in sorted(remembered, key=line_key)))
@@ -482,24 +498,28 @@ def neighbour_from(part: list | None) -> Neighbour | None:
 
 
 def remembered_places(remembered: dict[str, Remembered], sources: dict[str, Source],
-                      restored: set[str]) -> tuple[dict, dict]:
+                      restored: set[str]) -> tuple[dict, dict, dict]:
     """What the last build noted of where it placed the conversations of ``sources``: the related lists
-    by slug, and the card keys by (fingerprint, slug, title shown) of the conversations of the sources
-    it read as they are now (a card key follows from what was read, the slug and the title: keys.card).
+    by slug, the card keys by (fingerprint, slug, title shown) of the conversations of the sources
+    it read as they are now (a card key follows from what was read, the slug and the title: keys.card),
+    and the places noted for each of the ``restored`` sources, by relative path, as read.
     Only from lines whose checksum holds (those of ``restored`` sources were checked when restored)."""
-    related, card_keys = {}, {}
+    related, card_keys, places = {}, {}, {}
     for source in sources.values():
         entry = remembered.get(source.file.relative)
         if entry is None or (source.file.relative not in restored and not entry.intact()):
             continue
         unchanged = entry.signature == source.file.signature
-        for conversation, where in zip(source.conversations, entry.places):
+        noted = entry.places
+        if source.file.relative in restored:
+            places[source.file.relative] = noted
+        for conversation, where in zip(source.conversations, noted):
             if where is None:
                 continue
             related[where[0]] = related_from(where)
             if unchanged and len(where) > 5 and where[5] and conversation.fingerprint:
                 card_keys[(conversation.fingerprint, where[0], where[1])] = where[5]
-    return related, card_keys
+    return related, card_keys, places
 
 
 def related_from(where: list) -> list[Neighbour]:

@@ -21,7 +21,7 @@ from generator.diagnostics import Diagnostic
 from generator.fingerprint import file_signatures, reading_key, site_salt
 from generator.identity import Identity
 from generator.secrets import Redaction
-from generator.library import Library, Reading, remembered_places
+from generator.library import Library, Reading
 from generator.output import OutputError, OutputFolder, check_output_folder, digest
 from generator.pages import Views, conversation_files, conversation_url
 from generator.progress import Progress
@@ -225,8 +225,7 @@ class Builder:
             plan.edits_found(rebuild.edited_slugs(plan.files, remembered))
         self.library.read(plan.files, remembered, self.progress.counter("reading"))
         if remembered:
-            related, self._remembered_card_keys = remembered_places(remembered, self.library.sources,
-                                                                    self.library.restored)
+            related, self._remembered_card_keys = self.library.places_noted(remembered)
             if plan.out.state.notes.get("related"):
                 self._remembered_related = (plan.out.state.notes["related"], related)
         self.progress.end("reading")

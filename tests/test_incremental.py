@@ -482,6 +482,74 @@ def test_a_rebuild_appends_the_lines_of_what_changed_to_the_sources_file(sample_
     assert '"first.md"' not in _sources_file(sample_project)  # written whole: the source has gone
 
 
+def test_a_source_placed_anew_gets_a_new_line_though_it_was_not_edited(sample_project):
+    """A line notes where its conversations were placed, their neighbours' titles among it: when a
+    conversation is renamed, its neighbours' lines are noted again (their transcripts unchanged), and
+    the file reads as a cold build writes it; the lines of sources placed as before are not."""
+    config = load_config(None, sample_project)
+    assert not Builder(config).build().failed()
+    before = library.read_lines(_sources_file(sample_project))
+    edit(sample_project, "first.md", "# Alice ↔ Bob", "# Alice ↔ Bob, renamed")
+    assert Builder(config).build().path == FULL
+    after_text = _sources_file(sample_project)
+    after = library.read_lines(after_text)
+    renamed_in = {path for path in after if '"Alice ↔ Bob, renamed"' in after[path].places_text}
+    assert "first.md" in renamed_in and len(renamed_in) > 1  # a neighbour names the new title
+    appended = after_text.split("\n")[len(before) + 2:]  # after the reading key, the lines and the inputs
+    assert {line.split("\t", 1)[0].strip('"') for line in appended if "\t" in line} == renamed_in
+    cold = sample_project.parent / "cold"
+    shutil.copytree(sample_project, cold)
+    shutil.rmtree(cold / "site")
+    assert not Builder(load_config(None, cold)).build().failed()
+    assert {path: entry.line for path, entry in after.items()} == \
+           {path: entry.line for path, entry in library.read_lines(_sources_file(cold)).items()}
+
+
+NOTES = """# Notes
+
+**Started:** 2025-03-03 10:00:00
+
+---
+
+### Keeper
+
+A short first message.
+
+---
+
+### Keeper
+
+{}
+
+---
+"""
+
+
+def test_after_a_failed_build_an_edited_source_gets_its_new_line(sample_project):
+    """The preview server's builder: its first build restores the sources and fails (nothing is noted);
+    then a transcript gains a word (`the`, which no card, top word or related list counts), so it is
+    placed as before while its record changes: its line is noted anew, and the file reads as a cold
+    build writes it."""
+    long = " ".join(["words of a longer second message, which keeps its bar the tallest"] * 12)
+    (sample_project / "content/notes.md").write_text(NOTES.format(long), "utf-8")
+    config = load_config(None, sample_project)
+    assert not Builder(config).build().failed()
+    builder = Builder(config)  # a new process: it restores the sources from the file
+    (sample_project / "content/broken.md").write_text("# A ↔ B\n\n---\n\nno heading\n", "utf-8")
+    result = builder.build(keep_on_error=True)  # a new file: a full build
+    assert result.errors and not result.committed
+    (sample_project / "content/broken.md").unlink()
+    edit(sample_project, "notes.md", "words of a longer", "words of the longer")
+    result = builder.build(keep_on_error=True)
+    assert result.path == FULL and not result.failed()  # the speaker's words are on the lists
+    cold = sample_project.parent / "cold"
+    shutil.copytree(sample_project, cold)
+    shutil.rmtree(cold / "site")
+    assert not Builder(load_config(None, cold)).build().failed()
+    assert {path: entry.line for path, entry in library.read_lines(_sources_file(sample_project)).items()} == \
+           {path: entry.line for path, entry in library.read_lines(_sources_file(cold)).items()}
+
+
 @pytest.mark.parametrize("edited", [True, False])
 def test_a_sources_line_whose_places_were_damaged_is_not_trusted(sample_project, edited):
     """Where each conversation was placed is noted beside its record and covered by the line's checksum:
