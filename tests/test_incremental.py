@@ -527,9 +527,9 @@ A short first message.
 
 def test_after_a_failed_build_an_edited_source_gets_its_new_line(sample_project):
     """The preview server's builder: its first build restores the sources and fails (nothing is noted);
-    then a transcript gains a word (`the`, which no card, top word or related list counts), so it is
-    placed as before while its record changes: its line is noted anew, and the file reads as a cold
-    build writes it."""
+    then a word of a transcript changes (`a` to `the`: no count, card, top word or related list
+    changes), so it is placed as before while its record changes (the fingerprint of its messages):
+    its line is noted anew, and the file reads as a cold build writes it."""
     long = " ".join(["words of a longer second message, which keeps its bar the tallest"] * 12)
     (sample_project / "content/notes.md").write_text(NOTES.format(long), "utf-8")
     config = load_config(None, sample_project)
@@ -541,7 +541,7 @@ def test_after_a_failed_build_an_edited_source_gets_its_new_line(sample_project)
     (sample_project / "content/broken.md").unlink()
     edit(sample_project, "notes.md", "words of a longer", "words of the longer")
     result = builder.build(keep_on_error=True)
-    assert result.path == FULL and not result.failed()  # the speaker's words are on the lists
+    assert result.path == FULL and not result.failed()  # the failed build left nothing to build on
     cold = sample_project.parent / "cold"
     shutil.copytree(sample_project, cold)
     shutil.rmtree(cold / "site")
