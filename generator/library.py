@@ -215,15 +215,15 @@ class Library:
                     place(conversation, *archive.neighbours(position), related_to(conversation), card_key(conversation))
                     for conversation in source.conversations]
 
-        def line(source: Source, its_places: list | None = None) -> str:
-            places_text = _compact_json(places(source) if its_places is None else its_places)
+        def line(source: Source, its_places: list) -> str:
+            places_text = _compact_json(its_places)
             return source_line(source.file.relative, source.file.signature, places_text, source.record())
 
         # Never completed sources (cannot happen: each gets a job) are not noted: they are read again.
         noted = sorted((source for source in self.sources.values() if not source.sketched),
                        key=lambda source: line_key(source.file.relative))
         if not self._append_changes(state, inputs, noted, places, line):
-            self._write(state, inputs, ((source.file.relative, line(source)) for source in noted))
+            self._write(state, inputs, ((source.file.relative, line(source, places(source))) for source in noted))
         self._places_before = {}  # the file's lines may be others now
 
     def _append_changes(self, state, inputs: str, noted: list[Source], places, line) -> bool:
@@ -242,7 +242,7 @@ class Library:
                 continue
             text = line(source, its_places)
             digests[relative] = digest = checksum_of(text)
-            if self._noted.get(source.file.relative) != digest:
+            if self._noted.get(relative) != digest:
                 changed.append(text)
             if self.remembered_lines + len(changed) > 1.25 * len(noted) + 100:
                 return False

@@ -676,8 +676,8 @@ def _time(when: datetime | None) -> dict | None:
     # HTML's datetime takes at most three digits of a second; runner logs note six.
     iso = when.isoformat(timespec="milliseconds") if when.microsecond else when.isoformat()
     date = when.date().isoformat()  # four digits of year, always: HTML reads it as the time's value
-    return {"iso": iso, "date": date, "text": f"{date} {when:%H:%M}",
-            "clock": f"{when:%H:%M:%S}" if when.year == 1900 else f"{date} {when:%H:%M}"}
+    text = f"{date} {when:%H:%M}"
+    return {"iso": iso, "date": date, "text": text, "clock": f"{when:%H:%M:%S}" if when.year == 1900 else text}
 
 
 def _duration(started: datetime | None, ended: datetime | None) -> str:
