@@ -87,16 +87,26 @@ def stage(path: str, data: bytes, root: str) -> str | None:
     return temporary
 
 
+# The folders found inside the output folder during this build (forgotten when a build begins: the
+# preview server's process builds again and again, and a folder may since have become a link).
 _checked_folders: set[str] = set()
 
 
 def _check_inside(folder: str, root: str) -> None:
     """Refuse a folder that is (through a symbolic link) outside the output folder (it need not exist yet)."""
-    if folder in _checked_folders:
+    if folder in _checked_folders or folder == root:
         return
-    real = os.path.realpath(folder)
-    if real != root and not real.startswith(root + os.sep):
-        raise OutputError(f"refusing to write outside the output folder: {folder} leads to {real}")
+    if folder.startswith(root + os.sep):
+        # Its own folder first: then one lstat says whether this one can lead elsewhere, where realpath
+        # would look at every folder on the way, for each of thousands of pages' folders.
+        _check_inside(os.path.dirname(folder), root)
+        leads_elsewhere = os.path.islink(folder)
+    else:
+        leads_elsewhere = True
+    if leads_elsewhere:
+        real = os.path.realpath(folder)
+        if real != root and not real.startswith(root + os.sep):
+            raise OutputError(f"refusing to write outside the output folder: {folder} leads to {real}")
     _checked_folders.add(folder)
 
 
@@ -256,6 +266,7 @@ class OutputFolder:
         A marker says a build is under way until it commits or rolls back: if it is there when the
         next build starts, that build was killed (see :meth:`_recover`)."""
         (self.root / BUILDING).touch()
+        _checked_folders.clear()
         self._settle_check()
         self.building_salt = salt
         self.changed: list[str] = []

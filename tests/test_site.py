@@ -342,6 +342,25 @@ def test_a_non_empty_folder_antiphon_did_not_make_is_refused(project):
     assert sorted(p.name for p in (project / "site").iterdir()) == ["notes.txt"]
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("planted", ["c/alice-bob", "c"])
+def test_a_link_planted_in_the_output_folder_is_never_written_through(project, tmp_path_factory, jobs, planted):
+    """A folder of the site swapped for a link to a folder elsewhere (by hand, or by another program)
+    between two builds of one process (the preview server's) is refused: the build writes nothing
+    through it, and says which folder it is."""
+    (project / "content/good.md").write_text(transcript(), "utf-8")
+    build_project(project)
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "mine.txt").write_text("mine")
+    folder = project / "site" / planted
+    shutil.rmtree(folder)
+    folder.symlink_to(elsewhere, target_is_directory=True)
+    (project / "content/good.md").write_text(transcript(messages=(("Alice", "Hello again."), ("Bob", "Hi."))), "utf-8")
+    with pytest.raises(BuildError, match=f"refusing to write outside the output folder: .*{planted}"):
+        build(load_config(None, project), jobs=jobs)
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["mine.txt"]
+
+
 def test_an_output_folder_from_an_earlier_build_is_reused(project):
     (project / "content/good.md").write_text(transcript(), "utf-8")
     build_project(project)
