@@ -239,3 +239,37 @@ def test_the_claude_log_reader_raises_only_source_errors():
     def check(indent, lines):
         _read_only_source_errors("log.md", "\n".join(indent + line for line in ["# Claude Conversation Log"] + lines))
     check()
+
+
+# Bytes that reach every branch of decode: each unsafe character's UTF-8 and its neighbours, BOMs,
+# carriage returns, invalid sequences, and plain text.
+_DECODE_PIECES = st.sampled_from([
+    b"a", b" ", b"\n", b"\t", b"\r", b"\r\n", b"\x00", b"\x1b", b"\x0b", b"\x7f", "\u0080".encode(), "\u009f".encode(),
+    "\u00a0".encode(), "\u00e9".encode(), "\ufdd0".encode(), "\ufdef".encode(), "\ufdf0".encode(), "\ufffe".encode(),
+    "\uffff".encode(), "\ufffd".encode(), "\ufeff".encode(), "\ufe0f".encode(), "\u2014".encode(), "😀".encode(),
+    b"\xc2", b"\xef\xb7", b"\xff", b"\xed\xa0\x80",
+])
+
+
+@FUZZ
+@given(st.lists(_DECODE_PIECES, max_size=30))
+def test_decode_agrees_with_scanning_the_whole_text(pieces):
+    """decode() skips the scan for unsafe characters when the bytes hold none of the bytes such a
+    character's UTF-8 begins with: whatever the bytes, it gives what scanning every character gives."""
+    from generator.readers import clean
+
+    data = b"".join(pieces)
+    try:
+        found = clean.decode("x.md", data)
+    except SourceError as err:
+        found = err
+    original = clean._NO_UNSAFE_LEAD
+    clean._NO_UNSAFE_LEAD = b""  # no byte is taken out: text that has any is scanned
+    try:
+        try:
+            scanned = clean.decode("x.md", data)
+        except SourceError as err:
+            scanned = err
+    finally:
+        clean._NO_UNSAFE_LEAD = original
+    assert repr(found) == repr(scanned)
