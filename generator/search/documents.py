@@ -92,7 +92,13 @@ def cut(page: bytes) -> bytes:
     if marked is None:
         return page
     return b"".join((b"<!DOCTYPE html>", html.group(), b'<head><meta charset="utf-8"></head><body>', *marked,
-                     _MESSAGE_HEADER.sub(rb"\1", page[body:])))
+                     _MESSAGE_HEADER.sub(_start_tag_only, page[body:])))
+
+
+def _start_tag_only(match: re.Match) -> bytes:
+    # A function, not the template rb"\1": the re module expands a template in Python at each match,
+    # and a page holds one match per message (a third less time for the whole cut).
+    return match[1]
 
 
 def _start_tag(html: bytes, at: int, after: int = 0) -> int | None:
