@@ -416,6 +416,18 @@ def test_the_answer_stream_splits_the_same_however_it_arrives(messages, sizes):
     assert got == messages
 
 
+_PAGE_BYTES = st.sampled_from([b"a", b" ", b'"', b"\\", b"\n", b"\t", b"\r", b"\x00", b"\x0b", b"\x1f", b"\x7f",
+                               "\u00e9".encode(), "\u2028".encode(), "😀".encode(), b"\xff", b"\xc3", b"<p>", b"\\u0041"])
+
+
+@given(st.lists(_PAGE_BYTES, max_size=40))
+def test_a_page_reaches_pagefind_as_its_text_decoded(pieces):
+    """Pages are sent as JSON made from their bytes (escaped as bytes where they can be): the string
+    Pagefind reads is the page's text as decoded, invalid UTF-8 replaced, whatever the bytes."""
+    page = b"".join(pieces)
+    assert json.loads(pagefind._json_text(page)) == page.decode("utf-8", "replace")
+
+
 def test_progress_line_says_how_far_and_how_long():
     assert progress_line("rendering", 1200, 5000, 3.0) == "rendering 1,200/5,000 · about 10 s left"
     assert progress_line("search", 10, 4000, 30.0) == "search 10/4,000 · about 200 min left"
