@@ -2,7 +2,9 @@
 
 For each N it measures, median of --runs, Antiphon and Hugo alternately:
 cold build (no output, no cache), no-change rebuild, rebuild after editing one
-transcript, peak RSS, output size. Search is on, as users build: Antiphon indexes
+transcript, peak RSS, output size; and the cold build's processor time (user and system,
+every process's), which the machine's drift moves less than the wall clock, with each run's
+figures as they come. Search is on, as users build: Antiphon indexes
 its own shards, and Hugo is followed by a Pagefind run over its output (the same
 Pagefind release). ``--no-search`` measures both without a search index.
 
@@ -33,6 +35,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import generate  # noqa: E402
@@ -40,17 +43,23 @@ from corpus import generate  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def timed(commands: list[list[str]], cwd: Path, env: dict | None = None) -> tuple[float, float, str]:
-    """(seconds, peak RSS in MB of any of the processes and the children they waited for, output)
-    of running the commands one after the other."""
-    seconds, rss, output = 0.0, 0.0, ""
+class Timing(NamedTuple):
+    seconds: float  # wall clock
+    cpu: float  # processor time (user and system) of the processes and the children they waited for
+    rss: float  # peak RSS in MB of any one of them
+    output: str
+
+
+def timed(commands: list[list[str]], cwd: Path, env: dict | None = None) -> Timing:
+    """Running the commands one after the other."""
+    seconds, cpu, rss, output = 0.0, 0.0, 0.0, ""
     for command in commands:
-        took, peak, said = _timed(command, cwd, env)
-        seconds, rss, output = seconds + took, max(rss, peak), output + said
-    return seconds, rss, output
+        one = _timed(command, cwd, env)
+        seconds, cpu, rss, output = seconds + one.seconds, cpu + one.cpu, max(rss, one.rss), output + one.output
+    return Timing(seconds, cpu, rss, output)
 
 
-def _timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, str]:
+def _timed(command: list[str], cwd: Path, env: dict | None = None) -> Timing:
     environment = {**os.environ, **(env or {})}
     # As installed: pip compiles modules at install and Python keeps them compiled. With this set
     # (some containers do), every run would compile Antiphon's modules again.
@@ -62,7 +71,7 @@ def _timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[floa
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{output[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024, output
+    return Timing(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output)
 
 
 TRASH: list[Path] = []  # outputs moved aside, deleted at the end (see the module's docstring)
@@ -179,23 +188,25 @@ def convert_for_hugo(content: Path, project: Path) -> None:
 
 def measure(tools: list, runs: int, content: Path) -> dict:
     """Each figure for each tool, the tools taking turns run by run so that load affects them alike."""
-    figures = {tool.name: {"cold": [], "rss": [], "nochange": [], "edit": []} for tool in tools}
+    figures = {tool.name: {"cold": [], "cold_cpu": [], "rss": [], "nochange": [], "edit": []} for tool in tools}
     for run in range(runs):
         for tool in tools:
             mine = figures[tool.name]
             tool.clean()
-            seconds, rss, _ = timed(tool.commands(), tool.project, tool.env())
-            mine["cold"].append(seconds)
-            mine["rss"].append(rss)
-            seconds, _, _ = timed(tool.commands(), tool.project, tool.env())
-            mine["nochange"].append(seconds)
+            cold = timed(tool.commands(), tool.project, tool.env())
+            mine["cold"].append(cold.seconds)
+            mine["cold_cpu"].append(cold.cpu)
+            mine["rss"].append(cold.rss)
+            mine["nochange"].append(timed(tool.commands(), tool.project, tool.env()).seconds)
+            # Each run's figures as they come: the machine's speed drifts, and a median hides by how much.
+            print(f"  run {run + 1}: {tool.name} cold {cold.seconds:.2f} s ({cold.cpu:.1f} s of processor time)",
+                  flush=True)
         edit_one(content, run)
         for tool in tools:
             if isinstance(tool, Hugo):
                 shutil.rmtree(tool.project / "content", ignore_errors=True)
                 convert_for_hugo(content, tool.project)
-            seconds, _, _ = timed(tool.commands(), tool.project, tool.env())
-            figures[tool.name]["edit"].append(seconds)
+            figures[tool.name]["edit"].append(timed(tool.commands(), tool.project, tool.env()).seconds)
     results = {}
     for tool in tools:
         results[tool.name] = {key: statistics.median(values) for key, values in figures[tool.name].items()}
@@ -222,7 +233,6 @@ def main() -> None:
           + f" · search {'on' if search else 'off'}" + (f" · Hugo {version}" if hugo else " · Hugo not run"))
     if args.content:
         args.sizes = [len([p for p in args.content.rglob("*") if p.is_file()])]
-    print(f"{'N':>6} {'tool':<9} {'cold s':>8} {'no-change s':>12} {'one edit s':>11} {'peak RSS MB':>12} {'output MB':>10}")
     for size in args.sizes:
         base = args.work / (str(size) if args.shape == "plain" else f"{size}-{args.shape}")
         antiphon_project = base / "antiphon"
@@ -236,13 +246,16 @@ def main() -> None:
         if hugo:
             tools.append(Hugo(base / "hugo", content, search))
         results = measure(tools, args.runs, content)
+        print(f"{'N':>6} {'tool':<9} {'cold s':>8} {'cold cpu s':>11} {'no-change s':>12} {'one edit s':>11} "
+              f"{'peak RSS MB':>12} {'output MB':>10}")
         for name, r in results.items():
-            print(f"{size:>6} {name:<9} {r['cold']:>8.2f} {r['nochange']:>12.2f} {r['edit']:>11.2f} "
-                  f"{r['rss']:>12.0f} {r['size']:>10.0f}")
+            print(f"{size:>6} {name:<9} {r['cold']:>8.2f} {r['cold_cpu']:>11.1f} {r['nochange']:>12.2f} "
+                  f"{r['edit']:>11.2f} {r['rss']:>12.0f} {r['size']:>10.0f}")
         if hugo:
             a, h = results["Antiphon"], results[tools[1].name]
-            print(f"{size:>6} {'ratio':<9} {a['cold'] / h['cold']:>8.2f} {a['nochange'] / h['nochange']:>12.2f} "
-                  f"{a['edit'] / h['edit']:>11.2f} {a['rss'] / h['rss']:>12.2f} {a['size'] / h['size']:>10.2f}")
+            print(f"{size:>6} {'ratio':<9} {a['cold'] / h['cold']:>8.2f} {a['cold_cpu'] / h['cold_cpu']:>11.2f} "
+                  f"{a['nochange'] / h['nochange']:>12.2f} {a['edit'] / h['edit']:>11.2f} {a['rss'] / h['rss']:>12.2f} "
+                  f"{a['size'] / h['size']:>10.2f}")
         text = sum(p.stat().st_size for p in content.rglob("*") if p.is_file()) / 1e6
         print(f"{size:>6} transcripts {text:.0f} MB; Antiphon's output is {results['Antiphon']['size'] / text:.1f}x "
               "their size", flush=True)
