@@ -67,6 +67,7 @@ def _timed(command: list[str], cwd: Path, env: dict | None = None) -> Timing:
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment)
     output = process.stdout.read().decode("utf-8", "replace")
+    # The rusage of a child waited for holds the children it waited for too: workers and Pagefind.
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:

@@ -24,17 +24,15 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build import edit_one, empty_trash, move_aside  # noqa: E402
+from build import edit_one, empty_trash, move_aside, timed  # noqa: E402
 from corpus import generate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,19 +47,10 @@ class Version:
         self.cpu: list[float] = []
 
     def build(self) -> tuple[float, float]:
-        """(wall seconds, processor seconds) of one ``antiphon build``."""
-        environment = {**os.environ, "PYTHONPATH": str(self.code)}
-        environment.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed (see bench/build.py)
-        started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "generator", "build", "-q", "--jobs", str(self.jobs)],
-                                   cwd=self.project, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        output = process.stdout.read().decode("utf-8", "replace")
-        # The rusage of a child waited for holds the children it waited for too: workers and Pagefind.
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - started
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise RuntimeError(f"{self.name}: the build failed:\n{output[-2000:]}")
-        return wall, usage.ru_utime + usage.ru_stime
+        """(wall seconds, processor seconds: its workers' and Pagefind's too) of one ``antiphon build``."""
+        command = [sys.executable, "-m", "generator", "build", "-q", "--jobs", str(self.jobs)]
+        one = timed([command], self.project, {"PYTHONPATH": str(self.code)})
+        return one.seconds, one.cpu
 
     def measure(self) -> None:
         wall, cpu = self.build()
