@@ -737,6 +737,36 @@ def test_a_session_is_titled_by_its_own_summary_or_its_first_telling_request():
     assert greeting.title == "hi"  # nothing more telling was asked
 
 
+def test_claude_codes_note_that_the_user_stopped_it_is_a_note_and_names_no_session():
+    """Esc in Claude Code writes "[Request interrupted by user]" as the user's message (a string, or a
+    text block beside a tool result): Claude Code's words, not a request to title the session by."""
+    stopped = json.loads(_session_line("s-8", "g3", "user", ""))
+    stopped["message"]["content"] = [{"type": "text", "text": "[Request interrupted by user for tool use]"}]
+    lines = [_session_line("s-8", "g1", "user", "uptime"), _session_line("s-8", "g2", "assistant", "Up 3 days."),
+             json.dumps(stopped), _session_line("s-8", "g4", "user", "[Request interrupted by user]")]
+    [session] = read_bytes(Path("s-8.jsonl"), "\n".join(lines).encode(), "s-8.jsonl").conversations
+    assert [(m.speaker, m.kind, m.text) for m in session.messages] == [
+        ("User", "message", "uptime"), ("Claude Haiku 4.5", "message", "Up 3 days."),
+        ("User", "note", "[Request interrupted by user for tool use]"), ("User", "note", "[Request interrupted by user]")]
+    assert session.title == "uptime"
+
+
+def test_a_command_claude_code_records_as_a_system_record_reads_as_the_users_command():
+    """Later versions write a local command ('/usage') and its output as ``system`` records of the
+    subtype ``local_command``, in the wrappers a user record had."""
+    ran = {"type": "system", "subtype": "local_command", "sessionId": "s-9", "uuid": "h1", "isMeta": False,
+           "timestamp": "2025-10-02T08:00:00.000Z",
+           "content": "<command-name>/usage</command-name>\n    <command-message>usage</command-message>\n"
+                      "    <command-args></command-args>"}
+    said = dict(ran, uuid="h2", content="<local-command-stdout>Usage panel closed</local-command-stdout>")
+    lines = [json.dumps(ran), json.dumps(said), _session_line("s-9", "h3", "user", "How full is the disk?")]
+    [session] = read_bytes(Path("s-9.jsonl"), "\n".join(lines).encode(), "s-9.jsonl").conversations
+    assert [(m.speaker, m.kind, m.text) for m in session.messages] == [
+        ("User", "command", "`/usage`"), ("User", "command", "```\nUsage panel closed\n```"),
+        ("User", "message", "How full is the disk?")]
+    assert session.title == "How full is the disk?"
+
+
 def test_a_resumed_session_is_its_own_conversation_and_says_what_it_resumes():
     """A resumed session's file starts with a copy of the session it resumes, under that one's id."""
     first = [_session_line("s-1", "c1", "user", "Start the migration."),

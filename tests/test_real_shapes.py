@@ -159,7 +159,7 @@ def test_a_title_template_chooses_the_fields():
 def test_a_claude_code_log_in_markdown_reads_as_the_session_it_was():
     """claude-conversation-extractor's export: '## 👤 User' / '## 🤖 Claude' after each rule. What the
     model wrote ('---' then '## Summary') stays in its message; tools it called are tool calls; Claude
-    Code's own caveat and commands are not the user's speech; the title is what the user asked."""
+    Code's own caveat, commands and note of an interruption are not the user's speech; the title is what the user asked."""
     result = read("claude-logs/claude-conversation-2026-03-04-5e1a9c2b.md")
     [log] = result.conversations
     assert result.format == "claude-log" and result.diagnostics == []
@@ -168,7 +168,8 @@ def test_a_claude_code_log_in_markdown_reads_as_the_session_it_was():
     assert log.metadata["Session"] == "5e1a9c2b-7d41-4c0e-9a8f-2b6d3e1f0a77"
     assert [(m.speaker, m.kind) for m in log.messages] == [
         ("User", "note"), ("User", "command"), ("User", "message"), ("Claude", "message"), ("Claude", "tool_call"),
-        ("Claude", "tool_call"), ("Tool", "tool_result"), ("Claude", "message"), ("User", "message")]
+        ("Claude", "tool_call"), ("Tool", "tool_result"), ("Claude", "message"), ("User", "note")]
+    assert log.messages[8].text == "[Request interrupted by user for tool use]"  # Claude Code's, not the user's
     assert log.participants == ["User", "Claude"]
     plan = log.messages[7]
     assert plan.text.endswith("Here is the plan:\n\n---\n\n## Summary\n\n- keep **tides.md** as it is\n"

@@ -18,6 +18,7 @@ model is not a participant.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from generator.diagnostics import note
 from generator.readers.common import Turn, block_turns, call_text, code_span, conversation, diff, fenced, request_title
@@ -31,6 +32,9 @@ _SESSION_TYPES = {"user", "assistant", "system", "summary", "file-history-snapsh
                   "custom-title", "attachment"}
 _COMMAND = re.compile(r"<(command-name|command-message|command-args|local-command-stdout|local-command-stderr|"
                       r"bash-input|bash-stdout|bash-stderr)>(.*?)</\1>", re.S)
+# What Claude Code writes as the user's message when the user stops it (Esc): its words, not the
+# user's, so no title is made of them.
+_INTERRUPTED = re.compile(r"\[Request interrupted by user(?: for tool use)?\]")
 # Claude Code starts a sub-agent with the task "Warmup" (to have its context cached) before any work;
 # the agent's own file then holds that and a greeting ("I'm ready to help you explore…").
 WARM_UP = ("a Claude Code warm-up (a sub-agent's greeting when Claude Code starts it, before it is given "
@@ -64,7 +68,9 @@ def read(records, source, display):
             turns += _snapshot(item, record.line, when)
         elif kind == "system":
             text = text_of(item.get("content")) or text_of(item.get("subtype"))
-            if text.strip():
+            if _COMMAND.search(text):  # a command the user ran ('/usage'), as later versions record it
+                turns.append(user_turn("User", text, record.line, when))
+            elif text.strip():
                 turns.append(Turn("System", text, record.line, when, "note"))
         elif kind in ("user", "assistant"):
             for key, label in (("cwd", "Folder"), ("gitBranch", "Git branch"), ("version", "Claude Code version"),
@@ -122,7 +128,8 @@ def _turns(item: dict, message: dict, line: int, when, fold_sidechain: bool) -> 
         return [Turn(speaker if role == "assistant" else "Task", text, line, when, "agent")]
     if isinstance(content, str):
         return [_user_text(item, speaker, content, line, when)]
-    return block_turns(list_of(content), speaker, line, when, result_speaker="Tool", describe=tool_text)
+    turns = block_turns(list_of(content), speaker, line, when, result_speaker="Tool", describe=tool_text)
+    return [_interruption_as_note(turn) for turn in turns] if speaker == "User" else turns
 
 
 def _user_text(item: dict, speaker: str, text: str, line: int, when) -> Turn:
@@ -134,8 +141,17 @@ def _user_text(item: dict, speaker: str, text: str, line: int, when) -> Turn:
     return user_turn(speaker, text, line, when)
 
 
+def _interruption_as_note(turn: Turn) -> Turn:
+    if turn.kind == "message" and _INTERRUPTED.fullmatch(turn.text.strip()):
+        return replace(turn, kind="note")
+    return turn
+
+
 def user_turn(speaker: str, text: str, line: int, when) -> Turn:
-    """What the user sent: speech, or a command (its wrappers: the command and its output)."""
+    """What the user sent: speech, a command (its wrappers: the command and its output), or Claude
+    Code's note that the user stopped it."""
+    if _INTERRUPTED.fullmatch(text.strip()):
+        return Turn(speaker, text, line, when, "note")
     wrapped = _COMMAND.findall(text)
     if wrapped:
         parts = {name: value.strip() for name, value in wrapped}
