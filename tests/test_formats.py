@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -12,10 +13,12 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from generator.archive import drop_duplicates
+from generator.config import load_config
 from generator.diagnostics import SourceError
 from generator.identity import Identity
 from generator.pages import conversation_json
 from generator.readers import native, read_bytes, read_file
+from generator.site import build
 from tests.conftest import FIXTURES, GOLDEN, UPDATE_GOLDEN
 
 FORMATS = FIXTURES / "formats"
@@ -765,6 +768,32 @@ def test_a_command_claude_code_records_as_a_system_record_reads_as_the_users_com
         ("User", "command", "`/usage`"), ("User", "command", "```\nUsage panel closed\n```"),
         ("User", "message", "How full is the disk?")]
     assert session.title == "How full is the disk?"
+
+
+def test_a_long_tool_result_and_a_long_file_written_reach_the_page_whole(tmp_path):
+    """A tool's output (a whole file read, a test log) and a file the model wrote are the transcript's
+    own text: none of it is left out, however long, from the message or the page made of it."""
+    log = "\n".join(f"gauge {n:05d} reads {n * 7 % 1000} cm" for n in range(3000))  # 90,000 characters
+    written = "\n".join(f"row_{n} = {n}" for n in range(1200))
+    call = json.loads(_session_line("s-4", "k2", "assistant", ""))
+    call["message"]["content"] = [{"type": "tool_use", "id": "t1", "name": "Write",
+                                   "input": {"file_path": "/srv/tides/rows.py", "content": written}},
+                                  {"type": "tool_use", "id": "t2", "name": "Bash", "input": {"command": "cat gauges.log"}}]
+    result = json.loads(_session_line("s-4", "k3", "user", ""))
+    result["message"]["content"] = [{"type": "tool_result", "tool_use_id": "t2", "content": log}]
+    lines = [_session_line("s-4", "k1", "user", "Write the rows, then show me the gauge log."), json.dumps(call),
+             json.dumps(result)]
+    source = tmp_path / "content" / "s-4.jsonl"
+    source.parent.mkdir()
+    source.write_text("\n".join(lines), "utf-8")
+    [session] = read_file(source).conversations
+    texts = {m.kind: m.text for m in session.messages if m.kind != "message"}
+    assert log in texts["tool_result"]
+    assert all(f"+row_{n} = {n}" in session.messages[1].text for n in range(1200))
+    build(load_config(None, tmp_path, search=False))
+    page = html.unescape(next((tmp_path / "site" / "c").glob("*/index.html")).read_text("utf-8"))
+    assert "gauge 02999 reads 993 cm" in page and "row_1199 = 1199" in page
+    assert "more characters" not in page and "more lines" not in page
 
 
 def test_a_resumed_session_is_its_own_conversation_and_says_what_it_resumes():

@@ -136,9 +136,6 @@ def _utc(when: datetime) -> datetime:
     return when.replace(tzinfo=None) if when.tzinfo is None else when.astimezone(timezone.utc).replace(tzinfo=None)
 
 
-MAX_RESULT_CHARS = 20_000
-
-
 # How the roles of chat APIs and exports are shown, when the source names no one.
 ROLE_NAMES = {"user": "User", "system": "System", "assistant": "Assistant", "developer": "Developer"}
 # Roles whose messages instruct the model rather than speak in the conversation: shown as folded
@@ -152,7 +149,7 @@ def block_turns(blocks: list, speaker: str, line: int, when: datetime | None, re
     client's, the API's own server tools', and MCP servers'), documents, images. A block of a type
     not known here is shown as what it holds, folded, rather than lost.
 
-    Tool results are long (whole files, test logs): they are cut at ``MAX_RESULT_CHARS``.
+    Tool results are kept whole, however long (whole files, test logs): their page folds them.
     ``describe(name, input)``, if given, may show a tool call better than its JSON (else "").
     """
     turns = []
@@ -230,15 +227,10 @@ def call_text(head: str, body: str, shown: set[str], tool_input: dict, looked_at
     return "\n\n".join(part for part in (head, "\n".join(others), body) if part)
 
 
-MAX_DIFF_LINES = 400
-
-
 def diff(old: str, new: str) -> str:
-    """The lines that changed from ``old`` to ``new`` (a unified diff without its file names)."""
-    lines = list(difflib.unified_diff(old.split("\n"), new.split("\n"), lineterm="", n=2))[2:]
-    if len(lines) > MAX_DIFF_LINES:
-        lines = lines[:MAX_DIFF_LINES] + [f"… ({len(lines) - MAX_DIFF_LINES} more lines)"]
-    return "\n".join(lines)
+    """The lines that changed from ``old`` to ``new`` (a unified diff without its file names), all of
+    them: a file the model wrote is all '+' lines, and none is left out."""
+    return "\n".join(list(difflib.unified_diff(old.split("\n"), new.split("\n"), lineterm="", n=2))[2:])
 
 
 def _output(content) -> str:
@@ -251,9 +243,7 @@ def _output(content) -> str:
 
 
 def _result(output: str, failed=False) -> str:
-    """A tool's output as a code block (cut at ``MAX_RESULT_CHARS``), marked when it is an error."""
-    if len(output) > MAX_RESULT_CHARS:
-        output = output[:MAX_RESULT_CHARS] + f"\n… ({len(output) - MAX_RESULT_CHARS} more characters)"
+    """A tool's output as a code block, whole, marked when it is an error."""
     return ("**error**\n\n" if failed else "") + fenced(output)
 
 
