@@ -693,12 +693,16 @@ def _duration(started: datetime | None, ended: datetime | None) -> str:
 
 
 def _preview(text: str) -> str:
-    """A one-line hint of a folded block: its first line with words in it, shortened."""
+    """A one-line hint of a folded block: its first line with words in it, shortened (a file as Claude
+    Code's Read tool shows it, '     1→text', by its text: the line numbers would name every file alike)."""
     for line in text.splitlines():
-        words = " ".join(line.replace("*", "").replace("`", "").split())
+        words = " ".join(_LINE_NUMBER.sub("", line).replace("*", "").replace("`", "").split())
         if words:
             return words if len(words) <= 80 else words[:79] + "…"
     return ""
+
+
+_LINE_NUMBER = re.compile(r"^\s*\d+→")
 
 
 def _shortened(text: str, limit: int) -> str:

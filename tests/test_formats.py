@@ -796,6 +796,25 @@ def test_a_long_tool_result_and_a_long_file_written_reach_the_page_whole(tmp_pat
     assert "more characters" not in page and "more lines" not in page
 
 
+def test_a_file_claude_code_read_is_previewed_by_its_text_not_its_line_numbers(tmp_path):
+    """The Read tool numbers each line ('     1→'); folded, the result is hinted by the file's first
+    words (by '1→' every file read would look alike). The numbers stay in the result itself."""
+    call = json.loads(_session_line("s-6", "m2", "assistant", ""))
+    call["message"]["content"] = [{"type": "tool_use", "id": "t1", "name": "Read",
+                                   "input": {"file_path": "/srv/tides/NOTES.md"}}]
+    result = json.loads(_session_line("s-6", "m3", "user", ""))
+    result["message"]["content"] = [{"type": "tool_result", "tool_use_id": "t1",
+                                     "content": "     1→\n     2→# Pier four survey\n     3→Offset 3.1 cm.\n"}]
+    lines = [_session_line("s-6", "m1", "user", "Read the pier notes."), json.dumps(call), json.dumps(result)]
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "s-6.jsonl").write_text("\n".join(lines), "utf-8")
+    build(load_config(None, tmp_path, search=False))
+    page = html.unescape(next((tmp_path / "site" / "c").glob("*/index.html")).read_text("utf-8"))
+    summaries = re.findall(r'<details class="aside-body"><summary>(.*?)</summary>', page)
+    assert summaries == ["Read /srv/tides/NOTES.md", "# Pier four survey"]
+    assert "     2→# Pier four survey" in page
+
+
 def test_a_resumed_session_is_its_own_conversation_and_says_what_it_resumes():
     """A resumed session's file starts with a copy of the session it resumes, under that one's id."""
     first = [_session_line("s-1", "c1", "user", "Start the migration."),
