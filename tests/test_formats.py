@@ -815,6 +815,48 @@ def test_a_file_claude_code_read_is_previewed_by_its_text_not_its_line_numbers(t
     assert "     2→# Pier four survey" in page
 
 
+def test_a_sub_agents_messages_recorded_as_progress_are_folded_where_they_happened():
+    """Later versions record a sub-agent's messages in the session that started it, each in a
+    ``progress`` record (``agent_progress``), and may write no file of the sub-agent's own: its task,
+    its tool calls and its answer are folded under the Task call, as side-chain records are. Progress
+    of a running command (its output so far) is left out: its result follows."""
+    call = json.loads(_session_line("s-7", "p2", "assistant", ""))
+    call["message"]["content"] = [{"type": "tool_use", "id": "t9", "name": "Task",
+                                   "input": {"description": "Find the gauges", "prompt": "List the gauge files."}}]
+    asked = {"type": "user", "uuid": "q1", "timestamp": "2025-10-01T09:00:02.000Z",
+             "message": {"role": "user", "content": [{"type": "text", "text": "List the gauge files."}]}}
+    answered = {"type": "assistant", "uuid": "q2", "timestamp": "2025-10-01T09:00:03.000Z",
+                "message": {"role": "assistant", "model": "claude-haiku-4-5-20251001",
+                            "content": [{"type": "text", "text": "Six gauge files, under gauges/."}]}}
+    progress = [json.dumps({"type": "progress", "sessionId": "s-7", "uuid": f"r{n}", "parentToolUseID": "t9",
+                            "timestamp": "2025-10-01T09:00:04.000Z",
+                            "data": {"type": "agent_progress", "agentId": "b00c", "prompt": "List the gauge files.",
+                                     "message": message, "normalizedMessages": [asked, answered][:n + 1]}})
+                for n, message in enumerate((asked, answered))]
+    running = json.dumps({"type": "progress", "sessionId": "s-7", "uuid": "r9", "parentToolUseID": "t9",
+                          "data": {"type": "bash_progress", "output": "gauges/a", "elapsedTimeSeconds": 2}})
+    lines = [_session_line("s-7", "p1", "user", "How many gauges are there?"), json.dumps(call), *progress, running,
+             _session_line("s-7", "p3", "assistant", "There are six.")]
+    [session] = read_bytes(Path("s-7.jsonl"), "\n".join(lines).encode(), "s-7.jsonl").conversations
+    assert [(m.speaker, m.kind, m.text) for m in session.messages][2:] == [
+        ("Task", "agent", "List the gauge files."), ("Claude Haiku 4.5", "agent", "Six gauge files, under gauges/."),
+        ("Claude Haiku 4.5", "message", "There are six.")]
+    assert session.participants == ["User", "Claude Haiku 4.5"]  # once each: the sub-agent adds no one
+
+
+def test_a_system_record_with_no_text_says_what_it_records():
+    """An API error and its retry, how long a turn took: shown as their fields, not as their kind alone."""
+    error = {"type": "system", "subtype": "api_error", "level": "error", "error": {}, "retryInMs": 500,
+             "retryAttempt": 1, "maxRetries": 10, "sessionId": "s-2", "uuid": "n1", "timestamp": "2025-10-01T09:00:00Z"}
+    took = {"type": "system", "subtype": "turn_duration", "durationMs": 80395, "isMeta": False, "sessionId": "s-2",
+            "uuid": "n2", "timestamp": "2025-10-01T09:01:00Z"}
+    lines = [_session_line("s-2", "n0", "user", "Compare the gauges."), json.dumps(error), json.dumps(took)]
+    [session] = read_bytes(Path("s-2.jsonl"), "\n".join(lines).encode(), "s-2.jsonl").conversations
+    assert [(m.speaker, m.kind, m.text) for m in session.messages][1:] == [
+        ("System", "note", "api_error\n\n- maxRetries: `10`\n- retryAttempt: `1`\n- retryInMs: `500`"),
+        ("System", "note", "turn_duration\n\n- durationMs: `80395`")]
+
+
 def test_a_resumed_session_is_its_own_conversation_and_says_what_it_resumes():
     """A resumed session's file starts with a copy of the session it resumes, under that one's id."""
     first = [_session_line("s-1", "c1", "user", "Start the migration."),

@@ -5,18 +5,21 @@ or ``system`` records. What is not speech is shown as its own folded kind, never
 words:
 
 - ``<command-name>`` / ``<local-command-stdout>`` wrappers: a *command* (``/clear``, its output);
-- the "Caveat: the messages below…" meta message and ``system`` records: a *note*;
+- the "Caveat: the messages below…" meta message, Claude Code's "[Request interrupted by user]",
+  and ``system`` records (with what they say: an API error and its retry, a turn's duration): a *note*;
 - the summary a compaction leaves (``isCompactSummary``): a *summary*;
 - file history snapshots: a *snapshot* naming the files backed up.
 
 Thinking, tool calls and their results are their own kinds too. A tool call shows what it
 does: Bash its command, Edit/MultiEdit/Write a diff. Side-chain (sub-agent) records are folded
 as *sub-agent* messages where they fall, under the Task call that started them, and their
-model is not a participant.
+model is not a participant; so are the sub-agent's messages that later versions record in the
+session as ``agent_progress`` records.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 
@@ -29,7 +32,7 @@ NAME = "claude-code"
 _SYNTHETIC = "<synthetic>"  # the model Claude Code names on the messages it writes itself
 ONE_CONVERSATION = True  # a file is one conversation, each line a record of it
 _SESSION_TYPES = {"user", "assistant", "system", "summary", "file-history-snapshot", "queue-operation",
-                  "custom-title", "attachment"}
+                  "custom-title", "attachment", "progress"}
 _COMMAND = re.compile(r"<(command-name|command-message|command-args|local-command-stdout|local-command-stderr|"
                       r"bash-input|bash-stdout|bash-stderr)>(.*?)</\1>", re.S)
 # What Claude Code writes as the user's message when the user stops it (Esc): its words, not the
@@ -67,11 +70,13 @@ def read(records, source, display):
         elif kind == "file-history-snapshot":
             turns += _snapshot(item, record.line, when)
         elif kind == "system":
-            text = text_of(item.get("content")) or text_of(item.get("subtype"))
+            text = text_of(item.get("content"))
             if _COMMAND.search(text):  # a command the user ran ('/usage'), as later versions record it
                 turns.append(user_turn("User", text, record.line, when))
-            elif text.strip():
+            elif (text := text or _system_text(item)).strip():
                 turns.append(Turn("System", text, record.line, when, "note"))
+        elif kind == "progress":
+            turns += _sub_agent_progress(item, record.line)
         elif kind in ("user", "assistant"):
             for key, label in (("cwd", "Folder"), ("gitBranch", "Git branch"), ("version", "Claude Code version"),
                                ("agentId", "Agent")):
@@ -88,6 +93,32 @@ def read(records, source, display):
     title = chosen_title or _own_summary(summaries, uuids) or request_title(
         t.text for t in turns if t.speaker in ("User", "Task") and t.kind == "message")
     return [conversation(source, turns, title=title, metadata=metadata)], []
+
+
+# What every record carries (where it is in the session, and when): not what a system record says.
+_ENVELOPE = {"type", "subtype", "uuid", "parentUuid", "logicalParentUuid", "isSidechain", "userType", "cwd", "sessionId",
+             "version", "gitBranch", "slug", "timestamp", "level", "isMeta", "toolUseID"}
+
+
+def _system_text(item: dict) -> str:
+    """A system record with no text of its own (an API error and its retry, how long a turn took, a
+    hook's summary): its kind, then what it says, field by field."""
+    fields = [f"- {key}: {code_span(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))}"
+              for key, value in sorted(item.items()) if key not in _ENVELOPE and value not in ("", None, {}, [])]
+    return "\n\n".join(part for part in (text_of(item.get("subtype")), "\n".join(fields)) if part)
+
+
+def _sub_agent_progress(item: dict, line: int) -> list[Turn]:
+    """A sub-agent's message as later versions record it, in the session that started it (a ``progress``
+    record of the type ``agent_progress``): folded where it happened, as a side-chain record is. Other
+    progress records (a running command's output so far, a search's query, a hook starting) are left
+    out: what they come to follows as tool results."""
+    data = dict_of(item.get("data"))
+    inner = dict_of(data.get("message"))
+    if text_of(data.get("type")) != "agent_progress" or not inner:
+        return []
+    return _turns({**inner, "isSidechain": True}, dict_of(inner.get("message")), line,
+                  timestamp(inner.get("timestamp")), fold_sidechain=True)
 
 
 def is_warm_up(turns: list[Turn], asker: str) -> bool:
