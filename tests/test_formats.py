@@ -827,7 +827,9 @@ def test_a_sub_agents_messages_recorded_as_progress_are_folded_where_they_happen
              "message": {"role": "user", "content": [{"type": "text", "text": "List the gauge files."}]}}
     answered = {"type": "assistant", "uuid": "q2", "timestamp": "2025-10-01T09:00:03.000Z",
                 "message": {"role": "assistant", "model": "claude-haiku-4-5-20251001",
-                            "content": [{"type": "text", "text": "Six gauge files, under gauges/."}]}}
+                            "content": [{"type": "text", "text": "Six gauge files, under gauges/."},
+                                        {"type": "tool_use", "id": "t10", "name": "Glob",
+                                         "input": {"pattern": "gauges/*.csv"}}]}}
     progress = [json.dumps({"type": "progress", "sessionId": "s-7", "uuid": f"r{n}", "parentToolUseID": "t9",
                             "timestamp": "2025-10-01T09:00:04.000Z",
                             "data": {"type": "agent_progress", "agentId": "b00c", "prompt": "List the gauge files.",
@@ -839,9 +841,22 @@ def test_a_sub_agents_messages_recorded_as_progress_are_folded_where_they_happen
              _session_line("s-7", "p3", "assistant", "There are six.")]
     [session] = read_bytes(Path("s-7.jsonl"), "\n".join(lines).encode(), "s-7.jsonl").conversations
     assert [(m.speaker, m.kind, m.text) for m in session.messages][2:] == [
-        ("Task", "agent", "List the gauge files."), ("Claude Haiku 4.5", "agent", "Six gauge files, under gauges/."),
-        ("Claude Haiku 4.5", "message", "There are six.")]
+        ("Task", "agent", "List the gauge files."),
+        ("Claude Haiku 4.5", "agent", "Six gauge files, under gauges/.\n\n**Glob** `gauges/*.csv`"),
+        ("Claude Haiku 4.5", "message", "There are six.")]  # a sub-agent's tool call shown as the session's are
     assert session.participants == ["User", "Claude Haiku 4.5"]  # once each: the sub-agent adds no one
+
+
+def test_claude_codes_word_that_a_background_task_ended_is_a_note():
+    """A background command or sub-agent that ends is announced to the model in a user record
+    (``<task-notification>``): Claude Code's words, not the user's request."""
+    ended = ("<task-notification>\n<task-id>b3c9</task-id>\n<status>completed</status>\n"
+             "<summary>Background command \"tail gauges.log\" completed</summary>\n</task-notification>")
+    lines = [_session_line("s-3", "u1", "user", ended), _session_line("s-3", "u2", "user", "What did the log say?")]
+    [session] = read_bytes(Path("s-3.jsonl"), "\n".join(lines).encode(), "s-3.jsonl").conversations
+    assert [(m.speaker, m.kind, m.text) for m in session.messages] == [
+        ("User", "note", ended), ("User", "message", "What did the log say?")]
+    assert session.title == "What did the log say?"
 
 
 def test_a_system_record_with_no_text_says_what_it_records():

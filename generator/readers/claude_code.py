@@ -5,7 +5,8 @@ or ``system`` records. What is not speech is shown as its own folded kind, never
 words:
 
 - ``<command-name>`` / ``<local-command-stdout>`` wrappers: a *command* (``/clear``, its output);
-- the "Caveat: the messages below…" meta message, Claude Code's "[Request interrupted by user]",
+- the "Caveat: the messages below…" meta message, Claude Code's "[Request interrupted by user]" and
+  its ``<task-notification>`` of a background task's end,
   and ``system`` records (with what they say: an API error and its retry, a turn's duration): a *note*;
 - the summary a compaction leaves (``isCompactSummary``): a *summary*;
 - file history snapshots: a *snapshot* naming the files backed up.
@@ -38,6 +39,8 @@ _COMMAND = re.compile(r"<(command-name|command-message|command-args|local-comman
 # What Claude Code writes as the user's message when the user stops it (Esc): its words, not the
 # user's, so no title is made of them.
 _INTERRUPTED = re.compile(r"\[Request interrupted by user(?: for tool use)?\]")
+# Claude Code's word that a background task (a command, a sub-agent) has ended, sent as the user's message.
+_TASK_NOTIFICATION = "<task-notification>"
 # Claude Code starts a sub-agent with the task "Warmup" (to have its context cached) before any work;
 # the agent's own file then holds that and a greeting ("I'm ready to help you explore…").
 WARM_UP = ("a Claude Code warm-up (a sub-agent's greeting when Claude Code starts it, before it is given "
@@ -155,7 +158,7 @@ def _turns(item: dict, message: dict, line: int, when, fold_sidechain: bool) -> 
     content = message.get("content")
     if item.get("isSidechain") and fold_sidechain:  # a sub-agent's work: folded where it happened
         text = content if isinstance(content, str) else "\n\n".join(t.text for t in block_turns(
-            list_of(content), speaker, line, when))
+            list_of(content), speaker, line, when, describe=tool_text))
         return [Turn(speaker if role == "assistant" else "Task", text, line, when, "agent")]
     if isinstance(content, str):
         return [_user_text(item, speaker, content, line, when)]
@@ -180,8 +183,8 @@ def _interruption_as_note(turn: Turn) -> Turn:
 
 def user_turn(speaker: str, text: str, line: int, when) -> Turn:
     """What the user sent: speech, a command (its wrappers: the command and its output), or Claude
-    Code's note that the user stopped it."""
-    if _INTERRUPTED.fullmatch(text.strip()):
+    Code's note that the user stopped it or that a background task ended."""
+    if _INTERRUPTED.fullmatch(text.strip()) or text.lstrip().startswith(_TASK_NOTIFICATION):
         return Turn(speaker, text, line, when, "note")
     wrapped = _COMMAND.findall(text)
     if wrapped:
