@@ -26,7 +26,8 @@ EXPECTED_READER = {
     "backrooms.txt": "backrooms", "claude1_claude2_cli-explore_20240321_101500.txt": "backrooms",
     "chatgpt.json": "chatgpt", "claude_ai.json": "claude.ai", "sharegpt.jsonl": "sharegpt",
     "openai.json": "openai", "claude_code.jsonl": "claude-code", "runner.json": "runner",
-    "claude_code_modern.jsonl": "claude-code", "claude_ai_branches.json": "claude.ai",
+    "claude_code_modern.jsonl": "claude-code", "claude_code_stream.jsonl": "claude-code",
+    "claude_ai_branches.json": "claude.ai",
     "messages.json": "runner", "plain.txt": "plaintext", "interview.vtt": "webvtt", "episode.srt": "srt",
     "sillytavern.jsonl": "sillytavern", "claude_console.txt": "claude-console", "gemini_console.txt": "gemini-console",
     "tagged.md": "tagged", "aider_history.md": "aider", "aider_reasoning.md": "aider", "aider_architect.md": "aider", "bot_chat.md": "plaintext",
@@ -857,6 +858,22 @@ def test_claude_codes_word_that_a_background_task_ended_is_a_note():
     assert [(m.speaker, m.kind, m.text) for m in session.messages] == [
         ("User", "note", ended), ("User", "message", "What did the log say?")]
     assert session.title == "What did the log say?"
+
+
+def test_claude_codes_stream_json_reads_as_a_session_in_lines_or_in_an_array():
+    """`claude -p --output-format stream-json` writes a session record by record ('session_id', a
+    sub-agent's messages marked by the call that started them, a last 'result'); the GitHub Action
+    keeps the same records as one JSON array."""
+    lines = (FORMATS / "claude_code_stream.jsonl").read_text("utf-8").split("\n")
+    [session] = read_bytes(Path("run.jsonl"), "\n".join(lines).encode(), "run.jsonl").conversations
+    kinds = [(m.speaker, m.kind) for m in session.messages]
+    assert kinds[6:9] == [("Task", "agent"), ("Claude Haiku 4.5", "agent"), ("Claude Haiku 4.5", "agent")]
+    assert session.participants == ["User", "Claude Sonnet 4.5"]
+    assert (session.metadata["Session"], session.metadata["Folder"]) == ("4c1d-a2", "/home/runner/work/harbour/harbour")
+    assert session.messages[-1].text.startswith("result: success\n\n- duration_api_ms: `58410`")
+    array = "[" + ",\n".join(line for line in lines if line.strip()) + "]"
+    [same] = read_bytes(Path("claude-execution-output.json"), array.encode(), "claude-execution-output.json").conversations
+    assert [(m.speaker, m.kind, m.text) for m in same.messages] == [(m.speaker, m.kind, m.text) for m in session.messages]
 
 
 def test_a_system_record_with_no_text_says_what_it_records():

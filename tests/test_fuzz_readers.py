@@ -28,7 +28,8 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
 FORMATS = FIXTURES / "formats"
 JSON_FIXTURES = {"chatgpt": "chatgpt.json", "claude.ai": "claude_ai.json", "openai": "openai.json",
                  "runner": "runner.json", "message list": "messages.json"}
-JSONL_FIXTURES = {"claude-code": "claude_code.jsonl", "sharegpt": "sharegpt.jsonl", "sillytavern": "sillytavern.jsonl"}
+JSONL_FIXTURES = {"claude-code": "claude_code.jsonl", "claude-code stream-json": "claude_code_stream.jsonl",
+                  "sharegpt": "sharegpt.jsonl", "sillytavern": "sillytavern.jsonl"}
 KEYS = ["mes", "is_user", "is_system", "send_date", "swipes", "swipe_id", "extra", "reasoning", "user_name",
         "character_name", "create_date", "mapping", "message", "author", "role", "content", "parts", "children", "parent", "current_node",
         "sender", "chat_messages", "text", "type", "tool_calls", "function", "arguments", "model", "model_a",
@@ -38,7 +39,8 @@ KEYS = ["mes", "is_user", "is_system", "send_date", "swipes", "swipe_id", "extra
         "content_type", "user_profile", "user_instructions", "model_set_context", "result", "url", "title", "language",
         "attachments", "files", "file_name", "extracted_content", "server_name", "is_error", "error_code", "source",
         "data", "media_type", "stdout", "encrypted_content", "reasoning_content", "reasoning", "refusal",
-        "function_call", "audio", "transcript", "filename", "output_str", "screenshot", "snippet"]
+        "function_call", "audio", "transcript", "filename", "output_str", "screenshot", "snippet", "session_id",
+        "parent_tool_use_id", "subtype", "cwd"]
 
 _text = st.text(max_size=8) | st.sampled_from(
     ["\ud800", "\x00", "\x1b[31m", "\u2028", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "user",
@@ -144,7 +146,7 @@ def test_json_lines_readers_read_past_damaged_lines(reader, fixture):
             changed[which] = changed[which][:keep] + junk
         text = "\n".join(changed) + "\n"
         damaged = [line for line in changed if line.strip() and not _is_json(line)]
-        one_conversation = reader in ("claude-code", "sillytavern")
+        one_conversation = reader.startswith("claude-code") or reader == "sillytavern"
         try:
             result = read_bytes(Path(fixture), text.encode("utf-8"), fixture)
         except SourceError as err:

@@ -33,7 +33,7 @@ NAME = "claude-code"
 _SYNTHETIC = "<synthetic>"  # the model Claude Code names on the messages it writes itself
 ONE_CONVERSATION = True  # a file is one conversation, each line a record of it
 _SESSION_TYPES = {"user", "assistant", "system", "summary", "file-history-snapshot", "queue-operation",
-                  "custom-title", "attachment", "progress"}
+                  "custom-title", "attachment", "progress", "result"}
 _COMMAND = re.compile(r"<(command-name|command-message|command-args|local-command-stdout|local-command-stderr|"
                       r"bash-input|bash-stdout|bash-stderr)>(.*?)</\1>", re.S)
 # What Claude Code writes as the user's message when the user stops it (Esc): its words, not the
@@ -48,10 +48,14 @@ WARM_UP = ("a Claude Code warm-up (a sub-agent's greeting when Claude Code start
 
 
 def claims(first: Record, lines: bool) -> bool:
+    """A record of a session: JSON Lines, or (the GitHub Action's execution file) an array of them."""
     value = first.value
-    if not lines or not isinstance(value, dict) or text_of(value.get("type")) not in _SESSION_TYPES:
+    if not isinstance(value, dict) or text_of(value.get("type")) not in _SESSION_TYPES:
         return False
-    return any(key in value for key in ("sessionId", "leafUuid", "parentUuid", "uuid", "messageId", "snapshot"))
+    # 'session_id': what `claude -p --output-format stream-json` (and the Agent SDK, and the GitHub
+    # Action) writes, record by record, instead of a session file.
+    return any(key in value for key in ("sessionId", "session_id", "leafUuid", "parentUuid", "uuid", "messageId",
+                                        "snapshot"))
 
 
 def read(records, source, display):
@@ -66,13 +70,18 @@ def read(records, source, display):
         kind = item.get("type")
         when = timestamp(item.get("timestamp"))
         uuids.add(text_of(item.get("uuid")))
+        if item.get("parent_tool_use_id"):  # stream-json: a sub-agent's message, under the call that started it
+            item = {**item, "isSidechain": True}
         if kind == "summary":
             summaries.append((text_of(item.get("leafUuid")), text_of(item.get("summary"))))
         elif kind == "custom-title":
             chosen_title = text_of(item.get("customTitle")) or text_of(item.get("title")) or chosen_title
         elif kind == "file-history-snapshot":
             turns += _snapshot(item, record.line, when)
-        elif kind == "system":
+        elif kind in ("system", "result"):  # 'result': stream-json's last record (the outcome, its cost)
+            if text_of(item.get("cwd")):
+                metadata.setdefault("Folder", item["cwd"])
+            sessions.setdefault(text_of(item.get("session_id")))
             text = text_of(item.get("content"))
             if _COMMAND.search(text):  # a command the user ran ('/usage'), as later versions record it
                 turns.append(user_turn("User", text, record.line, when))
@@ -85,7 +94,7 @@ def read(records, source, display):
                                ("agentId", "Agent")):
                 if text_of(item.get(key)):
                     metadata.setdefault(label, item[key])
-            sessions.setdefault(text_of(item.get("sessionId")))
+            sessions.setdefault(text_of(item.get("sessionId")) or text_of(item.get("session_id")))
             message = shape.object(item.get("message"), f"line {record.line}: message")
             if agent_file is None:
                 agent_file = bool(item.get("isSidechain"))
@@ -100,7 +109,7 @@ def read(records, source, display):
 
 # What every record carries (where it is in the session, and when): not what a system record says.
 _ENVELOPE = {"type", "subtype", "uuid", "parentUuid", "logicalParentUuid", "isSidechain", "userType", "cwd", "sessionId",
-             "version", "gitBranch", "slug", "timestamp", "level", "isMeta", "toolUseID"}
+             "session_id", "version", "gitBranch", "slug", "timestamp", "level", "isMeta", "toolUseID"}
 
 
 def _system_text(item: dict) -> str:
@@ -108,7 +117,9 @@ def _system_text(item: dict) -> str:
     hook's summary): its kind, then what it says, field by field."""
     fields = [f"- {key}: {code_span(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))}"
               for key, value in sorted(item.items()) if key not in _ENVELOPE and value not in ("", None, {}, [])]
-    return "\n\n".join(part for part in (text_of(item.get("subtype")), "\n".join(fields)) if part)
+    head = ": ".join(part for part in (text_of(item.get("type")) if item.get("type") != "system" else "",
+                                       text_of(item.get("subtype"))) if part)
+    return "\n\n".join(part for part in (head, "\n".join(fields)) if part)
 
 
 def _sub_agent_progress(item: dict, line: int) -> list[Turn]:
