@@ -26,7 +26,7 @@ EXPECTED_READER = {
     "backrooms.txt": "backrooms", "claude1_claude2_cli-explore_20240321_101500.txt": "backrooms",
     "chatgpt.json": "chatgpt", "claude_ai.json": "claude.ai", "sharegpt.jsonl": "sharegpt",
     "openai.json": "openai", "claude_code.jsonl": "claude-code", "runner.json": "runner",
-    "claude_code_modern.jsonl": "claude-code", "claude_code_stream.jsonl": "claude-code",
+    "claude_code_modern.jsonl": "claude-code", "claude_code_stream.jsonl": "claude-code", "cctrace_export.md": "cctrace",
     "claude_ai_branches.json": "claude.ai",
     "messages.json": "runner", "plain.txt": "plaintext", "interview.vtt": "webvtt", "episode.srt": "srt",
     "sillytavern.jsonl": "sillytavern", "claude_console.txt": "claude-console", "gemini_console.txt": "gemini-console",
@@ -874,6 +874,26 @@ def test_claude_codes_stream_json_reads_as_a_session_in_lines_or_in_an_array():
     array = "[" + ",\n".join(line for line in lines if line.strip()) + "]"
     [same] = read_bytes(Path("claude-execution-output.json"), array.encode(), "claude-execution-output.json").conversations
     assert [(m.speaker, m.kind, m.text) for m in same.messages] == [(m.speaker, m.kind, m.text) for m in session.messages]
+
+
+def test_a_cctrace_export_reads_as_the_session_it_was():
+    """cctrace's Markdown ('# Claude Code Session Export'): each message after a rule, its time and a
+    heading; the model named in the heading speaks; its reasoning, tool calls and their results are
+    their own kinds; what the model wrote itself ('---', '### Notes') stays in its message."""
+    [session] = models("cctrace_export.md")
+    assert session["title"] == "Why does the lamp log stop at midnight?"
+    assert session["participants"] == ["User", "Claude Sonnet 4"]
+    assert [(m["speaker"], m.get("kind", "message")) for m in session["messages"]] == [
+        ("User", "note"), ("User", "command"), ("User", "message"), ("Claude Sonnet 4", "thinking"),
+        ("Claude Sonnet 4", "tool_call"), ("Tool", "tool_result"), ("Claude Sonnet 4", "message"), ("User", "note")]
+    answer = session["messages"][6]
+    assert answer["text"].endswith("---\n\n### Notes\n\n- keep a week: `rotate 7`\n- or compress the old ones")
+    assert answer["time"] == "2025-08-14T06:02:55"
+    assert session["metadata"]["Session"] == "5d0c9e21-7a44-4b1e-9c3f-0e2b8d6a1f53"
+    export = (FORMATS / "cctrace_export.md").read_text("utf-8").replace("2025-08-14T06:09:40.917Z", "soon")
+    [kept] = read_bytes(Path("e.md"), export.encode(), "e.md").conversations
+    assert kept.metadata["End Time"] == "soon"  # a field it cannot read is kept as written
+    assert kept.ended == datetime(2025, 8, 14, 6, 9, 40)  # (the last message's time, then)
 
 
 def test_a_system_record_with_no_text_says_what_it_records():

@@ -243,6 +243,26 @@ def test_the_claude_log_reader_raises_only_source_errors():
     check()
 
 
+_CCTRACE_LINES = ["**Session ID:** `x`", "**Project:** `/p`", "**Start Time:** 2025-07-02T20:06:59.614Z",
+                  "**Start Time:** 2025-99-99", "**End Time:** x", "**Models Used:** m", "---", "", "  ",
+                  "**[2025-07-02 20:06:59]**", "**[2025-13-45 99:99:99]**", "### 👤 User", "### 🤖 Assistant",
+                  "### 🤖 Assistant (claude-opus-4-20250514)", "### 🤖 Assistant ()", "<details>",
+                  "<summary>💭 Internal Reasoning (click to expand)</summary>", "</details>", "```", "```json",
+                  "🔧 **Tool Use: Read** (ID: toolu_1)", "🔧 **Tool Use: ** (ID: )", '{"file_path": "/a"}', "{", "[1]",
+                  "📊 **Tool Result:**", "[Request interrupted by user]", "<command-name>/x</command-name>", "### 🚀 Usage:"]
+
+
+def test_the_cctrace_reader_raises_only_source_errors():
+    """Its own title first (else another reader reads the file), then anything."""
+    line = st.sampled_from(_CCTRACE_LINES) | st.text(st.characters(codec="utf-8"), max_size=30)
+
+    @FUZZ
+    @given(st.lists(line, max_size=30))
+    def check(lines):
+        _read_only_source_errors("export.md", "\n".join(["# Claude Code Session Export", "### 👤 User"] + lines))
+    check()
+
+
 # Bytes that reach every branch of decode: each unsafe character's UTF-8 and its neighbours, BOMs,
 # carriage returns, invalid sequences, and plain text (with any bytes at all between them).
 _DECODE_PIECES = st.sampled_from([

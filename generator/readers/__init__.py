@@ -24,8 +24,9 @@ from pathlib import Path
 from generator.diagnostics import Diagnostic, SourceError, note, warning
 from generator.model import Conversation
 from generator.profile import terms_of_messages, terms_of_text
-from generator.readers import (aider, backrooms, chatgpt, claude_ai, claude_code, claude_console, claude_log, gemini_console,
-                               jsondoc, native, openai_chat, plaintext, runner, sharegpt, sillytavern, tagged)
+from generator.readers import (aider, backrooms, cctrace, chatgpt, claude_ai, claude_code, claude_console, claude_log,
+                               gemini_console, jsondoc, native, openai_chat, plaintext, runner, sharegpt, sillytavern,
+                               tagged)
 from generator.readers.clean import decode, json_unsafe_at
 from generator.readers.common import keep_damaged_lines
 from generator.readers.subtitles import SRT, WebVTT
@@ -35,7 +36,7 @@ JSON_SUFFIXES = {".json": False, ".jsonl": True, ".ndjson": True}  # suffix -> o
 SUBTITLE_READERS = {".vtt": WebVTT, ".srt": SRT}
 SUFFIXES = TEXT_SUFFIXES + tuple(JSON_SUFFIXES) + tuple(SUBTITLE_READERS)
 
-TEXT_READERS = (claude_log, aider, native, backrooms, claude_console, gemini_console, tagged, plaintext)  # the most particular first
+TEXT_READERS = (claude_log, cctrace, aider, native, backrooms, claude_console, gemini_console, tagged, plaintext)  # the most particular first
 JSON_READERS = (chatgpt, claude_ai, claude_code, sillytavern, sharegpt, openai_chat, runner)
 _SNIFF_CHARS = 65536
 _CLAIMED_AMONG = 8  # leading lines of JSON Lines looked at to choose the reader
@@ -80,7 +81,8 @@ def read_header_file(path: Path, display: str, identity=None, redaction=None) ->
             # Replaced (the title may hold what is redacted), not scanned: reading the file whole
             # for its page scans it, and a large build would otherwise scan each file twice.
             text = redaction.replaced(text)
-        if notes or not native.sniff(text[:_SNIFF_CHARS]) or claude_log.sniff(text[:_SNIFF_CHARS]):
+        head = text[:_SNIFF_CHARS]
+        if notes or not native.sniff(head) or claude_log.sniff(head) or cctrace.sniff(head):
             return None
         conversation, diagnostics = native.read_header(path, text, display)
         if not native.header_gives_speakers(text, conversation):
