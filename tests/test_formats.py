@@ -891,8 +891,10 @@ def test_a_cctrace_export_reads_as_the_session_it_was():
     assert answer["time"] == "2025-08-14T06:02:55"
     assert session["metadata"]["Session"] == "5d0c9e21-7a44-4b1e-9c3f-0e2b8d6a1f53"
     export = (FORMATS / "cctrace_export.md").read_text("utf-8").replace("2025-08-14T06:09:40.917Z", "soon")
+    export = export.replace("**Tool Uses:** 1\n", "**Tool Uses:** 1\nexported by hand\n")
     [kept] = read_bytes(Path("e.md"), export.encode(), "e.md").conversations
     assert kept.metadata["End Time"] == "soon"  # a field it cannot read is kept as written
+    assert (kept.messages[0].speaker, kept.messages[0].kind, kept.messages[0].text) == ("Export", "note", "exported by hand")
     assert kept.ended == datetime(2025, 8, 14, 6, 9, 40)  # (the last message's time, then)
 
 

@@ -66,14 +66,18 @@ def read(path, text, display):
     if rule is None:
         raise SourceError(display, 1, f"expected a '{_RULE}' line after the export's header")
     metadata = {"Source format": "Claude Code session (cctrace export)"}
-    times = {}
-    for line in lines[1:rule]:
+    times, other = {}, []
+    for number, line in enumerate(lines[:rule], 1):
         field = _FIELD.fullmatch(line.strip())
-        if field and field.group(1) in ("Start Time", "End Time") and timestamp(field.group(2).strip()):
-            times[field.group(1)] = timestamp(field.group(2).strip())
+        when = timestamp(field.group(2).strip()) if field and field.group(1) in ("Start Time", "End Time") else None
+        if when is not None:
+            times[field.group(1)] = when
         elif field:  # kept as the export wrote it (a time it did not write as one, too)
             metadata[_FIELD_NAMES.get(field.group(1), field.group(1))] = field.group(2).strip().strip("`")
-    turns = [turn for start, end in _messages(lines, rule) for turn in _turns(lines, start, end)]
+        elif line.strip() and line.strip() != TITLE:  # a line the export does not write: kept, before the messages
+            other.append((number, line))
+    turns = [Turn("Export", "\n".join(line for _, line in other), other[0][0], None, "note")] if other else []
+    turns += [turn for start, end in _messages(lines, rule) for turn in _turns(lines, start, end)]
     title = request_title(t.text for t in turns if t.speaker == "User" and t.kind == "message")
     return [conversation(path, turns, title=title, started=times.get("Start Time"), ended=times.get("End Time"),
                          metadata=metadata)], []
