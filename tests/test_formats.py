@@ -27,6 +27,7 @@ EXPECTED_READER = {
     "chatgpt.json": "chatgpt", "claude_ai.json": "claude.ai", "sharegpt.jsonl": "sharegpt",
     "openai.json": "openai", "claude_code.jsonl": "claude-code", "runner.json": "runner",
     "claude_code_modern.jsonl": "claude-code", "claude_code_stream.jsonl": "claude-code", "cctrace_export.md": "cctrace",
+    "gemini_cli.json": "gemini-cli",
     "claude_ai_branches.json": "claude.ai",
     "messages.json": "runner", "plain.txt": "plaintext", "interview.vtt": "webvtt", "episode.srt": "srt",
     "sillytavern.jsonl": "sillytavern", "claude_console.txt": "claude-console", "gemini_console.txt": "gemini-console",
@@ -896,6 +897,23 @@ def test_a_cctrace_export_reads_as_the_session_it_was():
     assert kept.metadata["End Time"] == "soon"  # a field it cannot read is kept as written
     assert (kept.messages[0].speaker, kept.messages[0].kind, kept.messages[0].text) == ("Export", "note", "exported by hand")
     assert kept.ended == datetime(2025, 8, 14, 6, 9, 40)  # (the last message's time, then)
+
+
+def test_a_gemini_cli_session_reads_with_its_thoughts_tool_calls_and_results():
+    """Gemini CLI's saved session ('sessionId', 'messages' of 'user' and 'gemini'): the OpenAI reader
+    read it before, as 'unknown' saying each text, its thoughts and tool calls left out."""
+    [session] = models("gemini_cli.json")
+    assert session["title"] == "Why is the buoy log empty since Sunday?"
+    assert session["participants"] == ["User", "Gemini 2.5 Pro"]
+    assert [(m["speaker"], m.get("kind", "message")) for m in session["messages"]] == [
+        ("User", "message"), ("Gemini 2.5 Pro", "thinking"), ("Gemini 2.5 Pro", "message"),
+        ("Gemini 2.5 Pro", "tool_call"), ("Tool", "tool_result"), ("Gemini 2.5 Pro", "tool_call"),
+        ("Tool", "tool_result"), ("Gemini CLI", "note"), ("Gemini 2.5 Pro", "message")]
+    texts = [m["text"] for m in session["messages"]]
+    assert texts[1] == "**Checking the folder**\n\nAn empty log usually means the writer stopped or the path moved."
+    assert texts[4] == "```\nbuoy-2025-11-01.log\nbuoy-2025-11-02.log (0 bytes)\n```"  # what the model was given
+    assert texts[6] == "**error**\n\n```\nUnit buoy-writer.service could not be found.\n```"  # else what was shown
+    assert session["metadata"]["Session"] == "7e21c0d4-3b9a-4c55-8f1e-2d6a9b0c4e17"
 
 
 def test_a_system_record_with_no_text_says_what_it_records():

@@ -27,7 +27,7 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 FORMATS = FIXTURES / "formats"
 JSON_FIXTURES = {"chatgpt": "chatgpt.json", "claude.ai": "claude_ai.json", "openai": "openai.json",
-                 "runner": "runner.json", "message list": "messages.json"}
+                 "runner": "runner.json", "message list": "messages.json", "gemini-cli": "gemini_cli.json"}
 JSONL_FIXTURES = {"claude-code": "claude_code.jsonl", "claude-code stream-json": "claude_code_stream.jsonl",
                   "sharegpt": "sharegpt.jsonl", "sillytavern": "sillytavern.jsonl"}
 KEYS = ["mes", "is_user", "is_system", "send_date", "swipes", "swipe_id", "extra", "reasoning", "user_name",
@@ -40,7 +40,8 @@ KEYS = ["mes", "is_user", "is_system", "send_date", "swipes", "swipe_id", "extra
         "attachments", "files", "file_name", "extracted_content", "server_name", "is_error", "error_code", "source",
         "data", "media_type", "stdout", "encrypted_content", "reasoning_content", "reasoning", "refusal",
         "function_call", "audio", "transcript", "filename", "output_str", "screenshot", "snippet", "session_id",
-        "parent_tool_use_id", "subtype", "cwd"]
+        "parent_tool_use_id", "subtype", "cwd", "sessionId", "toolCalls", "thoughts", "args", "functionResponse",
+        "response", "output", "resultDisplay", "displayName", "subject", "description", "startTime"]
 
 _text = st.text(max_size=8) | st.sampled_from(
     ["\ud800", "\x00", "\x1b[31m", "\u2028", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "user",

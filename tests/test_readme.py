@@ -43,8 +43,8 @@ def test_the_own_transcripts_commands_work_when_pasted(tmp_path):
 
 
 def test_the_agent_sessions_commands_work_when_pasted(tmp_path):
-    """The agent-sessions block, pasted into a fresh bash in a new archive folder, with Claude Code's
-    and aider's files where those tools keep them."""
+    """The agent-sessions block, pasted into a fresh bash in a new archive folder, with Claude Code's,
+    Gemini CLI's and aider's files where those tools keep them."""
     block = next(b for b in shell_blocks() if ".claude/projects" in b)
     home = tmp_path / "home"
     sessions = home / ".claude/projects/-home-ines-my-project"
@@ -52,6 +52,12 @@ def test_the_agent_sessions_commands_work_when_pasted(tmp_path):
     line = {"type": "user", "sessionId": "s-1", "timestamp": "2025-10-01T09:00:00Z", "uuid": "u1",
             "message": {"role": "user", "content": "Compare the pier four gauge with the survey"}}
     (sessions / "s-1.jsonl").write_text(json.dumps(line) + "\n", "utf-8")
+    chats = home / ".gemini/tmp/b41c9f0e/chats"
+    chats.mkdir(parents=True)
+    (chats / "session-2025-11-03T07-40-7e21.json").write_text(json.dumps({
+        "sessionId": "7e21", "startTime": "2025-11-03T07:40:12Z",
+        "messages": [{"type": "user", "content": "Why is the buoy log empty?"},
+                     {"type": "gemini", "model": "gemini-2.5-pro", "content": "Its writer was renamed."}]}), "utf-8")
     (home / "code/my-project").mkdir(parents=True)
     (home / "code/my-project/.aider.chat.history.md").write_text(
         "# aider chat started at 2025-06-01 09:15:02\n\n#### make the offset a setting  \n\nDone.\n", "utf-8")
@@ -62,4 +68,5 @@ def test_the_agent_sessions_commands_work_when_pasted(tmp_path):
                          env={"HOME": str(home), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
     assert run.returncode == 0, run.stdout + run.stderr
     built = sorted(path.parent.name for path in (tmp_path / "my-archive/site/c").glob("*/index.html"))
-    assert built == ["2025-06-01-make-the-offset-a-setting", "2025-10-01-compare-the-pier-four-gauge-with-the-survey"]
+    assert built == ["2025-06-01-make-the-offset-a-setting", "2025-10-01-compare-the-pier-four-gauge-with-the-survey",
+                     "2025-11-03-why-is-the-buoy-log-empty"]
