@@ -914,6 +914,11 @@ def test_a_gemini_cli_session_reads_with_its_thoughts_tool_calls_and_results():
     assert texts[4] == "```\nbuoy-2025-11-01.log\nbuoy-2025-11-02.log (0 bytes)\n```"  # what the model was given
     assert texts[6] == "**error**\n\n```\nUnit buoy-writer.service could not be found.\n```"  # else what was shown
     assert session["metadata"]["Session"] == "7e21c0d4-3b9a-4c55-8f1e-2d6a9b0c4e17"
+    document = json.loads((FORMATS / "gemini_cli.json").read_text("utf-8"))
+    document["summary"] = "Buoy log writer renamed"  # what later versions write of the session
+    document["messages"][1]["toolCalls"][0]["result"] = [{"text": "two files"}]  # a part of text, not a response
+    [summed] = read_bytes(Path("s.json"), json.dumps(document).encode(), "s.json").conversations
+    assert summed.title == "Buoy log writer renamed" and summed.messages[4].text == "```\ntwo files\n```"
 
 
 def test_a_system_record_with_no_text_says_what_it_records():

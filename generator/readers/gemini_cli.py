@@ -38,7 +38,9 @@ def read(records, source, display):
         metadata = {"Source format": "Gemini CLI session"}
         if text_of(session.get("sessionId")):
             metadata["Session"] = session["sessionId"]
-        title = request_title(t.text for t in turns if t.speaker == "User" and t.kind == "message")
+        # Its own summary, when the CLI wrote one; else what the user first asked.
+        title = text_of(session.get("summary")) or request_title(
+            t.text for t in turns if t.speaker == "User" and t.kind == "message")
         found.append(conversation(source, turns, title=title, started=timestamp(session.get("startTime")),
                                   metadata=metadata))
     return found, []
@@ -81,14 +83,23 @@ def _call(call: dict) -> str:
 
 
 def _output(call: dict) -> str | None:
-    """What the tool gave the model (its function responses), else what the terminal showed; None when
-    the call has neither (it was not run)."""
-    responses = [dict_of(dict_of(part).get("functionResponse")).get("response") for part in list_of(call.get("result"))]
-    responses = [response for response in responses if response is not None]
-    if responses:
-        return "\n\n".join(text_of(dict_of(r).get("output")) or json.dumps(r, ensure_ascii=False, sort_keys=True)
-                           for r in responses)
+    """What the tool gave the model (its parts: function responses, text), else what the terminal showed;
+    None when the call has neither (it was not run)."""
+    result = call.get("result")
+    if isinstance(result, str) and result:
+        return result
+    pieces = [_part_text(dict_of(part)) for part in (list_of(result) or [result])]
+    pieces = [piece for piece in pieces if piece]
+    if pieces:
+        return "\n\n".join(pieces)
     shown = call.get("resultDisplay")
     if shown is None:
         return None
     return shown if isinstance(shown, str) else json.dumps(shown, ensure_ascii=False, sort_keys=True)
+
+
+def _part_text(part: dict) -> str:
+    if "functionResponse" in part:
+        response = dict_of(part["functionResponse"]).get("response")
+        return text_of(dict_of(response).get("output")) or json.dumps(response, ensure_ascii=False, sort_keys=True)
+    return text_of(part.get("text")) or (json.dumps(part, ensure_ascii=False, sort_keys=True) if part else "")
