@@ -179,6 +179,20 @@ def test_a_claude_code_log_in_markdown_reads_as_the_session_it_was():
     assert log.messages[6].text == "lamp.md\ntides.md"
 
 
+def test_a_summary_written_in_sections_is_no_chat_between_its_section_names():
+    """Session summaries with a section per heading ('**Key Actions & Decisions:**', '**Outcome of the
+    Session:**'), one set per session summed up: not a chat of 'Goal ↔ Key Actions & Decisions ↔ …'.
+    A chat whose model writes such a label now and then is still a chat."""
+    day = ("## Pier log, day {n}\n\n**Goal:** Calibrate gauge {n}.\n\n**Key Actions & Decisions:**\n\n"
+           "* Levelled the bracket.\n\n**Problems & Fixes:**\n\nThe bolt sheared.\n\n"
+           "**Outcome of the Session:** Gauge {n} reads true.\n\n**Overall Analysis:** Slow but sound.\n\n")
+    summary = read_bytes(Path("summary.md"), (day.format(n=1) + day.format(n=2)).encode(), "summary.md")
+    assert summary.conversations == [] and "not a transcript" in summary.diagnostics[0].message
+    chat = "".join(f"User: How is gauge {n}?\nAssistant: It reads true.\n**Pros & Cons:** none\n" for n in range(6))
+    [talk] = read_bytes(Path("chat.md"), chat.encode(), "chat.md").conversations
+    assert talk.speakers == ["User", "Assistant"] and "**Pros & Cons:** none" in talk.messages[1].text
+
+
 def test_text_beside_a_commands_wrappers_is_kept():
     from generator.readers.claude_code import user_turn
     turn = user_turn("User", "<command-name>/review</command-name>\n<command-args>#314</command-args>\n"

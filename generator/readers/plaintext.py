@@ -124,6 +124,8 @@ def sniff(head: str) -> bool:
     found_on = _labels(lines)
     labels = [found for found in found_on if found]
     counts = Counter(found[0] for found in labels)
+    if _sections(Counter(found[0] for found in labels if not found[3])):
+        return False
     recurring = [name for name, count in counts.items() if count >= 2]
     if len(recurring) >= 2:
         return True
@@ -135,6 +137,24 @@ def sniff(head: str) -> bool:
     first = next((line for line in lines if line.strip()), "")
     found = _label(first)  # a run's log of one turn: 'Claude 1:' alone on the first line
     return found is not None and not found[2].strip() and seat_of(found[0]) is not None
+
+
+def _sections(counts: Counter) -> bool:
+    """Whether the labels that recur ('**Key Actions & Decisions:**', '**Outcome of the Session:**') are
+    mostly phrases, as a report's sections are named, rather than names: a summary written in sections
+    (one per session it sums up) is no chat between its headings. A model's '**Pros & Cons:**' in a
+    chat is outnumbered by the speakers' labels."""
+    recurring = {name: count for name, count in counts.items() if count >= 2}
+    phrases = sum(count for name, count in recurring.items() if _phrase(name))
+    return phrases >= 4 and 2 * phrases >= sum(recurring.values())
+
+
+def _phrase(label: str) -> bool:
+    """A label that reads as a phrase, not a name: '&' or '/' in it, or a small word ('of the')."""
+    return "&" in label or "/" in label or any(word in _SMALL_WORDS for word in label.split())
+
+
+_SMALL_WORDS = {"of", "the", "and", "for", "to", "with", "in", "on", "a", "an", "vs"}
 
 
 def _headings_name_speakers(headed: Counter) -> bool:
@@ -174,6 +194,8 @@ def read(path, text, display):
         speakers = seated or set(headed)
     else:
         speakers = {name for name, count in counts.items() if count >= 2 and name not in seats} or set(counts)
+        # A section the model names in its answers ('**Pros & Cons:**') is its text, beside names that speak.
+        speakers = {name for name in speakers if not _phrase(name)} or speakers
     turns: list[Turn] = []
     preface = Turn(PREFACE, "", 1, None, "context")  # what comes before the first speaker
     lines: list[list[str]] = [[]]  # each turn's, the preface's first: joined once (+= on each is quadratic)
