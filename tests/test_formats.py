@@ -756,6 +756,16 @@ def test_claude_codes_note_that_the_user_stopped_it_is_a_note_and_names_no_sessi
     assert session.title == "uptime"
 
 
+def test_a_session_of_commands_alone_is_titled_by_them():
+    """A session where the user only ran commands ('/login', then '/exit') asked nothing to title it
+    by: its commands name it, not its id."""
+    lines = [_session_line("s-11", f"w{n}", "user", f"<command-name>{name}</command-name>\n"
+                           f"<command-message>{name[1:]}</command-message>\n<command-args></command-args>")
+             for n, name in enumerate(["/login", "/exit", "/login"])]
+    [session] = read_bytes(Path("s-11.jsonl"), "\n".join(lines).encode(), "s-11.jsonl").conversations
+    assert session.title == "/login, /exit"
+
+
 def test_a_command_claude_code_records_as_a_system_record_reads_as_the_users_command():
     """Later versions write a local command ('/usage') and its output as ``system`` records of the
     subtype ``local_command``, in the wrappers a user record had."""

@@ -39,6 +39,8 @@ _COMMAND = re.compile(r"<(command-name|command-message|command-args|local-comman
 # What Claude Code writes as the user's message when the user stops it (Esc): its words, not the
 # user's, so no title is made of them.
 _INTERRUPTED = re.compile(r"\[Request interrupted by user(?: for tool use)?\]")
+# A command as user_turn shows it: in a code span, first ('`/login`').
+_COMMAND_NAME = re.compile(r"`+ ?(/[^`\s]+)")
 # Claude Code's word that a background task (a command, a sub-agent) has ended, sent as the user's message.
 _TASK_NOTIFICATION = "<task-notification>"
 # Claude Code's word before a local command's record, sent as the user's (isMeta in a session; an export
@@ -106,8 +108,14 @@ def read(records, source, display):
         return [], [note(display, 1, WARM_UP)]
     _name_session(metadata, [session for session in sessions if session])
     title = chosen_title or _own_summary(summaries, uuids) or request_title(
-        t.text for t in turns if t.speaker in ("User", "Task") and t.kind == "message")
+        t.text for t in turns if t.speaker in ("User", "Task") and t.kind == "message") or _commands_run(turns)
     return [conversation(source, turns, title=title, metadata=metadata)], []
+
+
+def _commands_run(turns: list[Turn]) -> str:
+    """A session of commands alone ('/login', then '/exit'), named by them rather than by its id."""
+    names = [found.group(1) for t in turns if t.kind == "command" and (found := _COMMAND_NAME.match(t.text))]
+    return ", ".join(dict.fromkeys(names))
 
 
 # What every record carries (where it is in the session, and when): not what a system record says.
