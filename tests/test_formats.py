@@ -27,7 +27,7 @@ EXPECTED_READER = {
     "chatgpt.json": "chatgpt", "claude_ai.json": "claude.ai", "sharegpt.jsonl": "sharegpt",
     "openai.json": "openai", "claude_code.jsonl": "claude-code", "runner.json": "runner",
     "claude_code_modern.jsonl": "claude-code", "claude_code_stream.jsonl": "claude-code", "cctrace_export.md": "cctrace",
-    "gemini_cli.json": "gemini-cli",
+    "gemini_cli.json": "gemini-cli", "claude_code_agents.jsonl": "claude-code",
     "claude_ai_branches.json": "claude.ai",
     "messages.json": "runner", "plain.txt": "plaintext", "interview.vtt": "webvtt", "episode.srt": "srt",
     "sillytavern.jsonl": "sillytavern", "claude_console.txt": "claude-console", "gemini_console.txt": "gemini-console",
@@ -869,6 +869,11 @@ def test_claude_codes_word_that_a_background_task_ended_is_a_note():
     assert [(m.speaker, m.kind, m.text) for m in session.messages] == [
         ("User", "note", ended), ("User", "message", "What did the log say?")]
     assert session.title == "What did the log say?"
+    in_a_block = json.loads(lines[0])
+    in_a_block["message"]["content"] = [{"type": "text", "text": ended}]  # as a text block, the same
+    [blocked] = read_bytes(Path("s-3.jsonl"), "\n".join([json.dumps(in_a_block), lines[1]]).encode(),
+                           "s-3.jsonl").conversations
+    assert [(m.kind, m.text) for m in blocked.messages] == [("note", ended), ("message", "What did the log say?")]
 
 
 def test_claude_codes_stream_json_reads_as_a_session_in_lines_or_in_an_array():
@@ -906,6 +911,9 @@ def test_a_cctrace_export_reads_as_the_session_it_was():
     [kept] = read_bytes(Path("e.md"), export.encode(), "e.md").conversations
     assert kept.metadata["End Time"] == "soon"  # a field it cannot read is kept as written
     assert (kept.messages[0].speaker, kept.messages[0].kind, kept.messages[0].text) == ("Export", "note", "exported by hand")
+    ending = export.rstrip("\n").removesuffix("[Request interrupted by user]") + "noted at\n**[2025-08-14 06:09:41]**\n"
+    [last] = read_bytes(Path("e.md"), ending.encode(), "e.md").conversations
+    assert last.messages[-1].text == "noted at\n**[2025-08-14 06:09:41]**"  # the last message's own lines
     assert kept.ended == datetime(2025, 8, 14, 6, 9, 40)  # (the last message's time, then)
 
 

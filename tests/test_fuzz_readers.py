@@ -29,6 +29,7 @@ FORMATS = FIXTURES / "formats"
 JSON_FIXTURES = {"chatgpt": "chatgpt.json", "claude.ai": "claude_ai.json", "openai": "openai.json",
                  "runner": "runner.json", "message list": "messages.json", "gemini-cli": "gemini_cli.json"}
 JSONL_FIXTURES = {"claude-code": "claude_code.jsonl", "claude-code stream-json": "claude_code_stream.jsonl",
+                  "claude-code progress and system records": "claude_code_agents.jsonl",
                   "sharegpt": "sharegpt.jsonl", "sillytavern": "sillytavern.jsonl"}
 KEYS = ["mes", "is_user", "is_system", "send_date", "swipes", "swipe_id", "extra", "reasoning", "user_name",
         "character_name", "create_date", "mapping", "message", "author", "role", "content", "parts", "children", "parent", "current_node",
@@ -41,7 +42,8 @@ KEYS = ["mes", "is_user", "is_system", "send_date", "swipes", "swipe_id", "extra
         "data", "media_type", "stdout", "encrypted_content", "reasoning_content", "reasoning", "refusal",
         "function_call", "audio", "transcript", "filename", "output_str", "screenshot", "snippet", "session_id",
         "parent_tool_use_id", "subtype", "cwd", "sessionId", "toolCalls", "thoughts", "args", "functionResponse",
-        "response", "output", "resultDisplay", "displayName", "subject", "description", "startTime"]
+        "response", "output", "resultDisplay", "displayName", "subject", "description", "startTime", "agentId",
+        "parentToolUseID", "retryInMs", "durationMs", "summary", "leafUuid"]
 
 _text = st.text(max_size=8) | st.sampled_from(
     ["\ud800", "\x00", "\x1b[31m", "\u2028", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "user",
@@ -188,6 +190,8 @@ _TEXT_LINES = {
                   "<!-- x -->", "**Start here:** [a](b)", "### What Was Done:", "### Next Steps:",
                   "Powered by [ChatGPT Exporter](https://www.chatgptexporter.com)", "Powered by [a](b c)", "**Link:** [x](y)",
                   "You said", "You said:", "Gemini said", "ChatGPT said:  ", "He said", "A B C D said",
+                  "**Key Actions & Decisions:**", "**Outcome of the Session:** x", "**Tooling/Issues:**", "**Goal:** y",
+                  "Pros & Cons: z", "**A of B:**",
                   "Conversation with Gemini", "Conversation with ", "Step 1: x", "Phase 2:", "Claude 2: y"],
     "console.txt": ["> ", ">", "> /model x", "⏺ ", "⏺", "● ", "⏺ Bash(ls)…", "⏺ Update Todos", "  ⎿  ", "  ⎿ \u00a0x",
                     "⎿", "     … +3 lines", "✻ Thinking…", "✻ Thinking", "  - item", "  ```", "  ```python", "  # h",

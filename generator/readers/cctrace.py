@@ -102,11 +102,18 @@ def _messages(lines: list[str], rule: int) -> list[tuple[int, int]]:
 
 
 def _message_end(lines: list[str], start: int, following: int) -> int:
-    """Where a message's text ends: before the rule, and the time, that open the next one."""
-    end = following
-    while end > start and (not lines[end - 1].strip() or _TIME.fullmatch(lines[end - 1].rstrip())):
-        end -= 1
+    """Where a message's text ends: before the rule, and the time, that open the next one (the last
+    message's own last lines stay, whatever they look like)."""
+    end = _before_blank_lines(lines, start, following)
+    if following < len(lines) and end > start and _TIME.fullmatch(lines[end - 1].rstrip()):
+        end = _before_blank_lines(lines, start, end - 1)
     return end - 1 if end > start and lines[end - 1].rstrip() == _RULE else end
+
+
+def _before_blank_lines(lines: list[str], start: int, end: int) -> int:
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return end
 
 
 def _turns(lines: list[str], start: int, end: int) -> list[Turn]:
