@@ -36,11 +36,16 @@ class Outline:
     """What lists need to know of a conversation whose messages are not in memory."""
     speakers: tuple[str, ...]
     message_count: int
-    opening: tuple[str, ...]  # the first messages' texts, up to the first with words in it (shortened)
+    opening: tuple[str, ...]  # the first messages' texts, up to the first with words in it (see Conversation.opening)
     profile: "Profile | None" = None  # see profile.py; None in a sketch (only the header read)
 
 
 OPENING_CHARS = 400
+
+
+def says_only(text: str, title: str) -> bool:
+    """Is ``text`` the title and nothing more (up to spacing, and the '#' or '>' a title drops)?"""
+    return " ".join(text.strip().lstrip("#>").split()) == " ".join(title.split())
 
 
 @dataclass
@@ -94,16 +99,20 @@ class Conversation:
 
     @property
     def opening(self) -> tuple[str, ...]:
-        """The first messages' texts, up to the first with a letter or digit in it."""
+        """The first messages' texts (shortened), up to the first with a letter or digit in it, or
+        up to the second when the title is all the first says (a session titled by its request,
+        'hi'): a card then shows the answer, not the title again."""
         if self.outline is not None:
             return self.outline.opening
-        texts = []
+        texts, worded = [], 0
         for message in self.messages:
             if message.kind != "message":  # a seed prompt, tool traffic: not what the conversation says
                 continue
             texts.append(message.text[:OPENING_CHARS])
             if any(ch.isalnum() for ch in message.text.replace("[END]", "")):
-                break
+                worded += 1
+                if worded == 2 or not says_only(message.text, self.read_title):
+                    break
         return tuple(texts)
 
     @property

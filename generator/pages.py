@@ -28,7 +28,7 @@ from generator.diagnostics import plural
 from generator.identity import speaker_colours, title_names_participants
 from generator.insights import ENDING_CHOICES, Insights, insights_of
 from generator.language import direction, language_of, mostly_left_to_right
-from generator.model import KIND_LABELS, Conversation, Message
+from generator.model import KIND_LABELS, Conversation, Message, says_only
 from generator.output import digest
 from generator.related import digest as related_digest, related
 from generator.render import MessageRenderer
@@ -183,7 +183,7 @@ class Views:
                 "started": _time(conversation.started),
                 "message_count": conversation.message_count,
                 "tags": [{"name": escape(tag), "url": tag_url(tag)} for tag in conversation.tags],
-                "excerpt": escape(conversation.summary or _excerpt(conversation.opening)),
+                "excerpt": escape(conversation.summary or _excerpt(conversation.opening, conversation.read_title)),
             }
         return summary
 
@@ -379,7 +379,7 @@ class Views:
         summary = self.summary(conversation)
         return {"title": conversation.title, "url": summary["url"], "started": conversation.started,
                 "ended": conversation.ended, "speakers": conversation.speakers, "tags": conversation.tags,
-                "summary": conversation.summary or _excerpt(conversation.opening)}
+                "summary": conversation.summary or _excerpt(conversation.opening, conversation.read_title)}
 
     def pair_pages(self) -> list[Page]:
         figures = {group.slug: pair_figures(group.name.split(PAIR_JOINER), group.conversations)
@@ -497,7 +497,8 @@ class Views:
         colours = {name: (view["css_class"], view["style"]) for name, view in views.items()}
         return {
             "site": self.site,
-            "page": self._page(url, conversation.title, conversation.summary or _excerpt(conversation.opening)),
+            "page": self._page(url, conversation.title,
+                               conversation.summary or _excerpt(conversation.opening, conversation.read_title)),
             "conversation": {
                 **summary,
                 "participants": speakers,
@@ -725,15 +726,29 @@ _FENCED = re.compile(r"^ {0,3}(```|~~~).*?(^ {0,3}\1|\Z)", re.M | re.S)
 _MARKUP = re.compile(r"[*`#>~|]+|\[END\]|\[([^\]]*)\]\([^)]*\)")
 
 
-def _excerpt(texts) -> str:
-    """Plain text from the first message with words in it (not its code or drawings), cut at a word boundary."""
+def _excerpt(texts, title: str = "") -> str:
+    """Plain text from the first message with words in it (not its code or drawings), cut at a word
+    boundary; without what ``title`` (the title as read) already says of it: the rest of a request the
+    title begins, or the next message when the title is all it says."""
     for text in texts:
+        if title and says_only(text, title):
+            continue
         prose = _FENCED.sub(" ", text)
         if _SYMBOLS.search(prose):
             prose = "\n".join(line for line in prose.split("\n") if not is_drawn([line]) and not _symbol_line(line))
-        text = " ".join(_MARKUP.sub(lambda m: m.group(1) or " ", prose).split())
+        text = _after_title(" ".join(_MARKUP.sub(lambda m: m.group(1) or " ", prose).split()), title)
         if text:
             if len(text) <= EXCERPT_CHARS:
                 return text
             return text[:EXCERPT_CHARS].rsplit(" ", 1)[0].rstrip(",.;:—-") + "…"
     return ""
+
+
+def _after_title(text: str, title: str) -> str:
+    """``text`` without the words the title begins it with ('…' first when the title was cut mid-line)."""
+    cut = title.endswith("…")
+    head = " ".join((title[:-1] if cut else title).split())
+    if not head or not text.startswith(head) or len(text) == len(head) or not (cut or text[len(head)] == " "):
+        return text
+    rest = text[len(head):].lstrip()
+    return ("…" + rest if cut else rest) if rest else text

@@ -482,3 +482,46 @@ def test_a_message_mostly_in_another_languages_script_says_its_language(project)
     html = next((config.output_path / "c").glob("*/index.html")).read_text("utf-8")
     assert re.findall(r'<article class="msg[^>]*id="(m-\d+)"(?: lang="([a-z]+)")?', html)[:3] == [
         ("m-1", ""), ("m-2", "ja"), ("m-3", "ko")]
+
+
+def test_a_card_does_not_repeat_the_title_its_first_message_gives(project):
+    """A session titled by its request would show the request twice on its card: the excerpt shows
+    the answer when the title is all the request says, and the rest of the request when it says more."""
+    cases = {
+        "hi": ("hi", [("User", "hi"), ("Claude", "Hello! What shall we work on?")],
+               "Hello! What shall we work on?"),
+        "lines": ("Explore this repository to understand:",
+                  [("User", "Explore this repository to understand:\n1. its layout\n2. its scripts"),
+                   ("Claude", "I'll start with the layout.")],
+                  "1. its layout 2. its scripts"),
+        "cut": ("Execute the plan in plans/tile.md using…",
+                [("User", "Execute the plan in plans/tile.md using parallel mode, then report."),
+                 ("Claude", "Starting.")],
+                "…parallel mode, then report."),
+        "word": ("hi", [("User", "hippos are the subject"), ("Claude", "They are.")], "hippos are the subject"),
+        "pair": ("Alice ↔ Bob", [("Alice", "Hello."), ("Bob", "Hi.")], "Hello."),
+    }
+    for day, (name, (title, messages, _)) in enumerate(cases.items(), 1):
+        (project / "content" / f"{name}.md").write_text(
+            transcript(title, f"**Started:** 2025-01-0{day} 10:00:00", messages), "utf-8")
+
+    def excerpts() -> dict[str, str]:
+        shown = {}
+        for slug in (config.output_path / "c").iterdir():
+            card = (config.output_path / "index.html").read_text("utf-8").split(f'href="c/{slug.name}/"', 1)[1]
+            page = (slug / "index.html").read_text("utf-8")
+            description = re.search(r'<meta name="description" content="([^"]*)"', page).group(1)
+            shown[slug.name] = (re.search(r'<p class="excerpt">(.*?)</p>', card, re.S).group(1), description)
+        return shown
+
+    config, result = build_project(project, search=False)
+    assert not result.failed(), result.diagnostics
+    first = excerpts()
+    expected = sorted(excerpt for _, _, excerpt in cases.values())
+    assert sorted(excerpt for excerpt, _ in first.values()) == [
+        e.replace("'", "&#39;") for e in expected]
+    assert all(excerpt == description for excerpt, description in first.values())  # the page says the same
+    # Built again from the outlines the sources file keeps (a new process), the cards are the same.
+    (config.output_path / "index.html").unlink()
+    config, result = build_project(project, search=False)
+    assert excerpts() == first
