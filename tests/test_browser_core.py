@@ -160,3 +160,44 @@ def test_the_theme_toggle_overrides_the_system_and_is_remembered(site):
         assert page.evaluate("document.documentElement.dataset.theme") is None
         assert page.evaluate(background) == system_dark
         assert page.eval_on_selector("pre.code .nb", "e => getComputedStyle(e).color") == code
+
+
+@pytest.fixture(scope="module")
+def long_session(tmp_path_factory):
+    """One conversation of 2,000 messages, as a long agent session is."""
+    from generator.config import load_config
+    from generator.site import build
+    from tests.conftest import transcript
+    project = tmp_path_factory.mktemp("long")
+    (project / "content").mkdir()
+    messages = [("User" if n % 2 else "Claude", f"Message number {n}, a line or two of work.\n\nAnd a second paragraph.")
+                for n in range(1, 2001)]
+    (project / "content" / "long.md").write_text(
+        transcript("A long session", "**Started:** 2025-03-01 09:00:00", messages), "utf-8")
+    config = load_config(None, project, search=False)
+    assert not build(config).failed()
+    return config.output_path
+
+
+def test_a_long_session_lays_out_only_what_is_near_the_screen(long_session):
+    """Off-screen messages are skipped until scrolled to (content-visibility), which must not cost a
+    permalink its place, a shortcut its next message, a button its link, or a printout its messages."""
+    with static_server(long_session) as base, browser_page() as page:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page.goto(base + "c/2025-03-01-a-long-session/")
+        skipped = "id => !document.querySelector(`#${id} p`).checkVisibility({contentVisibilityAuto: true})"
+        assert page.evaluate(skipped, "m-1500")  # far below: its text not laid out
+        assert not page.evaluate(skipped, "m-1")
+        assert page.locator(".copy-link").count() == 2000
+        page.goto(base + "c/2025-03-01-a-long-session/#m-1900")
+        top = page.eval_on_selector("#m-1900", "e => e.getBoundingClientRect().top")
+        assert 0 <= top <= 40, top  # at the top of the window, below its scroll margin
+        assert page.eval_on_selector("#m-1900", "e => e.matches(':target')")
+        page.keyboard.press("j")
+        assert page.url.endswith("#m-1901")
+        assert 0 <= page.eval_on_selector("#m-1901", "e => e.getBoundingClientRect().top") <= 40
+        page.locator("#m-1901 .copy-link").click()
+        assert page.evaluate("navigator.clipboard.readText()") == base + "c/2025-03-01-a-long-session/#m-1901"
+        assert page.locator("#m-1901 .copy-link").text_content() == "Copied"
+        page.emulate_media(media="print")
+        assert not page.evaluate(skipped, "m-10")  # a printout has every message
