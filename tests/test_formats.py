@@ -948,8 +948,33 @@ def test_a_system_record_with_no_text_says_what_it_records():
     lines = [_session_line("s-2", "n0", "user", "Compare the gauges."), json.dumps(error), json.dumps(took)]
     [session] = read_bytes(Path("s-2.jsonl"), "\n".join(lines).encode(), "s-2.jsonl").conversations
     assert [(m.speaker, m.kind, m.text) for m in session.messages][1:] == [
-        ("System", "note", "api_error\n\n- maxRetries: `10`\n- retryAttempt: `1`\n- retryInMs: `500`"),
-        ("System", "note", "turn_duration\n\n- durationMs: `80395`")]
+        ("System", "note", "API error; retrying in 0.5 s (attempt 1 of 10)\n\n"
+                           "- maxRetries: `10`\n- retryAttempt: `1`\n- retryInMs: `500`"),
+        ("System", "note", "The turn took 1 min 20 s\n\n- durationMs: `80395`")]
+
+
+@pytest.mark.parametrize("record, said", [
+    ({"subtype": "api_error", "error": {"status": 529, "error": {"type": "error", "error": {
+        "type": "overloaded_error", "message": "Overloaded"}}}, "retryInMs": 1182.9, "retryAttempt": 2, "maxRetries": 10},
+     "API error: Overloaded (status 529); retrying in 1.2 s (attempt 2 of 10)"),
+    ({"subtype": "api_error", "error": {"cause": {"code": "ECONNRESET"}}, "retryInMs": 12000, "retryAttempt": 3},
+     "API error: ECONNRESET; retrying in 12 s (attempt 3)"),
+    ({"subtype": "api_error", "error": "socket hang up", "retryInMs": True, "retryAttempt": -1}, "API error"),
+    ({"subtype": "turn_duration", "durationMs": 7250}, "The turn took 7.2 s"),
+    ({"subtype": "turn_duration", "durationMs": 3600000}, "The turn took 60 min"),
+    ({"subtype": "turn_duration", "durationMs": "soon"}, "turn_duration"),
+    ({"subtype": "stop_hook_summary", "stopReason": "Stop hook prevented continuation", "hookCount": 1},
+     "Stop hook prevented continuation"),
+    ({"subtype": "stop_hook_summary", "stopReason": "tests failed"}, "Stop hook: tests failed"),
+    ({"subtype": "something_new", "detail": 1}, "something_new"),
+])
+def test_a_system_record_is_said_as_claude_code_would_say_it(record, said):
+    """The folded note's first line (what the page shows before it is opened): what happened, in words."""
+    line = json.dumps({"type": "system", "sessionId": "s-3", "uuid": "n1", "timestamp": "2025-10-01T09:00:00Z",
+                       **record})
+    lines = [_session_line("s-3", "n0", "user", "Compare the gauges."), line]
+    [session] = read_bytes(Path("s-3.jsonl"), "\n".join(lines).encode(), "s-3.jsonl").conversations
+    assert session.messages[1].text.split("\n")[0] == said
 
 
 def test_a_resumed_session_is_its_own_conversation_and_says_what_it_resumes():

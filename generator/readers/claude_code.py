@@ -125,12 +125,60 @@ _ENVELOPE = {"type", "subtype", "uuid", "parentUuid", "logicalParentUuid", "isSi
 
 def _system_text(item: dict) -> str:
     """A system record with no text of its own (an API error and its retry, how long a turn took, a
-    hook's summary): its kind, then what it says, field by field."""
+    hook's summary): a line saying what happened, as Claude Code would say it, then every field."""
     fields = [f"- {key}: {code_span(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))}"
               for key, value in sorted(item.items()) if key not in _ENVELOPE and value not in ("", None, {}, [])]
-    head = ": ".join(part for part in (text_of(item.get("type")) if item.get("type") != "system" else "",
-                                       text_of(item.get("subtype"))) if part)
-    return "\n\n".join(part for part in (head, "\n".join(fields)) if part)
+    return "\n\n".join(part for part in (_system_line(item), "\n".join(fields)) if part)
+
+
+def _system_line(item: dict) -> str:
+    subtype = text_of(item.get("subtype"))
+    if subtype == "api_error":
+        said, wait = _error_said(item.get("error")), _number(item.get("retryInMs"))
+        attempt, most = _number(item.get("retryAttempt")), _number(item.get("maxRetries"))
+        return ("API error" + (f": {said}" if said else "") + (f"; retrying in {_seconds(wait / 1000)}" if wait else "")
+                + (f" (attempt {attempt:g}" + (f" of {most:g}" if most else "") + ")" if attempt else ""))
+    if subtype == "turn_duration" and _number(item.get("durationMs")) is not None:
+        return f"The turn took {_seconds(_number(item.get('durationMs')) / 1000)}"
+    if subtype == "stop_hook_summary":
+        reason = text_of(item.get("stopReason"))
+        return reason if reason.lower().startswith("stop hook") else f"Stop hook: {reason}" if reason else "Stop hooks ran"
+    return ": ".join(part for part in (text_of(item.get("type")) if item.get("type") != "system" else "", subtype)
+                     if part)
+
+
+def _error_said(error) -> str:
+    """What an API error record says went wrong: the innermost message, else a code or type, and
+    the HTTP status, looked for in the error and the errors it wraps ('error', 'cause')."""
+    found: dict[str, str] = {}
+    layers, depth = [dict_of(error)], 0
+    while layers and depth < 5:
+        for layer in layers:
+            for key in ("message", "code", "type"):
+                if text_of(layer.get(key)) and layer[key] != "error":
+                    found[key] = text_of(layer[key])  # a deeper layer's word wins: it says more
+            if _number(layer.get("status")) and "status" not in found:
+                found["status"] = f"status {_number(layer['status']):g}"
+        layers, depth = [dict_of(layer.get(key)) for layer in layers for key in ("error", "cause")], depth + 1
+    said = found.get("message") or found.get("code") or found.get("type") or ""
+    status = found.get("status", "")
+    return f"{said} ({status})" if said and status else said or status
+
+
+def _number(value) -> float | None:
+    """A count or a time as JSON gives it: a number, not a flag, not negative, not endless."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1e15:
+        return None
+    return float(value)
+
+
+def _seconds(seconds: float) -> str:
+    if seconds < 10:
+        return f"{seconds:.1f} s".replace(".0 s", " s")
+    if seconds < 60:
+        return f"{round(seconds)} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
 
 
 def _sub_agent_progress(item: dict, line: int) -> list[Turn]:
