@@ -54,7 +54,8 @@ def session(messages: int) -> str:
             speaker, text = "Claude (tool call)", f"Read(src/module_{n % 37}.py)"
         else:
             speaker = "Tool (tool result)"
-            text = "```\n" + "\n".join(f"{line:>4}  def step_{line}(): return {line}" for line in range(1, 25)) + "\n```"
+            lines = (f"{line:>4}  def step_{line}(): return {line}" for line in range(1, 25))
+            text = "```\n" + "\n".join(lines) + "\n```"
         parts += ["---", "", f"### {speaker}", "", text, ""]
     return "\n".join(parts + ["---", ""])
 

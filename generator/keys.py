@@ -18,8 +18,8 @@ from generator.output import digest
 
 def card(conversation: Conversation) -> str:
     c = conversation
-    return digest(repr((c.title, c.read_title, c.slug, c.speakers, c.started, c.ended, c.message_count, c.tags, c.summary,
-                        c.opening, c.profile.card_view() if c.profile is not None else None)))
+    return digest(repr((c.title, c.read_title, c.slug, c.speakers, c.started, c.ended, c.message_count, c.tags,
+                        c.summary, c.opening, c.profile.card_view() if c.profile is not None else None)))
 
 
 def conversation_page(conversation: Conversation, older, newer, related=()) -> str:

@@ -142,7 +142,9 @@ def _system_line(item: dict) -> str:
         return f"The turn took {_seconds(_number(item.get('durationMs')) / 1000)}"
     if subtype == "stop_hook_summary":
         reason = text_of(item.get("stopReason"))
-        return reason if reason.lower().startswith("stop hook") else f"Stop hook: {reason}" if reason else "Stop hooks ran"
+        if reason.lower().startswith("stop hook"):
+            return reason
+        return f"Stop hook: {reason}" if reason else "Stop hooks ran"
     return ": ".join(part for part in (text_of(item.get("type")) if item.get("type") != "system" else "", subtype)
                      if part)
 
