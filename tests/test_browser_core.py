@@ -186,7 +186,7 @@ def test_a_long_session_lays_out_only_what_is_near_the_screen(long_session):
         page.context.grant_permissions(["clipboard-read", "clipboard-write"])
         page.goto(base + "c/2025-03-01-a-long-session/")
         skipped = "id => !document.querySelector(`#${id} p`).checkVisibility({contentVisibilityAuto: true})"
-        assert page.evaluate(skipped, "m-1500")  # far below: its text not laid out
+        page.wait_for_function(f"({skipped})('m-1500')", timeout=5_000)  # far below: its text not laid out
         assert not page.evaluate(skipped, "m-1")
         assert page.locator(".copy-link").count() == 2000
         page.goto(base + "c/2025-03-01-a-long-session/#m-1900")
@@ -199,5 +199,30 @@ def test_a_long_session_lays_out_only_what_is_near_the_screen(long_session):
         page.locator("#m-1901 .copy-link").click()
         assert page.evaluate("navigator.clipboard.readText()") == base + "c/2025-03-01-a-long-session/#m-1901"
         assert page.locator("#m-1901 .copy-link").text_content() == "Copied"
-        page.emulate_media(media="print")
-        assert not page.evaluate(skipped, "m-10")  # a printout has every message
+        page.emulate_media(media="print")  # a printout has every message (once the next frame is laid out)
+        page.wait_for_function(f"!({skipped})('m-10')", timeout=5_000)
+
+
+def test_a_reload_or_a_return_keeps_the_reader_at_the_same_message(long_session):
+    """The preview server reloads the page on each edit: the reader stays at the message they were
+    reading, though the messages above it are laid out only as they near the screen."""
+    with static_server(long_session) as base, browser_page() as page:
+        page.goto(base + "c/2025-03-01-a-long-session/")
+        page.evaluate("document.getElementById('m-1500').scrollIntoView(); scrollBy(0, 37)")
+        page.wait_for_timeout(200)
+        where = "id => document.getElementById(id).getBoundingClientRect().top"
+        before = page.evaluate(where, "m-1500")
+        page.reload(wait_until="load")
+        page.wait_for_function(f"Math.abs(({where})('m-1500') - {before}) < 2", timeout=5_000)
+        page.wait_for_timeout(300)  # and it stays there
+        assert abs(page.evaluate(where, "m-1500") - before) < 2
+        page.goto(base + "tags/")
+        page.go_back(wait_until="load")
+        page.wait_for_function(f"Math.abs(({where})('m-1500') - {before}) < 2", timeout=5_000)
+        page.wait_for_timeout(500)  # the page has settled (a reader's wheel or key would end it at once)
+        page.evaluate("scrollTo(0, document.documentElement.scrollHeight)")  # past the last message
+        page.wait_for_timeout(200)
+        page.reload(wait_until="load")
+        page.wait_for_function("scrollY + innerHeight >= document.documentElement.scrollHeight - 2", timeout=5_000)
+        page.goto(base + "c/2025-03-01-a-long-session/")  # a new visit starts at the top
+        assert page.evaluate("scrollY") == 0

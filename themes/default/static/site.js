@@ -38,6 +38,43 @@
     setTimeout(() => { button.textContent = "Copy link"; }, 2000);
   });
 
+  // Where the reader was, kept across a reload (the preview server reloads on each edit) and a return
+  // to the page: the message at the top of the window, and how far into it. The browser's own
+  // restoration keeps a pixel offset, which misses on a long page whose messages far off the screen
+  // are not laid out yet (content-visibility, in style.css).
+  const shown = document.querySelectorAll(".messages .msg[id]");
+  if (shown.length && "scrollRestoration" in history) {
+    history.scrollRestoration = "manual";
+    const key = `antiphon-place:${location.pathname}`;
+    addEventListener("pagehide", () => {
+      // Below the last message (the related conversations, the footer): kept by the last message.
+      const top = [...shown].find((message) => message.getBoundingClientRect().bottom > 0) || shown[shown.length - 1];
+      try {
+        sessionStorage.setItem(key, JSON.stringify([location.hash, top.id, top.getBoundingClientRect().top]));
+      } catch { /* storage may be off: the page opens at its top */ }
+    });
+    let place = null;
+    try { place = JSON.parse(sessionStorage.getItem(key)); } catch { /* as above */ }
+    const how = performance.getEntriesByType("navigation")[0]?.type;
+    const message = Array.isArray(place) && place[0] === location.hash && document.getElementById(place[1]);
+    if (message && (how === "reload" || how === "back_forward")) {
+      // Messages come into layout as they near the screen and take their real heights, which moves
+      // the one sought: scroll to it again on the next frames until it stays put.
+      // The reader's own scrolling ends it.
+      let moved = false;
+      for (const kind of ["wheel", "touchstart", "keydown", "pointerdown"]) {
+        addEventListener(kind, () => { moved = true; }, { once: true, passive: true });
+      }
+      const settle = (frames, still) => {
+        if (moved) return;
+        const off = message.getBoundingClientRect().top - Number(place[2] || 0);
+        if (Math.abs(off) >= 1) scrollBy(0, off);
+        if (frames && still < 5) requestAnimationFrame(() => settle(frames - 1, Math.abs(off) < 1 ? still + 1 : 0));
+      };
+      settle(60, 0);
+    }
+  }
+
   // The turn map: a link to each message, in its speaker's colour, marked where it is closing tail,
   // loop or repeat. Made from the messages when first opened (the page need not carry a link per message).
   for (const map of document.querySelectorAll("details.turn-map")) {
