@@ -210,7 +210,7 @@ def test_a_reload_or_a_return_keeps_the_reader_at_the_same_message(long_session)
         page.goto(base + "c/2025-03-01-a-long-session/")
         page.evaluate("document.getElementById('m-1500').scrollIntoView(); scrollBy(0, 37)")
         page.wait_for_timeout(200)
-        where = "id => document.getElementById(id).getBoundingClientRect().top"
+        where = "id => document.getElementById(id)?.getBoundingClientRect().top ?? NaN"  # NaN while it loads
         before = page.evaluate(where, "m-1500")
         page.reload(wait_until="load")
         page.wait_for_function(f"Math.abs(({where})('m-1500') - {before}) < 2", timeout=5_000)
