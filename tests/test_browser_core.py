@@ -226,3 +226,11 @@ def test_a_reload_or_a_return_keeps_the_reader_at_the_same_message(long_session)
         page.wait_for_function("scrollY + innerHeight >= document.documentElement.scrollHeight - 2", timeout=5_000)
         page.goto(base + "c/2025-03-01-a-long-session/")  # a new visit starts at the top
         assert page.evaluate("scrollY") == 0
+        # Back after a link within the page ("repeats #N", the turn map) is the browser's, as ever.
+        page.evaluate("document.getElementById('m-1200').scrollIntoView()")
+        page.wait_for_timeout(200)
+        reading = page.evaluate("scrollY")
+        page.evaluate("location.hash = 'm-3'")
+        page.wait_for_function("scrollY < 2000")
+        page.go_back()
+        page.wait_for_function(f"Math.abs(scrollY - {reading}) < 2", timeout=5_000)

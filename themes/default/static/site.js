@@ -41,17 +41,21 @@
   // Where the reader was, kept across a reload (the preview server reloads on each edit) and a return
   // to the page: the message at the top of the window, and how far into it. The browser's own
   // restoration keeps a pixel offset, which misses on a long page whose messages far off the screen
-  // are not laid out yet (content-visibility, in style.css).
+  // are not laid out yet (content-visibility, in style.css). Only loading the page again is left to
+  // this: Back and Forward within the page (after a "#m-N" link) stay the browser's.
   const shown = document.querySelectorAll(".messages .msg[id]");
   if (shown.length && "scrollRestoration" in history) {
-    history.scrollRestoration = "manual";
     const key = `antiphon-place:${location.pathname}`;
     addEventListener("pagehide", () => {
+      history.scrollRestoration = "manual";  // for this page's next load, which restores it as below
       // Below the last message (the related conversations, the footer): kept by the last message.
       const top = [...shown].find((message) => message.getBoundingClientRect().bottom > 0) || shown[shown.length - 1];
       try {
         sessionStorage.setItem(key, JSON.stringify([location.hash, top.id, top.getBoundingClientRect().top]));
       } catch { /* storage may be off: the page opens at its top */ }
+    });
+    addEventListener("pageshow", (event) => {
+      if (event.persisted) history.scrollRestoration = "auto";  // back from the browser's cache, as it was
     });
     let place = null;
     try { place = JSON.parse(sessionStorage.getItem(key)); } catch { /* as above */ }
@@ -59,19 +63,24 @@
     const message = Array.isArray(place) && place[0] === location.hash && document.getElementById(place[1]);
     if (message && (how === "reload" || how === "back_forward")) {
       // Messages come into layout as they near the screen and take their real heights, which moves
-      // the one sought: scroll to it again on the next frames until it stays put.
-      // The reader's own scrolling ends it.
+      // the one sought: scroll to it again on the next frames until it stays put. The reader's own
+      // scrolling ends it.
       let moved = false;
       for (const kind of ["wheel", "touchstart", "keydown", "pointerdown"]) {
         addEventListener(kind, () => { moved = true; }, { once: true, passive: true });
       }
       const settle = (frames, still) => {
-        if (moved) return;
         const off = message.getBoundingClientRect().top - Number(place[2] || 0);
-        if (Math.abs(off) >= 1) scrollBy(0, off);
-        if (frames && still < 5) requestAnimationFrame(() => settle(frames - 1, Math.abs(off) < 1 ? still + 1 : 0));
+        if (!moved && Math.abs(off) >= 1) scrollBy(0, off);
+        if (!moved && frames && still < 5) {
+          requestAnimationFrame(() => settle(frames - 1, Math.abs(off) < 1 ? still + 1 : 0));
+        } else {
+          history.scrollRestoration = "auto";
+        }
       };
       settle(60, 0);
+    } else {
+      history.scrollRestoration = "auto";
     }
   }
 
