@@ -206,31 +206,35 @@ def test_a_long_session_lays_out_only_what_is_near_the_screen(long_session):
 def test_a_reload_or_a_return_keeps_the_reader_at_the_same_message(long_session):
     """The preview server reloads the page on each edit: the reader stays at the message they were
     reading, though the messages above it are laid out only as they near the screen."""
+    # Each figure is read once the page has stopped moving: messages scrolled to take their real
+    # heights over the next frames, later on a loaded machine.
+    still = ("() => new Promise(done => { let last = NaN, same = 0; const look = () => {"
+             " const now = scrollY; same = now === last ? same + 1 : 0; last = now;"
+             " if (same > 5) done(now); else requestAnimationFrame(look); }; look(); })")
+    where = "id => document.getElementById(id)?.getBoundingClientRect().top ?? NaN"  # NaN while it loads
     with static_server(long_session) as base, browser_page() as page:
         page.goto(base + "c/2025-03-01-a-long-session/")
         page.evaluate("document.getElementById('m-1500').scrollIntoView(); scrollBy(0, 37)")
-        page.wait_for_timeout(200)
-        where = "id => document.getElementById(id)?.getBoundingClientRect().top ?? NaN"  # NaN while it loads
+        page.evaluate(still)
         before = page.evaluate(where, "m-1500")
         page.reload(wait_until="load")
-        page.wait_for_function(f"Math.abs(({where})('m-1500') - {before}) < 2", timeout=5_000)
-        page.wait_for_timeout(300)  # and it stays there
-        assert abs(page.evaluate(where, "m-1500") - before) < 2
+        page.wait_for_function(f"Math.abs(({where})('m-1500') - {before}) < 2", timeout=10_000)
+        page.evaluate(still)
+        assert abs(page.evaluate(where, "m-1500") - before) < 2  # and it stays there
         page.goto(base + "tags/")
         page.go_back(wait_until="load")
-        page.wait_for_function(f"Math.abs(({where})('m-1500') - {before}) < 2", timeout=5_000)
-        page.wait_for_timeout(500)  # the page has settled (a reader's wheel or key would end it at once)
+        page.wait_for_function(f"Math.abs(({where})('m-1500') - {before}) < 2", timeout=10_000)
+        page.evaluate(still)  # settled (a reader's wheel or key would end it at once)
         page.evaluate("scrollTo(0, document.documentElement.scrollHeight)")  # past the last message
-        page.wait_for_timeout(200)
+        page.evaluate(still)
         page.reload(wait_until="load")
-        page.wait_for_function("scrollY + innerHeight >= document.documentElement.scrollHeight - 2", timeout=5_000)
+        page.wait_for_function("scrollY + innerHeight >= document.documentElement.scrollHeight - 2", timeout=10_000)
         page.goto(base + "c/2025-03-01-a-long-session/")  # a new visit starts at the top
         assert page.evaluate("scrollY") == 0
         # Back after a link within the page ("repeats #N", the turn map) is the browser's, as ever.
         page.evaluate("document.getElementById('m-1200').scrollIntoView()")
-        page.wait_for_timeout(200)
-        reading = page.evaluate("scrollY")
+        reading = page.evaluate(still)
         page.evaluate("location.hash = 'm-3'")
         page.wait_for_function("scrollY < 2000")
         page.go_back()
-        page.wait_for_function(f"Math.abs(scrollY - {reading}) < 2", timeout=5_000)
+        page.wait_for_function(f"Math.abs(scrollY - {reading}) < 2", timeout=10_000)
