@@ -1,4 +1,5 @@
-// Antiphon default theme: copy-link buttons and keyboard shortcuts. The pages work without it.
+// Antiphon default theme: copy-link buttons, the reader's place across reloads, the turn map and keyboard
+// shortcuts. The pages work without it.
 (() => {
   "use strict";
 
