@@ -48,6 +48,17 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def duration(seconds: float) -> str:
+    """A length of time in words: '7.2 s' under ten seconds, else whole units ('31 s', '1 min 20 s',
+    '2 h 5 min')."""
+    if seconds < 10:
+        return f"{seconds:.1f} s".replace(".0 s", " s")
+    hours, rest = divmod(round(seconds), 3600)
+    minutes, rest = divmod(rest, 60)
+    return " ".join(part for part in (f"{hours} h" if hours else "", f"{minutes} min" if minutes else "",
+                                      f"{rest} s" if rest else "") if part)
+
+
 def tally(diagnostics) -> str:
     """'1 error, 2 warnings, 0 notes'."""
     levels = [d.level for d in diagnostics]

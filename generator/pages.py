@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from generator import keys
 from generator.archive import PAIR_JOINER, Archive, Group, pair_name, pair_slug
 from generator.config import Config
-from generator.diagnostics import plural
+from generator.diagnostics import duration, plural
 from generator.identity import speaker_colours, title_names_participants
 from generator.insights import ENDING_CHOICES, Insights, insights_of
 from generator.language import direction, language_of, mostly_left_to_right
@@ -685,12 +685,7 @@ def _duration(started: datetime | None, ended: datetime | None) -> str:
     if started is None or ended is None or (started.tzinfo is None) != (ended.tzinfo is None):
         return ""
     seconds = int((ended - started).total_seconds())
-    if seconds < 0:
-        return ""
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else "", f"{seconds} s" if seconds else ""]
-    return " ".join(p for p in parts if p) or "0 s"
+    return duration(seconds) if seconds >= 0 else ""
 
 
 def _preview(text: str) -> str:

@@ -24,7 +24,7 @@ import json
 import re
 from dataclasses import replace
 
-from generator.diagnostics import note
+from generator.diagnostics import duration, note
 from generator.readers.common import Turn, block_turns, call_text, code_span, conversation, diff, fenced, request_title
 from generator.readers.jsondoc import Record, Shape, content_text, dict_of, list_of, text_of, timestamp
 from generator.readers.runs import model_name
@@ -136,10 +136,10 @@ def _system_line(item: dict) -> str:
     if subtype == "api_error":
         said, wait = _error_said(item.get("error")), _number(item.get("retryInMs"))
         attempt, most = _number(item.get("retryAttempt")), _number(item.get("maxRetries"))
-        return ("API error" + (f": {said}" if said else "") + (f"; retrying in {_seconds(wait / 1000)}" if wait else "")
+        return ("API error" + (f": {said}" if said else "") + (f"; retrying in {duration(wait / 1000)}" if wait else "")
                 + (f" (attempt {attempt:g}" + (f" of {most:g}" if most else "") + ")" if attempt else ""))
-    if subtype == "turn_duration" and _number(item.get("durationMs")) is not None:
-        return f"The turn took {_seconds(_number(item.get('durationMs')) / 1000)}"
+    if subtype == "turn_duration" and (took := _number(item.get("durationMs"))) is not None:
+        return f"The turn took {duration(took / 1000)}"
     if subtype == "stop_hook_summary":
         reason = text_of(item.get("stopReason"))
         if reason.lower().startswith("stop hook"):
@@ -173,14 +173,6 @@ def _number(value) -> float | None:
         return None
     return float(value)
 
-
-def _seconds(seconds: float) -> str:
-    if seconds < 10:
-        return f"{seconds:.1f} s".replace(".0 s", " s")
-    if seconds < 60:
-        return f"{round(seconds)} s"
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
 
 
 def _sub_agent_progress(item: dict, line: int) -> list[Turn]:

@@ -33,8 +33,8 @@ def read(records, source, display):
         shape = Shape(record, display)
         session = shape.object(record.value, record.path)
         turns = []
-        for index, raw in enumerate(shape.array(session.get("messages"), f"{record.path}.messages")):
-            turns += _turns(shape.object(raw, f"{record.path}.messages[{index}]"), record.line)
+        for _, message in shape.objects(session.get("messages"), f"{record.path}.messages"):
+            turns += _turns(message, record.line)
         metadata = {"Source format": "Gemini CLI session"}
         if text_of(session.get("sessionId")):
             metadata["Session"] = session["sessionId"]

@@ -181,6 +181,11 @@ class Shape:
             self.fail(path, f"expected an array, found {_kind(value)}")
         return value
 
+    def objects(self, value: Any, path: str) -> Iterator[tuple[str, dict]]:
+        """The items of an array of objects, each with its own path (``path[i]``), checked as they come."""
+        for index, item in enumerate(self.array(value, path)):
+            yield f"{path}[{index}]", self.object(item, f"{path}[{index}]")
+
     def text(self, value: Any, path: str, default: str = "") -> str:
         if value is None:
             return default

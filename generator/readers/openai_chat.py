@@ -40,8 +40,8 @@ def read(records, source, display):
             shape.fail(record.path, "expected an object with a 'messages' array")
         model = text_of(holder.get("model")) or None
         turns = []
-        for index, raw in enumerate(messages):
-            turns += _turns(shape, shape.object(raw, f"{record.path}.messages[{index}]"), model)
+        for _, message in shape.objects(messages, f"{record.path}.messages"):
+            turns += _turns(shape, message, model)
         metadata = {"Source format": "OpenAI chat messages"}
         if model:
             metadata["Model"] = model

@@ -56,12 +56,10 @@ def _runs(shape: Shape, record: Record, source):
     document = record.value
     started = timestamp(document.get("generated_at")) or timestamp(document.get("saved_at"))
     found = []
-    for index, raw in enumerate(shape.array(document["conversations"], "$.conversations")):
-        item = shape.object(raw, f"$.conversations[{index}]")
+    for index, (where, item) in enumerate(shape.objects(document["conversations"], "$.conversations")):
         seats = _seats(document, item)
-        path = f"$.conversations[{index}].full_conversation"
-        turns = [_turn(shape.object(t, f"{path}[{n}]"), record.line, seats)
-                 for n, t in enumerate(shape.array(item.get("full_conversation"), path))]
+        turns = [_turn(turn, record.line, seats)
+                 for _, turn in shape.objects(item.get("full_conversation"), f"{where}.full_conversation")]
         metadata = {"Source format": "AI-to-AI runner", **_models(document, item)}
         for key, label in _KEPT.items():
             value = item.get(key, document.get(key))

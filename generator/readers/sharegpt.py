@@ -24,10 +24,9 @@ def read(records, source, display):
         shape = Shape(record, display)
         item = shape.object(record.value, record.path)
         turns = []
-        for index, raw in enumerate(shape.array(item.get("conversations"), f"{record.path}.conversations")):
-            entry = shape.object(raw, f"{record.path}.conversations[{index}]")
-            role = shape.text(entry.get("from"), f"{record.path}.conversations[{index}].from", "unknown")
-            text = shape.text(entry.get("value"), f"{record.path}.conversations[{index}].value")
+        for where, entry in shape.objects(item.get("conversations"), f"{record.path}.conversations"):
+            role = shape.text(entry.get("from"), f"{where}.from", "unknown")
+            text = shape.text(entry.get("value"), f"{where}.value")
             turns += thought_apart(SPEAKERS.get(role.lower(), role), text, record.line, None, KINDS.get(role, "message"))
         metadata = {"Source format": "ShareGPT"}
         if isinstance(item.get("id"), (str, int)) and not isinstance(item.get("id"), bool):
