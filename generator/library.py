@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -38,7 +39,7 @@ from generator.identity import Identity
 from generator.model import Conversation, Outline
 from generator.profile import Profile
 from generator.progress import Counter, ignore
-from generator.readers import native, read_file, read_header_file
+from generator.readers import content_key, native, read_file, read_header_file
 from generator.result import BuildError
 from generator.secrets import NONE as NO_REDACTION, Redaction
 from generator.sources import SourceFile
@@ -48,6 +49,7 @@ SOURCES_STATE = ".antiphon-sources.tsv"
 # A new process renders up to this many edited conversations alone; more go through a full build (in parallel).
 EDITS_RENDERED_ALONE = 32
 _READING, _LAST = "# reading ", "# inputs "
+_FINGERPRINT = re.compile(r'"fingerprint":"([0-9a-f]{40}):')
 # Made once: json.dumps makes an encoder for every call with options, thousands of times a build.
 _compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _quoted = json.JSONEncoder(ensure_ascii=False).encode
@@ -197,6 +199,28 @@ class Library:
             self._parsed = (signature, lines, inputs_of(text), text.count("\n"))
         _, lines, self.remembered_inputs, self.remembered_lines = self._parsed
         return lines
+
+    def as_noted(self, files: list[SourceFile], state) -> list[SourceFile]:
+        """``files``, where one has changed in time only since the last build noted it (a new checkout, a
+        copy, a restore from a cache: every file's time is new), with the signature it had then.
+
+        A file's signature is its time and size; one whose size is as noted but whose time is not is read
+        (not parsed), and if its bytes are those the record was read from, nothing about it changed. So a
+        site restored beside a fresh clone of the archive (the Pages workflow keeps it between runs) is
+        rebuilt from where the last build left off, not from nothing."""
+        remembered = self.remembered(state)
+        return [self._as_noted(file, remembered.get(file.relative)) for file in files] if remembered else files
+
+    def _as_noted(self, file: SourceFile, entry: "Remembered | None") -> SourceFile:
+        if (entry is None or entry.signature == file.signature or entry.signature[1] != file.signature[1]
+                or not entry.intact()):
+            return file
+        noted = entry.content
+        try:
+            same = noted is not None and content_key(Path(file.path).read_bytes(), self.reading.redaction) == noted
+        except OSError:
+            return file  # reading it says what is wrong
+        return replace(file, signature=entry.signature) if same else file
 
     def places_noted(self, remembered: dict[str, "Remembered"]) -> tuple[dict, dict]:
         """What the last build noted of where it placed the conversations held (see remembered_places),
@@ -397,6 +421,14 @@ class Remembered(NamedTuple):
     @property
     def checksum(self) -> str:
         return checksum_of(self.line)
+
+    @property
+    def content(self) -> str | None:
+        """The key of the bytes its record was read from (readers.content_key), if it names one (a file
+        with no conversation does not)."""
+        # In a JSON string a quote is escaped, so this text is only ever a conversation's key.
+        found = _FINGERPRINT.search(self.record)
+        return found.group(1) if found else None
 
     def intact(self) -> bool:
         """Is the line as written (by this version: the file's reading key says so)?"""

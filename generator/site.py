@@ -104,7 +104,11 @@ class Builder:
         theme, salt = self._current_theme()
         self._compiled_templates(theme, out)
         files, notes = self._discover()
-        inputs = digest(salt, repr(self.include_drafts), repr([(f.relative, f.signature) for f in files]))
+        inputs = self._inputs(salt, files)
+        last = rebuild.last_build(out, self.include_drafts)
+        if last is not None and inputs != last["inputs"]:  # something changed, or only the files' times
+            files = self.library.as_noted(files, out.state)
+            inputs = self._inputs(salt, files)
         plan = rebuild.Build(out, theme, salt, self.library, files, inputs, self.include_drafts, keep_on_error,
                              set(self._committed.errors), self._views,
                              lambda pages=None: self._start_early_index(out, salt, pages),
@@ -125,6 +129,9 @@ class Builder:
             self._committed = result
             self._keep_compiled_templates(theme, out)
         return result
+
+    def _inputs(self, salt: str, files: list[SourceFile]) -> str:
+        return digest(salt, repr(self.include_drafts), repr([(f.relative, f.signature) for f in files]))
 
     @staticmethod
     def _compiled_templates(theme: Theme, out: OutputFolder) -> None:

@@ -180,6 +180,34 @@ def test_a_fresh_process_renders_only_an_edit_that_no_list_shows(sample_project)
     assert again.written == [] and (again.conversations, again.pages) == (result.conversations, result.pages)
 
 
+def _all_touched(project, seconds: int) -> None:
+    """Every transcript's time moved, its bytes as they were: what a fresh clone of the archive looks like."""
+    for path in (project / "content").rglob("*"):
+        if path.is_file():
+            stat = path.stat()
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + seconds * 1_000_000_000))
+
+
+def test_a_fresh_checkout_beside_the_site_it_built_builds_as_unchanged(sample_project, monkeypatch):
+    """The Pages workflow restores the last run's site beside a fresh clone, whose files all have new
+    times: their bytes say that nothing changed. An edit that keeps the size is still seen, and the next
+    build reads only what changed in its bytes."""
+    config = load_config(None, sample_project)
+    Builder(config).build()
+    _all_touched(sample_project, 3600)
+    result = Builder(config).build()
+    assert result.path == UNCHANGED and result.written == [] and result.removed == []
+    edit(sample_project, "first.md", "Hello, Bob.", "Hello, Rob.")  # the same size
+    _all_touched(sample_project, 7200)
+    read = []
+    monkeypatch.setattr(library, "read_file", lambda path, *rest, made=library.read_file, **named:
+                        read.append(path.name) or made(path, *rest, **named))
+    result = Builder(config).build()
+    assert ALICE_BOB + "index.html" in result.written and set(read) == {"first.md"}  # the rest: as noted
+    assert "Hello, Rob." in (config.output_path / ALICE_BOB / "index.html").read_text("utf-8")
+    assert published(config.output_path) == cold_build(sample_project)
+
+
 def test_a_fresh_process_rebuilds_from_remembered_outlines_when_lists_change(sample_project, monkeypatch):
     config = load_config(None, sample_project)
     Builder(config).build()

@@ -52,6 +52,33 @@ def test_new_scaffolds_a_buildable_archive(tmp_path):
     assert (project / "site/c/2025-01-01-first-speaker-second-speaker/index.html").is_file()
 
 
+def test_the_workflow_keeps_the_site_between_runs_and_a_fresh_clone_beside_it_builds_nothing_new(archive, tmp_path):
+    """As the Pages workflow runs: a fresh clone of the archive (every file's time new) at the same
+    path, the last run's site restored beside it (actions/cache), then the build."""
+    workflow = (archive / ".github/workflows/pages.yml").read_text()
+    cache = workflow.index("uses: actions/cache@")
+    assert cache < workflow.index("antiphon build") and "path: site\n" in workflow[cache:cache + 120]
+    assert "key: antiphon-site-${{ github.sha }}" in workflow and "restore-keys: antiphon-site-" in workflow
+    (archive / "content/second.md").write_text(
+        "# Ada ↔ Echo\n\n**Started:** 2025-02-02 10:00:00\n\n---\n\n### Ada\n\nA second talk.\n\n---\n\n"
+        "### Echo\n\nA second answer.\n\n---\n", "utf-8")
+    git("add", "-A", cwd=archive)
+    git("commit", "-q", "-m", "A second talk", cwd=archive)
+    assert antiphon("build", cwd=archive).returncode == 0
+    kept = tmp_path / "cache"
+    (archive / "site").rename(kept)
+    moved = tmp_path / "the-last-run"
+    archive.rename(moved)
+    git("clone", "-q", str(moved), str(archive), cwd=tmp_path)
+    kept.rename(archive / "site")
+    notes = {path.name: path.read_bytes() for path in (archive / "site").glob(".antiphon-*")}
+    run = antiphon("build", cwd=archive)
+    assert run.returncode == 0, run.stderr
+    assert "0 files written" in run.stdout and "0 removed" in run.stdout
+    # Not a transcript read again: what the last run noted of them (their times) stands as it was.
+    assert {path.name: path.read_bytes() for path in (archive / "site").glob(".antiphon-*")} == notes
+
+
 def test_new_refuses_a_folder_with_files(tmp_path):
     (tmp_path / "taken").mkdir()
     (tmp_path / "taken/notes.txt").write_text("mine")

@@ -94,10 +94,10 @@ def read_header_file(path: Path, display: str, identity=None, redaction=None) ->
         return None
     except Exception:  # a reader's failure: read_file reports it
         return None
-    return _fingerprinted(ReadResult(native.NAME, [conversation], diagnostics), _content_key(data, redaction))
+    return _fingerprinted(ReadResult(native.NAME, [conversation], diagnostics), content_key(data, redaction))
 
 
-def _content_key(data: bytes, redaction) -> str:
+def content_key(data: bytes, redaction) -> str:
     """What the conversations read are made from: the bytes, and the redaction applied to them."""
     content = hashlib.sha1(data).hexdigest()
     if redaction is None or not redaction.active:
@@ -106,7 +106,7 @@ def _content_key(data: bytes, redaction) -> str:
 
 
 def read_bytes(path: Path, data: bytes, display: str, identity=None, redaction=None, terms: bool = True) -> ReadResult:
-    content = _content_key(data, redaction)
+    content = content_key(data, redaction)
     try:
         text, notes = decode(display, data)
         del data  # a large export is then held once, as text, while it is read
