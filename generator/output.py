@@ -502,6 +502,9 @@ class OutputFolder:
                         self._remove(site_path)
             except (ValueError, AttributeError, TypeError, OutputError):
                 pass
+            # What was learned is written down before the journal goes: a build killed in its turn before
+            # its commit would otherwise leave the files moved in named nowhere, and never removed.
+            self._write_manifest(self.committed_salt, self._previous)
         for folder, _, names in os.walk(self._root_text):
             for name in names:
                 if _TEMPORARY.match(name):

@@ -96,3 +96,40 @@ def test_a_second_build_into_the_same_folder_is_refused_while_the_first_runs(tmp
     if second_status:  # it started while the first held the folder
         assert "another Antiphon build is writing to" in second_errors
     assert _leftovers(project / "site") == []
+
+
+def test_what_a_commit_cut_short_moved_in_is_removed_even_when_the_build_after_it_is_killed_too(tmp_path, monkeypatch):
+    """A build killed in the middle of its commit has moved new pages in that no manifest names; its
+    journal tells the next build. When that build is killed in its turn, before its own commit, the
+    one after must still know them (a CI run on 2026-12-06 found 26 pages of an earlier generation
+    left after the last build). Kills are played by leaving the folder as a killed process would."""
+    from generator.output import BUILDING, JOURNAL, OutputFolder
+    site = tmp_path / "site"
+    first = OutputFolder(site)
+    with first.locked():
+        first.begin("salt")
+        first.write("index.html", "index")
+        first.commit()
+    cut_short = OutputFolder(site)
+    with cut_short.locked():
+        cut_short.begin("salt")
+        cut_short.write("index.html", "index")
+        cut_short.write("c/gone-soon/index.html", "a page of that build")
+        with monkeypatch.context() as patched:  # killed after the moves, before the manifest
+            patched.setattr(OutputFolder, "_write_manifest", lambda *args: (_ for _ in ()).throw(SystemExit))
+            try:
+                cut_short.commit()
+            except SystemExit:
+                pass
+    assert (site / "c/gone-soon/index.html").is_file() and (site / JOURNAL).is_file()
+    killed_before_commit = OutputFolder(site)
+    with killed_before_commit.locked():
+        killed_before_commit.begin("salt")
+        killed_before_commit.write("index.html", "index")
+    assert (site / BUILDING).is_file() and not (site / JOURNAL).exists()
+    last = OutputFolder(site)
+    with last.locked():
+        last.begin("salt")
+        last.write("index.html", "index")
+        assert last.commit() == ["c/gone-soon/index.html"]
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if not p.name.startswith(".")) == ["index.html"]
