@@ -49,7 +49,7 @@ SOURCES_STATE = ".antiphon-sources.tsv"
 # A new process renders up to this many edited conversations alone; more go through a full build (in parallel).
 EDITS_RENDERED_ALONE = 32
 _READING, _LAST = "# reading ", "# inputs "
-_FINGERPRINT = re.compile(r'"fingerprint":"([0-9a-f]{40}):')
+_CONTENT = re.compile(r'\{"content":"([0-9a-f]{40})"')
 # Made once: json.dumps makes an encoder for every call with options, thousands of times a build.
 _compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _quoted = json.JSONEncoder(ensure_ascii=False).encode
@@ -76,13 +76,14 @@ class Source:
     conversations: list[Conversation]
     diagnostics: list[Diagnostic]
     remembered: str = ""  # what was read, as its line's record (made once: see record())
+    content: str = ""  # the key of the bytes it was read from (readers.content_key)
     # Only the header was read (a native transcript, read in bulk): enough to place the conversation
     # in the archive. Rendering its page reads it whole and completes it (Library.complete).
     sketched: bool = False
 
     def record(self) -> str:
         if not self.remembered:
-            self.remembered = record_text(self.format, self.diagnostics, self.conversations)
+            self.remembered = record_text(self.format, self.diagnostics, self.conversations, self.content)
         return self.remembered
 
 
@@ -167,7 +168,7 @@ class Library:
         if result.format != native.NAME or len(result.conversations) != 1:  # changed to another kind of file
             raise BuildError(f"{sketch.source} changed during the build; build again")
         whole = placed(result.conversations[0], sketch)  # its record's profile is kept for its page
-        return whole, record_text(result.format, result.diagnostics, [whole])
+        return whole, record_text(result.format, result.diagnostics, [whole], result.content)
 
     def take_completions(self, completions: list[tuple[str, str, Diagnostic | None]]) -> bool:
         """Take in what reading sketched transcripts whole gave (by relative path: their record, or the
@@ -329,8 +330,9 @@ def read_one(file: SourceFile, reading: Reading, outline: bool) -> Source:
     # An export holds many conversations: reading it again for each of their pages would cost more
     # than keeping them, so only single-conversation files are reduced to outlines.
     if outline and len(result.conversations) == 1:
-        return Source(file, result.format, [result.conversations[0].outlined()], result.diagnostics)
-    return Source(file, result.format, result.conversations, result.diagnostics)
+        return Source(file, result.format, [result.conversations[0].outlined()], result.diagnostics,
+                      content=result.content)
+    return Source(file, result.format, result.conversations, result.diagnostics, content=result.content)
 
 
 def read_sources(files: list[SourceFile], reading: Reading, outline: bool, jobs: int,
@@ -376,7 +378,7 @@ def _sketch_one(file: SourceFile, reading: Reading) -> Source | None:
     result = read_header_file(Path(file.path), shown(reading.content, file.relative), reading.identity, reading.redaction)
     if result is None or result.diagnostics or result.conversations[0].draft:
         return None
-    return Source(file, result.format, result.conversations, [], sketched=True)
+    return Source(file, result.format, result.conversations, [], sketched=True, content=result.content)
 
 
 def restore(remembered: "Remembered | None", file: SourceFile) -> Source | None:
@@ -393,7 +395,7 @@ def from_record(record: str, file: SourceFile) -> Source | None:
         data = json.loads(record)
         source = Path(file.path)
         return Source(file, data["format"], [conversation_from(c, source) for c in data["conversations"]],
-                      [Diagnostic(*d) for d in data["diagnostics"]], remembered=record)
+                      [Diagnostic(*d) for d in data["diagnostics"]], remembered=record, content=data["content"])
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -425,9 +427,8 @@ class Remembered(NamedTuple):
     @property
     def content(self) -> str | None:
         """The key of the bytes its record was read from (readers.content_key), if it names one (a file
-        with no conversation does not)."""
-        # In a JSON string a quote is escaped, so this text is only ever a conversation's key.
-        found = _FINGERPRINT.search(self.record)
+        that could not be read does not)."""
+        found = _CONTENT.match(self.record)  # the record's first key (see record_text)
         return found.group(1) if found else None
 
     def intact(self) -> bool:
@@ -495,8 +496,10 @@ def read_lines(text: str) -> dict[str, Remembered]:
     return remembered
 
 
-def record_text(format: str, diagnostics: list[Diagnostic], conversations: list[Conversation]) -> str:
-    return json.dumps({"format": format, "diagnostics": [[d.path, d.line, d.level, d.message] for d in diagnostics],
+def record_text(format: str, diagnostics: list[Diagnostic], conversations: list[Conversation], content: str) -> str:
+    """``content``: the key of the bytes read (first in the record, by the sorted keys: see Remembered.content)."""
+    return json.dumps({"content": content, "format": format,
+                       "diagnostics": [[d.path, d.line, d.level, d.message] for d in diagnostics],
                        "conversations": [conversation_record(c) for c in conversations]},
                       ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
@@ -504,10 +507,12 @@ def record_text(format: str, diagnostics: list[Diagnostic], conversations: list[
 def same_outlines(record: str, other: str) -> bool:
     """Do two records list the same problems and outlines, whatever the conversations' messages say?
 
-    The fingerprint digests the messages; everything else in a record is what lists and slugs are made from.
+    The fingerprints (and the key of the bytes) digest the messages; everything else in a record is what
+    lists and slugs are made from.
     """
     def without_fingerprints(text: str):
         data = json.loads(text)
+        data.pop("content", None)
         for conversation in data["conversations"]:
             conversation.pop("fingerprint", None)
         return data

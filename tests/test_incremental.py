@@ -196,6 +196,9 @@ def test_a_fresh_checkout_beside_the_site_it_built_builds_as_unchanged(sample_pr
     if redacted:
         with (sample_project / "antiphon.toml").open("a", encoding="utf-8") as config_file:
             config_file.write('\n[redact]\nstrings = ["Carol"]\n')
+    # Files with no conversation, as real archives hold beside their logs: they are known by their bytes too.
+    (sample_project / "content/media.json").write_text('{"frames": []}', "utf-8")
+    (sample_project / "content/empty.md").write_text("", "utf-8")
     config = load_config(None, sample_project)
     Builder(config).build()
     _all_touched(sample_project, 3600)

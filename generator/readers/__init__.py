@@ -47,6 +47,7 @@ class ReadResult:
     format: str  # the reader's name; "" when no reader claimed the file
     conversations: list[Conversation] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    content: str = ""  # the key of the bytes read (content_key), when they were read
 
 
 def read_file(path: Path, display: str | None = None, identity=None, redaction=None, terms: bool = True) -> ReadResult:
@@ -140,6 +141,8 @@ def _add_terms(result: ReadResult, decoded: str) -> None:
 
 
 def _fingerprinted(result: ReadResult, content: str) -> ReadResult:
+    """``result``, keyed by the bytes it was read from (``content``), and each conversation by them and its place."""
+    result.content = content
     for position, conversation in enumerate(result.conversations):
         conversation.fingerprint = f"{content}:{position}"
     return result
