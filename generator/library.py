@@ -13,7 +13,8 @@ tab-separated fields::
 
     "relative/path.md"  mtime_ns:size  places  record  checksum
 
-``record`` is what reading the file gave (reader, problems, an outline of each conversation);
+``record`` is what reading the file gave (the key of its bytes, reader, problems, an outline of each
+conversation: the key lets a file whose time alone changed be known as the same, see as_noted);
 ``places`` is where the last build put each conversation (its slug and title, and the slug and
 title of its older and newer neighbours; null for a draft left out). The path comes first,
 JSON-encoded, so the file can be indexed without parsing records. The first line names the
