@@ -396,7 +396,8 @@ def from_record(record: str, file: SourceFile) -> Source | None:
         data = json.loads(record)
         source = Path(file.path)
         return Source(file, data["format"], [conversation_from(c, source) for c in data["conversations"]],
-                      [Diagnostic(*d) for d in data["diagnostics"]], remembered=record, content=data["content"])
+                      [Diagnostic(*d) for d in data["diagnostics"]], remembered=record,
+                      content=data.get("content", ""))  # a record made by hand may name no key
     except (KeyError, TypeError, ValueError):
         return None
 
