@@ -40,7 +40,7 @@ from generator.identity import Identity
 from generator.model import Conversation, Outline
 from generator.profile import Profile
 from generator.progress import Counter, ignore
-from generator.readers import content_key, native, read_file, read_header_file
+from generator.readers import file_content_key, native, read_file, read_header_file
 from generator.result import BuildError
 from generator.secrets import NONE as NO_REDACTION, Redaction
 from generator.sources import SourceFile
@@ -219,7 +219,7 @@ class Library:
             return file
         noted = entry.content
         try:
-            same = noted is not None and content_key(Path(file.path).read_bytes(), self.reading.redaction) == noted
+            same = noted is not None and file_content_key(Path(file.path), self.reading.redaction) == noted
         except OSError:
             return file  # reading it says what is wrong
         return replace(file, signature=entry.signature) if same else file

@@ -3,7 +3,7 @@ trusted when cut short or noted under another reading key."""
 
 from __future__ import annotations
 
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 import json
 
@@ -73,3 +73,17 @@ def test_the_sources_file_is_written_line_by_line_and_left_alone_when_it_has_tho
     assert path.stat().st_ino == inode and not list(tmp_path.glob(".*.tmp"))  # the same bytes: not replaced
     state.write_lines(library.SOURCES_STATE, library.sources_lines("key", "two", lines))
     assert path.stat().st_ino != inode and library.inputs_of(path.read_text("utf-8")) == "two"
+
+
+@settings(max_examples=40)
+@given(st.binary(max_size=200_000), st.booleans())
+def test_a_file_read_in_pieces_has_the_key_of_its_bytes_read_whole(tmp_path_factory, data, redacted):
+    """What tells a file whose time alone changed from its record (Library.as_noted) is the key reading
+    gives its bytes, redaction included."""
+    from generator.readers import content_key, file_content_key
+    from generator.secrets import NONE, Redaction
+    redaction = Redaction.of({"strings": ["secret"]}) if redacted else NONE
+    path = tmp_path_factory.mktemp("bytes") / "t.md"
+    path.write_bytes(data)
+    assert file_content_key(path, redaction) == content_key(data, redaction)
+    assert file_content_key(path, redaction) != content_key(data + b"x", redaction)

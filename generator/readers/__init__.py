@@ -100,7 +100,17 @@ def read_header_file(path: Path, display: str, identity=None, redaction=None) ->
 
 def content_key(data: bytes, redaction) -> str:
     """What the conversations read are made from: the bytes, and the redaction applied to them."""
-    content = hashlib.sha1(data).hexdigest()
+    return _redacted_key(hashlib.sha1(data).hexdigest(), redaction)
+
+
+def file_content_key(path: Path, redaction) -> str:
+    """:func:`content_key` of a file's bytes, read in pieces: an export may be larger than a build
+    should hold just to tell that it has not changed."""
+    with open(path, "rb") as handle:
+        return _redacted_key(hashlib.file_digest(handle, "sha1").hexdigest(), redaction)
+
+
+def _redacted_key(content: str, redaction) -> str:
     if redaction is None or not redaction.active:
         return content
     return hashlib.sha1(f"{content}:{redaction.digest()}".encode("ascii")).hexdigest()
