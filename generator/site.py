@@ -120,7 +120,7 @@ class Builder:
         # only scan them again and again. It resumes for rendering (see _build_all).
         gc.disable()
         try:
-            result = self._shortcut(plan, trusted)
+            result = self._shortcut(plan, trusted, last)
             if result is None:
                 result = self._build_all(plan, notes)
         finally:
@@ -146,11 +146,11 @@ class Builder:
         if text:
             out.state.write(TEMPLATE_CACHE, text)
 
-    def _shortcut(self, plan: rebuild.Build, trusted: bool) -> BuildResult | None:
+    def _shortcut(self, plan: rebuild.Build, trusted: bool, last: dict | None) -> BuildResult | None:
         """The result of a build that need not read and place everything again (see rebuild.py), or None.
-        ``trusted``: the last build held was committed without errors, so the archive held is the site's."""
+        ``trusted``: the last build held was committed without errors, so the archive held is the site's;
+        ``last``: what the last build noted of itself (rebuild.last_build)."""
         out = plan.out
-        last = rebuild.last_build(out, self.include_drafts)
         if last is not None and not self.library.sources and not self.keep_messages:  # a new process
             return rebuild.unchanged(plan, last) or rebuild.edits_in_place(plan, last)
         if self.library.sources and trusted and out.made_with(plan.salt) and last is not None:

@@ -27,8 +27,7 @@ def read(records, source, display):
     for record in records:
         shape = Shape(record, display)
         item = shape.object(record.value, record.path)
-        chat = shape.array(item.get("chat_messages"), f"{record.path}.chat_messages")
-        messages = [shape.object(raw, f"{record.path}.chat_messages[{index}]") for index, raw in enumerate(chat)]
+        messages = [message for _, message in shape.objects(item.get("chat_messages"), f"{record.path}.chat_messages")]
         turns = []
         for is_version, group in _branches(item, messages):
             group_turns = [turn for message in group for turn in _turns(shape, message)]

@@ -174,7 +174,6 @@ def _number(value) -> float | None:
     return float(value)
 
 
-
 def _sub_agent_progress(item: dict, line: int) -> list[Turn]:
     """A sub-agent's message as later versions record it, in the session that started it (a ``progress``
     record of the type ``agent_progress``): folded where it happened, as a side-chain record is. Other
