@@ -56,15 +56,25 @@ def test_the_workflow_keeps_the_site_between_runs_and_a_fresh_clone_beside_it_bu
     """As the Pages workflow runs: a fresh clone of the archive (every file's time new) at the same
     path, the last run's site restored beside it (actions/cache), then the build."""
     workflow = (archive / ".github/workflows/pages.yml").read_text()
-    cache = workflow.index("uses: actions/cache@")
-    assert cache < workflow.index("antiphon build") and "path: site\n" in workflow[cache:cache + 120]
+    restore, build = workflow.index("uses: actions/cache/restore@"), workflow.index("antiphon build")
+    assert restore < build and "path: site\n" in workflow[restore:restore + 120]
     assert "key: antiphon-site-${{ github.sha }}" in workflow and "restore-keys: antiphon-site-" in workflow
+    # Saved after the build, under a digest of its state files, unless that is the key it was restored from.
+    save = workflow.index("uses: actions/cache/save@")
+    assert build < save < workflow.index("actions/upload-pages-artifact@")
+    state = "hashFiles('site/.antiphon-manifest.json', 'site/.antiphon-sources.tsv')"
+    assert f"key: antiphon-site-${{{{ {state} }}}}" in workflow[save:]
+    assert f"steps.last-site.outputs.cache-matched-key != format('antiphon-site-{{0}}', {state})" in workflow
+    state_files = ("site/.antiphon-manifest.json", "site/.antiphon-sources.tsv")
+    before_edit = [(archive / name).read_bytes() for name in state_files]
     (archive / "content/second.md").write_text(
         "# Ada ↔ Echo\n\n**Started:** 2025-02-02 10:00:00\n\n---\n\n### Ada\n\nA second talk.\n\n---\n\n"
         "### Echo\n\nA second answer.\n\n---\n", "utf-8")
     git("add", "-A", cwd=archive)
     git("commit", "-q", "-m", "A second talk", cwd=archive)
     assert antiphon("build", cwd=archive).returncode == 0
+    # A push that changed the site changes the save key: neither state file is as it was.
+    assert all(before != (archive / name).read_bytes() for before, name in zip(before_edit, state_files))
     kept = tmp_path / "cache"
     (archive / "site").rename(kept)
     moved = tmp_path / "the-last-run"
