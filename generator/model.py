@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 if TYPE_CHECKING:  # profile.py imports insights.py, which imports this module
     from generator.profile import Profile
@@ -41,11 +42,34 @@ class Outline:
 
 
 OPENING_CHARS = 400
+# A request of fewer words ('hi', 'whoami', 'login') names nothing: a session is titled by a later one.
+TELLING_WORDS = 3
+# How far into a session a title taken from a later request is looked for.
+_TITLE_REACH = 10
 
 
 def says_only(text: str, title: str) -> bool:
     """Is ``text`` the title and nothing more (up to spacing, and the '#' or '>' a title drops)?"""
-    return " ".join(text.strip().lstrip("#>").split()) == " ".join(title.split())
+    return _as_title(text) == " ".join(title.split())
+
+
+def begins_with_title(text: str, title: str) -> bool:
+    """Does ``text`` begin with the title (which may end in '…' where it was cut)?"""
+    head = " ".join(title.removesuffix("…").split())
+    return bool(head) and _as_title(text).startswith(head)
+
+
+def _as_title(text: str) -> str:
+    return " ".join(text.strip().lstrip("#>").split())
+
+
+def _title_start(messages: list["Message"], title: str) -> int:
+    """Where among ``messages`` the title was taken from, when the first with words is too short to
+    have named the conversation and a later one begins with the title; else 0."""
+    first = next((i for i, m in enumerate(messages) if any(ch.isalnum() for ch in m.text.replace("[END]", ""))), None)
+    if first is None or len(messages[first].text.split()) >= TELLING_WORDS or begins_with_title(messages[first].text, title):
+        return 0
+    return next((i for i in range(first + 1, len(messages)) if begins_with_title(messages[i].text, title)), 0)
 
 
 @dataclass
@@ -100,20 +124,27 @@ class Conversation:
     @property
     def opening(self) -> tuple[str, ...]:
         """The first messages' texts (shortened), up to the first with a letter or digit in it, or
-        up to the second when the title is all the first says (a session titled by its request,
-        'hi'): a card then shows the answer, not the title again."""
+        up to the second when the title is all the first says (a session titled by its request):
+        a card then shows the answer, not the title again. A session titled by a later request
+        (its first was a 'hi') starts at that request."""
         if self.outline is not None:
             return self.outline.opening
         texts, worded = [], 0
-        for message in self.messages:
-            if message.kind != "message":  # a seed prompt, tool traffic: not what the conversation says
-                continue
+        for message in self._from_title():
             texts.append(message.text[:OPENING_CHARS])
             if any(ch.isalnum() for ch in message.text.replace("[END]", "")):
                 worded += 1
                 if worded == 2 or not says_only(message.text, self.read_title):
                     break
         return tuple(texts)
+
+    def _from_title(self) -> Iterator[Message]:
+        """The messages (tool traffic and seed prompts left out), from the one the title was taken
+        from when a session is titled by a later request: what came before it said too little to
+        name the session ('hi', then a greeting), and a card should not show it."""
+        said = (message for message in self.messages if message.kind == "message")
+        head = list(itertools.islice(said, _TITLE_REACH))
+        return itertools.chain(head[_title_start(head, self.read_title):], said)
 
     @property
     def profile(self) -> "Profile | None":

@@ -411,3 +411,32 @@ def test_two_speakers_of_one_conversation_never_share_a_colour(project):
     import re
     classes = re.findall(r'class="msg (sp-\d+)', page)
     assert len(classes) == 2 and classes[0] != classes[1]
+
+
+_WORDS = st.sampled_from(["hi", "ok", "Check", "the", "tide", "table", "🌊", "*", "[END]", "—", "Thursday"])
+_TEXTS = st.lists(_WORDS, max_size=6).map(" ".join)
+
+
+@given(texts=st.lists(_TEXTS, min_size=1, max_size=14), title=_TEXTS, asides=st.lists(st.booleans(), max_size=14))
+@settings(max_examples=300, deadline=None)
+def test_a_cards_opening_starts_at_the_start_or_at_the_request_that_titled_a_session(texts, title, asides):
+    """The opening is a run of the messages in order (tool traffic left out). It starts later only when
+    the first message with words is too short to name anything and a later one begins with the title,
+    as a session titled by its first telling request ('hi', a greeting, then the request)."""
+    from generator.model import TELLING_WORDS, Message, begins_with_title
+    kinds = [("tool_call" if i < len(asides) and asides[i] else "message") for i in range(len(texts))]
+    messages = [Message(i + 1, "A" if i % 2 else "B", text, kind=kind)
+                for i, (text, kind) in enumerate(zip(texts, kinds))]
+    opening = Conversation(title=title, messages=messages, source=Path("x.md")).opening
+    said = [m.text for m in messages if m.kind == "message"]
+    starts = [i for i in range(len(said)) if said[i:i + len(opening)] == list(opening)]
+    assert bool(opening) == bool(said) and (starts or not said), (said, opening)
+    if not said:
+        return
+    worded = [i for i, text in enumerate(said) if any(ch.isalnum() for ch in text.replace("[END]", ""))]
+    start = starts[0]
+    if start > 0:
+        assert worded and worded[0] < start and len(said[worded[0]].split()) < TELLING_WORDS
+        assert begins_with_title(said[start], title) and not begins_with_title(said[worded[0]], title)
+    elif worded and len(said[worded[0]].split()) < TELLING_WORDS and not begins_with_title(said[worded[0]], title):
+        assert not any(begins_with_title(text, title) for text in said[worded[0] + 1:10])

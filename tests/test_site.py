@@ -500,6 +500,14 @@ def test_a_card_does_not_repeat_the_title_its_first_message_gives(project):
                 "…parallel mode, then report."),
         "word": ("hi", [("User", "hippos are the subject"), ("Claude", "They are.")], "hippos are the subject"),
         "pair": ("Alice ↔ Bob", [("Alice", "Hello."), ("Bob", "Hi.")], "Hello."),
+        # Titled by a later request (a 'hi' names nothing): the card starts where the title was taken.
+        "later": ("Compare the pier four offset with the survey",
+                  [("User", "hi"), ("Claude", "Hello! What shall we work on?"),
+                   ("User", "Compare the pier four offset with the survey"), ("Claude", "It is 3.1 cm high.")],
+                  "It is 3.1 cm high."),
+        "later-more": ("Check the tide table", [("User", "ok"), ("Claude", "Ready when you are."),
+                                                ("User", "Check the tide table for Thursday"), ("Claude", "Done.")],
+                       "for Thursday"),
     }
     for day, (name, (title, messages, _)) in enumerate(cases.items(), 1):
         (project / "content" / f"{name}.md").write_text(

@@ -9,7 +9,7 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 
-from generator.model import KIND_LABELS, Conversation, Message
+from generator.model import KIND_LABELS, TELLING_WORDS, Conversation, Message
 from generator.readers.jsondoc import content_text, text_of
 
 
@@ -94,11 +94,9 @@ def request_title(requests) -> str:
     """A session's title from what the user asked: the first request of a few words (a 'hi', a
     'whoami' or a 'login' to start a session names nothing), else the first request."""
     requests = [text for text in requests if text.strip()]
-    telling = next((text for text in requests if len(text.split()) >= _TELLING_WORDS), "")
+    telling = next((text for text in requests if len(text.split()) >= TELLING_WORDS), "")
     return opening_title(telling or (requests[0] if requests else ""))
 
-
-_TELLING_WORDS = 3
 
 
 def one_line(text: str) -> str:
