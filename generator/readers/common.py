@@ -98,7 +98,6 @@ def request_title(requests) -> str:
     return opening_title(telling or (requests[0] if requests else ""))
 
 
-
 def one_line(text: str) -> str:
     """Text for a title, tag or header value: one line, single spaces (a header line ends at its newline)."""
     return " ".join(text.split())
