@@ -509,6 +509,7 @@ class Views:
                 # A title the source gave is searched too, weighted as a heading (ahead of the messages).
                 "searched_title": "" if title_names_participants(conversation) else escape(conversation.title),
                 "messages": _fold_runs(messages, self.config.collapse_repeats),
+                "speaker_turns": _speaker_turns(conversation.speakers, conversation.messages),
                 "shape": shape_svg(found, colours),
                 "shape_summary": escape(describe(found)),
                 "turn_map": _turn_map(found) if len(messages) >= TURN_MAP_MESSAGES else None,
@@ -710,6 +711,25 @@ def _shortened(text: str, limit: int) -> str:
 # The menu entry each top-level folder belongs to (the nav marks it as the current page).
 _SECTIONS = {"": "conversations", "page": "conversations", "c": "conversations", "endings": "conversations", "tags": "tags",
              "speakers": "speakers", "pairs": "pairs", "archive": "dates", "search": "search"}
+
+
+# A mark per speaker, for the search index's record of who wrote each message (see _speaker_turns):
+# punctuation only, which Pagefind does not index as a word (it does index metadata's words).
+_TURN_MARKS = "!#$%()*+,-/:;=?@[]^{|}~"
+
+
+def _speaker_turns(speakers: list[str], messages: list[Message]) -> str:
+    """Who wrote each message, for the search page to name the speaker of each match: a mark per
+    message number, the mark of its speaker's place among ``speakers`` (the page's speaker filters,
+    in order), '.' for a number no message has or a speaker not among them. "" with one speaker
+    (nothing to tell apart) or more speakers than marks."""
+    if not 2 <= len(speakers) <= len(_TURN_MARKS) or not messages:
+        return ""
+    mark_of = dict(zip(speakers, _TURN_MARKS))
+    marks = ["."] * max(message.index for message in messages)
+    for message in messages:
+        marks[message.index - 1] = mark_of.get(message.speaker, ".")
+    return "".join(marks)
 
 
 def _neighbour(conversation: Conversation | None) -> dict | None:

@@ -13,6 +13,7 @@ from tests.browser import browser_page, static_server
 pytestmark = pytest.mark.browser
 
 CONVERSATIONS = 130
+HOSTILE_NAME = 'Ossian "the <b>keeper</b>" & co'
 SMALL_SHARDS = 40  # so that the 130 make four shards of the search index, as a large archive's thousands do
 
 
@@ -21,8 +22,9 @@ def transcript(number: int) -> str:
     messages = [f"Turn {turn} of conversation {number}: the tide table says nothing useful today."
                 for turn in range(1, 7)]
     messages[2] = f"The lighthouse keeper {number} counts ferries past the harbour wall."
-    if number == 7:  # one conversation where the word comes up in many messages
+    if number == 7:  # one conversation where the word comes up in many messages, one speaker's name markup
         messages = [f"Message {turn}: the cormorant dives again near the lighthouse pier." for turn in range(1, 7)]
+        speakers = ("Wren", HOSTILE_NAME)
     if number == 9:  # a drawn frame wider than any phone
         messages[0] = "```\n" + "╔" + "═" * 400 + "╗\n```\n\nA frame ═" + "═" * 300 + " lighthouse"
     if number % 10 == 4:  # thirteen conversations someone broke off
@@ -108,6 +110,12 @@ def test_several_messages_of_one_conversation_each_lead_to_their_message(site):
         assert hits.count() == 6
         wheres = sorted(int(text.split()[-1]) for text in result.locator(".search-where").all_text_contents())
         assert wheres == [1, 2, 3, 4, 5, 6]
+        # Each match names who wrote its message (the odd ones Wren's), the name as written, not as markup.
+        for index in range(6):
+            number = int(hits.nth(index).locator(".search-where").text_content().split()[-1])
+            assert hits.nth(index).locator(".search-who").text_content() == \
+                " · " + ("Wren" if number % 2 else HOSTILE_NAME)
+        assert result.locator(".search-hits b").count() == 0
         for index in range(6):
             assert hits.nth(index).locator("mark").first.text_content().lower() == "cormorant"
         hits.nth(4).locator("a").click()

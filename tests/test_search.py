@@ -325,6 +325,16 @@ def test_the_index_holds_what_was_said_not_who_said_it_on_every_message(tmp_path
     record = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
     assert record["content"] == "The kettle sings. So it does, Zebedee."
     assert [anchor["id"] for anchor in record["anchors"]] == ["m-1", "m-2"]
+    # Who said each message is told apart by a mark per message, each the place of its speaker among
+    # the speaker filters (the search page names the speaker of a match so): marks Pagefind does not
+    # index as words, though it indexes metadata's words.
+    assert record["filters"]["speaker"] == ["Zebedee", "Quorx"] and record["meta"]["turns"] == "!#"
+    from generator.search.canonical import _MAGIC, cbor_decode
+    words = set()
+    for chunk in (tmp_path / "site" / FOLDER).rglob("*.pf_index"):
+        entries, _ = cbor_decode(gzip.decompress(chunk.read_bytes()), len(_MAGIC))
+        words.update(entry[0] for entry in entries[0])
+    assert "kettl" in words and not any(set(word) <= set("!#$%()*+,-/:;=?@[]^{|}~.") for word in words)
 
 
 def test_same_pages_give_the_same_index_bytes_with_any_jobs_and_in_any_folder(tmp_path, project_of_100):

@@ -13,6 +13,7 @@
   const PAGE = 20; // conversations shown at a time
   const HITS = 3; // matching messages shown per conversation before "more in this conversation"
   const WORDS = 26; // words in an excerpt
+  const TURN_MARKS = "!#$%()*+,-/:;=?@[]^{|}~"; // as pages.py writes them
   // Chinese and Japanese characters: the index holds each as a word of its own (the same ranges as
   // CJK in generator/search/documents.py), so a query's are put apart too, and excerpts join them.
   const CJK = "\\u3000-\\u303f\\u3040-\\u30ff\\u31f0-\\u31ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff" +
@@ -94,14 +95,28 @@
     return paragraph;
   }
 
-  function hitItem(url, hit) {
+  // Who wrote message n: the page's turns give each message number the mark of its speaker's place
+  // among the page's speaker filters (see _speaker_turns in pages.py); "" where they do not say.
+  function speakerOf(data, n) {
+    const place = TURN_MARKS.indexOf((data.meta.turns || "")[n - 1]);
+    return place >= 0 ? (data.filters.speaker || [])[place] || "" : "";
+  }
+
+  function hitItem(data, hit) {
     const item = document.createElement("li");
     const link = document.createElement("a");
-    link.href = url + (hit.anchor ? `#${hit.anchor.id}` : "");
+    link.href = data.url + (hit.anchor ? `#${hit.anchor.id}` : "");
     const where = document.createElement("span");
     where.className = "search-where";
     where.textContent = hit.anchor ? `message ${hit.anchor.id.slice(2)}` : "in the title"; // all before message 1
     link.append(where);
+    const speaker = hit.anchor ? speakerOf(data, Number(hit.anchor.id.slice(2))) : "";
+    if (speaker) {
+      const who = document.createElement("span");
+      who.className = "search-who";
+      who.textContent = ` · ${speaker}`;
+      link.append(who);
+    }
     item.append(link, hit.excerpt);
     return item;
   }
@@ -131,7 +146,7 @@
       .filter(Boolean).join(" · ");
     const shown = document.createElement("ol");
     shown.className = "search-hits";
-    shown.append(...hits.slice(0, HITS).map((hit) => hitItem(data.url, hit)));
+    shown.append(...hits.slice(0, HITS).map((hit) => hitItem(data, hit)));
     item.append(title, meta, shown);
     if (hits.length > HITS) {
       const more = document.createElement("button");
@@ -139,7 +154,7 @@
       more.className = "search-more-hits";
       more.textContent = `${hits.length - HITS} more in this conversation`;
       more.addEventListener("click", () => {
-        shown.append(...hits.slice(HITS).map((hit) => hitItem(data.url, hit)));
+        shown.append(...hits.slice(HITS).map((hit) => hitItem(data, hit)));
         more.remove();
         shown.children[HITS].querySelector("a").focus();
       });
