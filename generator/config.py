@@ -38,7 +38,8 @@ class Config:
         "doc": "'verse': every newline in a message is a line break; 'markdown': CommonMark soft breaks."})
     per_page: int = field(default=50, metadata={"doc": "Conversations per index/tag/speaker page."})
     collapse_repeats: int = field(default=3, metadata={
-        "doc": "Fold runs of at least this many identical consecutive messages into one row (0: never)."})
+        "doc": "Fold runs of at least this many identical consecutive messages (notes: identical but for their "
+               "numbers) into one row (0: never)."})
     language: str = field(default="en", metadata={
         "doc": "The lang attribute of every page (a message mostly in Chinese, Japanese or Korean says its own)."})
     search: bool = field(default=True, metadata={

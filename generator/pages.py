@@ -652,15 +652,27 @@ def _fold_runs(messages: list[dict], threshold: int) -> list[dict]:
     start = 0
     while start < len(messages):
         end = start + 1
-        while end < len(messages) and messages[end]["text"] == messages[start]["text"]:
+        while end < len(messages) and _run_key(messages[end]) == _run_key(messages[start]):
             end += 1
         if threshold >= 2 and end - start >= threshold:
             first, last = messages[start], messages[end - 1]
-            first["run"] = {"count": end - start, "sample": escape(_shortened(first["text"], 60)), "first": first["index"],
-                            "last": last["index"]}
+            # A note's summary line: its fields below are what its numbers left out of the run's key.
+            sample = first["preview"] if first["kind"] == "note" else escape(_shortened(first["text"], 60))
+            first["run"] = {"count": end - start, "sample": sample, "first": first["index"], "last": last["index"]}
             last["run_end"] = True
         start = end
     return messages
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _run_key(message: dict) -> str:
+    """What consecutive messages share to be one run: their text; a note's text with its numbers left
+    out, so that a tool's ten retries of one error ('retrying in 1.2 s (attempt 2 of 10)') fold as one."""
+    if message["kind"] == "note":
+        return "note\0" + _NUMBER.sub("#", message["text"])
+    return message["text"]
 
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",

@@ -122,6 +122,25 @@ def test_conversation_page_messages_have_ids_speakers_and_permalinks(built):
     assert 'class="msg sp-' in html and "side-a" in html and "side-b" in html
 
 
+def test_a_tools_retries_of_one_error_fold_into_one_row_and_other_notes_do_not(project):
+    """Notes that differ only in their numbers (Claude Code's retries: 'retrying in 1.2 s (attempt 2
+    of 10)') fold as one run, every message still inside; notes that say different things do not."""
+    retries = [("Claude Code (note)", f"API error; retrying in {0.6 * 2 ** n:.1f} s (attempt {n + 1} of 10)\n"
+                f"- status: 529") for n in range(4)]
+    others = [("Claude Code (note)", "Request timed out"), ("Claude Code (note)", "The turn took 1 min"),
+              ("Claude Code (note)", "API error: overloaded")]
+    messages = [("User", "Look at the harbour logs, please."), *retries, *others, ("Claude", "Done.")]
+    (project / "content/retries.md").write_text(transcript("Retries", "", messages), "utf-8")
+    config, result = build_project(project, search=False)
+    assert not result.failed(), result.diagnostics
+    html = next((config.output_path / "c").glob("*/index.html")).read_text("utf-8")
+    assert html.count('<details class="run">') == 1
+    run = html[html.index('<details class="run">'):html.index('<article class="msg', html.index('id="m-5"') + 1)]
+    assert '<span class="run-sample">API error; retrying in 0.6 s (attempt 1 of 10)</span>' in run
+    assert '<span class="run-count">× 4</span> <span class="run-range">messages 2–5</span>' in run
+    assert all(f'id="m-{n}"' in run for n in (2, 3, 4, 5)) and 'id="m-6"' not in run
+
+
 def test_speaker_colour_is_stable_across_pages_and_overridable(built):
     site, _ = built
     pages = [site / "c/2025-01-01-alice-bob/index.html", site / "c/2025-02-02-alice-bob-carol/index.html",
