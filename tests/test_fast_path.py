@@ -139,7 +139,7 @@ _block_pieces = st.sampled_from([
     ">", "> ", ">  ", "     ", "\n", "\n\n", "\n \n", "\n> ", "\n>", "\n>\n", "  > ", "   >", "    > ", ">> ", "> > ",
     "word", "Word two", " ", "  ", "  \n", "*", "**", "_", "`", "*stage*", "&", "<", "é", "-", "---", "===", "#",
     "\n```\n", "```", "\n- ", "1. ", "|", "\\", "\t", "[END]", "_a_", "x_y", "__b__", "<ooc>_", "_</ooc>", "\\|",
-    "\n:-:\n", "\n===", "\n-", "\n--", "\n  ==  ", "Title:\n-----\n", "\n  more", "\n   more", "\n  - ", "\n    - ", "\n   1. ", "\n      * ", "\ue022", "\ue02a", "# ", "\n## ", "\n### a ###", "#######", "\n#\n", "#!/bin/sh", "\n#b", "#1",
+    "\n:-:\n", "\n===", "\n-", "\n--", "\n  ==  ", "Title:\n-----\n", "\n  more", "\n   more", "\n  - ", "\n    - ", "\n   1. ", "\n      * ", "\n - ", "\n   - ", "\n  2. ", "\n  3) ", "\ue022", "\ue02a", "# ", "\n## ", "\n### a ###", "#######", "\n#\n", "#!/bin/sh", "\n#b", "#1",
 ])
 
 
@@ -191,6 +191,11 @@ def test_blocks_render_identically(text, verse):
                                   "- a\n  - b", "- a\n  - b\n  - c\n- d", "1. a\n   - b\n2. c", "- a\n  - b\n    - c\n- d",
                                   "- a\n  - b\n\n- c", "- a\n  - b\n  more", "- a\n  b\n  - c", "- a\n  1. b\n  2. c",
                                   "*   **Imports:** x\n*   **init:**\n    *   Calls y\n    *   z",
+                                  # An item indented less than the text of the item before is not in it.
+                                  "1.  **Analyze:**\n   - the user said hi\n   - and more\n\n2.  **Plan:**\n   - reply",
+                                  "1.  a\n   - b\n     - deep\n   - c\n   lazy", "1.  a\n   2.  b", "- a\n - b",
+                                  "1.  a\n   - b\n2.  c", "Rewrite it so that:\n   - the chart\n   - the axes",
+                                  "   Wait:\n   - `x`\n   - y", "1.  **Check:**\n\n   All good.",
                                   # Quotes as deep as markdown.py keeps them (aider's edit blocks).
                                   "> > > > > deep", ">>>>>>>> eight", "<<<<<<< SEARCH\nold\n=======\nnew\n>>>>>>> REPLACE"])
 def test_it_takes_quotes_lists_rules_escapes_and_unclosed_code(text):
@@ -204,7 +209,11 @@ def test_it_takes_quotes_lists_rules_escapes_and_unclosed_code(text):
     "a\n2. starts at 2", "\tcode", "> a\n    > b", "a\n***", "> a\n===", "a | b\n---",
     "- a\n\n    more of a", "a\n- b\n\n    c", ">     code\nlazy", "a\\\nb", "p \\\nq", "\\\"*x*\\ ", "\\\"*x*\uE022", "&copy;", "<https://x.org>", "<me@x.org>", "~~s~~", "\\  \n**",
     "a |\n|--|", "***x***", "| a | b |\n| - | - |", "```\na\rb\n```", "```\nx\n\t```\nafter",
-    "```|\n---\n```", "\\|\n:-:\n", ">>>>>>>>> nine deep", "> > a\nlazy", ">> a\n> b\n    c"])
+    "```|\n---\n```", "\\|\n:-:\n", ">>>>>>>>> nine deep", "> > a\nlazy", ">> a\n> b\n    c",
+    # A list that starts past 1 does not interrupt an item's text: '2.' there is text (found by fuzzing).
+    "- word\n  2.  word", "1.  a\n - b\n   2.  c", "1.  a\n   - b\nlazy",
+    # An indented item after a blank line may be in the item before, or more of its list: left alone.
+    "- a\n\n  - b", "1. a\n\n  2. b", " - a\n\n   - b", "> 1.  a\n  2. b"])
 def test_it_declines_what_it_does_not_handle(text):
     assert render_simple(text) is None
 

@@ -79,7 +79,7 @@ DEPTH = 8
 _LIST_ITEM = re.compile(r"(?:([-+*])|(\d{1,9})([.)])) {1,4}(?=[^ ])")
 _THEMATIC_BREAK = re.compile(r" {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$")  # '* **' is a rule, not an item
 # A line that may begin a quote, a list or a thematic break.
-_BLOCK_START_BODY = r"(?: {0,3}[>#]|[-+*] |\d{1,9}[.)] | {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$)"
+_BLOCK_START_BODY = r"(?: {0,3}[>#]| {0,3}[-+*] | {0,3}\d{1,9}[.)] | {0,3}([*_-])[ ]*(?:\1[ ]*){2,}$)"
 _BLOCK_START = re.compile(_BLOCK_START_BODY, re.M)
 _ATX_OPENING = re.compile(r" {0,3}(#{1,6})(?= |$)")
 _SETEXT_UNDERLINE = re.compile(r" {0,3}(?:(=+)|-+) *$")  # after a paragraph's lines: they are a heading
@@ -168,7 +168,7 @@ def _blocks(text: str, verse: bool, depth: int = 0) -> str | None:
     while (start := _INDENTED_CODE.search(text, position)) is not None:
         first = start.end() - 4  # the code's first line starts there
         before = text[position:first]
-        if before.strip(" \n") and any(_LIST_ITEM.match(line) for line in _line_groups(before)[-1]):
+        if before.strip(" \n") and any(_LIST_ITEM.match(line.lstrip(" ")) for line in _line_groups(before)[-1]):
             return None
         head = _blocks_between_code(before, verse, depth)
         if head is None:
@@ -218,12 +218,13 @@ def _blocks_between_code(text: str, verse: bool, depth: int) -> str | None:
             # Lists parted by blank lines are one loose list; a group indented after a list may be part
             # of its last item.
             lists = list(runs[-1][1])  # the groups of items (one, so far)
-            while index + 1 < len(groups) and _goes_on_with(lists, groups[index + 1]):
+            while index + 1 < len(groups) and not lines_of[index + 1][0].startswith(" ") and \
+                    _goes_on_with(lists, groups[index + 1]):  # an indented item may be in the last one
                 if len(runs) > 1 or len(groups[index + 1]) > 1:
                     return None  # a loose list that interrupts a paragraph, or another list: rare, left alone
                 index += 1
                 lists.extend(groups[index][0][1])
-            if index + 1 < len(groups) and lines_of[index + 1][0].startswith(" "):
+            if index + 1 < len(groups) and _may_go_on_in_item(lists[-1][-1], lines_of[index + 1][0]):
                 return None
             runs = runs[:-1] + [("list", lists)]
         for kind, lines in runs:
@@ -246,6 +247,15 @@ def _blocks_between_code(text: str, verse: bool, depth: int) -> str | None:
     return "".join(out)
 
 
+def _may_go_on_in_item(item: str, line: str) -> bool:
+    """Whether ``line``, the first after a blank line that follows a list, may be more of the list, or of
+    its last item ``item``: indented as far as its text (or past three spaces, from wherever its marker
+    stood), or an indented item. Less indented text starts a block of its own ('1.  **Check:**', a
+    blank line, '   All good.')."""
+    indent = len(line) - len(line.lstrip(" "))
+    return indent > 0 and (indent > 3 or indent >= _LIST_ITEM.match(item).end() or _LIST_ITEM.match(line, indent))
+
+
 def _goes_on_with(lists: list[list[str]], runs: list[tuple[str, list]] | None) -> bool:
     """Whether the next group's runs start with more items of the list ``lists`` (its groups of items)."""
     return bool(runs) and runs[0][0] == "list" and _same_list(lists[0][0], runs[0][1][0][0])
@@ -259,8 +269,17 @@ def _runs(group: list[str]) -> list[tuple[str, list]] | None:
     lazy_allowed = False  # the last run is a quote that a lazy line may go on (see _bars_lazy_lines)
     more: list[str] = []  # the lines that go on with the last list item
     nested = False  # and they hold a list in it
+    outdent = 0  # the spaces before the items of the last list, when they are not in the item before it
     for line in group:
         last = runs[-1][0] if runs else None
+        if _LIST_ITEM.match(line):
+            outdent = 0  # an item at the margin
+        elif outdent:
+            if not line.startswith(" " * outdent):
+                return None  # a lazy line of such a list: left to markdown-it
+            line = line[outdent:]  # the list's lines as if its items were at the margin
+        elif last in (None, "text", "list") and (item := _outdented_item(runs[-1] if runs else None, line)):
+            line, outdent = item
         if last in ("text", "quote") and (underline := _SETEXT_UNDERLINE.match(line)):
             if last == "quote":
                 return None  # an underline as a lazy line: left to markdown-it
@@ -296,8 +315,9 @@ def _runs(group: list[str]) -> list[tuple[str, list]] | None:
                 runs.append(("list", [[line]]))  # another marker starts another list
                 nested = False
         elif kind == last or (last == "quote" and kind == "text" and _paragraph_goes_on(runs[-1][1][-1])):
-            if kind == "text" and last == "quote" and (line.lstrip(" ").startswith(">") or not lazy_allowed):
-                return None  # markdown-it reads an indented '>' there as more of the quote
+            if kind == "text" and last == "quote" and (line.lstrip(" ").startswith(">") or not lazy_allowed
+                                                       or _LIST_ITEM.match(line.lstrip(" "))):
+                return None  # markdown-it reads an indented '>' there as more of the quote, an item as a list
             runs[-1][1].append(line)  # a text line after a quote's text goes on with it
             lazy_allowed = lazy_allowed and not _bars_lazy_lines(line)
         elif kind == "list":
@@ -311,6 +331,20 @@ def _runs(group: list[str]) -> list[tuple[str, list]] | None:
     if more:
         _join_item(runs[-1][1][0], more)
     return runs
+
+
+def _outdented_item(run: tuple[str, list] | None, line: str) -> tuple[str, int] | None:
+    """``line`` without its spaces, and how many, when it is a list item indented by one to three spaces
+    that starts a list (first in its group, or after a paragraph) or goes on with the list of ``run``,
+    indented less than its last item's text, so not in that item ('1.  **Analyze:**' and then '   - the
+    user said hi'). The lines after it are read without as many spaces: an item's columns count from
+    its marker."""
+    indent = len(line) - len(line.lstrip(" "))
+    if not 1 <= indent <= 3 or not _LIST_ITEM.match(line, indent):
+        return None
+    if run is not None and run[0] == "list" and indent >= _LIST_ITEM.match(run[1][0][-1]).end():
+        return None
+    return line[indent:], indent
 
 
 def _join_item(items: list[str], more: list[str]) -> None:
@@ -335,7 +369,11 @@ def _nests_in_item(item: str, line: str, nested: bool) -> bool:
     """Whether ``line`` belongs to a list inside the item (its lines so far): the start of one, or
     more of one (indented as far as the item's text)."""
     width = _LIST_ITEM.match(item).end()
-    return _starts_inner_list(line, width) or (nested and line.startswith(" " * width))
+    if nested:
+        return _starts_inner_list(line, width) or line.startswith(" " * width)
+    # Right after the item's paragraph, as at the margin, only a list that starts at 1 interrupts it.
+    inner = _LIST_ITEM.match(line, width) if line.startswith(" " * width) else None
+    return inner is not None and (inner.group(2) is None or int(inner.group(2)) == 1)
 
 
 def _starts_inner_list(line: str, width: int) -> bool:
