@@ -196,6 +196,7 @@ def test_blocks_render_identically(text, verse):
                                   "1.  a\n   - b\n     - deep\n   - c\n   lazy", "1.  a\n   2.  b", "- a\n - b",
                                   "1.  a\n   - b\n2.  c", "Rewrite it so that:\n   - the chart\n   - the axes",
                                   "   Wait:\n   - `x`\n   - y", "1.  **Check:**\n\n   All good.",
+                                  "1.  **Check:**\n   - Yes.\n\n   All good.", "1.  A\n   2.  B\n\n   c",
                                   # Quotes as deep as markdown.py keeps them (aider's edit blocks).
                                   "> > > > > deep", ">>>>>>>> eight", "<<<<<<< SEARCH\nold\n=======\nnew\n>>>>>>> REPLACE"])
 def test_it_takes_quotes_lists_rules_escapes_and_unclosed_code(text):
@@ -213,7 +214,7 @@ def test_it_takes_quotes_lists_rules_escapes_and_unclosed_code(text):
     # A list that starts past 1 does not interrupt an item's text: '2.' there is text (found by fuzzing).
     "- word\n  2.  word", "1.  a\n - b\n   2.  c", "1.  a\n   - b\nlazy",
     # An indented item after a blank line may be in the item before, or more of its list: left alone.
-    "- a\n\n  - b", "1. a\n\n  2. b", " - a\n\n   - b", "> 1.  a\n  2. b"])
+    "- a\n\n  - b", "1. a\n\n  2. b", " - a\n\n   - b", "> 1.  a\n  2. b", " - a\n\n   b"])
 def test_it_declines_what_it_does_not_handle(text):
     assert render_simple(text) is None
 

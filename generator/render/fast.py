@@ -217,14 +217,15 @@ def _blocks_between_code(text: str, verse: bool, depth: int) -> str | None:
         if runs[-1][0] == "list":
             # Lists parted by blank lines are one loose list; a group indented after a list may be part
             # of its last item.
-            lists = list(runs[-1][1])  # the groups of items (one, so far)
+            lists, outdent = list(runs[-1][1]), runs[-1][1].outdent  # the groups of items (one, so far)
             while index + 1 < len(groups) and not lines_of[index + 1][0].startswith(" ") and \
                     _goes_on_with(lists, groups[index + 1]):  # an indented item may be in the last one
                 if len(runs) > 1 or len(groups[index + 1]) > 1:
                     return None  # a loose list that interrupts a paragraph, or another list: rare, left alone
                 index += 1
                 lists.extend(groups[index][0][1])
-            if index + 1 < len(groups) and _may_go_on_in_item(lists[-1][-1], lines_of[index + 1][0]):
+                outdent = groups[index][0][1].outdent
+            if index + 1 < len(groups) and _may_go_on_in_item(lists[-1][-1], lines_of[index + 1][0], outdent):
                 return None
             runs = runs[:-1] + [("list", lists)]
         for kind, lines in runs:
@@ -247,13 +248,25 @@ def _blocks_between_code(text: str, verse: bool, depth: int) -> str | None:
     return "".join(out)
 
 
-def _may_go_on_in_item(item: str, line: str) -> bool:
+class _Items(list):
+    """A list run's groups of items, and the spaces before its last item's marker (see _outdented_item)."""
+    outdent = 0
+
+
+def _list_run(line: str, outdent: int) -> tuple[str, "_Items"]:
+    items = _Items([[line]])
+    items.outdent = outdent
+    return ("list", items)
+
+
+def _may_go_on_in_item(item: str, line: str, outdent: int = 0) -> bool:
     """Whether ``line``, the first after a blank line that follows a list, may be more of the list, or of
-    its last item ``item``: indented as far as its text (or past three spaces, from wherever its marker
-    stood), or an indented item. Less indented text starts a block of its own ('1.  **Check:**', a
-    blank line, '   All good.')."""
+    its last item ``item`` (its marker ``outdent`` spaces in): indented as far as its text (or past
+    three spaces, from wherever its marker stood), or an indented item. Less indented text starts a
+    block of its own ('1.  **Check:**', a blank line, '   All good.')."""
     indent = len(line) - len(line.lstrip(" "))
-    return indent > 0 and (indent > 3 or indent >= _LIST_ITEM.match(item).end() or _LIST_ITEM.match(line, indent))
+    return indent > 0 and (indent > 3 or indent >= outdent + _LIST_ITEM.match(item).end()
+                           or _LIST_ITEM.match(line, indent))
 
 
 def _goes_on_with(lists: list[list[str]], runs: list[tuple[str, list]] | None) -> bool:
@@ -309,10 +322,11 @@ def _runs(group: list[str]) -> list[tuple[str, list]] | None:
             elif _same_list(items[0], line):
                 _join_item(items, more)
                 items.append(line)
+                runs[-1][1].outdent = outdent
                 nested = False
             else:
                 _join_item(items, more)
-                runs.append(("list", [[line]]))  # another marker starts another list
+                runs.append(_list_run(line, outdent))  # another marker starts another list
                 nested = False
         elif kind == last or (last == "quote" and kind == "text" and _paragraph_goes_on(runs[-1][1][-1])):
             if kind == "text" and last == "quote" and (line.lstrip(" ").startswith(">") or not lazy_allowed
@@ -324,7 +338,7 @@ def _runs(group: list[str]) -> list[tuple[str, list]] | None:
             item = _LIST_ITEM.match(line)
             if last == "text" and item.group(2) is not None and int(item.group(2)) != 1:
                 return None  # only a list that starts at 1 interrupts a paragraph (this is its text)
-            runs.append(("list", [[line]]))
+            runs.append(_list_run(line, outdent))
         else:
             runs.append((kind, [line]))
             lazy_allowed = kind == "quote" and not _bars_lazy_lines(line)
