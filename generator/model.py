@@ -63,10 +63,15 @@ def _as_title(text: str) -> str:
     return " ".join(text.strip().lstrip("#>").split())
 
 
+def _has_words(text: str) -> bool:
+    """A letter or digit in it, past any '[END]' tail."""
+    return any(ch.isalnum() for ch in text.replace("[END]", ""))
+
+
 def _title_start(messages: list["Message"], title: str) -> int:
     """Where among ``messages`` the title was taken from, when the first with words is too short to
     have named the conversation and a later one begins with the title; else 0."""
-    first = next((i for i, m in enumerate(messages) if any(ch.isalnum() for ch in m.text.replace("[END]", ""))), None)
+    first = next((i for i, m in enumerate(messages) if _has_words(m.text)), None)
     if first is None or len(messages[first].text.split()) >= TELLING_WORDS or begins_with_title(messages[first].text, title):
         return 0
     return next((i for i in range(first + 1, len(messages)) if begins_with_title(messages[i].text, title)), 0)
@@ -132,7 +137,7 @@ class Conversation:
         texts, worded = [], 0
         for message in self._from_title():
             texts.append(message.text[:OPENING_CHARS])
-            if any(ch.isalnum() for ch in message.text.replace("[END]", "")):
+            if _has_words(message.text):
                 worded += 1
                 if worded == 2 or not says_only(message.text, self.read_title):
                     break

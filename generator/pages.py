@@ -651,8 +651,8 @@ def _fold_runs(messages: list[dict], threshold: int) -> list[dict]:
     """
     start = 0
     while start < len(messages):
-        end = start + 1
-        while end < len(messages) and _run_key(messages[end]) == _run_key(messages[start]):
+        end, key = start + 1, _run_key(messages[start])
+        while end < len(messages) and _run_key(messages[end]) == key:
             end += 1
         if threshold >= 2 and end - start >= threshold:
             first, last = messages[start], messages[end - 1]
