@@ -46,13 +46,15 @@ class Archive:
         return _group(self.conversations, lambda c: c.tags)
 
     @cached_property
-    def speakers(self) -> list[Group]:  # by name
-        return _group(self.conversations, lambda c: c.speakers)
+    def speakers(self) -> list[Group]:
+        """By name, as the archive knows them (both seats of a model that talked with itself in one)."""
+        return _group(self.conversations, lambda c: c.archive_speakers)
 
     @cached_property
     def pairs(self) -> list[Group]:
-        """By the unordered set of speakers ("A ↔ B" and "B ↔ A" together), by name."""
-        return _group(self.conversations, lambda c: [pair_name(c.speakers)] if len(c.speakers) > 1 else [], pair_slug)
+        """By the unordered set of speakers ("A ↔ B" and "B ↔ A" together; "A ↔ A" for a model that
+        talked with itself), by name."""
+        return _group(self.conversations, lambda c: [pair_name(c.seated)] if len(c.speakers) > 1 else [], pair_slug)
 
     @cached_property
     def months(self) -> list[Group]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
@@ -39,6 +40,18 @@ class Outline:
     message_count: int
     opening: tuple[str, ...]  # the first messages' texts, up to the first with words in it (see Conversation.opening)
     profile: "Profile | None" = None  # see profile.py; None in a sketch (only the header read)
+
+
+# A model that talked with itself sits in two seats, which a conversation tells apart by their number
+# or letter ('Claude 3 Opus (1)', 'GPT-5.2 (A)': see readers/runs.py); across the archive the seats
+# are one speaker, with one page.
+_SEAT = re.compile(r"(.*\S) \((?:\d{1,2}|[A-Z])\)")
+
+
+def archive_speaker(name: str) -> str:
+    """Who a speaker of a conversation is across the archive: 'Claude 3 Opus (2)' -> 'Claude 3 Opus'."""
+    seat = _SEAT.fullmatch(name)
+    return seat.group(1) if seat else name
 
 
 OPENING_CHARS = 400
@@ -121,6 +134,17 @@ class Conversation:
             if message.kind == "message":
                 seen.setdefault(message.speaker, None)
         return list(seen)
+
+    @property
+    def seated(self) -> list[str]:
+        """The speakers as the archive knows them, one per seat: a model that talked with itself is
+        there twice (its pairing is with itself)."""
+        return [archive_speaker(name) for name in self.speakers]
+
+    @property
+    def archive_speakers(self) -> list[str]:
+        """The speakers as the archive knows them, each once: whose pages list this conversation."""
+        return list(dict.fromkeys(self.seated))
 
     @property
     def message_count(self) -> int:

@@ -28,7 +28,7 @@ from generator.diagnostics import duration, plural
 from generator.identity import speaker_colours, title_names_participants
 from generator.insights import ENDING_CHOICES, Insights, insights_of
 from generator.language import direction, language_of, mostly_left_to_right
-from generator.model import KIND_LABELS, Conversation, Message, says_only
+from generator.model import KIND_LABELS, Conversation, Message, archive_speaker, says_only
 from generator.output import digest
 from generator.related import digest as related_digest, related
 from generator.render import MessageRenderer
@@ -150,7 +150,7 @@ class Views:
         hashed = hashlib.sha1(name.encode("utf-8")).digest()
         return {
             "name": escape(name),
-            "url": speaker_url(name),
+            "url": speaker_url(archive_speaker(name)),  # a seat's is its model's page
             "css_class": f"sp-{int.from_bytes(hashed[:4], 'big') % PALETTE_SIZE}",
             "style": f"--sp: {colour}" if colour else "",
         }
@@ -353,7 +353,8 @@ class Views:
         return {
             "conversations": found.conversations, "messages": found.messages, "words": found.words,
             "per_message": f"{found.words_per_message:.0f}", "ended_by": found.ended_by,
-            "partners": [{**self.speaker(name), "count": count, "pair": self._pair_url_of([found.name, name])}
+            "partners": [{**self.speaker(name), "count": count, "pair": self._pair_url_of([found.name, name]),
+                          **({"name": "itself"} if name == found.name else {})}  # a model that talked with itself
                          for name, count in sorted(found.partners.items(), key=lambda item: (-item[1], item[0]))[:12]],
             "endings": [{"label": label, "url": ending_url(kind), "count": found.endings[kind]}
                         for kind, label in ENDING_CHOICES if found.endings[kind]],
@@ -509,15 +510,16 @@ class Views:
                 # A title the source gave is searched too, weighted as a heading (ahead of the messages).
                 "searched_title": "" if title_names_participants(conversation) else escape(conversation.title),
                 "messages": _fold_runs(messages, self.config.collapse_repeats),
-                "speaker_turns": _speaker_turns(conversation.speakers, conversation.messages),
+                "speaker_filters": [escape(name) for name in conversation.archive_speakers],
+                "speaker_turns": _speaker_turns(conversation.archive_speakers, conversation.messages),
                 "shape": shape_svg(found, colours),
                 "shape_summary": escape(describe(found)),
                 "turn_map": _turn_map(found) if len(messages) >= TURN_MAP_MESSAGES else None,
                 "ending": {"kind": found.ending.kind, "label": escape(found.ending.label),
                            "url": f"#m-{found.ending.at}" if found.ending.at else ""},
                 "loops": len(found.loops),
-                "pair": ({"name": escape(pair_name(conversation.speakers)),
-                          "url": pair_url(pair_name(conversation.speakers))}
+                "pair": ({"name": escape(pair_name(conversation.seated)),
+                          "url": pair_url(pair_name(conversation.seated))}
                          if len(conversation.speakers) > 1 else None),
                 "month": ({"name": _month_name(f"{conversation.started:%Y-%m}"),
                            "url": month_url(f"{conversation.started:%Y-%m}")} if conversation.started else None),
@@ -733,14 +735,15 @@ _TURN_MARKS = "!#$%()*+,-/:;=?@[]^{|}~"
 def _speaker_turns(speakers: list[str], messages: list[Message]) -> str:
     """Who wrote each message, for the search page to name the speaker of each match: a mark per
     message number, the mark of its speaker's place among ``speakers`` (the page's speaker filters,
-    in order), '.' for a number no message has or a speaker not among them. "" with one speaker
-    (nothing to tell apart) or more speakers than marks."""
+    in order: as the archive knows them, so both seats of a model are one), '.' for a number no
+    message has or a speaker not among them. "" with one speaker (nothing to tell apart) or more
+    speakers than marks."""
     if not 2 <= len(speakers) <= len(_TURN_MARKS) or not messages:
         return ""
     mark_of = dict(zip(speakers, _TURN_MARKS))
     marks = ["."] * max(message.index for message in messages)
     for message in messages:
-        marks[message.index - 1] = mark_of.get(message.speaker, ".")
+        marks[message.index - 1] = mark_of.get(archive_speaker(message.speaker), ".")
     return "".join(marks)
 
 

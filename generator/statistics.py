@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from generator.insights import ENDING_CHOICES
-from generator.model import Conversation
+from generator.model import Conversation, archive_speaker
 
 DISTINCTIVE_WORDS = 12  # shown per speaker
 DISTINCTIVE_MIN_COUNT = 3  # a word said fewer times than this tells nothing
@@ -75,18 +75,22 @@ def speaker_figures(conversations: list[Conversation]) -> dict[str, SpeakerFigur
         profile = conversation.profile
         if profile is None:
             continue
-        said = {name: (messages, words) for name, messages, words in profile.speakers}
-        names, ending = conversation.speakers, profile.ending
-        ender = profile.ending_speaker if ending in ("end-marker", "interrupted") else None
-        for name in names:
+        said: dict[str, tuple[int, int]] = {}  # both seats of a model that talked with itself count as one
+        for seat, messages, words in profile.speakers:
+            name = archive_speaker(seat)
+            before = said.get(name, (0, 0))
+            said[name] = (before[0] + messages, before[1] + words)
+        seated, ending = conversation.seated, profile.ending
+        ender = archive_speaker(profile.ending_speaker) if ending in ("end-marker", "interrupted") else None
+        for name in dict.fromkeys(seated):
             figures = speakers.get(name) or speakers.setdefault(name, SpeakerFigures(name))
             figures.conversations += 1
             messages, words = said.get(name, (0, 0))
             figures.messages += messages
             figures.words += words
             partners = figures.partners
-            for other in names:
-                if other != name:
+            for other in dict.fromkeys(seated):
+                if other != name or seated.count(name) > 1:  # one who talked with itself is its own partner
                     partners[other] += 1
             figures.endings[ending] += 1
             if name == ender:
@@ -106,7 +110,7 @@ def word_counts(conversations: list[Conversation]) -> dict[str, Counter]:
     for conversation in conversations:
         if conversation.profile is not None:
             for name, text in conversation.profile.words:
-                said.setdefault(name, []).append(text)
+                said.setdefault(archive_speaker(name), []).append(text)
     # Summed from one long "word count …" text per speaker: a loop over a list, not a dictionary and
     # an update for each of the archive's conversations (twice as fast, and an edit builds this all again).
     counts: dict[str, Counter] = {}

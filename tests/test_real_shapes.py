@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from generator.archive import distinguish_titles
 from generator.config import Config, load_config
 from generator.identity import Identity
-from generator.model import Conversation
+from generator.model import Conversation, archive_speaker
 from generator.readers import read_bytes, read_file
 from generator.readers.runs import model_name
 from generator.site import build
@@ -97,6 +97,24 @@ def test_the_same_model_in_both_seats_keeps_its_seat():
                  "opus_opus_xenoweb_theater_1_20241128_210600.md").conversations
     assert [name for name, _ in speeches(log)] == ["Claude 3 Opus (1)", "Claude 3 Opus (2)", "Claude 3 Opus (1)"]
     assert log.title == "Claude 3 Opus (1) ↔ Claude 3 Opus (2) · xenoweb theater 1 · 2024-11-28 21:06"
+    assert log.seated == ["Claude 3 Opus", "Claude 3 Opus"] and log.archive_speakers == ["Claude 3 Opus"]
+
+
+@pytest.mark.parametrize("name, speaker", [
+    ("Claude 3 Opus (2)", "Claude 3 Opus"), ("GPT-5.2 (A)", "GPT-5.2"), ("Kimi K2 (12)", "Kimi K2"),
+    # what a runner writes in brackets of its own stays in the name
+    ("Media Agent (Discord Post)", "Media Agent (Discord Post)"), ("Hermes 405B (Reasoning)", "Hermes 405B (Reasoning)"),
+    ("SQL (fts+trgm, caption)", "SQL (fts+trgm, caption)"), ("Agent (ab)", "Agent (ab)"), ("(1)", "(1)"),
+    ("Opus(1)", "Opus(1)"), ("Opus (123)", "Opus (123)"), ("Opus (1) ", "Opus (1) "),
+])
+def test_a_seat_is_its_model_across_the_archive(name, speaker):
+    assert archive_speaker(name) == speaker
+
+
+@given(st.text(min_size=1).filter(lambda name: not name[-1].isspace() and "\n" not in name),
+       st.sampled_from([str(n) for n in range(1, 100)] + list("ABCDEFGHIJKLMNOPQRSTUVWXYZ")))
+def test_any_name_with_a_seat_is_that_name_across_the_archive(name, seat):
+    assert archive_speaker(f"{name} ({seat})") == name
 
 
 def test_headings_the_models_wrote_stay_in_their_messages():

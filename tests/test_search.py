@@ -337,6 +337,20 @@ def test_the_index_holds_what_was_said_not_who_said_it_on_every_message(tmp_path
     assert "kettl" in words and not any(set(word) <= set("!#$%()*+,-/:;=?@[]^{|}~.") for word in words)
 
 
+def test_a_model_that_talked_with_itself_is_found_by_its_one_name(tmp_path):
+    """Its two seats are one speaker of the archive, in the search's filter as on the speakers' pages;
+    with another speaker beside them, each seat's matches name the model."""
+    import gzip
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/talk.md").write_text(transcript(title="Opus, Opus and a guest", messages=(
+        ("Claude 3 Opus (1)", "The kettle sings."), ("Claude 3 Opus (2)", "So it does."),
+        ("Media Agent", "A picture of a kettle."), ("Claude 3 Opus (2)", "Lovely."))), "utf-8")
+    assert not build(load_config(None, tmp_path)).failed()
+    [fragment] = (tmp_path / "site" / FOLDER).rglob("*.pf_fragment")
+    record = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+    assert record["filters"]["speaker"] == ["Claude 3 Opus", "Media Agent"] and record["meta"]["turns"] == "!!#!"
+
+
 def test_same_pages_give_the_same_index_bytes_with_any_jobs_and_in_any_folder(tmp_path, project_of_100):
     assert not build(load_config(None, project_of_100), jobs=1).failed()
     other = tmp_path / "elsewhere"

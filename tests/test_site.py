@@ -155,6 +155,51 @@ def test_speaker_colour_is_stable_across_pages_and_overridable(built):
     assert len(classes) == 1
 
 
+def test_a_model_that_talked_with_itself_is_one_speaker_of_the_archive(project):
+    """Runners seat a model twice ('Claude 3 Opus (1)', '(2)'): the conversation keeps both seats
+    apart, and the archive lists the model once, with its self-talk as a pairing with itself."""
+    content = project / "content"
+
+    def write(name: str, title: str, day: int, messages) -> None:
+        header = f"**Started:** 2025-03-0{day} 10:00:00"
+        (content / name).write_text(transcript(title=title, header=header, messages=messages), "utf-8")
+
+    write("self.md", "Opus with itself", 1, (("Claude 3 Opus (1)", "One two three."),
+                                             ("Claude 3 Opus (2)", "Four five."), ("Claude 3 Opus (1)", "Six.")))
+    write("mixed.md", "Opus and GPT", 2, (("Claude 3 Opus", "Seven eight."), ("GPT-5.2", "Nine.")))
+    write("letters.md", "GPT with itself", 3, (("GPT-5.2 (A)", "Ten."), ("GPT-5.2 (B)", "Eleven.")))
+    config, result = build_project(project)
+    assert result.diagnostics == []
+    site = config.output_path
+    speakers = sorted(p.name for p in (site / "speakers").iterdir() if p.is_dir())
+    assert speakers == ["claude-3-opus", "gpt-5-2"]
+
+    page = (site / "c/2025-03-01-opus-with-itself/index.html").read_text("utf-8")
+    chips = re.findall(r'<a class="chip (sp-\d+)" href="([^"]+)"[^>]*>([^<]+)</a>', page)
+    assert [(href, name) for _, href, name in chips] == [("../../speakers/claude-3-opus/", "Claude 3 Opus (1)"),
+                                                         ("../../speakers/claude-3-opus/", "Claude 3 Opus (2)")]
+    assert chips[0][0] != chips[1][0]  # the seats keep their own colours
+    assert re.findall(r'data-pagefind-filter="speaker">([^<]+)<', page) == ["Claude 3 Opus"]
+    assert 'href="../../pairs/claude-3-opus--claude-3-opus/">Claude 3 Opus ↔ Claude 3 Opus</a>' in page
+
+    opus = (site / "speakers/claude-3-opus/index.html").read_text("utf-8")
+    facts = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", opus))
+    assert (facts["Conversations"], facts["Messages"], facts["Words"]) == ("2", "4", "8")  # both seats, and the mix
+    assert "c/2025-03-01-opus-with-itself/" in opus and "c/2025-03-02-opus-and-gpt/" in opus
+    partners = re.findall(r'<a class="chip [^"]*" href="([^"]+)"[^>]*>([^<]+)</a> <span class="group-count">(\d+)',
+                          opus)
+    assert sorted(partners) == [("../../pairs/claude-3-opus--claude-3-opus/", "itself", "1"),
+                                ("../../pairs/claude-3-opus--gpt-5-2/", "GPT-5.2", "1")]
+
+    pairs = (site / "pairs/index.html").read_text("utf-8")
+    assert 'aria-label="Claude 3 Opus with itself: 1 conversation' in pairs
+    assert 'aria-label="GPT-5.2 with itself: 1 conversation' in pairs
+    assert (site / "pairs/gpt-5-2--gpt-5-2/index.html").exists()
+    search = (site / "search/index.html").read_text("utf-8")
+    assert "Claude 3 Opus (1)" not in search and "GPT-5.2 (A)" not in search
+    assert not broken_links(site)
+
+
 def test_three_party_conversations_do_not_alternate_sides(built):
     site, _ = built
     html = (site / "c/2025-02-02-alice-bob-carol/index.html").read_text("utf-8")

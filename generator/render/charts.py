@@ -25,7 +25,7 @@ def pair_matrix(pairs: list[PairFigures], url_of, limit: int = MATRIX_SPEAKERS) 
         return None
     totals: dict[str, int] = {}
     for pair in pairs:
-        for name in (pair.first, pair.second):
+        for name in {pair.first, pair.second}:
             totals[name] = totals.get(name, 0) + pair.conversations
     names = sorted(totals, key=lambda name: (-totals[name], name.casefold(), name))[:limit]
     position = {name: n for n, name in enumerate(names)}
@@ -39,7 +39,7 @@ def pair_matrix(pairs: list[PairFigures], url_of, limit: int = MATRIX_SPEAKERS) 
             "x": LABEL_WIDTH + column * CELL, "y": LABEL_WIDTH + row * CELL,
             "shade": round(0.15 + 0.85 * pair.conversations / most, 3),
             "url": url_of(pair),
-            "label": f"{pair.first} and {pair.second}: {plural(pair.conversations, 'conversation')}, "
+            "label": f"{_who(pair)}: {plural(pair.conversations, 'conversation')}, "
                      f"{pair.mean_messages:.0f} messages on average, {pair.loop_share:.0%} loop, "
                      f"{pair.tail_share:.0%} closing tail",
             "loop": pair.loop_share >= 0.1,  # marked with a dot: a pair that often falls into loops
@@ -53,6 +53,11 @@ def pair_matrix(pairs: list[PairFigures], url_of, limit: int = MATRIX_SPEAKERS) 
         "columns": [{"name": name, "x": LABEL_WIDTH + n * CELL + CELL // 2 + 4} for n, name in enumerate(names)],
         "cells": cells, "shown": len(names), "speakers": len(totals),
     }
+
+
+def _who(pair: PairFigures) -> str:
+    """A cell on the diagonal is a model that talked with itself (two seats, see model.archive_speaker)."""
+    return f"{pair.first} with itself" if pair.first == pair.second else f"{pair.first} and {pair.second}"
 
 
 def timeline(dated: list[tuple[datetime, int]], month_url) -> dict | None:
