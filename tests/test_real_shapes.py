@@ -100,6 +100,35 @@ def test_the_same_model_in_both_seats_keeps_its_seat():
     assert log.seated == ["Claude 3 Opus", "Claude 3 Opus"] and log.archive_speakers == ["Claude 3 Opus"]
 
 
+def test_numbered_lines_a_model_writes_are_no_seats_of_the_run():
+    """'GPT4o 1:' and 'GPT4o 2:' are the run's seats; the diary's '**Day 4:**' and the list's 'Room 3:
+    The Quiet Stair' are what the second seat wrote, and its '**Day 1:**' is not the first seat."""
+    [log] = read("logs/testing/gpt4o_gpt4o_cli_20241019_081502.txt").conversations
+    assert log.speakers == ["GPT-4o (1)", "GPT-4o (2)"]
+    assert [label for _, label in speeches(log)] == ["GPT4o 1", "GPT4o 2"] * 4
+    diary, rooms = log.messages[1].text, log.messages[3].text
+    assert "**Day 1:**" in diary and "**Day 9:**" in diary and "Room 3: The Quiet Stair" in rooms
+
+
+def test_a_third_seat_named_as_the_others_is_a_seat(tmp_path):
+    """The file name gives two models, but a third seat labelled as the first two are is the run's."""
+    path = tmp_path / "opus_sonnet_trio_20241201_101010.txt"
+    path.write_text("".join(f"Claude {seat}:\nTurn {turn} of seat {seat}.\n\n" for turn in range(3)
+                            for seat in (1, 2, 3)), "utf-8")
+    [log] = read_file(path, path.name, Identity.of(Config())).conversations
+    assert len(log.messages) == 9 and log.messages[2].text.strip() == "Turn 0 of seat 3."
+    assert [speaker for speaker, _ in speeches(log)][:3] == ["Claude 3 Opus", "Claude 3.5 Sonnet", "Claude 3"]
+
+
+def test_a_folder_of_many_model_ids_is_not_tried_in_every_order():
+    """Seats are matched to a folder's ids by trying their orders: ten ids would be 3.6 million."""
+    from generator.readers.runs import run_name
+    folder = "_".join(f"model-{n}" for n in range(10))
+    short = [f"model{n}" for n in range(10)]
+    run = run_name(Path(folder) / ("_".join(short + ["cli"]) + "_20250101_101010.txt"))
+    assert run.models == short and run.template == "cli"
+
+
 @pytest.mark.parametrize("name, speaker", [
     ("Claude 3 Opus (2)", "Claude 3 Opus"), ("GPT-5.2 (A)", "GPT-5.2"), ("Kimi K2 (12)", "Kimi K2"),
     # what a runner writes in brackets of its own stays in the name
@@ -400,11 +429,11 @@ def test_the_whole_archive_builds_clean_with_every_title_distinct(archive):
     config = load_config(None, archive)
     result = build(config)
     assert not result.failed(strict=True), [str(d) for d in result.diagnostics]
-    assert result.conversations == 17
+    assert result.conversations == 18
     site = config.output_path
     titles = [c.read_text("utf-8").split("<title>")[1].split("</title>")[0]
               for c in (site / "c").glob("*/index.html")]
-    assert len(set(titles)) == len(titles) == 17
+    assert len(set(titles)) == len(titles) == 18
     assert (site / "tags/dreamsim3/index.html").is_file()
     assert (site / "c/2024-11-28-claude-3-opus-1-claude-3-opus-2-xenoweb-theater-1-2106/index.html").is_file()
     notes = sorted(d.message.split(":")[0] for d in result.notes)

@@ -139,6 +139,25 @@ def sniff(head: str) -> bool:
     return found is not None and not found[2].strip() and seat_of(found[0]) is not None
 
 
+def _seats(labels: list, counts: Counter, models: int) -> set[str]:
+    """The labels that are a run's seats ('Claude 1', 'O1 2'): for each seat number the label that
+    starts the most lines, when it starts at least a quarter as many as the busiest seat. Where the
+    file name gives two models or more, a seat past them must be named as one of theirs ('Claude 3'
+    beside 'Claude 1'). A model's own numbered lines ('**Day 5:**' in a diary it writes, 'Room 3: The
+    Quiet Stair' in a list) are its text, and 'Day 1' is not the first seat."""
+    by_number: dict[int, str] = {}
+    for found in labels:
+        seat = seat_of(found[0]) if found else None
+        if seat is not None and (seat[1] not in by_number or counts[found[0]] > counts[by_number[seat[1]]]):
+            by_number[seat[1]] = found[0]
+    if models >= 2:
+        stems = {seat_of(name)[0] for number, name in by_number.items() if number <= models}
+        by_number = {number: name for number, name in by_number.items()
+                     if number <= models or seat_of(name)[0] in stems}
+    busiest = max((counts[name] for name in by_number.values()), default=0)
+    return {name for name in by_number.values() if 4 * counts[name] >= busiest}
+
+
 def _sections(counts: Counter) -> bool:
     """Whether the labels that recur ('**Key Actions & Decisions:**', '**Outcome of the Session:**') are
     mostly phrases, as a report's sections are named, rather than names: a summary written in sections
@@ -178,7 +197,8 @@ def read(path, text, display):
     counts = Counter(found[0] for found in labels if found)
     # A copied chat's 'You said' lines start its messages: a 'Phase 1:' the model wrote is no seat of a run.
     copied = any(found and found[3] == SAID for found in labels)
-    seats = set() if copied else {name for name in counts if seat_of(name) is not None}
+    run = run_name(path)
+    seats = set() if copied else _seats(labels, counts, len(run.models) if run is not None else 0)
     # A run's seats speak more than any other label recurs; where 'User:' and 'Assistant:' say more,
     # a 'Step 1:' is the assistant's list, neither a seat nor a speaker.
     others = sum(count for name, count in counts.items() if name not in seats and count >= 2)
@@ -251,7 +271,7 @@ def read(path, text, display):
     if copied:
         title = title or request_title(turn.text for turn in turns if turn.speaker == "You" and turn.kind == "message")
     metadata = {"Source format": source_format, **{key.capitalize(): value for key, value in fields.items()}}
-    run = run_name(path) if seated else None
+    run = run if seated else None
     if run is not None:
         names = seat_names(sorted(seated), run.models)
         for turn in turns:

@@ -154,13 +154,17 @@ def run_name(path: Path, declared_models: list[str] | None = None) -> RunName | 
     return RunName(list(models), template.replace("_", " "), started, topic)
 
 
+_MOST_SEATS = 6
 # A full model id, as folders hold them: letters and digits joined by '-' ('claude-3-opus-20240229').
 _MODEL_ID = re.compile(r"^[A-Za-z][A-Za-z0-9.]*(?:-[A-Za-z0-9.]+)+$")
 
 
 def _in_seat_order(short: list[str], ids: list[str]) -> list[str] | None:
     """The folder's full ids in the order of the short names (folders sort them by name); None when
-    some short name matches no id (the folder is named for something else)."""
+    some short name matches no id (the folder is named for something else), or when there are more
+    ids than a run has seats (every order of ten would be millions)."""
+    if len(ids) > _MOST_SEATS:
+        return None
     best, best_score = None, -1
     for order in permutations(ids):
         scores = [_likeness(name, model) for name, model in zip(short, order)]
