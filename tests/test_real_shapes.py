@@ -132,7 +132,8 @@ def test_a_folder_of_many_model_ids_is_not_tried_in_every_order():
 @pytest.mark.parametrize("name, speaker", [
     ("Claude 3 Opus (2)", "Claude 3 Opus"), ("GPT-5.2 (A)", "GPT-5.2"), ("Kimi K2 (12)", "Kimi K2"),
     # what a runner writes in brackets of its own stays in the name
-    ("Media Agent (Discord Post)", "Media Agent (Discord Post)"), ("Hermes 405B (Reasoning)", "Hermes 405B (Reasoning)"),
+    ("Media Agent (Discord Post)", "Media Agent (Discord Post)"),
+    ("Hermes 405B (Reasoning)", "Hermes 405B (Reasoning)"),
     ("SQL (fts+trgm, caption)", "SQL (fts+trgm, caption)"), ("Agent (ab)", "Agent (ab)"), ("(1)", "(1)"),
     ("Opus(1)", "Opus(1)"), ("Opus (123)", "Opus (123)"), ("Opus (1) ", "Opus (1) "),
 ])
@@ -174,6 +175,25 @@ def test_an_empty_run_is_a_note_not_a_conversation():
     assert result.conversations == []
     assert [(d.level, d.message) for d in result.diagnostics] == [
         ("note", "an empty log (the run wrote no messages); skipped")]
+
+
+def test_a_run_begun_again_in_the_same_file_is_a_note_not_a_speaker(tmp_path):
+    """A runner that starts twice writes its header block twice: the second is its note, and a file
+    of header blocks alone is an empty run."""
+    header = "### Backrooms Run ###\nTemplate: tides\nModels: k2, k2\nStarted: 2025-09-21T08:00:0{}+00:00\n\n"
+    restarted = tmp_path / "k2_k2_tides_20250921_080000.txt"
+    restarted.write_text(header.format(1) + "### Round 1/30\n\n### Kimi K2 1 ###\nThe tide is late.\n\n"
+                         + header.format(7) + "### Round 1/30\n\n### Kimi K2 2 ###\nIt always is.\n", "utf-8")
+    [log] = read_file(restarted, restarted.name, Identity.of(Config())).conversations
+    assert [(m.speaker, m.kind) for m in log.messages] == [("Kimi K2 (1)", "message"), ("Backrooms Run", "note"),
+                                                          ("Kimi K2 (2)", "message")]
+    assert "Started: 2025-09-21T08:00:07+00:00" in log.messages[1].text
+    assert log.speakers == ["Kimi K2 (1)", "Kimi K2 (2)"]
+    empty = tmp_path / "k2_k2_tides_20250921_090000.txt"
+    empty.write_text(header.format(1) + "### Round 1/30\n" + header.format(2) + "### Round 1/30\n", "utf-8")
+    result = read_file(empty, empty.name, Identity.of(Config()))
+    assert result.conversations == [] and [d.message for d in result.diagnostics] == [
+        "an empty log (the run wrote no messages); skipped"]
 
 
 def test_runner_seats_show_the_models_and_the_seed_prompt_is_context():

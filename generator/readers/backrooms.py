@@ -77,7 +77,7 @@ def read(path, text, display):
     declared = [m.strip() for m in metadata.get("Models", "").split(",") if m.strip()]
     run = run_name(path, declared or None)
     turns, ending, rounds = _turns(lines, first)
-    if not turns:
+    if not any(turn.kind == "message" for turn in turns):
         return [], [note(display, 1, EMPTY_LOG)]
     names = seat_names(list(dict.fromkeys(t.speaker for t in turns)), run.models if run else declared)
     for turn in turns:
@@ -152,10 +152,11 @@ def _turns(lines: list[str], first: int) -> tuple[list[Turn], str, str]:
     for index in range(first, len(lines)):
         line = lines[index]
         found = headers.get(index)
-        if found and found[0] in speakers:
+        restarted = line.strip() == _RUN_HEADER  # the runner began again in the same file: its note
+        if restarted or (found and found[0] in speakers):
             if current is not None:
                 current.text = "\n".join(body)
-            current, body = Turn(found[0], "", index + 1, timestamp(found[1])), []
+            current, body = Turn(found[0], "", index + 1, timestamp(found[1]), "note" if restarted else "message"), []
             turns.append(current)
             continue
         if current is None or _is_round(line):
@@ -174,7 +175,7 @@ def _participants(headers: dict[int, tuple[str, str | None]], after_round: set[s
     """The names whose headers start messages (see the module's docstring)."""
     if not headers:
         return set()
-    counts = Counter(name for name, _ in headers.values())
+    counts = Counter(name for name, _ in headers.values() if name != _RUN_HEADER[4:-4])
     seated = {name for name in counts if seat_of(name) is not None}
     first = headers[min(headers)][0]
     # Runners name their agents in words ('Media Agent (Discord Post)'); a model's own headings shout.
