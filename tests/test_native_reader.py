@@ -232,6 +232,17 @@ Two bots keep watch through a storm.
     ("# 2025-12-31\n\n**04:53 AM:** read the gauge -> noted 0.04 m\n\n**05:02 AM:** read it again\n", "note"),
     ("# Ann ↔ Bo\n\nThey spoke, but the messages were never written down.\n", "error"),
     ("# Harbour talk\n\n**Started:** 2025-01-01\n", "error"),
+    # A report with fields of its own and sections between rules, each opening with a field.
+    ("# Lamp room log\n\n**Date:** 2026-01-10\n**Keeper:** Ann\n\n---\n\n## Before\n\nWick: worn to the holder\n\n"
+     "---\n\n## After\n\nWick: new, trimmed\n\n---\n\n## If it fails again\n\nTo relight: open, strike, wait\n", "note"),
+    # A design document whose sections each open with fields, as a chat's speakers would.
+    ("# Lamp design\n\nWhy the lamp is built so.\n\n### The lens\n**Decision**: a Fresnel lens\n"
+     "**Rationale**: thin and bright\n\n### The wick\n**Decision**: cotton\n**Rationale**: it burns evenly\n\n"
+     "### The glass\n**Decision**: tinted\n**Example**: amber\n**Rationale**: ships see it in fog\n", "note"),
+    # A summary of two days, each ending '**Overall:**': no monologue of 'Overall'.
+    ("## Day 3\n\nThe keeper cleaned the lens.\nThe fog came in.\nThe horn was tested.\n\n"
+     "**Overall Goal:** keep the light.\n\n**Overall:** a quiet day.\n\n## Day 4\n\nThe oil arrived.\n\n"
+     "**Overall:** a busy day.\n", "note"),
     ("# Harbour talk\n\n### Ann\n\nhi\n\n### Bo\n\nyo\n\n### Ann\n\nbye\n", "error"),  # speakers recur
 ])
 def test_only_files_meant_as_transcripts_have_their_errors_shown(text, level):

@@ -234,8 +234,16 @@ def _looks_native(head: str) -> bool:
     lines = [line for line in head.splitlines() if line.strip()]
     if not lines:
         return False
-    if lines[0].startswith("# ") and ("↔" in lines[0] or (len(lines) > 1 and _HEADER_FIELD.match(lines[1]))):
+    if lines[0].startswith("# ") and "↔" in lines[0]:
         return True
+    field = _HEADER_FIELD.match(lines[1]) if lines[0].startswith("# ") and len(lines) > 1 else None
+    if field:
+        # Header fields under a title: a transcript's own ('**Started:**'), or any when its first rule
+        # is followed by a message's heading; notes and reports have fields of their own ('**Date:**').
+        if field.group(1) in _TRANSCRIPT_FIELDS:
+            return True
+        rule = re.search(r"^---[ \t]*$", head, re.M)
+        return rule is not None and native.RULE_THEN_HEADING.match("\n" + head[rule.start():]) is not None
     headings = Counter(line[4:].strip() for line in lines if line.startswith("### "))
     # Speakers' headings come again and again; a README's sections may repeat one name once.
     recurring = sum(count for count in headings.values() if count >= 2)
@@ -243,7 +251,8 @@ def _looks_native(head: str) -> bool:
         native.RULE_THEN_HEADING.search("\n" + head) is not None
 
 
-_HEADER_FIELD = re.compile(r"\*\*[A-Za-z][^*\n\d:]*:\*\*")  # '**Started:** …' (but not a diary's '**04:53 AM:**')
+_HEADER_FIELD = re.compile(r"\*\*([A-Za-z][^*\n\d:]*):\*\*")  # '**Started:** …' (but not a diary's '**04:53 AM:**')
+_TRANSCRIPT_FIELDS = {"Started", "Ended", "Messages", "Tags", "Summary", "Draft", "Slug", "Participants"}
 
 
 NOT_A_TRANSCRIPT = "not a transcript"

@@ -124,12 +124,12 @@ def sniff(head: str) -> bool:
     found_on = _labels(lines)
     labels = [found for found in found_on if found]
     counts = Counter(found[0] for found in labels)
-    if _sections(Counter(found[0] for found in labels if not found[3])):
+    if _sections(Counter(found[0] for found in labels if not found[3])) or _fields_under_headings(lines, found_on):
         return False
     recurring = [name for name, count in counts.items() if count >= 2]
     if len(recurring) >= 2:
         return True
-    if len(recurring) == 1 and sum(counts.values()) >= 3:
+    if len(recurring) == 1 and counts[recurring[0]] >= 3:  # a summary's '**Overall:**' twice is no monologue
         return not _mostly_before_first_label(lines, found_on)
     headed = Counter(found[0] for found in labels if found[3])
     if len(headed) >= 2 and _headings_name_speakers(headed):  # one exchange under two speakers' headings
@@ -156,6 +156,31 @@ def _seats(labels: list, counts: Counter, models: int) -> set[str]:
                      if number <= models or seat_of(name)[0] in stems}
     busiest = max((counts[name] for name in by_number.values()), default=0)
     return {name for name in by_number.values() if 4 * counts[name] >= busiest}
+
+
+_MARKDOWN_HEADING = re.compile(r"#{1,6}[ \t]+(\S.*)")
+
+
+def _fields_under_headings(lines: list[str], labels: list) -> bool:
+    """Whether the text is a document whose sections each open with a field: '### Empty content'
+    then '**Decision**: show "(No content)"' and '**Rationale**:'. A third or more of its labels or
+    more (three at least) come right after a heading, each heading another. An exporter's headings
+    between messages ('### Exchange 2', '### Turn 3') differ only in their numbers, and a chat's
+    message seldom ends with a heading."""
+    plain = under = 0
+    headings: set[str] = set()
+    for number, found in enumerate(labels):
+        if not found or found[3]:
+            continue
+        plain += 1
+        before = number - 1
+        while before >= 0 and not lines[before].strip():
+            before -= 1
+        heading = _MARKDOWN_HEADING.fullmatch(lines[before].strip()) if before >= 0 else None
+        if heading:
+            under += 1
+            headings.add(re.sub(r"\d+", "#", heading.group(1)))
+    return under >= 3 and 3 * under >= plain and len(headings) == under
 
 
 def _sections(counts: Counter) -> bool:
