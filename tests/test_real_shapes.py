@@ -129,6 +129,17 @@ def test_a_folder_of_many_model_ids_is_not_tried_in_every_order():
     assert run.models == short and run.template == "cli"
 
 
+@pytest.mark.parametrize("labels, models, names", [
+    # a short name no alias defines, under generic seats: spelled as runners label it themselves
+    (["Claude 1", "Claude 2"], ["sonnet3", "sonnet3"], ["Claude Sonnet 3 (1)", "Claude Sonnet 3 (2)"]),
+    (["Claude Sonnet 3 1", "Claude Sonnet 3 2"], ["sonnet3", "sonnet3"], ["Claude Sonnet 3 (1)", "Claude Sonnet 3 (2)"]),
+    (["Claude 1", "Claude 2"], ["opus45", "k2"], ["Claude opus45", "Kimi K2"]),  # two digits: left as written
+])
+def test_a_model_short_name_is_spelled_alike_in_both_kinds_of_log(labels, models, names):
+    from generator.readers.runs import seat_names
+    assert list(seat_names(labels, models).values()) == names
+
+
 @pytest.mark.parametrize("name, speaker", [
     ("Claude 3 Opus (2)", "Claude 3 Opus"), ("GPT-5.2 (A)", "GPT-5.2"), ("Kimi K2 (12)", "Kimi K2"),
     # what a runner writes in brackets of its own stays in the name

@@ -233,4 +233,12 @@ def _named(model: str, stem: str) -> str:
         return name
     if stem.lower() not in GENERIC:
         return stem  # 'Claude Sonnet 3' says more than 'sonnet3'
-    return name if stem.lower() in name.lower() else f"{stem} {name}"  # 'Claude 1' of 'sonnet3': 'Claude sonnet3'
+    if stem.lower() in name.lower():
+        return name
+    # 'Claude 1' of 'sonnet3': 'Claude Sonnet 3', as such runners label that seat themselves ('Claude
+    # Sonnet 3 1'), so that both kinds of log name the model alike; which Sonnet it was stays unsaid.
+    spelled = _SHORT_NAME.fullmatch(name)
+    return f"{stem} {spelled.group(1).capitalize()} {spelled.group(2)}" if spelled else f"{stem} {name}"
+
+
+_SHORT_NAME = re.compile(r"([a-z]{3,})(\d)")
