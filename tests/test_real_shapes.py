@@ -129,6 +129,17 @@ def test_a_folder_of_many_model_ids_is_not_tried_in_every_order():
     assert run.models == short and run.template == "cli"
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.from_regex(r"[a-z]{1,6}-[a-z0-9]{1,4}", fullmatch=True), min_size=1, max_size=12),
+       st.integers(min_value=1, max_value=12))
+def test_a_run_is_named_from_any_folder_of_model_ids(ids, count):
+    """The folder's ids are matched to the file name's short names (in every order, when few)."""
+    from generator.readers.runs import run_name
+    short = [model.replace("-", "") for model in ids[:count]]
+    run = run_name(Path("_".join(ids)) / ("_".join(short + ["cli"]) + "_20250101_101010.txt"))
+    assert run is not None and all(model in ids or model in short for model in run.models)
+
+
 @pytest.mark.parametrize("labels, models, names", [
     # a short name no alias defines, under generic seats: spelled as runners label it themselves
     (["Claude 1", "Claude 2"], ["sonnet3", "sonnet3"], ["Claude Sonnet 3 (1)", "Claude Sonnet 3 (2)"]),
