@@ -753,25 +753,37 @@ def _neighbour(conversation: Conversation | None) -> dict | None:
 
 _SYMBOLS = re.compile("[\u2500-\u259f\u2800-\u28ff]|[^\\w\\s]{3}")
 _FENCED = re.compile(r"^ {0,3}(```|~~~).*?(^ {0,3}\1|\Z)", re.M | re.S)
-_MARKUP = re.compile(r"[*`#>~|]+|\[END\]|\[([^\]]*)\]\([^)]*\)")
+_FENCE_LINE = re.compile(r"^ {0,3}(?:```|~~~)[^\n]*$", re.M)
+_MARKUP = re.compile(r"[*`#>|]+|~~+|\[END\]|\[([^\]]*)\]\([^)]*\)")  # '~/' is a path, '~~' strikes
 
 
 def _excerpt(texts, title: str = "") -> str:
-    """Plain text from the first message with words in it (not its code or drawings), cut at a word
-    boundary; without what ``title`` (the title as read) already says of it: the rest of a request the
-    title begins, or the next message when the title is all it says."""
+    """Plain text from the first message with words in it (not its code or drawings, unless the
+    message is all code: a run's model answers in a code block, ```./dreamsim.exe "I'm on a train…"```),
+    cut at a word boundary; without what ``title`` (the title as read) already says of it: the rest of
+    a request the title begins, or the next message when the title is all it says."""
     for text in texts:
         if title and says_only(text, title):
             continue
-        prose = _FENCED.sub(" ", text)
-        if _SYMBOLS.search(prose):
-            prose = "\n".join(line for line in prose.split("\n") if not is_drawn([line]) and not _symbol_line(line))
-        text = _after_title(" ".join(_MARKUP.sub(lambda m: m.group(1) or " ", prose).split()), title)
+        text = _plain(_FENCED.sub(" ", text), title) or _plain(_FENCE_LINE.sub("", text), title)
         if text:
             if len(text) <= EXCERPT_CHARS:
                 return text
             return text[:EXCERPT_CHARS].rsplit(" ", 1)[0].rstrip(",.;:—-") + "…"
     return ""
+
+
+def _plain(text: str, title: str) -> str:
+    """The words of ``text`` on one line, without its drawings (a line of emoji art has no word
+    either), markup and what the title says."""
+    if _SYMBOLS.search(text):
+        text = "\n".join(line for line in text.split("\n")
+                         if _has_word(line) and not is_drawn([line]) and not _symbol_line(line))
+    return _after_title(" ".join(_MARKUP.sub(lambda m: m.group(1) or " ", text).split()), title)
+
+
+def _has_word(line: str) -> bool:
+    return any(char.isalnum() for char in line)
 
 
 def _after_title(text: str, title: str) -> str:

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from generator.config import load_config
 from generator.output import MANIFEST
@@ -546,6 +547,31 @@ def test_a_message_mostly_in_another_languages_script_says_its_language(project)
     html = next((config.output_path / "c").glob("*/index.html")).read_text("utf-8")
     assert re.findall(r'<article class="msg[^>]*id="(m-\d+)"(?: lang="([a-z]+)")?', html)[:3] == [
         ("m-1", ""), ("m-2", "ja"), ("m-3", "ko")]
+
+
+def test_a_card_shows_the_words_of_a_message_written_all_in_a_code_block(project):
+    """Runs' models answer in code blocks: the card and the page's description then show the block's
+    words (a quarter of UniversalBackrooms' cards were empty). Prose beside code still comes first, and
+    emoji art, which has no words, is never an excerpt."""
+    cases = {
+        "block": ([("Claude 1", '```bash\nsimulator@dream:~/$ ./dreamsim.exe "a train of lanterns over the bay"\n```'),
+                   ("Claude 2", "```\n[ booting ]\nYou stand on the platform.\n```")],
+                  'simulator@dream:~/$ ./dreamsim.exe "a train of lanterns over the bay"'),
+        "art": ([("Claude 1", "```\n   🌊🌊🌊\n  ⛵⛵⛵⛵\n```"), ("Claude 2", "The sea is calm.")], "The sea is calm."),
+        "prose": ([("Claude 1", "Here is the plan:\n```\nstep one\n```"), ("Claude 2", "Go.")], "Here is the plan:"),
+    }
+    for day, (name, (messages, _)) in enumerate(cases.items(), 1):
+        (project / "content" / f"{name}.md").write_text(
+            transcript(f"Run {name}", f"**Started:** 2025-01-0{day} 10:00:00", messages), "utf-8")
+    config, result = build_project(project, search=False)
+    assert not result.failed(), result.diagnostics
+    index = (config.output_path / "index.html").read_text("utf-8")
+    for day, (name, (_, expected)) in enumerate(cases.items(), 1):
+        card = index.split(f'href="c/2025-01-0{day}-run-{name}/"', 1)[1]
+        shown = str(escape(expected))
+        assert re.search(r'<p class="excerpt">(.*?)</p>', card, re.S).group(1) == shown
+        page = (config.output_path / f"c/2025-01-0{day}-run-{name}/index.html").read_text("utf-8")
+        assert f'<meta name="description" content="{shown}">' in page
 
 
 def test_a_card_does_not_repeat_the_title_its_first_message_gives(project):
