@@ -239,6 +239,11 @@ Two bots keep watch through a storm.
     ("# Lamp design\n\nWhy the lamp is built so.\n\n### The lens\n**Decision**: a Fresnel lens\n"
      "**Rationale**: thin and bright\n\n### The wick\n**Decision**: cotton\n**Rationale**: it burns evenly\n\n"
      "### The glass\n**Decision**: tinted\n**Example**: amber\n**Rationale**: ships see it in fog\n", "note"),
+    # A report opening as a document does: title, its own fields, a rule, then a section, whose
+    # '**Status:**' and '**Risk:**' lines recur (not a chat of Status and Risk, nor a broken transcript).
+    ("# Lamp room report\n\n**Date:** 2026-01-10\n**Device:** the north lamp\n\n---\n\n## What changed\n\n"
+     "**Status:** done\n\n**Risk:** low\n\n---\n\n## Checked again\n\n**Status:** checked\n**Risk:** none\n\n"
+     "---\n\n### Later\n\nNothing more.\n", "note"),
     # A summary of two days, each ending '**Overall:**': no monologue of 'Overall'.
     ("## Day 3\n\nThe keeper cleaned the lens.\nThe fog came in.\nThe horn was tested.\n\n"
      "**Overall Goal:** keep the light.\n\n**Overall:** a quiet day.\n\n## Day 4\n\nThe oil arrived.\n\n"

@@ -228,7 +228,7 @@ _DAMAGED_LINES_NAMED = 5
 
 def _looks_native(head: str) -> bool:
     """Meant as a native transcript, though no reader took it (so its errors are worth showing): a
-    '# A ↔ B' title or header fields under its title, a '---' rule then a '### ' heading, or a
+    '# A ↔ B' title or header fields under its title, its first '---' rule then a '### ' heading, or a
     '### ' heading that recurs (a speaker's), as most of them do. A README or notes ('# Title', then
     sections, one of them named twice) is not."""
     lines = [line for line in head.splitlines() if line.strip()]
@@ -237,18 +237,16 @@ def _looks_native(head: str) -> bool:
     if lines[0].startswith("# ") and "↔" in lines[0]:
         return True
     field = _HEADER_FIELD.match(lines[1]) if lines[0].startswith("# ") and len(lines) > 1 else None
+    rule = re.search(r"^---[ \t]*$", head, re.M)  # a transcript's messages begin at its first rule
+    first_message = rule is not None and native.RULE_THEN_HEADING.match("\n" + head[rule.start():]) is not None
     if field:
         # Header fields under a title: a transcript's own ('**Started:**'), or any when its first rule
         # is followed by a message's heading; notes and reports have fields of their own ('**Date:**').
-        if field.group(1) in _TRANSCRIPT_FIELDS:
-            return True
-        rule = re.search(r"^---[ \t]*$", head, re.M)
-        return rule is not None and native.RULE_THEN_HEADING.match("\n" + head[rule.start():]) is not None
+        return field.group(1) in _TRANSCRIPT_FIELDS or first_message
     headings = Counter(line[4:].strip() for line in lines if line.startswith("### "))
     # Speakers' headings come again and again; a README's sections may repeat one name once.
     recurring = sum(count for count in headings.values() if count >= 2)
-    return lines[0].startswith("### ") or (recurring > 0 and 2 * recurring >= headings.total()) or \
-        native.RULE_THEN_HEADING.search("\n" + head) is not None
+    return lines[0].startswith("### ") or (recurring > 0 and 2 * recurring >= headings.total()) or first_message
 
 
 _HEADER_FIELD = re.compile(r"\*\*([A-Za-z][^*\n\d:]*):\*\*")  # '**Started:** …' (but not a diary's '**04:53 AM:**')

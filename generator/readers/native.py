@@ -36,12 +36,16 @@ _KIND_OF_LABEL = {f" ({label})": kind for kind, label in KIND_LABELS.items()}
 
 def sniff(head: str) -> bool:
     """A '# title' first, a header of '**Key:** value' fields, then a '---' line followed by a
-    '### speaker' heading somewhere."""
+    '### speaker' heading."""
     head = head.lstrip("\ufeff")
     first = len(head) - len(head.lstrip())  # the first line that is not blank starts with its first character
     if head[first:first + 2] != "# " or (first and head[first - 1] not in _LINE_BREAKS):
         return False
-    return RULE_THEN_HEADING.search(head, first) is not None and _header_is_fields(head, first) and not is_diary(head)
+    # The messages begin at the first rule, as read() takes them: a document whose first rule opens a
+    # section ('## Summary') is no transcript, though '---' then '### ' comes further on.
+    rule = _RULE.search(head, first)
+    return (rule is not None and RULE_THEN_HEADING.match(head, rule.start()) is not None
+            and _header_is_fields(head, first) and not is_diary(head))
 
 
 # A header may have a stray line or two (each a warning); a file whose 'header' holds sections and

@@ -124,7 +124,8 @@ def sniff(head: str) -> bool:
     found_on = _labels(lines)
     labels = [found for found in found_on if found]
     counts = Counter(found[0] for found in labels)
-    if _sections(Counter(found[0] for found in labels if not found[3])) or _fields_under_headings(lines, found_on):
+    if (_sections(Counter(found[0] for found in labels if not found[3])) or _fields_under_headings(lines, found_on)
+            or _titled_document(lines, found_on)):
         return False
     recurring = [name for name, count in counts.items() if count >= 2]
     if len(recurring) >= 2:
@@ -159,6 +160,25 @@ def _seats(labels: list, counts: Counter, models: int) -> set[str]:
 
 
 _MARKDOWN_HEADING = re.compile(r"#{1,6}[ \t]+(\S.*)")
+
+
+def _titled_document(lines: list[str], labels: list) -> bool:
+    """Whether the text opens as a Markdown document does: a '# Title', '**Date:**' fields under it,
+    then text without a label up to its first rule, and after that a section's heading ('## What Was
+    Removed'). Its '**Status:**' and '**Risk:**' lines are its fields, not a chat. A run's report
+    opens so too, but its turns start before the first rule ('**tern-small**: …'), and a bot
+    framework's export heads its messages with names ('## 💬 **Wren**') or roles ('## User')."""
+    if any(found and (found[3].endswith("**") or _ROLE_HEADING.match(line)) for line, found in zip(lines, labels)):
+        return False
+    filled = [number for number, line in enumerate(lines) if line.strip()]
+    if len(filled) < 3 or not lines[filled[0]].startswith("# ") or not _BOLD_FIELD.match(lines[filled[1]]):
+        return False
+    fields_end = next((number for number in filled[1:] if not _BOLD_FIELD.match(lines[number])), None)
+    rule = next((number for number in filled if lines[number].strip() == "---"), None)
+    if fields_end is None or rule is None or any(labels[number] for number in range(fields_end, rule)):
+        return False
+    after = next((number for number in filled if number > rule), None)
+    return after is not None and _MARKDOWN_HEADING.fullmatch(lines[after].strip()) is not None and labels[after] is None
 
 
 def _fields_under_headings(lines: list[str], labels: list) -> bool:
