@@ -6,7 +6,7 @@ import itertools
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
@@ -48,6 +48,7 @@ class Outline:
 _SEAT = re.compile(r"(.*\S) \((?:\d{1,2}|[A-Z])\)")
 
 
+@lru_cache(maxsize=4096)  # asked for every seat of every conversation, by lists and figures
 def archive_speaker(name: str) -> str:
     """Who a speaker of a conversation is across the archive: 'Claude 3 Opus (2)' -> 'Claude 3 Opus'."""
     seat = _SEAT.fullmatch(name)

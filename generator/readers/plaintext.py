@@ -183,8 +183,8 @@ def _titled_document(lines: list[str], labels: list) -> bool:
 
 def _fields_under_headings(lines: list[str], labels: list) -> bool:
     """Whether the text is a document whose sections each open with a field: '### Empty content'
-    then '**Decision**: show "(No content)"' and '**Rationale**:'. A third or more of its labels or
-    more (three at least) come right after a heading, each heading another. An exporter's headings
+    then '**Decision**: show "(No content)"' and '**Rationale**:'. A third or more of its labels
+    (three at least) come right after a heading, each heading another. An exporter's headings
     between messages ('### Exchange 2', '### Turn 3') differ only in their numbers, and a chat's
     message seldom ends with a heading."""
     plain = under = 0
