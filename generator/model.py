@@ -56,6 +56,7 @@ def archive_speaker(name: str) -> str:
 
 
 OPENING_CHARS = 400
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 # A request of fewer words ('hi', 'whoami', 'login') names nothing: a session is titled by a later one.
 TELLING_WORDS = 3
 # How far into a session a title taken from a later request is looked for.
@@ -80,6 +81,19 @@ def _as_title(text: str) -> str:
 def _has_words(text: str) -> bool:
     """A letter or digit in it, past any '[END]' tail."""
     return any(ch.isalnum() for ch in text.replace("[END]", ""))
+
+
+def _opening_text(text: str) -> str:
+    """What an opening keeps of a message: its first OPENING_CHARS, or, when drawings fill them (emoji
+    art over its caption), OPENING_CHARS from the line where its words begin."""
+    head = text[:OPENING_CHARS]
+    if _has_words(head):
+        return head
+    worded = _LETTER_OR_DIGIT.search(text, OPENING_CHARS)
+    if worded is None:
+        return head
+    start = text.rfind("\n", 0, worded.start()) + 1
+    return text[start:start + OPENING_CHARS]
 
 
 def _title_start(messages: list["Message"], title: str) -> int:
@@ -161,7 +175,7 @@ class Conversation:
             return self.outline.opening
         texts, worded = [], 0
         for message in self._from_title():
-            texts.append(message.text[:OPENING_CHARS])
+            texts.append(_opening_text(message.text))
             if _has_words(message.text):
                 worded += 1
                 if worded == 2 or not says_only(message.text, self.read_title):

@@ -559,6 +559,9 @@ def test_a_card_shows_the_words_of_a_message_written_all_in_a_code_block(project
                   'simulator@dream:~/$ ./dreamsim.exe "a train of lanterns over the bay"'),
         "art": ([("Claude 1", "```\n   🌊🌊🌊\n  ⛵⛵⛵⛵\n```"), ("Claude 2", "The sea is calm.")], "The sea is calm."),
         "prose": ([("Claude 1", "Here is the plan:\n```\nstep one\n```"), ("Claude 2", "Go.")], "Here is the plan:"),
+        # emoji art longer than an opening keeps, its caption under it
+        "caption": ([("Claude 1", "```\n" + "  🌊🌊🌊🌊🌊\n" * 60 + "   THE TIDE COMES IN\n```"), ("Claude 2", "Later.")],
+                    "THE TIDE COMES IN"),
     }
     for day, (name, (messages, _)) in enumerate(cases.items(), 1):
         (project / "content" / f"{name}.md").write_text(
