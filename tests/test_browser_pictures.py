@@ -53,9 +53,10 @@ def test_the_turn_map_opens_from_the_keyboard_and_leads_to_the_message(site):
             page.go_back()
             page.locator(".card-title a").filter(has_text="Ada ↔ Echo").nth(1).click()
         summary = page.locator("details.turn-map summary")
+        summary.wait_for(state="visible")  # the page's script shows the map once it has made its links
         summary.focus()
         page.keyboard.press("Enter")
-        assert page.locator("details.turn-map").get_attribute("open") is not None
+        page.wait_for_function("() => document.querySelector('details.turn-map').open", timeout=5_000)
         link = page.locator("details.turn-map a", has_text="27")
         link.focus()
         page.keyboard.press("Enter")
