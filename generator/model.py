@@ -78,18 +78,18 @@ def _as_title(text: str) -> str:
     return " ".join(text.strip().lstrip("#>").split())
 
 
-def _has_words(text: str) -> bool:
+def has_words(text: str) -> bool:
     """A letter or digit in it, past any '[END]' tail."""
-    return any(ch.isalnum() for ch in text.replace("[END]", ""))
+    return _LETTER_OR_DIGIT.search(text.replace("[END]", "")) is not None
 
 
 def _opening_text(text: str) -> str:
     """What an opening keeps of a message: its first OPENING_CHARS, or, when drawings fill them (emoji
     art over its caption), OPENING_CHARS from the line where its words begin."""
     head = text[:OPENING_CHARS]
-    if _has_words(head):
+    if has_words(head):
         return head
-    worded = _LETTER_OR_DIGIT.search(text, OPENING_CHARS)
+    worded = _LETTER_OR_DIGIT.search(text.replace("[END]", "     "), OPENING_CHARS)  # the same length: same places
     if worded is None:
         return head
     start = text.rfind("\n", 0, worded.start()) + 1
@@ -99,7 +99,7 @@ def _opening_text(text: str) -> str:
 def _title_start(messages: list["Message"], title: str) -> int:
     """Where among ``messages`` the title was taken from, when the first with words is too short to
     have named the conversation and a later one begins with the title; else 0."""
-    first = next((i for i, m in enumerate(messages) if _has_words(m.text)), None)
+    first = next((i for i, m in enumerate(messages) if has_words(m.text)), None)
     if first is None or len(messages[first].text.split()) >= TELLING_WORDS or begins_with_title(messages[first].text, title):
         return 0
     return next((i for i in range(first + 1, len(messages)) if begins_with_title(messages[i].text, title)), 0)
@@ -176,7 +176,7 @@ class Conversation:
         texts, worded = [], 0
         for message in self._from_title():
             texts.append(_opening_text(message.text))
-            if _has_words(message.text):
+            if has_words(message.text):
                 worded += 1
                 if worded == 2 or not says_only(message.text, self.read_title):
                     break

@@ -28,7 +28,7 @@ from generator.diagnostics import duration, plural
 from generator.identity import speaker_colours, title_names_participants
 from generator.insights import ENDING_CHOICES, Insights, insights_of
 from generator.language import direction, language_of, mostly_left_to_right
-from generator.model import KIND_LABELS, Conversation, Message, archive_speaker, says_only
+from generator.model import KIND_LABELS, Conversation, Message, archive_speaker, has_words, says_only
 from generator.output import digest
 from generator.related import digest as related_digest, related
 from generator.render import MessageRenderer
@@ -765,7 +765,8 @@ def _excerpt(texts, title: str = "") -> str:
     for text in texts:
         if title and says_only(text, title):
             continue
-        text = _plain(_FENCED.sub(" ", text), title) or _plain(_FENCE_LINE.sub("", text), title)
+        prose = _FENCED.sub(" ", text)
+        text = _plain(prose, title) or (_plain(_FENCE_LINE.sub("", text), title) if prose != text else "")
         if text:
             if len(text) <= EXCERPT_CHARS:
                 return text
@@ -778,12 +779,8 @@ def _plain(text: str, title: str) -> str:
     either), markup and what the title says."""
     if _SYMBOLS.search(text):
         text = "\n".join(line for line in text.split("\n")
-                         if _has_word(line) and not is_drawn([line]) and not _symbol_line(line))
+                         if has_words(line) and not is_drawn([line]) and not _symbol_line(line))
     return _after_title(" ".join(_MARKUP.sub(lambda m: m.group(1) or " ", text).split()), title)
-
-
-def _has_word(line: str) -> bool:
-    return any(char.isalnum() for char in line)
 
 
 def _after_title(text: str, title: str) -> str:

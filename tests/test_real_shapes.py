@@ -502,6 +502,20 @@ def test_two_speakers_of_one_conversation_never_share_a_colour(project):
     assert len(classes) == 2 and classes[0] != classes[1]
 
 
+@given(st.lists(st.sampled_from(["🌊", "⛵", " ", "\n", "```", "═", "[END]", "SUMMIT", "e x p", "²", "_"]), max_size=1200)
+       .map("".join))
+@settings(max_examples=300, deadline=None)
+def test_an_opening_keeps_a_piece_of_its_message_with_words_where_it_has_any(text):
+    """A message's first characters, or, where drawings fill them, as many from the line its words
+    begin on: a piece of the message as written, no longer than an opening keeps, with words in it
+    whenever the message has any (a card's excerpt is made from it)."""
+    from generator.model import OPENING_CHARS, _opening_text, has_words
+    kept = _opening_text(text)
+    assert kept in text and len(kept) <= OPENING_CHARS
+    assert kept == text[:OPENING_CHARS] or not has_words(text[:OPENING_CHARS])
+    assert has_words(kept) == has_words(text)
+
+
 _WORDS = st.sampled_from(["hi", "ok", "Check", "the", "tide", "table", "🌊", "*", "[END]", "—", "Thursday"])
 _TEXTS = st.lists(_WORDS, max_size=6).map(" ".join)
 

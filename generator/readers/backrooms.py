@@ -33,7 +33,8 @@ NAME = "backrooms"
 _ROUND = re.compile(r"^###[ \t]+Round[ \t]+\d+(?:/(?:\d+|inf))?(?:[ \t]+###)?$", re.I)  # on a stripped line
 _TIME = re.compile(r"^(?P<name>.*?\S)[ \t]+\[(?P<time>[^\[\]]*)\]$")
 _ENDED = re.compile(r"^(?P<who>.+?) has ended the conversation( with \^C\^C)?\.?$")
-_RUN_HEADER = "### Backrooms Run ###"
+_RUN_NAME = "Backrooms Run"
+_RUN_HEADER = f"### {_RUN_NAME} ###"
 _RUN_KEY = re.compile(r"^(?P<key>[A-Z][A-Za-z ]{0,30}):[ \t]*(?P<value>.*)$")
 EMPTY_LOG = "an empty log (the run wrote no messages); skipped"
 
@@ -152,7 +153,7 @@ def _turns(lines: list[str], first: int) -> tuple[list[Turn], str, str]:
     for index in range(first, len(lines)):
         line = lines[index]
         found = headers.get(index)
-        restarted = line.strip() == _RUN_HEADER  # the runner began again in the same file: its note
+        restarted = found is not None and found[0] == _RUN_NAME  # the runner began again in this file: its note
         if restarted or (found and found[0] in speakers):
             if current is not None:
                 current.text = "\n".join(body)
@@ -175,7 +176,7 @@ def _participants(headers: dict[int, tuple[str, str | None]], after_round: set[s
     """The names whose headers start messages (see the module's docstring)."""
     if not headers:
         return set()
-    counts = Counter(name for name, _ in headers.values() if name != _RUN_HEADER[4:-4])
+    counts = Counter(name for name, _ in headers.values() if name != _RUN_NAME)
     seated = {name for name in counts if seat_of(name) is not None}
     first = headers[min(headers)][0]
     # Runners name their agents in words ('Media Agent (Discord Post)'); a model's own headings shout.
