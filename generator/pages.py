@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape as escape_text  # with quote=False: what a text node needs (no quote entities)
 from json.encoder import encode_basestring as _json_string  # as json.dumps(ensure_ascii=False)
 from math import ceil
 from typing import Callable
@@ -511,7 +512,7 @@ class Views:
                 "searched_title": "" if title_names_participants(conversation) else escape(conversation.title),
                 "messages": _fold_runs(messages, self.config.collapse_repeats),
                 "speaker_filters": [escape(name) for name in conversation.archive_speakers],
-                "speaker_turns": _speaker_turns(conversation.archive_speakers, conversation.messages),
+                **_who_said_what(conversation),
                 "shape": shape_svg(found, colours),
                 "shape_summary": escape(describe(found)),
                 "turn_map": _turn_map(found) if len(messages) >= TURN_MAP_MESSAGES else None,
@@ -727,15 +728,26 @@ _SECTIONS = {"": "conversations", "page": "conversations", "c": "conversations",
              "speakers": "speakers", "pairs": "pairs", "archive": "dates", "search": "search"}
 
 
-# A mark per speaker, for the search index's record of who wrote each message (see _speaker_turns):
+# A mark per speaker, for the search index's record of who wrote each message (see _who_said_what):
 # punctuation only, which Pagefind does not index as a word (it does index metadata's words).
 _TURN_MARKS = "!#$%()*+,-/:;=?@[]^{|}~"
 
 
-def _speaker_turns(speakers: list[str], messages: list[Message]) -> str:
-    """Who wrote each message, for the search page to name the speaker of each match: a mark per
-    message number, the mark of its speaker's place among ``speakers`` (the page's speaker filters,
-    in order: as the archive knows them, so both seats of a model are one), '.' for a number no
+def _who_said_what(conversation: Conversation) -> dict:
+    """What the search page needs to name the speaker of each match: the marks of who wrote each
+    message, and the seats' names when a model took two seats (both are one speaker filter, so the
+    filters cannot tell them apart; '' otherwise, and the marks count places among the filters)."""
+    if conversation.archive_speakers == conversation.seated:
+        return {"speaker_turns": _speaker_turns(conversation.archive_speakers, conversation.messages, archive_speaker),
+                "speaker_seats": ""}
+    seats = conversation.speakers
+    turns = _speaker_turns(seats, conversation.messages, lambda name: name)
+    return {"speaker_turns": turns, "speaker_seats": Markup(escape_text(_canonical(seats), quote=False)) if turns else ""}
+
+
+def _speaker_turns(speakers: list[str], messages: list[Message], name_of: Callable[[str], str]) -> str:
+    """Who wrote each message: a mark per message number, the mark of its speaker's place among
+    ``speakers`` (``name_of`` gives a message's speaker as they are named there), '.' for a number no
     message has or a speaker not among them. "" with one speaker (nothing to tell apart) or more
     speakers than marks."""
     if not 2 <= len(speakers) <= len(_TURN_MARKS) or not messages:
@@ -743,7 +755,7 @@ def _speaker_turns(speakers: list[str], messages: list[Message]) -> str:
     mark_of = dict(zip(speakers, _TURN_MARKS))
     marks = ["."] * max(message.index for message in messages)
     for message in messages:
-        marks[message.index - 1] = mark_of.get(archive_speaker(message.speaker), ".")
+        marks[message.index - 1] = mark_of.get(name_of(message.speaker), ".")
     return "".join(marks)
 
 

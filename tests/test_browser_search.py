@@ -25,6 +25,9 @@ def transcript(number: int) -> str:
     if number == 7:  # one conversation where the word comes up in many messages, one speaker's name markup
         messages = [f"Message {turn}: the cormorant dives again near the lighthouse pier." for turn in range(1, 7)]
         speakers = ("Wren", HOSTILE_NAME)
+    if number == 12:  # a model that talked with itself: one speaker filter, two seats
+        messages = [f"Message {turn}: the albatross circles the lighthouse." for turn in range(1, 5)]
+        speakers = ("Wren (1)", "Wren (2)")
     if number == 9:  # a drawn frame wider than any phone
         messages[0] = "```\n" + "╔" + "═" * 400 + "╗\n```\n\nA frame ═" + "═" * 300 + " lighthouse"
     if number % 10 == 4:  # thirteen conversations someone broke off
@@ -122,6 +125,20 @@ def test_several_messages_of_one_conversation_each_lead_to_their_message(site):
         target = page.evaluate("location.hash")
         assert target.startswith("#m-")
         assert "cormorant" in page.locator(target).text_content()
+
+
+def test_the_matches_of_a_model_that_talked_with_itself_name_each_seat(site):
+    with static_server(site) as base, browser_page() as page:
+        page.goto(base + "search/?q=albatross&speaker=Wren")
+        result = page.locator(".search-results > li").first
+        result.wait_for(timeout=10_000)
+        assert result.locator(".search-title").text_content() == "Watch 012"
+        result.locator(".search-more-hits").click()
+        hits = result.locator(".search-hits > li")
+        assert hits.count() == 4
+        for index in range(4):
+            number = int(hits.nth(index).locator(".search-where").text_content().split()[-1])
+            assert hits.nth(index).locator(".search-who").text_content() == f" · Wren ({2 - number % 2})"
 
 
 def test_typing_loads_the_index_before_the_search_runs(site):

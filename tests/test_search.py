@@ -337,18 +337,42 @@ def test_the_index_holds_what_was_said_not_who_said_it_on_every_message(tmp_path
     assert "kettl" in words and not any(set(word) <= set("!#$%()*+,-/:;=?@[]^{|}~.") for word in words)
 
 
-def test_a_model_that_talked_with_itself_is_found_by_its_one_name(tmp_path):
-    """Its two seats are one speaker of the archive, in the search's filter as on the speakers' pages;
-    with another speaker beside them, each seat's matches name the model."""
+def _records(site: Path) -> dict[str, dict]:
+    """The search index's record of each page, by its address."""
     import gzip
+    records = [json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+               for fragment in (site / FOLDER).rglob("*.pf_fragment")]
+    return {record["url"]: record for record in records}
+
+
+def test_a_model_that_talked_with_itself_is_found_by_its_one_name_and_its_matches_name_the_seat(tmp_path):
+    """Its two seats are one speaker of the archive, in the search's filter as on the speakers' pages;
+    each match names the seat that wrote it, which the one filter cannot tell apart: the page lists
+    the seats, and each message's mark is its seat's place among them."""
     (tmp_path / "content").mkdir()
     (tmp_path / "content/talk.md").write_text(transcript(title="Opus, Opus and a guest", messages=(
         ("Claude 3 Opus (1)", "The kettle sings."), ("Claude 3 Opus (2)", "So it does."),
         ("Media Agent", "A picture of a kettle."), ("Claude 3 Opus (2)", "Lovely."))), "utf-8")
+    (tmp_path / "content/alone.md").write_text(transcript(title="Opus alone", messages=(
+        ("Claude 3 Opus (A)", "The kettle sings."), ("Claude 3 Opus (B)", 'So it "does" <b>.'),
+        ("Claude 3 Opus (A)", "Hush."))), "utf-8")
+    (tmp_path / "content/pair.md").write_text(transcript(title="Two others", messages=(
+        ("Ada", "The kettle sings."), ("Grace", "So it does."))), "utf-8")
     assert not build(load_config(None, tmp_path)).failed()
-    [fragment] = (tmp_path / "site" / FOLDER).rglob("*.pf_fragment")
-    record = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
-    assert record["filters"]["speaker"] == ["Claude 3 Opus", "Media Agent"] and record["meta"]["turns"] == "!!#!"
+    by_title = {record["meta"]["title"]: record for record in _records(tmp_path / "site").values()}
+    talk, alone, pair = by_title["Opus, Opus and a guest"], by_title["Opus alone"], by_title["Two others"]
+    assert talk["filters"]["speaker"] == ["Claude 3 Opus", "Media Agent"] and talk["meta"]["turns"] == "!#$#"
+    assert json.loads(talk["meta"]["seats"]) == ["Claude 3 Opus (1)", "Claude 3 Opus (2)", "Media Agent"]
+    assert alone["filters"]["speaker"] == ["Claude 3 Opus"] and alone["meta"]["turns"] == "!#!"
+    assert json.loads(alone["meta"]["seats"]) == ["Claude 3 Opus (A)", "Claude 3 Opus (B)"]
+    assert pair["meta"]["turns"] == "!#" and "seats" not in pair["meta"]  # the filters say who each is
+    import gzip
+    from generator.search.canonical import _MAGIC, cbor_decode
+    words = set()
+    for chunk in (tmp_path / "site" / FOLDER).rglob("*.pf_index"):
+        entries, _ = cbor_decode(gzip.decompress(chunk.read_bytes()), len(_MAGIC))
+        words.update(entry[0] for entry in entries[0])
+    assert "opus" in words and not any(set('[]",') & set(word) for word in words)  # the list's marks are no words
 
 
 def test_same_pages_give_the_same_index_bytes_with_any_jobs_and_in_any_folder(tmp_path, project_of_100):

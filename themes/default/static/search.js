@@ -96,10 +96,21 @@
   }
 
   // Who wrote message n: the page's turns give each message number the mark of its speaker's place
-  // among the page's speaker filters (see _speaker_turns in pages.py); "" where they do not say.
+  // among the page's seats, where a model took two (a list in JSON), else among its speaker filters
+  // (see _who_said_what in pages.py); "" where they do not say.
   function speakerOf(data, n) {
     const place = TURN_MARKS.indexOf((data.meta.turns || "")[n - 1]);
-    return place >= 0 ? (data.filters.speaker || [])[place] || "" : "";
+    return place >= 0 ? String(seatsOf(data)[place] || "") : "";
+  }
+
+  function seatsOf(data) {
+    if (!data.meta.seats) return data.filters.speaker || [];
+    try {
+      const seats = JSON.parse(data.meta.seats);
+      return Array.isArray(seats) ? seats : [];
+    } catch (error) {
+      return [];
+    }
   }
 
   function hitItem(data, hit) {
