@@ -27,7 +27,8 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 FORMATS = FIXTURES / "formats"
 JSON_FIXTURES = {"chatgpt": "chatgpt.json", "claude.ai": "claude_ai.json", "openai": "openai.json",
-                 "runner": "runner.json", "message list": "messages.json", "gemini-cli": "gemini_cli.json"}
+                 "runner": "runner.json", "message list": "messages.json", "gemini-cli": "gemini_cli.json",
+                 "openai, a debate runner's session": "../archives/debates/20250301_101500_Design_a_tide_gauge_network/session.json"}
 JSONL_FIXTURES = {"claude-code": "claude_code.jsonl", "claude-code stream-json": "claude_code_stream.jsonl",
                   "claude-code progress and system records": "claude_code_agents.jsonl",
                   "sharegpt": "sharegpt.jsonl", "sillytavern": "sillytavern.jsonl"}
@@ -43,7 +44,8 @@ KEYS = ["mes", "is_user", "is_system", "send_date", "swipes", "swipe_id", "extra
         "function_call", "audio", "transcript", "filename", "output_str", "screenshot", "snippet", "session_id",
         "parent_tool_use_id", "subtype", "cwd", "sessionId", "toolCalls", "thoughts", "args", "functionResponse",
         "response", "output", "resultDisplay", "displayName", "subject", "description", "startTime", "agentId",
-        "parentToolUseID", "retryInMs", "durationMs", "summary", "leafUuid"]
+        "parentToolUseID", "retryInMs", "durationMs", "summary", "leafUuid", "topic", "config", "settings",
+        "participants", "started_at", "ended_at", "created_at"]
 
 _text = st.text(max_size=8) | st.sampled_from(
     ["\ud800", "\x00", "\x1b[31m", "\u2028", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "user",

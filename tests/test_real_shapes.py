@@ -282,6 +282,42 @@ def test_a_summary_written_in_sections_is_no_chat_between_its_section_names():
     assert talk.speakers == ["User", "Assistant"] and "**Pros & Cons:** none" in talk.messages[1].text
 
 
+def test_a_debate_runners_session_names_its_personas_topic_times_and_models():
+    """A runner that sets two models on each other saves OpenAI-shaped messages with more beside
+    them: the persona that spoke, when, the topic, and each persona's model. Read as roles alone,
+    every such session was 'User ↔ Assistant', undated, and titled alike."""
+    [session] = read("debates/20250301_101500_Design_a_tide_gauge_network/session.json").conversations
+    assert session.title == "Design a tide gauge network"
+    assert session.speakers == ["Visionary", "Skeptic"]
+    # The runner's own prompts and referee calls ('speaker': 'system') are context, folded.
+    assert [(m.speaker, m.kind) for m in session.messages][:4] == [
+        ("System", "context"), ("System", "context"), ("Visionary", "message"), ("System", "context")]
+    assert session.started == datetime(2025, 3, 1, 10, 15, 0, 125000)
+    assert session.ended == datetime(2025, 3, 1, 10, 15, 59, 500000)
+    assert session.messages[2].time == datetime(2025, 3, 1, 10, 15, 16, 250000)
+    assert session.metadata["Models"] == "Visionary: claude-3-5-sonnet-20240620; Skeptic: gpt-4o-mini"
+    assert session.metadata["Status"] == "completed"
+    [cut_short] = read("debates/20250302_093000_Design_a_harbour_ferry_booking_system/session.json").conversations
+    assert cut_short.metadata["Status"] == "max_turns_reached"
+
+
+def test_a_design_summary_whose_model_repeats_a_refrain_is_no_chat_between_refrains():
+    """The runner's README quotes the debate, and each model opens a paragraph with its refrain
+    ('Reaffirming our principle: …'), twice or more: a document, not a chat of two refrains."""
+    readme = read("debates/20250301_101500_Design_a_tide_gauge_network/README.md")
+    assert readme.conversations == [] and "not a transcript" in readme.diagnostics[0].message
+
+
+def test_a_shell_command_with_a_colon_in_its_quotes_is_no_speaker():
+    """A deployment guide's 'echo "lxc.mount.entry: …" >> file' lines, twice, beside '**On the host:**'
+    headings, were a chat between a command and a place."""
+    step = ('On the host:\n\n```bash\necho "mount.entry: /dev/ttyUSB{n} dev/ttyUSB{n} none bind" >> /etc/ct/{n}.conf\n'
+            'systemctl restart ct@{n}\n```\n\nThen check the container sees the device.\n\n')
+    guide = read_bytes(Path("DEPLOY.md"), ("# Deploying the gauges\n\n" + step.format(n=0) + step.format(n=1)).encode(),
+                       "DEPLOY.md")
+    assert guide.conversations == [] and "not a transcript" in guide.diagnostics[0].message
+
+
 def test_text_beside_a_commands_wrappers_is_kept():
     from generator.readers.claude_code import user_turn
     turn = user_turn("User", "<command-name>/review</command-name>\n<command-args>#314</command-args>\n"
@@ -471,19 +507,22 @@ def test_the_whole_archive_builds_clean_with_every_title_distinct(archive):
     config = load_config(None, archive)
     result = build(config)
     assert not result.failed(strict=True), [str(d) for d in result.diagnostics]
-    assert result.conversations == 18
+    assert result.conversations == 20
     site = config.output_path
     titles = [c.read_text("utf-8").split("<title>")[1].split("</title>")[0]
               for c in (site / "c").glob("*/index.html")]
-    assert len(set(titles)) == len(titles) == 18
+    assert len(set(titles)) == len(titles) == 20
+    assert (site / "c/2025-03-01-design-a-tide-gauge-network/index.html").is_file()
     assert (site / "tags/dreamsim3/index.html").is_file()
     assert (site / "c/2024-11-28-claude-3-opus-1-claude-3-opus-2-xenoweb-theater-1-2106/index.html").is_file()
     notes = sorted(d.message.split(":")[0] for d in result.notes)
-    assert notes == ["an empty log (the run wrote no messages); skipped", "not a transcript", "not a transcript"]
+    # The debates' README and conversation.md beside each session.json: a summary, and a copy of the
+    # session in Markdown that no reader claims (read, it would be each debate a second time).
+    assert notes == ["an empty log (the run wrote no messages); skipped"] + ["not a transcript"] * 6
 
 
 def test_excluded_files_are_not_read(archive):
-    (archive / "antiphon.toml").write_text('exclude = ["**/*_meta.jsonl"]\n', "utf-8")
+    (archive / "antiphon.toml").write_text('exclude = ["**/*_meta.jsonl", "debates/**/*.md"]\n', "utf-8")
     (archive / "content/.antiphonignore").write_text("*.media_state.json\n", "utf-8")
     result = build(load_config(None, archive))
     assert not any(d.message.startswith("not a transcript") for d in result.notes)

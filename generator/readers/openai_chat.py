@@ -2,14 +2,19 @@
 
 Content may be a string or a list of parts; ``tool_calls`` are shown as tool calls
 and ``tool`` messages as their results.
+
+Runners that save a conversation in this shape (two models set on each other, a debate) often write
+more beside it, and what they write is used: a message's ``speaker`` (its persona: "Idealist") or
+``timestamp``; the conversation's ``title`` or ``topic`` (at the top, or in its ``config``),
+``started_at``/``ended_at``, ``status``, and ``participants`` naming each persona's model.
 """
 
 from __future__ import annotations
 
 import json
 
-from generator.readers.common import PROMPT_ROLES, ROLE_NAMES, Turn, conversation, fenced, thought_apart
-from generator.readers.jsondoc import Record, Shape, content_text, dict_of, list_of, text_of
+from generator.readers.common import PROMPT_ROLES, ROLE_NAMES, Turn, conversation, fenced, opening_title, thought_apart
+from generator.readers.jsondoc import Record, Shape, content_text, dict_of, list_of, text_of, timestamp
 from generator.readers.runs import model_name
 
 NAME = "openai"
@@ -47,14 +52,49 @@ def read(records, source, display):
             metadata["Model"] = model
         if text_of(record.value.get("custom_id")):
             metadata["Conversation id"] = record.value["custom_id"]
-        found.append(conversation(source, turns, metadata=metadata))
+        metadata.update(_runner_fields(holder))
+        found.append(conversation(source, turns, title=_title(record.value, holder),
+                                  started=timestamp(holder.get("started_at")), ended=timestamp(holder.get("ended_at")),
+                                  metadata=metadata))
     return found, []
+
+
+# Where a runner keeps its settings, which may hold the conversation's topic.
+_SETTINGS = ("config", "settings", "metadata")
+_TITLE_CHARS = 120
+
+
+def _title(*holders: dict) -> str:
+    """The title or topic a runner gave the conversation ("" for none: the speakers make one)."""
+    for holder in holders:
+        for place in (holder, *(dict_of(holder.get(key)) for key in _SETTINGS)):
+            for key in ("title", "topic", "subject"):
+                title = text_of(place.get(key))
+                if title.strip():
+                    return opening_title(title, _TITLE_CHARS)
+    return ""
+
+
+def _runner_fields(holder: dict) -> dict[str, str]:
+    """Facts a runner noted: how the run ended, and each persona's model."""
+    fields = {}
+    if text_of(holder.get("status")).strip():
+        fields["Status"] = holder["status"]
+    models = [f"{text_of(seat.get('name'))}: {text_of(seat.get('model'))}"
+              for seat in map(dict_of, list_of(holder.get("participants")))
+              if text_of(seat.get("name")).strip() and text_of(seat.get("model")).strip()]
+    if models:
+        fields["Models"] = "; ".join(models)
+    return fields
 
 
 def _turns(shape: Shape, message: dict, model: str | None) -> list[Turn]:
     role = text_of(message.get("role"), "unknown")
     line = shape.record.line
-    name = text_of(message.get("name"))
+    name = text_of(message.get("name")) or text_of(message.get("speaker"))
+    if name.strip().lower() in ROLE_NAMES:  # a runner's 'speaker': 'system' for its own prompts
+        role, name = name.strip().lower(), ""
+    when = timestamp(message.get("timestamp") or message.get("created_at"))
     if role == "assistant":
         speaker = name or model_name(model or "") or ROLE_NAMES["assistant"]
     elif role == "tool":
@@ -64,16 +104,16 @@ def _turns(shape: Shape, message: dict, model: str | None) -> list[Turn]:
     turns = []
     text = content_text(message.get("content")) or _said_otherwise(message)
     if role == "tool":
-        return [Turn(speaker, fenced(text), line, None, "tool_result")]
+        return [Turn(speaker, fenced(text), line, when, "tool_result")]
     # A reasoning model's thoughts, as the APIs that return them put them beside the answer.
     reasoning = text_of(message.get("reasoning_content")) or text_of(message.get("reasoning"))
     if reasoning.strip():
-        turns.append(Turn(speaker, reasoning, line, None, "thinking"))
+        turns.append(Turn(speaker, reasoning, line, when, "thinking"))
     calls = [dict_of(call) for call in list_of(message.get("tool_calls"))]
     if isinstance(message.get("function_call"), dict):  # the API's older, single call
         calls.append({"function": message["function_call"]})
     if text or not calls:
-        turns += thought_apart(speaker, text, line, None, "context" if role in PROMPT_ROLES else "message")
+        turns += thought_apart(speaker, text, line, when, "context" if role in PROMPT_ROLES else "message")
     for call in calls:
         function = dict_of(call.get("function"))
         arguments = function.get("arguments", "")
@@ -82,7 +122,7 @@ def _turns(shape: Shape, message: dict, model: str | None) -> list[Turn]:
         except (TypeError, ValueError, RecursionError):
             arguments = arguments if isinstance(arguments, str) else json.dumps(arguments, ensure_ascii=False)
         turns.append(Turn(speaker, f"**{text_of(function.get('name'), 'function')}**\n\n{fenced(arguments, 'json')}",
-                          line, None, "tool_call"))
+                          line, when, "tool_call"))
     return turns
 
 

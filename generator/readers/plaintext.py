@@ -111,7 +111,7 @@ def _label(line: str):
     nick = (found.get("nick") or "").lstrip("@+%~&")
     name = (nick or found.get("bold") or found.get("outer") or found.get("name") or "").strip()
     if (not name or name.lower() in _NOT_SPEAKERS or _CLOCK_NAME.fullmatch(name) or len(name.split()) > 4
-            or _LIST_ITEM.match(name)):
+            or _LIST_ITEM.match(name) or name.count('"') % 2):  # 'echo "key: value"' is a command
         return None
     heading = bool(match.groupdict().get("heading"))
     if heading and match.group("rest").strip():
@@ -214,11 +214,13 @@ def _sections(counts: Counter) -> bool:
 
 
 def _phrase(label: str) -> bool:
-    """A label that reads as a phrase, not a name: '&' or '/' in it, or a small word ('of the')."""
+    """A label that reads as a phrase, not a name: '&' or '/' in it, or a small word ('of the', 'our':
+    'Reiterating our guiding principle:', a refrain a model opens its paragraphs with)."""
     return "&" in label or "/" in label or any(word in _SMALL_WORDS for word in label.split())
 
 
-_SMALL_WORDS = {"of", "the", "and", "for", "to", "with", "in", "on", "a", "an", "vs"}
+_SMALL_WORDS = {"of", "the", "and", "for", "to", "with", "in", "on", "a", "an", "vs",
+                "our", "my", "your", "their", "its", "this", "that"}
 
 
 def _headings_name_speakers(headed: Counter) -> bool:
