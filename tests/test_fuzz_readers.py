@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,8 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
 FORMATS = FIXTURES / "formats"
 JSON_FIXTURES = {"chatgpt": "chatgpt.json", "claude.ai": "claude_ai.json", "openai": "openai.json",
                  "runner": "runner.json", "message list": "messages.json", "gemini-cli": "gemini_cli.json",
-                 "openai, a debate runner's session": "../archives/debates/20250301_101500_Design_a_tide_gauge_network/session.json"}
+                 "openai, a debate runner's session": "../archives/debates/20250301_101500_Design_a_tide_gauge_network/session.json",
+                 "openai, a model with itself": "../archives/pairings/3f2a9c10-7d41-4e8b-9a55-0c1d2e3f4a5b.json"}
 JSONL_FIXTURES = {"claude-code": "claude_code.jsonl", "claude-code stream-json": "claude_code_stream.jsonl",
                   "claude-code progress and system records": "claude_code_agents.jsonl",
                   "sharegpt": "sharegpt.jsonl", "sillytavern": "sillytavern.jsonl"}
@@ -45,7 +47,7 @@ KEYS = ["mes", "is_user", "is_system", "send_date", "swipes", "swipe_id", "extra
         "parent_tool_use_id", "subtype", "cwd", "sessionId", "toolCalls", "thoughts", "args", "functionResponse",
         "response", "output", "resultDisplay", "displayName", "subject", "description", "startTime", "agentId",
         "parentToolUseID", "retryInMs", "durationMs", "summary", "leafUuid", "topic", "config", "settings",
-        "participants", "started_at", "ended_at", "created_at"]
+        "participants", "started_at", "ended_at", "created_at", "model_id", "participant_role", "seat", "llm1_model"]
 
 _text = st.text(max_size=8) | st.sampled_from(
     ["\ud800", "\x00", "\x1b[31m", "\u2028", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "user",
@@ -302,3 +304,29 @@ def test_decode_agrees_with_scanning_the_whole_text(pieces):
     finally:
         clean._NO_UNSAFE_LEAD = original
     assert repr(found) == repr(scanned)
+
+
+# The one pattern the JSON scan was before it was split in two (a look-behind counted the backslashes):
+# slow, but plainly right, so the fast scan is checked against it.
+_UNSAFE_JSON_AT_ONCE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|(?<!\\)(?:\\\\)*\\(?:[bf]|u(?:00[01]|007[fF]|"
+                                  r"008|009|[dD][89a-fA-F]|[fF][dD][dDeE]|[fF]{3}[eEfF]))")
+_CARRIAGE_RETURN_AT_ONCE = re.compile(r"(?<!\\)(?:\\\\)*\\(?:r|u000[dD])")
+
+
+@FUZZ
+@given(st.lists(st.sampled_from(["\\", "\\\\", "u", "0", "00", "1", "7f", "8", "9", "d", "D8", "fdd", "fff", "e", "b",
+                                 "f", "r", "000d", "a", '"', "\n", "\x00", "\x1b", "\x7f", "\u0085", "é"]), max_size=40))
+def test_the_json_scan_for_unsafe_escapes_finds_what_one_pattern_finds(pieces):
+    """Where the first unsafe character or escape is: where the one pattern's match begins, or past the
+    escaped backslashes it begins with; and a carriage return's escape where that pattern finds one."""
+    from generator.readers.clean import json_needs_cleaning, json_unsafe_at
+
+    text = "".join(pieces)
+    at_once = _UNSAFE_JSON_AT_ONCE.search(text)
+    found = json_unsafe_at(text)
+    if at_once is None:
+        assert found == -1
+    else:
+        assert found >= at_once.start() and set(text[at_once.start():found]) <= {"\\"}
+        assert (found - at_once.start()) % 2 == 0
+    assert json_needs_cleaning(text) == (at_once is not None or _CARRIAGE_RETURN_AT_ONCE.search(text) is not None)

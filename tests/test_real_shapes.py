@@ -301,6 +301,20 @@ def test_a_debate_runners_session_names_its_personas_topic_times_and_models():
     assert cut_short.metadata["Status"] == "max_turns_reached"
 
 
+def test_models_set_on_each_other_are_named_by_their_model_and_a_model_with_itself_by_its_seat():
+    """A runner of model pairings writes each message as the 'assistant' it was to its model, with the
+    model's id and its seat ('initiator', 'responder'). Read by role, every speaker of every pairing
+    was 'Assistant' and every title the same."""
+    [itself] = read("pairings/3f2a9c10-7d41-4e8b-9a55-0c1d2e3f4a5b.json").conversations
+    assert speeches(itself) == [("Claude Opus 4 (1)", "initiator"), ("Claude Opus 4 (2)", "responder")] * 2
+    assert [archive_speaker(name) for name in itself.speakers] == ["Claude Opus 4"] * 2  # one speaker of the archive
+    assert itself.metadata["Models"] == "claude-opus-4-20250514, claude-opus-4-20250514"
+    assert itself.started.isoformat() == "2025-12-13T21:45:14.000001+00:00"
+    [pair] = read("pairings/8b7c6d5e-4f3a-4b2c-9d1e-0f9e8d7c6b5a.json").conversations
+    assert pair.speakers == ["Mistral Large 2512", "Gemini 3 Flash Preview"]  # two models: no seat to tell apart
+    assert pair.title == "Mistral Large 2512 ↔ Gemini 3 Flash Preview"
+
+
 def test_a_design_summary_whose_model_repeats_a_refrain_is_no_chat_between_refrains():
     """The runner's README quotes the debate, and each model opens a paragraph with its refrain
     ('Reaffirming our principle: …'), twice or more: a document, not a chat of two refrains."""
@@ -507,11 +521,11 @@ def test_the_whole_archive_builds_clean_with_every_title_distinct(archive):
     config = load_config(None, archive)
     result = build(config)
     assert not result.failed(strict=True), [str(d) for d in result.diagnostics]
-    assert result.conversations == 20
+    assert result.conversations == 22
     site = config.output_path
     titles = [c.read_text("utf-8").split("<title>")[1].split("</title>")[0]
               for c in (site / "c").glob("*/index.html")]
-    assert len(set(titles)) == len(titles) == 20
+    assert len(set(titles)) == len(titles) == 22
     assert (site / "c/2025-03-01-design-a-tide-gauge-network/index.html").is_file()
     assert (site / "tags/dreamsim3/index.html").is_file()
     assert (site / "c/2024-11-28-claude-3-opus-1-claude-3-opus-2-xenoweb-theater-1-2106/index.html").is_file()

@@ -6,7 +6,8 @@ and ``tool`` messages as their results.
 Runners that save a conversation in this shape (two models set on each other, a debate) often write
 more beside it, and what they write is used: a message's ``speaker`` (its persona: "Idealist") or
 ``timestamp``; the conversation's ``title`` or ``topic`` (at the top, or in its ``config``),
-``started_at``/``ended_at``, ``status``, and ``participants`` naming each persona's model.
+``started_at``/``ended_at``, ``status``, and ``participants`` naming each persona's model. A run of
+models set on each other names each message's model (``model_id``) and seat (``participant_role``).
 """
 
 from __future__ import annotations
@@ -44,9 +45,12 @@ def read(records, source, display):
         if messages is None:
             shape.fail(record.path, "expected an object with a 'messages' array")
         model = text_of(holder.get("model")) or None
-        turns = []
+        turns, seats = [], []
         for _, message in shape.objects(messages, f"{record.path}.messages"):
-            turns += _turns(shape, message, model)
+            made = _turns(shape, message, text_of(message.get("model_id")) or text_of(message.get("model")) or model)
+            turns += made
+            seats += [text_of(message.get("participant_role")) or text_of(message.get("seat"))] * len(made)
+        _tell_seats_apart(turns, seats)
         metadata = {"Source format": "OpenAI chat messages"}
         if model:
             metadata["Model"] = model
@@ -76,16 +80,30 @@ def _title(*holders: dict) -> str:
 
 
 def _runner_fields(holder: dict) -> dict[str, str]:
-    """Facts a runner noted: how the run ended, and each persona's model."""
+    """Facts a runner noted: how the run ended, and each persona's (or seat's) model."""
     fields = {}
     if text_of(holder.get("status")).strip():
         fields["Status"] = holder["status"]
     models = [f"{text_of(seat.get('name'))}: {text_of(seat.get('model'))}"
               for seat in map(dict_of, list_of(holder.get("participants")))
               if text_of(seat.get("name")).strip() and text_of(seat.get("model")).strip()]
-    if models:
-        fields["Models"] = "; ".join(models)
+    seated = [text_of(holder.get(key)) for key in ("llm1_model", "llm2_model") if text_of(holder.get(key)).strip()]
+    if models or seated:
+        fields["Models"] = "; ".join(models) or ", ".join(seated)
     return fields
+
+
+def _tell_seats_apart(turns: list[Turn], seats: list[str]) -> None:
+    """A model that talked with itself, its messages marked with their seat (``participant_role``:
+    'initiator', 'responder'): each seat is the model with its number, in the order the seats first
+    speak ('Claude Opus 4 (1)'), as runs name them; the seat as the source names it is the label."""
+    order: dict[str, list[str]] = {}
+    for turn, seat in zip(turns, seats):
+        if seat and seat not in order.setdefault(turn.speaker, []):
+            order[turn.speaker].append(seat)
+    for turn, seat in zip(turns, seats):
+        if seat and len(order[turn.speaker]) >= 2:
+            turn.speaker, turn.label = f"{turn.speaker} ({order[turn.speaker].index(seat) + 1})", seat
 
 
 def _turns(shape: Shape, message: dict, model: str | None) -> list[Turn]:

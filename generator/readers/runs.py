@@ -40,10 +40,12 @@ _CLAUDE_NEW = re.compile(r"^claude-(opus|sonnet|haiku)-(\d)(?:[-.](\d))?(?:-\d{8
 _DATE_SUFFIX = re.compile(r"-(?:\d{8}|\d{4}-\d{2}-\d{2}|latest)$")
 _SPECIAL_CASE = {"gpt": "GPT", "glm": "GLM", "deepseek": "DeepSeek", "qwen": "Qwen", "kimi": "Kimi",
                  "grok": "Grok", "gemini": "Gemini", "gemma": "Gemma", "llama": "Llama", "olmo": "Olmo",
-                 "hermes": "Hermes", "mistral": "Mistral", "exp": "Exp", "pro": "Pro", "flash": "Flash",
+                 "hermes": "Hermes", "mistral": "Mistral", "ministral": "Ministral", "magistral": "Magistral",
+                 "codestral": "Codestral", "devstral": "Devstral", "pixtral": "Pixtral", "exp": "Exp", "pro": "Pro", "flash": "Flash",
                  "instruct": "Instruct", "preview": "Preview", "fast": "Fast", "chat": "Chat", "think": "Think"}
 # Families whose models people name with a capital and spaces ("Gemini 2.5 Pro"); others keep their id.
-_FAMILIES = ("gpt", "gemini", "gemma", "llama", "grok", "kimi", "deepseek", "qwen", "glm", "hermes", "mistral")
+_FAMILIES = ("gpt", "gemini", "gemma", "llama", "grok", "kimi", "deepseek", "qwen", "glm", "hermes", "mistral",
+             "ministral", "magistral", "codestral", "devstral", "pixtral")
 
 
 # How cloud platforms and proxies dress a vendor's id: Amazon Bedrock's 'us.anthropic.claude-3-7-
