@@ -151,17 +151,34 @@ def assign_slugs(conversations: list[Conversation], content_root: Path) -> None:
 def distinguish_titles(conversations: list[Conversation]) -> None:
     """Conversations that share a title are told apart by when each started ('… · 2025-10-14 19:47'):
     a bot's exports all titled 'Conversation: Dotty & Not Taylor', an aider project's sessions that
-    each began with the same request. After the slugs, which a title's twin must not change; the
-    title as read is kept beside (``title_as_read``), and shown where the time would not tell (no
-    start, or a twin started the same minute) or there is no twin left."""
+    each began with the same request. Twins no start tells apart (none given, or the same minute) are
+    told apart by their file's name, or its folder and name, where those differ ('user ↔ Jane ·
+    llm.05a': a script's logs with no date in them). After the slugs, which a title's twin must not
+    change; the title as read is kept beside (``title_as_read``), and shown where nothing tells it
+    apart or there is no twin left."""
     by_title: dict[str, list[Conversation]] = defaultdict(list)
     for conversation in conversations:
         by_title[conversation.read_title].append(conversation)
     for title, group in by_title.items():
         whens = [f"{c.started:%Y-%m-%d %H:%M}" if c.started is not None else "" for c in group]
-        for conversation, when in zip(group, whens):
-            told_apart = len(group) > 1 and when and whens.count(when) == 1 and when not in title
-            conversation.show_title(f"{title}{TITLE_JOINER}{when}" if told_apart else title)
+        apart = [when if len(group) > 1 and when and whens.count(when) == 1 and when not in title else ""
+                 for when in whens]
+        names = _file_names([c for c, when in zip(group, apart) if not when])
+        for conversation, when in zip(group, apart):
+            told = when or names.get(id(conversation), "")
+            conversation.show_title(f"{title}{TITLE_JOINER}{told}" if told else title)
+
+
+def _file_names(twins: list[Conversation]) -> dict[int, str]:
+    """Each of ``twins`` (two or more) by its file's name, or by its folder and name, where those
+    tell them all apart; nothing where neither does (the conversations of one export)."""
+    if len(twins) < 2:
+        return {}
+    for name_of in (lambda c: c.source.stem, lambda c: f"{c.source.parent.name}/{c.source.stem}"):
+        names = [name_of(c) for c in twins]
+        if len(set(names)) == len(names):
+            return {id(c): name for c, name in zip(twins, names)}
+    return {}
 
 
 def _base_slug(conversation: Conversation) -> str:

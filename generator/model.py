@@ -100,7 +100,8 @@ def _title_start(messages: list["Message"], title: str) -> int:
     """Where among ``messages`` the title was taken from, when the first with words is too short to
     have named the conversation and a later one begins with the title; else 0."""
     first = next((i for i, m in enumerate(messages) if has_words(m.text)), None)
-    if first is None or len(messages[first].text.split()) >= TELLING_WORDS or begins_with_title(messages[first].text, title):
+    if (first is None or len(messages[first].text.split()) >= TELLING_WORDS or begins_with_title(messages[first].text, title)
+            or not has_words(title)):  # a title of no words ('🌊') was no request's
         return 0
     return next((i for i in range(first + 1, len(messages)) if begins_with_title(messages[i].text, title)), 0)
 

@@ -226,7 +226,7 @@ def test_a_fresh_process_rebuilds_from_remembered_outlines_when_lists_change(sam
     assert "index.html" in result.written and ALICE_BOB + "index.html" in result.written
     assert result.path == FULL
     # The cards of the transcripts not edited keep the keys the last build noted; the edited one's is new.
-    assert carded == ["Alice ↔ Bob"]
+    assert carded == ["Alice ↔ Bob · first"]  # its twin started the same minute: its file's name tells it apart
     held = [c for source in rebuilt.library.sources.values() for c in source.conversations]
     assert len(held) == 5 and all(c.outline is not None and c.messages == [] for c in held)  # no messages kept
     assert published(config.output_path) == cold_build(sample_project)
@@ -362,12 +362,12 @@ def test_conversations_that_share_a_title_are_told_apart_by_their_start_in_every
     config = load_config(None, sample_project)
     builder = Builder(config)  # long-lived, as the preview server's
     assert not builder.build().failed()
-    assert "Alice ↔ Bob" in _titles(config.output_path)
+    assert {"Alice ↔ Bob · first", "Alice ↔ Bob · second"} <= _titles(config.output_path)
     _twin(sample_project)  # a new file: the title it shares is told apart by its start...
     assert builder.build().path == FULL
     titles = _titles(config.output_path)
-    # ...but for the fixture's two started the same minute, which the time would not tell apart
-    assert {"Alice ↔ Bob · 2025-01-03 11:00", "Alice ↔ Bob"} <= titles
+    # ...but for the fixture's two started the same minute, which their files' names tell apart
+    assert {"Alice ↔ Bob · 2025-01-03 11:00", "Alice ↔ Bob · first", "Alice ↔ Bob · second"} <= titles
     assert "Alice ↔ Bob · 2025-01-01 10:00" not in titles and "Alice ↔ Bob ↔ Carol" in titles
     index = (config.output_path / "index.html").read_text("utf-8")
     assert ">Alice ↔ Bob · 2025-01-03 11:00</a>" in index
@@ -531,7 +531,11 @@ def test_a_source_placed_anew_gets_a_new_line_though_it_was_not_edited(sample_pr
     renamed_in = {path for path in after if '"Alice ↔ Bob, renamed"' in after[path].places_text}
     assert "first.md" in renamed_in and len(renamed_in) > 1  # a neighbour names the new title
     appended = after_text.split("\n")[len(before) + 2:]  # after the reading key, the lines and the inputs
-    assert {line.split("\t", 1)[0].strip('"') for line in appended if "\t" in line} == renamed_in
+    # The renamed one's neighbours, and its twin's (no longer told apart by its file's name, it shows
+    # its title as read): the lines of every source placed otherwise, and of no other.
+    placed_otherwise = {path for path in after if after[path].places_text != before[path].places_text}
+    assert renamed_in < placed_otherwise
+    assert {line.split("\t", 1)[0].strip('"') for line in appended if "\t" in line} == placed_otherwise
     cold = sample_project.parent / "cold"
     shutil.copytree(sample_project, cold)
     shutil.rmtree(cold / "site")

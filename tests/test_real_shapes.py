@@ -78,16 +78,27 @@ _STARTS = st.one_of(st.none(), st.builds(lambda day, minute, second: datetime(20
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(_TITLES, _STARTS), max_size=12))
 def test_titles_several_conversations_share_are_told_apart_by_a_start_no_twin_shares(read):
-    conversations = [Conversation(title, [], Path(f"{n}.md"), started=start) for n, (title, start) in enumerate(read)]
+    """Else by the file's name ('chat-3'), where two twins or more have no start to tell them apart."""
+    conversations = [Conversation(title, [], Path(f"logs/chat-{n}.md"), started=start)
+                     for n, (title, start) in enumerate(read)]
     distinguish_titles(conversations)
     shown = [c.title for c in conversations]
     assert [c.read_title for c in conversations] == [title for title, _ in read]  # the title as read is kept
-    for conversation, (title, start) in zip(conversations, read):
+
+    def apart(title, start, twins):
         when = f"{start:%Y-%m-%d %H:%M}" if start else ""
-        twins = [s for t, s in read if t == title]
-        apart = len(twins) > 1 and when and [s and f"{s:%Y-%m-%d %H:%M}" for s in twins].count(when) == 1 \
+        return len(twins) > 1 and when and [s and f"{s:%Y-%m-%d %H:%M}" for s in twins].count(when) == 1 \
             and when not in title
-        assert conversation.title == (f"{title} · {when}" if apart else title)
+
+    for n, (conversation, (title, start)) in enumerate(zip(conversations, read)):
+        twins = [s for t, s in read if t == title]
+        untold = [s for s in twins if not apart(title, s, twins)]
+        if apart(title, start, twins):
+            assert conversation.title == f"{title} · {start:%Y-%m-%d %H:%M}"
+        elif len(untold) > 1:
+            assert conversation.title == f"{title} · chat-{n}"
+        else:
+            assert conversation.title == title
     distinguish_titles(conversations)  # a builder that holds them places them again: the same titles
     assert [c.title for c in conversations] == shown
 
@@ -579,7 +590,7 @@ def test_a_cards_opening_starts_at_the_start_or_at_the_request_that_titled_a_ses
     """The opening is a run of the messages in order (tool traffic left out). It starts later only when
     the first message with words is too short to name anything and a later one begins with the title,
     as a session titled by its first telling request ('hi', a greeting, then the request)."""
-    from generator.model import TELLING_WORDS, Message, begins_with_title
+    from generator.model import TELLING_WORDS, Message, begins_with_title, has_words
     kinds = [("tool_call" if i < len(asides) and asides[i] else "message") for i in range(len(texts))]
     messages = [Message(i + 1, "A" if i % 2 else "B", text, kind=kind)
                 for i, (text, kind) in enumerate(zip(texts, kinds))]
@@ -592,7 +603,8 @@ def test_a_cards_opening_starts_at_the_start_or_at_the_request_that_titled_a_ses
     worded = [i for i, text in enumerate(said) if any(ch.isalnum() for ch in text.replace("[END]", ""))]
     start = starts[0]
     if start > 0:
-        assert worded and worded[0] < start and len(said[worded[0]].split()) < TELLING_WORDS
+        assert worded and worded[0] < start and len(said[worded[0]].split()) < TELLING_WORDS and has_words(title)
         assert begins_with_title(said[start], title) and not begins_with_title(said[worded[0]], title)
-    elif worded and len(said[worded[0]].split()) < TELLING_WORDS and not begins_with_title(said[worded[0]], title):
+    elif (worded and len(said[worded[0]].split()) < TELLING_WORDS and not begins_with_title(said[worded[0]], title)
+          and has_words(title)):  # a title of no words ('🌊') is no request's
         assert not any(begins_with_title(text, title) for text in said[worded[0] + 1:10])
