@@ -40,7 +40,8 @@ def test_main_feed_is_valid_atom_with_absolute_urls(site):
     self_link = feed.find(ATOM + "link[@rel='self']")
     assert self_link.get("href") == BASE + "feed.xml"
     entries = feed.findall(ATOM + "entry")
-    assert [e.find(ATOM + "title").text for e in entries] == ["Alice ↔ Bob ↔ Carol", "Alice ↔ Bob", "Alice ↔ Bob"]
+    assert [e.find(ATOM + "title").text for e in entries] == \
+        ["Alice ↔ Bob ↔ Carol", "Alice ↔ Bob · first", "Alice ↔ Bob · second"]
     for entry in entries:
         for required in ("id", "title", "updated", "published"):
             assert entry.find(ATOM + required) is not None, required
