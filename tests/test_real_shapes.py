@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -326,6 +326,30 @@ def test_models_set_on_each_other_are_named_by_their_model_and_a_model_with_itse
     assert pair.title == "Mistral Large 2512 ↔ Gemini 3 Flash Preview"
 
 
+def test_a_chat_exported_with_stamped_names_is_split_at_them_only_and_dated_by_them():
+    """An exporter of Claude's chats heads each message '**Human** - 2024-07-19 02:14:10 UTC' between
+    rules, under 'Created:' fields. Read by 'Name:' labels, the model's 'Step 1:' and 'def main():'
+    were speakers, and two files in three were no transcript at all."""
+    [chat] = read("chat-exports/Tide_Gauge_Wiring_Questions_5e2d9a41.md").conversations
+    assert chat.title == "Tide Gauge Wiring Questions"
+    assert [(m.speaker, m.kind) for m in chat.messages] == [("Human", "message"), ("Assistant", "message")] * 2
+    assert chat.messages[1].time == datetime(2025, 1, 28, 19, 42, 19, tzinfo=timezone.utc)
+    # The messages' times say when it started, not the front matter a notes app wrote (2025-02-10).
+    assert chat.started == datetime(2025, 1, 28, 19, 42, 11, tzinfo=timezone.utc)
+    assert chat.metadata["Uuid"] == "5e2d9a41-0c3b-4f7e-9a12-7d8e6f5a4b3c"
+    answer = chat.messages[1].text
+    assert "### If you use a shared 5 V rail:\n\nStep 1: Measure" in answer and "def main():" in answer
+    assert not answer.rstrip().endswith("---")  # the exporter's rule between messages is not the answer's
+
+
+def test_a_stamped_export_whose_first_message_is_longer_than_what_is_sniffed_is_still_a_chat():
+    header = "# Long paste\n\nCreated: 2025-01-28 19:42:05 UTC\nUUID: 5e2d9a41\n\n---\n\n"
+    first = "**Human** - 2025-01-28 19:42:11 UTC\n\n" + "Here is my whole log: line of text.\n" * 3000
+    text = header + first + "\n---\n\n**Assistant** - 2025-01-28 19:43:00 UTC\n\nThe log shows one fault.\n"
+    [chat] = read_bytes(Path("paste.md"), text.encode(), "paste.md").conversations
+    assert [m.speaker for m in chat.messages] == ["Human", "Assistant"] and chat.title == "Long paste"
+
+
 def test_a_design_summary_whose_model_repeats_a_refrain_is_no_chat_between_refrains():
     """The runner's README quotes the debate, and each model opens a paragraph with its refrain
     ('Reaffirming our principle: …'), twice or more: a document, not a chat of two refrains."""
@@ -532,11 +556,11 @@ def test_the_whole_archive_builds_clean_with_every_title_distinct(archive):
     config = load_config(None, archive)
     result = build(config)
     assert not result.failed(strict=True), [str(d) for d in result.diagnostics]
-    assert result.conversations == 22
+    assert result.conversations == 23
     site = config.output_path
     titles = [c.read_text("utf-8").split("<title>")[1].split("</title>")[0]
               for c in (site / "c").glob("*/index.html")]
-    assert len(set(titles)) == len(titles) == 22
+    assert len(set(titles)) == len(titles) == 23
     assert (site / "c/2025-03-01-design-a-tide-gauge-network/index.html").is_file()
     assert (site / "tags/dreamsim3/index.html").is_file()
     assert (site / "c/2024-11-28-claude-3-opus-1-claude-3-opus-2-xenoweb-theater-1-2106/index.html").is_file()

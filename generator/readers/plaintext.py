@@ -48,6 +48,13 @@ _ROLE_HEADING = re.compile(r"^#{1,6}[ \t]+(?:[^\w\s]{1,4}[ \t]*)?(?P<role>User|Y
 # A heading that is a name in bold ('## 💬 **Dotty**'): its shape is what comes before the name.
 _BOLD_HEADING = re.compile(r"^(?P<shape>#{1,6}[ \t]+(?:[^\w\s*]{1,4}[ \t]*)?\*\*)(?P<name>[^*:\n]{1,40}?)\*\*[ \t]*:?[ \t]*$")
 _SYSTEM = re.compile(r"system(?: prompt)?", re.IGNORECASE)  # an exporter's heading over the prompt: a note
+# A name in bold and when the message was sent, alone on its line ('**Human** - 2024-07-19 02:14:10 UTC'),
+# as an exporter of Claude's chats heads each message: a heading of its own shape (see _label).
+_STAMPED_NAME = re.compile(r"\*\*(?P<name>[^*:\n]{1,40}?)\*\*[ \t]+[-–—][ \t]+(?P<when>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}"
+                           r"(?::\d{2}(?:\.\d{1,6})?)?(?:[ \t]*UTC|Z|[+-]\d{2}:?\d{2})?)[ \t]*")
+STAMPED = "**-"  # the shape of such a line
+# An exporter's 'Created: 2024-07-19 02:14:01 UTC' lines under the title, up to its rule.
+_PLAIN_FIELD = re.compile(r"(?P<key>[A-Z][A-Za-z]*(?: [A-Za-z]+){0,2}):[ \t]+(?P<value>\S.*)")
 # What an exporter writes after a message, before the next: an exchange's or turn's heading, with
 # rules, blank lines and its time in italics about it (see _without_exchange_tails). Looked for in a
 # message's last characters only.
@@ -97,6 +104,9 @@ def _label(line: str):
     role = _ROLE_HEADING.match(line)
     if role:
         return role.group("role"), None, "", "#"
+    stamped = _STAMPED_NAME.fullmatch(line) if line.startswith("**") else None
+    if stamped and stamped.group("name").strip():
+        return stamped.group("name").strip(), stamped.group("when"), "", STAMPED
     bold = _BOLD_HEADING.match(line)
     if bold and bold.group("name").strip() and bold.group("name").strip().lower() not in _NOT_SPEAKERS:
         return bold.group("name").strip(), None, "", bold.group("shape")
@@ -122,6 +132,8 @@ def _label(line: str):
 def sniff(head: str) -> bool:
     lines = head.split("\n")
     found_on = _labels(lines)
+    if _stamped_export(lines, found_on):  # before the document checks: the model's 'Step 1:' is its text
+        return True
     labels = [found for found in found_on if found]
     counts = Counter(found[0] for found in labels)
     if (_sections(Counter(found[0] for found in labels if not found[3])) or _fields_under_headings(lines, found_on)
@@ -239,8 +251,24 @@ def _mostly_before_first_label(lines: list[str], labels: list) -> bool:
     return before > sum(1 for line in lines[first:] if line.strip())
 
 
+def _stamped_export(lines: list[str], labels: list) -> bool:
+    """Whether an exporter heads the messages with stamped names ('**Human** - 2024-07-19 02:14:10
+    UTC'): two names, or one again, or one after the rule that ends the header (a first message
+    longer than what is sniffed, or a chat of one message)."""
+    stamped = [number for number, found in enumerate(labels) if found and found[3] == STAMPED]
+    if _headings_name_speakers(Counter(labels[number][0] for number in stamped)):
+        return True
+    before = [line for line in lines[:stamped[0]] if line.strip()] if stamped else []
+    return bool(before) and before[-1].strip() == "---"
+
+
 def read(path, text, display):
-    labels = _labels(text.split("\n"))
+    text_lines = text.split("\n")
+    labels = _labels(text_lines)
+    if _stamped_export(text_lines, labels):
+        # Only the exporter's stamped names start messages: a '### If you use bash:' the model wrote
+        # stays in its answer.
+        labels = [found if found and found[3] == STAMPED else None for found in labels]
     counts = Counter(found[0] for found in labels if found)
     # A copied chat's 'You said' lines start its messages: a 'Phase 1:' the model wrote is no seat of a run.
     copied = any(found and found[3] == SAID for found in labels)
@@ -266,10 +294,10 @@ def read(path, text, display):
     turns: list[Turn] = []
     preface = Turn(PREFACE, "", 1, None, "context")  # what comes before the first speaker
     lines: list[list[str]] = [[]]  # each turn's, the preface's first: joined once (+= on each is quadratic)
-    for number, (line, found) in enumerate(zip(text.split("\n"), labels), start=1):
+    for number, (line, found) in enumerate(zip(text_lines, labels), start=1):
         if found and found[0] in speakers and (found[3] or not by_heading):
             name, clock, rest, _ = found
-            turns.append(Turn(name, "", number, _clock(clock)))
+            turns.append(Turn(name, "", number, _stamp(clock) if found[3] == STAMPED else _clock(clock)))
             lines.append([rest])
         else:
             lines[-1].append(line)
@@ -289,16 +317,24 @@ def read(path, text, display):
     heading = re.match(r"\s*# +(\S[^\n]*)\n?", preface.text)
     if heading:  # an export's '# Title' line
         title, preface.text = title or heading.group(1), preface.text[heading.end():]
-        if not fields:  # '**Date:** …' lines under it instead of front matter
-            fields, preface.text = _bold_fields(preface.text)
+        # '**Date:** …' lines under it (or 'Created: …' up to a rule), as well as front matter or
+        # instead: the exporter's, under the title, say what the chat was; front matter may be a
+        # notes app's (when the file was made).
+        under, preface.text = _bold_fields(preface.text)
+        if not under:
+            under, preface.text = _plain_fields(preface.text)
+        fields.update(under)
     if "date" in fields and "time" in fields and timestamp(f"{fields['date']} {fields['time']}") is not None:
         fields["date"] = f"{fields['date']} {fields.pop('time')}"
     if fields.get("date", "").endswith(" UTC"):  # '**Date**: 2025-08-05 12:38:44 UTC'
         fields["date"] = fields["date"][:-4] + "+00:00"
     # A date in a form not read ('6/7/2026 11:58:31': June or July?) stays with the other fields.
     started = None
-    for key in _DATE_KEYS:
-        if (started := timestamp(fields.get(key))) is not None:
+    # Messages that say when each was sent say when the chat started (see conversation()): a date in
+    # the fields says it only for messages that do not.
+    dated = any(turn.time is not None and turn.time.year > 1900 for turn in turns)
+    for key in () if dated else _DATE_KEYS:
+        if (started := _stamp(fields.get(key, ""))) is not None:
             del fields[key]
             break
     if by_heading and set(headed) == {"Prompt", "Response"}:  # a browser extension's export of a chat
@@ -435,6 +471,26 @@ def _bold_fields(text: str) -> tuple[dict[str, str], str]:
                 end = number + 1
             break
     return fields, "\n".join(lines[end:])
+
+
+def _plain_fields(text: str) -> tuple[dict[str, str], str]:
+    """The 'Key: value' lines at the start of ``text`` (blank lines between), when a rule ends them,
+    and the text after the rule; else nothing and the text itself (a chat's first 'Ada: hello')."""
+    fields, lines = {}, text.split("\n")
+    for number, line in enumerate(lines):
+        found = _PLAIN_FIELD.fullmatch(line.strip())
+        if found:
+            fields[found.group("key").lower()] = found.group("value").strip()
+        elif line.strip() == "---" and fields:
+            return fields, "\n".join(lines[number + 1:])
+        elif line.strip():
+            break
+    return {}, text
+
+
+def _stamp(value: str) -> datetime | None:
+    """When a message was sent, as an exporter writes it ('2024-07-19 02:14:10 UTC')."""
+    return timestamp(value[:-3].rstrip() + "+00:00" if value.endswith("UTC") else value)
 
 
 def _front_matter(text: str) -> tuple[dict[str, str], str]:
