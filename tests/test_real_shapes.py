@@ -336,7 +336,7 @@ def test_a_chat_exported_with_stamped_names_is_split_at_them_only_and_dated_by_t
     assert chat.messages[1].time == datetime(2025, 1, 28, 19, 42, 19, tzinfo=timezone.utc)
     # The messages' times say when it started, not the front matter a notes app wrote (2025-02-10).
     assert chat.started == datetime(2025, 1, 28, 19, 42, 11, tzinfo=timezone.utc)
-    assert chat.metadata["Uuid"] == "5e2d9a41-0c3b-4f7e-9a12-7d8e6f5a4b3c"
+    assert chat.metadata["UUID"] == "5e2d9a41-0c3b-4f7e-9a12-7d8e6f5a4b3c"
     answer = chat.messages[1].text
     assert "### If you use a shared 5 V rail:\n\nStep 1: Measure" in answer and "def main():" in answer
     assert not answer.rstrip().endswith("---")  # the exporter's rule between messages is not the answer's

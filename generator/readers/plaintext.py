@@ -353,7 +353,7 @@ def read(path, text, display):
         turns.insert(0, preface)
     if copied:
         title = title or request_title(turn.text for turn in turns if turn.speaker == "You" and turn.kind == "message")
-    metadata = {"Source format": source_format, **{key.capitalize(): value for key, value in fields.items()}}
+    metadata = {"Source format": source_format, **{key if key.isupper() else key.capitalize(): value for key, value in fields.items()}}
     run = run if seated else None
     if run is not None:
         names = seat_names(sorted(seated), run.models)
@@ -480,7 +480,8 @@ def _plain_fields(text: str) -> tuple[dict[str, str], str]:
     for number, line in enumerate(lines):
         found = _PLAIN_FIELD.fullmatch(line.strip())
         if found:
-            fields[found.group("key").lower()] = found.group("value").strip()
+            key = found.group("key")
+            fields[key if key.isupper() else key.lower()] = found.group("value").strip()  # 'UUID' stays so
         elif line.strip() == "---" and fields:
             return fields, "\n".join(lines[number + 1:])
         elif line.strip():
