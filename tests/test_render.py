@@ -206,3 +206,28 @@ def test_a_heading_with_no_text_is_shown_as_its_line(fast):
     assert renderer.render("## ##") == "<p>## ##</p>\n"
     assert renderer.render("> ###\n> a") == "<blockquote>\n<p>###</p>\n<p>a</p>\n</blockquote>\n"
     assert "<h" not in renderer.render("x\n\n#   \n\nz")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["[", "](https://a.example/)", "![x](https://b.example/i.png)", "![](https://c.example/j.png)",
+                                 "text ", "\n", "\n\n", "**", "`", "<https://d.example/>", "https://e.example/f", "]"]),
+                max_size=16))
+def test_a_link_never_holds_a_link(pieces):
+    """An image is shown as a link to it: inside a link's text it is text, for a link in a link is
+    no valid HTML (browsers close the outer one there, and the rest of the text loses its link)."""
+    from html.parser import HTMLParser
+
+    class Depth(HTMLParser):
+        open = deepest = 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "a":
+                self.open += 1
+                self.deepest = max(self.deepest, self.open)
+
+        def handle_endtag(self, tag):
+            self.open -= tag == "a"
+
+    parser = Depth()
+    parser.feed(MessageRenderer().render("".join(pieces)))
+    assert parser.deepest <= 1 and parser.open == 0

@@ -41,7 +41,8 @@ def make_parser(verse: bool = True) -> MarkdownIt:
     md.disable("reference")
     md.core.ruler.after("inline", "stage_directions", stage_directions)
     md.core.ruler.after("stage_directions", "links_as_text", _links_as_text)
-    md.core.ruler.after("links_as_text", "empty_headings", _empty_headings_as_text)
+    md.core.ruler.after("links_as_text", "nothing_linked_in_links", _nothing_linked_in_links)
+    md.core.ruler.after("nothing_linked_in_links", "empty_headings", _empty_headings_as_text)
     md.core.ruler.push("heading_levels", _heading_levels)
     for rule, function in (
         ("fence", _render_fence),
@@ -61,6 +62,9 @@ def _render_image(self, tokens, idx, options, env) -> str:
     # Untrusted transcripts must not make the page fetch from elsewhere: show images as links.
     token = tokens[idx]
     alt = self.renderInlineAsText(token.children or [], options, env) or token.attrGet("src")
+    if token.meta.get("in_link"):  # a link in a link is no HTML: its text, and where the image was
+        address = token.attrGet("src") or ""
+        return f"[image: {escape(alt)}]" + (f" ({escape(address)})" if address and address != alt else "")
     if _shown_as_text(token.attrGet("src") or ""):
         address = token.attrGet("src") or ""
         shown = f" ({normalizeLinkText(address)})" if _CREDENTIALS.match(address) else ""
@@ -164,6 +168,29 @@ def _links_as_text(state) -> None:
                 continue
             children.append(child)
         token.children = children
+
+
+def _nothing_linked_in_links(state) -> None:
+    """Inside a link's text, an image ('[![logo](a.png) Home](/)') and an autolink ('[<https://…>](/)')
+    are text: an image is shown as a link of its own, and a link inside a link is no valid HTML (a
+    browser closes the outer one there). An autolink's text is its address, so nothing is lost."""
+    for token in state.tokens:
+        if not token.children:
+            continue
+        kept, depth = [], 0
+        for child in token.children:
+            if child.type == "link_open":
+                depth += 1
+                if depth > 1:
+                    continue
+            elif child.type == "link_close":
+                depth -= 1
+                if depth > 0:
+                    continue
+            elif child.type == "image" and depth > 0:
+                child.meta["in_link"] = True
+            kept.append(child)
+        token.children = kept
 
 
 # A line that starts another block, and so ends a table's rows (as a blank line does).
