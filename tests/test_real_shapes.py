@@ -350,6 +350,30 @@ def test_a_stamped_export_whose_first_message_is_longer_than_what_is_sniffed_is_
     assert [m.speaker for m in chat.messages] == ["Human", "Assistant"] and chat.title == "Long paste"
 
 
+def test_names_that_label_lines_only_inside_code_blocks_are_no_speakers():
+    """A post of a model's ASCII art, its cats talking in the drawings ('Kitty 1: meow'), is no chat
+    of kittens; in a chat, a model's code block with such lines keeps them; and a block left open
+    in one message (a cut-off answer) hides none of the messages after it."""
+    art = "```\n /\\_/\\\nKitty 1: meow\nKitty 2: mrrp\n```\n\nSome text about the drawing.\n\n"
+    post = read_bytes(Path("cats.md"), ("# Cats\n\n" + art * 3).encode(), "cats.md")
+    assert post.conversations == [] and "not a transcript" in post.diagnostics[0].message
+    chat = "User: draw cats\nAssistant: here:\n" + art + "User: more\nAssistant: done\n"
+    [talk] = read_bytes(Path("chat.txt"), chat.encode(), "chat.txt").conversations
+    assert [m.speaker for m in talk.messages] == ["User", "Assistant", "User", "Assistant"]
+    assert "Kitty 1: meow" in talk.messages[1].text
+    cut = "User: show me\nAssistant: ```python\nprint(1)\nUser: it stopped\nAssistant: ```\nprint(2)\n```\n"
+    [cut_off] = read_bytes(Path("cut.txt"), cut.encode(), "cut.txt").conversations
+    assert [m.speaker for m in cut_off.messages] == ["User", "Assistant", "User", "Assistant"]
+
+
+def test_an_api_reference_with_a_heading_under_each_function_is_not_a_transcript():
+    """'### Examples' under every function, and no rule: a document, not a native transcript whose
+    messages are missing (that was an error, and failed the build)."""
+    section = "## run()\n\nRuns it.\n\n### Examples\n\n```js\nrun()\n```\n\n### Returns\n\nNothing.\n\n"
+    reference = read_bytes(Path("api.md"), ("# API\n\n" + section * 3).encode(), "api.md")
+    assert reference.conversations == [] and "not a transcript" in reference.diagnostics[0].message
+
+
 def test_a_design_summary_whose_model_repeats_a_refrain_is_no_chat_between_refrains():
     """The runner's README quotes the debate, and each model opens a paragraph with its refrain
     ('Reaffirming our principle: …'), twice or more: a document, not a chat of two refrains."""

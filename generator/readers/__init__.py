@@ -244,9 +244,12 @@ def _looks_native(head: str) -> bool:
         # is followed by a message's heading; notes and reports have fields of their own ('**Date:**').
         return field.group(1) in _TRANSCRIPT_FIELDS or first_message
     headings = Counter(line[4:].strip() for line in lines if line.startswith("### "))
-    # Speakers' headings come again and again; a README's sections may repeat one name once.
+    # Speakers' headings come again and again; a README's sections may repeat one name once, and an
+    # API reference its '### Examples' under each function's '## ' heading, with no rule between.
     recurring = sum(count for count in headings.values() if count >= 2)
-    return lines[0].startswith("### ") or (recurring > 0 and 2 * recurring >= headings.total()) or first_message
+    sectioned = rule is None and any(line.startswith("## ") for line in lines)
+    return (lines[0].startswith("### ") or (recurring > 0 and 2 * recurring >= headings.total() and not sectioned)
+            or first_message)
 
 
 _HEADER_FIELD = re.compile(r"\*\*([A-Za-z][^*\n\d:]*):\*\*")  # '**Started:** …' (but not a diary's '**04:53 AM:**')

@@ -83,6 +83,12 @@ def _labels(lines: list[str]) -> list:
     """Each line's label (see _label), or None; a name in bold under a heading is one only when
     headings of its shape give two names or more, one of them twice (a document's '## **Usage**' is not)."""
     labels = [_label(line) for line in lines]
+    # A name that labels lines only inside code blocks ('Kitty 1: meow' in the art a model drew, a
+    # config's 'version:') is no speaker; a speaker's name keeps every line it starts, for a fence
+    # left open in one message would otherwise hide the messages after it.
+    coded = set(range(lines and 0)).union(*(range(start, end) for start, end in _fenced_code(lines)))
+    outside = {found[0] for number, found in enumerate(labels) if found and number not in coded}
+    labels = [found if found is None or found[0] in outside else None for found in labels]
     first = next((number for number, line in enumerate(lines) if line.strip()), None)
     if first is not None and lines[first].startswith("# "):
         labels[first] = None  # '# Conversation: Ada & Echo' is the title
@@ -97,6 +103,27 @@ def _labels(lines: list[str]) -> list:
     if said and ("You" not in said or len(said) < 2):
         unqualified.add(SAID)
     return [None if found and found[3] in unqualified else found for found in labels]
+
+
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def _fenced_code(lines: list[str]) -> list[tuple[int, int]]:
+    """The line ranges of fenced code blocks that are closed (a fence left open, as a cut-off answer
+    leaves it, holds nothing: the labels after it still start messages)."""
+    blocks, opened = [], None
+    for number, line in enumerate(lines):
+        if not line.lstrip(" ").startswith(("```", "~~~")):
+            continue
+        fence = _FENCE.match(line)
+        if fence is None:
+            continue
+        if opened is None:
+            opened = (number, fence.group(1))
+        elif fence.group(1)[0] == opened[1][0] and len(fence.group(1)) >= len(opened[1]) and not line[fence.end():].strip():
+            blocks.append((opened[0], number + 1))
+            opened = None
+    return blocks
 
 
 def _label(line: str):
