@@ -374,6 +374,19 @@ def test_an_api_reference_with_a_heading_under_each_function_is_not_a_transcript
     assert reference.conversations == [] and "not a transcript" in reference.diagnostics[0].message
 
 
+def test_in_a_persons_chat_with_an_assistant_the_labels_it_writes_are_its_text():
+    """'You' and 'Claude' take turns; the keepers of a scene Claude stages ('KEEPER ONE:') and the
+    'Analogy:' lines of its answer were speakers of their own."""
+    [chat] = read("chat-exports/lighthouse-voices.md").conversations
+    assert chat.speakers == ["You", "Claude"]
+    assert [m.speaker for m in chat.messages] == ["You", "Claude"] * 3
+    assert "KEEPER TWO: The gulls left" in chat.messages[1].text and "Analogy: think" in chat.messages[3].text
+    # Three models, one named 'Claude': the roles do not take turns alone, and every model speaks.
+    run = "".join(f"Claude: point {n}\nGPT-4o: answer {n}\nGemini: aside {n}\n" for n in range(3))
+    [three] = read_bytes(Path("run.txt"), run.encode(), "run.txt").conversations
+    assert three.speakers == ["Claude", "GPT-4o", "Gemini"]
+
+
 def test_a_design_summary_whose_model_repeats_a_refrain_is_no_chat_between_refrains():
     """The runner's README quotes the debate, and each model opens a paragraph with its refrain
     ('Reaffirming our principle: …'), twice or more: a document, not a chat of two refrains."""
@@ -580,11 +593,11 @@ def test_the_whole_archive_builds_clean_with_every_title_distinct(archive):
     config = load_config(None, archive)
     result = build(config)
     assert not result.failed(strict=True), [str(d) for d in result.diagnostics]
-    assert result.conversations == 23
+    assert result.conversations == 24
     site = config.output_path
     titles = [c.read_text("utf-8").split("<title>")[1].split("</title>")[0]
               for c in (site / "c").glob("*/index.html")]
-    assert len(set(titles)) == len(titles) == 23
+    assert len(set(titles)) == len(titles) == 24
     assert (site / "c/2025-03-01-design-a-tide-gauge-network/index.html").is_file()
     assert (site / "tags/dreamsim3/index.html").is_file()
     assert (site / "c/2024-11-28-claude-3-opus-1-claude-3-opus-2-xenoweb-theater-1-2106/index.html").is_file()

@@ -278,6 +278,25 @@ def _mostly_before_first_label(lines: list[str], labels: list) -> bool:
     return before > sum(1 for line in lines[first:] if line.strip())
 
 
+# Names a chat gives the person and the assistant by their roles (or the initials 'H' and 'A').
+_PERSON_ROLES = {"user", "you", "human", "me", "h"}
+_ASSISTANT_ROLES = {"assistant", "ai", "chatgpt", "claude", "gemini", "bard", "copilot", "bot", "a"}
+_ROLES = _PERSON_ROLES | _ASSISTANT_ROLES
+
+
+def _turns_of_two_roles(labels: list) -> bool:
+    """Whether a person's role and an assistant's ('You', 'Claude') label the first message (the
+    first label that recurs: a header's '**Model:**' comes once) and others, and take turns strictly:
+    one after the other, never twice in a row. A run of models ('Claude', 'GPT-4o', 'Gemini') does
+    not; nor does a document or another chat quoting one."""
+    counts = Counter(found[0] for found in labels if found)
+    first = next((found[0] for found in labels if found and counts[found[0]] >= 2), "")  # past the fields
+    roles = [found[0] for found in labels if found and found[0].lower() in _ROLES]
+    kinds = {name.lower() in _PERSON_ROLES for name in set(roles)}
+    return (first.lower() in _ROLES and len(set(roles)) == 2 and kinds == {True, False} and len(roles) >= 4
+            and all(one != other for one, other in zip(roles, roles[1:])))
+
+
 def _stamped_export(lines: list[str], labels: list) -> bool:
     """Whether an exporter heads the messages with stamped names ('**Human** - 2024-07-19 02:14:10
     UTC'): two names, or one again, or one after the rule that ends the header (a first message
@@ -299,6 +318,10 @@ def read(path, text, display):
     counts = Counter(found[0] for found in labels if found)
     # A copied chat's 'You said' lines start its messages: a 'Phase 1:' the model wrote is no seat of a run.
     copied = any(found and found[3] == SAID for found in labels)
+    if not copied and _turns_of_two_roles(labels):
+        # A person's chat with an assistant ('You:', 'Claude:'): the other labels are what the
+        # assistant wrote ('ETYMOLOGIST:' in a scene it plays, 'Analogy:' in an answer).
+        labels = [found if found and found[0].lower() in _ROLES else None for found in labels]
     run = run_name(path)
     seats = set() if copied else _seats(labels, counts, len(run.models) if run is not None else 0)
     # A run's seats speak more than any other label recurs; where 'User:' and 'Assistant:' say more,
