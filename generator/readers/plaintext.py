@@ -86,7 +86,7 @@ def _labels(lines: list[str]) -> list:
     # A name that labels lines only inside code blocks ('Kitty 1: meow' in the art a model drew, a
     # config's 'version:') is no speaker; a speaker's name keeps every line it starts, for a fence
     # left open in one message would otherwise hide the messages after it.
-    coded = set(range(lines and 0)).union(*(range(start, end) for start, end in _fenced_code(lines)))
+    coded = {number for start, end in _fenced_code(lines) for number in range(start, end)}
     outside = {found[0] for number, found in enumerate(labels) if found and number not in coded}
     labels = [found if found is None or found[0] in outside else None for found in labels]
     first = next((number for number, line in enumerate(lines) if line.strip()), None)
@@ -376,8 +376,6 @@ def read(path, text, display):
         fields.update(under)
     if "date" in fields and "time" in fields and timestamp(f"{fields['date']} {fields['time']}") is not None:
         fields["date"] = f"{fields['date']} {fields.pop('time')}"
-    if fields.get("date", "").endswith(" UTC"):  # '**Date**: 2025-08-05 12:38:44 UTC'
-        fields["date"] = fields["date"][:-4] + "+00:00"
     # A date in a form not read ('6/7/2026 11:58:31': June or July?) stays with the other fields.
     started = None
     # Messages that say when each was sent say when the chat started (see conversation()): a date in
@@ -540,7 +538,7 @@ def _plain_fields(text: str) -> tuple[dict[str, str], str]:
 
 
 def _stamp(value: str) -> datetime | None:
-    """When a message was sent, as an exporter writes it ('2024-07-19 02:14:10 UTC')."""
+    """A date and time as exporters write them ('2024-07-19 02:14:10 UTC', '2025-08-05T12:38:44Z')."""
     return timestamp(value[:-3].rstrip() + "+00:00" if value.endswith("UTC") else value)
 
 
