@@ -156,6 +156,9 @@ def test_a_run_is_named_from_any_folder_of_model_ids(ids, count):
     (["Claude 1", "Claude 2"], ["sonnet3", "sonnet3"], ["Claude Sonnet 3 (1)", "Claude Sonnet 3 (2)"]),
     (["Claude Sonnet 3 1", "Claude Sonnet 3 2"], ["sonnet3", "sonnet3"], ["Claude Sonnet 3 (1)", "Claude Sonnet 3 (2)"]),
     (["Claude 1", "Claude 2"], ["opus45", "k2"], ["Claude opus45", "Kimi K2"]),  # two digits: left as written
+    # OpenAI's reasoning models go by their ids; the runner's own 'O1 2' says less
+    (["Claude 1", "O1 2"], ["opus", "o1-preview"], ["Claude 3 Opus", "o1-preview"]),
+    (["Claude 1", "Claude 2"], ["o3-mini", "o3-mini"], ["o3-mini (1)", "o3-mini (2)"]),
 ])
 def test_a_model_short_name_is_spelled_alike_in_both_kinds_of_log(labels, models, names):
     from generator.readers.runs import seat_names

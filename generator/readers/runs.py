@@ -37,6 +37,8 @@ _KNOWN = {"claude-3-5-sonnet-20241022": "Claude 3.5 Sonnet v2", "claude-3-5-sonn
           "hermes-4-405b": "Hermes 4 405B"}
 _CLAUDE_OLD = re.compile(r"^claude-(\d)(?:-(\d))?-(opus|sonnet|haiku)(?:-\d{8}|-latest)?$")
 _CLAUDE_NEW = re.compile(r"^claude-(opus|sonnet|haiku)-(\d)(?:[-.](\d))?(?:-\d{8}|-latest)?$")
+# OpenAI's reasoning models, whose ids are their names ('o1-preview', 'o3-mini'): a seat's 'O1 2' says less.
+_OPENAI_O_SERIES = re.compile(r"o\d(?:-(?:mini|preview|pro))*")
 _DATE_SUFFIX = re.compile(r"-(?:\d{8}|\d{4}-\d{2}-\d{2}|latest)$")
 _SPECIAL_CASE = {"gpt": "GPT", "glm": "GLM", "deepseek": "DeepSeek", "qwen": "Qwen", "kimi": "Kimi",
                  "grok": "Grok", "gemini": "Gemini", "gemma": "Gemma", "llama": "Llama", "olmo": "Olmo",
@@ -231,7 +233,7 @@ def _squeezed(name: str) -> str:
 def _named(model: str, stem: str) -> str:
     """The model's name, or the label's own words when the model is a short name nobody defined."""
     name = model_name(model)
-    if name != model or model.lower() in ALIASES:
+    if name != model or model.lower() in ALIASES or _OPENAI_O_SERIES.fullmatch(name):
         return name
     if stem.lower() not in GENERIC:
         return stem  # 'Claude Sonnet 3' says more than 'sonnet3'
