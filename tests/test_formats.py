@@ -32,7 +32,7 @@ EXPECTED_READER = {
     "messages.json": "runner", "plain.txt": "plaintext", "interview.vtt": "webvtt", "episode.srt": "srt",
     "sillytavern.jsonl": "sillytavern", "claude_console.txt": "claude-console", "gemini_console.txt": "gemini-console",
     "tagged.md": "tagged", "aider_history.md": "aider", "aider_reasoning.md": "aider", "aider_architect.md": "aider", "bot_chat.md": "plaintext",
-    "report_chat.md": "plaintext",
+    "report_chat.md": "plaintext", "notes_app_chats.json": "nested-messages", "open_webui.json": "nested-messages",
 }
 
 
@@ -215,6 +215,27 @@ def test_openai_messages_keep_reasoning_refusals_legacy_calls_and_audio_transcri
         ("message", "I can't read that file."), ("message", "Not that either."),
         ("tool_call", '**lookup**\n\n```json\n{\n  "port": "Brest"\n}\n```'),
         ("message", "High water at six.")]
+
+
+def test_chats_in_json_of_a_shape_no_reader_knows_are_read_where_their_messages_are(tmp_path):
+    """An app's export keyed by chat id ('turns' of role and content), and Open WebUI's (a list of
+    chats, each holding its 'messages'): every list of messages is a conversation, titled and dated
+    by the object around it. They were 'not a transcript', and every chat in them was lost."""
+    notes = read_file(FORMATS / "notes_app_chats.json", "notes_app_chats.json")
+    assert [(c.title, len(c.messages)) for c in notes.conversations] == [
+        ("Which notes mention the tide gauge?", 4), ("Empty graph", 2)]
+    assert notes.conversations[0].speakers == ["User", "Assistant"]  # the app calls it 'ai'
+    assert notes.conversations[1].started == datetime.fromisoformat("2026-01-02T09:00:00+00:00")
+    [webui] = read_file(FORMATS / "open_webui.json", "open_webui.json").conversations
+    assert webui.title == "🌊 Tide table arithmetic" and webui.speakers == ["User", "Llama3.1 8B"]
+    assert [m.time.isoformat() for m in webui.messages] == ["2026-01-03T08:50:00+00:00", "2026-01-03T08:50:07+00:00"]
+    assert "**12:22**" in webui.messages[1].text
+    # A prompt and its settings, with no one but the system speaking, is no conversation.
+    config = tmp_path / "prompt.json"
+    config.write_text(json.dumps({"name": "helper", "prompt": {"turns": [{"role": "system", "content": "Be brief."}]}}),
+                      "utf-8")
+    result = read_file(config, "prompt.json")
+    assert result.conversations == [] and "not a transcript" in result.diagnostics[0].message
 
 
 def test_reasoning_written_inline_between_think_tags_is_thinking(tmp_path):
@@ -1072,8 +1093,8 @@ def test_a_reasoning_models_thinking_in_an_aider_history_is_its_thinking():
     """aider writes a reasoning model's thinking into the answer between its own tags: kept apart, folded."""
     first, second = read_file(FORMATS / "aider_reasoning.md").conversations
     said = [(m.speaker, m.kind, m.line) for m in first.messages if m.speaker != "aider"]
-    assert said == [("User", "message", 8), ("Qwen3:14b", "thinking", 14), ("Qwen3:14b", "message", 21),
-                    ("User", "message", 28), ("Qwen3:14b", "thinking", 32)]  # stopped while thinking
+    assert said == [("User", "message", 8), ("Qwen3 14B", "thinking", 14), ("Qwen3 14B", "message", 21),
+                    ("User", "message", 28), ("Qwen3 14B", "thinking", 32)]  # stopped while thinking
     thinking, answer = first.messages[2].text, first.messages[3].text
     assert thinking.startswith("The user asks about a doubled line") and thinking.endswith("left on.")
     assert answer.startswith("The logger gets a handler twice") and "thinking-content" not in answer + thinking
@@ -1089,11 +1110,11 @@ def test_a_reasoning_models_thinking_in_an_aider_history_is_its_thinking():
 def test_in_an_aider_history_the_model_aider_last_named_answers_and_prompt_commands_are_requests():
     _, session = read_file(FORMATS / "aider_reasoning.md").conversations
     assert [(m.speaker, m.kind) for m in session.messages if m.speaker != "aider"] == [
-        ("User", "message"), ("Qwen3:14b", "thinking"), ("Qwen3:14b", "message"),  # '/ask what is left to do?'
-        ("User", "command"), ("User", "message"), ("Gemma3:12b", "message")]  # '/model …', then '/code' and a request
+        ("User", "message"), ("Qwen3 14B", "thinking"), ("Qwen3 14B", "message"),  # '/ask what is left to do?'
+        ("User", "command"), ("User", "message"), ("Gemma3 12B", "message")]  # '/model …', then '/code' and a request
     assert session.messages[1].text == "/ask what is left to do?"  # as written; the title leaves the command out
     assert session.title == "what is left to do?"
-    assert session.speakers == ["User", "Qwen3:14b", "Gemma3:12b"]
+    assert session.speakers == ["User", "Qwen3 14B", "Gemma3 12B"]
 
 
 def test_in_architect_mode_the_plan_aider_hands_the_editor_is_context_and_the_editor_answers_it():

@@ -30,7 +30,8 @@ FORMATS = FIXTURES / "formats"
 JSON_FIXTURES = {"chatgpt": "chatgpt.json", "claude.ai": "claude_ai.json", "openai": "openai.json",
                  "runner": "runner.json", "message list": "messages.json", "gemini-cli": "gemini_cli.json",
                  "openai, a debate runner's session": "../archives/debates/20250301_101500_Design_a_tide_gauge_network/session.json",
-                 "openai, a model with itself": "../archives/pairings/3f2a9c10-7d41-4e8b-9a55-0c1d2e3f4a5b.json"}
+                 "openai, a model with itself": "../archives/pairings/3f2a9c10-7d41-4e8b-9a55-0c1d2e3f4a5b.json",
+                 "nested messages, keyed by chat": "notes_app_chats.json", "nested messages, Open WebUI": "open_webui.json"}
 JSONL_FIXTURES = {"claude-code": "claude_code.jsonl", "claude-code stream-json": "claude_code_stream.jsonl",
                   "claude-code progress and system records": "claude_code_agents.jsonl",
                   "sharegpt": "sharegpt.jsonl", "sillytavern": "sillytavern.jsonl"}
@@ -47,7 +48,8 @@ KEYS = ["mes", "is_user", "is_system", "send_date", "swipes", "swipe_id", "extra
         "parent_tool_use_id", "subtype", "cwd", "sessionId", "toolCalls", "thoughts", "args", "functionResponse",
         "response", "output", "resultDisplay", "displayName", "subject", "description", "startTime", "agentId",
         "parentToolUseID", "retryInMs", "durationMs", "summary", "leafUuid", "topic", "config", "settings",
-        "participants", "started_at", "ended_at", "created_at", "model_id", "participant_role", "seat", "llm1_model"]
+        "participants", "started_at", "ended_at", "created_at", "model_id", "participant_role", "seat", "llm1_model",
+        "turns", "chat", "createdAt", "sender", "body", "history", "models"]
 
 _text = st.text(max_size=8) | st.sampled_from(
     ["\ud800", "\x00", "\x1b[31m", "\u2028", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "user",

@@ -126,6 +126,13 @@ _SHAPES = {
                                                 + "## 🤖 Claude\n\nx\n\n---\n\n" * (n // 24)),
     "JSON strings of escapes": lambda n: ("a.json", '{"messages":[{"role":"user","content":"' + "\\u0000" * (n // 6)
                                           + '"}]}'),
+    "JSON escaped backslashes before escapes": lambda n: ("a.json", '{"messages":[{"role":"user","content":"'
+                                                          + "\\\\" * (n // 8) + '\\r\\b"}]}'),
+    "JSON chats nested deep in an app's export": lambda n: ("a.json", '{"a":' * 400 + '{"title":"t","m":['
+                                                            + '{"role":"user","content":"hi"},' * (n // 32)
+                                                            + '{"role":"ai","content":"yo"}]}' + "}" * 400),
+    "JSON of many small chats": lambda n: ("a.json", '{"c":[' + ",".join(
+        ['{"title":"t","turns":[{"role":"user","content":"a"},{"role":"ai","content":"b"}]}'] * (n // 80)) + "]}"),
 }
 
 

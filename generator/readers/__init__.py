@@ -25,8 +25,8 @@ from generator.diagnostics import Diagnostic, SourceError, note, warning
 from generator.model import Conversation
 from generator.profile import terms_of_messages, terms_of_text
 from generator.readers import (aider, backrooms, cctrace, chatgpt, claude_ai, claude_code, claude_console, claude_log,
-                               gemini_cli, gemini_console, jsondoc, native, openai_chat, plaintext, runner, sharegpt,
-                               sillytavern, tagged)
+                               gemini_cli, gemini_console, jsondoc, native, nested_messages, openai_chat, plaintext,
+                               runner, sharegpt, sillytavern, tagged)
 from generator.readers.clean import decode, json_unsafe_at
 from generator.readers.common import keep_damaged_lines
 from generator.readers.subtitles import SRT, WebVTT
@@ -37,7 +37,8 @@ SUBTITLE_READERS = {".vtt": WebVTT, ".srt": SRT}
 SUFFIXES = TEXT_SUFFIXES + tuple(JSON_SUFFIXES) + tuple(SUBTITLE_READERS)
 
 TEXT_READERS = (claude_log, cctrace, aider, native, backrooms, claude_console, gemini_console, tagged, plaintext)  # the most particular first
-JSON_READERS = (chatgpt, claude_ai, claude_code, gemini_cli, sillytavern, sharegpt, openai_chat, runner)
+# Last, nested_messages: it takes any JSON with a list of messages in it, the shapes of the others too.
+JSON_READERS = (chatgpt, claude_ai, claude_code, gemini_cli, sillytavern, sharegpt, openai_chat, runner, nested_messages)
 _SNIFF_CHARS = 65536
 _CLAIMED_AMONG = 8  # leading lines of JSON Lines looked at to choose the reader
 
@@ -172,7 +173,7 @@ def read_text(path: Path, text: str, display: str) -> ReadResult:
         if reader is None:
             return _unclaimed(display, "JSON of a shape no reader knows (ChatGPT or Claude.ai export, ShareGPT, "
                                        "OpenAI messages, Claude Code or Gemini CLI session, SillyTavern chat, "
-                                       "runner JSON)")
+                                       "runner JSON), and no list of messages ({role, content}) in it")
         damaged: list[jsondoc.DamagedLine] = []
         # A file that is one conversation is a record of it per line: a line of other JSON is damage too.
         conversations, diagnostics = reader.read(jsondoc.records(text, display, lines, damaged,

@@ -39,6 +39,7 @@ _CLAUDE_OLD = re.compile(r"^claude-(\d)(?:-(\d))?-(opus|sonnet|haiku)(?:-\d{8}|-
 _CLAUDE_NEW = re.compile(r"^claude-(opus|sonnet|haiku)-(\d)(?:[-.](\d))?(?:-\d{8}|-latest)?$")
 # OpenAI's reasoning models, whose ids are their names ('o1-preview', 'o3-mini'): a seat's 'O1 2' says less.
 _OPENAI_O_SERIES = re.compile(r"o\d(?:-(?:mini|preview|pro))*")
+_OLLAMA_TAG = re.compile(r"([a-z][a-z0-9.\-]*):([a-z0-9][a-z0-9.\-_]*[a-z][a-z0-9.\-_]*)")  # a tag with a letter
 _DATE_SUFFIX = re.compile(r"-(?:\d{8}|\d{4}-\d{2}-\d{2}|latest)$")
 _SPECIAL_CASE = {"gpt": "GPT", "glm": "GLM", "deepseek": "DeepSeek", "qwen": "Qwen", "kimi": "Kimi",
                  "grok": "Grok", "gemini": "Gemini", "gemma": "Gemma", "llama": "Llama", "olmo": "Olmo",
@@ -91,6 +92,9 @@ def model_name(model: str) -> str:
         version = new.group(2) + (f".{new.group(3)}" if new.group(3) else "")
         return f"Claude {new.group(1).capitalize()} {version}"
     key = _DATE_SUFFIX.sub("", key)
+    tagged = _OLLAMA_TAG.fullmatch(key)  # 'llama3.1:8b', as Ollama names a model and its size
+    if tagged:
+        key = tagged.group(1) if tagged.group(2) == "latest" else f"{tagged.group(1)}-{tagged.group(2)}"
     if key.startswith("meta-llama-"):
         key = key[len("meta-llama-"):].removeprefix("meta-")
     family = re.match(r"[a-z]+", key)
