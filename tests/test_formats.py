@@ -230,6 +230,16 @@ def test_chats_in_json_of_a_shape_no_reader_knows_are_read_where_their_messages_
     assert webui.title == "🌊 Tide table arithmetic" and webui.speakers == ["User", "Llama3.1 8B"]
     assert [m.time.isoformat() for m in webui.messages] == ["2026-01-03T08:50:00+00:00", "2026-01-03T08:50:07+00:00"]
     assert "**12:22**" in webui.messages[1].text
+    # A model arena's pair: two answers to one prompt, each side by the model beside it.
+    arena = tmp_path / "arena.json"
+    arena.write_text(json.dumps([{"model_a": "vicuna-13b", "model_b": "gpt-4", "tstamp": 1682351591.13,
+                                  "conversation_a": [{"role": "user", "content": "What tide is it?"},
+                                                     {"role": "assistant", "content": "I cannot know."}],
+                                  "conversation_b": [{"role": "user", "content": "What tide is it?"},
+                                                     {"role": "assistant", "content": "Check the tide table."}]}]), "utf-8")
+    sides = read_file(arena, "arena.json").conversations
+    assert [c.speakers for c in sides] == [["User", "vicuna-13b"], ["User", "GPT-4"]]
+    assert sides[0].started == datetime.fromisoformat("2023-04-24T15:53:11+00:00")
     # A prompt and its settings, with no one but the system speaking, is no conversation.
     config = tmp_path / "prompt.json"
     config.write_text(json.dumps({"name": "helper", "prompt": {"turns": [{"role": "system", "content": "Be brief."}]}}),

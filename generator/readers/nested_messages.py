@@ -2,7 +2,8 @@
 
 Apps export chats in shapes of their own: ``{"<id>": {"title", "createdAt", "turns": [{"role",
 "content"}]}}``, ``[{"title", "chat": {"messages": [{"role", "content", "timestamp", "model"}]}}]``
-(Open WebUI), and many more. Read last, after every reader of a known shape: each list of messages
+(Open WebUI), ``{"model_a", "conversation_a": […], "model_b", "conversation_b": […]}`` (a model
+arena's pairs), and many more. Read last, after every reader of a known shape: each list of messages
 found anywhere in a record is a conversation, titled and dated by the nearest object around it that
 says so. A message is an object with a role or a speaker and a text; a list of them is one where
 every item is an object and most are messages. A config holding a prompt and examples
@@ -25,7 +26,7 @@ SOURCE_FORMAT = "JSON messages"
 _ROLE_KEYS = ("role", "speaker", "sender", "author", "from")
 _TEXT_KEYS = ("content", "text", "value", "message", "body")
 _TITLE_KEYS = ("title", "topic", "subject")
-_START_KEYS = ("created_at", "createdAt", "create_time", "created", "started_at", "timestamp", "date")
+_START_KEYS = ("created_at", "createdAt", "create_time", "created", "started_at", "timestamp", "tstamp", "date")
 _TIME_KEYS = ("timestamp", "created_at", "createdAt", "create_time", "time", "date")
 _PEOPLE = {"user", "human", "you", "me"}
 _ASSISTANTS = {"assistant", "ai", "bot", "model", "gpt", "chatbot"}
@@ -39,29 +40,30 @@ def claims(first: Record, lines: bool) -> bool:
 def read(records, source, display):
     found = []
     for record in records:
-        for messages, around in _message_lists(record.value):
-            turns = [_turn(message, record.line, around) for message in messages if _is_message(message)]
+        for messages, around, key in _message_lists(record.value):
+            model = _side_model(around, key)
+            turns = [_turn(message, record.line, around, model) for message in messages if _is_message(message)]
             found.append(conversation(source, turns, title=_nearest_title(around), started=_nearest_start(around),
                                       metadata={"Source format": SOURCE_FORMAT}))
     return found, []
 
 
 def _message_lists(value: Any):
-    """Each list of messages in ``value``, with the objects around it (innermost first). Every value is
-    looked at once, and no further inside a list of messages."""
+    """Each list of messages in ``value``, with the objects around it (innermost first) and the key it
+    is under. Every value is looked at once, and no further inside a list of messages."""
     # The objects around an item are a chain of (object, the chain around it): one step to make,
     # however deep the item (a tuple of them all was as long as the depth, for every object).
-    stack: list[tuple[Any, tuple | None]] = [(value, None)]
+    stack: list[tuple[Any, tuple | None, str]] = [(value, None, "")]
     while stack:
-        item, around = stack.pop()
+        item, around, key = stack.pop()
         if isinstance(item, dict):
             inner = (item, around)
-            stack.extend((child, inner) for child in reversed(list(item.values())))
+            stack.extend((child, inner, name) for name, child in reversed(list(item.items())))
         elif isinstance(item, list):
             if _is_message_list(item):
-                yield item, tuple(_outward(around))
+                yield item, tuple(_outward(around)), key
             else:
-                stack.extend((child, around) for child in reversed(item))
+                stack.extend((child, around, key) for child in reversed(item))
 
 
 def _outward(around: tuple | None):
@@ -91,7 +93,14 @@ def _role(item: dict) -> str:
     return ""
 
 
-def _turn(message: dict, line: int, around: tuple[dict, ...]) -> Turn:
+def _side_model(around: tuple[dict, ...], key: str) -> str:
+    """The model of one side of a comparison: 'conversation_a' beside 'model_a', as arena datasets
+    pair two models' answers to one prompt."""
+    side = key.rpartition("_")[2] if "_" in key else ""
+    return text_of(around[0].get(f"model_{side}")) if side and around else ""
+
+
+def _turn(message: dict, line: int, around: tuple[dict, ...], side_model: str = "") -> Turn:
     said = _role(message)
     role = said.lower()
     text = next((content_text(message[key]) for key in _TEXT_KEYS if isinstance(message.get(key), (str, list))), "")
@@ -99,7 +108,8 @@ def _turn(message: dict, line: int, around: tuple[dict, ...]) -> Turn:
     if role in _PEOPLE:
         return Turn(ROLE_NAMES["user"], text, line, when)
     if role in _ASSISTANTS:
-        model = text_of(message.get("model")) or text_of(message.get("model_id")) or _nearest(around, "model", text_of)
+        model = (text_of(message.get("model")) or text_of(message.get("model_id")) or side_model
+                 or _nearest(around, "model", text_of))
         return Turn((model_name(model) if model else "") or ROLE_NAMES["assistant"], text, line, when)
     if role in ("system", "developer"):
         return Turn(ROLE_NAMES[role], text, line, when, "context")
