@@ -242,7 +242,8 @@ def test_chats_in_json_of_a_shape_no_reader_knows_are_read_where_their_messages_
     assert sides[0].started == datetime.fromisoformat("2023-04-24T15:53:11+00:00")
     # A prompt and its settings, with no one but the system speaking, is no conversation.
     config = tmp_path / "prompt.json"
-    config.write_text(json.dumps({"name": "helper", "prompt": {"turns": [{"role": "system", "content": "Be brief."}]}}),
+    config.write_text(json.dumps({"name": "helper", "prompt": {"turns": [{"role": "system", "content": "Be brief."},
+                                                                         {"role": "System", "content": "Be kind."}]}}),
                       "utf-8")
     result = read_file(config, "prompt.json")
     assert result.conversations == [] and "not a transcript" in result.diagnostics[0].message

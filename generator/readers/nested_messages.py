@@ -76,7 +76,7 @@ def _is_message_list(items: list) -> bool:
     if not items or not all(isinstance(item, dict) for item in items):
         return False
     messages = [item for item in items if _is_message(item)]
-    return 2 * len(messages) >= len(items) and any(_role(item) not in ("system", "developer") for item in messages)
+    return 2 * len(messages) >= len(items) and any(_role(item).lower() not in ("system", "developer") for item in messages)
 
 
 def _is_message(item: dict) -> bool:
