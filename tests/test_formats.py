@@ -240,6 +240,28 @@ def test_chats_in_json_of_a_shape_no_reader_knows_are_read_where_their_messages_
     sides = read_file(arena, "arena.json").conversations
     assert [c.speakers for c in sides] == [["User", "vicuna-13b"], ["User", "GPT-4"]]
     assert sides[0].started == datetime.fromisoformat("2023-04-24T15:53:11+00:00")
+    # Grok's export: each message wrapped ({"response": {…}}), the title and start in the
+    # 'conversation' object beside the 'responses'.
+    grok = tmp_path / "grok.json"
+    grok.write_text(json.dumps({"conversations": [{
+        "conversation": {"title": "Tide tables", "create_time": "2025-06-21T19:28:21.177720Z"},
+        "responses": [{"response": {"message": "When is low water?", "sender": "human"}, "share_link": None},
+                      {"response": {"message": "About six hours after high water.", "sender": "assistant"}}]}]}), "utf-8")
+    [tides] = read_file(grok, "grok.json").conversations
+    assert (tides.title, tides.speakers, len(tides.messages)) == ("Tide tables", ["User", "Assistant"], 2)
+    assert tides.started == datetime.fromisoformat("2025-06-21T19:28:21.177720+00:00")
+    # Google AI Studio's: the model in 'runSettings' beside the prompt, a thought folded as thinking,
+    # and the one message left unsent ('pendingInputs') no conversation of its own.
+    studio = tmp_path / "studio.json"
+    studio.write_text(json.dumps({"runSettings": {"model": "models/gemini-2.5-pro", "temperature": 1.0},
+                                  "chunkedPrompt": {"chunks": [
+                                      {"role": "user", "text": "Is the tide table right?"},
+                                      {"role": "model", "text": "**Checking the table**", "isThought": True},
+                                      {"role": "model", "text": "Yes, for the north pier."}],
+                                      "pendingInputs": [{"role": "user", "text": "And the south"}]}}), "utf-8")
+    [checked] = read_file(studio, "studio.json").conversations
+    assert [(m.speaker, m.kind) for m in checked.messages] == [
+        ("User", "message"), ("Gemini 2.5 Pro", "thinking"), ("Gemini 2.5 Pro", "message")]
     # A prompt and its settings, with no one but the system speaking, is no conversation.
     config = tmp_path / "prompt.json"
     config.write_text(json.dumps({"name": "helper", "prompt": {"turns": [{"role": "system", "content": "Be brief."},

@@ -49,7 +49,8 @@ KEYS = ["mes", "is_user", "is_system", "send_date", "swipes", "swipe_id", "extra
         "response", "output", "resultDisplay", "displayName", "subject", "description", "startTime", "agentId",
         "parentToolUseID", "retryInMs", "durationMs", "summary", "leafUuid", "topic", "config", "settings",
         "participants", "started_at", "ended_at", "created_at", "model_id", "participant_role", "seat", "llm1_model",
-        "turns", "chat", "createdAt", "sender", "body", "history", "models"]
+        "turns", "chat", "createdAt", "sender", "body", "history", "models", "response", "responses",
+        "conversation", "isThought", "thought", "runSettings", "chunks"]
 
 _text = st.text(max_size=8) | st.sampled_from(
     ["\ud800", "\x00", "\x1b[31m", "\u2028", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "user",

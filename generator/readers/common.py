@@ -90,6 +90,21 @@ def opening_title(text: str, limit: int = 80) -> str:
     return (cut.rsplit(" ", 1)[0] if " " in cut[limit // 2:] else cut).rstrip(" ,;:") + "…"
 
 
+_GIVEN_TITLE_KEYS = ("title", "topic", "subject")
+_GIVEN_TITLE_CHARS = 120
+
+
+def given_title(places) -> str:
+    """The title a JSON source gives in the first of ``places`` (objects) that has one: its 'title',
+    'topic' or 'subject', as a title is written; "" for none (the speakers make one)."""
+    for place in places:
+        for key in _GIVEN_TITLE_KEYS:
+            title = text_of(place.get(key))
+            if title.strip():
+                return opening_title(title, _GIVEN_TITLE_CHARS)
+    return ""
+
+
 def request_title(requests) -> str:
     """A session's title from what the user asked: the first request of a few words (a 'hi', a
     'whoami' or a 'login' to start a session names nothing), else the first request."""

@@ -2,21 +2,24 @@
 
 Apps export chats in shapes of their own: ``{"<id>": {"title", "createdAt", "turns": [{"role",
 "content"}]}}``, ``[{"title", "chat": {"messages": [{"role", "content", "timestamp", "model"}]}}]``
-(Open WebUI), ``{"model_a", "conversation_a": […], "model_b", "conversation_b": […]}`` (a model
-arena's pairs), and many more. Read last, after every reader of a known shape: each list of messages
-found anywhere in a record is a conversation, titled and dated by the nearest object around it that
-says so. A message is an object with a role or a speaker and a text; a list of them is one where
-every item is an object and most are messages. A config holding a prompt and examples
-(``{"messages": [{"role": "system", …}]}`` with no answer) is not a conversation: a list counts only
-with a message from someone other than the system.
+(Open WebUI), ``{"conversation": {"title", "create_time"}, "responses": [{"response": {"sender",
+"message"}}]}`` (Grok), ``{"runSettings": {"model"}, "chunkedPrompt": {"chunks": [{"role", "text",
+"isThought"}]}}`` (Google AI Studio), ``{"model_a", "conversation_a": […]}`` (a model arena's pairs),
+and many more. Read last, after every reader of a known shape: each list of messages found anywhere
+in a record is a conversation, titled, dated and its model named by the nearest object around it that
+says so, or an object beside it there (the 'conversation' beside the 'responses'). A message is an
+object with a role or a speaker and a text, or an object holding one such object alone (Grok's
+'response'); a list of them is one where every item is an object and most are messages. A config
+holding a prompt (``{"messages": [{"role": "system", …}]}``), or a draft of one message, is not a
+conversation: a list counts with two messages or more, one of them not the system's.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from generator.readers.common import ROLE_NAMES, Turn, conversation, opening_title
-from generator.readers.jsondoc import Record, content_text, dict_of, text_of, timestamp
+from generator.readers.common import ROLE_NAMES, Turn, conversation, given_title
+from generator.readers.jsondoc import Record, content_text, text_of, timestamp
 from generator.readers.runs import model_name
 
 NAME = "nested-messages"
@@ -25,12 +28,11 @@ SOURCE_FORMAT = "JSON messages"
 
 _ROLE_KEYS = ("role", "speaker", "sender", "author", "from")
 _TEXT_KEYS = ("content", "text", "value", "message", "body")
-_TITLE_KEYS = ("title", "topic", "subject")
 _START_KEYS = ("created_at", "createdAt", "create_time", "created", "started_at", "timestamp", "tstamp", "date")
 _TIME_KEYS = ("timestamp", "created_at", "createdAt", "create_time", "time", "date")
 _PEOPLE = {"user", "human", "you", "me"}
 _ASSISTANTS = {"assistant", "ai", "bot", "model", "gpt", "chatbot"}
-_TITLE_CHARS = 120
+_PROMPT_ROLES = {"system", "developer"}
 
 
 def claims(first: Record, lines: bool) -> bool:
@@ -41,16 +43,18 @@ def read(records, source, display):
     found = []
     for record in records:
         for messages, around, key in _message_lists(record.value):
-            model = _side_model(around, key)
-            turns = [_turn(message, record.line, around, model) for message in messages if _is_message(message)]
-            found.append(conversation(source, turns, title=_nearest_title(around), started=_nearest_start(around),
+            places = list(_places(around))
+            model = _side_model(around, key) or _first(places, "model")
+            turns = [_turn(message, record.line, model) for message in messages]
+            found.append(conversation(source, turns, title=given_title(places), started=_start(places),
                                       metadata={"Source format": SOURCE_FORMAT}))
     return found, []
 
 
 def _message_lists(value: Any):
-    """Each list of messages in ``value``, with the objects around it (innermost first) and the key it
-    is under. Every value is looked at once, and no further inside a list of messages."""
+    """Each list of messages in ``value`` (its messages, unwrapped), with the objects around it
+    (innermost first) and the key it is under. Every value is looked at once, and no further inside a
+    list of messages."""
     # The objects around an item are a chain of (object, the chain around it): one step to make,
     # however deep the item (a tuple of them all was as long as the depth, for every object).
     stack: list[tuple[Any, tuple | None, str]] = [(value, None, "")]
@@ -60,8 +64,9 @@ def _message_lists(value: Any):
             inner = (item, around)
             stack.extend((child, inner, name) for name, child in reversed(list(item.items())))
         elif isinstance(item, list):
-            if _is_message_list(item):
-                yield item, tuple(_outward(around)), key
+            messages = _messages_of(item)
+            if messages:
+                yield messages, tuple(_outward(around)), key
             else:
                 stack.extend((child, around, key) for child in reversed(item))
 
@@ -72,11 +77,29 @@ def _outward(around: tuple | None):
         yield holder
 
 
-def _is_message_list(items: list) -> bool:
+def _places(around: tuple[dict, ...]):
+    """Where a conversation's title, start and model are looked for, nearest first: each object around
+    its messages, each followed by the objects directly inside it."""
+    for holder in around:
+        yield holder
+        yield from (value for value in holder.values() if isinstance(value, dict))
+
+
+def _messages_of(items: list) -> list[dict]:
+    """The messages of a list of messages (nothing for any other list)."""
     if not items or not all(isinstance(item, dict) for item in items):
-        return False
-    messages = [item for item in items if _is_message(item)]
-    return 2 * len(messages) >= len(items) and any(_role(item).lower() not in ("system", "developer") for item in messages)
+        return []
+    messages = [message for message in map(_message, items) if message is not None]
+    speaking = [message for message in messages if _role(message).lower() not in _PROMPT_ROLES]
+    return messages if 2 * len(messages) >= len(items) and len(messages) >= 2 and speaking else []
+
+
+def _message(item: dict) -> dict | None:
+    """``item`` if it is a message, or the one message it holds alone ({"response": {…}, "share_link": null})."""
+    if _is_message(item):
+        return item
+    inner = [value for value in item.values() if isinstance(value, dict)]
+    return inner[0] if len(inner) == 1 and _is_message(inner[0]) else None
 
 
 def _is_message(item: dict) -> bool:
@@ -100,7 +123,7 @@ def _side_model(around: tuple[dict, ...], key: str) -> str:
     return text_of(around[0].get(f"model_{side}")) if side and around else ""
 
 
-def _turn(message: dict, line: int, around: tuple[dict, ...], side_model: str = "") -> Turn:
+def _turn(message: dict, line: int, model: str) -> Turn:
     said = _role(message)
     role = said.lower()
     text = next((content_text(message[key]) for key in _TEXT_KEYS if isinstance(message.get(key), (str, list))), "")
@@ -108,33 +131,20 @@ def _turn(message: dict, line: int, around: tuple[dict, ...], side_model: str = 
     if role in _PEOPLE:
         return Turn(ROLE_NAMES["user"], text, line, when)
     if role in _ASSISTANTS:
-        model = (text_of(message.get("model")) or text_of(message.get("model_id")) or side_model
-                 or _nearest(around, "model", text_of))
-        return Turn((model_name(model) if model else "") or ROLE_NAMES["assistant"], text, line, when)
-    if role in ("system", "developer"):
+        model = text_of(message.get("model")) or text_of(message.get("model_id")) or model
+        kind = "thinking" if message.get("isThought") is True or message.get("thought") is True else "message"
+        return Turn((model_name(model) if model else "") or ROLE_NAMES["assistant"], text, line, when, kind)
+    if role in _PROMPT_ROLES:
         return Turn(ROLE_NAMES[role], text, line, when, "context")
     if role in ("tool", "function"):
         return Turn(text_of(message.get("name")) or "tool", text, line, when, "tool_result")
     return Turn(said, text, line, when)
 
 
-def _nearest(around: tuple[dict, ...], key: str, read_value) -> Any:
-    return next((found for holder in around if (found := read_value(holder.get(key)))), None)
+def _first(places: list[dict], key: str) -> str:
+    return next((text_of(place.get(key)) for place in places if text_of(place.get(key)).strip()), "")
 
 
-def _nearest_title(around: tuple[dict, ...]) -> str:
-    for holder in around:
-        for key in _TITLE_KEYS:
-            title = text_of(holder.get(key))
-            if title.strip():
-                return opening_title(title, _TITLE_CHARS)
-    return ""
-
-
-def _nearest_start(around: tuple[dict, ...]):
-    for holder in around:
-        for key in _START_KEYS:
-            found = timestamp(dict_of(holder).get(key))
-            if found is not None:
-                return found
-    return None
+def _start(places: list[dict]):
+    return next((found for place in places for key in _START_KEYS if (found := timestamp(place.get(key))) is not None),
+                None)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 
-from generator.readers.common import PROMPT_ROLES, ROLE_NAMES, Turn, conversation, fenced, opening_title, thought_apart
+from generator.readers.common import PROMPT_ROLES, ROLE_NAMES, Turn, conversation, fenced, given_title, thought_apart
 from generator.readers.jsondoc import Record, Shape, content_text, dict_of, list_of, text_of, timestamp
 from generator.readers.runs import model_name
 
@@ -65,18 +65,11 @@ def read(records, source, display):
 
 # Where a runner keeps its settings, which may hold the conversation's topic.
 _SETTINGS = ("config", "settings", "metadata")
-_TITLE_CHARS = 120
 
 
 def _title(*holders: dict) -> str:
-    """The title or topic a runner gave the conversation ("" for none: the speakers make one)."""
-    for holder in holders:
-        for place in (holder, *(dict_of(holder.get(key)) for key in _SETTINGS)):
-            for key in ("title", "topic", "subject"):
-                title = text_of(place.get(key))
-                if title.strip():
-                    return opening_title(title, _TITLE_CHARS)
-    return ""
+    """The title or topic a runner gave the conversation, at the top or in its settings."""
+    return given_title(place for holder in holders for place in (holder, *(dict_of(holder.get(key)) for key in _SETTINGS)))
 
 
 def _runner_fields(holder: dict) -> dict[str, str]:

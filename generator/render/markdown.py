@@ -61,16 +61,15 @@ def _render_fence(self, tokens, idx, options, env) -> str:
 def _render_image(self, tokens, idx, options, env) -> str:
     # Untrusted transcripts must not make the page fetch from elsewhere: show images as links.
     token = tokens[idx]
-    alt = self.renderInlineAsText(token.children or [], options, env) or token.attrGet("src")
-    if token.meta.get("in_link"):  # a link in a link is no HTML: its text, and where the image was
-        address = token.attrGet("src") or ""
-        return f"[image: {escape(alt)}]" + (f" ({escape(address)})" if address and address != alt else "")
-    if _shown_as_text(token.attrGet("src") or ""):
-        address = token.attrGet("src") or ""
-        shown = f" ({normalizeLinkText(address)})" if _CREDENTIALS.match(address) else ""
+    address = token.attrGet("src") or ""
+    alt = self.renderInlineAsText(token.children or [], options, env) or address
+    in_link = token.meta.get("in_link")  # a link in a link is no HTML
+    if in_link or _shown_as_text(address):
+        # Text, with the address where it says more than the text: inside a link, where the image was.
+        told = _CREDENTIALS.match(address) or (in_link and address and address != alt)
+        shown = f" ({normalizeLinkText(address)})" if told else ""
         return f"[image: {escape(alt)}]{escape(shown)}"
-    src = escape(token.attrGet("src") or "")
-    return f'<a class="image-link" href="{src}" rel="nofollow noopener">[image: {escape(alt)}]</a>'
+    return f'<a class="image-link" href="{escape(address)}" rel="nofollow noopener">[image: {escape(alt)}]</a>'
 
 
 def _render_link_open(self, tokens, idx, options, env) -> str:
