@@ -38,6 +38,17 @@ _GOODBYE = re.compile(r"\b(?:good\s*bye|farewell|bye|until we meet|see you|signi
 _ERROR = re.compile(r"\b(?:error|exception|traceback|rate limit|overloaded|timed out|api error)\b", re.I)
 _ROUNDS = re.compile(r"(\d+)/(\d+)")
 _NOTED_BY = re.compile(r"(.+?) has ended the conversation")  # who the runner says ended it
+# A runner's status for the run as a whole (a debate runner's "completed", "max_turns_reached"), in
+# the words runners use, each with the ending it stands for; a status not here says nothing of one.
+_STATUS_ENDINGS = (
+    (re.compile(r"(?:max|turn|round)s?[ _-]?(?:turns?|rounds?|limit)(?:[ _-]?(?:reached|hit|exceeded))?"),
+     "turn-limit", "turn limit reached"),
+    (re.compile(r"time[ _-]?out|timed[ _-]?out|time[ _-]?limit(?:[ _-]?reached)?"), "turn-limit", "time limit reached"),
+    (re.compile(r"completed?|finished|done|succe(?:ss|ssful|eded)"), "completed", "completed"),
+    (re.compile(r"error|errored|failed|failure|crashed"), "error", "ended in an error"),
+    (re.compile(r"interrupted|cancell?ed|aborted|stopped|killed"), "interrupted", "interrupted"),
+    (re.compile(r"incomplete|partial|unfinished"), "open", "incomplete"),
+)
 _CLOSING_MAX_CHARS = 240  # a goodbye is short; a long message that says "farewell" is still talk
 
 
@@ -62,12 +73,13 @@ class SpeakerShare:
 
 # Each kind of ending, as a search filter offers it.
 ENDING_CHOICES = (("end-marker", "[END]"), ("interrupted", "interrupted (^C)"), ("goodbyes", "goodbyes"),
-                  ("turn-limit", "turn limit"), ("error", "an error"), ("open", "still going"))
+                  ("turn-limit", "turn limit"), ("completed", "completed"), ("error", "an error"),
+                  ("open", "still going"))
 
 
 @dataclass(frozen=True)
 class Ending:
-    kind: str  # "end-marker", "interrupted", "goodbyes", "turn-limit", "error", "open"
+    kind: str  # "end-marker", "interrupted", "goodbyes", "turn-limit", "completed", "error", "open"
     label: str  # as a badge says it
     speaker: str = ""  # who ended it, where one did
     at: int = 0  # the message index it happened at (0: none)
@@ -247,6 +259,9 @@ def classify_ending(messages: list[Message], tail: int, metadata: dict[str, str]
         speaker = named.group(1) if named and any(m.speaker == named.group(1) for m in messages) \
             else messages[-1].speaker
         return Ending(kind, noted.rstrip("."), speaker, messages[-1].index)
+    status = _status_ending(metadata.get("Status", ""))
+    if status is not None:
+        return status
     if closing and len({m.speaker for m in closing if m.text.strip()}) >= 2:
         return Ending("goodbyes", "mutual goodbyes", at=closing[0].index)
     limit = _ROUNDS.fullmatch(metadata.get("Rounds", ""))
@@ -258,6 +273,15 @@ def classify_ending(messages: list[Message], tail: int, metadata: dict[str, str]
     if closing:
         return Ending("goodbyes", f"goodbye from {closing[0].speaker}", closing[0].speaker, closing[0].index)
     return Ending("open", "still going")
+
+
+def _status_ending(status: str) -> Ending | None:
+    """The ending a runner's status for the run stands for, if it is one of theirs."""
+    status = status.strip().lower()
+    for pattern, kind, label in _STATUS_ENDINGS:
+        if pattern.fullmatch(status):
+            return Ending(kind, label)
+    return None
 
 
 def speaker_shares(messages: list[Message], said: list[list[str]] | None = None) -> tuple[SpeakerShare, ...]:

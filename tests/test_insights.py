@@ -74,6 +74,20 @@ def test_endings_a_runner_noted():
     assert insights(talk, {"Rounds": "12/30"}).ending.kind == "open"
 
 
+def test_endings_a_runners_status_names():
+    talk = _messages("We keep walking.", "And the corridor keeps going, as corridors here do.")
+    said = {status: (insights(talk, {"Status": status}).ending.kind, insights(talk, {"Status": status}).ending.label)
+            for status in ("completed", "max_turns_reached", "timeout", "error", "cancelled", "incomplete",
+                           "Finished", "turn limit")}
+    assert said == {"completed": ("completed", "completed"), "max_turns_reached": ("turn-limit", "turn limit reached"),
+                    "timeout": ("turn-limit", "time limit reached"), "error": ("error", "ended in an error"),
+                    "cancelled": ("interrupted", "interrupted"), "incomplete": ("open", "incomplete"),
+                    "Finished": ("completed", "completed"), "turn limit": ("turn-limit", "turn limit reached")}
+    # A status that names no ending says nothing of one; what a speaker did says more than the runner.
+    assert insights(talk, {"Status": "published"}).ending.kind == "open"
+    assert insights(_messages("Well then.", "^C^C"), {"Status": "completed"}).ending.kind == "interrupted"
+
+
 def test_speaker_shares_add_up():
     found = insights(_messages("one two three", "four", "five six"))
     assert [(s.name, s.messages, s.words) for s in found.shares] == [("Ada", 2, 5), ("Echo", 1, 1)]

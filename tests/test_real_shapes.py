@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from generator.archive import distinguish_titles
 from generator.config import Config, load_config
 from generator.identity import Identity
+from generator.insights import insights_of
 from generator.model import Conversation, archive_speaker
 from generator.readers import read_bytes, read_file
 from generator.readers.runs import model_name
@@ -313,6 +314,8 @@ def test_a_debate_runners_session_names_its_personas_topic_times_and_models():
     assert session.metadata["Status"] == "completed"
     [cut_short] = read("debates/20250302_093000_Design_a_harbour_ferry_booking_system/session.json").conversations
     assert cut_short.metadata["Status"] == "max_turns_reached"
+    # The status says how the run ended (every debate was 'still going').
+    assert (insights_of(session).ending.kind, insights_of(cut_short).ending.label) == ("completed", "turn limit reached")
 
 
 def test_models_set_on_each_other_are_named_by_their_model_and_a_model_with_itself_by_its_seat():
