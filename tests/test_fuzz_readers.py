@@ -197,6 +197,8 @@ _TEXT_LINES = {
                   "<!-- x -->", "**Start here:** [a](b)", "### What Was Done:", "### Next Steps:",
                   "Powered by [ChatGPT Exporter](https://www.chatgptexporter.com)", "Powered by [a](b c)", "**Link:** [x](y)",
                   "You said", "You said:", "Gemini said", "ChatGPT said:  ", "He said", "A B C D said",
+                  "## You said:", "## ChatGPT said:", "###### Gemini said", "When I said:", "user:", "User:",
+                  "Assistant:", "In a lens:", "This is:", "Layer 1: x", "### 1. The Lamp", "### Purpose",
                   "**Key Actions & Decisions:**", "**Outcome of the Session:** x", "**Tooling/Issues:**", "**Goal:** y",
                   "Pros & Cons: z", "**A of B:**",
                   "Conversation with Gemini", "Conversation with ", "Step 1: x", "Phase 2:", "Claude 2: y",

@@ -546,6 +546,39 @@ def test_a_chat_copied_from_chatgpts_page_from_the_middle_of_its_first_question(
     assert chat.metadata["Source format"] == "plain text"
 
 
+def test_a_chat_copied_from_chatgpts_page_kept_as_markdown_headings():
+    """'## You said:' / '## ChatGPT said:', as a copy kept in Markdown heads them: they were the speakers
+    'You said' and 'ChatGPT said', and the 'Layer 1:' lines of an answer were speakers of their own
+    where no 'You said' was read. The introduction before the first question is context."""
+    [chat] = read("chat-exports/ferry-timetable-copied.md").conversations
+    assert [(m.speaker, m.kind) for m in chat.messages] == [("Preface", "context")] + [
+        ("You", "message"), ("ChatGPT", "message")] * 2
+    assert chat.title == "The winter timetable drops the 07:10 crossing. Which sailings would you keep…"
+    assert "Layer 2: The midday pair" in chat.messages[2].text and "Purpose: keep" in chat.messages[2].text
+    assert chat.messages[4].text.endswith("Layer 1: still the early boat, if the bar can be crossed.")
+
+
+def test_a_copy_kept_by_hand_names_the_person_by_role_beside_chatgpt_said():
+    """A hand-kept copy labels the question 'user:' and the answer 'ChatGPT said:': one exchange is a
+    chat, and the answer's 'Compliance:' line is its text (it was the only speaker, and the title)."""
+    [chat] = read("chat-exports/lamp-review-copy.txt").conversations
+    assert [(m.speaker, m.kind) for m in chat.messages] == [("Preface", "context"), ("user", "message"),
+                                                             ("ChatGPT", "message")]
+    assert chat.title.startswith("Please look over the lamp-room checklist")
+    assert chat.messages[2].text.rstrip().endswith("Compliance: the log entry is the last step, which matches "
+                                                   "the keeper's rules.")
+
+
+def test_documents_are_notes_not_chats_or_broken_transcripts():
+    """A handbook of numbered sections between rules ('### 1. The Lamp' after a '---') looked like a
+    transcript without its title: an error, and the build failed. A note whose lines lead into lists
+    ('In a lighthouse lens:', 'This arrangement is:') was a chat of those phrases."""
+    for name in ("notes/keeper-handbook.txt", "notes/lens-notes.txt"):
+        found = read(name)
+        assert found.conversations == [] and [d.level for d in found.diagnostics] == ["note"], name
+        assert found.diagnostics[0].message.startswith("not a transcript"), name
+
+
 def test_a_numbered_list_the_assistant_wrote_is_no_run_of_seats(tmp_path):
     """'Step 1:' looks like a run's seat ('Claude 1:'), but where 'User:' and 'Assistant:' come more often
     it is the assistant's list: before, 'Step 1' and 'Step 2' were the only speakers."""
@@ -599,22 +632,23 @@ def test_the_whole_archive_builds_clean_with_every_title_distinct(archive):
     config = load_config(None, archive)
     result = build(config)
     assert not result.failed(strict=True), [str(d) for d in result.diagnostics]
-    assert result.conversations == 24
+    assert result.conversations == 26
     site = config.output_path
     titles = [c.read_text("utf-8").split("<title>")[1].split("</title>")[0]
               for c in (site / "c").glob("*/index.html")]
-    assert len(set(titles)) == len(titles) == 24
+    assert len(set(titles)) == len(titles) == 26
     assert (site / "c/2025-03-01-design-a-tide-gauge-network/index.html").is_file()
     assert (site / "tags/dreamsim3/index.html").is_file()
     assert (site / "c/2024-11-28-claude-3-opus-1-claude-3-opus-2-xenoweb-theater-1-2106/index.html").is_file()
     notes = sorted(d.message.split(":")[0] for d in result.notes)
     # The debates' README and conversation.md beside each session.json: a summary, and a copy of the
-    # session in Markdown that no reader claims (read, it would be each debate a second time).
-    assert notes == ["an empty log (the run wrote no messages); skipped"] + ["not a transcript"] * 6
+    # session in Markdown that no reader claims (read, it would be each debate a second time); and a
+    # handbook and a note, each a document.
+    assert notes == ["an empty log (the run wrote no messages); skipped"] + ["not a transcript"] * 8
 
 
 def test_excluded_files_are_not_read(archive):
-    (archive / "antiphon.toml").write_text('exclude = ["**/*_meta.jsonl", "debates/**/*.md"]\n', "utf-8")
+    (archive / "antiphon.toml").write_text('exclude = ["**/*_meta.jsonl", "debates/**/*.md", "notes/"]\n', "utf-8")
     (archive / "content/.antiphonignore").write_text("*.media_state.json\n", "utf-8")
     result = build(load_config(None, archive))
     assert not any(d.message.startswith("not a transcript") for d in result.notes)

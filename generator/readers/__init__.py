@@ -249,8 +249,11 @@ def _looks_native(head: str) -> bool:
     # API reference its '### Examples' under each function's '## ' heading, with no rule between.
     recurring = sum(count for count in headings.values() if count >= 2)
     sectioned = rule is None and any(line.startswith("## ") for line in lines)
+    # A document's sections, each its own ('### Purpose', '---', '### 1. Cognitive Worldview'), where
+    # a transcript's speakers would have come again by the third message.
+    sections_only = len(headings) >= 3 and recurring == 0
     return (lines[0].startswith("### ") or (recurring > 0 and 2 * recurring >= headings.total() and not sectioned)
-            or first_message)
+            or (first_message and not sections_only))
 
 
 _HEADER_FIELD = re.compile(r"\*\*([A-Za-z][^*\n\d:]*):\*\*")  # '**Started:** …' (but not a diary's '**04:53 AM:**')

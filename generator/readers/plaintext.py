@@ -72,10 +72,17 @@ _CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[ \t]*([AaPp][Mm]))?")
 _CLOCK_NAME = re.compile(r"[\d: ]+(?:[AaPp]\.?[Mm]\.?)?")  # a diary's '**08:23 AM:**' is a time, not a speaker
 _LIST_ITEM = re.compile(r"(?:[-+•]|\d{1,3}[.)])\s")  # '- Pier: …' is a list the model wrote, not a speaker
 # A chat copied from its web page: 'You said' (Gemini) or 'You said:' (ChatGPT) alone on a line heads
-# the user's message, and the assistant's is headed the same way ('Gemini said', 'ChatGPT said:').
-_SAID_LINE = re.compile(r"(?P<name>[A-Z][\w.\-]{0,24}(?: [A-Z0-9][\w.\-]{0,24}){0,2}) said:?[ \t]*")
+# the user's message, and the assistant's is headed the same way ('Gemini said', 'ChatGPT said:'), in
+# a copy kept as Markdown as a heading ('## ChatGPT said:').
+_SAID_LINE = re.compile(r"(?:#{1,6}[ \t]+)?(?P<name>[A-Z][\w.\-]{0,24}(?: [A-Z0-9][\w.\-]{0,24}){0,2}) said:?[ \t]*")
 SAID = "said"  # the shape of such a label (see _label)
 _PRONOUNS = {"He", "She", "It", "They", "We", "I", "Someone", "Nobody", "Everyone"}
+
+
+def _told(name: str) -> bool:
+    """Whether 'NAME said' tells of someone rather than heads a message ('He said', 'When I said')."""
+    words = name.split()
+    return any(word in _PRONOUNS for word in words) or words[0].lower() in _PHRASE_OPENERS
 _COPIED_FROM = re.compile(r"\s*(?P<line>Conversation with [^\n]{1,40}?)[ \t]*(?:\n|\Z)")  # Gemini's first line
 
 
@@ -97,12 +104,29 @@ def _labels(lines: list[str]) -> list:
         if found and found[3].endswith("**"):
             shapes.setdefault(found[3], Counter())[found[0]] += 1
     unqualified = {shape for shape, names in shapes.items() if len(names) < 2 or max(names.values()) < 2}
-    # 'Gemini said' heads messages only in a copied chat, where 'You said' does too: else it is a line
-    # of a story.
-    said = {found[0] for found in labels if found and found[3] == SAID}
-    if said and ("You" not in said or len(said) < 2):
-        unqualified.add(SAID)
+    heads = _copied_chat_heads(labels)
+    if heads is not None:  # only they start messages: 'Layer 1:' in ChatGPT's answer is its text
+        return [found if found and (found[3] == SAID or found[0] in heads) else None for found in labels]
+    if any(found and found[3] == SAID for found in labels):
+        unqualified.add(SAID)  # 'Gemini said' outside a copied chat is a line of a story
     return [None if found and found[3] in unqualified else found for found in labels]
+
+
+def _copied_chat_heads(labels: list) -> set[str] | None:
+    """In a chat copied from its web page, the names that head the person's messages beside the
+    'X said' lines (none, where 'You said' does; a hand-kept copy may label them 'user:' instead);
+    None when the text is no such copy: 'You said' and another's 'said', or a person's role and an
+    assistant's 'said' ('ChatGPT said:')."""
+    said = {found[0] for found in labels if found and found[3] == SAID}
+    if "You" in said and len(said) >= 2:
+        return set()
+    plain = {found[0] for found in labels if found and found[3] != SAID}
+    person = {name for name in plain if name.lower() in _PERSON_ROLES}
+    # (where an assistant's role labels lines too, as 'Assistant:', a 'ChatGPT said' is a line it wrote)
+    if (person and any(name.lower() in _ASSISTANT_ROLES for name in said)
+            and not any(name.lower() in _ASSISTANT_ROLES for name in plain)):
+        return person
+    return None
 
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
@@ -138,7 +162,7 @@ def _label(line: str):
     if bold and bold.group("name").strip() and bold.group("name").strip().lower() not in _NOT_SPEAKERS:
         return bold.group("name").strip(), None, "", bold.group("shape")
     said = _SAID_LINE.fullmatch(line) if " said" in line else None  # a test in C first: every line is asked
-    if said and said.group("name") not in _PRONOUNS:
+    if said and not _told(said.group("name")):
         return said.group("name"), None, "", SAID
     match = _IRC.match(line) or _LABEL.match(line)
     if not match:
@@ -163,6 +187,8 @@ def sniff(head: str) -> bool:
         return True
     labels = [found for found in found_on if found]
     counts = Counter(found[0] for found in labels)
+    if len(counts) >= 2 and _copied_chat_heads(found_on) is not None:  # one exchange is a chat already
+        return True
     if (_sections(Counter(found[0] for found in labels if not found[3])) or _fields_under_headings(lines, found_on)
             or _titled_document(lines, found_on)):
         return False
@@ -253,13 +279,21 @@ def _sections(counts: Counter) -> bool:
 
 
 def _phrase(label: str) -> bool:
-    """A label that reads as a phrase, not a name: '&' or '/' in it, or a small word ('of the', 'our':
-    'Reiterating our guiding principle:', a refrain a model opens its paragraphs with)."""
-    return "&" in label or "/" in label or any(word in _SMALL_WORDS for word in label.split())
+    """A label that reads as a phrase, not a name: '&' or '/' in it, a small word ('of the', 'our':
+    'Reiterating our guiding principle:', a refrain a model opens its paragraphs with), a first word
+    that opens a phrase ('In transformer-based LLMs:', 'This mechanism is:', where a name may start
+    with 'The'), or a last word that leads into what follows ('The loop is:')."""
+    words = label.split()
+    return ("&" in label or "/" in label or any(word in _SMALL_WORDS for word in words)
+            or (bool(words) and (words[0].lower() in _PHRASE_OPENERS or words[-1].lower() in _PHRASE_ENDS)))
 
 
 _SMALL_WORDS = {"of", "the", "and", "for", "to", "with", "in", "on", "a", "an", "vs",
                 "our", "my", "your", "their", "its", "this", "that"}
+_PHRASE_OPENERS = {"in", "on", "for", "with", "of", "to", "from", "at", "by", "into", "under", "after", "before",
+                   "during", "this", "that", "these", "those", "our", "your", "their", "its", "if", "when",
+                   "while", "because", "as", "here", "there", "what", "why", "how"}
+_PHRASE_ENDS = {"is", "are", "was", "were", "be", "include", "includes", "including", "means", "follows"}
 
 
 def _headings_name_speakers(headed: Counter) -> bool:
@@ -317,7 +351,8 @@ def read(path, text, display):
         labels = [found if found and found[3] == STAMPED else None for found in labels]
     counts = Counter(found[0] for found in labels if found)
     # A copied chat's 'You said' lines start its messages: a 'Phase 1:' the model wrote is no seat of a run.
-    copied = any(found and found[3] == SAID for found in labels)
+    heads = _copied_chat_heads(labels)
+    copied = heads is not None
     if not copied and _turns_of_two_roles(labels):
         # A person's chat with an assistant ('You:', 'Claude:'): the other labels are what the
         # assistant wrote ('ETYMOLOGIST:' in a scene it plays, 'Analogy:' in an answer).
@@ -333,7 +368,7 @@ def read(path, text, display):
     headed = Counter(found[0] for found in labels if found and found[3])
     by_heading = not seated and _headings_name_speakers(headed)
     if copied:  # only its 'You said' lines start messages: a '### Usage:' the model wrote stays in its answer
-        labels = [found if found and found[3] == SAID else None for found in labels]
+        labels = [found if found and (found[3] == SAID or found[0] in heads) else None for found in labels]
         speakers = {found[0] for found in labels if found}
     elif seated or by_heading:
         speakers = seated or set(headed)
@@ -395,12 +430,13 @@ def read(path, text, display):
             turns[-1].text = turns[-1].text[:footer.start()] + "\n"
             fields["exported with"] = f"{footer['name']} ({footer['url']})"
     source_format = "plain text"
+    people = {"You"} | (heads or set())
     if copied:
-        source_format = _copied_chat(preface, turns)
+        source_format = _copied_chat(preface, turns, people)
     if preface.text.strip():
         turns.insert(0, preface)
     if copied:
-        title = title or request_title(turn.text for turn in turns if turn.speaker == "You" and turn.kind == "message")
+        title = title or request_title(turn.text for turn in turns if turn.speaker in people and turn.kind == "message")
     metadata = {"Source format": source_format, **{key if key.isupper() else key.capitalize(): value for key, value in fields.items()}}
     run = run if seated else None
     if run is not None:
@@ -416,16 +452,17 @@ def read(path, text, display):
     return [conversation(path, turns, title=title, started=started, metadata=metadata)], []
 
 
-def _copied_chat(preface: Turn, turns: list[Turn]) -> str:
+def _copied_chat(preface: Turn, turns: list[Turn], people: set[str]) -> str:
     """The source format of a chat copied from its web page (see _SAID_LINE), whose first line may say where
     ('Conversation with Gemini'). Text before the first label, when that is the assistant's, is the
-    user's first message, the start of which was copied without its 'You said'."""
+    user's first message (``people``: the names the person's messages go by), the start of which was
+    copied without its 'You said'."""
     source_format = "plain text"
     top = _COPIED_FROM.match(preface.text)
     if top:
         source_format = f"plain text ({top.group('line')})"
         preface.text = preface.text[top.end():]
-    if preface.text.strip() and turns and turns[0].speaker != "You":
+    if preface.text.strip() and turns and turns[0].speaker not in people:
         preface.speaker, preface.kind = "You", "message"
     return source_format
 
