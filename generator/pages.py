@@ -706,15 +706,17 @@ def _duration(started: datetime | None, ended: datetime | None) -> str:
 
 def _preview(text: str) -> str:
     """A one-line hint of a folded block: its first line with words in it, shortened (a file as Claude
-    Code's Read tool shows it, '     1→text', by its text: the line numbers would name every file alike)."""
+    Code's Read tool shows it, '     1→text', by its text: the line numbers would name every file alike;
+    a heading, '## Introduction', by its words)."""
     for line in text.splitlines():
-        words = " ".join(_LINE_NUMBER.sub("", line).replace("*", "").replace("`", "").split())
+        words = " ".join(_HEADING_MARK.sub("", _LINE_NUMBER.sub("", line)).replace("*", "").replace("`", "").split())
         if words:
             return words if len(words) <= 80 else words[:79] + "…"
     return ""
 
 
 _LINE_NUMBER = re.compile(r"^\s*\d+→")
+_HEADING_MARK = re.compile(r"^ {0,3}#{1,6}[ \t]+(?=\S)")
 
 
 def _shortened(text: str, limit: int) -> str:

@@ -877,7 +877,7 @@ def test_a_file_claude_code_read_is_previewed_by_its_text_not_its_line_numbers(t
     build(load_config(None, tmp_path, search=False))
     page = html.unescape(next((tmp_path / "site" / "c").glob("*/index.html")).read_text("utf-8"))
     summaries = re.findall(r'<details class="aside-body"><summary>(.*?)</summary>', page)
-    assert summaries == ["Read /srv/tides/NOTES.md", "# Pier four survey"]
+    assert summaries == ["Read /srv/tides/NOTES.md", "Pier four survey"]  # its heading by its words
     assert "     2→# Pier four survey" in page
 
 
