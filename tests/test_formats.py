@@ -33,6 +33,7 @@ EXPECTED_READER = {
     "sillytavern.jsonl": "sillytavern", "claude_console.txt": "claude-console", "gemini_console.txt": "gemini-console",
     "tagged.md": "tagged", "aider_history.md": "aider", "aider_reasoning.md": "aider", "aider_architect.md": "aider", "bot_chat.md": "plaintext",
     "report_chat.md": "plaintext", "notes_app_chats.json": "nested-messages", "open_webui.json": "nested-messages",
+    "discord.txt": "discord", "discord.json": "discord",
 }
 
 
@@ -64,6 +65,53 @@ def test_fixture_matches_golden_model(name):
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(text, "utf-8")
     assert text == golden.read_text("utf-8")
+
+
+def test_a_discord_channel_exported_as_text():
+    """DiscordChatExporter's text: each message under '[time] author'; a bot's '#4410' tag is its label;
+    a model's '<think>' is thinking; a bracketed line that is no time stays in the text; the dates are
+    day first where one passes 12 ('13/09/2025'), so '03/09/2025' is the third of September."""
+    [chat] = read_file(FORMATS / "discord.txt", "discord.txt").conversations
+    assert chat.title == "#tide-desk · Harbour Office"
+    assert [(m.speaker, m.kind) for m in chat.messages] == [
+        ("keeper_ada", "message"), ("Tidebot", "message"), ("keeper_ada", "message"), ("Tidebot", "thinking"),
+        ("Tidebot", "message"), ("Tidebot", "message")]
+    assert chat.messages[1].label == "Tidebot#4410"
+    assert chat.started == datetime(2025, 9, 3, 6, 36) and chat.ended == datetime(2025, 9, 13, 6, 40)
+    assert chat.messages[4].text.endswith("[not a header] because it is in the text")
+    assert chat.messages[5].text.endswith("{Reactions}\n👍 (2)")  # the export's closing rules are not
+    assert (chat.metadata["Server"], chat.metadata["Channel"], chat.metadata["Topic"]) == (
+        "Harbour Office", "Bots / tide-desk", "Ask the tide bot")
+
+
+def test_a_discord_channel_exported_as_json():
+    """DiscordChatExporter's JSON: the nickname speaks; a bot's embed and the files attached follow
+    the text (a link only where the address is the web's); a reply names the message it answers by its
+    number on the page; Discord's own notice ('pinned a message') is a note. Before, every speaker
+    was 'unknown' and the embed was lost."""
+    [chat] = read_file(FORMATS / "discord.json", "discord.json").conversations
+    assert [(m.speaker, m.kind) for m in chat.messages] == [
+        ("Ada", "message"), ("Tidebot", "message"), ("Ada", "message"), ("Tidebot", "thinking"),
+        ("Tidebot", "message"), ("Ada", "note")]
+    assert chat.messages[1].text == ("**TIDES: NORTH PIER**\n\nHigh water 06:12\nLow water 12:30\n\n"
+                                     "**Next**: 07:30\n\n*from the gauge*")
+    assert chat.messages[2].text == "↩ In reply to Tidebot (#2)\n\n@Tidebot and on the thirteenth?\n\nReactions: 👍 2"
+    assert chat.messages[4].text.endswith("📎 [chart.png](https://cdn.example/attachments/2/5/chart.png)\n\n"
+                                          "📎 odd.txt\n\nSticker: Wave")
+    assert chat.messages[0].label == "keeper_ada" and chat.messages[1].label == "Tidebot#4410"
+
+
+@pytest.mark.parametrize("header, day_first", [
+    ("[7/20/2025 6:36 PM]", False), ("[20/7/2025 18:36]", True), ("[03/09/2025, 16:20]", True),
+    ("[2025-07-20 18:36]", None)])
+def test_a_discord_text_exports_dates_in_its_locales_form(header, day_first):
+    """Day or month first, as a number past 12 shows, else as the clock does (AM/PM is American)."""
+    from generator.readers.discord import _day_first, _when
+    if day_first is not None:
+        assert _day_first([header[1:-1]]) == day_first
+    when = _when(header[1:-1], bool(day_first))
+    assert when is not None and when.year == 2025 and when.hour in (16, 18)
+    assert (when.month, when.day) in ((7, 20), (9, 3))
 
 
 def test_sillytavern_shows_the_chosen_swipe_and_folds_the_others():

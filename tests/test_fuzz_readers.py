@@ -31,7 +31,8 @@ JSON_FIXTURES = {"chatgpt": "chatgpt.json", "claude.ai": "claude_ai.json", "open
                  "runner": "runner.json", "message list": "messages.json", "gemini-cli": "gemini_cli.json",
                  "openai, a debate runner's session": "../archives/debates/20250301_101500_Design_a_tide_gauge_network/session.json",
                  "openai, a model with itself": "../archives/pairings/3f2a9c10-7d41-4e8b-9a55-0c1d2e3f4a5b.json",
-                 "nested messages, keyed by chat": "notes_app_chats.json", "nested messages, Open WebUI": "open_webui.json"}
+                 "nested messages, keyed by chat": "notes_app_chats.json", "nested messages, Open WebUI": "open_webui.json",
+                 "discord": "discord.json"}
 JSONL_FIXTURES = {"claude-code": "claude_code.jsonl", "claude-code stream-json": "claude_code_stream.jsonl",
                   "claude-code progress and system records": "claude_code_agents.jsonl",
                   "sharegpt": "sharegpt.jsonl", "sillytavern": "sillytavern.jsonl"}
@@ -268,6 +269,23 @@ _CCTRACE_LINES = ["**Session ID:** `x`", "**Project:** `/p`", "**Start Time:** 2
                   "<summary>💭 Internal Reasoning (click to expand)</summary>", "</details>", "```", "```json",
                   "🔧 **Tool Use: Read** (ID: toolu_1)", "🔧 **Tool Use: ** (ID: )", '{"file_path": "/a"}', "{", "[1]",
                   "📊 **Tool Result:**", "[Request interrupted by user]", "<command-name>/x</command-name>", "### 🚀 Usage:"]
+
+
+_DISCORD_LINES = ["=" * 62, "Guild: x", "Channel: a / b", "Topic: t", "", "  ", "[7/20/2025 6:36 PM] ada",
+                  "[20/7/2025 18:36] Bot#0001", "[2025-07-20 18:36] x", "[13/13/2025 25:61 PM] y", "[99/99/99 9:99] z",
+                  "[x] not a time", "{Embed}", "{Reactions}", "👍 (2)", "<think>", "</think>", "*[Continued...]*",
+                  "Exported 3 message(s)", "#0000", "[7/20/2025 6:36 PM] #1234"]
+
+
+def test_the_discord_text_reader_raises_only_source_errors():
+    """Its header first (else another reader reads the file), then anything."""
+    line = st.sampled_from(_DISCORD_LINES) | st.text(st.characters(codec="utf-8"), max_size=30)
+
+    @FUZZ
+    @given(st.lists(line, max_size=30))
+    def check(lines):
+        _read_only_source_errors("channel.txt", "\n".join(["=" * 62, "Guild: g", "Channel: c", "=" * 62] + lines))
+    check()
 
 
 def test_the_cctrace_reader_raises_only_source_errors():

@@ -131,6 +131,10 @@ _SHAPES = {
     "JSON chats nested deep in an app's export": lambda n: ("a.json", '{"a":' * 400 + '{"title":"t","m":['
                                                             + '{"role":"user","content":"hi"},' * (n // 32)
                                                             + '{"role":"ai","content":"yo"}]}' + "}" * 400),
+    "Discord export of blank lines": lambda n: ("a.txt", "=" * 62 + "\nGuild: g\nChannel: c\n" + "=" * 62 + "\n"
+                                                 + "\n" * n + "=" * 30 + "\n"),
+    "Discord export of message headers": lambda n: ("a.txt", "=" * 62 + "\nGuild: g\nChannel: c\n" + "=" * 62 + "\n"
+                                                      + "[7/20/2025 6:36 PM] a#0001\n" * (n // 26)),
     "JSON of many small chats": lambda n: ("a.json", '{"c":[' + ",".join(
         ['{"title":"t","turns":[{"role":"user","content":"a"},{"role":"ai","content":"b"}]}'] * (n // 80)) + "]}"),
 }

@@ -5,8 +5,9 @@ content (never by guessing from the name alone):
 
 - ``.md`` ``.markdown`` ``.txt``: Claude Code logs exported to Markdown (``# Claude Conversation Log``),
   native (``# A ↔ B`` + ``---``/``### speaker``), Backrooms logs (``### Name ###``), plain ``Speaker: text``.
-- ``.json``: ChatGPT and Claude.ai exports, ShareGPT, OpenAI chat messages, AI-to-AI runner JSON
-  and message lists; ``.jsonl``/``.ndjson``: the same one per line, Claude Code sessions and SillyTavern chats.
+- ``.json``: ChatGPT and Claude.ai exports, ShareGPT, OpenAI chat messages, AI-to-AI runner JSON,
+  Discord channels (DiscordChatExporter, which also writes ``.txt``) and message lists;
+  ``.jsonl``/``.ndjson``: the same one per line, Claude Code sessions and SillyTavern chats.
 - ``.vtt`` WebVTT and ``.srt`` subtitles.
 
 A file no reader claims gives a warning; a file that a reader claims but cannot
@@ -29,6 +30,7 @@ from generator.readers import (aider, backrooms, cctrace, chatgpt, claude_ai, cl
                                runner, sharegpt, sillytavern, tagged)
 from generator.readers.clean import decode, json_unsafe_at
 from generator.readers.common import keep_damaged_lines
+from generator.readers.discord import DiscordJSON, DiscordText
 from generator.readers.subtitles import SRT, WebVTT
 
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
@@ -36,9 +38,11 @@ JSON_SUFFIXES = {".json": False, ".jsonl": True, ".ndjson": True}  # suffix -> o
 SUBTITLE_READERS = {".vtt": WebVTT, ".srt": SRT}
 SUFFIXES = TEXT_SUFFIXES + tuple(JSON_SUFFIXES) + tuple(SUBTITLE_READERS)
 
-TEXT_READERS = (claude_log, cctrace, aider, native, backrooms, claude_console, gemini_console, tagged, plaintext)  # the most particular first
+TEXT_READERS = (claude_log, cctrace, aider, DiscordText, native, backrooms, claude_console, gemini_console, tagged,
+                plaintext)  # the most particular first
 # Last, nested_messages: it takes any JSON with a list of messages in it, the shapes of the others too.
-JSON_READERS = (chatgpt, claude_ai, claude_code, gemini_cli, sillytavern, sharegpt, openai_chat, runner, nested_messages)
+JSON_READERS = (chatgpt, claude_ai, claude_code, gemini_cli, DiscordJSON, sillytavern, sharegpt, openai_chat, runner,
+                nested_messages)
 _SNIFF_CHARS = 65536
 _CLAIMED_AMONG = 8  # leading lines of JSON Lines looked at to choose the reader
 
@@ -173,7 +177,7 @@ def read_text(path: Path, text: str, display: str) -> ReadResult:
         if reader is None:
             return _unclaimed(display, "JSON of a shape no reader knows (ChatGPT or Claude.ai export, ShareGPT, "
                                        "OpenAI messages, Claude Code or Gemini CLI session, SillyTavern chat, "
-                                       "runner JSON), and no list of messages ({role, content}) in it")
+                                       "Discord channel, runner JSON), and no list of messages ({role, content}) in it")
         damaged: list[jsondoc.DamagedLine] = []
         # A file that is one conversation is a record of it per line: a line of other JSON is damage too.
         conversations, diagnostics = reader.read(jsondoc.records(text, display, lines, damaged,

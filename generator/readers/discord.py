@@ -1,0 +1,273 @@
+"""Discord channels as DiscordChatExporter saves them: its plain text (``.txt``) and its JSON.
+
+Plain text: a header between rules, then each message under its author and time::
+
+    ==============================================================
+    Guild: Harbour Office
+    Channel: Bots / tide-desk
+    ==============================================================
+
+    [7/20/2025 6:36 PM] Tidebot#4410
+    The text, over as many lines as it takes.
+    {Embed}
+    …
+
+JSON: ``{"guild": {…}, "channel": {…}, "messages": [{"timestamp", "content", "author": {"name",
+"nickname", "isBot"}, "embeds", "attachments", "reactions", "reference", "type"}]}``.
+
+Each message is its author's (a bot's '#4410' tag is set aside, kept as the label); what a bot
+posts as an embed (title, description, fields) and files attached follow the message's text; a
+reply says which message it answers; Discord's own notices (a member joined, a message pinned) are
+notes. A message that opens with a model's reasoning between ``<think>`` tags keeps it as thinking.
+The title is the channel and the server.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from generator.readers.common import Turn, conversation, thought_apart
+from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of, timestamp
+
+NAME = "discord"
+SOURCE_FORMAT = "Discord channel (DiscordChatExporter)"
+
+# -- plain text ---------------------------------------------------------------------------------------
+
+_RULE = re.compile(r"={20,}[ \t]*")
+_HEADER = re.compile(r"\A\ufeff?\s*={20,}[ \t]*\r?\nGuild: [^\n]*\r?\nChannel: [^\n]*\r?\n")
+_FIELD = re.compile(r"(?P<key>[A-Z][a-z]+): (?P<value>.*)")
+_AUTHOR = re.compile(r"\[(?P<when>[^\[\]\n]{6,40})\] (?P<author>\S.{0,99})")
+_TAG = re.compile(r"(?P<name>.+)#(?P<tag>\d{4})")
+_NUMERIC_DATE = re.compile(r"(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4}),? +(\d{1,2}):(\d{2})(?::(\d{2}))?(?: *([AaPp])\.? ?[Mm]\.?)?")
+_EXPORTED = re.compile(r"Exported \d[\d,.]* message\(s\)[ \t]*")
+
+
+class DiscordText:
+    """The plain text export, among the text readers."""
+    NAME = NAME
+
+    @staticmethod
+    def sniff(head: str) -> bool:
+        """The exporter's header: a rule, then the server and the channel."""
+        return _HEADER.match(head) is not None
+
+    @staticmethod
+    def read(path, text, display):
+        return _read_text(path, text, display)
+
+
+def _read_text(path, text, display):
+    lines = text.lstrip("\ufeff").split("\n")
+    fields, start = _header_fields(lines)
+    body_lines = _without_footer(lines[start:])
+    heads = [(number, found) for number, line in enumerate(body_lines)
+             if (found := _AUTHOR.fullmatch(line.rstrip("\r"))) is not None]
+    day_first = _day_first([found["when"] for _, found in heads])
+    turns, heads = [], [(number, found) for number, found in heads if _when(found["when"], day_first) is not None]
+    before = "\n".join(body_lines[:heads[0][0]] if heads else body_lines).strip("\n")
+    if before.strip():
+        turns.append(Turn("Preface", before, start + 1, kind="context"))
+    for position, (number, found) in enumerate(heads):
+        end = heads[position + 1][0] if position + 1 < len(heads) else len(body_lines)
+        said = "\n".join(line.rstrip("\r") for line in body_lines[number + 1:end]).strip("\n")
+        name, label = _name(found["author"].strip())
+        for turn in thought_apart(name, said, start + number + 1, _when(found["when"], day_first)):
+            turn.label = label
+            turns.append(turn)
+    return [conversation(path, turns, title=_title(fields.get("Guild", ""), fields.get("Channel", "")),
+                         metadata=_metadata(fields))], []
+
+
+def _header_fields(lines: list[str]) -> tuple[dict[str, str], int]:
+    """The header's fields ('Guild', 'Channel', 'Topic', 'After', 'Before') and the line after its rules."""
+    fields: dict[str, str] = {}
+    rules = 0
+    for number, line in enumerate(lines):
+        if _RULE.fullmatch(line.rstrip("\r")):
+            rules += 1
+            if rules == 2:
+                return fields, number + 1
+        elif rules == 1 and (field := _FIELD.fullmatch(line.rstrip("\r"))):
+            fields[field["key"]] = field["value"].strip()
+    return fields, len(lines)
+
+
+def _without_footer(lines: list[str]) -> list[str]:
+    """The lines without the exporter's closing 'Exported 5 message(s)' between rules."""
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    closing = [line.rstrip("\r") for line in lines[max(0, end - 3):end]]
+    if len(closing) == 3 and _RULE.fullmatch(closing[0]) and _EXPORTED.fullmatch(closing[1]) and _RULE.fullmatch(closing[2]):
+        return lines[:end - 3]
+    return lines
+
+
+def _day_first(dates: list[str]) -> bool:
+    """Whether the file's numeric dates put the day first ('03/09/2026, 16:20', as British English
+    writes them) or the month ('7/20/2025 6:36 PM'): by a number past 12 where one shows, else by
+    the clock (AM/PM is American)."""
+    for date in dates:
+        found = _NUMERIC_DATE.fullmatch(date.strip())
+        if found and len(found[1]) <= 2:
+            if int(found[1]) > 12:
+                return True
+            if int(found[2]) > 12:
+                return False
+    return not any(_NUMERIC_DATE.fullmatch(date.strip()) and re.search(r"[AaPp]\.? ?[Mm]", date) for date in dates)
+
+
+def _when(text: str, day_first: bool) -> datetime | None:
+    """The time of a message header: numeric, in the exporter's locale (see _day_first), or ISO 8601."""
+    found = _NUMERIC_DATE.fullmatch(text.strip())
+    if found is None:
+        return timestamp(text)
+    first, second, third, hour, minute, seconds, half = found.groups()
+    if len(first) == 4:
+        year, month, day = int(first), int(second), int(third)
+    else:
+        year = int(third) + (2000 if len(third) == 2 else 0)
+        month, day = (int(second), int(first)) if day_first else (int(first), int(second))
+    hour = int(hour)
+    if half:
+        if hour > 12:
+            return None
+        hour = hour % 12 + (12 if half.lower() == "p" else 0)
+    try:
+        return datetime(year, month, day, hour, int(minute), int(seconds or 0))
+    except ValueError:
+        return None
+
+
+def _name(author: str) -> tuple[str, str]:
+    """The author's name without a bot's (or an older account's) '#4410', and the name as written if it had one."""
+    tagged = _TAG.fullmatch(author)
+    if tagged and tagged["name"].strip():
+        return tagged["name"].strip(), author
+    return author, ""
+
+
+def _title(guild: str, channel: str) -> str:
+    """'#tide-desk · Harbour Office' (a channel's category, before its name, is left to the facts)."""
+    name = channel.rsplit(" / ", 1)[-1].strip()
+    if not name:
+        return guild
+    return f"#{name} · {guild}" if guild else f"#{name}"
+
+
+def _metadata(fields: dict[str, str]) -> dict[str, str]:
+    shown = {"Source format": SOURCE_FORMAT}
+    for key in ("Guild", "Channel", "Topic", "After", "Before"):
+        if fields.get(key, "").strip():
+            shown["Server" if key == "Guild" else key] = fields[key]
+    return shown
+
+
+# -- JSON ---------------------------------------------------------------------------------------------
+
+# Message types that are Discord's notices, not what someone wrote.
+_SPOKEN = {"Default", "Reply", "ThreadStarterMessage", "ChatInputCommand", "ContextMenuCommand", ""}
+
+
+class DiscordJSON:
+    """The JSON export, among the JSON readers."""
+    NAME = NAME
+    ONE_CONVERSATION = False  # one object: the channel
+
+    @staticmethod
+    def claims(first: Record, lines: bool) -> bool:
+        value = first.value
+        return (not lines and isinstance(value, dict) and isinstance(value.get("messages"), list)
+                and isinstance(value.get("channel"), dict) and isinstance(value.get("guild"), dict))
+
+    @staticmethod
+    def read(records, source, display):
+        return _read_json(records, source, display)
+
+
+def _read_json(records, source, display):
+    found = []
+    for record in records:
+        shape = Shape(record, display)
+        item = shape.object(record.value, record.path)
+        guild, channel = dict_of(item.get("guild")), dict_of(item.get("channel"))
+        turns: list[Turn] = []
+        said: dict[str, tuple[int, str]] = {}  # a message's id -> its number on the page, and its author
+        for path, message in shape.objects(item.get("messages"), f"{record.path}.messages"):
+            turns += _json_turns(shape, path, message, said, record.line)
+            if text_of(message.get("id")):
+                said[message["id"]] = (len(turns), _author(message)[0])
+        fields = {"Guild": text_of(guild.get("name")), "Topic": text_of(channel.get("topic")),
+                  "Channel": " / ".join(part for part in (text_of(channel.get("category")),
+                                                          text_of(channel.get("name"))) if part)}
+        found.append(conversation(source, turns, title=_title(fields["Guild"], fields["Channel"]),
+                                  metadata=_metadata(fields)))
+    return found, []
+
+
+def _author(message: dict) -> tuple[str, str]:
+    """The name the channel showed (the server's nickname, else the account's), and the account's
+    name with its tag when it differs."""
+    author = dict_of(message.get("author"))
+    account = text_of(author.get("name")).strip()
+    shown = text_of(author.get("nickname")).strip() or account or "(unknown)"
+    tag = text_of(author.get("discriminator")).strip()
+    full = f"{account}#{tag}" if account and tag and tag != "0000" else account
+    return shown, full if full and full != shown else ""
+
+
+def _json_turns(shape: Shape, path: str, message: dict, said: dict[str, tuple[int, str]], line: int) -> list[Turn]:
+    """The message's turns; ``said``: the messages before it, for the one a reply answers."""
+    name, label = _author(message)
+    when = timestamp(message.get("timestamp"))
+    parts = [shape.text(message.get("content"), f"{path}.content")]
+    answered = said.get(text_of(dict_of(message.get("reference")).get("messageId")))
+    if answered is not None:
+        parts.insert(0, f"↩ In reply to {answered[1]} (#{answered[0]})")
+    parts += [_embed(dict_of(embed)) for embed in list_of(message.get("embeds"))]
+    parts += [_attachment(dict_of(file)) for file in list_of(message.get("attachments"))]
+    parts += [f"Sticker: {text_of(dict_of(sticker).get('name'))}" for sticker in list_of(message.get("stickers"))
+              if text_of(dict_of(sticker).get("name"))]
+    reactions = [_reaction(dict_of(reaction)) for reaction in list_of(message.get("reactions"))]
+    if any(reactions):
+        parts.append("Reactions: " + ", ".join(reaction for reaction in reactions if reaction))
+    text = "\n\n".join(part for part in parts if part.strip())
+    kind = "message" if text_of(message.get("type")) in _SPOKEN or not isinstance(message.get("type"), str) else "note"
+    turns = thought_apart(name, text, line, when, kind)
+    for turn in turns:
+        turn.label = label
+    return turns
+
+
+def _embed(embed: dict) -> str:
+    """What a bot posted as an embed, as text: its title, its description, and its fields."""
+    lines = []
+    title = text_of(embed.get("title")).strip()
+    if title:
+        url = text_of(embed.get("url")).strip()
+        lines.append(f"**[{title}]({url})**" if url.startswith(("https://", "http://")) else f"**{title}**")
+    if text_of(embed.get("description")).strip():
+        lines.append(embed["description"])
+    for field in map(dict_of, list_of(embed.get("fields"))):
+        if text_of(field.get("name")).strip() or text_of(field.get("value")).strip():
+            lines.append(f"**{text_of(field.get('name')).strip()}**: {text_of(field.get('value'))}")
+    footer = text_of(dict_of(embed.get("footer")).get("text")).strip()
+    if footer:
+        lines.append(f"*{footer}*")
+    return "\n\n".join(lines)
+
+
+def _attachment(file: dict) -> str:
+    name = text_of(file.get("fileName")).strip() or "a file"
+    url = text_of(file.get("url")).strip()
+    return f"📎 [{name}]({url})" if url.startswith(("https://", "http://")) else f"📎 {name}"
+
+
+def _reaction(reaction: dict) -> str:
+    emoji = text_of(dict_of(reaction.get("emoji")).get("name")).strip()
+    count = reaction.get("count")
+    if not emoji:
+        return ""
+    return f"{emoji} {count}" if isinstance(count, int) and not isinstance(count, bool) else emoji
