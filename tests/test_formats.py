@@ -79,6 +79,8 @@ def test_a_discord_channel_exported_as_text():
     assert chat.messages[1].label == "Tidebot#4410"
     assert chat.started == datetime(2025, 9, 3, 6, 36) and chat.ended == datetime(2025, 9, 13, 6, 40)
     assert chat.messages[4].text.endswith("[not a header] because it is in the text")
+    # The words a bot put before its reasoning's block stay its answer's.
+    assert chat.messages[4].text.startswith("Going by the tables, High water comes at 07:30")
     assert chat.messages[5].text.endswith("{Reactions}\n👍 (2)")  # the export's closing rules are not
     assert (chat.metadata["Server"], chat.metadata["Channel"], chat.metadata["Topic"]) == (
         "Harbour Office", "Bots / tide-desk", "Ask the tide bot")

@@ -212,16 +212,23 @@ def _document(block: dict) -> str:
     return f"{code_span(title)}\n\n{_result(body)}"
 
 
+_LEAD_IN = 120  # characters before a <think> block on its first line that may still open an answer
+
+
 def thought_apart(speaker: str, text: str, line: int, when: datetime | None = None, kind: str = "message") -> list[Turn]:
     """A model's answer that opens with its reasoning between ``<think>`` and ``</think>`` (as reasoning
     models write it, and datasets and logs keep it inline): the reasoning as a *thinking* turn, then
-    the answer. Any other text is one turn, as it is."""
-    opening = text.lstrip()
-    end = text.find("</think>") if opening.startswith("<think>") else -1
+    the answer. A few words a bot puts before the block on its first line ('Based on our previous
+    interactions, <think>' and a line break) stay the answer's. Any other text is one turn, as it is."""
+    start = text.find("<think>")
+    lead = text[:start] if start != -1 else ""
+    block = start != -1 and (not lead.strip() or (len(lead) <= _LEAD_IN and "\n" not in lead
+                                                   and text[start + len("<think>"):start + len("<think>") + 1] in "\r\n"))
+    end = text.find("</think>", start) if block else -1
     if end == -1 or kind != "message":
         return [Turn(speaker, text, line, when, kind)]
-    thought = text[text.index("<think>") + len("<think>"):end].strip("\n")
-    answer = text[end + len("</think>"):].lstrip("\n")
+    thought = text[start + len("<think>"):end].strip("\n")
+    answer = (lead if lead.strip() else "") + text[end + len("</think>"):].lstrip("\n")
     turns = [Turn(speaker, thought, line, when, "thinking")] if thought.strip() else []
     return turns + [Turn(speaker, answer, line, when, kind)] if answer.strip() or not turns else turns
 
