@@ -33,7 +33,7 @@ EXPECTED_READER = {
     "sillytavern.jsonl": "sillytavern", "claude_console.txt": "claude-console", "gemini_console.txt": "gemini-console",
     "tagged.md": "tagged", "aider_history.md": "aider", "aider_reasoning.md": "aider", "aider_architect.md": "aider", "bot_chat.md": "plaintext",
     "report_chat.md": "plaintext", "notes_app_chats.json": "nested-messages", "open_webui.json": "nested-messages",
-    "discord.txt": "discord", "discord.json": "discord",
+    "discord.txt": "discord", "discord.json": "discord", "telegram.json": "telegram",
 }
 
 
@@ -101,6 +101,62 @@ def test_a_discord_channel_exported_as_json():
     assert chat.messages[4].text.endswith("📎 [chart.png](https://cdn.example/attachments/2/5/chart.png)\n\n"
                                           "📎 odd.txt\n\nSticker: Wave")
     assert chat.messages[0].label == "keeper_ada" and chat.messages[1].label == "Tidebot#4410"
+
+
+def test_a_telegram_chat_exported_as_json():
+    """Telegram Desktop's export of one chat: titled by the chat's name; its formatting as Markdown (a
+    link only where the address is the web's); forwards, replies, photos, stickers, voice messages,
+    files and polls named where they were; Telegram's notice of a pin a note naming the message.
+    Before, it was read as OpenAI chat messages: every speaker 'unknown', every message empty."""
+    [chat] = read_file(FORMATS / "telegram.json", "telegram.json").conversations
+    assert chat.title == "Tide Bot" and chat.metadata["Chat type"] == "bot chat"
+    texts = [(m.speaker, m.kind, m.text) for m in chat.messages]
+    assert texts[2] == ("Ada", "message", "↪ Forwarded from Harbour Office\n\nWhen is high water at the north pier?")
+    answer = texts[3][2]
+    assert answer.startswith("↩ In reply to Ada (#3)\n\nHigh water is at **06:12** today, *spring tides*. See "
+                             "<https://tides.example/north> or the [almanac](https://tides.example/almanac) (not this).")
+    assert "Run `tide --pier north`:\n\n```text\nhigh 06:12\nlow  12:30\n```" in answer
+    assert answer.endswith("~~old table~~\n\n> Mind the bar.")
+    assert texts[4] == ("Ada", "note", "pin message (#4)")
+    assert [text for _, _, text in texts[5:]] == [
+        "*[photo]*\n\nthe gauge this morning", "🌊", "*[voice message: 4 s]*", "*[file: tides-2025.pdf]*",
+        "**Poll:** Which pier next?\n- South\n- East"]
+    assert texts[8][0] == "Deleted Account"
+
+
+def test_a_whole_telegram_account_is_a_conversation_per_chat(tmp_path):
+    export = json.loads((FORMATS / "telegram.json").read_text("utf-8"))
+    other = {"name": "Echo", "type": "personal_chat", "id": 2, "messages": [
+        {"id": 1, "type": "message", "date": "2025-09-04T08:00:00", "from": "Echo", "text": "Lamp lit?"},
+        {"id": 2, "type": "message", "date": "2025-09-04T08:01:00", "from": "Ada", "text": "Lit."}]}
+    (tmp_path / "result.json").write_text(json.dumps({"about": "x", "chats": {"about": "y", "list": [export, other]}}), "utf-8")
+    result = read_file(tmp_path / "result.json", "result.json")
+    assert result.format == "telegram" and [c.title for c in result.conversations] == ["Tide Bot", "Echo"]
+    assert [m.speaker for m in result.conversations[1].messages] == ["Echo", "Ada"]
+
+
+@pytest.mark.parametrize("change", [{"type": []}, {"messages": [{"id": [1], "from": "Ada", "text": "a"},
+                                                             {"id": 2, "reply_to_message_id": [1], "text": "b"}]}])
+def test_telegram_ids_and_types_of_the_wrong_shape_are_read_past(change, tmp_path):
+    """Crashes Hypothesis found (a list where a chat's type or a message's id belongs): now a file read,
+    or an error about it, never a crash."""
+    export = {**json.loads((FORMATS / "telegram.json").read_text("utf-8")), **change}
+    (tmp_path / "t.json").write_text(json.dumps(export), "utf-8")
+    try:
+        read_file(tmp_path / "t.json", "t.json")
+    except SourceError as err:
+        assert "Antiphon bug" not in err.diagnostic.message
+
+
+def test_messages_of_another_shape_are_not_read_as_openai_messages(tmp_path):
+    """A chat app's 'messages' whose items have neither a 'role' nor a 'content' are left to the reader
+    of any JSON with chats in it, which finds their speakers ('from') and text."""
+    chat = tmp_path / "chat.json"
+    chat.write_text(json.dumps({"messages": [{"from": "Ada", "text": "Lamp lit?"}, {"from": "Echo", "text": "Lit."}]}),
+                    "utf-8")
+    result = read_file(chat, "chat.json")
+    assert result.format == "nested-messages"
+    assert [(m.speaker, m.text) for m in result.conversations[0].messages] == [("Ada", "Lamp lit?"), ("Echo", "Lit.")]
 
 
 @pytest.mark.parametrize("header, day_first", [

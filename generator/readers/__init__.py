@@ -6,7 +6,7 @@ content (never by guessing from the name alone):
 - ``.md`` ``.markdown`` ``.txt``: Claude Code logs exported to Markdown (``# Claude Conversation Log``),
   native (``# A ↔ B`` + ``---``/``### speaker``), Backrooms logs (``### Name ###``), plain ``Speaker: text``.
 - ``.json``: ChatGPT and Claude.ai exports, ShareGPT, OpenAI chat messages, AI-to-AI runner JSON,
-  Discord channels (DiscordChatExporter, which also writes ``.txt``) and message lists;
+  Discord channels (DiscordChatExporter, which also writes ``.txt``), Telegram chats and message lists;
   ``.jsonl``/``.ndjson``: the same one per line, Claude Code sessions and SillyTavern chats.
 - ``.vtt`` WebVTT and ``.srt`` subtitles.
 
@@ -27,7 +27,7 @@ from generator.model import Conversation
 from generator.profile import terms_of_messages, terms_of_text
 from generator.readers import (aider, backrooms, cctrace, chatgpt, claude_ai, claude_code, claude_console, claude_log,
                                gemini_cli, gemini_console, jsondoc, native, nested_messages, openai_chat, plaintext,
-                               runner, sharegpt, sillytavern, tagged)
+                               runner, sharegpt, sillytavern, tagged, telegram)
 from generator.readers.clean import decode, json_unsafe_at
 from generator.readers.common import keep_damaged_lines
 from generator.readers.discord import DiscordJSON, DiscordText
@@ -41,8 +41,8 @@ SUFFIXES = TEXT_SUFFIXES + tuple(JSON_SUFFIXES) + tuple(SUBTITLE_READERS)
 TEXT_READERS = (claude_log, cctrace, aider, DiscordText, native, backrooms, claude_console, gemini_console, tagged,
                 plaintext)  # the most particular first
 # Last, nested_messages: it takes any JSON with a list of messages in it, the shapes of the others too.
-JSON_READERS = (chatgpt, claude_ai, claude_code, gemini_cli, DiscordJSON, sillytavern, sharegpt, openai_chat, runner,
-                nested_messages)
+JSON_READERS = (chatgpt, claude_ai, claude_code, gemini_cli, DiscordJSON, telegram, sillytavern, sharegpt, openai_chat,
+                runner, nested_messages)
 _SNIFF_CHARS = 65536
 _CLAIMED_AMONG = 8  # leading lines of JSON Lines looked at to choose the reader
 
@@ -177,7 +177,7 @@ def read_text(path: Path, text: str, display: str) -> ReadResult:
         if reader is None:
             return _unclaimed(display, "JSON of a shape no reader knows (ChatGPT or Claude.ai export, ShareGPT, "
                                        "OpenAI messages, Claude Code or Gemini CLI session, SillyTavern chat, "
-                                       "Discord channel, runner JSON), and no list of messages ({role, content}) in it")
+                                       "Discord channel, Telegram chat, runner JSON), and no list of messages ({role, content}) in it")
         damaged: list[jsondoc.DamagedLine] = []
         # A file that is one conversation is a record of it per line: a line of other JSON is damage too.
         conversations, diagnostics = reader.read(jsondoc.records(text, display, lines, damaged,

@@ -301,6 +301,11 @@ def held_text(value, depth: int = 0) -> str:
     return "\n".join(parts)
 
 
+def in_reply_to(speaker: str, number: int) -> str:
+    """The line a chat app's reply opens with, naming the message it answers by its number on the page."""
+    return f"↩ In reply to {speaker} (#{number})"
+
+
 def fenced(text: str, language: str = "") -> str:
     """Text as a fenced code block whose fence is longer than any backtick run inside it."""
     fence = "`" * max(3, _longest_backtick_run(text) + 1)

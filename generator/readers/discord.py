@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from generator.readers.common import Turn, conversation, thought_apart
+from generator.readers.common import Turn, conversation, in_reply_to, thought_apart
 from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of, timestamp
 
 NAME = "discord"
@@ -225,7 +225,7 @@ def _json_turns(shape: Shape, path: str, message: dict, said: dict[str, tuple[in
     parts = [shape.text(message.get("content"), f"{path}.content")]
     answered = said.get(text_of(dict_of(message.get("reference")).get("messageId")))
     if answered is not None:
-        parts.insert(0, f"↩ In reply to {answered[1]} (#{answered[0]})")
+        parts.insert(0, in_reply_to(answered[1], answered[0]))
     parts += [_embed(dict_of(embed)) for embed in list_of(message.get("embeds"))]
     parts += [_attachment(dict_of(file)) for file in list_of(message.get("attachments"))]
     parts += [f"Sticker: {text_of(dict_of(sticker).get('name'))}" for sticker in list_of(message.get("stickers"))

@@ -33,8 +33,15 @@ def _messages_of(value):
 
 
 def claims(first: Record, lines: bool) -> bool:
+    """A list of messages of this shape: each with a 'role' or a 'content' (a chat app's export that
+    also keeps its messages under 'messages', as Telegram's does with 'from' and 'text', is not:
+    read as this, its every speaker was 'unknown' and every message empty)."""
     messages, _ = _messages_of(first.value)
-    return messages is not None
+    return messages is not None and (not messages or any(
+        isinstance(message, dict) and ("role" in message or "content" in message) for message in messages[:_LOOKED_AT]))
+
+
+_LOOKED_AT = 50  # messages looked at to tell
 
 
 def read(records, source, display):
