@@ -105,6 +105,23 @@ def test_an_export_of_many_conversations_is_read_once_per_build(tmp_path, monkey
     assert len(reads) == 1
 
 
+def test_a_sources_own_ended_field_that_is_no_time_does_not_hide_the_conversations_end():
+    """Found by the property below: a field 'Ended: 0' from the source was written as the header's
+    'Ended', so the import read back with no end where the messages gave one. The time is the field's
+    now, and the source's value is kept beside it."""
+    from datetime import datetime
+    from pathlib import Path
+
+    from generator.commands.importer import comparable
+    from generator.readers import native, read_bytes
+    from generator.readers.common import Turn, conversation
+    original = conversation(Path("source.json"), [Turn("A", "hi", 1, None), Turn("B", "yo", 1, datetime(2000, 1, 1))],
+                            metadata={"Ended": "0"})
+    [again] = read_bytes(Path("import.md"), native.write(original).encode("utf-8"), "import.md").conversations
+    assert comparable(again) == comparable(original) and again.ended == datetime(2000, 1, 1)
+    assert again.metadata["Ended (as written)"] == "0"
+
+
 def test_any_text_in_any_field_reads_back_exactly_from_the_native_file():
     """What import writes reads back to the same conversation, whatever its fields hold: text that
     looks like a message boundary, a header line, a time or a kind label stays text."""

@@ -47,10 +47,9 @@ def conversation(source: Path, turns: list[Turn], title: str = "", started: date
     ended = ended or (max(times, key=_utc) if times else None)
     metadata = {key: value for key, value in ((_key(k), one_line(v)) for k, v in (metadata or {}).items())
                 if key and value}
-    if started:
-        metadata.setdefault("Started", started.isoformat(sep=" "))
-    if ended:
-        metadata.setdefault("Ended", ended.isoformat(sep=" "))
+    for key, when in (("Started", started), ("Ended", ended)):
+        if when is not None:
+            _time_field(metadata, key, when)
     metadata["Messages"] = str(len(messages))
     tags = list(dict.fromkeys(tag for tag in (one_line(t.replace(",", " ")) for t in tags or []) if tag))
     if tags:
@@ -142,6 +141,22 @@ def body(text: str) -> str:
     start = text.rfind("\n", 0, first) + 1
     end = text.find("\n", len(text.rstrip()))
     return text[start:end if end != -1 else len(text)]
+
+
+def _time_field(metadata: dict[str, str], key: str, when: datetime) -> None:
+    """The 'Started' or 'Ended' field, as the conversation's time says: the native format reads the
+    time from it. A source's own field under that name that says another time, or none ('Ended: 0'),
+    is kept beside it, as written."""
+    given = metadata.get(key)
+    if given is not None:
+        try:
+            same = datetime.fromisoformat(given.strip()) == when
+        except (ValueError, TypeError):
+            same = False
+        if same:
+            return
+        metadata[f"{key} (as written)"] = given
+    metadata[key] = when.isoformat(sep=" ")
 
 
 def _utc(when: datetime) -> datetime:
