@@ -29,6 +29,7 @@ from datetime import datetime
 
 from generator.readers.common import Turn, conversation, in_reply_to, thought_apart
 from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of, timestamp
+from generator.readers.plaintext import PREFACE
 
 NAME = "discord"
 SOURCE_FORMAT = "Discord channel (DiscordChatExporter)"
@@ -65,10 +66,11 @@ def _read_text(path, text, display):
     heads = [(number, found) for number, line in enumerate(body_lines)
              if (found := _AUTHOR.fullmatch(line.rstrip("\r"))) is not None]
     day_first = _day_first([found["when"] for _, found in heads])
-    turns, heads = [], [(number, found) for number, found in heads if _when(found["when"], day_first) is not None]
+    heads = [(number, found) for number, found in heads if _when(found["when"], day_first) is not None]
+    turns = []
     before = "\n".join(body_lines[:heads[0][0]] if heads else body_lines).strip("\n")
     if before.strip():
-        turns.append(Turn("Preface", before, start + 1, kind="context"))
+        turns.append(Turn(PREFACE, before, start + 1, kind="context"))
     for position, (number, found) in enumerate(heads):
         end = heads[position + 1][0] if position + 1 < len(heads) else len(body_lines)
         said = "\n".join(line.rstrip("\r") for line in body_lines[number + 1:end]).strip("\n")

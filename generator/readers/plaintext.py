@@ -77,12 +77,6 @@ _LIST_ITEM = re.compile(r"(?:[-+•]|\d{1,3}[.)])\s")  # '- Pier: …' is a list
 _SAID_LINE = re.compile(r"(?:#{1,6}[ \t]+)?(?P<name>[A-Z][\w.\-]{0,24}(?: [A-Z0-9][\w.\-]{0,24}){0,2}) said:?[ \t]*")
 SAID = "said"  # the shape of such a label (see _label)
 _PRONOUNS = {"He", "She", "It", "They", "We", "I", "Someone", "Nobody", "Everyone"}
-
-
-def _told(name: str) -> bool:
-    """Whether 'NAME said' tells of someone rather than heads a message ('He said', 'When I said')."""
-    words = name.split()
-    return any(word in _PRONOUNS for word in words) or words[0].lower() in _PHRASE_OPENERS
 _COPIED_FROM = re.compile(r"\s*(?P<line>Conversation with [^\n]{1,40}?)[ \t]*(?:\n|\Z)")  # Gemini's first line
 
 
@@ -178,6 +172,12 @@ def _label(line: str):
     if heading and match.group("rest").strip():
         return None  # '### Dream & Aetheris: a subtitle' heads a section; exporters write '#### You:' alone
     return name, match.group("time") or match.group("bare"), match.group("rest"), "#" if heading else ""
+
+
+def _told(name: str) -> bool:
+    """Whether 'NAME said' tells of someone rather than heads a message ('He said', 'When I said')."""
+    words = name.split()
+    return any(word in _PRONOUNS for word in words) or words[0].lower() in _PHRASE_OPENERS
 
 
 def sniff(head: str) -> bool:
