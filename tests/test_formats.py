@@ -33,7 +33,7 @@ EXPECTED_READER = {
     "sillytavern.jsonl": "sillytavern", "claude_console.txt": "claude-console", "gemini_console.txt": "gemini-console",
     "tagged.md": "tagged", "aider_history.md": "aider", "aider_reasoning.md": "aider", "aider_architect.md": "aider", "bot_chat.md": "plaintext",
     "report_chat.md": "plaintext", "notes_app_chats.json": "nested-messages", "open_webui.json": "nested-messages",
-    "discord.txt": "discord", "discord.json": "discord", "telegram.json": "telegram",
+    "discord.txt": "discord", "discord.json": "discord", "telegram.json": "telegram", "codex.jsonl": "codex",
 }
 
 
@@ -122,6 +122,47 @@ def test_a_telegram_chat_exported_as_json():
         "*[photo]*\n\nthe gauge this morning", "🌊", "*[voice message: 4 s]*", "*[file: tides-2025.pdf]*",
         "**Poll:** Which pier next?\n- South\n- East"]
     assert texts[8][0] == "Deleted Account"
+
+
+def test_a_codex_cli_session():
+    """Codex's rollout file: the response items are the messages (the interface's event copies are left
+    out); the environment Codex sends first is folded context; the model's reasoning summary is thinking
+    (its encrypted copy is not shown); a shell call is its command, a patch its patch, a search its
+    query; an output that failed says its exit code; a compaction is a summary. Before, Codex sessions
+    were 'not a transcript'."""
+    [session] = read_file(FORMATS / "codex.jsonl", "codex.jsonl").conversations
+    assert session.title == "Why does the tide table test fail on the north pier?"
+    assert [(m.speaker, m.kind) for m in session.messages] == [
+        ("User", "context"), ("User", "message"), ("GPT-5-codex", "thinking"), ("GPT-5-codex", "tool_call"),
+        ("Tool", "tool_result"), ("GPT-5-codex", "tool_call"), ("Tool", "tool_result"), ("GPT-5-codex", "tool_call"),
+        ("GPT-5-codex", "message"), ("Codex", "summary")]
+    texts = [m.text for m in session.messages]
+    assert texts[3] == "**Shell** in `/home/keeper/tides`\n\n```sh\n$ pytest -q tests/test_tides.py\n```"
+    assert texts[4].startswith("**exit code 1**\n\n```\nF.\nFAILED tests/test_tides.py::test_north_pier")
+    assert texts[5].startswith("**apply_patch**\n\n```diff\n*** Begin Patch")
+    assert texts[7] == "**Web search** `harbour correction north pier`"
+    assert "gAAAAB" not in "".join(texts)
+    assert (session.metadata["Session"], session.metadata["Folder"], session.metadata["Branch"]) == (
+        "0199fe39-c07c-71d0-9ceb-9315a0946d34", "/home/keeper/tides", "main")
+
+
+def test_a_codex_session_of_events_only_reads_them(tmp_path):
+    """A file that keeps only the interface's events (no response items) is read from them."""
+    lines = ['{"timestamp":"2025-10-19T20:47:01Z","type":"session_meta","payload":{"id":"s","cwd":"/p"}}',
+             '{"timestamp":"2025-10-19T20:47:02Z","type":"event_msg","payload":{"type":"user_message","message":"Lamp lit?"}}',
+             '{"timestamp":"2025-10-19T20:47:03Z","type":"event_msg","payload":{"type":"agent_message","message":"Lit."}}']
+    (tmp_path / "rollout.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    [session] = read_file(tmp_path / "rollout.jsonl", "rollout.jsonl").conversations
+    assert [(m.speaker, m.text) for m in session.messages] == [("User", "Lamp lit?"), ("Codex", "Lit.")]
+
+
+def test_a_codex_record_whose_type_is_a_list_is_read_past(tmp_path):
+    """A crash Hypothesis found (a list where a record's type belongs): now the file is read."""
+    lines = ['{"timestamp":"2025-10-19T20:47:01Z","type":"session_meta","payload":{"id":"s"}}',
+             '{"timestamp":"2025-10-19T20:47:02Z","type":["response_item"],"payload":{"type":"message"}}',
+             '{"timestamp":"2025-10-19T20:47:03Z","type":"response_item","payload":{"type":["message"]}}']
+    (tmp_path / "rollout.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    assert read_file(tmp_path / "rollout.jsonl", "rollout.jsonl").format == "codex"
 
 
 def test_a_whole_telegram_account_is_a_conversation_per_chat(tmp_path):

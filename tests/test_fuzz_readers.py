@@ -35,7 +35,7 @@ JSON_FIXTURES = {"chatgpt": "chatgpt.json", "claude.ai": "claude_ai.json", "open
                  "discord": "discord.json", "telegram": "telegram.json"}
 JSONL_FIXTURES = {"claude-code": "claude_code.jsonl", "claude-code stream-json": "claude_code_stream.jsonl",
                   "claude-code progress and system records": "claude_code_agents.jsonl",
-                  "sharegpt": "sharegpt.jsonl", "sillytavern": "sillytavern.jsonl"}
+                  "sharegpt": "sharegpt.jsonl", "sillytavern": "sillytavern.jsonl", "codex": "codex.jsonl"}
 KEYS = ["mes", "is_user", "is_system", "send_date", "swipes", "swipe_id", "extra", "reasoning", "user_name",
         "character_name", "create_date", "mapping", "message", "author", "role", "content", "parts", "children", "parent", "current_node",
         "sender", "chat_messages", "text", "type", "tool_calls", "function", "arguments", "model", "model_a",
@@ -55,7 +55,8 @@ KEYS = ["mes", "is_user", "is_system", "send_date", "swipes", "swipe_id", "extra
         "embeds", "attachments", "reactions", "reference", "messageId", "fields", "footer", "fileName", "emoji", "count",
         "actor", "action", "message_id", "reply_to_message_id", "forwarded_from", "photo", "file", "file_name",
         "media_type", "sticker_emoji", "duration_seconds", "poll", "question", "answers", "href", "chats", "list",
-        "date"]
+        "date", "payload", "call_id", "output", "action", "query", "cwd", "cli_version", "instructions", "git",
+        "branch", "encrypted_content"]
 
 _text = st.text(max_size=8) | st.sampled_from(
     ["\ud800", "\x00", "\x1b[31m", "\u2028", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "user",

@@ -7,7 +7,7 @@ content (never by guessing from the name alone):
   native (``# A ↔ B`` + ``---``/``### speaker``), Backrooms logs (``### Name ###``), plain ``Speaker: text``.
 - ``.json``: ChatGPT and Claude.ai exports, ShareGPT, OpenAI chat messages, AI-to-AI runner JSON,
   Discord channels (DiscordChatExporter, which also writes ``.txt``), Telegram chats and message lists;
-  ``.jsonl``/``.ndjson``: the same one per line, Claude Code sessions and SillyTavern chats.
+  ``.jsonl``/``.ndjson``: the same one per line, Claude Code and Codex CLI sessions and SillyTavern chats.
 - ``.vtt`` WebVTT and ``.srt`` subtitles.
 
 A file no reader claims gives a warning; a file that a reader claims but cannot
@@ -26,8 +26,8 @@ from generator.diagnostics import Diagnostic, SourceError, note, warning
 from generator.model import Conversation
 from generator.profile import terms_of_messages, terms_of_text
 from generator.readers import (aider, backrooms, cctrace, chatgpt, claude_ai, claude_code, claude_console, claude_log,
-                               gemini_cli, gemini_console, jsondoc, native, nested_messages, openai_chat, plaintext,
-                               runner, sharegpt, sillytavern, tagged, telegram)
+                               codex, gemini_cli, gemini_console, jsondoc, native, nested_messages, openai_chat,
+                               plaintext, runner, sharegpt, sillytavern, tagged, telegram)
 from generator.readers.clean import decode, json_unsafe_at
 from generator.readers.common import keep_damaged_lines
 from generator.readers.discord import DiscordJSON, DiscordText
@@ -41,7 +41,7 @@ SUFFIXES = TEXT_SUFFIXES + tuple(JSON_SUFFIXES) + tuple(SUBTITLE_READERS)
 TEXT_READERS = (claude_log, cctrace, aider, DiscordText, native, backrooms, claude_console, gemini_console, tagged,
                 plaintext)  # the most particular first
 # Last, nested_messages: it takes any JSON with a list of messages in it, the shapes of the others too.
-JSON_READERS = (chatgpt, claude_ai, claude_code, gemini_cli, DiscordJSON, telegram, sillytavern, sharegpt, openai_chat,
+JSON_READERS = (chatgpt, claude_ai, claude_code, codex, gemini_cli, DiscordJSON, telegram, sillytavern, sharegpt, openai_chat,
                 runner, nested_messages)
 _SNIFF_CHARS = 65536
 _CLAIMED_AMONG = 8  # leading lines of JSON Lines looked at to choose the reader
@@ -176,7 +176,7 @@ def read_text(path: Path, text: str, display: str) -> ReadResult:
         reader = next((r for record in leading for r in JSON_READERS if r.claims(record, lines)), None)
         if reader is None:
             return _unclaimed(display, "JSON of a shape no reader knows (ChatGPT or Claude.ai export, ShareGPT, "
-                                       "OpenAI messages, Claude Code or Gemini CLI session, SillyTavern chat, "
+                                       "OpenAI messages, Claude Code, Codex or Gemini CLI session, SillyTavern chat, "
                                        "Discord channel, Telegram chat, runner JSON), and no list of messages ({role, content}) in it")
         damaged: list[jsondoc.DamagedLine] = []
         # A file that is one conversation is a record of it per line: a line of other JSON is damage too.
