@@ -33,7 +33,7 @@ EXPECTED_READER = {
     "sillytavern.jsonl": "sillytavern", "claude_console.txt": "claude-console", "gemini_console.txt": "gemini-console",
     "tagged.md": "tagged", "aider_history.md": "aider", "aider_reasoning.md": "aider", "aider_architect.md": "aider", "bot_chat.md": "plaintext",
     "report_chat.md": "plaintext", "notes_app_chats.json": "nested-messages", "open_webui.json": "nested-messages",
-    "discord.txt": "discord", "discord.json": "discord", "telegram.json": "telegram", "codex.jsonl": "codex",
+    "discord.txt": "discord", "discord.json": "discord", "telegram.json": "telegram", "codex.jsonl": "codex", "framed_turns.txt": "framed",
 }
 
 
@@ -122,6 +122,20 @@ def test_a_telegram_chat_exported_as_json():
         "*[photo]*\n\nthe gauge this morning", "🌊", "*[voice message: 4 s]*", "*[file: tides-2025.pdf]*",
         "**Poll:** Which pier next?\n- South\n- East"]
     assert texts[8][0] == "Deleted Account"
+
+
+def test_a_log_of_turns_framed_between_rules():
+    """A small runner's log: each turn headed 'Turn 2 | Keeper B | <time>' between two rules of '=';
+    the banner framed first is the title, the 'Model:' lines under it facts, the text before the first
+    turn context; a line framed once inside a message ('not a heading: …') is its text. Before, such a
+    log was 'not a transcript'."""
+    [log] = read_file(FORMATS / "framed_turns.txt", "framed_turns.txt").conversations
+    assert log.title == "LIGHTHOUSE LOOP - two keepers talk"
+    assert (log.metadata["Model"], log.metadata["Max turns"]) == ("claude-sonnet-4-5-20250929", "3")
+    assert [(m.speaker, m.kind) for m in log.messages] == [("Preface", "context"), ("Keeper A", "message"),
+                                                           ("Keeper B", "message"), ("Keeper A", "message")]
+    assert log.messages[1].time == datetime(2025, 10, 15, 16, 49, 20, 500000)
+    assert "not a heading: a rule the keeper drew" in log.messages[2].text
 
 
 def test_a_codex_cli_session():

@@ -135,6 +135,10 @@ _SHAPES = {
                                                  + "\n" * n + "=" * 30 + "\n"),
     "Discord export of message headers": lambda n: ("a.txt", "=" * 62 + "\nGuild: g\nChannel: c\n" + "=" * 62 + "\n"
                                                       + "[7/20/2025 6:36 PM] a#0001\n" * (n // 26)),
+    "framed turns": lambda n: ("a.txt", ("=" * 30 + "\nTurn 1 | A\n" + "=" * 30 + "\nhi\n") * (n // 75)),
+    "rules between rules": lambda n: ("a.txt", "=" * 30 + "\nHUMAN:\n" + "=" * 30 + "\nx\n" + ("=" * 30 + "\n") * (n // 31)),
+    "many chats in one file": lambda n: ("a.txt", ("=" * 30 + "\nCONVERSATION: t\n" + "=" * 30 + "\n" + "-" * 30
+                                                    + "\nHUMAN:\n" + "-" * 30 + "\nhi\n") * (n // 120)),
     "JSON of many small chats": lambda n: ("a.json", '{"c":[' + ",".join(
         ['{"title":"t","turns":[{"role":"user","content":"a"},{"role":"ai","content":"b"}]}'] * (n // 80)) + "]}"),
 }

@@ -569,11 +569,24 @@ def test_a_copy_kept_by_hand_names_the_person_by_role_beside_chatgpt_said():
                                                    "the keeper's rules.")
 
 
+def test_an_archive_of_many_chats_in_one_file_is_a_conversation_each():
+    """'CONVERSATION: <title>' between rules starts each chat, its 'Date:' and 'Model:' lines under it,
+    and 'HUMAN:' / 'CLAUDE:' framed by rules head the messages. Before, the whole file was one chat of
+    'CONVERSATION', 'Date', 'Model' and every 'Note:' the answers held."""
+    first, second = read("chat-exports/harbour-chat-archive.txt").conversations
+    assert (first.title, second.title) == ("Tide tables for the north pier", "Lamp oil")
+    assert (first.started, second.started) == (datetime(2025, 10, 9), datetime(2025, 10, 10))
+    assert [m.speaker for m in first.messages] == ["Preface", "HUMAN", "CLAUDE", "HUMAN"]
+    assert first.messages[0].text.splitlines()[1].strip("║ ") == "HARBOUR CHAT ARCHIVE"  # the archive's own heading
+    assert first.messages[2].text.endswith("Note: the correction applies.")
+    assert [m.speaker for m in second.messages] == ["HUMAN", "CLAUDE"] and second.metadata["Model"] == "claude-3-opus-20240229"
+
+
 def test_documents_are_notes_not_chats_or_broken_transcripts():
     """A handbook of numbered sections between rules ('### 1. The Lamp' after a '---') looked like a
     transcript without its title: an error, and the build failed. A note whose lines lead into lists
     ('In a lighthouse lens:', 'This arrangement is:') was a chat of those phrases."""
-    for name in ("notes/keeper-handbook.txt", "notes/lens-notes.txt"):
+    for name in ("notes/keeper-handbook.txt", "notes/lens-notes.txt", "notes/session-report.md"):
         found = read(name)
         assert found.conversations == [] and [d.level for d in found.diagnostics] == ["note"], name
         assert found.diagnostics[0].message.startswith("not a transcript"), name
@@ -632,19 +645,19 @@ def test_the_whole_archive_builds_clean_with_every_title_distinct(archive):
     config = load_config(None, archive)
     result = build(config)
     assert not result.failed(strict=True), [str(d) for d in result.diagnostics]
-    assert result.conversations == 26
+    assert result.conversations == 28
     site = config.output_path
     titles = [c.read_text("utf-8").split("<title>")[1].split("</title>")[0]
               for c in (site / "c").glob("*/index.html")]
-    assert len(set(titles)) == len(titles) == 26
+    assert len(set(titles)) == len(titles) == 28
     assert (site / "c/2025-03-01-design-a-tide-gauge-network/index.html").is_file()
     assert (site / "tags/dreamsim3/index.html").is_file()
     assert (site / "c/2024-11-28-claude-3-opus-1-claude-3-opus-2-xenoweb-theater-1-2106/index.html").is_file()
     notes = sorted(d.message.split(":")[0] for d in result.notes)
     # The debates' README and conversation.md beside each session.json: a summary, and a copy of the
     # session in Markdown that no reader claims (read, it would be each debate a second time); and a
-    # handbook and a note, each a document.
-    assert notes == ["an empty log (the run wrote no messages); skipped"] + ["not a transcript"] * 8
+    # handbook, a note and a session report, each a document.
+    assert notes == ["an empty log (the run wrote no messages); skipped"] + ["not a transcript"] * 9
 
 
 def test_excluded_files_are_not_read(archive):

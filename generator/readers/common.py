@@ -112,6 +112,29 @@ def request_title(requests) -> str:
     return opening_title(telling or (requests[0] if requests else ""))
 
 
+def reads_as_phrase(label: str) -> bool:
+    """A label that reads as a phrase, not a name: '&' or '/' in it, a small word ('of the', 'our':
+    'Reiterating our guiding principle:', a refrain a model opens its paragraphs with), a first word
+    that opens a phrase ('In transformer-based LLMs:', 'This mechanism is:', where a name may start
+    with 'The'), or a last word that leads into what follows ('The loop is:')."""
+    words = label.split()
+    return ("&" in label or "/" in label or any(word in _SMALL_WORDS for word in words)
+            or (bool(words) and (words[0].lower() in _PHRASE_OPENERS or words[-1].lower() in _PHRASE_ENDS)))
+
+
+def opens_a_phrase(word: str) -> bool:
+    """A word a phrase may open with, a name seldom ('In', 'This', 'When')."""
+    return word.lower() in _PHRASE_OPENERS
+
+
+_SMALL_WORDS = {"of", "the", "and", "for", "to", "with", "in", "on", "a", "an", "vs",
+                "our", "my", "your", "their", "its", "this", "that"}
+_PHRASE_OPENERS = {"in", "on", "for", "with", "of", "to", "from", "at", "by", "into", "under", "after", "before",
+                   "during", "this", "that", "these", "those", "our", "your", "their", "its", "if", "when",
+                   "while", "because", "as", "here", "there", "what", "why", "how"}
+_PHRASE_ENDS = {"is", "are", "was", "were", "be", "include", "includes", "including", "means", "follows"}
+
+
 def one_line(text: str) -> str:
     """Text for a title, tag or header value: one line, single spaces (a header line ends at its newline)."""
     return " ".join(text.split())

@@ -29,7 +29,7 @@ import re
 from collections import Counter
 from datetime import datetime
 
-from generator.readers.common import Turn, conversation, request_title
+from generator.readers.common import Turn, conversation, opens_a_phrase, reads_as_phrase, request_title
 from generator.readers.jsondoc import timestamp
 from generator.readers.runs import run_name, seat_names, seat_of
 
@@ -177,7 +177,7 @@ def _label(line: str):
 def _told(name: str) -> bool:
     """Whether 'NAME said' tells of someone rather than heads a message ('He said', 'When I said')."""
     words = name.split()
-    return any(word in _PRONOUNS for word in words) or words[0].lower() in _PHRASE_OPENERS
+    return any(word in _PRONOUNS for word in words) or opens_a_phrase(words[0])
 
 
 def sniff(head: str) -> bool:
@@ -274,26 +274,8 @@ def _sections(counts: Counter) -> bool:
     (one per session it sums up) is no chat between its headings. A model's '**Pros & Cons:**' in a
     chat is outnumbered by the speakers' labels."""
     recurring = {name: count for name, count in counts.items() if count >= 2}
-    phrases = sum(count for name, count in recurring.items() if _phrase(name))
+    phrases = sum(count for name, count in recurring.items() if reads_as_phrase(name))
     return phrases >= 4 and 2 * phrases >= sum(recurring.values())
-
-
-def _phrase(label: str) -> bool:
-    """A label that reads as a phrase, not a name: '&' or '/' in it, a small word ('of the', 'our':
-    'Reiterating our guiding principle:', a refrain a model opens its paragraphs with), a first word
-    that opens a phrase ('In transformer-based LLMs:', 'This mechanism is:', where a name may start
-    with 'The'), or a last word that leads into what follows ('The loop is:')."""
-    words = label.split()
-    return ("&" in label or "/" in label or any(word in _SMALL_WORDS for word in words)
-            or (bool(words) and (words[0].lower() in _PHRASE_OPENERS or words[-1].lower() in _PHRASE_ENDS)))
-
-
-_SMALL_WORDS = {"of", "the", "and", "for", "to", "with", "in", "on", "a", "an", "vs",
-                "our", "my", "your", "their", "its", "this", "that"}
-_PHRASE_OPENERS = {"in", "on", "for", "with", "of", "to", "from", "at", "by", "into", "under", "after", "before",
-                   "during", "this", "that", "these", "those", "our", "your", "their", "its", "if", "when",
-                   "while", "because", "as", "here", "there", "what", "why", "how"}
-_PHRASE_ENDS = {"is", "are", "was", "were", "be", "include", "includes", "including", "means", "follows"}
 
 
 def _headings_name_speakers(headed: Counter) -> bool:
@@ -375,7 +357,7 @@ def read(path, text, display):
     else:
         speakers = {name for name, count in counts.items() if count >= 2 and name not in seats} or set(counts)
         # A section the model names in its answers ('**Pros & Cons:**') is its text, beside names that speak.
-        speakers = {name for name in speakers if not _phrase(name)} or speakers
+        speakers = {name for name in speakers if not reads_as_phrase(name)} or speakers
     turns: list[Turn] = []
     preface = Turn(PREFACE, "", 1, None, "context")  # what comes before the first speaker
     lines: list[list[str]] = [[]]  # each turn's, the preface's first: joined once (+= on each is quadratic)
