@@ -17,14 +17,15 @@ names, not a document's sections.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from datetime import datetime
 
 from generator.readers.common import Turn, conversation, reads_as_phrase
 from generator.readers.jsondoc import timestamp
+from generator.readers.plaintext import PREFACE
 
 NAME = "framed"
-PREFACE = "Preface"
 _RULE = re.compile(r"[ \t]*([=\-─━═*#])\1{19,}[ \t]*")
 _TURN = re.compile(r"(?:turn|round|message|exchange|step)[ \t]*#?\d+", re.IGNORECASE)
 _NAME = re.compile(r"[^\s|:<>\[\]{}][^|<>\[\]{}]{0,39}")
@@ -84,7 +85,8 @@ def read(path, text, display):
     # What comes before the first conversation (the archive's own heading) opens the first; each
     # other starts at the rule above its 'CONVERSATION:' line.
     bounds = [0] + [start - 1 for start in starts[1:]] + [len(lines)]
-    return [_conversation(path, lines, begin, end, [head for head in heads if begin < head[0] < end])
+    at = [number for number, _, _ in heads]
+    return [_conversation(path, lines, begin, end, heads[bisect_right(at, begin):bisect_left(at, end)])
             for begin, end in zip(bounds, bounds[1:])], []
 
 
