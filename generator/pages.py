@@ -693,6 +693,8 @@ def _time(when: datetime | None) -> dict | None:
     # HTML's datetime takes at most three digits of a second; runner logs note six.
     iso = when.isoformat(timespec="milliseconds") if when.microsecond else when.isoformat()
     date = when.date().isoformat()  # four digits of year, always: HTML reads it as the time's value
+    if when.tzinfo is None and when.time() == datetime.min.time() and when.year != 1900:
+        return {"iso": date, "date": date, "text": date, "clock": date}  # a day given without its time
     text = f"{date} {when:%H:%M}"
     return {"iso": iso, "date": date, "text": text, "clock": f"{when:%H:%M:%S}" if when.year == 1900 else text}
 

@@ -626,3 +626,17 @@ def test_a_card_does_not_repeat_the_title_its_first_message_gives(project):
     (config.output_path / "index.html").unlink()
     config, result = build_project(project, search=False)
     assert excerpts() == first
+
+
+def test_a_day_given_without_its_time_is_shown_as_the_day(project):
+    """'**Started:** 2025-10-26' names a day: its page says the day, not '2025-10-26 00:00' (a time no
+    one wrote); a time that is given is shown, midnight too when a time zone says it is one."""
+    (project / "content/day.md").write_text(transcript(title="Day only", header="**Started:** 2025-10-26"), "utf-8")
+    (project / "content/time.md").write_text(transcript(title="With a time", header="**Started:** 2025-10-27 09:30:00"),
+                                             "utf-8")
+    config = load_config(None, project)
+    build(config)
+    day = (config.output_path / "c/2025-10-26-day-only/index.html").read_text("utf-8")
+    assert '<time datetime="2025-10-26">2025-10-26</time>' in day and "00:00" not in day
+    timed = (config.output_path / "c/2025-10-27-with-a-time/index.html").read_text("utf-8")
+    assert '<time datetime="2025-10-27T09:30:00">2025-10-27 09:30</time>' in timed
