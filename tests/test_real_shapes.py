@@ -592,6 +592,15 @@ def test_documents_are_notes_not_chats_or_broken_transcripts():
         assert found.diagnostics[0].message.startswith("not a transcript"), name
 
 
+def test_a_changelogs_sections_are_no_speaker(tmp_path):
+    """'Added:' before each list of a session's notes (a changelog's words) made a chat of one speaker."""
+    notes = tmp_path / "session.md"
+    notes.write_text("# Session: planning\n\n**Date:** 2026-02-05\n\n## Steps\n\n"
+                     + "".join(f"### Step {n}\n\nWe set up part {n}.\n\nAdded:\n- file_{n}.md\n\n" for n in range(4)),
+                     "utf-8")
+    assert read_file(notes, "session.md").conversations == []
+
+
 def test_a_numbered_list_the_assistant_wrote_is_no_run_of_seats(tmp_path):
     """'Step 1:' looks like a run's seat ('Claude 1:'), but where 'User:' and 'Assistant:' come more often
     it is the assistant's list: before, 'Step 1' and 'Step 2' were the only speakers."""

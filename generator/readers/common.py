@@ -116,7 +116,7 @@ def reads_as_phrase(label: str) -> bool:
     """A label that reads as a phrase, not a name: '&' or '/' in it, a small word ('of the', 'our':
     'Reiterating our guiding principle:', a refrain a model opens its paragraphs with), a first word
     that opens a phrase ('In transformer-based LLMs:', 'This mechanism is:', where a name may start
-    with 'The'), or a last word that leads into what follows ('The loop is:')."""
+    with 'The'), or a last word that leads into what follows ('The loop is:', a changelog's 'Added:')."""
     words = label.split()
     return ("&" in label or "/" in label or any(word in _SMALL_WORDS for word in words)
             or (bool(words) and (words[0].lower() in _PHRASE_OPENERS or words[-1].lower() in _PHRASE_ENDS)))
@@ -132,7 +132,10 @@ _SMALL_WORDS = {"of", "the", "and", "for", "to", "with", "in", "on", "a", "an", 
 _PHRASE_OPENERS = {"in", "on", "for", "with", "of", "to", "from", "at", "by", "into", "under", "after", "before",
                    "during", "this", "that", "these", "those", "our", "your", "their", "its", "if", "when",
                    "while", "because", "as", "here", "there", "what", "why", "how"}
-_PHRASE_ENDS = {"is", "are", "was", "were", "be", "include", "includes", "including", "means", "follows"}
+# (and the words of a changelog's sections, 'Added:', 'Fixed:', that lead into their lists)
+_PHRASE_ENDS = {"is", "are", "was", "were", "be", "include", "includes", "including", "means", "follows",
+                "added", "changed", "removed", "fixed", "deprecated", "updated", "created", "deleted", "modified",
+                "renamed"}
 
 
 def one_line(text: str) -> str:
