@@ -44,7 +44,7 @@ def test_the_own_transcripts_commands_work_when_pasted(tmp_path):
 
 def test_the_agent_sessions_commands_work_when_pasted(tmp_path):
     """The agent-sessions block, pasted into a fresh bash in a new archive folder, with Claude Code's,
-    Gemini CLI's and aider's files where those tools keep them."""
+    Codex's, Gemini CLI's and aider's files where those tools keep them."""
     block = next(b for b in shell_blocks() if ".claude/projects" in b)
     home = tmp_path / "home"
     sessions = home / ".claude/projects/-home-ines-my-project"
@@ -58,6 +58,15 @@ def test_the_agent_sessions_commands_work_when_pasted(tmp_path):
         "sessionId": "7e21", "startTime": "2025-11-03T07:40:12Z",
         "messages": [{"type": "user", "content": "Why is the buoy log empty?"},
                      {"type": "gemini", "model": "gemini-2.5-pro", "content": "Its writer was renamed."}]}), "utf-8")
+    rollouts = home / ".codex/sessions/2025/10/19"
+    rollouts.mkdir(parents=True)
+    (rollouts / "rollout-2025-10-19T20-47-01-0199fe39.jsonl").write_text("\n".join(json.dumps(record) for record in [
+        {"timestamp": "2025-10-19T20:47:01Z", "type": "session_meta", "payload": {"id": "0199fe39", "cwd": "/p"}},
+        {"timestamp": "2025-10-19T20:47:02Z", "type": "response_item",
+         "payload": {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "Fix the tide test"}]}},
+        {"timestamp": "2025-10-19T20:47:09Z", "type": "response_item",
+         "payload": {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "Fixed."}]}}]),
+        "utf-8")
     (home / "code/my-project").mkdir(parents=True)
     (home / "code/my-project/.aider.chat.history.md").write_text(
         "# aider chat started at 2025-06-01 09:15:02\n\n#### make the offset a setting  \n\nDone.\n", "utf-8")
@@ -69,4 +78,4 @@ def test_the_agent_sessions_commands_work_when_pasted(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     built = sorted(path.parent.name for path in (tmp_path / "my-archive/site/c").glob("*/index.html"))
     assert built == ["2025-06-01-make-the-offset-a-setting", "2025-10-01-compare-the-pier-four-gauge-with-the-survey",
-                     "2025-11-03-why-is-the-buoy-log-empty"]
+                     "2025-10-19-fix-the-tide-test", "2025-11-03-why-is-the-buoy-log-empty"]
