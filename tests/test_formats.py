@@ -170,6 +170,26 @@ def test_a_codex_session_of_events_only_reads_them(tmp_path):
     assert [(m.speaker, m.text) for m in session.messages] == [("User", "Lamp lit?"), ("Codex", "Lit.")]
 
 
+def test_a_codex_session_of_an_older_version(tmp_path):
+    """Before its records had envelopes, Codex wrote the session's id and start first (with or without
+    its instructions), then state markers and the items bare (with or without their own time)."""
+    lines = ['{"id":"c27a914d","timestamp":"2025-08-20T13:20:47.060Z","git":{"branch":"main"}}',
+             '{"record_type":"state"}',
+             '{"type":"message","id":null,"role":"user","content":[{"type":"input_text","text":"List the tide files"}]}',
+             '{"type":"function_call","id":"fc_1","name":"shell","arguments":"{\\"command\\":[\\"ls\\"]}","call_id":"c1"}',
+             '{"type":"function_call_output","call_id":"c1","output":"tides.csv"}',
+             '{"type":"message","timestamp":"2025-08-20T13:20:55Z","role":"assistant",'
+             '"content":[{"type":"output_text","text":"One file: tides.csv."}]}']
+    (tmp_path / "rollout.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    result = read_file(tmp_path / "rollout.jsonl", "rollout.jsonl")
+    [session] = result.conversations
+    assert result.format == "codex" and session.title == "List the tide files"
+    assert [(m.speaker, m.kind) for m in session.messages] == [("User", "message"), ("Codex", "tool_call"),
+                                                                ("Tool", "tool_result"), ("Codex", "message")]
+    assert session.messages[1].text == "**Shell**\n\n```sh\n$ ls\n```"
+    assert session.metadata["Session"] == "c27a914d" and session.metadata["Branch"] == "main"
+
+
 def test_a_codex_record_whose_type_is_a_list_is_read_past(tmp_path):
     """A crash Hypothesis found (a list where a record's type belongs): now the file is read."""
     lines = ['{"timestamp":"2025-10-19T20:47:01Z","type":"session_meta","payload":{"id":"s"}}',

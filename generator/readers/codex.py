@@ -5,7 +5,7 @@ and Codex's version), ``turn_context`` (the model), ``response_item`` (what went
 model: a ``message``, ``reasoning``, a ``function_call`` or ``custom_tool_call`` and its output, a
 ``local_shell_call``, a ``web_search_call``), ``event_msg`` (the interface's copies of the same, and
 token counts) and ``compacted`` (a summary that replaced the history). Older versions wrote the items
-bare, one per line, after a first line with the session's id.
+bare, one per line, after a first line with the session's id and ``{"record_type": "state"}`` markers.
 
 The messages are the response items: the user's (what Codex put before them, the environment and
 AGENTS.md instructions, folded as context), the model's answers under the model's name, its reasoning's
@@ -37,7 +37,13 @@ def claims(first: Record, lines: bool) -> bool:
         return False
     if text_of(value.get("type")) in _ENVELOPES and isinstance(value.get("payload"), dict):
         return True
-    return {"id", "timestamp", "instructions"} <= set(value) and "type" not in value  # an older version's first line
+    return value.get("record_type") == "state" or _old_header(value)  # an older version's lines
+
+
+def _old_header(value: dict) -> bool:
+    """An older version's first line: the session's id and start, with its instructions, folder or git."""
+    return ({"id", "timestamp"} <= set(value) and "type" not in value and "record_type" not in value
+            and any(key in value for key in ("instructions", "git", "cwd", "originator", "cli_version")))
 
 
 def read(records, source, display):
@@ -58,7 +64,7 @@ def read(records, source, display):
             events.append((payload, when, record.line, model))
         elif kind in _ITEMS:  # an older version's bare item
             items.append((value, when, record.line, model))
-        elif "instructions" in value and not session:  # an older version's first line
+        elif not session and _old_header(value):
             session = value
     turns = [turn for item in items for turn in _turns(*item)] if items else \
         [turn for event in events for turn in _event_turns(*event)]
