@@ -59,7 +59,7 @@ def read(records, source, display):
         elif kind == "response_item":
             items.append((payload, when, record.line, model))
         elif kind == "compacted":
-            items.append(({"type": "compacted", **payload}, when, record.line, model))
+            items.append(({**payload, "type": "compacted"}, when, record.line, model))
         elif kind == "event_msg":
             events.append((payload, when, record.line, model))
         elif kind in _ITEMS:  # an older version's bare item
