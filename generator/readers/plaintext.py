@@ -349,8 +349,7 @@ def read(path, text, display):
     # 'Note:' line the model wrote stays in its message.
     headed = Counter(found[0] for found in labels if found and found[3])
     by_heading = not seated and _headings_name_speakers(headed)
-    if copied:  # only its 'You said' lines start messages: a '### Usage:' the model wrote stays in its answer
-        labels = [found if found and (found[3] == SAID or found[0] in heads) else None for found in labels]
+    if copied:  # only its 'You said' lines (and a person's role) start messages, as _labels left them
         speakers = {found[0] for found in labels if found}
     elif seated or by_heading:
         speakers = seated or set(headed)
