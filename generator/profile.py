@@ -22,6 +22,12 @@ TOP_WORDS = 16  # words kept per speaker (by count): what the archive's word sta
 TERMS = 24  # a conversation's most telling words, kept for related conversations (see terms_of_text)
 TERMS_SAMPLE_CHARS = 8_000  # counted from the start of the text: related conversations are sampled
 _HEIGHTS = 9  # a bar's height is one of 1..9
+# Every card draws its bars on this one scale: messages of this many characters (or more) make a
+# full bar. A list's cards are small multiples, so they share a scale (a terse conversation looks
+# terse beside a long-winded one), and an edit to one message moves its own bar, not every bar of
+# its card: the lists it is on stay as they were. Real AI-to-AI logs' messages have a median near
+# 1,000 characters and a 90th percentile near 2,300 (UniversalBackrooms).
+FULL_BAR_CHARACTERS = 2_500
 _SPEAKER_MARKS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 # Words too common to tell anyone apart (English: most archives are; others simply keep theirs),
@@ -48,8 +54,9 @@ class Profile:
     tail_share: float
     speakers: tuple[tuple[str, int, int], ...]  # (name, messages, words), in order of appearance
     # One bar per message, or per group of messages past CARD_BARS: three characters each, the
-    # speaker (a digit or letter: its position in ``speakers``), the height (1-9), and 'l' where
-    # the bar is mostly loop, 't' mostly closing tail, '.' otherwise.
+    # speaker (a digit or letter: its position in ``speakers``), the height (1-9, on the scale all
+    # cards share: see FULL_BAR_CHARACTERS), and 'l' where the bar is mostly loop, 't' mostly
+    # closing tail, '.' otherwise.
     bars: str
     # Per speaker, their most used words as one string, "word count word count …" (one object, not
     # dozens: an archive of 50,000 conversations holds every profile in memory); statistics.word_counts
@@ -121,7 +128,7 @@ def card_bars(found: Insights, names: list[str]) -> str:
     groups = [(start, end) for start, end in groups if end > start]
     roots = [math.sqrt(length) for length in found.lengths]
     sizes = [sum(roots[start:end]) / (end - start) for start, end in groups]
-    tallest = max(sizes) or 1.0
+    full = math.sqrt(FULL_BAR_CHARACTERS)  # heights grow with the square root of the length
     lengths, tail = found.lengths, found.tail - 1 if found.tail else count  # tail: its first index, 0-based
     bars = []
     for (start, end), size in zip(groups, sizes):
@@ -131,7 +138,7 @@ def card_bars(found: Insights, names: list[str]) -> str:
         looped = sum(1 for i in range(start + 1, end + 1) if i in in_loop) if in_loop else 0
         mark = "t" if 2 * in_tail > end - start else "l" if 2 * looped > end - start else "."
         bars.append(_SPEAKER_MARKS[min(position, len(_SPEAKER_MARKS) - 1)]
-                    + str(min(_HEIGHTS, max(1, math.ceil(_HEIGHTS * size / tallest)))) + mark)
+                    + str(min(_HEIGHTS, max(1, math.ceil(_HEIGHTS * size / full)))) + mark)
     return "".join(bars)
 
 

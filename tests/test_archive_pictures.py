@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from generator.config import load_config
 from generator.library import conversation_from, conversation_record
 from generator.model import Conversation, Message, Outline
-from generator.profile import (CARD_BARS, Profile, parse_counts, profile_of, terms_of_messages, terms_of_text,
+from generator.profile import (CARD_BARS, FULL_BAR_CHARACTERS, Profile, parse_counts, profile_of, terms_of_messages, terms_of_text,
                                word_counts)
 from generator.related import related
 from generator.render.charts import pair_matrix, timeline
@@ -341,3 +341,29 @@ def test_a_damaged_line_of_the_sources_file_is_read_again_not_trusted(start, len
     damaged = line[:start] + written + line[start + length:]
     if damaged != line:
         assert restore(Remembered("t.md", (1, 1), damaged), file) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=3000), min_size=1, max_size=150), st.data())
+def test_a_message_that_grows_moves_only_its_own_bar(texts, data):
+    """Cards share one scale: a longer message changes the height of the bar it is in, no other (so
+    an edit to one message leaves the lists its conversation is on as they were, but for that bar)."""
+    which = data.draw(st.integers(0, len(texts) - 1))
+    grown = texts[:which] + [texts[which] + data.draw(st.text(min_size=1, max_size=2000))] + texts[which + 1:]
+
+    def bars(said):
+        messages = [Message(i, "Ada" if i % 2 else "Echo", text) for i, text in enumerate(said, 1)]
+        found = profile_of(Conversation("t", messages, Path("x.md"))).bars
+        return [int(found[n + 1]) for n in range(0, len(found), 3)]  # the heights
+    before, after = bars(texts), bars(grown)
+    count = len(texts)  # grouped as card_bars groups them
+    group = next(n for n in range(CARD_BARS) if which < count * (n + 1) // CARD_BARS) if count > CARD_BARS else which
+    assert [bar for n, bar in enumerate(before) if n != group] == [bar for n, bar in enumerate(after) if n != group]
+    assert after[group] >= before[group]
+
+
+def test_a_card_bar_is_full_at_the_shared_scale():
+    short, full = "x" * 25, "y" * FULL_BAR_CHARACTERS
+    messages = [Message(1, "Ada", short), Message(2, "Echo", full), Message(3, "Ada", full * 2)]
+    bars = profile_of(Conversation("t", messages, Path("x.md"))).bars
+    assert [bars[n + 1] for n in range(0, len(bars), 3)] == ["1", "9", "9"]  # sqrt(25/2500) * 9 = 0.9
