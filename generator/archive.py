@@ -26,6 +26,11 @@ class Group:
     conversations: list[Conversation] = field(default_factory=list)
 
 
+def counted(groups: list[Group]) -> list[tuple[str, str, int]]:
+    """Each group's name, slug and number of conversations: what a list of groups shows of them."""
+    return [(group.name, group.slug, len(group.conversations)) for group in groups]
+
+
 @dataclass
 class Archive:
     """Every conversation of a build, newest first, and the groups the lists show.

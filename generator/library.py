@@ -145,6 +145,12 @@ class Library:
     def diagnostics(self, files: list[SourceFile]) -> list[Diagnostic]:
         return [d for file in files for d in self.sources[file.path].diagnostics]
 
+    def places_read(self) -> dict[int, tuple[str, int]]:
+        """Where each conversation held was read, by its id: its source's relative path, and its position
+        among the source's conversations."""
+        return {id(conversation): (source.file.relative, position) for source in self.sources.values()
+                for position, conversation in enumerate(source.conversations)}
+
     def source_of(self, conversation: Conversation) -> Source:
         return self.sources[str(conversation.source)]
 
@@ -351,12 +357,15 @@ def read_sources(files: list[SourceFile], reading: Reading, outline: bool, jobs:
             for source in sources]
 
 
-def read_edits(edited: list[SourceFile], reading: Reading, record_before) -> list[Source] | None:
+def read_edits(edited: list[SourceFile], reading: Reading, record_before, figures: bool = False) -> list[Source] | None:
     """The edited sources read whole, if they are few and each reads to the outlines (and problems) it
-    had before (``record_before(file)``: its record then); else None."""
+    had before (``record_before(file)``: its record then), or with ``figures`` to outlines that differ
+    only in the speakers' figures (see same_but_figures); else None."""
     sources = [read_one(file, reading, outline=False) for file in edited[:EDITS_RENDERED_ALONE]]
+    alike = (lambda before, now: same_outlines(before, now) or same_but_figures(before, now)) if figures \
+        else same_outlines
     if (len(edited) > EDITS_RENDERED_ALONE or sum(len(s.conversations) for s in sources) > EDITS_RENDERED_ALONE
-            or not all(same_outlines(record_before(s.file), s.record()) for s in sources)):
+            or not all(alike(record_before(s.file), s.record()) for s in sources)):
         return None
     return sources
 
@@ -520,6 +529,45 @@ def same_outlines(record: str, other: str) -> bool:
         return data
     try:
         return without_fingerprints(record) == without_fingerprints(other)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return False
+
+
+_WORDS_SAID, _MOST_USED = 5, 7  # the parts of a profile's record that only the speakers' figures show
+
+
+def same_but_figures(record: str, other: str) -> bool:
+    """Do two records differ at most in how many words each speaker said and which words they used
+    most, and not in what a card shows? Such an edit changes the speakers' pages (their figures), not
+    the lists the conversation is on.
+    """
+    def parts(text: str):
+        data = json.loads(text)
+        data.pop("content", None)
+        profiles = []
+        for conversation in data["conversations"]:
+            conversation.pop("fingerprint", None)
+            profile = conversation.pop("profile")
+            profiles.append(profile)
+        return data, profiles
+
+    try:
+        (data, profiles), (other_data, other_profiles) = parts(record), parts(other)
+        if data != other_data or len(profiles) != len(other_profiles):
+            return False
+        for profile, other_profile in zip(profiles, other_profiles):
+            if (profile is None) != (other_profile is None):
+                return False
+            if profile is None:
+                continue
+            kept = [part for n, part in enumerate(profile) if n not in (_WORDS_SAID, _MOST_USED)]
+            other_kept = [part for n, part in enumerate(other_profile) if n not in (_WORDS_SAID, _MOST_USED)]
+            speakers = [(name, messages) for name, messages, _ in profile[_WORDS_SAID]]
+            other_speakers = [(name, messages) for name, messages, _ in other_profile[_WORDS_SAID]]
+            if (kept != other_kept or speakers != other_speakers or
+                    Profile.from_record(profile).card_view() != Profile.from_record(other_profile).card_view()):
+                return False
+        return True
     except (ValueError, KeyError, TypeError, AttributeError):
         return False
 

@@ -23,7 +23,7 @@ from typing import Callable
 from markupsafe import Markup, escape
 
 from generator import keys
-from generator.archive import PAIR_JOINER, Archive, Group, pair_name, pair_slug
+from generator.archive import PAIR_JOINER, Archive, Group, counted, pair_name, pair_slug
 from generator.config import Config
 from generator.diagnostics import duration, plural
 from generator.identity import speaker_colours, title_names_participants
@@ -36,8 +36,8 @@ from generator.render import MessageRenderer
 from generator.render.drawn import is_drawn, symbol_line as _symbol_line
 from generator.render.charts import pair_matrix, timeline
 from generator.render.shape import card_shape_svg, describe, shape_svg
-from generator.statistics import (PairFigures, SpeakerFigures, distinctive_words, ending_counts, pair_figures,
-                                  speaker_figures, word_counts)
+from generator.statistics import (PairFigures, SpeakerFigures, SpeakerTotals, distinctive_words, ending_counts,
+                                  pair_figures)
 from generator.urls import slugify
 
 PALETTE_SIZE = 12  # the theme defines .sp-0 … .sp-11 (light and dark variants)
@@ -127,7 +127,6 @@ class Views:
         # Cards and their keys, by (content fingerprint, slug, ...): valid as long as the config is.
         self._summaries: dict[tuple, dict | str] = {} if summaries is None else summaries
         self._speakers: dict[str, dict] = {}
-        self._pair_slugs: set[str] | None = None  # the pairings there are pages for (made when first asked)
         self._related: dict | None = None  # by slug (made when first asked)
         self._card_keys: dict[int, tuple[str, str, str]] = {}  # by id of the archive's conversations (see card_key)
         self._colours = speaker_colours(config)
@@ -220,26 +219,29 @@ class Views:
         shows besides (a speaker's statistics)."""
         per_page = self.config.per_page
         count = max(1, ceil(len(conversations) / per_page))
-        urls = [base] + [f"{base}page/{n}/" for n in range(2, count + 1)]
-        pages = []
-        for number in range(1, count + 1):
-            chunk = conversations[(number - 1) * per_page:number * per_page]
-            heading = title if number == 1 else f"{title} (page {number} of {count})"
-            pagination = {
-                "number": number, "count": count, "total": len(conversations),
-                "first_index": (number - 1) * per_page + 1, "last_index": (number - 1) * per_page + len(chunk),
-                "prev_url": urls[number - 2] if number > 1 else None,
-                "next_url": urls[number] if number < count else None,
-            }
-            # A card follows from its conversation's content and slug, and the rest from the config
-            # (in the build's salt): so these are the page's key, and the cards are made only if it changed.
-            shown = {**extra, **(first or {})} if number == 1 else extra
-            key = keys.listing(template, urls[number - 1], heading, description, pagination, shown,
-                               (self.card_key(c) for c in chunk))
-            context = functools.partial(self._listing_context, urls[number - 1], heading, title, description,
-                                        chunk, pagination, shown)
-            pages.append(Page(urls[number - 1], template, key, context))
-        return pages
+        return [self._listing_page(base, title, conversations[(number - 1) * per_page:number * per_page],
+                                   (number, count, len(conversations)), description, template,
+                                   {**extra, **(first or {})} if number == 1 else extra)
+                for number in range(1, count + 1)]
+
+    def _listing_page(self, base: str, title: str, chunk: list[Conversation], place: tuple[int, int, int],
+                      description: str, template: str, shown: dict) -> Page:
+        """Page ``number`` of ``count`` of a list of ``total`` conversations (``place``), showing ``chunk``."""
+        number, count, total = place
+        url = _page_of_list(base, number)
+        heading = title if number == 1 else f"{title} (page {number} of {count})"
+        first_index = (number - 1) * self.config.per_page + 1
+        pagination = {
+            "number": number, "count": count, "total": total,
+            "first_index": first_index, "last_index": first_index - 1 + len(chunk),
+            "prev_url": _page_of_list(base, number - 1) if number > 1 else None,
+            "next_url": _page_of_list(base, number + 1) if number < count else None,
+        }
+        # A card follows from its conversation's content and slug, and the rest from the config
+        # (in the build's salt): so these are the page's key, and the cards are made only if it changed.
+        key = keys.listing(template, url, heading, description, pagination, shown, (self.card_key(c) for c in chunk))
+        context = functools.partial(self._listing_context, url, heading, title, description, chunk, pagination, shown)
+        return Page(url, template, key, context)
 
     def card_key(self, conversation: Conversation) -> str:
         """Everything a card (and a feed entry) shows of a conversation: an edit to its messages
@@ -321,40 +323,68 @@ class Views:
                                    f"Conversations tagged {group.name}", feed=self._feed_of(tag_url(group.name)))
         return pages
 
+    @functools.cached_property
+    def speaker_totals(self) -> SpeakerTotals:
+        """The speakers' figures across the archive (a build keeps them for the next: see totals.py)."""
+        return SpeakerTotals.of(self.archive.conversations, (group.slug for group in self.archive.pairs))
+
     def speaker_pages(self) -> list[Page]:
-        figures = speaker_figures(self.archive.conversations)
-        context = self._group_context("speakers/", "Speakers", self.archive.speakers)
-        for item, group in zip(context["groups"], self.archive.speakers):
-            found = figures.get(group.name)
-            item.update(messages=found.messages if found else 0, words=found.words if found else 0,
-                        per_message=f"{found.words_per_message:.0f}" if found else "0")
-        pages = [Page.of("speakers/", "speakers.html", context)]
-        words = word_counts(self.archive.conversations)
-        archive_words = Counter()
-        for counts in words.values():
-            archive_words.update(counts)
+        totals = self.speaker_totals
+        pages = [self.speakers_index(counted(self.archive.speakers), totals)]
+        statistics = self.speaker_statistics(totals)
         for group in self.archive.speakers:
-            url = speaker_url(group.name)
-            found = figures.get(group.name)
-            stats = self._speaker_statistics(found, distinctive_words(words.get(group.name, Counter()), archive_words)) \
-                if found else None
-            pages += self._listing(url, group.name, group.conversations, f"Conversations with {group.name}",
-                                   speaker=self.speaker(group.name), feed=self._feed_of(url), first={"stats": stats})
+            pages += self._listing(speaker_url(group.name), group.name, group.conversations,
+                                   f"Conversations with {group.name}", first={"stats": statistics(group.name)},
+                                   **self._speaker_list_shows(group.name))
         return pages
 
-    def _pair_url_of(self, names: list[str]) -> str:
-        """The page of these speakers' conversations alone together, if they had any."""
-        slug = pair_slug(pair_name(names))
-        if self._pair_slugs is None:
-            self._pair_slugs = {group.slug for group in self.archive.pairs}
-        return f"pairs/{slug}/" if slug in self._pair_slugs else ""
+    def speakers_index(self, groups: list[tuple[str, str, int]], totals: SpeakerTotals) -> Page:
+        """speakers/: each speaker (name, slug, conversations) with their figures."""
+        context = self._group_context("speakers/", "Speakers", groups)
+        for item, (name, _, _) in zip(context["groups"], groups):
+            found = totals.figures.get(name)
+            item.update(messages=found.messages if found else 0, words=found.words if found else 0,
+                        per_message=f"{found.words_per_message:.0f}" if found else "0")
+        return Page.of("speakers/", "speakers.html", context)
 
-    def _speaker_statistics(self, found: SpeakerFigures, distinctive: list[tuple[str, float]]) -> dict:
+    def speaker_first_page(self, name: str, conversations: list[Conversation], total: int,
+                           stats: dict | None) -> Page:
+        """The first page of a speaker's list alone: the ``conversations`` on it (of ``total``) and
+        their ``stats`` (see speaker_statistics), as speaker_pages makes it."""
+        count = max(1, ceil(total / self.config.per_page))
+        return self._listing_page(speaker_url(name), name, conversations, (1, count, total),
+                                  f"Conversations with {name}", "list.html",
+                                  {**self._speaker_list_shows(name), "stats": stats})
+
+    def _speaker_list_shows(self, name: str) -> dict:
+        return {"speaker": self.speaker(name), "feed": self._feed_of(speaker_url(name))}
+
+    def speaker_statistics(self, totals: SpeakerTotals) -> Callable[[str], dict | None]:
+        """What a speaker's page shows above their conversations, by name (None: no figures)."""
+        words, archive_words = totals.words, totals.archive_words()
+
+        def of(name: str) -> dict | None:
+            found = totals.figures.get(name)
+            if found is None:
+                return None
+            return self._speaker_statistics(found, distinctive_words(words.get(name, Counter()), archive_words),
+                                            totals.pairs)
+        return of
+
+    @staticmethod
+    def _pair_url_of(names: list[str], pairs: frozenset[str]) -> str:
+        """The page of these speakers' conversations alone together, if they had any (``pairs``: the
+        slugs of the pairings that have pages)."""
+        slug = pair_slug(pair_name(names))
+        return f"pairs/{slug}/" if slug in pairs else ""
+
+    def _speaker_statistics(self, found: SpeakerFigures, distinctive: list[tuple[str, float]],
+                            pairs: frozenset[str]) -> dict:
         """What a speaker's page shows above their conversations."""
         return {
             "conversations": found.conversations, "messages": found.messages, "words": found.words,
             "per_message": f"{found.words_per_message:.0f}", "ended_by": found.ended_by,
-            "partners": [{**self.speaker(name), "count": count, "pair": self._pair_url_of([found.name, name]),
+            "partners": [{**self.speaker(name), "count": count, "pair": self._pair_url_of([found.name, name], pairs),
                           **({"name": "itself"} if name == found.name else {})}  # a model that talked with itself
                          for name, count in sorted(found.partners.items(), key=lambda item: (-item[1], item[0]))[:12]],
             "endings": [{"label": label, "url": ending_url(kind), "count": found.endings[kind]}
@@ -386,7 +416,7 @@ class Views:
     def pair_pages(self) -> list[Page]:
         figures = {group.slug: pair_figures(group.name.split(PAIR_JOINER), group.conversations)
                    for group in self.archive.pairs}
-        context = self._group_context("pairs/", "Pairs", self.archive.pairs, figures)
+        context = self._group_context("pairs/", "Pairs", counted(self.archive.pairs), figures)
         context["matrix"] = _escaped(pair_matrix([f for f in figures.values() if len(f.speakers) == 2],
                                                  lambda pair: pair_url(pair_name(list(pair.speakers)))))
         pages = [Page.of("pairs/", "pairs.html", context)]
@@ -425,16 +455,18 @@ class Views:
         return Page.of("search/", "search.html", context)
 
     def _group_index(self, path: str, title: str, groups: list[Group], template: str) -> Page:
-        return Page.of(path, template, self._group_context(path, title, groups))
+        return Page.of(path, template, self._group_context(path, title, counted(groups)))
 
-    def _group_context(self, path: str, title: str, groups: list[Group],
+    def _group_context(self, path: str, title: str, groups: list[tuple[str, str, int]],
                        figures: dict[str, PairFigures] | None = None) -> dict:
-        """A list of groups (tags, speakers, pairs), with a pairing's figures when given."""
-        items = [{"name": escape(g.name), "url": f"{path}{g.slug}/", "count": len(g.conversations),
-                  "speakers": [self.speaker(name) for name in g.name.split(PAIR_JOINER)]} for g in groups]
-        for item, group in zip(items, groups):
+        """A list of groups (tags, speakers, pairs: name, slug, conversations), with a pairing's figures
+        when given."""
+        items = [{"name": escape(name), "url": f"{path}{slug}/", "count": count,
+                  "speakers": [self.speaker(speaker) for speaker in name.split(PAIR_JOINER)]}
+                 for name, slug, count in groups]
+        for item, (_, slug, _) in zip(items, groups):
             if figures is not None:
-                found = figures[group.slug]
+                found = figures[slug]
                 item.update(mean=f"{found.mean_messages:.0f}", loop=f"{found.loop_share:.0%}",
                             tail=f"{found.tail_share:.0%}")
         return {"site": self.site, "page": self._page(path, title), "groups": items}
@@ -680,6 +712,10 @@ def _run_key(message: dict) -> str:
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
+
+
+def _page_of_list(base: str, number: int) -> str:
+    return base if number == 1 else f"{base}page/{number}/"
 
 
 def _month_name(month: str) -> str:

@@ -19,19 +19,22 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from generator.archive import Archive
 from generator.diagnostics import Diagnostic
-from generator.library import Library, Source, neighbour_from, read_edits, related_from, source_line
+from generator.library import (Library, Source, from_record, neighbour_from, read_edits, related_from, restore,
+                               same_outlines, source_line)
 from generator.output import OutputFolder
-from generator.pages import Views, conversation_files
+from generator.model import Conversation
+from generator.pages import Page, Views, conversation_files
 from generator.readers import native
 from generator.result import EDITS, HELD, UNCHANGED, BuildResult
 from generator.sources import SourceFile
 from generator.theme import Theme
-from generator.workers import render_conversation
+from generator.totals import KeptSpeakers, keep, kept_for
+from generator.workers import render_conversation, render_page
 
 
 @dataclass
@@ -119,8 +122,10 @@ def edits_in_place(build: Build, last: dict) -> BuildResult | None:
     """A new process: render only the edited conversations, where the last build placed them.
 
     That holds when the same files are there and each edited one reads to the same outlines as before
-    (an edit past the openings of its messages), and the last build's files are intact (checked in a
-    child process meanwhile). None otherwise: then a full build.
+    (an edit past the openings of its messages), or to outlines that differ only in the speakers'
+    figures (then the speakers' pages whose figures changed are made too, from the totals the last
+    build kept: see totals.py), and the last build's files are intact (checked in a child process
+    meanwhile). None otherwise: then a full build.
     """
     library, out = build.library, build.out
     remembered = library.remembered(out.state)
@@ -133,36 +138,113 @@ def edits_in_place(build: Build, last: dict) -> BuildResult | None:
         if not all(remembered[file.relative].intact() for file in edited):
             return None  # where it was placed is not trusted: a full build reads the line's source again
         build.edits_found(edited_slugs(edited, remembered))
-        sources = read_edits(edited, library.reading, lambda file: remembered[file.relative].record)
+        record_before = lambda file: remembered[file.relative].record
+        sources = read_edits(edited, library.reading, record_before, figures=True)
+        views = build.make_views(Archive([]))
+        kept = kept_for(out.state, last["inputs"]) if sources is not None else None
+        speaker_pages = []  # made again when an edit changed the speakers' figures
+        if sources is not None and any(not same_outlines(record_before(s.file), s.record()) for s in sources):
+            speakers = _speakers_edited(build, views, kept, sources, remembered) if kept is not None else None
+            if speakers is None:
+                sources = None
+            else:
+                kept, speaker_pages = speakers
         if sources is None:  # an edit lists show: a full build follows, which need not look at each file
             out.take_check(intact)  # of the last build again if the answer says all are there
             intact = None
             return None
-        views = build.make_views(Archive([]))
         result = result_of(last, EDITS)
         lines, failed = {}, set()
         with staged(build):
             for source in sources:
                 entry = remembered[source.file.relative]
-                placed = []
-                for conversation, where in zip(source.conversations, entry.places):
-                    if where is not None:  # else a draft the build leaves out
-                        conversation.slug = where[0]
-                        conversation.show_title(where[1])  # as the archive told it from its twins, if it did
-                        placed.append((conversation, neighbour_from(where[2]), neighbour_from(where[3]),
-                                       related_from(where)))
-                failed |= _render_placed(build, views, source, placed, result)
+                failed |= _render_placed(build, views, source, _placed(source, entry.places), result)
                 lines[source.file.relative] = source_line(source.file.relative, source.file.signature,
                                                           entry.places_text, source.record())
+            failed |= _render_pages(build, speaker_pages, result)
             build.out.keep_all(lambda path: path not in failed)  # the rest of the site is the last build's
             build.pages_made()
             if not intact():
                 build.out.rollback()
                 return None
-            return finish(build, result, lambda inputs: library.note_edits(out.state, remembered, lines, inputs))
+
+            def note(inputs: str) -> None:
+                library.note_edits(out.state, remembered, lines, inputs)
+                if kept is not None and inputs:  # kept again, for this build
+                    keep(out.state, replace(kept, inputs=inputs))
+            return finish(build, result, note)
     finally:
         if intact is not None:
             intact.abandon()  # an answer not asked for is not waited for
+
+
+def _placed(source: Source, places: list) -> list:
+    """The source's conversations where the last build placed them (``places``, as noted), each with its
+    older and newer neighbours and related conversations; drafts left out of the archive are left out."""
+    placed = []
+    for conversation, where in zip(source.conversations, places):
+        if where is not None:
+            conversation.slug = where[0]
+            conversation.show_title(where[1])  # as the archive told it from its twins, if it did
+            placed.append((conversation, neighbour_from(where[2]), neighbour_from(where[3]), related_from(where)))
+    return placed
+
+
+def _speakers_edited(build: Build, views: Views, kept: KeptSpeakers, sources: list[Source],
+                     remembered: dict) -> tuple[KeptSpeakers, list[Page]] | None:
+    """The kept speakers' totals with the edits' change (see totals.py), and the pages that change with
+    them: the speakers' list, and the first page of each speaker whose figures changed (its
+    conversations placed as the last build placed them). None when one cannot be restored as noted (a
+    full build then reads it again)."""
+    before, after, read = [], [], {}
+    for source in sources:
+        entry = remembered[source.file.relative]
+        was = from_record(entry.record, source.file)
+        if was is None:
+            return None
+        places = entry.places
+        before += [c for c, where in zip(was.conversations, places) if where is not None]
+        after += [c for c, _, _, _ in _placed(source, places)]
+        read[source.file.relative] = (source, places)
+    edited = replace(kept, totals=kept.totals.edited(before, after))
+    files = {file.relative: file for file in build.files}
+
+    def placed_at(relative: str, position: int) -> Conversation:
+        if relative not in read:
+            entry = remembered[relative]
+            read[relative] = (restore(entry, files[relative]), entry.places)
+        source, places = read[relative]
+        conversation, where = source.conversations[position], places[position]
+        conversation.slug = where[0]
+        conversation.show_title(where[1])
+        return conversation
+
+    was, now = views.speaker_statistics(kept.totals), views.speaker_statistics(edited.totals)
+    pages = [views.speakers_index(edited.groups, edited.totals)]
+    try:
+        for name, _, count in edited.groups:
+            stats = now(name)
+            if stats != was(name):
+                listed = [placed_at(*where) for where in edited.first_pages[name]]
+                pages.append(views.speaker_first_page(name, listed, count, stats))
+    except (KeyError, IndexError, TypeError, AttributeError):  # not noted, not restored, or not placed
+        return None
+    return edited, pages
+
+
+def _render_pages(build: Build, pages: list[Page], result: BuildResult) -> set[str]:
+    """Make the ``pages`` that are not current; returns those that could not be made."""
+    failed = set()
+    for page in pages:
+        if build.out.keep_if_current(page.file, page.key):
+            continue
+        outputs, problems = render_page(build.theme, page)
+        result.diagnostics += problems
+        if problems:
+            failed.add(page.file)
+        for site_path, data, key in outputs:
+            build.out.write(site_path, data, key)
+    return failed
 
 
 def edited_slugs(files: list[SourceFile], remembered: dict) -> list[str]:

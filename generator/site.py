@@ -14,8 +14,8 @@ import gc
 import time
 from dataclasses import replace
 
-from generator import feeds, keys, rebuild
-from generator.archive import Archive, build_archive, drop_duplicates
+from generator import feeds, keys, rebuild, totals
+from generator.archive import Archive, build_archive, counted, drop_duplicates
 from generator.config import Config
 from generator.diagnostics import Diagnostic
 from generator.fingerprint import file_signatures, reading_key, site_salt
@@ -32,6 +32,7 @@ from generator.result import FULL, UNCHANGED, BuildError, BuildResult
 from generator.search import FOLDER as SEARCH_FOLDER, EarlyIndex, SearchError, index_intact, update_index
 from generator.sources import ContentError, Exclusions, SourceFile, discover
 from generator.theme import TEMPLATE_CACHE, CompiledTemplates, Theme
+from generator.totals import KeptSpeakers, first_pages
 from generator.workers import ConversationJob, ListingJob, render_pages
 
 __all__ = ["Builder", "BuildError", "BuildResult", "build"]
@@ -208,6 +209,7 @@ class Builder:
                     self.library.write_remembered(plan.out.state, archive, inputs, views.related_to,
                                                   views.card_key)
                     plan.out.state.notes["related"] = views.related_key
+                    self._keep_speakers(plan.out.state, views, inputs)
             # The search index is updated on its own (and goes, with the search page, when search is off).
             result = rebuild.finish(plan, result, note_sources,
                                     keep=lambda path: self.config.search and path.startswith(SEARCH_FOLDER))
@@ -323,6 +325,14 @@ class Builder:
             views = self._views(self._archive)
             self.library.write_remembered(self._output.state, self._archive, self._committed.inputs,
                                           views.related_to, views.card_key)
+            self._keep_speakers(self._output.state, views, self._committed.inputs)
+
+    def _keep_speakers(self, state, views: Views, inputs: str) -> None:
+        """Keep the speakers' totals for the next build (see totals.py), if this one is to be trusted."""
+        speakers = views.archive.speakers
+        listed = first_pages(speakers, self.config.per_page, self.library.places_read()) if inputs else None
+        if listed is not None:
+            totals.keep(state, KeptSpeakers(inputs, views.speaker_totals, counted(speakers), listed))
 
     def update_search(self, result: BuildResult | None = None) -> BuildResult:
         """Re-index the site for search if its pages changed (or the index is missing)."""

@@ -55,6 +55,82 @@ class SpeakerFigures:
     def words_per_message(self) -> float:
         return self.words / self.messages if self.messages else 0.0
 
+    def record(self) -> list:
+        """As a build keeps it for the next (JSON; see SpeakerTotals)."""
+        return [self.name, self.conversations, self.messages, self.words, dict(self.partners), dict(self.endings),
+                self.ended_by]
+
+    @classmethod
+    def from_record(cls, data: list) -> "SpeakerFigures":
+        name, conversations, messages, words, partners, endings, ended_by = data
+        return cls(name, conversations, messages, words, Counter(partners), Counter(endings), ended_by)
+
+    def plus(self, other: "SpeakerFigures", sign: int = 1) -> "SpeakerFigures":
+        """These figures with ``other``'s added (``sign`` -1: taken away)."""
+        return SpeakerFigures(self.name, self.conversations + sign * other.conversations,
+                              self.messages + sign * other.messages, self.words + sign * other.words,
+                              _plus(self.partners, other.partners, sign), _plus(self.endings, other.endings, sign),
+                              self.ended_by + sign * other.ended_by)
+
+
+@dataclass
+class SpeakerTotals:
+    """What the speakers' pages show of the whole archive: each speaker's figures and most used words,
+    and the pairings that have pages (a speaker's partners link to them).
+
+    All counts, so an edit's change is exact to add: a build that changed one conversation's words
+    (and nothing a list shows) makes these from the last build's and the edit (:meth:`edited`), not
+    from every conversation of the archive."""
+    figures: dict[str, SpeakerFigures]
+    words: dict[str, Counter]
+    pairs: frozenset[str]  # the pairings' slugs
+
+    @classmethod
+    def of(cls, conversations: list[Conversation], pairs) -> "SpeakerTotals":
+        return cls(speaker_figures(conversations), word_counts(conversations), frozenset(pairs))
+
+    def edited(self, before: list[Conversation], after: list[Conversation]) -> "SpeakerTotals":
+        """The totals with the conversations ``before`` replaced by ``after``."""
+        figures, words = dict(self.figures), dict(self.words)
+        for sign, conversations in ((-1, before), (1, after)):
+            for name, found in speaker_figures(conversations).items():
+                figures[name] = (figures.get(name) or SpeakerFigures(name)).plus(found, sign)
+            for name, counts in word_counts(conversations).items():
+                words[name] = _plus(words.get(name, Counter()), counts, sign)
+        figures = {name: found for name, found in figures.items() if found.conversations}
+        return SpeakerTotals(figures, {name: counts for name, counts in words.items() if counts}, self.pairs)
+
+    def archive_words(self) -> Counter:
+        summed = Counter()
+        for counts in self.words.values():
+            summed.update(counts)
+        return summed
+
+    def record(self) -> dict:
+        return {"figures": [found.record() for found in self.figures.values()],
+                "words": {name: " ".join(f"{word} {count}" for word, count in counts.items())
+                          for name, counts in self.words.items()},
+                "pairs": sorted(self.pairs)}
+
+    @classmethod
+    def from_record(cls, data: dict) -> "SpeakerTotals":
+        figures = [SpeakerFigures.from_record(found) for found in data["figures"]]
+        words = {}
+        for name, text in data["words"].items():
+            parts = text.split()
+            words[name] = Counter(dict(zip(parts[::2], map(int, parts[1::2]))))
+        return cls({found.name: found for found in figures}, words, frozenset(data["pairs"]))
+
+
+def _plus(counts: Counter, other: Counter, sign: int) -> Counter:
+    """``counts`` with ``other``'s added or taken away, without the words (or names) left at none."""
+    summed = Counter(counts)
+    for key, count in other.items():
+        summed[key] += sign * count
+        if not summed[key]:
+            del summed[key]
+    return summed
+
 
 def pair_figures(speakers: list[str], conversations: list[Conversation]) -> PairFigures:
     """The figures of one pairing (Archive.pairs: ``speakers`` in order, the conversations they had)."""

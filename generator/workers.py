@@ -119,7 +119,7 @@ def _work_in_child(chunk: list, shared: tuple):
 def _produce(views: Views, theme: Theme, listings: list[Page], job, library: Library) -> tuple[list, list, list]:
     """The bytes of the outputs of one job that must be made again, its problems, and its completion."""
     if isinstance(job, ListingJob):
-        return *_render(theme, listings[job.position]), []
+        return *render_page(theme, listings[job.position]), []
     placed = views.archive.conversations[job.position]
     if job.sketched:
         try:
@@ -139,7 +139,7 @@ def render_conversation(theme: Theme, page: Page | None, conversation: Conversat
                         redaction: Redaction = NO_REDACTION) -> tuple[list, list]:
     """A conversation's page (unless None) and the ``files`` beside it (conversation.json, the
     transcript redacted as its messages were), as ([(file, bytes, key)], [problems])."""
-    outputs, problems = _render(theme, page) if page is not None else ([], [])
+    outputs, problems = render_page(theme, page) if page is not None else ([], [])
     url = conversation_url(conversation)
     files_key = files_key or keys.conversation_files(conversation, source)
     for name in files:
@@ -163,7 +163,7 @@ def _as_read(conversation: Conversation) -> Conversation:
     return conversation.moved(conversation.slug, conversation.terms, conversation.read_title)
 
 
-def _render(theme: Theme, page: Page) -> tuple[list, list]:
+def render_page(theme: Theme, page: Page) -> tuple[list, list]:
     """([(file, bytes, key)], []) for the page, or ([], [the problem]) when its template fails."""
     try:
         return [(page.file, theme.render(page.template, page.context).encode("utf-8"), page.key)], []

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jinja2.bccache import bc_magic
 
-from generator import keys, library
+from generator import keys, library, totals
 from generator.config import load_config
 from generator.output import LaterAnswer, OutputFolder
 from generator.result import EDITS, FULL, HELD, UNCHANGED
@@ -178,6 +178,66 @@ def test_a_fresh_process_renders_only_an_edit_that_no_list_shows(sample_project)
     assert published(config.output_path) == cold_build(sample_project)
     again = Builder(config).build()  # what it noted lets the next process skip everything
     assert again.written == [] and (again.conversations, again.pages) == (result.conversations, result.pages)
+
+
+_WORDS = ("lantern harbour tide ember corridor window quiet signal river stone orchard ledger compass "
+          "meadow thunder cipher beacon willow marble falcon").split()
+
+
+def _wordy_project(tmp_path):
+    """Three long conversations among three speakers: a word more moves no one's share of a card."""
+    project = tmp_path / "wordy"
+    (project / "content").mkdir(parents=True)
+    (project / "antiphon.toml").write_text('title = "Wordy"\nper_page = 2\n', "utf-8")
+    casts = [("Ada", "Bea"), ("Bea", "Cy"), ("Cy", "Ada")]
+    for number, cast in enumerate(casts):
+        turns = []
+        for turn in range(6):  # past the 8,000 characters that related conversations are found by from turn 4
+            said = " ".join(_WORDS[(number * 7 + turn * 3 + n * n) % len(_WORDS)] for n in range(300))
+            turns.append(f"### {cast[turn % 2]}\n\n{said}. Over {turn}.\n\n---\n")
+        (project / "content" / f"t{number}.md").write_text(
+            f"# {cast[0]} and {cast[1]}\n\n**Started:** 2025-0{number + 1}-01 10:00:00\n\n---\n\n" + "\n".join(turns),
+            "utf-8")
+    return project
+
+
+def test_a_fresh_process_makes_an_edit_of_the_words_said_and_only_the_speakers_pages_it_changes(tmp_path):
+    """Words added to a message change the speakers' figures (words said, distinctive words) but no card:
+    a new process makes the edited page and the speakers' pages from the totals the last build kept,
+    and the site is what a cold build makes; so is the next edit's, from the totals this one kept."""
+    project = _wordy_project(tmp_path)
+    config = load_config(None, project)
+    assert not Builder(config).build().failed()
+    for round, words in enumerate(["orchard orchard harbour", "meadow cipher cipher cipher falcon"]):
+        edit(project, "t1.md", f"Over {round + 4}.", f"{words}. Over {round + 4}.")  # Bea's, then Cy's
+        result = Builder(config).build()
+        written = site_written(result)
+        assert result.path == EDITS, round
+        assert "c/2025-02-01-bea-and-cy/index.html" in written and "speakers/index.html" in written
+        assert {"speakers/bea/index.html", "speakers/cy/index.html"} & written
+        assert not {"index.html", "tags/index.html", "pairs/index.html"} & written  # no card changed
+        assert published(config.output_path) == cold_build(project)
+
+
+@pytest.mark.parametrize("damage", ["gone", "garbled", "another build's"])
+def test_an_edit_of_the_words_said_without_the_kept_totals_is_a_full_build(tmp_path, damage):
+    project = _wordy_project(tmp_path)
+    config = load_config(None, project)
+    Builder(config).build()
+    kept = config.output_path / totals.TOTALS_STATE
+    assert kept.is_file()
+    if damage == "gone":
+        kept.unlink()
+    elif damage == "garbled":
+        kept.write_text(kept.read_text("utf-8")[:-40], "utf-8")
+    else:
+        data = json.loads(kept.read_text("utf-8"))
+        kept.write_text(json.dumps({**data, "inputs": "0" * 40}), "utf-8")
+    edit(project, "t1.md", "Over 4.", "orchard orchard. Over 4.")
+    result = Builder(config).build()
+    assert result.path == FULL
+    assert published(config.output_path) == cold_build(project)
+    assert totals.kept_for(OutputFolder(config.output_path).state, result.inputs) is not None  # kept again
 
 
 def _all_touched(project, seconds: int) -> None:

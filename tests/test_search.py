@@ -129,8 +129,8 @@ def test_an_edited_page_that_cannot_be_made_leaves_its_shard_to_update_index(pro
     import generator.workers as workers
     assert not build(load_config(None, project_of_100)).failed()
     _edit(project_of_100, "talk-042.md", "hums, then sings of the harbour.")
-    render, started, indexed_early, indexed_late = workers._render, [], [], []
-    monkeypatch.setattr(workers, "_render", lambda theme, page: ([], [workers.template_problem(
+    render, started, indexed_early, indexed_late = workers.render_page, [], [], []
+    monkeypatch.setattr(workers, "render_page", lambda theme, page: ([], [workers.template_problem(
         RuntimeError("a theme's bug"), page.template, page.file)]) if "talk-042" in page.path else render(theme, page))
     start, index_all, finish = search.EarlyIndex.start, search._index_all, search.EarlyIndex._finish
     monkeypatch.setattr(search.EarlyIndex, "start", lambda self, pages=None: started.append(pages is not None) or
