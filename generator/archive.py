@@ -165,13 +165,23 @@ def distinguish_titles(conversations: list[Conversation]) -> None:
     for conversation in conversations:
         by_title[conversation.read_title].append(conversation)
     for title, group in by_title.items():
-        whens = [f"{c.started:%Y-%m-%d %H:%M}" if c.started is not None else "" for c in group]
+        whens = [_start_told(c.started) for c in group]
         apart = [when if len(group) > 1 and when and whens.count(when) == 1 and when not in title else ""
                  for when in whens]
         names = _file_names([c for c, when in zip(group, apart) if not when])
         for conversation, when in zip(group, apart):
             told = when or names.get(id(conversation), "")
             conversation.show_title(f"{title}{TITLE_JOINER}{told}" if told else title)
+
+
+def _start_told(started: datetime | None) -> str:
+    """A start as a title tells twins apart by it: to the minute, or the day alone where only the day is
+    known (a naive midnight: a source that gave a date without a time)."""
+    if started is None:
+        return ""
+    if started.tzinfo is None and started.time() == datetime.min.time():
+        return f"{started:%Y-%m-%d}"
+    return f"{started:%Y-%m-%d %H:%M}"
 
 
 def _file_names(twins: list[Conversation]) -> dict[int, str]:

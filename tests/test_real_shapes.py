@@ -73,7 +73,8 @@ def test_any_model_id_gets_a_name_and_a_platforms_dress_does_not_change_a_claude
 
 _TITLES = st.sampled_from(["Ada ↔ Echo", "Warmup", "hi", "Ada ↔ Echo · 2025-01-01 10:00"])
 _STARTS = st.one_of(st.none(), st.builds(lambda day, minute, second: datetime(2025, 1, day, 10, minute, second),
-                                         st.integers(1, 2), st.integers(0, 1), st.integers(0, 59)))
+                                         st.integers(1, 2), st.integers(0, 1), st.integers(0, 59)),
+                    st.builds(lambda day: datetime(2025, 1, day), st.integers(1, 2)))  # a day given alone
 
 
 @settings(max_examples=300, deadline=None)
@@ -86,16 +87,19 @@ def test_titles_several_conversations_share_are_told_apart_by_a_start_no_twin_sh
     shown = [c.title for c in conversations]
     assert [c.read_title for c in conversations] == [title for title, _ in read]  # the title as read is kept
 
+    def told(start):  # to the minute; a day given alone (midnight, no zone) as the day
+        return "" if not start else f"{start:%Y-%m-%d}" if start.hour == start.minute == start.second == 0 \
+            else f"{start:%Y-%m-%d %H:%M}"
+
     def apart(title, start, twins):
-        when = f"{start:%Y-%m-%d %H:%M}" if start else ""
-        return len(twins) > 1 and when and [s and f"{s:%Y-%m-%d %H:%M}" for s in twins].count(when) == 1 \
-            and when not in title
+        when = told(start)
+        return len(twins) > 1 and when and [told(s) for s in twins].count(when) == 1 and when not in title
 
     for n, (conversation, (title, start)) in enumerate(zip(conversations, read)):
         twins = [s for t, s in read if t == title]
         untold = [s for s in twins if not apart(title, s, twins)]
         if apart(title, start, twins):
-            assert conversation.title == f"{title} · {start:%Y-%m-%d %H:%M}"
+            assert conversation.title == f"{title} · {told(start)}"
         elif len(untold) > 1:
             assert conversation.title == f"{title} · chat-{n}"
         else:
