@@ -219,6 +219,23 @@ def test_a_fresh_process_makes_an_edit_of_the_words_said_and_only_the_speakers_p
         assert published(config.output_path) == cold_build(project)
 
 
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 5),
+                          st.lists(st.sampled_from(_WORDS[:6] + ["zephyr", "quince", "lantern lantern"]), min_size=1,
+                                   max_size=40)), min_size=1, max_size=3))
+def test_edits_of_the_words_said_in_new_processes_give_what_a_cold_build_gives(tmp_path, edits):
+    """Words added to any message, in any order of edits, each built by a new process: in place where
+    only the speakers' figures change, in full where a card does, and the same site as a cold build."""
+    shutil.rmtree(tmp_path / "wordy", ignore_errors=True)  # each example starts afresh
+    project = _wordy_project(tmp_path)
+    config = load_config(None, project)
+    Builder(config).build()
+    for transcript, turn, words in edits:
+        edit(project, f"t{transcript}.md", f"Over {turn}.", f"{' '.join(words)}. Over {turn}.")
+        assert Builder(config).build().path in (EDITS, FULL)
+        assert published(config.output_path) == cold_build(project)
+
+
 @pytest.mark.parametrize("damage", ["gone", "garbled", "another build's"])
 def test_an_edit_of_the_words_said_without_the_kept_totals_is_a_full_build(tmp_path, damage):
     project = _wordy_project(tmp_path)
