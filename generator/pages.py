@@ -747,13 +747,19 @@ def _preview(text: str) -> str:
     Code's Read tool shows it, '     1→text', by its text: the line numbers would name every file alike;
     a heading, '## Introduction', by its words)."""
     for line in text.splitlines():
-        words = " ".join(_HEADING_MARK.sub("", _LINE_NUMBER.sub("", line)).replace("*", "").replace("`", "").split())
+        words = " ".join(_ESCAPE_OR_MARK.sub(_escaped_or_nothing, _HEADING_MARK.sub("", _LINE_NUMBER.sub("", line))).split())
         if words:
             return words if len(words) <= 80 else words[:79] + "…"
     return ""
 
 
 _LINE_NUMBER = re.compile(r"^\s*\d+→")
+# Markdown's escapes ('\*' is a star) and its marks of emphasis and code, which a hint leaves out.
+_ESCAPE_OR_MARK = re.compile(r"\\([!-/:-@\[-`{-~])|[*`]")
+
+
+def _escaped_or_nothing(found: re.Match) -> str:
+    return found[1] or ""
 _HEADING_MARK = re.compile(r"^ {0,3}#{1,6}[ \t]+(?=\S)")
 
 

@@ -18,6 +18,7 @@ from generator.diagnostics import SourceError
 from generator.identity import Identity
 from generator.pages import conversation_json
 from generator.readers import native, read_bytes, read_file
+from generator.render import MessageRenderer
 from generator.site import build
 from tests.conftest import FIXTURES, GOLDEN, UPDATE_GOLDEN
 
@@ -33,7 +34,7 @@ EXPECTED_READER = {
     "sillytavern.jsonl": "sillytavern", "claude_console.txt": "claude-console", "gemini_console.txt": "gemini-console",
     "tagged.md": "tagged", "aider_history.md": "aider", "aider_reasoning.md": "aider", "aider_architect.md": "aider", "bot_chat.md": "plaintext",
     "report_chat.md": "plaintext", "notes_app_chats.json": "nested-messages", "open_webui.json": "nested-messages",
-    "discord.txt": "discord", "discord.json": "discord", "telegram.json": "telegram", "codex.jsonl": "codex", "framed_turns.txt": "framed",
+    "discord.txt": "discord", "discord.json": "discord", "discord.html": "discord", "telegram.json": "telegram", "codex.jsonl": "codex", "framed_turns.txt": "framed",
 }
 
 
@@ -101,6 +102,73 @@ def test_a_discord_channel_exported_as_json():
     assert chat.messages[4].text.endswith("📎 [chart.png](https://cdn.example/attachments/2/5/chart.png)\n\n"
                                           "📎 odd.txt\n\nSticker: Wave")
     assert chat.messages[0].label == "keeper_ada" and chat.messages[1].label == "Tidebot#4410"
+
+
+def test_a_discord_channel_exported_as_html():
+    """DiscordChatExporter's HTML page (its default): each message of a group its author's, the account's
+    name and a bot's tag as the label, the short times of a group's later messages read from their full
+    form; Discord's Markdown made HTML made Markdown again, with what the page shows as text kept as
+    text ('2 * 3', '# this line', '1. nor'), a link only where the address is the web's, a code block
+    with its language, and the text after a quote out of it; the reasoning before a reply's answer
+    is thinking; the embed, the files and the reactions follow the text; a member joining is a note.
+    Before, an .html file was not read at all."""
+    [chat] = read_file(FORMATS / "discord.html", "discord.html").conversations
+    assert chat.title == "#tide-desk · Harbour Office" and chat.metadata["Topic"] == "Ask the tide bot"
+    assert [(m.speaker, m.kind, m.label) for m in chat.messages] == [
+        ("Ada", "message", "keeper_ada"), ("Ada", "message", "keeper_ada"), ("Tidebot", "thinking", "Tidebot#4410"),
+        ("Tidebot", "message", "Tidebot#4410"), ("Wren", "note", "")]
+    assert [m.time for m in chat.messages] == [datetime(2025, 9, 3, 6, 36), datetime(2025, 9, 3, 6, 37),
+                                               datetime(2025, 9, 13, 6, 39), datetime(2025, 9, 13, 6, 39),
+                                               datetime(2025, 9, 13, 6, 41)]
+    assert chat.messages[1].text == "and the *south* one, if it is not ~~too much~~ trouble 🙏"
+    answer = chat.messages[3].text
+    assert answer.startswith("↩ In reply to Ada (#1)\n\nHere are the tides, **both piers**:\n\n- North: `06:12`\n")
+    assert "> Mind the bar & the \\&amp; sign.\n> Two lines of it.\n\nSee [the tables](https://tides.example/north) or this." in answer
+    assert '```python\nprint("high", 6.12)\nif tide < 3:\n    print("low")\n```' in answer
+    assert "javascript" not in answer and ":lantern:" in answer
+    assert answer.endswith("📎 [chart.png](https://cdn.example/attachments/2/5/chart.png)\n\n📎 odd.txt\n\nReactions: 👍 2")
+    assert chat.messages[4].text == "Wren joined the server."
+    shown = MessageRenderer().render(answer)
+    for text in ("Add 2 * 3 = 6 minutes at springs; keep_the_bar_clear.", "# this line is text, not a heading",
+                 "1. nor is this a list", "&lt;script&gt;alert(1)&lt;/script&gt;", "the &amp;amp; sign"):
+        assert text in shown, text
+    assert "<script>" not in shown and "<h1>" not in shown and "<ol>" not in shown
+
+
+def test_a_folded_blocks_hint_shows_what_markdown_escapes_as_it_reads(tmp_path):
+    """The hint of the Discord page's folded reasoning reads 'the *south* gauge', as its text shows it
+    (not 'the \\south\\ gauge': its marks were dropped and its escapes kept)."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "discord.html").write_bytes((FORMATS / "discord.html").read_bytes())
+    build(load_config(None, tmp_path, search=False))
+    page = html.unescape(next((tmp_path / "site" / "c").glob("*/index.html")).read_text("utf-8"))
+    summaries = re.findall(r'<details class="aside-body"><summary>(.*?)</summary>', page)
+    assert summaries[0] == "The keeper asks for both piers; the *south* gauge reads late."
+
+
+def test_a_discord_html_page_of_an_older_exporter():
+    """Exporters before 2022 wrote a group's author once ('chatlog__author-name') and its messages after."""
+    page = ('<html><body><div class="preamble"><div class="preamble__entries-container">'
+            '<div class="preamble__entry">Harbour Office</div><div class="preamble__entry">tide-desk</div></div></div>'
+            '<div class="chatlog"><div class="chatlog__message-group"><div class="chatlog__messages">'
+            '<span class="chatlog__author-name" title="Tidebot#4410">Tidebot</span><span class="chatlog__bot-tag">BOT</span>'
+            '<span class="chatlog__timestamp">20-Jul-25 06:36 PM</span>'
+            '<div class="chatlog__message" data-message-id="1"><div class="chatlog__content"><div class="markdown">'
+            '<span class="preserve-whitespace">High water at <strong>06:12</strong></span></div></div></div>'
+            '<div class="chatlog__message" data-message-id="2"><div class="chatlog__content"><div class="markdown">'
+            '<span class="preserve-whitespace">Low water at 12:30</span></div></div></div>'
+            '</div></div></div></body></html>')
+    [chat] = read_bytes(Path("old.html"), page.encode("utf-8"), "old.html").conversations
+    assert chat.title == "#tide-desk · Harbour Office"
+    assert [(m.speaker, m.label, m.text) for m in chat.messages] == [
+        ("Tidebot", "Tidebot#4410", "High water at **06:12**"), ("Tidebot", "Tidebot#4410", "Low water at 12:30")]
+    assert chat.messages[0].time == datetime(2025, 7, 20, 18, 36)  # the form of the time those exporters wrote
+
+
+def test_a_web_page_is_not_a_transcript():
+    result = read_bytes(Path("notes.html"), b"<html><body><h1>Tide tables</h1><p>06:12</p></body></html>", "notes.html")
+    assert result.conversations == [] and result.diagnostics[0].level == "note"
+    assert "not a transcript" in result.diagnostics[0].message
 
 
 def test_a_telegram_chat_exported_as_json():
@@ -237,13 +305,14 @@ def test_messages_of_another_shape_are_not_read_as_openai_messages(tmp_path):
 @pytest.mark.parametrize("header, day_first, expected", [
     ("[7/20/2025 6:36 PM]", False, datetime(2025, 7, 20, 18, 36)), ("[20/7/2025 18:36]", True, datetime(2025, 7, 20, 18, 36)),
     ("[03/09/2025, 16:20]", True, datetime(2025, 9, 3, 16, 20)), ("[2025-07-20 18:36]", None, datetime(2025, 7, 20, 18, 36)),
-    ("[12/1/2025 12:05 AM]", False, datetime(2025, 12, 1, 0, 5))])
+    ("[12/1/2025 12:05 AM]", False, datetime(2025, 12, 1, 0, 5)), ("[20-Jul-25 06:36 PM]", None, datetime(2025, 7, 20, 18, 36)),
+    ("[03-Sep-2025 12:05 AM]", None, datetime(2025, 9, 3, 0, 5)), ("[03-Sep-25 16:20]", None, datetime(2025, 9, 3, 16, 20))])
 def test_a_discord_text_exports_dates_in_its_locales_form(header, day_first, expected):
     """Day or month first, as a number past 12 shows, else as the clock does (AM/PM is American)."""
-    from generator.readers.discord import _day_first, _when
+    from generator.readers.discord import days_first, message_time
     if day_first is not None:
-        assert _day_first([header[1:-1]]) == day_first
-    assert _when(header[1:-1], bool(day_first)) == expected
+        assert days_first([header[1:-1]]) == day_first
+    assert message_time(header[1:-1], bool(day_first)) == expected
 
 
 def test_sillytavern_shows_the_chosen_swipe_and_folds_the_others():

@@ -10,6 +10,7 @@ get lines made of their own syntax and arbitrary text. FUZZ_EXAMPLES sets the ex
 from __future__ import annotations
 
 import copy
+import html
 import json
 import os
 import re
@@ -293,6 +294,52 @@ def test_the_discord_text_reader_raises_only_source_errors():
     @given(st.lists(line, max_size=30))
     def check(lines):
         _read_only_source_errors("channel.txt", "\n".join(["=" * 62, "Guild: g", "Channel: c", "=" * 62] + lines))
+    check()
+
+
+# Pieces of DiscordChatExporter's page, and of broken ones: unclosed and stray tags, comments left open,
+# quotes never closed, entities, and the classes the reader looks for in places it does not expect them.
+_DISCORD_HTML_PIECES = [
+    '<div class="chatlog__message-group">', '<div class="chatlog__message-container" data-message-id="1">',
+    '<div class="chatlog__message-container" data-message-id="2">', '<div class="chatlog__message">', "</div>",
+    '<span class="chatlog__author" title="Bot#0001">', '<span class="chatlog__author-name">', "</span>",
+    '<span class="chatlog__timestamp"><a href="#x">7/20/2025 6:36 PM</a></span>', '<div class="chatlog__short-timestamp" title="20-Jul-25 06:37 PM">',
+    '<span class="chatlog__markdown-preserve">', '<span class="preserve-whitespace">', "<strong>", "</strong>", "<em>", "<s>",
+    '<code class="chatlog__markdown-pre chatlog__markdown-pre--inline">', '<code class="chatlog__markdown-pre chatlog__markdown-pre--multiline language-py">',
+    "</code>", '<div class="chatlog__markdown-quote"><div class="chatlog__markdown-quote-content">', "<ul><li>", "</li>", "</ul>",
+    "<h1>", "</h1>", "<br>", '<a href="https://x.example/(a)">', '<a href="javascript:alert(1)">', "</a>",
+    '<img class="chatlog__emoji" alt="😀" title=":grinning:">', '<img alt="x" title="">', '<div class="chatlog__reply">',
+    '<span class="chatlog__reply-link" onclick="scrollToMessage(event, \'1\')">', '<div class="chatlog__embed">',
+    '<div class="chatlog__embed-title">', '<div class="chatlog__embed-field"><div class="chatlog__embed-field-name">',
+    '<div class="chatlog__embed-field-value">', '<div class="chatlog__attachment"><a href="https://x.example/f.png">',
+    '<div class="chatlog__reaction"><img alt="👍"><span class="chatlog__reaction-count">3</span>',
+    '<span class="chatlog__system-notification-author">', '<span class="chatlog__system-notification-content">',
+    '<span class="chatlog__system-notification-timestamp">', '<div class="preamble__entry">', "<!--", "-->", "<!-- x -->",
+    '<a title="', "<", ">", "&amp;", "&lt;think&gt;", "&lt;/think&gt;", "&#0;", "&#x110000;", "&bogus;", "\n", "  ",
+    "<script>", "</script>", "<style>", "</style>", "<?xml ?>", "<!DOCTYPE html>", "# x", "1. y", "> z", "* w", "`", "\\"]
+
+
+def test_the_discord_html_reader_raises_only_source_errors():
+    """Its first message group first (else no reader claims the page), then any pieces of pages."""
+    piece = st.sampled_from(_DISCORD_HTML_PIECES) | st.text(st.characters(codec="utf-8"), max_size=20)
+
+    @FUZZ
+    @given(st.lists(piece, max_size=40))
+    def check(pieces):
+        _read_only_source_errors("channel.html", '<div class="chatlog__message-group">' + "".join(pieces))
+    check()
+
+
+def test_the_html_page_reader_keeps_every_character_of_text():
+    """A page's text, whatever it holds (but markup), is read back as it was written, escaped or not."""
+    from generator.readers.html_page import parse
+
+    @FUZZ
+    @given(st.text(st.characters(codec="utf-8", blacklist_characters="<&"), max_size=60), st.booleans())
+    def check(text, wrapped):
+        page = f"<div><span>{text}</span></div>" if wrapped else text
+        assert parse(page).text() == text
+        assert parse(f"<p>{html.escape(text)}</p>").text() == text
     check()
 
 

@@ -139,9 +139,23 @@ _SHAPES = {
     "rules between rules": lambda n: ("a.txt", "=" * 30 + "\nHUMAN:\n" + "=" * 30 + "\nx\n" + ("=" * 30 + "\n") * (n // 31)),
     "many chats in one file": lambda n: ("a.txt", ("=" * 30 + "\nCONVERSATION: t\n" + "=" * 30 + "\n" + "-" * 30
                                                     + "\nHUMAN:\n" + "-" * 30 + "\nhi\n") * (n // 120)),
+    "HTML elements never closed": lambda n: ("a.html", _DCE_MESSAGE + "<div>x" * (n // 6)),
+    "HTML comments never closed": lambda n: ("a.html", _DCE_MESSAGE + "<!--" * (n // 4)),
+    "HTML quotes never closed": lambda n: ("a.html", _DCE_MESSAGE + '<a title="x ' * (n // 12)),
+    "HTML end tags with nothing open": lambda n: ("a.html", _DCE_MESSAGE + "</span>" * (n // 7)),
+    "HTML groups within groups": lambda n: ("a.html", _DCE_MESSAGE * (n // len(_DCE_MESSAGE))),
+    "HTML quotes within quotes": lambda n: ("a.html", _DCE_MESSAGE + '<div class="chatlog__markdown-quote"><div '
+                                            'class="chatlog__markdown-quote-content">q' * (n // 88)),
+    "HTML lists within lists": lambda n: ("a.html", _DCE_MESSAGE + "<ul><li>x" * (n // 9)),
+    "HTML of many messages": lambda n: ("a.html", "".join(
+        f'{_DCE_MESSAGE}a **line** of <em>message</em> {number}</span></div></div>' for number in range(n // 190))),
     "JSON of many small chats": lambda n: ("a.json", '{"c":[' + ",".join(
         ['{"title":"t","turns":[{"role":"user","content":"a"},{"role":"ai","content":"b"}]}'] * (n // 80)) + "]}"),
 }
+
+
+_DCE_MESSAGE = ('<div class="chatlog__message-group"><div class="chatlog__message-container" data-message-id="1">'
+                '<span class="chatlog__markdown-preserve">')
 
 
 def _cost(name: str, text: str, fast: bool = True) -> float:

@@ -10,6 +10,7 @@ content (never by guessing from the name alone):
   Discord channels (DiscordChatExporter, which also writes ``.txt``), Telegram chats and message lists;
   ``.jsonl``/``.ndjson``: the same one per line, Claude Code and Codex CLI sessions and SillyTavern chats.
 - ``.vtt`` WebVTT and ``.srt`` subtitles.
+- ``.html``: Discord channels as DiscordChatExporter's HTML page (its default); any other page is no transcript.
 
 A file no reader claims gives a warning; a file that a reader claims but cannot
 read gives an error naming the line (and the JSON path).
@@ -32,12 +33,14 @@ from generator.readers import (aider, backrooms, cctrace, chatgpt, claude_ai, cl
 from generator.readers.clean import decode, json_unsafe_at
 from generator.readers.common import keep_damaged_lines
 from generator.readers.discord import DiscordJSON, DiscordText
+from generator.readers.discord_html import DiscordHTML
 from generator.readers.subtitles import SRT, WebVTT
 
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
 JSON_SUFFIXES = {".json": False, ".jsonl": True, ".ndjson": True}  # suffix -> one record per line
 SUBTITLE_READERS = {".vtt": WebVTT, ".srt": SRT}
-SUFFIXES = TEXT_SUFFIXES + tuple(JSON_SUFFIXES) + tuple(SUBTITLE_READERS)
+HTML_SUFFIX = ".html"
+SUFFIXES = TEXT_SUFFIXES + tuple(JSON_SUFFIXES) + tuple(SUBTITLE_READERS) + (HTML_SUFFIX,)
 
 TEXT_READERS = (claude_log, cctrace, aider, DiscordText, native, backrooms, claude_console, gemini_console, tagged,
                 framed, plaintext)  # the most particular first
@@ -190,6 +193,10 @@ def read_text(path: Path, text: str, display: str) -> ReadResult:
                                        "control characters (or escapes of them) replaced by visible symbols (␀, ␛, �)"))
         return ReadResult(reader.NAME, conversations, diagnostics)
     head = text[:_SNIFF_CHARS]
+    if suffix == HTML_SUFFIX:
+        if not DiscordHTML.sniff(head):
+            return _unclaimed(display, "a web page, not a chat exporter's (DiscordChatExporter's HTML is read)")
+        return ReadResult(DiscordHTML.NAME, *DiscordHTML.read(path, text, display))
     if suffix in SUBTITLE_READERS:
         reader = SUBTITLE_READERS[suffix]
         if not reader.sniff(head):

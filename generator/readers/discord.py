@@ -42,6 +42,8 @@ _FIELD = re.compile(r"(?P<key>[A-Z][a-z]+): (?P<value>.*)")
 _AUTHOR = re.compile(r"\[(?P<when>[^\[\]\n]{6,40})\] (?P<author>\S.{0,99})")
 _TAG = re.compile(r"(?P<name>.+)#(?P<tag>\d{4})")
 _NUMERIC_DATE = re.compile(r"(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4}),? +(\d{1,2}):(\d{2})(?::(\d{2}))?(?: *([AaPp])\.? ?[Mm]\.?)?")
+_MONTH_NAMED_DATE = re.compile(r"(\d{1,2})-([A-Za-z]{3})-(\d{2}|\d{4}) (\d{1,2}):(\d{2})(?: ?([AaPp][Mm]))?")
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _EXPORTED = re.compile(r"Exported \d[\d,.]* message\(s\)[ \t]*")
 
 
@@ -65,8 +67,8 @@ def _read_text(path, text, display):
     body_lines = _without_footer(lines[start:])
     heads = [(number, found) for number, line in enumerate(body_lines)
              if (found := _AUTHOR.fullmatch(line.rstrip("\r"))) is not None]
-    day_first = _day_first([found["when"] for _, found in heads])
-    heads = [(number, found) for number, found in heads if _when(found["when"], day_first) is not None]
+    day_first = days_first([found["when"] for _, found in heads])
+    heads = [(number, found) for number, found in heads if message_time(found["when"], day_first) is not None]
     turns = []
     before = "\n".join(body_lines[:heads[0][0]] if heads else body_lines).strip("\n")
     if before.strip():
@@ -74,12 +76,12 @@ def _read_text(path, text, display):
     for position, (number, found) in enumerate(heads):
         end = heads[position + 1][0] if position + 1 < len(heads) else len(body_lines)
         said = "\n".join(line.rstrip("\r") for line in body_lines[number + 1:end]).strip("\n")
-        name, label = _name(found["author"].strip())
-        for turn in thought_apart(name, said, start + number + 1, _when(found["when"], day_first)):
+        name, label = split_tag(found["author"].strip())
+        for turn in thought_apart(name, said, start + number + 1, message_time(found["when"], day_first)):
             turn.label = label
             turns.append(turn)
-    return [conversation(path, turns, title=_title(fields.get("Guild", ""), fields.get("Channel", "")),
-                         metadata=_metadata(fields))], []
+    return [conversation(path, turns, title=channel_title(fields.get("Guild", ""), fields.get("Channel", "")),
+                         metadata=channel_metadata(fields))], []
 
 
 def _header_fields(lines: list[str]) -> tuple[dict[str, str], int]:
@@ -107,7 +109,7 @@ def _without_footer(lines: list[str]) -> list[str]:
     return lines
 
 
-def _day_first(dates: list[str]) -> bool:
+def days_first(dates: list[str]) -> bool:
     """Whether the file's numeric dates put the day first ('03/09/2026, 16:20', as British English
     writes them) or the month ('7/20/2025 6:36 PM'): by a number past 12 where one shows, else by
     the clock (AM/PM is American)."""
@@ -121,11 +123,12 @@ def _day_first(dates: list[str]) -> bool:
     return not any(_NUMERIC_DATE.fullmatch(date.strip()) and re.search(r"[AaPp]\.? ?[Mm]", date) for date in dates)
 
 
-def _when(text: str, day_first: bool) -> datetime | None:
-    """The time of a message header: numeric, in the exporter's locale (see _day_first), or ISO 8601."""
+def message_time(text: str, day_first: bool) -> datetime | None:
+    """The time of a message header: numeric, in the exporter's locale (see days_first), the exporter's
+    form before 2022 ('20-Jul-25 06:36 PM'), or ISO 8601."""
     found = _NUMERIC_DATE.fullmatch(text.strip())
     if found is None:
-        return timestamp(text)
+        return _month_named(text.strip()) or timestamp(text)
     first, second, third, hour, minute, seconds, half = found.groups()
     if len(first) == 4:
         year, month, day = int(first), int(second), int(third)
@@ -143,7 +146,24 @@ def _when(text: str, day_first: bool) -> datetime | None:
         return None
 
 
-def _name(author: str) -> tuple[str, str]:
+def _month_named(text: str) -> datetime | None:
+    found = _MONTH_NAMED_DATE.fullmatch(text)
+    if found is None or found[2].lower() not in _MONTHS:
+        return None
+    day, month, year, hour, minute, half = found.groups()
+    hour = int(hour)
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half.lower() == "pm" else 0)
+    try:
+        return datetime(int(year) + (2000 if len(year) == 2 else 0), _MONTHS.index(month.lower()) + 1, int(day),
+                        hour, int(minute))
+    except ValueError:
+        return None
+
+
+def split_tag(author: str) -> tuple[str, str]:
     """The author's name without a bot's (or an older account's) '#4410', and the name as written if it had one."""
     tagged = _TAG.fullmatch(author)
     if tagged and tagged["name"].strip():
@@ -151,7 +171,7 @@ def _name(author: str) -> tuple[str, str]:
     return author, ""
 
 
-def _title(guild: str, channel: str) -> str:
+def channel_title(guild: str, channel: str) -> str:
     """'#tide-desk · Harbour Office' (a channel's category, before its name, is left to the facts)."""
     name = channel.rsplit(" / ", 1)[-1].strip()
     if not name:
@@ -159,7 +179,7 @@ def _title(guild: str, channel: str) -> str:
     return f"#{name} · {guild}" if guild else f"#{name}"
 
 
-def _metadata(fields: dict[str, str]) -> dict[str, str]:
+def channel_metadata(fields: dict[str, str]) -> dict[str, str]:
     shown = {"Source format": SOURCE_FORMAT}
     for key in ("Guild", "Channel", "Topic", "After", "Before"):
         if fields.get(key, "").strip():
@@ -204,8 +224,8 @@ def _read_json(records, source, display):
         fields = {"Guild": text_of(guild.get("name")), "Topic": text_of(channel.get("topic")),
                   "Channel": " / ".join(part for part in (text_of(channel.get("category")),
                                                           text_of(channel.get("name"))) if part)}
-        found.append(conversation(source, turns, title=_title(fields["Guild"], fields["Channel"]),
-                                  metadata=_metadata(fields)))
+        found.append(conversation(source, turns, title=channel_title(fields["Guild"], fields["Channel"]),
+                                  metadata=channel_metadata(fields)))
     return found, []
 
 
@@ -222,24 +242,32 @@ def _author(message: dict) -> tuple[str, str]:
 
 def _json_turns(shape: Shape, path: str, message: dict, said: dict[str, tuple[int, str]], line: int) -> list[Turn]:
     """The message's turns; ``said``: the messages before it, for the one a reply answers."""
-    name, label = _author(message)
-    when = timestamp(message.get("timestamp"))
-    parts = [shape.text(message.get("content"), f"{path}.content")]
     answered = said.get(text_of(dict_of(message.get("reference")).get("messageId")))
-    if answered is not None:
-        parts.insert(0, in_reply_to(answered[1], answered[0]))
-    parts += [_embed(dict_of(embed)) for embed in list_of(message.get("embeds"))]
-    parts += [_attachment(dict_of(file)) for file in list_of(message.get("attachments"))]
-    parts += [f"Sticker: {text_of(dict_of(sticker).get('name'))}" for sticker in list_of(message.get("stickers"))
+    after = [_embed(dict_of(embed)) for embed in list_of(message.get("embeds"))]
+    after += [_attachment(dict_of(file)) for file in list_of(message.get("attachments"))]
+    after += [f"Sticker: {text_of(dict_of(sticker).get('name'))}" for sticker in list_of(message.get("stickers"))
               if text_of(dict_of(sticker).get("name"))]
     reactions = [_reaction(dict_of(reaction)) for reaction in list_of(message.get("reactions"))]
     if any(reactions):
-        parts.append("Reactions: " + ", ".join(reaction for reaction in reactions if reaction))
-    text = "\n\n".join(part for part in parts if part.strip())
+        after.append("Reactions: " + ", ".join(reaction for reaction in reactions if reaction))
     kind = "message" if text_of(message.get("type")) in _SPOKEN or not isinstance(message.get("type"), str) else "note"
-    turns = thought_apart(name, text, line, when, kind)
+    return message_turns(_author(message), shape.text(message.get("content"), f"{path}.content"),
+                         in_reply_to(answered[1], answered[0]) if answered is not None else "", after, line,
+                         timestamp(message.get("timestamp")), kind)
+
+
+def message_turns(author: tuple[str, str], text: str, reply: str, after: list[str], line: int, when,
+                  kind: str = "message") -> list[Turn]:
+    """A message's turns: its text, after the line naming the message it answers (``reply``) and before
+    what came with it (``after``: embeds, files, reactions); reasoning that opens the text between
+    ``<think>`` tags is a thinking turn before it. ``author``: the name and its label."""
+    turns = thought_apart(author[0], text, line, when, kind)
+    thinking = [turn for turn in turns if turn.kind == "thinking"]
+    said = next((turn.text for turn in turns if turn.kind != "thinking"), "")
+    whole = "\n\n".join(part for part in (reply, said, *after) if part.strip())
+    turns = thinking + ([Turn(author[0], whole, line, when, kind)] if whole.strip() or not thinking else [])
     for turn in turns:
-        turn.label = label
+        turn.label = author[1]
     return turns
 
 
