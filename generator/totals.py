@@ -7,12 +7,13 @@ edit's build would cost. So each build keeps, in ``.antiphon-speakers.json``, th
 (statistics.SpeakerTotals), the speakers' list (name, slug, conversations) and which conversations
 each speaker's first page lists; a new process that finds only such edits adds their change to the
 totals and makes again only the pages whose figures changed (rebuild.edits_in_place). The file names
-the build it was kept for: one kept for another build (a build that failed, or was killed before it
-committed) is not used.
+the build it was kept for, and a checksum of the rest: one kept for another build (a build that
+failed, or was killed before it committed), or cut short, or edited by hand, is not used.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 
@@ -31,22 +32,30 @@ class KeptSpeakers:
     first_pages: dict[str, list[tuple[str, int]]]
 
     def text(self) -> str:
-        return json.dumps({"inputs": self.inputs, "totals": self.totals.record(), "groups": self.groups,
-                           "first_pages": self.first_pages}, ensure_ascii=False, separators=(",", ":"))
+        """The inputs, a checksum of the rest, and the rest (JSON), a line each."""
+        kept = json.dumps({"totals": self.totals.record(), "groups": self.groups, "first_pages": self.first_pages},
+                          ensure_ascii=False, separators=(",", ":"))
+        return f"{self.inputs}\n{_checksum(kept)}\n{kept}"
 
     @classmethod
     def parse(cls, text: str, inputs: str) -> "KeptSpeakers | None":
-        """The kept totals, if they were kept for the build of ``inputs`` (else None: not to be trusted)."""
+        """The kept totals, if they were kept for the build of ``inputs`` and are as this code wrote them
+        (their checksum holds: a file cut short or edited by hand is not trusted); else None."""
+        kept_for, checksum, kept = (text.split("\n", 2) + ["", ""])[:3]
+        if not inputs or kept_for != inputs or checksum != _checksum(kept):
+            return None
         try:
-            data = json.loads(text)
-            if not inputs or data["inputs"] != inputs:
-                return None
-            return cls(data["inputs"], SpeakerTotals.from_record(data["totals"]),
+            data = json.loads(kept)
+            return cls(inputs, SpeakerTotals.from_record(data["totals"]),
                        [(name, slug, count) for name, slug, count in data["groups"]],
                        {name: [(relative, position) for relative, position in listed]
                         for name, listed in data["first_pages"].items()})
         except (ValueError, KeyError, TypeError):
             return None
+
+
+def _checksum(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def first_pages(groups, per_page: int, places: dict[int, tuple[str, int]]) -> dict[str, list[tuple[str, int]]] | None:

@@ -24,7 +24,7 @@ from generator.readers import read_bytes
 from generator.readers.clean import UNSAFE
 from tests.conftest import FIXTURES
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 6_500))  # 23 readers: about half of CI's test time
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 5_500))  # 24 readers: about half of CI's test time
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 FORMATS = FIXTURES / "formats"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 import time
 
@@ -236,7 +237,7 @@ def test_edits_of_the_words_said_in_new_processes_give_what_a_cold_build_gives(t
         assert published(config.output_path) == cold_build(project)
 
 
-@pytest.mark.parametrize("damage", ["gone", "garbled", "another build's"])
+@pytest.mark.parametrize("damage", ["gone", "garbled", "another build's", "edited by hand"])
 def test_an_edit_of_the_words_said_without_the_kept_totals_is_a_full_build(tmp_path, damage):
     project = _wordy_project(tmp_path)
     config = load_config(None, project)
@@ -247,9 +248,13 @@ def test_an_edit_of_the_words_said_without_the_kept_totals_is_a_full_build(tmp_p
         kept.unlink()
     elif damage == "garbled":
         kept.write_text(kept.read_text("utf-8")[:-40], "utf-8")
-    else:
-        data = json.loads(kept.read_text("utf-8"))
-        kept.write_text(json.dumps({**data, "inputs": "0" * 40}), "utf-8")
+    elif damage == "another build's":
+        kept.write_text("0" * 40 + kept.read_text("utf-8")[40:], "utf-8")
+    else:  # figures of the wrong type, where the build would add to them
+        inputs, checksum, data = kept.read_text("utf-8").split("\n", 2)
+        edited = re.sub(r'\["Bea",\d+,', '["Bea","two",', data, count=1)
+        assert edited != data
+        kept.write_text(f"{inputs}\n{checksum}\n{edited}", "utf-8")
     edit(project, "t1.md", "Over 4.", "orchard orchard. Over 4.")
     result = Builder(config).build()
     assert result.path == FULL
