@@ -6,7 +6,7 @@ import html
 import json
 import os
 import re
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -34,7 +34,7 @@ EXPECTED_READER = {
     "sillytavern.jsonl": "sillytavern", "claude_console.txt": "claude-console", "gemini_console.txt": "gemini-console",
     "tagged.md": "tagged", "aider_history.md": "aider", "aider_reasoning.md": "aider", "aider_architect.md": "aider", "bot_chat.md": "plaintext",
     "report_chat.md": "plaintext", "notes_app_chats.json": "nested-messages", "open_webui.json": "nested-messages",
-    "discord.txt": "discord", "discord.json": "discord", "discord.html": "discord", "telegram.json": "telegram", "codex.jsonl": "codex", "framed_turns.txt": "framed",
+    "discord.txt": "discord", "discord.json": "discord", "discord.html": "discord", "telegram.json": "telegram", "telegram.html": "telegram", "codex.jsonl": "codex", "framed_turns.txt": "framed",
 }
 
 
@@ -163,6 +163,33 @@ def test_a_discord_html_page_of_an_older_exporter():
     assert [(m.speaker, m.label, m.text) for m in chat.messages] == [
         ("Tidebot", "Tidebot#4410", "High water at **06:12**"), ("Tidebot", "Tidebot#4410", "Low water at 12:30")]
     assert chat.messages[0].time == datetime(2025, 7, 20, 18, 36)  # the form of the time those exporters wrote
+
+
+def test_a_telegram_chat_exported_as_html():
+    """Telegram Desktop's HTML page (its default): the header names the chat; a sender's 'joined'
+    messages are theirs; times in full from the title, with the zone; the text's formatting made
+    Markdown again (a link only where the address is the web's; what the page shows as text kept as
+    text); a forward, a reply, a photo, a file not saved, a poll and a voice message named as the JSON
+    export's reader names them; the day's heading left out and a pin a note. Before, it was not read."""
+    [chat] = read_file(FORMATS / "telegram.html", "telegram.html").conversations
+    assert chat.title == "Tide Bot" and chat.speakers == ["Ada", "Tide Bot"]
+    texts = [(m.speaker, m.kind, m.text) for m in chat.messages]
+    assert texts[1] == ("Ada", "message", "↪ Forwarded from Harbour Office\n\nWhen is high water at the **north** pier?")
+    answer = texts[2][2]
+    assert answer.startswith("↩ In reply to Ada (#1)\n\nHigh water is at **06:12** today, *spring tides*. See "
+                             "[https://tides.example/north](https://tides.example/north) or the "
+                             "[almanac](https://tides.example/almanac) (not this).\nRun `tide --pier north`:\n\n"
+                             "```\nhigh 06:12\nlow  12:30\n```\n\n~~old table~~ and 2 \\* 3 = 6 minutes")
+    assert answer.endswith("> Mind the bar & the \\&amp; sign.\n\nAsk for the secret mooring <script>alert(2)</script>"
+                           "\n\nReactions: 👍 2")
+    assert [text for _, _, text in texts[3:]] == [
+        "*[photo]*\n\nThe chart for this week.", "*[file: tables-2025.pdf]*", "Ada pinned «this message»",
+        "**Poll:** Which pier next?\n- North 2 votes\n- South 1 vote", "*[voice message]*"]
+    assert [kind for _, kind, _ in texts].count("note") == 1  # the pin; the day's heading is no message
+    assert chat.messages[0].time == datetime(2025, 9, 3, 6, 36, 12, tzinfo=timezone(timedelta(hours=1)))
+    assert texts[6][0] == "Ada"  # 'Ada via @gaugebot': sent by Ada through a bot
+    shown = MessageRenderer().render(answer)
+    assert "<script>" not in shown and "javascript" not in shown and "2 * 3 = 6" in shown
 
 
 def test_a_web_page_is_not_a_transcript():

@@ -319,14 +319,33 @@ _DISCORD_HTML_PIECES = [
     "<script>", "</script>", "<style>", "</style>", "<?xml ?>", "<!DOCTYPE html>", "# x", "1. y", "> z", "* w", "`", "\\"]
 
 
-def test_the_discord_html_reader_raises_only_source_errors():
-    """Its first message group first (else no reader claims the page), then any pieces of pages."""
-    piece = st.sampled_from(_DISCORD_HTML_PIECES) | st.text(st.characters(codec="utf-8"), max_size=20)
+_TELEGRAM_HTML_PIECES = [
+    '<div class="message default clearfix" id="message2">', '<div class="message default clearfix joined" id="message3">',
+    '<div class="message service" id="message-1">', '<div class="message service" id="message4">', '<div class="body">',
+    '<div class="body details">', "</div>", '<div class="from_name">', '<div class="from_name">Ada via @bot', " via @x",
+    '<div class="pull_right date details" title="03.09.2025 06:36:12 UTC+01:00">', '<div class="date" title="31.02.2025 25:61:00">',
+    '<div class="pull_right date details" title="03.09.2025 06:36:12 UTC+99:99">', '<div class="text">', "<br>", "<strong>",
+    "</strong>", "<em>", "<code>", "</code>", "<pre>", "</pre>", "<blockquote>", "</blockquote>", '<a href="https://x.example/">',
+    '<a href="javascript:alert(1)">', "</a>", '<span class="spoiler hidden"><span>', "</span>", '<div class="forwarded body">',
+    '<span class="date details" title="x">', '<div class="reply_to details">In reply to <a href="#go_to_message2">',
+    '<a href="#go_to_message-9">', '<div class="media_wrap clearfix">', '<a class="photo_wrap clearfix pull_left" href="p.jpg">',
+    '<div class="media clearfix pull_left media_file"><div class="title bold">', '<div class="media_poll"><div class="question bold">',
+    '<div class="answer">- A', '<a class="sticker_wrap"><img class="sticker" alt="🌊">', '<div class="media_voice_message">',
+    '<span class="reactions"><span class="reaction">👍 2', '<div class="page_header"><div class="text bold">',
+    "<!--", "-->", '<a title="', "<", ">", "&amp;", "&#0;", "&bogus;", "\n", "  ", "# x", "1. y", "> z", "`", "\\"]
+
+
+@pytest.mark.parametrize("name, first, pieces", [
+    ("channel.html", '<div class="chatlog__message-group">', _DISCORD_HTML_PIECES),
+    ("messages.html", '<div class="page_body chat_page">', _TELEGRAM_HTML_PIECES)])
+def test_html_readers_raise_only_source_errors(name, first, pieces):
+    """The exporter's mark first (else no reader claims the page), then any pieces of its pages, broken or not."""
+    piece = st.sampled_from(pieces) | st.text(st.characters(codec="utf-8"), max_size=20)
 
     @FUZZ
     @given(st.lists(piece, max_size=40))
-    def check(pieces):
-        _read_only_source_errors("channel.html", '<div class="chatlog__message-group">' + "".join(pieces))
+    def check(chosen):
+        _read_only_source_errors(name, first + "".join(chosen))
     check()
 
 

@@ -149,6 +149,11 @@ _SHAPES = {
     "HTML lists within lists": lambda n: ("a.html", _DCE_MESSAGE + "<ul><li>x" * (n // 9)),
     "HTML of many messages": lambda n: ("a.html", "".join(
         f'{_DCE_MESSAGE}a **line** of <em>message</em> {number}</span></div></div>' for number in range(n // 190))),
+    "Telegram page of many messages": lambda n: ("messages.html", '<div class="page_body chat_page">' + "".join(
+        f'<div class="message default clearfix joined" id="message{number}"><div class="body"><div class="text">a '
+        f'<b>line</b><br>of it</div></div></div>' for number in range(n // 120))),
+    "Telegram messages within messages": lambda n: ("messages.html", '<div class="page_body chat_page">'
+                                                    + '<div class="message default clearfix"><div class="body">' * (n // 60)),
     "JSON of many small chats": lambda n: ("a.json", '{"c":[' + ",".join(
         ['{"title":"t","turns":[{"role":"user","content":"a"},{"role":"ai","content":"b"}]}'] * (n // 80)) + "]}"),
 }

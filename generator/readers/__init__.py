@@ -10,7 +10,8 @@ content (never by guessing from the name alone):
   Discord channels (DiscordChatExporter, which also writes ``.txt``), Telegram chats and message lists;
   ``.jsonl``/``.ndjson``: the same one per line, Claude Code and Codex CLI sessions and SillyTavern chats.
 - ``.vtt`` WebVTT and ``.srt`` subtitles.
-- ``.html``: Discord channels as DiscordChatExporter's HTML page (its default); any other page is no transcript.
+- ``.html``: Discord channels as DiscordChatExporter's HTML page, Telegram chats as Telegram Desktop's
+  (their defaults); any other page is no transcript.
 
 A file no reader claims gives a warning; a file that a reader claims but cannot
 read gives an error naming the line (and the JSON path).
@@ -34,12 +35,14 @@ from generator.readers.clean import decode, json_unsafe_at
 from generator.readers.common import keep_damaged_lines
 from generator.readers.discord import DiscordJSON, DiscordText
 from generator.readers.discord_html import DiscordHTML
+from generator.readers.telegram_html import TelegramHTML
 from generator.readers.subtitles import SRT, WebVTT
 
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
 JSON_SUFFIXES = {".json": False, ".jsonl": True, ".ndjson": True}  # suffix -> one record per line
 SUBTITLE_READERS = {".vtt": WebVTT, ".srt": SRT}
 HTML_SUFFIX = ".html"
+HTML_READERS = (DiscordHTML, TelegramHTML)
 SUFFIXES = TEXT_SUFFIXES + tuple(JSON_SUFFIXES) + tuple(SUBTITLE_READERS) + (HTML_SUFFIX,)
 
 TEXT_READERS = (claude_log, cctrace, aider, DiscordText, native, backrooms, claude_console, gemini_console, tagged,
@@ -194,9 +197,10 @@ def read_text(path: Path, text: str, display: str) -> ReadResult:
         return ReadResult(reader.NAME, conversations, diagnostics)
     head = text[:_SNIFF_CHARS]
     if suffix == HTML_SUFFIX:
-        if not DiscordHTML.sniff(head):
-            return _unclaimed(display, "a web page, not a chat exporter's (DiscordChatExporter's HTML is read)")
-        return ReadResult(DiscordHTML.NAME, *DiscordHTML.read(path, text, display))
+        reader = next((reader for reader in HTML_READERS if reader.sniff(head)), None)
+        if reader is None:
+            return _unclaimed(display, "a web page, not a chat exporter's (DiscordChatExporter's and Telegram's are read)")
+        return ReadResult(reader.NAME, *reader.read(path, text, display))
     if suffix in SUBTITLE_READERS:
         reader = SUBTITLE_READERS[suffix]
         if not reader.sniff(head):

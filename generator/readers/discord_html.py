@@ -4,11 +4,10 @@ The page opens with the server, the channel and its topic (``preamble__entry``),
 messages by one author (``chatlog__message-group``), each message in its container; the first of a
 group carries the author (``chatlog__author``, the account's name in its ``title``), a bot's tag and
 the time, the others a short time whose ``title`` is the full one. A message's text
-(``chatlog__markdown-preserve``) is Discord's Markdown made HTML, which is made Markdown again
-here: bold, italics, strikethrough, code and code blocks, quotes, links (to web addresses only),
-headings and lists; an emoji is its character (or its ``:name:``). What follows the text is kept as
-the JSON export's reader keeps it (discord.py): embeds, attachments, stickers, reactions, the message
-a reply answers, and Discord's notices as notes. Pages of exporters before 2022 (``chatlog__messages``,
+(``chatlog__markdown-preserve``) is Discord's Markdown made HTML, made Markdown again by
+html_markdown.py. What follows the text is kept as the JSON export's reader keeps it (discord.py):
+embeds, attachments, stickers, reactions, the message a reply answers, and Discord's notices as
+notes. Pages of exporters before 2022 (``chatlog__messages``,
 ``chatlog__author-name``) are read too.
 """
 
@@ -19,34 +18,20 @@ import re
 from generator.readers.common import Turn, conversation, in_reply_to
 from generator.readers.discord import (NAME, channel_metadata, channel_title, days_first, message_time, message_turns,
                                        split_tag)
-from generator.readers.html_page import Element, parse
+from generator.readers.html_markdown import Dialect, emoji, escaped, inline, is_web, link_target, markdown
+from generator.readers.html_page import Element, PageReader
 
 _GROUP = "chatlog__message-group"
 # The page's first message group, or its preamble (after some 35 KB of the exporter's style sheet).
 _SNIFF = re.compile(r'class="(?:[^"<>]*\s)?(?:chatlog__message-group|preamble__entries-container)[\s"]')
 _REPLY_TO = re.compile(r"scrollToMessage\(\s*event\s*,\s*'(\d+)'")
-# What Markdown would take for markup where the page shows it as text.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_~\[\]|]|&(?=#?[A-Za-z0-9]+;))")
-# At a line's start: a heading, a quote, a list item, a rule or a heading's underline; and a number
-# with '.' or ')' after it, a numbered item.
-_LINE_START_MARK = re.compile(r"(?m)^([ \t]*)([-+=#>])")
-_LINE_START_NUMBER = re.compile(r"(?m)^([ \t]*\d{1,9})([.)])")
+# Discord's Markdown as the exporter makes it HTML: its quotes and code by class, its text's line
+# breaks kept (the page shows them with 'white-space: pre-wrap').
+DISCORD = Dialect(quote="chatlog__markdown-quote", quote_content="chatlog__markdown-quote-content",
+                  code_block="chatlog__markdown-pre--multiline", inline_code="chatlog__markdown-pre--inline")
 
 
-class DiscordHTML:
-    """The HTML export: the reader of ``.html`` files."""
-    NAME = NAME
-
-    @staticmethod
-    def sniff(head: str) -> bool:
-        return _SNIFF.search(head) is not None
-
-    @staticmethod
-    def read(path, text, display):
-        return _read(path, parse(text), display)
-
-
-def _read(path, page: Element, display):
+def _read(path, page: Element):
     entries = [" ".join(entry.text().split()) for entry in page.find_all("preamble__entry")]
     fields = {"Guild": entries[0] if entries else "", "Channel": entries[1] if len(entries) > 1 else "",
               "Topic": entries[2] if len(entries) > 2 and not _is_range(entries[2]) else ""}
@@ -60,6 +45,9 @@ def _read(path, page: Element, display):
             said[element.attributes["data-message-id"]] = (len(turns), author[0])
     return [conversation(path, turns, title=channel_title(fields["Guild"], fields["Channel"]),
                          metadata=channel_metadata(fields))], []
+
+
+DiscordHTML = PageReader(NAME, _SNIFF, _read)
 
 
 def _is_range(entry: str) -> bool:
@@ -113,7 +101,7 @@ def _turns(element: Element, when, author: tuple[str, str], said: dict[str, tupl
     reactions = [_reaction(reaction) for reaction in element.find_all("chatlog__reaction")]
     if any(reactions):
         after.append("Reactions: " + ", ".join(reaction for reaction in reactions if reaction))
-    return message_turns(author, markdown(content) if content is not None else "",
+    return message_turns(author, markdown(content, DISCORD) if content is not None else "",
                          in_reply_to(answered[1], answered[0]) if answered is not None else "", after,
                          element.line, when)
 
@@ -129,21 +117,21 @@ def _embed(embed: Element) -> str:
     title = embed.find("chatlog__embed-title")
     if title is not None and title.text().strip():
         link = next((e for e in title.elements() if e.tag == "a"), None)
-        shown = " ".join(_inline(link if link is not None else title).split())
+        shown = inline(link if link is not None else title, DISCORD)
         url = link.attributes.get("href", "") if link is not None else ""
-        lines.append(f"**[{shown}]({_url(url)})**" if _is_web(url) else f"**{shown}**")
+        lines.append(f"**[{shown}]({link_target(url)})**" if is_web(url) else f"**{shown}**")
     description = embed.find("chatlog__embed-description")
     if description is not None and description.text().strip():
-        lines.append(markdown(description))
+        lines.append(markdown(description, DISCORD))
     for field in embed.find_all("chatlog__embed-field"):
         field_name, value = field.find("chatlog__embed-field-name"), field.find("chatlog__embed-field-value")
-        name_text = _inline(field_name).strip() if field_name is not None else ""
-        value_text = markdown(value) if value is not None else ""
+        name_text = inline(field_name, DISCORD) if field_name is not None else ""
+        value_text = markdown(value, DISCORD) if value is not None else ""
         if name_text or value_text.strip():
             lines.append(f"**{name_text}**: {value_text}")
     footer = embed.find("chatlog__embed-footer-text")
     if footer is not None and footer.text().strip():
-        lines.append(f"*{_escaped(' '.join(footer.text().split()))}*")
+        lines.append(f"*{escaped(' '.join(footer.text().split()))}*")
     return "\n\n".join(lines)
 
 
@@ -156,169 +144,14 @@ def _attachment(file: Element) -> str:
         name = re.sub(r"^(Image|Video|Audio): (.*?)(?: \([^()]*\))?$", r"\2", media.attributes.get("title", "")).strip()
     url = link.attributes["href"] if link is not None else (media.attributes.get("src", "") if media is not None else "")
     name = name or "a file"
-    return f"📎 [{_escaped(name)}]({_url(url)})" if _is_web(url) else f"📎 {_escaped(name)}"
+    return f"📎 [{escaped(name)}]({link_target(url)})" if is_web(url) else f"📎 {escaped(name)}"
 
 
 def _reaction(reaction: Element) -> str:
-    emoji = next((e for e in reaction.elements() if e.tag == "img"), None)
-    shown = _emoji(emoji) if emoji is not None else ""
+    image = next((e for e in reaction.elements() if e.tag == "img"), None)
+    shown = emoji(image) if image is not None else ""
     count = reaction.find("chatlog__reaction-count")
     counted = count.text().strip() if count is not None else ""
     if not shown:
         return ""
     return f"{shown} {counted}" if counted.isdigit() else shown
-
-
-# -- Discord's Markdown, made HTML by the exporter, made Markdown again ----------------------------------
-
-def markdown(element: Element) -> str:
-    """The element's content as Markdown, as the page shows it."""
-    return _blocks(element).strip("\n")
-
-
-def _blocks(element: Element, quoted: bool = False) -> str:
-    """``quoted``: inside a quote, where Discord has no quotes of its own (so none is made of one)."""
-    out = _Markdown()
-    for child in element.children:
-        if isinstance(child, str):
-            out.text(_escaped_text(child))
-        elif child.has("chatlog__markdown-pre--multiline") or child.tag == "pre":
-            out.block(_code_block(child))
-        elif child.has("chatlog__markdown-quote"):
-            inner = _blocks(child.find("chatlog__markdown-quote-content") or child, quoted=True).strip("\n")
-            out.block(inner if quoted else "\n".join(f"> {line}" if line else ">" for line in inner.split("\n")))
-        elif child.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            out.block(f"{'#' * int(child.tag[1])} {' '.join(_inline(child).split())}")
-        elif child.tag in ("ul", "ol"):
-            items = [item for item in child.children if isinstance(item, Element) and item.tag == "li"]
-            marks = [f"{n}." for n in range(1, len(items) + 1)] if child.tag == "ol" else ["-"] * len(items)
-            out.block("\n".join(_list_item(mark, item, quoted) for mark, item in zip(marks, items)))
-        elif child.tag == "br":
-            out.text("\n")
-        elif child.tag in ("div", "p"):
-            out.block(_blocks(child, quoted).strip("\n"))
-        else:
-            out.text(_inline_element(child, quoted))
-    return out.value()
-
-
-def _list_item(mark: str, item: Element, quoted: bool) -> str:
-    first, *rest = _blocks(item, quoted).strip("\n").split("\n")
-    return "\n".join([f"{mark} {first}"] + [f"  {line}" if line else "" for line in rest])
-
-
-class _Markdown:
-    """Markdown as it is put together: a block (a quote, a list, a heading, code) gets a blank line on
-    each side, as Markdown needs to tell it from the text around it (a line after a quote would go on
-    quoting), and no more than that; the text's own line breaks are kept as they are."""
-
-    def __init__(self):
-        self._parts: list[str] = []
-        self._after_block = False
-
-    def text(self, text: str) -> None:
-        if not text:
-            return
-        if self._after_block:
-            text = "\n" * max(0, 2 - (len(text) - len(text.lstrip("\n")))) + text
-            self._after_block = False
-        self._parts.append(text)
-
-    def block(self, block: str) -> None:
-        if not block.strip():
-            return
-        if self._parts:
-            self._parts.append("\n" * max(0, 2 - self._trailing_line_breaks()))
-        self._parts.append(block)
-        self._after_block = True
-
-    def _trailing_line_breaks(self) -> int:
-        count = 0
-        for part in reversed(self._parts):
-            kept = part.rstrip("\n")
-            count += len(part) - len(kept)
-            if kept:
-                break
-        return count
-
-    def value(self) -> str:
-        return "".join(self._parts)
-
-
-def _inline(element: Element, quoted: bool = False) -> str:
-    return "".join(_escaped_text(child) if isinstance(child, str) else _inline_element(child, quoted)
-                   for child in element.children)
-
-
-def _inline_element(element: Element, quoted: bool = False) -> str:
-    tag = element.tag
-    if tag == "img":
-        return _escaped(_emoji(element))
-    if tag == "br":
-        return "\n"
-    if element.has("chatlog__markdown-pre--multiline"):
-        return _code_block(element)
-    if element.has("chatlog__markdown-pre--inline") or tag == "code":
-        return _code_span(element.text())
-    inner = _blocks(element, quoted) if any(isinstance(c, Element) and c.tag in ("div", "ul", "ol", "pre")
-                                            for c in element.children) else _inline(element, quoted)
-    if not inner.strip():
-        return inner
-    if tag in ("strong", "b"):
-        return _wrapped(inner, "**")
-    if tag in ("em", "i"):
-        return _wrapped(inner, "*")
-    if tag in ("s", "del", "strike"):
-        return _wrapped(inner, "~~")
-    if tag == "a":
-        url = element.attributes.get("href", "")
-        return f"[{inner}]({_url(url)})" if _is_web(url) and "\n" not in inner else inner
-    return inner
-
-
-def _emoji(image: Element) -> str:
-    """An emoji's character, or a server's own emoji by its code (':lantern:')."""
-    name = image.attributes.get("alt", "").strip()
-    if any(ord(character) > 127 for character in name):
-        return name
-    code = image.attributes.get("title", "").strip()
-    return code if code.startswith(":") else f":{name}:" if name else ""
-
-
-def _wrapped(inner: str, mark: str) -> str:
-    """``inner`` between ``mark``s, with any space at its ends outside them (Markdown's rule)."""
-    stripped = inner.strip()
-    lead, tail = inner[:len(inner) - len(inner.lstrip())], inner[len(inner.rstrip()):]
-    return f"{lead}{mark}{stripped}{mark}{tail}"
-
-
-def _code_span(text: str) -> str:
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    padded = f" {text} " if text.startswith("`") or text.endswith("`") or (text.startswith(" ") and text.endswith(" ")) else text
-    return f"{fence}{padded}{fence}" if text else ""
-
-
-def _code_block(element: Element) -> str:
-    language = next((name[len("language-"):] for name in sorted(element.classes) if name.startswith("language-")), "")
-    code = element.text().strip("\n")
-    longest = max((len(run) for run in re.findall(r"`{3,}", code)), default=2)
-    fence = "`" * (longest + 1)
-    return f"{fence}{re.sub(r'[^A-Za-z0-9_+.#-]', '', language)}\n{code}\n{fence}"
-
-
-def _escaped_text(text: str) -> str:
-    return _LINE_START_NUMBER.sub(r"\1\\\2", _LINE_START_MARK.sub(r"\1\\\2", _escaped(text)))
-
-
-def _escaped(text: str) -> str:
-    """Text the page shows as it is, which Markdown would otherwise take for markup (or for an entity)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def _is_web(url: str) -> bool:
-    return url.strip().lower().startswith(("https://", "http://"))
-
-
-def _url(url: str) -> str:
-    return url.strip().replace(" ", "%20").replace("(", "%28").replace(")", "%29")

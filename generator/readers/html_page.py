@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 MAX_DEPTH = 200
 _CLOSE_SEARCH = 32  # open elements a closing tag looks back through for its own
@@ -149,3 +150,18 @@ def _attributes(text: str) -> dict[str, str]:
             value = match[2] if match[2] is not None else match[3] if match[3] is not None else match[4] or ""
             found[name] = html.unescape(value)
     return found
+
+
+@dataclass(frozen=True)
+class PageReader:
+    """The reader of one exporter's pages, among the readers of ``.html`` files: it claims a page whose
+    head ``mark`` is found in, and reads the page's tree with ``read_page(path, page)``."""
+    NAME: str
+    mark: re.Pattern
+    read_page: Callable
+
+    def sniff(self, head: str) -> bool:
+        return self.mark.search(head) is not None
+
+    def read(self, path, text: str, display: str):
+        return self.read_page(path, parse(text))

@@ -1,0 +1,150 @@
+"""Telegram chats as Telegram Desktop exports them by default: HTML pages (``messages.html``,
+``messages2.html``, … a thousand messages each).
+
+The page's header names the chat (``page_header``); each message is a ``message default`` element
+with its sender (``from_name``; a sender's next messages are ``joined`` and name no one), its time in
+full in the ``title`` of its ``date details`` (``07.12.2025 10:00:00 UTC+03:00``), its text
+(``text``, formatting as HTML and line breaks as ``<br>``, made Markdown again by html_markdown.py),
+what it forwards (``forwarded body``), the message it answers (``reply_to``), what was sent with it
+(``media_wrap``: a photo, a file, a voice message, a sticker, a poll) and its reactions. Telegram's
+own notices (``message service``: a message pinned, a member added) are notes, but the day
+headings the page puts between days, which are no message of the chat. Each page is a conversation
+of its own, titled by the chat.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+from generator.readers.common import Turn, conversation, in_reply_to
+from generator.readers.html_markdown import Dialect, emoji, escaped, markdown
+from generator.readers.html_page import Element, PageReader
+
+NAME = "telegram"
+TELEGRAM = Dialect(keeps_line_breaks=False)
+_SNIFF = re.compile(r'<div class="message (?:default|service)\b|<div class="page_body chat_page"')
+_TIME = re.compile(r"(\d{2})\.(\d{2})\.(\d{4}) (\d{2}):(\d{2}):(\d{2})(?: UTC([+-])(\d{2}):(\d{2}))?")
+_MESSAGE_ID = re.compile(r"message(-?\d+)")
+_GO_TO = re.compile(r"go_to_message(-?\d+)")
+_VIA = re.compile(r"\s+via\s+@\S+$")
+_MEDIA_KINDS = {"media_voice_message": "voice message", "media_video": "video", "media_audio_file": "audio",
+                "media_location": "location", "media_contact": "contact", "media_game": "game", "media_invoice": "invoice",
+                "media_call": "call", "media_live_location": "live location"}
+
+
+def _read(path, page: Element):
+    header = page.find("page_header")
+    title_element = header.find("text") if header is not None else None
+    title = " ".join(title_element.text().split()) if title_element is not None else ""
+    turns: list[Turn] = []
+    said: dict[str, tuple[int, str]] = {}  # a message's id -> its number on the page, and its sender
+    sender = ""
+    for message in page.find_all("message"):
+        number = _MESSAGE_ID.fullmatch(message.attributes.get("id", ""))
+        if message.has("service"):
+            text = " ".join(message.text().split())
+            if text and number is not None and not number[1].startswith("-"):  # a day's heading has an id below 0
+                turns.append(Turn("Telegram", escaped(text), message.line, None, kind="note"))
+            continue
+        body = _child_with_class(message, "body")
+        if body is None:
+            continue
+        named = _child_with_class(body, "from_name")
+        if named is not None:
+            sender = _VIA.sub("", " ".join(named.text().split())) or sender
+        turn = Turn(sender or "Deleted Account", _message_text(body, said), message.line, _time(body))
+        turns.append(turn)
+        if number is not None:
+            said[number[1]] = (len(turns), turn.speaker)
+    return [conversation(path, turns, title=title,
+                         metadata={"Source format": "Telegram chat export"})], []
+
+
+TelegramHTML = PageReader(NAME, _SNIFF, _read)
+
+
+def _message_text(body: Element, said: dict[str, tuple[int, str]]) -> str:
+    parts = []
+    forwarded = _child_with_class(body, "forwarded")
+    if forwarded is not None:
+        source = _child_with_class(forwarded, "from_name")
+        name = " ".join(_own_text(source).split()) if source is not None else ""
+        parts.append(f"↪ Forwarded from {escaped(name)}" if name else "↪ Forwarded")
+        body = forwarded
+    reply = _child_with_class(body, "reply_to")
+    link = next((e for e in reply.elements() if e.tag == "a"), None) if reply is not None else None
+    answered = said.get(_GO_TO.search(link.attributes.get("href", "")).group(1)) \
+        if link is not None and _GO_TO.search(link.attributes.get("href", "")) else None
+    if answered is not None:
+        parts.append(in_reply_to(answered[1], answered[0]))
+    media = _child_with_class(body, "media_wrap")
+    if media is not None:
+        parts.append(_media(media))
+    text = _child_with_class(body, "text")
+    if text is not None:
+        parts.append(markdown(text, TELEGRAM))
+    reactions = [_reaction(reaction) for reaction in body.find_all("reaction")]
+    if any(reactions):
+        parts.append("Reactions: " + ", ".join(reaction for reaction in reactions if reaction))
+    return "\n\n".join(part for part in parts if part.strip())
+
+
+def _child_with_class(element: Element, css_class: str) -> Element | None:
+    return next((child for child in element.children if isinstance(child, Element) and child.has(css_class)), None)
+
+
+def _own_text(element: Element) -> str:
+    """The element's text without that of its elements (a forward's sender, without its date)."""
+    return "".join(child for child in element.children if isinstance(child, str))
+
+
+def _time(body: Element) -> datetime | None:
+    date = _child_with_class(body, "date")
+    found = _TIME.match(date.attributes.get("title", "").strip()) if date is not None else None
+    if found is None:
+        return None
+    day, month, year, hour, minute, second, sign, zone_hours, zone_minutes = found.groups()
+    try:
+        when = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
+        if sign:
+            offset = timedelta(hours=int(zone_hours), minutes=int(zone_minutes))
+            when = when.replace(tzinfo=timezone(offset if sign == "+" else -offset))
+    except ValueError:
+        return None
+    return when
+
+
+def _media(media: Element) -> str:
+    """What was sent with the text, named as the JSON export's reader names it: '*[photo]*',
+    '*[voice message]*', '*[file: notes.pdf]*', a sticker by its emoji, a poll with its answers."""
+    if media.find("photo_wrap") is not None:
+        return "*[photo]*"
+    sticker = media.find("sticker_wrap") or media.find("sticker")
+    if sticker is not None:
+        image = next((e for e in sticker.elements() if e.tag == "img"), None) if sticker.tag != "img" else sticker
+        shown = emoji(image) if image is not None else ""
+        return shown if shown and not shown.startswith(":") else "*[sticker]*"
+    poll = media.find("media_poll")
+    if poll is not None:
+        question = poll.find("question")
+        answers = [" ".join(answer.text().split()) for answer in poll.find_all("answer")]
+        lines = [f"**Poll:** {escaped(' '.join(question.text().split()))}"] if question is not None else ["**Poll**"]
+        return "\n".join(lines + [f"- {escaped(answer.lstrip('- '))}" for answer in answers if answer])
+    for css_class, kind in _MEDIA_KINDS.items():
+        if media.find(css_class) is not None:
+            return f"*[{kind}]*"
+    file = media.find("media_file") or media.find("media")
+    if file is not None:
+        title = file.find("title")
+        name = " ".join(title.text().split()) if title is not None else ""
+        return f"*[file: {escaped(name)}]*" if name else "*[file]*"
+    return ""
+
+
+def _reaction(reaction: Element) -> str:
+    shown = " ".join(reaction.text().split())
+    image = next((e for e in reaction.elements() if e.tag == "img"), None)
+    if image is not None and not shown:
+        shown = emoji(image)
+    return escaped(shown)
