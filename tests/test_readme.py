@@ -79,3 +79,24 @@ def test_the_agent_sessions_commands_work_when_pasted(tmp_path):
     built = sorted(path.parent.name for path in (tmp_path / "my-archive/site/c").glob("*/index.html"))
     assert built == ["2025-06-01-make-the-offset-a-setting", "2025-10-01-compare-the-pier-four-gauge-with-the-survey",
                      "2025-10-19-fix-the-tide-test", "2025-11-03-why-is-the-buoy-log-empty"]
+
+
+def test_the_chat_exports_commands_work_when_pasted(tmp_path):
+    """The chat-exports block, pasted into a fresh bash in a new archive folder, with a channel's page
+    saved by DiscordChatExporter and a chat's folder by Telegram Desktop where they save them."""
+    block = next(b for b in shell_blocks() if "Telegram" in b)
+    downloads = tmp_path / "home/Downloads"
+    chat = downloads / "Telegram Desktop/ChatExport_2025-09-03"
+    (chat / "css").mkdir(parents=True)
+    (chat / "css/style.css").write_text("body {}", "utf-8")
+    (chat / "messages.html").write_bytes((ROOT / "tests/fixtures/formats/telegram.html").read_bytes())
+    (downloads / "Harbour Office - Bots - tide-desk [1101].html").write_bytes(
+        (ROOT / "tests/fixtures/formats/discord.html").read_bytes())
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo/.venv").symlink_to(sys.prefix)
+    script = "source .venv/bin/activate\nantiphon new ../my-archive && cd ../my-archive && rm content/*.md\n" + block
+    run = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path / "repo", capture_output=True, text=True,
+                         env={"HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 0, run.stdout + run.stderr
+    built = sorted(path.parent.name for path in (tmp_path / "my-archive/site/c").glob("*/index.html"))
+    assert built == ["2025-09-03-tide-bot", "2025-09-03-tide-desk-harbour-office"]
