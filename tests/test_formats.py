@@ -192,10 +192,18 @@ def test_a_telegram_chat_exported_as_html():
     assert "<script>" not in shown and "javascript" not in shown and "2 * 3 = 6" in shown
 
 
-def test_a_web_page_is_not_a_transcript():
+def test_a_web_page_is_not_a_transcript_nor_an_empty_export():
     result = read_bytes(Path("notes.html"), b"<html><body><h1>Tide tables</h1><p>06:12</p></body></html>", "notes.html")
     assert result.conversations == [] and result.diagnostics[0].level == "note"
     assert "not a transcript" in result.diagnostics[0].message
+    for name, page in [("channel.html", '<div class="preamble"><div class="preamble__entries-container">'
+                                        '<div class="preamble__entry">Harbour Office</div></div></div>'),
+                       ("messages.html", '<div class="page_body chat_page"><div class="history">'
+                                         '<div class="message service" id="message-1"><div class="body details">'
+                                         '3 September 2025</div></div></div></div>')]:
+        result = read_bytes(Path(name), page.encode("utf-8"), name)
+        assert result.conversations == [] and [d.level for d in result.diagnostics] == ["note"], name
+        assert "holds no message" in result.diagnostics[0].message
 
 
 def test_a_telegram_chat_exported_as_json():

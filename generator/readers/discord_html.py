@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from generator.diagnostics import note
 from generator.readers.common import Turn, conversation, in_reply_to
 from generator.readers.discord import (NAME, channel_metadata, channel_title, days_first, message_time, message_turns,
                                        split_tag)
@@ -31,7 +32,7 @@ DISCORD = Dialect(quote="chatlog__markdown-quote", quote_content="chatlog__markd
                   code_block="chatlog__markdown-pre--multiline", inline_code="chatlog__markdown-pre--inline")
 
 
-def _read(path, page: Element):
+def _read(path, page: Element, display: str):
     entries = [" ".join(entry.text().split()) for entry in page.find_all("preamble__entry")]
     fields = {"Guild": entries[0] if entries else "", "Channel": entries[1] if len(entries) > 1 else "",
               "Topic": entries[2] if len(entries) > 2 and not _is_range(entries[2]) else ""}
@@ -43,6 +44,8 @@ def _read(path, page: Element):
         turns += _turns(element, message_time(when, day_first) if when else None, author, said)
         if element.attributes.get("data-message-id"):
             said[element.attributes["data-message-id"]] = (len(turns), author[0])
+    if not turns:
+        return [], [note(display, 1, "an empty channel (the page holds no message); skipped")]
     return [conversation(path, turns, title=channel_title(fields["Guild"], fields["Channel"]),
                          metadata=channel_metadata(fields))], []
 

@@ -155,7 +155,7 @@ def _attributes(text: str) -> dict[str, str]:
 @dataclass(frozen=True)
 class PageReader:
     """The reader of one exporter's pages, among the readers of ``.html`` files: it claims a page whose
-    head ``mark`` is found in, and reads the page's tree with ``read_page(path, page)``."""
+    head ``mark`` is found in, and reads the page's tree with ``read_page(path, page, display)``."""
     NAME: str
     mark: re.Pattern
     read_page: Callable
@@ -164,4 +164,4 @@ class PageReader:
         return self.mark.search(head) is not None
 
     def read(self, path, text: str, display: str):
-        return self.read_page(path, parse(text))
+        return self.read_page(path, parse(text), display)

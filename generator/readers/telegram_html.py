@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+from generator.diagnostics import note
 from generator.readers.common import Turn, conversation, in_reply_to
 from generator.readers.html_markdown import Dialect, emoji, escaped, markdown
 from generator.readers.html_page import Element, PageReader
@@ -33,7 +34,7 @@ _MEDIA_KINDS = {"media_voice_message": "voice message", "media_video": "video", 
                 "media_call": "call", "media_live_location": "live location"}
 
 
-def _read(path, page: Element):
+def _read(path, page: Element, display: str):
     header = page.find("page_header")
     title_element = header.find("text") if header is not None else None
     title = " ".join(title_element.text().split()) if title_element is not None else ""
@@ -57,8 +58,9 @@ def _read(path, page: Element):
         turns.append(turn)
         if number is not None:
             said[number[1]] = (len(turns), turn.speaker)
-    return [conversation(path, turns, title=title,
-                         metadata={"Source format": "Telegram chat export"})], []
+    if not turns:
+        return [], [note(display, 1, "an empty chat (the page holds no message); skipped")]
+    return [conversation(path, turns, title=title, metadata={"Source format": "Telegram chat export"})], []
 
 
 TelegramHTML = PageReader(NAME, _SNIFF, _read)
