@@ -135,6 +135,25 @@ def test_a_discord_channel_exported_as_html():
     assert "<script>" not in shown and "<h1>" not in shown and "<ol>" not in shown
 
 
+def test_a_discord_html_page_with_its_text_straight_in_the_content_and_long_dates():
+    """Some exporters of the same page write a message's text straight into its content, beside the
+    '(edited)' mark, and give the times written out in titles ('Thursday, January 29, 2026 1:16 PM')."""
+    page = ('<div class="preamble"><div class="preamble__entry">Harbour Office</div><div class="preamble__entry">Bots / '
+            'tide-desk</div></div><div class="chatlog"><div class="chatlog__message-group">'
+            '<div class="chatlog__message-container" data-message-id="7"><div class="chatlog__message"><div '
+            'class="chatlog__message-primary"><div class="chatlog__header"><span class="chatlog__author" title="keeper_ada">'
+            'Ada</span><span class="chatlog__timestamp" title="Thursday, January 29, 2026 1:16 PM">1/29/2026 1:16 PM'
+            '</span></div><div class="chatlog__content chatlog__markdown">Tides<br>for the *week* <span '
+            'class="chatlog__edited-timestamp" title="Thursday, January 29, 2026 1:20 PM">(edited)</span></div></div></div></div>'
+            '<div class="chatlog__message-container" data-message-id="8"><div class="chatlog__message"><div '
+            'class="chatlog__message-aside"><div class="chatlog__short-timestamp" title="Thursday, January 29, 2026 1:17 PM">'
+            '1:17 PM</div></div><div class="chatlog__message-primary"><div class="chatlog__content">Added</div></div></div></div>'
+            '</div></div>')
+    [chat] = read_bytes(Path("tide-desk.html"), page.encode("utf-8"), "tide-desk.html").conversations
+    assert [(m.speaker, m.text, m.time) for m in chat.messages] == [
+        ("Ada", "Tides\nfor the \\*week\\*", datetime(2026, 1, 29, 13, 16)), ("Ada", "Added", datetime(2026, 1, 29, 13, 17))]
+
+
 def test_a_folded_blocks_hint_shows_what_markdown_escapes_as_it_reads(tmp_path):
     """The hint of the Discord page's folded reasoning reads 'the *south* gauge', as its text shows it
     (not 'the \\south\\ gauge': its marks were dropped and its escapes kept)."""
@@ -341,7 +360,9 @@ def test_messages_of_another_shape_are_not_read_as_openai_messages(tmp_path):
     ("[7/20/2025 6:36 PM]", False, datetime(2025, 7, 20, 18, 36)), ("[20/7/2025 18:36]", True, datetime(2025, 7, 20, 18, 36)),
     ("[03/09/2025, 16:20]", True, datetime(2025, 9, 3, 16, 20)), ("[2025-07-20 18:36]", None, datetime(2025, 7, 20, 18, 36)),
     ("[12/1/2025 12:05 AM]", False, datetime(2025, 12, 1, 0, 5)), ("[20-Jul-25 06:36 PM]", None, datetime(2025, 7, 20, 18, 36)),
-    ("[03-Sep-2025 12:05 AM]", None, datetime(2025, 9, 3, 0, 5)), ("[03-Sep-25 16:20]", None, datetime(2025, 9, 3, 16, 20))])
+    ("[03-Sep-2025 12:05 AM]", None, datetime(2025, 9, 3, 0, 5)), ("[03-Sep-25 16:20]", None, datetime(2025, 9, 3, 16, 20)),
+    ("[Thursday, January 29, 2026 1:16 PM]", None, datetime(2026, 1, 29, 13, 16)),
+    ("[Thursday, 29 January 2026 13:16:05]", None, datetime(2026, 1, 29, 13, 16, 5))])
 def test_a_discord_text_exports_dates_in_its_locales_form(header, day_first, expected):
     """Day or month first, as a number past 12 shows, else as the clock does (AM/PM is American)."""
     from generator.readers.discord import days_first, message_time

@@ -149,6 +149,8 @@ _SHAPES = {
     "HTML lists within lists": lambda n: ("a.html", _DCE_MESSAGE + "<ul><li>x" * (n // 9)),
     "HTML of many messages": lambda n: ("a.html", "".join(
         f'{_DCE_MESSAGE}a **line** of <em>message</em> {number}</span></div></div>' for number in range(n // 190))),
+    "HTML times of long words": lambda n: ("a.html", _DCE_MESSAGE + '</span><div class="chatlog__short-timestamp" title="'
+                                           + "Thursday, " * (n // 20) + "January" * (n // 14) + ' 29, 2026 1:16 PM">'),
     "Telegram page of many messages": lambda n: ("messages.html", '<div class="page_body chat_page">' + "".join(
         f'<div class="message default clearfix joined" id="message{number}"><div class="body"><div class="text">a '
         f'<b>line</b><br>of it</div></div></div>' for number in range(n // 120))),

@@ -43,6 +43,8 @@ _AUTHOR = re.compile(r"\[(?P<when>[^\[\]\n]{6,40})\] (?P<author>\S.{0,99})")
 _TAG = re.compile(r"(?P<name>.+)#(?P<tag>\d{4})")
 _NUMERIC_DATE = re.compile(r"(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4}),? +(\d{1,2}):(\d{2})(?::(\d{2}))?(?: *([AaPp])\.? ?[Mm]\.?)?")
 _MONTH_NAMED_DATE = re.compile(r"(\d{1,2})-([A-Za-z]{3})-(\d{2}|\d{4}) (\d{1,2}):(\d{2})(?: ?([AaPp][Mm]))?")
+_WRITTEN_DATE = re.compile(r"(?:[A-Za-z]+, )?(?:([A-Za-z]{3,9}) (\d{1,2}),?|(\d{1,2}) ([A-Za-z]{3,9})),? (\d{4}),? "
+                           r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AaPp][Mm]))?")
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _EXPORTED = re.compile(r"Exported \d[\d,.]* message\(s\)[ \t]*")
 
@@ -147,18 +149,30 @@ def message_time(text: str, day_first: bool) -> datetime | None:
 
 
 def _month_named(text: str) -> datetime | None:
-    found = _MONTH_NAMED_DATE.fullmatch(text)
-    if found is None or found[2].lower() not in _MONTHS:
+    """A date with its month's name: '20-Jul-25 06:36 PM' (the exporter before 2022), or written out as its
+    HTML's titles write it, 'Thursday, January 29, 2026 1:16 PM' (or day first, '29 January 2026 13:16')."""
+    short = _MONTH_NAMED_DATE.fullmatch(text)
+    if short is not None:
+        day, month, year, hour, minute, half = short.groups()
+        return _named_date(int(year) + (2000 if len(year) == 2 else 0), month, day, hour, minute, None, half)
+    written = _WRITTEN_DATE.fullmatch(text)
+    if written is None:
         return None
-    day, month, year, hour, minute, half = found.groups()
-    hour = int(hour)
+    month, day, day_first, month_after, year, hour, minute, second, half = written.groups()
+    return _named_date(int(year), month or month_after, day or day_first, hour, minute, second, half)
+
+
+def _named_date(year: int, month: str, day: str, hour: str, minute: str, second: str | None,
+                half: str | None) -> datetime | None:
+    if month[:3].lower() not in _MONTHS:
+        return None
+    clock = int(hour)
     if half:
-        if not 1 <= hour <= 12:
+        if not 1 <= clock <= 12:
             return None
-        hour = hour % 12 + (12 if half.lower() == "pm" else 0)
+        clock = clock % 12 + (12 if half.lower() == "pm" else 0)
     try:
-        return datetime(int(year) + (2000 if len(year) == 2 else 0), _MONTHS.index(month.lower()) + 1, int(day),
-                        hour, int(minute))
+        return datetime(year, _MONTHS.index(month[:3].lower()) + 1, int(day), clock, int(minute), int(second or 0))
     except ValueError:
         return None
 

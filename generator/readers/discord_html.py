@@ -29,7 +29,8 @@ _REPLY_TO = re.compile(r"scrollToMessage\(\s*event\s*,\s*'(\d+)'")
 # Discord's Markdown as the exporter makes it HTML: its quotes and code by class, its text's line
 # breaks kept (the page shows them with 'white-space: pre-wrap').
 DISCORD = Dialect(quote="chatlog__markdown-quote", quote_content="chatlog__markdown-quote-content",
-                  code_block="chatlog__markdown-pre--multiline", inline_code="chatlog__markdown-pre--inline")
+                  code_block="chatlog__markdown-pre--multiline", inline_code="chatlog__markdown-pre--inline",
+                  left_out="chatlog__edited-timestamp")
 
 
 def _read(path, page: Element, display: str):
@@ -66,8 +67,8 @@ def _messages_of(group: Element) -> list[tuple[Element, str, tuple[str, str]]]:
     for position, element in enumerate(containers):
         short = element.find("chatlog__short-timestamp")
         when = short.attributes.get("title", "") if short is not None else ""
-        if not when and position == 0 and header_time is not None:
-            when = header_time.attributes.get("title", "") or header_time.text()
+        if not when and position == 0 and header_time is not None:  # its text, or its title where none
+            when = header_time.text() if header_time.text().strip() else header_time.attributes.get("title", "")
         notice = element.find("chatlog__system-notification-author")
         notice_time = element.find("chatlog__system-notification-timestamp")
         if notice_time is not None:
@@ -96,7 +97,9 @@ def _turns(element: Element, when, author: tuple[str, str], said: dict[str, tupl
         return [Turn(author[0], f"{author[0]} {' '.join(notice.text().split())}", element.line, when, kind="note")]
     reply = element.find("chatlog__reply-link")
     answered = said.get(_reply_id(reply)) if reply is not None else None
-    content = element.find("chatlog__markdown-preserve") or element.find("preserve-whitespace")
+    # The text; where an exporter wrote it straight into the content, beside the '(edited)' mark, that.
+    content = element.find("chatlog__markdown-preserve") or element.find("preserve-whitespace") \
+        or element.find("chatlog__content")
     after = [_embed(embed) for embed in element.find_all("chatlog__embed")]
     after += [_attachment(file) for file in element.find_all("chatlog__attachment")]
     after += [f"Sticker: {sticker.attributes['title']}" for sticker in element.find_all("chatlog__sticker--media")

@@ -32,6 +32,7 @@ class Dialect:
     quote_content: str = ""
     code_block: str = ""  # the class of a code block, and of inline code
     inline_code: str = ""
+    left_out: str = ""  # the class of what the page shows beside the text, not of it ('(edited)')
     # The text's own line breaks are in the page (shown as written); else they are <br>, and the rest
     # of the page's white space is its layout, one space as a browser shows it.
     keeps_line_breaks: bool = True
@@ -40,7 +41,7 @@ class Dialect:
 def markdown(element: Element, dialect: Dialect) -> str:
     """The element's content as Markdown, as the page shows it."""
     text = _Converter(dialect).blocks(element).strip("\n")
-    return text if dialect.keeps_line_breaks else text.strip(" \n")
+    return text.rstrip() if dialect.keeps_line_breaks else text.strip(" \n")
 
 
 def inline(element: Element, dialect: Dialect) -> str:
@@ -82,6 +83,8 @@ class _Converter:
         for child in element.children:
             if isinstance(child, str):
                 out.text(self.text(child))
+            elif self.dialect.left_out and child.has(self.dialect.left_out):
+                continue
             elif self._is_code_block(child):
                 out.block(_code_block(child))
             elif self._is_quote(child):
