@@ -13,10 +13,10 @@ failed, or was killed before it committed), or cut short, or edited by hand, is 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 
+from generator.output import digest
 from generator.statistics import SpeakerTotals
 
 TOTALS_STATE = ".antiphon-speakers.json"
@@ -35,14 +35,14 @@ class KeptSpeakers:
         """The inputs, a checksum of the rest, and the rest (JSON), a line each."""
         kept = json.dumps({"totals": self.totals.record(), "groups": self.groups, "first_pages": self.first_pages},
                           ensure_ascii=False, separators=(",", ":"))
-        return f"{self.inputs}\n{_checksum(kept)}\n{kept}"
+        return f"{self.inputs}\n{digest(kept)}\n{kept}"
 
     @classmethod
     def parse(cls, text: str, inputs: str) -> "KeptSpeakers | None":
         """The kept totals, if they were kept for the build of ``inputs`` and are as this code wrote them
         (their checksum holds: a file cut short or edited by hand is not trusted); else None."""
         kept_for, checksum, kept = (text.split("\n", 2) + ["", ""])[:3]
-        if not inputs or kept_for != inputs or checksum != _checksum(kept):
+        if not inputs or kept_for != inputs or checksum != digest(kept):
             return None
         try:
             data = json.loads(kept)
@@ -52,10 +52,6 @@ class KeptSpeakers:
                         for name, listed in data["first_pages"].items()})
         except (ValueError, KeyError, TypeError):
             return None
-
-
-def _checksum(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def first_pages(groups, per_page: int, places: dict[int, tuple[str, int]]) -> dict[str, list[tuple[str, int]]] | None:

@@ -283,7 +283,9 @@ _CCTRACE_LINES = ["**Session ID:** `x`", "**Project:** `/p`", "**Start Time:** 2
 _DISCORD_LINES = ["=" * 62, "Guild: x", "Channel: a / b", "Topic: t", "", "  ", "[7/20/2025 6:36 PM] ada",
                   "[20/7/2025 18:36] Bot#0001", "[2025-07-20 18:36] x", "[13/13/2025 25:61 PM] y", "[99/99/99 9:99] z",
                   "[x] not a time", "{Embed}", "{Reactions}", "👍 (2)", "<think>", "</think>", "*[Continued...]*",
-                  "Exported 3 message(s)", "#0000", "[7/20/2025 6:36 PM] #1234"]
+                  "Exported 3 message(s)", "#0000", "[7/20/2025 6:36 PM] #1234",
+                  "[20-Jul-25 06:36 PM] ada", "[31-Feb-25 13:99 PM] b", "[Thursday, January 29, 2026 1:16 PM] c",
+                  "[Thursday, 29 Smarch 2026 25:16] d", "[January 32, 2026 0:00 AM] e"]
 
 
 def test_the_discord_text_reader_raises_only_source_errors():
@@ -304,6 +306,8 @@ _DISCORD_HTML_PIECES = [
     '<div class="chatlog__message-container" data-message-id="2">', '<div class="chatlog__message">', "</div>",
     '<span class="chatlog__author" title="Bot#0001">', '<span class="chatlog__author-name">', "</span>",
     '<span class="chatlog__timestamp"><a href="#x">7/20/2025 6:36 PM</a></span>', '<div class="chatlog__short-timestamp" title="20-Jul-25 06:37 PM">',
+    '<div class="chatlog__short-timestamp" title="Thursday, January 29, 2026 1:16 PM">', '<span class="chatlog__edited-timestamp">',
+    '<div class="chatlog__short-timestamp" title="Friday, 31 February 2026 13:99">', '<div class="chatlog__content">',
     '<span class="chatlog__markdown-preserve">', '<span class="preserve-whitespace">', "<strong>", "</strong>", "<em>", "<s>",
     '<code class="chatlog__markdown-pre chatlog__markdown-pre--inline">', '<code class="chatlog__markdown-pre chatlog__markdown-pre--multiline language-py">',
     "</code>", '<div class="chatlog__markdown-quote"><div class="chatlog__markdown-quote-content">', "<ul><li>", "</li>", "</ul>",

@@ -28,6 +28,7 @@ import re
 from datetime import datetime
 
 from generator.readers.common import Turn, conversation, in_reply_to, thought_apart
+from generator.readers.html_markdown import is_web, link_target
 from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of, timestamp
 from generator.readers.plaintext import PREFACE
 
@@ -257,13 +258,11 @@ def _author(message: dict) -> tuple[str, str]:
 def _json_turns(shape: Shape, path: str, message: dict, said: dict[str, tuple[int, str]], line: int) -> list[Turn]:
     """The message's turns; ``said``: the messages before it, for the one a reply answers."""
     answered = said.get(text_of(dict_of(message.get("reference")).get("messageId")))
-    after = [_embed(dict_of(embed)) for embed in list_of(message.get("embeds"))]
-    after += [_attachment(dict_of(file)) for file in list_of(message.get("attachments"))]
-    after += [f"Sticker: {text_of(dict_of(sticker).get('name'))}" for sticker in list_of(message.get("stickers"))
-              if text_of(dict_of(sticker).get("name"))]
-    reactions = [_reaction(dict_of(reaction)) for reaction in list_of(message.get("reactions"))]
-    if any(reactions):
-        after.append("Reactions: " + ", ".join(reaction for reaction in reactions if reaction))
+    after = came_with([_embed(dict_of(embed)) for embed in list_of(message.get("embeds"))],
+                      [attachment_text(text_of(dict_of(file).get("fileName")), text_of(dict_of(file).get("url")))
+                       for file in list_of(message.get("attachments"))],
+                      [text_of(dict_of(sticker).get("name")) for sticker in list_of(message.get("stickers"))],
+                      [_reaction(dict_of(reaction)) for reaction in list_of(message.get("reactions"))])
     kind = "message" if text_of(message.get("type")) in _SPOKEN or not isinstance(message.get("type"), str) else "note"
     return message_turns(_author(message), shape.text(message.get("content"), f"{path}.content"),
                          in_reply_to(answered[1], answered[0]) if answered is not None else "", after, line,
@@ -285,28 +284,41 @@ def message_turns(author: tuple[str, str], text: str, reply: str, after: list[st
     return turns
 
 
-def _embed(embed: dict) -> str:
-    """What a bot posted as an embed, as text: its title, its description, and its fields."""
+def came_with(embeds: list[str], attachments: list[str], stickers: list[str], reactions: list[str]) -> list[str]:
+    """What follows a message's text: its embeds and files as text, its stickers and reactions named
+    (those with no name left out)."""
+    after = embeds + attachments + [f"Sticker: {sticker}" for sticker in stickers if sticker.strip()]
+    if any(reactions):
+        after.append("Reactions: " + ", ".join(reaction for reaction in reactions if reaction))
+    return after
+
+
+def embed_text(title: str, url: str, description: str, fields: list[tuple[str, str]], footer: str) -> str:
+    """What a bot posted as an embed, as text: its title (a link only to a web address), its description,
+    its fields and its footer (each given as Markdown)."""
     lines = []
-    title = text_of(embed.get("title")).strip()
     if title:
-        url = text_of(embed.get("url")).strip()
-        lines.append(f"**[{title}]({url})**" if url.startswith(("https://", "http://")) else f"**{title}**")
-    if text_of(embed.get("description")).strip():
-        lines.append(embed["description"])
-    for field in map(dict_of, list_of(embed.get("fields"))):
-        if text_of(field.get("name")).strip() or text_of(field.get("value")).strip():
-            lines.append(f"**{text_of(field.get('name')).strip()}**: {text_of(field.get('value'))}")
-    footer = text_of(dict_of(embed.get("footer")).get("text")).strip()
+        lines.append(f"**[{title}]({link_target(url)})**" if is_web(url) else f"**{title}**")
+    if description.strip():
+        lines.append(description)
+    lines += [f"**{name}**: {value}" for name, value in fields if name or value.strip()]
     if footer:
         lines.append(f"*{footer}*")
     return "\n\n".join(lines)
 
 
-def _attachment(file: dict) -> str:
-    name = text_of(file.get("fileName")).strip() or "a file"
-    url = text_of(file.get("url")).strip()
-    return f"📎 [{name}]({url})" if url.startswith(("https://", "http://")) else f"📎 {name}"
+def attachment_text(name: str, url: str) -> str:
+    """A file attached, by its name: a link only to a web address."""
+    name = name.strip() or "a file"
+    return f"📎 [{name}]({link_target(url)})" if is_web(url) else f"📎 {name}"
+
+
+def _embed(embed: dict) -> str:
+    return embed_text(text_of(embed.get("title")).strip(), text_of(embed.get("url")),
+                      text_of(embed.get("description")),
+                      [(text_of(field.get("name")).strip(), text_of(field.get("value")))
+                       for field in map(dict_of, list_of(embed.get("fields")))],
+                      text_of(dict_of(embed.get("footer")).get("text")).strip())
 
 
 def _reaction(reaction: dict) -> str:

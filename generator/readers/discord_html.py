@@ -17,9 +17,9 @@ import re
 
 from generator.diagnostics import note
 from generator.readers.common import Turn, conversation, in_reply_to
-from generator.readers.discord import (NAME, channel_metadata, channel_title, days_first, message_time, message_turns,
-                                       split_tag)
-from generator.readers.html_markdown import Dialect, emoji, escaped, inline, is_web, link_target, markdown
+from generator.readers.discord import (NAME, attachment_text, came_with, channel_metadata, channel_title, days_first,
+                                       embed_text, message_time, message_turns, split_tag)
+from generator.readers.html_markdown import Dialect, emoji, escaped, inline, markdown
 from generator.readers.html_page import Element, PageReader
 
 _GROUP = "chatlog__message-group"
@@ -100,13 +100,10 @@ def _turns(element: Element, when, author: tuple[str, str], said: dict[str, tupl
     # The text; where an exporter wrote it straight into the content, beside the '(edited)' mark, that.
     content = element.find("chatlog__markdown-preserve") or element.find("preserve-whitespace") \
         or element.find("chatlog__content")
-    after = [_embed(embed) for embed in element.find_all("chatlog__embed")]
-    after += [_attachment(file) for file in element.find_all("chatlog__attachment")]
-    after += [f"Sticker: {sticker.attributes['title']}" for sticker in element.find_all("chatlog__sticker--media")
-              if sticker.attributes.get("title")]
-    reactions = [_reaction(reaction) for reaction in element.find_all("chatlog__reaction")]
-    if any(reactions):
-        after.append("Reactions: " + ", ".join(reaction for reaction in reactions if reaction))
+    after = came_with([_embed(embed) for embed in element.find_all("chatlog__embed")],
+                      [_attachment(file) for file in element.find_all("chatlog__attachment")],
+                      [sticker.attributes.get("title", "") for sticker in element.find_all("chatlog__sticker--media")],
+                      [_reaction(reaction) for reaction in element.find_all("chatlog__reaction")])
     return message_turns(author, markdown(content, DISCORD) if content is not None else "",
                          in_reply_to(answered[1], answered[0]) if answered is not None else "", after,
                          element.line, when)
@@ -118,27 +115,18 @@ def _reply_id(link: Element) -> str:
 
 
 def _embed(embed: Element) -> str:
-    """What a bot posted as an embed: its title, its description, its fields and its footer."""
-    lines = []
     title = embed.find("chatlog__embed-title")
-    if title is not None and title.text().strip():
-        link = next((e for e in title.elements() if e.tag == "a"), None)
-        shown = inline(link if link is not None else title, DISCORD)
-        url = link.attributes.get("href", "") if link is not None else ""
-        lines.append(f"**[{shown}]({link_target(url)})**" if is_web(url) else f"**{shown}**")
+    link = next((e for e in title.elements() if e.tag == "a"), None) if title is not None else None
+    shown = inline(link if link is not None else title, DISCORD) if title is not None and title.text().strip() else ""
     description = embed.find("chatlog__embed-description")
-    if description is not None and description.text().strip():
-        lines.append(markdown(description, DISCORD))
+    fields = []
     for field in embed.find_all("chatlog__embed-field"):
-        field_name, value = field.find("chatlog__embed-field-name"), field.find("chatlog__embed-field-value")
-        name_text = inline(field_name, DISCORD) if field_name is not None else ""
-        value_text = markdown(value, DISCORD) if value is not None else ""
-        if name_text or value_text.strip():
-            lines.append(f"**{name_text}**: {value_text}")
+        name, value = field.find("chatlog__embed-field-name"), field.find("chatlog__embed-field-value")
+        fields.append((inline(name, DISCORD) if name is not None else "", markdown(value, DISCORD) if value is not None else ""))
     footer = embed.find("chatlog__embed-footer-text")
-    if footer is not None and footer.text().strip():
-        lines.append(f"*{escaped(' '.join(footer.text().split()))}*")
-    return "\n\n".join(lines)
+    return embed_text(shown, link.attributes.get("href", "") if link is not None else "",
+                      markdown(description, DISCORD) if description is not None else "", fields,
+                      escaped(" ".join(footer.text().split())) if footer is not None else "")
 
 
 def _attachment(file: Element) -> str:
@@ -149,8 +137,7 @@ def _attachment(file: Element) -> str:
     if not name and media is not None:
         name = re.sub(r"^(Image|Video|Audio): (.*?)(?: \([^()]*\))?$", r"\2", media.attributes.get("title", "")).strip()
     url = link.attributes["href"] if link is not None else (media.attributes.get("src", "") if media is not None else "")
-    name = name or "a file"
-    return f"📎 [{escaped(name)}]({link_target(url)})" if is_web(url) else f"📎 {escaped(name)}"
+    return attachment_text(escaped(name), url)
 
 
 def _reaction(reaction: Element) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from generator.readers.common import code_span, fenced
 from generator.readers.html_page import Element
 
 # What Markdown would take for markup (or an entity) where the page shows it as text.
@@ -118,7 +119,7 @@ class _Converter:
         if self._is_code_block(element):
             return _code_block(element)
         if tag == "code" or (self.dialect.inline_code and element.has(self.dialect.inline_code)):
-            return _code_span(element.text())
+            return code_span(element.text()) if element.text() else ""
         inner = self.blocks(element, quoted) if any(isinstance(c, Element) and c.tag in _BLOCK_TAGS
                                                     for c in element.children) else self.inline(element, quoted)
         if not inner.strip():
@@ -195,21 +196,10 @@ def _wrapped(inner: str, mark: str) -> str:
     return f"{lead}{mark}{stripped}{mark}{tail}"
 
 
-def _code_span(text: str) -> str:
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    padded = f" {text} " if text.startswith("`") or text.endswith("`") or (text.startswith(" ") and text.endswith(" ")) else text
-    return f"{fence}{padded}{fence}" if text else ""
-
-
 def _code_block(element: Element) -> str:
-    """A code block in a fence longer than any run of backticks in it, with its language (a class
-    'language-…' on it or on the code inside it)."""
+    """A code block, with its language (a class 'language-…' on it or on the code inside it)."""
     classes = set(element.classes)
     for inner in element.elements():
         classes |= inner.classes
     language = next((name[len("language-"):] for name in sorted(classes) if name.startswith("language-")), "")
-    code = element.text().strip("\n")
-    longest = max((len(run) for run in re.findall(r"`{3,}", code)), default=2)
-    fence = "`" * (longest + 1)
-    return f"{fence}{re.sub(r'[^A-Za-z0-9_+.#-]', '', language)}\n{code}\n{fence}"
+    return fenced(element.text().strip("\n"), re.sub(r"[^A-Za-z0-9_+.#-]", "", language))

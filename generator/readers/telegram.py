@@ -124,22 +124,29 @@ def _piece(piece: dict) -> str:
 def _media(message: dict) -> str:
     """What was sent besides the text, named: '*[photo]*', '*[voice message: 12 s]*', '*[file: notes.pdf]*'."""
     if message.get("photo") is not None:
-        return "*[photo]*"
+        return media_named("photo")
     kind = text_of(message.get("media_type"))
     if kind == "sticker":
-        return text_of(message.get("sticker_emoji")) or "*[sticker]*"
+        return text_of(message.get("sticker_emoji")) or media_named("sticker")
     if kind in _MEDIA:
         seconds = message.get("duration_seconds")
-        timed = f": {seconds} s" if isinstance(seconds, int) and not isinstance(seconds, bool) else ""
-        return f"*[{_MEDIA[kind]}{timed}]*"
+        return media_named(_MEDIA[kind], f"{seconds} s" if isinstance(seconds, int) and not isinstance(seconds, bool) else "")
     if message.get("file") is not None:
         name = text_of(message.get("file_name")).strip()
         if not name:
             file = text_of(message.get("file"))
             name = "" if file.startswith(_NOT_INCLUDED) else file.rsplit("/", 1)[-1]
-        return f"*[file: {name}]*" if name else "*[file]*"
+        return media_named("file", name)
     poll = dict_of(message.get("poll"))
     if text_of(poll.get("question")).strip():
-        answers = [text_of(dict_of(answer).get("text")) for answer in list_of(poll.get("answers"))]
-        return "\n".join([f"**Poll:** {poll['question']}"] + [f"- {answer}" for answer in answers if answer])
+        return poll_text(poll["question"], [text_of(dict_of(answer).get("text")) for answer in list_of(poll.get("answers"))])
     return ""
+
+
+def media_named(kind: str, detail: str = "") -> str:
+    """What was sent, named where the message shows it: '*[photo]*', '*[file: notes.pdf]*'."""
+    return f"*[{kind}: {detail}]*" if detail else f"*[{kind}]*"
+
+
+def poll_text(question: str, answers: list[str]) -> str:
+    return "\n".join([f"**Poll:** {question}" if question else "**Poll**"] + [f"- {answer}" for answer in answers if answer])

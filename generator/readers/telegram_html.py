@@ -21,8 +21,8 @@ from generator.diagnostics import note
 from generator.readers.common import Turn, conversation, in_reply_to
 from generator.readers.html_markdown import Dialect, emoji, escaped, markdown
 from generator.readers.html_page import Element, PageReader
+from generator.readers.telegram import NAME, media_named, poll_text
 
-NAME = "telegram"
 TELEGRAM = Dialect(keeps_line_breaks=False)
 _SNIFF = re.compile(r'<div class="message (?:default|service)\b|<div class="page_body chat_page"')
 _TIME = re.compile(r"(\d{2})\.(\d{2})\.(\d{4}) (\d{2}):(\d{2}):(\d{2})(?: UTC([+-])(\d{2}):(\d{2}))?")
@@ -118,29 +118,26 @@ def _time(body: Element) -> datetime | None:
 
 
 def _media(media: Element) -> str:
-    """What was sent with the text, named as the JSON export's reader names it: '*[photo]*',
-    '*[voice message]*', '*[file: notes.pdf]*', a sticker by its emoji, a poll with its answers."""
+    """What was sent with the text, named as the JSON export's reader names it (telegram.py)."""
     if media.find("photo_wrap") is not None:
-        return "*[photo]*"
+        return media_named("photo")
     sticker = media.find("sticker_wrap") or media.find("sticker")
     if sticker is not None:
         image = next((e for e in sticker.elements() if e.tag == "img"), None) if sticker.tag != "img" else sticker
         shown = emoji(image) if image is not None else ""
-        return shown if shown and not shown.startswith(":") else "*[sticker]*"
+        return shown if shown and not shown.startswith(":") else media_named("sticker")
     poll = media.find("media_poll")
     if poll is not None:
         question = poll.find("question")
-        answers = [" ".join(answer.text().split()) for answer in poll.find_all("answer")]
-        lines = [f"**Poll:** {escaped(' '.join(question.text().split()))}"] if question is not None else ["**Poll**"]
-        return "\n".join(lines + [f"- {escaped(answer.lstrip('- '))}" for answer in answers if answer])
+        answers = [escaped(" ".join(answer.text().split()).lstrip("- ")) for answer in poll.find_all("answer")]
+        return poll_text(escaped(" ".join(question.text().split())) if question is not None else "", answers)
     for css_class, kind in _MEDIA_KINDS.items():
         if media.find(css_class) is not None:
-            return f"*[{kind}]*"
+            return media_named(kind)
     file = media.find("media_file") or media.find("media")
     if file is not None:
         title = file.find("title")
-        name = " ".join(title.text().split()) if title is not None else ""
-        return f"*[file: {escaped(name)}]*" if name else "*[file]*"
+        return media_named("file", escaped(" ".join(title.text().split())) if title is not None else "")
     return ""
 
 
