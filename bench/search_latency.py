@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.search import Shard, index_shard  # noqa: E402
-from generator.search.documents import search_document  # noqa: E402
+from generator.search.records import search_entry  # noqa: E402
 from generator.search.pagefind import PagefindService  # noqa: E402
 from generator.search.shards import FOLDER, shard_folder, shard_of  # noqa: E402
 
@@ -46,10 +46,10 @@ def reindexed(site: Path, count: int, work: Path) -> tuple[Path, float]:
     for entry in site.iterdir():
         if entry.name != FOLDER.rstrip("/"):
             (copy / entry.name).symlink_to(entry.resolve())
-    groups: dict[int, list[tuple[str, bytes]]] = {}
+    groups: dict[int, list] = {}
     for page in sorted((site / "c").glob("*/index.html")):
         slug = page.parent.name
-        groups.setdefault(shard_of(slug, count), []).append((f"/c/{slug}/", search_document(page.read_bytes())))
+        groups.setdefault(shard_of(slug, count), []).append((f"/c/{slug}/", search_entry(page.read_bytes())))
     first = min(groups)
     local = threading.local()
     services: list[PagefindService] = []

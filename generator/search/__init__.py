@@ -22,8 +22,8 @@ from typing import Callable, Iterator
 
 from generator.output import OutputFolder, digest
 from generator.search.canonical import SearchError, canonicalize
-from generator.search.documents import search_document
 from generator.search.pagefind import PagefindError, PagefindIndex, PagefindService
+from generator.search.records import Record, search_entry
 from generator.search.shards import FOLDER, shard_count, shard_folder, shard_of
 
 __all__ = ["FOLDER", "EarlyIndex", "SearchError", "SearchUpdate", "index_intact", "update_index"]
@@ -38,8 +38,9 @@ _UNUSED = re.compile(r"pagefind-(ui|component-ui|modular-ui|highlight)\..*")
 # speaker's name match every message they wrote. Left out by selector, not by an attribute on
 # each of the archive's hundreds of thousands of headers.
 EXCLUDED = (".msg > header",)
-# Part of every shard's key: a change to how shards are made indexes them all again.
-_LAYOUT = "shards-2 " + " ".join(EXCLUDED)
+# Part of every shard's key: a change to how shards are made indexes them all again (3: pages given
+# as records, see records.py).
+_LAYOUT = "shards-3 " + " ".join(EXCLUDED)
 _FOLDER_LENGTH = len(shard_folder(0))
 
 
@@ -172,13 +173,13 @@ class EarlyIndex:
         # Each page is sent as it is read, for Pagefind to index while the next is read.
         index = self._service().open_index(EXCLUDED)
         try:
-            index.add((url, search_document(self._out.target(path).read_bytes())) for url, path in shard.pages)
+            index.add((url, search_entry(self._out.target(path).read_bytes())) for url, path in shard.pages)
         except OSError:
             index.close()
             return None
         return index
 
-    def _finish(self, opened: Future, shard: Shard, changed: list[tuple[str, bytes]]) -> dict[str, bytes] | None:
+    def _finish(self, opened: Future, shard: Shard, changed: list[tuple[str, bytes | Record]]) -> dict[str, bytes] | None:
         index = opened.result()
         if index is None:
             return None
@@ -188,7 +189,7 @@ class EarlyIndex:
         finally:
             index.close()
 
-    def _index(self, shard: Shard, documents: list[tuple[str, bytes]]) -> dict[str, bytes]:
+    def _index(self, shard: Shard, documents: list[tuple[str, bytes | Record]]) -> dict[str, bytes]:
         return index_shard(self._service(), shard, documents)
 
     def take(self, shard: Shard) -> dict[str, bytes] | None:
@@ -316,13 +317,13 @@ def services_for(jobs: int) -> int:
     return jobs + 1 if jobs > 1 else 1
 
 
-def search_documents(out: OutputFolder, shard: Shard) -> list[tuple[str, bytes]]:
+def search_documents(out: OutputFolder, shard: Shard) -> list[tuple[str, bytes | Record]]:
     """(URL, what Pagefind is given of the page) for each page of the shard, as this build leaves it."""
     pages = out.read_building([path for _, path in shard.pages])
-    return [(url, search_document(page)) for (url, _), page in zip(shard.pages, pages)]
+    return [(url, search_entry(page)) for (url, _), page in zip(shard.pages, pages)]
 
 
-def index_shard(service: PagefindService, shard: Shard, documents: list[tuple[str, bytes]]) -> dict[str, bytes]:
+def index_shard(service: PagefindService, shard: Shard, documents: list[tuple[str, bytes | Record]]) -> dict[str, bytes]:
     return bundle_files(service.index(documents, EXCLUDED), shard.primary)
 
 

@@ -52,12 +52,12 @@ def words_apart(page: bytes) -> bytes:
     """``page`` with a space on each side of every Chinese or Japanese character in the text of its
     ``data-pagefind-body`` element (the title and filters, outside it, are shown as they are)."""
     at = page.find(b"data-pagefind-body")
-    if at == -1 or page.find(b"data-pagefind-body", at + 1) != -1 or not _may_hold_cjk(page):
+    if at == -1 or page.find(b"data-pagefind-body", at + 1) != -1 or not may_hold_cjk(page):
         return page
-    body, tag_end = _start_tag(page, at), page.find(b">", at) + 1
+    body, tag_end = start_tag(page, at), page.find(b">", at) + 1
     if body is None or tag_end == 0:
         return page
-    end = _element_end(page, _TAG_NAME.match(page, body).group(1).lower(), tag_end) or len(page)
+    end = element_end(page, _TAG_NAME.match(page, body).group(1).lower(), tag_end) or len(page)
     text = page[tag_end:end].decode("utf-8", "surrogateescape")
     if _TAG_WITH_CJK.search(text):  # (a link to a page with such a name): only the text is spaced
         parts = _TAG_OR_TEXT.split(text)  # tags alternate with text, where a '<' is always escaped
@@ -68,7 +68,7 @@ def words_apart(page: bytes) -> bytes:
     return page[:tag_end] + text.encode("utf-8", "surrogateescape") + page[end:]
 
 
-def _may_hold_cjk(page: bytes) -> bool:
+def may_hold_cjk(page: bytes) -> bool:
     # Most pages hold no character from U+3000 up, which bytes.translate finds out in C, much faster
     # than a regular expression over the whole page; the rest are looked at in their non-ASCII bytes.
     return bool(page.translate(None, _BELOW_U3000)) and _MAY_HOLD_CJK.search(page.translate(None, _ASCII)) is not None
@@ -79,7 +79,7 @@ def cut(page: bytes) -> bytes:
     at = page.find(b"data-pagefind-body")
     if at == -1 or page.find(b"data-pagefind-body", at + 1) != -1:  # none, or also in what was said
         return page
-    body = _start_tag(page, at)
+    body = start_tag(page, at)
     html = _HTML.search(page, 0, body) if body is not None else None
     if html is None:
         return page
@@ -101,7 +101,7 @@ def _start_tag_only(match: re.Match) -> bytes:
     return match[1]
 
 
-def _start_tag(html: bytes, at: int, after: int = 0) -> int | None:
+def start_tag(html: bytes, at: int, after: int = 0) -> int | None:
     """Where the start tag that ``at`` is inside begins, if after ``after``; None when ``at`` is in
     text, not in a tag (a value cannot hold a raw '<' or '>': Jinja and the renderer escape both, as
     they do a transcript's)."""
@@ -118,7 +118,7 @@ def _marked_elements(html: bytes) -> list[bytes] | None:
     position = 0
     while (at := html.find(b"data-pagefind-", position)) != -1:
         # Only back to where the last look ended (in text, or after an element): each byte is looked at once.
-        start = _start_tag(html, at, position)
+        start = start_tag(html, at, position)
         if start is None:
             position = at + 1
             continue
@@ -126,7 +126,7 @@ def _marked_elements(html: bytes) -> list[bytes] | None:
         tag_end = html.find(b">", at) + 1
         if tag_end == 0:
             return None
-        end = tag_end if name in _VOID or html[tag_end - 2:tag_end] == b"/>" else _element_end(html, name, tag_end)
+        end = tag_end if name in _VOID or html[tag_end - 2:tag_end] == b"/>" else element_end(html, name, tag_end)
         if end is None:
             return None
         elements.append(html[start:end])
@@ -134,7 +134,7 @@ def _marked_elements(html: bytes) -> list[bytes] | None:
     return elements
 
 
-def _element_end(html: bytes, name: bytes, position: int) -> int | None:
+def element_end(html: bytes, name: bytes, position: int) -> int | None:
     """Where the element whose start tag ends at ``position`` ends (after its end tag)."""
     tags = _end_tags.get(name)
     if tags is None:

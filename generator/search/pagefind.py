@@ -17,6 +17,8 @@ import tempfile
 import threading
 from typing import Iterable
 
+from generator.search.records import Record
+
 
 class PagefindError(Exception):
     pass
@@ -54,8 +56,8 @@ class PagefindService:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def index(self, pages: list[tuple[str, bytes]], exclude: tuple[str, ...] = ()) -> dict[str, bytes]:
-        """Index ``pages`` (url, HTML), in the order given, leaving out the elements that match the
+    def index(self, pages: list[tuple[str, bytes | Record]], exclude: tuple[str, ...] = ()) -> dict[str, bytes]:
+        """Index ``pages`` (url, HTML or record), in the order given, leaving out the elements that match the
         CSS selectors ``exclude``; returns the bundle's files by path."""
         index = self.open_index(exclude)
         try:
@@ -151,14 +153,21 @@ class PagefindIndex:
     def __init__(self, service: PagefindService, index_id: int):
         self._service, self._id = service, index_id
 
-    def add(self, pages: Iterable[tuple[str, bytes]]) -> None:
-        """Add ``pages`` (url, HTML), in the order given: each is sent as soon as it comes."""
+    def add(self, pages: Iterable[tuple[str, bytes | Record]]) -> None:
+        """Add ``pages`` (url, HTML or a record of its words), in the order given: each is sent as soon
+        as it comes."""
         service = self._service
-        waiting = [service._send_json(b'{"type":"AddFile","index_id":%d,"url":%s,"file_path":null,"file_contents":%s}'
-                                      % (self._id, json.dumps(url).encode("ascii"), _json_text(html)))
-                   for url, html in pages]
+        waiting = [service._send_json(self._adding(url, page)) for url, page in pages]
         for message_id in waiting:
             service._answer(message_id)
+
+    def _adding(self, url: str, page: bytes | Record) -> bytes:
+        if isinstance(page, Record):
+            return json.dumps({"type": "AddRecord", "index_id": self._id, "url": url, "content": page.content,
+                               "language": page.language, "meta": page.meta, "filters": page.filters},
+                              ensure_ascii=False).encode("utf-8")
+        return (b'{"type":"AddFile","index_id":%d,"url":%s,"file_path":null,"file_contents":%s}'
+                % (self._id, json.dumps(url).encode("ascii"), _json_text(page)))
 
     def files(self) -> dict[str, bytes]:
         """The bundle's files by path."""

@@ -14,6 +14,7 @@
   const HITS = 3; // matching messages shown per conversation before "more in this conversation"
   const WORDS = 26; // words in an excerpt
   const TURN_MARKS = "!#$%()*+,-/:;=?@[]^{|}~"; // as pages.py writes them
+  const DIGITS = "!#$%()*+,-/:;=?@"; // as generator/search/records.py writes numbers
   // Chinese and Japanese characters: the index holds each as a word of its own (the same ranges as
   // CJK in generator/search/documents.py), so a query's are put apart too, and excerpts join them.
   const CJK = "\\u3000-\\u303f\\u3040-\\u30ff\\u31f0-\\u31ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff" +
@@ -43,10 +44,32 @@
   input.value = params.get("q") || "";
   for (const select of selects) select.value = params.get(select.name) || "";
 
+  // Where each message starts, { id: "m-N", location }, in order: from the page's record (where the
+  // message numbers skip, and the words before each since the last, in punctuation marks: see
+  // generator/search/records.py), or from the anchors Pagefind found in a page given as HTML.
+  function anchorsOf(data) {
+    const record = data.meta.messages;
+    if (record === undefined) {
+      return data.anchors.filter((a) => /^m-\d+$/.test(a.id)).sort((a, b) => a.location - b.location);
+    }
+    if (!record) return []; // no messages
+    const value = (digits) => [...digits].reduce((sum, digit) => sum * 16 + DIGITS.indexOf(digit), 0);
+    const anchors = [];
+    let number = 0;
+    let location = 0;
+    for (const token of record.split(" ")) {
+      const [gap, words] = token.includes(".") ? token.split(".") : ["", token];
+      number += gap ? value(gap) : 1;
+      location += value(words);
+      anchors.push({ id: `m-${number}`, location });
+    }
+    return anchors;
+  }
+
   // The messages a result matched in, best first: each match belongs to the last message anchor
   // (id "m-N") at or before it. Excerpts are cut from the page's words as Pagefind splits them.
   function hitsOf(data, together) {
-    const anchors = data.anchors.filter((a) => /^m-\d+$/.test(a.id)).sort((a, b) => a.location - b.location);
+    const anchors = anchorsOf(data);
     const spaced = !data.content.includes("\u200B");
     const words = spaced ? data.content.split(/[\r\n\s]+/g) : data.content.split("\u200B");
     const weight = new Map(data.weighted_locations.map((w) => [w.location, w.balanced_score]));
