@@ -30,6 +30,7 @@ MESSAGES = "messages"
 # punctuation Pagefind does not index (search.js reads the same marks).
 DIGITS = "!#$%()*+,-/:;=?@"
 GAP = "."
+_AS_MARKS = str.maketrans("0123456789abcdef", DIGITS)
 
 _MARKED = re.compile(rb'<([a-z][a-z0-9]*)\b[^<>]*?\bdata-pagefind-(meta|filter)="([a-z]+)"[^<>]*>([^<>]*)</\1>')
 _PAGEFIND = re.compile(rb"data-pagefind-([a-z-]+)")
@@ -37,7 +38,7 @@ _LANGUAGE = re.compile(rb'<html\b[^>]*\blang="([A-Za-z-]+)"')
 # What Pagefind would read after the body, or within it; then the page is given as HTML. (A weight in
 # the body is read as text: a record has no weights, see search_entry.)
 _MARKS = re.compile(rb"data-pagefind-(?:body|meta|filter|sort|default-meta|weight|index-attrs)")
-_BODY_MARKS = re.compile(rb"data-pagefind-(?:body|meta|filter|sort|default-meta|index-attrs|ignore)")
+_BODY_MARKS = re.compile(rb"data-pagefind-(?:body|meta|filter|sort|default-meta|index-attrs)")
 # Elements Pagefind leaves out of a body or reads in its own way (an image's address for the page's
 # image), and a message or its header the pattern below does not take (Pagefind would leave the
 # header out, by EXCLUDED).
@@ -49,7 +50,7 @@ _MESSAGE = re.compile(rb'<article class="msg[ "][^<>]*\bid="m-([0-9]+)"[^<>]*><h
 # word, so that excerpts read well), a line break parts words, and every other tag joins what is
 # on either side of it.
 _SENTENCE = "p|h[1-6]|td|div|ul|li|article|section"
-_SENTENCE_START = re.compile(rf"<(?:{_SENTENCE})\b[^<>]*>|<br\b[^<>]*>")
+_SENTENCE_START = re.compile(rf"<(?:{_SENTENCE}|br)\b[^<>]*>")
 _OTHER_TAG = re.compile(rf"<(?!/(?:{_SENTENCE})>)[^<>]*>")
 _SENTENCE_END = re.compile(rf"</(?:{_SENTENCE})>")
 # What a sentence that takes a full stop ends in: a word's last character (a letter, a digit, '_'),
@@ -59,7 +60,7 @@ _ESCAPED_QUOTES = ("&quot;", "&#34;", "&#39;")
 _START = "\x00"  # where a message starts, in the text; no page of Antiphon's holds it
 _START_MARK = f" {_START} ".encode()
 _CJK_CHARACTER = re.compile(f"([{CJK}])")
-_SEPARATORS = re.compile("[\x1c-\x1f]")
+_SEPARATORS = "\x1c\x1d\x1e\x1f"
 _SPACES = re.compile("[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")  # Unicode's White_Space
 
 
@@ -97,9 +98,9 @@ def record_of(page: bytes) -> Record | None:
         return None
     numbers: list[int] = []
     # With its end tag, which ends a sentence; each message's start a mark, its number noted.
-    inside = _without_ignored(_MESSAGE.sub(lambda found: numbers.append(int(found[1])) or _START_MARK,
-                                           page[tag_end:end]))
-    if inside is None or _BODY_MARKS.search(inside) or _UNREAD.search(inside):
+    inside = _MESSAGE.sub(lambda found: numbers.append(int(found[1])) or _START_MARK, page[tag_end:end])
+    # (Pagefind reads metadata even in an element it leaves out.)
+    if _BODY_MARKS.search(inside) or (inside := _without_ignored(inside)) is None or _UNREAD.search(inside):
         return None
     text = _text(inside)
     if may_hold_cjk(page):
@@ -115,9 +116,12 @@ def _marked(before: bytes) -> tuple[dict[str, str] | None, dict[str, list[str]]]
     """The metadata and filters marked before the body, each element of plain text (else None)."""
     meta: dict[str, str] = {}
     filters: dict[str, list[str]] = {}
-    found = _MARKED.findall(before)
-    if len(found) != len(_PAGEFIND.findall(before)):  # a mark this does not read: weights, sorts, text in tags
-        return None, filters
+    found = []
+    for mark in _PAGEFIND.finditer(before):  # each element looked at where its mark is (not at every tag)
+        element = _MARKED.match(before, before.rfind(b"<", 0, mark.start()))
+        if element is None or element.start(2) != mark.start(1):  # weights, sorts, markup in the element
+            return None, filters
+        found.append(element.groups())
     for _, kind, name, value in found:
         text = html.unescape(value.decode("utf-8", "replace"))
         if kind == b"meta":
@@ -128,10 +132,7 @@ def _marked(before: bytes) -> tuple[dict[str, str] | None, dict[str, list[str]]]
 
 
 def _without_ignored(inside: bytes) -> bytes | None:
-    """``inside`` without the elements marked ``data-pagefind-ignore`` (None if one is not closed, or
-    holds metadata, which Pagefind reads even there)."""
-    if _BODY_MARKS.search(inside.replace(b"data-pagefind-ignore", b"")):
-        return None
+    """``inside`` without the elements marked ``data-pagefind-ignore`` (None if one is not closed)."""
     parts, position = [], 0
     while (at := inside.find(b"data-pagefind-ignore", position)) != -1:
         start = start_tag(inside, at, position)
@@ -179,7 +180,8 @@ def _words_and_starts(text: str) -> tuple[str, list[int]]:
         text = text.replace("\ufeff", " ")
     # Python's str.split also parts words at the separators U+001C to U+001F, which Pagefind and
     # JavaScript take for letters.
-    words = text.split() if not _SEPARATORS.search(text) else [word for word in _SPACES.split(text) if word]
+    separated = any(separator in text for separator in _SEPARATORS)
+    words = [word for word in _SPACES.split(text) if word] if separated else text.split()
     if "\u200b" in text:  # Pagefind takes zero-width spaces out of the words it shows: none is left alone
         words = [word for word in words if word.strip("\u200b")]
     starts, at = [], -1
@@ -198,10 +200,9 @@ def _find(words: list[str], word: str, start: int) -> int:
 def _where_messages_start(numbers: list[int], starts: list[int]) -> str:
     tokens, number, start = [], 0, 0
     for this, at in zip(numbers, starts):
-        words = _digits(at - start)
-        tokens.append(words if this == number + 1 else f"{_digits(this - number)}{GAP}{words}")
+        tokens.append(f"{at - start:x}" if this == number + 1 else f"{this - number:x}{GAP}{at - start:x}")
         number, start = this, at
-    return " ".join(tokens)
+    return " ".join(tokens).translate(_AS_MARKS)
 
 
 def message_starts(written: str) -> list[tuple[int, int]]:
@@ -214,15 +215,6 @@ def message_starts(written: str) -> list[tuple[int, int]]:
         start += int("".join(f"{DIGITS.index(digit):x}" for digit in words), 16)
         starts.append((number, start))
     return starts
-
-
-def _digits(value: int) -> str:
-    digits = ""
-    while True:
-        value, digit = divmod(value, 16)
-        digits = DIGITS[digit] + digits
-        if value == 0:
-            return digits
 
 
 def _tag_name(page: bytes, start: int) -> bytes:
