@@ -44,7 +44,10 @@ _BODY_MARKS = re.compile(rb"data-pagefind-(?:body|meta|filter|sort|default-meta|
 # header out, by EXCLUDED).
 _UNREAD = re.compile(rb"<(?:head|style|script|noscript|label|form|svg|footer|nav|iframe|template|img|header|article)\b")
 # A message's start tag and its header (which EXCLUDED leaves out), as the default theme writes them.
-_MESSAGE = re.compile(rb'<article class="msg[ "][^<>]*\bid="m-([0-9]+)"[^<>]*><header>.*?</header>', re.DOTALL)
+# A header runs to its end tag, not past the next message's start: one never closed is looked
+# through once, not once for each message before it.
+_MESSAGE = re.compile(rb'<article class="msg[ "][^<>]*\bid="m-([0-9]+)"[^<>]*>'
+                      rb'<header>[^<]*(?:<(?!/header>|article\b)[^<]*)*</header>')
 # How Pagefind reads a page's text: the text of a paragraph, heading, list, item, table cell,
 # division, article or section is a sentence of its own (ended with a full stop when it ends in a
 # word, so that excerpts read well), a line break parts words, and every other tag joins what is
