@@ -161,3 +161,21 @@ def test_cutting_takes_time_in_proportion_to_the_page():
     """Each occurrence of the name in text is passed over without looking back over the text before it."""
     small, large = _cutting_costs(20_000, 80_000)
     assert large / small < 8  # 4 when linear, 16 when quadratic (best of three of each, 2 and 4: failed under load)
+
+
+def test_cutting_a_page_of_headers_never_closed_takes_time_in_proportion_to_it():
+    """Each message header is looked through to its end tag or the next message, not to the page's end."""
+    import time
+
+    def page(size: int) -> bytes:
+        messages = "".join(f'<article class="msg sp-1" id="m-{n}"><header><h2>S</h2>said {n} ' for n in range(size))
+        return (f'<html lang="en"><body><h1 data-pagefind-meta="title">T</h1>'
+                f'<div data-pagefind-body>{messages}</div></body></html>').encode()
+    pages = [page(500), page(2000)]
+    best = [float("inf")] * 2
+    for _ in range(5):
+        for number, one in enumerate(pages):
+            started = time.perf_counter()
+            cut(one)
+            best[number] = min(best[number], time.perf_counter() - started)
+    assert best[1] / best[0] < 8  # 4 when linear, 16 when quadratic (as it was)

@@ -21,7 +21,9 @@ _VOID = {b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"l
          b"wbr"}
 # A message's header (speaker, number, time), as the default theme writes it: the first child of the
 # message's article, which search/__init__.py's EXCLUDED selector leaves out of the index anyway.
-_MESSAGE_HEADER = re.compile(rb'(<article class="msg[ "][^<>]*>)<header>.*?</header>', re.DOTALL)
+# A header runs to its end tag, not past the next message's start (one never closed is looked through
+# once, not once for each message before it).
+_MESSAGE_HEADER = re.compile(rb'(<article class="msg[ "][^<>]*>)<header>[^<]*(?:<(?!/header>|article\b)[^<]*)*</header>')
 _end_tags: dict[bytes, re.Pattern] = {}
 # Chinese and Japanese are written without spaces between words, and Pagefind splits words at spaces
 # only (unless the page's language is Chinese, Japanese or Thai, and a page's language is the site's):
