@@ -162,10 +162,12 @@ class PagefindIndex:
             service._answer(message_id)
 
     def _adding(self, url: str, page: bytes | Record) -> bytes:
-        if isinstance(page, Record):
-            return json.dumps({"type": "AddRecord", "index_id": self._id, "url": url, "content": page.content,
-                               "language": page.language, "meta": page.meta, "filters": page.filters},
-                              ensure_ascii=False).encode("utf-8")
+        if isinstance(page, Record):  # its words as JSON made from their bytes, as a page's (see _json_text)
+            return (b'{"type":"AddRecord","index_id":%d,"url":%s,"content":%s,"language":%s,"meta":%s,"filters":%s}'
+                    % (self._id, json.dumps(url).encode("ascii"), _json_text(page.content.encode("utf-8", "replace")),
+                       json.dumps(page.language).encode("ascii"),
+                       json.dumps(page.meta, ensure_ascii=False).encode("utf-8"),
+                       json.dumps(page.filters, ensure_ascii=False).encode("utf-8")))
         return (b'{"type":"AddFile","index_id":%d,"url":%s,"file_path":null,"file_contents":%s}'
                 % (self._id, json.dumps(url).encode("ascii"), _json_text(page)))
 
