@@ -35,6 +35,9 @@ _AS_MARKS = str.maketrans("0123456789abcdef", DIGITS)
 _MARKED = re.compile(rb'<([a-z][a-z0-9]*)\b[^<>]*?\bdata-pagefind-(meta|filter)="([a-z]+)"[^<>]*>([^<>]*)</\1>')
 _PAGEFIND = re.compile(rb"data-pagefind-([a-z-]+)")
 _LANGUAGE = re.compile(rb'<html\b[^>]*\blang="([A-Za-z-]+)"')
+# Languages whose text Pagefind's extended build cuts into words by a dictionary, not at spaces: its
+# places would not be the words counted here.
+_SEGMENTED = (b"zh", b"ja")
 # What Pagefind would read after the body, or within it; then the page is given as HTML. (A weight in
 # the body is read as text: a record has no weights, see search_entry.)
 _MARKS = re.compile(rb"data-pagefind-(?:body|meta|filter|sort|default-meta|weight|index-attrs)")
@@ -92,6 +95,8 @@ def record_of(page: bytes) -> Record | None:
         return None
     body = start_tag(page, at)
     language = _LANGUAGE.search(page, 0, body or 0)
+    if language is not None and language.group(1).split(b"-")[0].lower() in _SEGMENTED:
+        return None
     tag_end = page.find(b">", at) + 1
     end = element_end(page, _tag_name(page, body), tag_end) if body is not None and language else None
     if end is None or _MARKS.search(page, end):
