@@ -31,9 +31,12 @@ from tests.conftest import FIXTURES, transcript
 # circles, characters of no word (superscripts, an ampersand); spaces of one kind to JavaScript and
 # another to Pagefind; Chinese, which is put apart; inline and block markup of every kind.
 TRICKY = (
-    ("Ada", 'He said "yes"\n\nIt\'s \'quoted\'\n\nAn ampersand &\n\nSpeed in kg/m³\n\nEyes 👁️👁️'),
-    ("Bo", "s̶t̶r̶u̶c̶k̶\n\npress Ⓜ\n\nzero\u200bwidth and \ufeffmark\n\n潮汐表。波\n\n- one\n- *two*\n\n1. first\n2. `second`"),
-    ("Ada", "| a | b |\n| --- | --- |\n| **x** | y_ |\n\n> quoted (aside)\n\n```python\nprint('x')\n```\n\n### A heading\n\ntext"),
+    ("Ada", 'He said "yes"\n\nIt\'s \'quoted\'\n\nAn ampersand &\n\n'
+            "Speed in kg/m³\n\nEyes 👁️👁️"),
+    ("Bo", "s̶t̶r̶u̶c̶k̶\n\npress Ⓜ\n\nzero\u200bwidth and \ufeffmark\n\n潮汐表。波\n\n"
+           "- one\n- *two*\n\n1. first\n2. `second`"),
+    ("Ada", "| a | b |\n| --- | --- |\n| **x** | y_ |\n\n> quoted (aside)\n\n"
+            "```python\nprint('x')\n```\n\n### A heading\n\ntext"),
     ("Bo", "verse line one\nline two\n\n*stage directions*\n\n[a link](https://example.org/) and <b>raw</b> &amp; 2 > 1"),
 )
 

@@ -67,7 +67,8 @@ _START = "\x00"  # where a message starts, in the text; no page of Antiphon's ho
 _START_MARK = f" {_START} ".encode()
 _CJK_CHARACTER = re.compile(f"([{CJK}])")
 _SEPARATORS = "\x1c\x1d\x1e\x1f"
-_SPACES = re.compile("[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")  # Unicode's White_Space
+# Unicode's White_Space, at which Pagefind parts words.
+_SPACES = re.compile("[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 
 
 @dataclass
