@@ -1,4 +1,5 @@
-"""What Pagefind is given of a conversation page: only what it reads.
+"""What Pagefind is given of a conversation page it reads as HTML (one that records.py cannot read
+as a record): only what it reads.
 
 Pagefind indexes the element marked ``data-pagefind-body`` and takes metadata and filters from the
 elements marked ``data-pagefind-meta`` and ``data-pagefind-filter`` anywhere on the page; it still
