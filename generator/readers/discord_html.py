@@ -34,7 +34,7 @@ DISCORD = Dialect(quote="chatlog__markdown-quote", quote_content="chatlog__markd
 
 
 def _read(path, page: Element, display: str):
-    entries = [" ".join(entry.text().split()) for entry in page.find_all("preamble__entry")]
+    entries = [entry.words() for entry in page.find_all("preamble__entry")]
     fields = {"Guild": entries[0] if entries else "", "Channel": entries[1] if len(entries) > 1 else "",
               "Topic": entries[2] if len(entries) > 2 and not _is_range(entries[2]) else ""}
     messages = [message for group in page.find_all(_GROUP) for message in _messages_of(group)]
@@ -84,7 +84,7 @@ def _author(group: Element) -> tuple[str, str]:
 
 def _named(element: Element) -> tuple[str, str]:
     """The name shown, and the account's name (with its tag) where it differs."""
-    name = " ".join(element.text().split()) or "(unknown)"
+    name = element.words() or "(unknown)"
     full = element.attributes.get("title", "").strip()
     if full and full != name:
         return name, full
@@ -116,7 +116,7 @@ def _reply_id(link: Element) -> str:
 
 def _embed(embed: Element) -> str:
     title = embed.find("chatlog__embed-title")
-    link = next((e for e in title.elements() if e.tag == "a"), None) if title is not None else None
+    link = title.first("a") if title is not None else None
     shown = inline(link if link is not None else title, DISCORD) if title is not None and title.text().strip() else ""
     description = embed.find("chatlog__embed-description")
     fields = []
@@ -126,14 +126,14 @@ def _embed(embed: Element) -> str:
     footer = embed.find("chatlog__embed-footer-text")
     return embed_text(shown, link.attributes.get("href", "") if link is not None else "",
                       markdown(description, DISCORD) if description is not None else "", fields,
-                      escaped(" ".join(footer.text().split())) if footer is not None else "")
+                      escaped(footer.words()) if footer is not None else "")
 
 
 def _attachment(file: Element) -> str:
     link = next((e for e in file.elements() if e.tag == "a" and e.attributes.get("href")), None)
     media = next((e for e in file.elements() if e.tag in ("img", "video", "audio", "source")), None)
     named = file.find("chatlog__attachment-generic-name")
-    name = " ".join(named.text().split()) if named is not None else ""
+    name = named.words() if named is not None else ""
     if not name and media is not None:
         name = re.sub(r"^(Image|Video|Audio): (.*?)(?: \([^()]*\))?$", r"\2", media.attributes.get("title", "")).strip()
     url = link.attributes["href"] if link is not None else (media.attributes.get("src", "") if media is not None else "")
@@ -141,7 +141,7 @@ def _attachment(file: Element) -> str:
 
 
 def _reaction(reaction: Element) -> str:
-    image = next((e for e in reaction.elements() if e.tag == "img"), None)
+    image = reaction.first("img")
     shown = emoji(image) if image is not None else ""
     count = reaction.find("chatlog__reaction-count")
     counted = count.text().strip() if count is not None else ""

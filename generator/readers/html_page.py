@@ -71,6 +71,14 @@ class Element:
                 stack.pop()
         return found
 
+    def first(self, tag: str) -> "Element | None":
+        """The first element inside with this tag name."""
+        return next((element for element in self.elements() if element.tag == tag), None)
+
+    def words(self) -> str:
+        """The text inside, its runs of white space made one space (as a browser shows it)."""
+        return " ".join(self.text().split())
+
     def text(self) -> str:
         """All the text inside, as it reads."""
         parts = []

@@ -37,14 +37,14 @@ _MEDIA_KINDS = {"media_voice_message": "voice message", "media_video": "video", 
 def _read(path, page: Element, display: str):
     header = page.find("page_header")
     title_element = header.find("text") if header is not None else None
-    title = " ".join(title_element.text().split()) if title_element is not None else ""
+    title = title_element.words() if title_element is not None else ""
     turns: list[Turn] = []
     said: dict[str, tuple[int, str]] = {}  # a message's id -> its number on the page, and its sender
     sender = ""
     for message in page.find_all("message"):
         number = _MESSAGE_ID.fullmatch(message.attributes.get("id", ""))
         if message.has("service"):
-            text = " ".join(message.text().split())
+            text = message.words()
             if text and number is not None and not number[1].startswith("-"):  # a day's heading has an id below 0
                 turns.append(Turn("Telegram", escaped(text), message.line, None, kind="note"))
             continue
@@ -53,7 +53,7 @@ def _read(path, page: Element, display: str):
             continue
         named = _child_with_class(body, "from_name")
         if named is not None:
-            sender = _VIA.sub("", " ".join(named.text().split())) or sender
+            sender = _VIA.sub("", named.words()) or sender
         turn = Turn(sender or "Deleted Account", _message_text(body, said), message.line, _time(body))
         turns.append(turn)
         if number is not None:
@@ -75,9 +75,9 @@ def _message_text(body: Element, said: dict[str, tuple[int, str]]) -> str:
         parts.append(f"↪ Forwarded from {escaped(name)}" if name else "↪ Forwarded")
         body = forwarded
     reply = _child_with_class(body, "reply_to")
-    link = next((e for e in reply.elements() if e.tag == "a"), None) if reply is not None else None
-    answered = said.get(_GO_TO.search(link.attributes.get("href", "")).group(1)) \
-        if link is not None and _GO_TO.search(link.attributes.get("href", "")) else None
+    link = reply.first("a") if reply is not None else None
+    target = _GO_TO.search(link.attributes.get("href", "")) if link is not None else None
+    answered = said.get(target[1]) if target is not None else None
     if answered is not None:
         parts.append(in_reply_to(answered[1], answered[0]))
     media = _child_with_class(body, "media_wrap")
@@ -123,27 +123,27 @@ def _media(media: Element) -> str:
         return media_named("photo")
     sticker = media.find("sticker_wrap") or media.find("sticker")
     if sticker is not None:
-        image = next((e for e in sticker.elements() if e.tag == "img"), None) if sticker.tag != "img" else sticker
+        image = sticker.first("img") if sticker.tag != "img" else sticker
         shown = emoji(image) if image is not None else ""
         return shown if shown and not shown.startswith(":") else media_named("sticker")
     poll = media.find("media_poll")
     if poll is not None:
         question = poll.find("question")
-        answers = [escaped(" ".join(answer.text().split()).lstrip("- ")) for answer in poll.find_all("answer")]
-        return poll_text(escaped(" ".join(question.text().split())) if question is not None else "", answers)
+        answers = [escaped(answer.words().lstrip("- ")) for answer in poll.find_all("answer")]
+        return poll_text(escaped(question.words()) if question is not None else "", answers)
     for css_class, kind in _MEDIA_KINDS.items():
         if media.find(css_class) is not None:
             return media_named(kind)
     file = media.find("media_file") or media.find("media")
     if file is not None:
         title = file.find("title")
-        return media_named("file", escaped(" ".join(title.text().split())) if title is not None else "")
+        return media_named("file", escaped(title.words()) if title is not None else "")
     return ""
 
 
 def _reaction(reaction: Element) -> str:
-    shown = " ".join(reaction.text().split())
-    image = next((e for e in reaction.elements() if e.tag == "img"), None)
+    shown = reaction.words()
+    image = reaction.first("img")
     if image is not None and not shown:
         shown = emoji(image)
     return escaped(shown)

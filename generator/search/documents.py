@@ -60,7 +60,7 @@ def words_apart(page: bytes) -> bytes:
     body, tag_end = start_tag(page, at), page.find(b">", at) + 1
     if body is None or tag_end == 0:
         return page
-    end = element_end(page, _TAG_NAME.match(page, body).group(1).lower(), tag_end) or len(page)
+    end = element_end(page, tag_name(page, body), tag_end) or len(page)
     text = page[tag_end:end].decode("utf-8", "surrogateescape")
     if _TAG_WITH_CJK.search(text):  # (a link to a page with such a name): only the text is spaced
         parts = _TAG_OR_TEXT.split(text)  # tags alternate with text, where a '<' is always escaped
@@ -125,7 +125,7 @@ def _marked_elements(html: bytes) -> list[bytes] | None:
         if start is None:
             position = at + 1
             continue
-        name = _TAG_NAME.match(html, start).group(1).lower()
+        name = tag_name(html, start)
         tag_end = html.find(b">", at) + 1
         if tag_end == 0:
             return None
@@ -135,6 +135,11 @@ def _marked_elements(html: bytes) -> list[bytes] | None:
         elements.append(html[start:end])
         position = end
     return elements
+
+
+def tag_name(html: bytes, start: int) -> bytes:
+    """The name of the start tag at ``start`` (one start_tag found), in lower case."""
+    return _TAG_NAME.match(html, start).group(1).lower()
 
 
 def element_end(html: bytes, name: bytes, position: int) -> int | None:

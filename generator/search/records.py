@@ -22,7 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from generator.search.documents import CJK, element_end, may_hold_cjk, search_document, start_tag
+from generator.search.documents import CJK, element_end, may_hold_cjk, search_document, start_tag, tag_name
 
 # The metadata that holds where each message starts (see the module's docstring).
 MESSAGES = "messages"
@@ -31,6 +31,7 @@ MESSAGES = "messages"
 DIGITS = "!#$%()*+,-/:;=?@"
 GAP = "."
 _AS_MARKS = str.maketrans("0123456789abcdef", DIGITS)
+_FROM_MARKS = str.maketrans(DIGITS, "0123456789abcdef")
 
 _MARKED = re.compile(rb'<([a-z][a-z0-9]*)\b[^<>]*?\bdata-pagefind-(meta|filter)="([a-z]+)"[^<>]*>([^<>]*)</\1>')
 _PAGEFIND = re.compile(rb"data-pagefind-([a-z-]+)")
@@ -99,7 +100,7 @@ def record_of(page: bytes) -> Record | None:
     if language is not None and language.group(1).split(b"-")[0].lower() in _SEGMENTED:
         return None
     tag_end = page.find(b">", at) + 1
-    end = element_end(page, _tag_name(page, body), tag_end) if body is not None and language else None
+    end = element_end(page, tag_name(page, body), tag_end) if body is not None and language else None
     if end is None or _MARKS.search(page, end):
         return None
     meta, filters = _marked(page[:body])
@@ -146,7 +147,7 @@ def _without_ignored(inside: bytes) -> bytes | None:
     while (at := inside.find(b"data-pagefind-ignore", position)) != -1:
         start = start_tag(inside, at, position)
         tag_end = inside.find(b">", at) + 1
-        end = element_end(inside, _tag_name(inside, start), tag_end) if start is not None and tag_end else None
+        end = element_end(inside, tag_name(inside, start), tag_end) if start is not None and tag_end else None
         if end is None:
             return None
         parts.append(inside[position:start])
@@ -220,11 +221,8 @@ def message_starts(written: str) -> list[tuple[int, int]]:
     starts, number, start = [], 0, 0
     for token in written.split(" ") if written else ():
         gap, _, words = token.rpartition(GAP)
-        number += int("".join(f"{DIGITS.index(digit):x}" for digit in gap), 16) if gap else 1
-        start += int("".join(f"{DIGITS.index(digit):x}" for digit in words), 16)
+        number += int(gap.translate(_FROM_MARKS), 16) if gap else 1
+        start += int(words.translate(_FROM_MARKS), 16)
         starts.append((number, start))
     return starts
 
-
-def _tag_name(page: bytes, start: int) -> bytes:
-    return re.match(rb"<([a-zA-Z][a-zA-Z0-9-]*)", page[start:start + 40]).group(1).lower()
