@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from generator.search import Shard, index_shard  # noqa: E402
 from generator.search.records import search_entry  # noqa: E402
-from generator.search.pagefind import PagefindService  # noqa: E402
+from generator.search.pagefind import PagefindService, entry as pagefind_entry  # noqa: E402
 from generator.search.shards import FOLDER, shard_folder, shard_of  # noqa: E402
 
 
@@ -49,7 +49,7 @@ def reindexed(site: Path, count: int, work: Path) -> tuple[Path, float]:
     groups: dict[int, list] = {}
     for page in sorted((site / "c").glob("*/index.html")):
         slug = page.parent.name
-        groups.setdefault(shard_of(slug, count), []).append((f"/c/{slug}/", search_entry(page.read_bytes())))
+        groups.setdefault(shard_of(slug, count), []).append(pagefind_entry(f"/c/{slug}/", search_entry(page.read_bytes())))
     first = min(groups)
     local = threading.local()
     services: list[PagefindService] = []

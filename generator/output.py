@@ -24,6 +24,7 @@ import re
 import signal
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterable
 
 MANIFEST = ".antiphon-manifest.json"
 LOCK = ".antiphon-lock"  # held while a build writes (flock)
@@ -199,6 +200,26 @@ class BuildState:
             temporary.unlink(missing_ok=True)
             raise
         return count
+
+    def read_bytes(self, name: str) -> bytes:
+        try:
+            return (self.root / name).read_bytes()
+        except OSError:
+            return b""
+
+    def write_parts(self, name: str, parts: Iterable[bytes]) -> None:
+        """Replace a state file whole with ``parts``, written as they come, through a temporary file of its
+        own; ``name`` may be in a folder (made if need be)."""
+        path = self.root / name
+        path.parent.mkdir(exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}-{next(_temporary_names)}.tmp")
+        try:
+            with open(temporary, "wb") as handle:
+                handle.writelines(parts)
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
 
     def append(self, name: str, text: str) -> None:
         """Add to the end of a state file (whose reader must tolerate an append cut short)."""

@@ -81,12 +81,18 @@ def test_the_workflow_keeps_the_site_between_runs_and_a_fresh_clone_beside_it_bu
     archive.rename(moved)
     git("clone", "-q", str(moved), str(archive), cwd=tmp_path)
     kept.rename(archive / "site")
-    notes = {path.name: path.read_bytes() for path in (archive / "site").glob(".antiphon-*")}
+    notes = _state_files(archive / "site")
     run = antiphon("build", cwd=archive)
     assert run.returncode == 0, run.stderr
     assert "0 files written" in run.stdout and "0 removed" in run.stdout
     # Not a transcript read again: what the last run noted of them (their times) stands as it was.
-    assert {path.name: path.read_bytes() for path in (archive / "site").glob(".antiphon-*")} == notes
+    assert _state_files(archive / "site") == notes
+
+
+def _state_files(site: Path) -> dict[str, bytes]:
+    """The build's own files in the site folder (.antiphon-*, and those in such folders), by path."""
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in site.rglob("*")
+            if path.is_file() and path.relative_to(site).parts[0].startswith(".antiphon-")}
 
 
 def test_new_refuses_a_folder_with_files(tmp_path):
@@ -111,7 +117,7 @@ def test_deploy_publishes_exactly_the_site_and_leaves_the_work_tree_alone(archiv
     origin = tmp_path / "origin.git"
     published = sorted(git("ls-tree", "-r", "--name-only", "gh-pages", cwd=origin).split())
     built = sorted(p.relative_to(archive / "site").as_posix() for p in (archive / "site").rglob("*")
-                   if p.is_file() and not p.name.startswith(".antiphon-"))
+                   if p.is_file() and not p.relative_to(archive / "site").parts[0].startswith(".antiphon-"))
     assert published == built
     assert git("log", "--format=%s", "gh-pages", cwd=origin).split("\n")[0] == "First publish"
 

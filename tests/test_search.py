@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from generator.config import load_config
 from generator.progress import TerminalProgress, progress_line
 from generator.search import bundle_files, pagefind, shards
+from generator.search.kept import FOLDER as KEPT
 from generator.search.pagefind import Messages, PagefindError
 from generator.search.records import message_starts
 from generator.search.shards import (FEW_SHARDS, FOLDER, MAX_SHARDS, MOST_PAGES_PER_SHARD, PAGES_PER_SHARD,
@@ -87,14 +88,14 @@ def test_an_edits_shard_is_indexed_while_the_lists_are_made_into_the_bytes_a_col
     monkeypatch.setattr(search.EarlyIndex, "_index",
                         lambda self, shard, pages: indexed_whole.append(shard.number) or index_whole(self, shard, pages))
     monkeypatch.setattr(search.EarlyIndex, "_finish", lambda self, opened, shard, changed: given_again.append(
-        (shard.number, [url for url, _ in changed])) or finish(self, opened, shard, changed))
+        (shard.number, [path for path, _, _ in changed])) or finish(self, opened, shard, changed))
 
     result = build(load_config(None, project_of_100), jobs=2)  # one job: no other core to index on
 
     assert not result.failed() and (result.shards, result.shards_indexed) == (4, 1) and result.path == path
-    [(number, urls)] = given_again
-    assert number == shard_of("2025-03-15-talk-042-echo", 4) and "/c/2025-03-15-talk-042-echo/" in urls
-    assert len(urls) < 10 and indexed_whole == [] and indexed_late == []
+    [(number, paths)] = given_again
+    assert number == shard_of("2025-03-15-talk-042-echo", 4) and "c/2025-03-15-talk-042-echo/index.html" in paths
+    assert len(paths) < 10 and indexed_whole == [] and indexed_late == []
     _undo(monkeypatch)
     _assert_index_of_a_cold_build(project_of_100, source, tmp_path / "cold")
 
@@ -195,6 +196,75 @@ def _assert_index_of_a_cold_build(project: Path, edited: Path, cold: Path) -> No
 
 def _page(words: str) -> bytes:
     return f'<html lang="en"><body><div data-pagefind-body><p>{words}</p></div></body></html>'.encode()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])  # indexed by update_index, and early while the lists are made
+def test_an_edit_reads_only_the_edited_page_for_its_shard_and_gives_the_bytes_a_cold_build_gives(
+        tmp_path, project_of_100, monkeypatch, jobs):
+    """The shard's other pages are given to Pagefind as the last build kept them."""
+    import generator.search as search
+    assert not build(load_config(None, project_of_100), jobs=jobs).failed()
+    assert len(list((project_of_100 / "site" / KEPT).glob("*.tsv"))) == 4
+    source = project_of_100 / "content/talk-042.md"
+    source.write_text(source.read_text("utf-8").replace("It does.", "It DOES."), "utf-8")
+    read, entry_of = [], search.search_entry
+    monkeypatch.setattr(search, "search_entry", lambda page: read.append(page) or entry_of(page))
+    result = build(load_config(None, project_of_100), jobs=jobs)
+    assert not result.failed() and result.shards_indexed == 1
+    assert len(read) == 1 and b"It DOES." in read[0]
+    _undo(monkeypatch)
+    _assert_index_of_a_cold_build(project_of_100, source, tmp_path / "cold")
+
+
+@pytest.mark.parametrize("damage", ["an entry's words", "a line's key", "the salt", "the whole file"])
+def test_kept_entries_changed_by_hand_are_not_used(tmp_path, project_of_100, damage):
+    assert not build(load_config(None, project_of_100)).failed()
+    number = shard_of("2025-03-15-talk-042-echo", 4)
+    kept = project_of_100 / "site" / KEPT / f"{number:03d}.tsv"
+    data = kept.read_bytes()
+    if damage == "an entry's words":  # every page of the shard says it
+        data = data.replace(b"It does.", b"It was changed by hand.")
+    elif damage == "a line's key":  # as if the page had been made from what the edit makes
+        data = data.replace(b"\tc/", b"\tc/x", 1)
+    elif damage == "the salt":
+        data = data.replace(b" ", b"  ", 1)
+    else:
+        data = bytes(range(256)) * 3
+    kept.write_bytes(data)
+    source = project_of_100 / "content/talk-042.md"
+    source.write_text(source.read_text("utf-8").replace("hums.", "hums, once."), "utf-8")
+    assert not build(load_config(None, project_of_100), jobs=2).failed()
+    _assert_index_of_a_cold_build(project_of_100, source, tmp_path / "cold")
+
+
+def test_kept_entries_of_shards_that_are_no_more_are_forgotten(project_of_100):
+    assert not build(load_config(None, project_of_100)).failed()
+    for source in sorted((project_of_100 / "content").glob("*.md"))[40:]:
+        source.unlink()
+    result = build(load_config(None, project_of_100))
+    assert not result.failed() and result.shards == 2
+    assert sorted(path.name for path in (project_of_100 / "site" / KEPT).iterdir()) == ["000.tsv", "001.tsv"]
+
+
+_LINE_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
+
+
+@given(st.dictionaries(_LINE_TEXT.map(lambda text: f"c/{text}/index.html"),
+                       st.tuples(st.text("0123456789abcdef", min_size=1, max_size=40),
+                                 st.binary(max_size=40).map(lambda b: b"{" + b.translate(None, b"\t\n") + b"}")),
+                       max_size=8),
+       st.binary(max_size=200))
+@settings(deadline=None)
+def test_kept_entries_read_back_as_kept_and_any_file_reads_as_some_of_them_or_none(tmp_path_factory, entries, junk):
+    from generator.output import BuildState
+    from generator.search.kept import KeptEntries
+    state = BuildState(tmp_path_factory.mktemp("site"), {})
+    kept = KeptEntries(state, "salt")
+    kept.keep(3, [(path, key, added) for path, (key, added) in entries.items()])
+    lines_safe = {path: found for path, found in entries.items() if "\n" not in path}
+    assert kept.of(3) == lines_safe and KeptEntries(state, "other salt").of(3) == {}
+    (state.root / KEPT / "003.tsv").write_bytes(b"antiphon search entries 1 salt\n" + junk)
+    assert all(isinstance(key, str) and isinstance(added, bytes) for key, added in kept.of(3).values())
 
 
 @settings(max_examples=25, deadline=None)
@@ -414,10 +484,10 @@ def test_a_pagefind_failure_is_an_error_and_keeps_the_last_index(project_of_100,
     source = project_of_100 / "content/talk-007.md"
     source.write_text(source.read_text("utf-8").replace("hums.", "hums low."), "utf-8")
 
-    def fail(self, pages, exclude=()):
+    def fail(self):
         raise PagefindError("pagefind stopped: out of memory")
 
-    monkeypatch.setattr(pagefind.PagefindService, "index", fail)
+    monkeypatch.setattr(pagefind.PagefindIndex, "files", fail)
     result = builder.build()
     assert result.failed()
     assert any(d.level == "error" and "out of memory" in d.message for d in result.diagnostics)

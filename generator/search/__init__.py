@@ -22,8 +22,9 @@ from typing import Callable, Iterator
 
 from generator.output import OutputFolder, digest
 from generator.search.canonical import SearchError, canonicalize
-from generator.search.pagefind import PagefindError, PagefindIndex, PagefindService
-from generator.search.records import Record, search_entry
+from generator.search.kept import KeptEntries
+from generator.search.pagefind import PagefindError, PagefindIndex, PagefindService, entry
+from generator.search.records import search_entry
 from generator.search.shards import FOLDER, shard_count, shard_folder, shard_of
 
 __all__ = ["FOLDER", "EarlyIndex", "SearchError", "SearchUpdate", "index_intact", "update_index"]
@@ -105,9 +106,10 @@ class EarlyIndex:
 
     def __init__(self, out: OutputFolder, salt: str):
         self._out, self._salt = out, salt
+        self._kept = KeptEntries(out.state, salt)
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="pagefind-early")
         self._services: list[PagefindService] = []
-        self._prepared: dict[int, tuple[list[str], Future]] = {}  # shard number -> (its URLs, its open index)
+        self._prepared: dict[int, tuple[list[str], Future]] = {}  # shard number -> (its URLs, its open index and entries)
         self._bundles: dict[str, Future] = {}
         self.slugs: list[str] = []  # prepared for
         self._first: set[int] = set()  # the shards whose pages the build makes first (see made_first)
@@ -122,7 +124,7 @@ class EarlyIndex:
         if not 0 < len(shards) <= self.MOST:
             return
         for shard in shards:
-            self._prepared[shard.number] = ([url for url, _ in shard.pages], self._pool.submit(self._open, shard))
+            self._prepared[shard.number] = ([url for url, _ in shard.pages], self._pool.submit(self._open, shard, pages))
 
     def made_first(self, slugs: list[str]) -> list[int]:
         """Of a build's conversations (``slugs``, in the archive's order), the positions of those whose
@@ -157,40 +159,49 @@ class EarlyIndex:
                 changed = Shard(shard.number, shard.primary,
                                 [(url, path) for url, path in shard.pages if committed.get(path) != made[path]])
                 self._bundles[shard.key] = self._pool.submit(self._finish, prepared[1], shard,
-                                                             search_documents(out, changed))
+                                                             list(page_entries(out, changed, made)))
             else:
-                self._bundles[shard.key] = self._pool.submit(self._index, shard, search_documents(out, shard))
+                entries = list(page_entries(out, shard, made, self._kept.of(shard.number)))
+                self._bundles[shard.key] = self._pool.submit(self._index, shard, entries)
 
     def _service(self) -> PagefindService:
         if not self._services:
             self._services.append(PagefindService())
         return self._services[0]
 
-    def _open(self, shard: Shard) -> PagefindIndex | None:
+    def _open(self, shard: Shard, keys: dict[str, str]) -> tuple[PagefindIndex, list[tuple[str, str, bytes]]] | None:
         # The pages as the last build committed them, read on this thread while the build goes on (a
         # page it commits meanwhile is given again, see start). One that has gone: None, and the
         # shard is left to update_index.
         # Each page is sent as it is read, for Pagefind to index while the next is read.
         index = self._service().open_index(EXCLUDED)
+        entries: list[tuple[str, str, bytes]] = []
         try:
-            index.add((url, search_entry(self._out.target(path).read_bytes())) for url, path in shard.pages)
+            pages = page_entries(self._out, shard, keys, self._kept.of(shard.number),
+                                 lambda path: self._out.target(path).read_bytes())
+            index.add_entries(added for _, _, added in _noted(pages, entries))
         except OSError:
             index.close()
             return None
-        return index
+        return index, entries
 
-    def _finish(self, opened: Future, shard: Shard, changed: list[tuple[str, bytes | Record]]) -> dict[str, bytes] | None:
-        index = opened.result()
-        if index is None:
+    def _finish(self, opened: Future, shard: Shard, changed: list[tuple[str, str, bytes]]) -> dict[str, bytes] | None:
+        if (found := opened.result()) is None:
             return None
+        index, entries = found
         try:
-            index.add(changed)
-            return bundle_files(index.files(), shard.primary)
+            index.add_entries(added for _, _, added in changed)
+            files = bundle_files(index.files(), shard.primary)
         finally:
             index.close()
+        now = {path: (path, key, added) for path, key, added in [*entries, *changed]}
+        self._kept.keep(shard.number, [now[path] for _, path in shard.pages])
+        return files
 
-    def _index(self, shard: Shard, documents: list[tuple[str, bytes | Record]]) -> dict[str, bytes]:
-        return index_shard(self._service(), shard, documents)
+    def _index(self, shard: Shard, entries: list[tuple[str, str, bytes]]) -> dict[str, bytes]:
+        files = index_shard(self._service(), shard, [added for _, _, added in entries])
+        self._kept.keep(shard.number, entries)
+        return files
 
     def take(self, shard: Shard) -> dict[str, bytes] | None:
         """The shard's bundle if it was indexed from the same pages (raises what indexing raised)."""
@@ -223,7 +234,9 @@ def update_index(out: OutputFolder, salt: str, jobs: int = 1,
 
     ``progress(done, total)`` is told of each shard indexed; ``early`` holds shards already indexed.
     Raises :class:`SearchError` (the folder then stays as it was)."""
-    shards = plan_shards(conversation_pages(out), salt)
+    pages = conversation_pages(out)
+    shards = plan_shards(pages, salt)
+    kept = KeptEntries(out.state, salt)
     update = SearchUpdate(shards=len(shards))
     out.begin(salt)
     out.keep_all(lambda path: not path.startswith(FOLDER))
@@ -240,7 +253,7 @@ def update_index(out: OutputFolder, salt: str, jobs: int = 1,
     # One pass over the last build's files, not one per shard: 256 shards × 25,000 files adds up.
     out.keep_all(lambda path: path.startswith(FOLDER) and path[:_FOLDER_LENGTH] in current)
     try:
-        for done, (shard, files) in enumerate(_index(stale, out, jobs, early), 1):
+        for done, (shard, files) in enumerate(_index(stale, out, jobs, early, pages, kept), 1):
             for name, data in files.items():
                 out.write(shard.folder + name, data, key=shard.key if name == ENTRY else None)
             update.indexed, update.pages = done, update.pages + len(shard.pages)
@@ -254,6 +267,7 @@ def update_index(out: OutputFolder, salt: str, jobs: int = 1,
         raise
     update.removed = out.commit()
     update.written = list(out.changed)
+    kept.keep_only(shard_count(len(pages)))
     return update
 
 
@@ -270,7 +284,8 @@ def _files_by_folder(out: OutputFolder) -> dict[str, list[str]]:
     return files
 
 
-def _index(shards: list[Shard], out: OutputFolder, jobs: int, early: EarlyIndex | None) -> Iterator[tuple[Shard, dict]]:
+def _index(shards: list[Shard], out: OutputFolder, jobs: int, early: EarlyIndex | None, pages: dict[str, str],
+           kept: KeptEntries) -> Iterator[tuple[Shard, dict]]:
     """Each shard with its bundle's files, those indexed early first; the rest by :func:`services_for`
     ``jobs`` Pagefind processes at once."""
     rest = []
@@ -280,10 +295,11 @@ def _index(shards: list[Shard], out: OutputFolder, jobs: int, early: EarlyIndex 
             rest.append(shard)
         else:
             yield shard, files
-    yield from _index_all(rest, out, jobs)
+    yield from _index_all(rest, out, jobs, pages, kept)
 
 
-def _index_all(shards: list[Shard], out: OutputFolder, jobs: int) -> Iterator[tuple[Shard, dict]]:
+def _index_all(shards: list[Shard], out: OutputFolder, jobs: int, pages: dict[str, str],
+               kept: KeptEntries) -> Iterator[tuple[Shard, dict]]:
     if not shards:
         return
     services: queue.Queue[PagefindService] = queue.Queue()
@@ -296,9 +312,12 @@ def _index_all(shards: list[Shard], out: OutputFolder, jobs: int) -> Iterator[tu
             service = PagefindService()
             started.append(service)
         try:
-            return shard, index_shard(service, shard, search_documents(out, shard))
+            entries = list(page_entries(out, shard, pages, kept.of(shard.number)))
+            files = index_shard(service, shard, [added for _, _, added in entries])
         finally:
             services.put(service)
+        kept.keep(shard.number, entries)
+        return shard, files
 
     workers = max(1, min(services_for(jobs), len(shards)))
     try:
@@ -317,14 +336,38 @@ def services_for(jobs: int) -> int:
     return jobs + 1 if jobs > 1 else 1
 
 
-def search_documents(out: OutputFolder, shard: Shard) -> list[tuple[str, bytes | Record]]:
-    """(URL, what Pagefind is given of the page) for each page of the shard, as this build leaves it."""
-    pages = out.read_building([path for _, path in shard.pages])
-    return [(url, search_entry(page)) for (url, _), page in zip(shard.pages, pages)]
+def page_entries(out: OutputFolder, shard: Shard, keys: dict[str, str], kept: dict[str, tuple[str, bytes]] | None = None,
+                 read: Callable[[str], bytes] | None = None) -> Iterator[tuple[str, str, bytes]]:
+    """(site path, key, entry) for each page of the shard (``keys``: what each was made from): the entry
+    kept for the page made from the same key, else one made from the page, as ``read`` reads it (by
+    default, as this build leaves it)."""
+    kept = kept or {}
+    if read is None:
+        unkept = [path for _, path in shard.pages if kept.get(path, ("",))[0] != keys[path]]
+        read = dict(zip(unkept, out.read_building(unkept))).__getitem__
+    for url, path in shard.pages:
+        key = keys[path]
+        found = kept.get(path)
+        if found is not None and found[0] == key:
+            yield path, key, found[1]
+        else:
+            yield path, key, entry(url, search_entry(read(path)))
 
 
-def index_shard(service: PagefindService, shard: Shard, documents: list[tuple[str, bytes | Record]]) -> dict[str, bytes]:
-    return bundle_files(service.index(documents, EXCLUDED), shard.primary)
+def _noted(entries: Iterator[tuple[str, str, bytes]], into: list) -> Iterator[tuple[str, str, bytes]]:
+    """``entries`` as they come, each also put in ``into`` (to be kept once the shard is indexed)."""
+    for found in entries:
+        into.append(found)
+        yield found
+
+
+def index_shard(service: PagefindService, shard: Shard, entries: list[bytes]) -> dict[str, bytes]:
+    index = service.open_index(EXCLUDED)
+    try:
+        index.add_entries(entries)
+        return bundle_files(index.files(), shard.primary)
+    finally:
+        index.close()
 
 
 def bundle_files(files: dict[str, bytes], primary: bool) -> dict[str, bytes]:

@@ -156,20 +156,15 @@ class PagefindIndex:
     def add(self, pages: Iterable[tuple[str, bytes | Record]]) -> None:
         """Add ``pages`` (url, HTML or a record of its words), in the order given: each is sent as soon
         as it comes."""
+        self.add_entries(entry(url, page) for url, page in pages)
+
+    def add_entries(self, entries: Iterable[bytes]) -> None:
+        """Add pages as :func:`entry` wrote them, in the order given."""
         service = self._service
-        waiting = [service._send_json(self._adding(url, page)) for url, page in pages]
+        into = b'{"index_id":%d,' % self._id
+        waiting = [service._send_json(into + added[1:]) for added in entries]
         for message_id in waiting:
             service._answer(message_id)
-
-    def _adding(self, url: str, page: bytes | Record) -> bytes:
-        if isinstance(page, Record):  # its words as JSON made from their bytes, as a page's (see _json_text)
-            return (b'{"type":"AddRecord","index_id":%d,"url":%s,"content":%s,"language":%s,"meta":%s,"filters":%s}'
-                    % (self._id, json.dumps(url).encode("ascii"), _json_text(page.content.encode("utf-8", "replace")),
-                       json.dumps(page.language).encode("ascii"),
-                       json.dumps(page.meta, ensure_ascii=False).encode("utf-8"),
-                       json.dumps(page.filters, ensure_ascii=False).encode("utf-8")))
-        return (b'{"type":"AddFile","index_id":%d,"url":%s,"file_path":null,"file_contents":%s}'
-                % (self._id, json.dumps(url).encode("ascii"), _json_text(page)))
 
     def files(self) -> dict[str, bytes]:
         """The bundle's files by path."""
@@ -178,6 +173,18 @@ class PagefindIndex:
 
     def close(self) -> None:
         self._service._ask({"type": "DeleteIndex", "index_id": self._id})
+
+
+def entry(url: str, page: bytes | Record) -> bytes:
+    """The request that adds a page (url, HTML or a record) to an index, as JSON naming no index: one
+    line of text (JSON strings hold no raw line break), which a build keeps (see kept.py)."""
+    if isinstance(page, Record):  # its words as JSON made from their bytes, as a page's (see _json_text)
+        return (b'{"type":"AddRecord","url":%s,"content":%s,"language":%s,"meta":%s,"filters":%s}'
+                % (json.dumps(url).encode("ascii"), _json_text(page.content.encode("utf-8", "replace")),
+                   json.dumps(page.language).encode("ascii"), json.dumps(page.meta, ensure_ascii=False).encode("utf-8"),
+                   json.dumps(page.filters, ensure_ascii=False).encode("utf-8")))
+    return b'{"type":"AddFile","url":%s,"file_path":null,"file_contents":%s}' % (json.dumps(url).encode("ascii"),
+                                                                               _json_text(page))
 
 
 # JSON strings must escape these; of the other bytes below 0x20, HTML of Antiphon's making holds none.
