@@ -15,6 +15,7 @@ soon as it is indexed.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 
 from generator.output import BuildState
@@ -52,7 +53,7 @@ class KeptEntries:
                  for path, key, added in ((path.encode("utf-8"), key.encode("ascii"), added)
                                           for path, key, added in entries))
         try:
-            self._state.write_parts(_name(number), [self._header, *lines])
+            self._state.write_parts(_name(number), itertools.chain((self._header,), lines))
         except OSError:
             pass
 
