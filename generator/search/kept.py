@@ -1,8 +1,9 @@
 """What each conversation page was given to Pagefind as, kept between builds.
 
 An edit indexes its page's shard again, every page of it, and reading the other pages' records from
-their HTML again was a fifth of an edit's build (about 0.1 s for a shard of 80 pages, on the thread
-that also renders the edited page). So each shard's entries (the requests that add its pages to an
+their HTML again made giving them to Pagefind take twice as long (0.46-0.54 s against 0.21-0.29 s for
+a shard of 80 pages at 5,000: the reading shares the interpreter with the rendering of the edited
+page, and Pagefind waits on it). So each shard's entries (the requests that add its pages to an
 index, see :func:`~generator.search.pagefind.entry`) are kept in a state file of the output folder,
 ``.antiphon-search/NNN.tsv``, never published: a first line naming the salt they were made under,
 then a line for each page: its path, the key it was made from, a checksum, and its entry. An entry
