@@ -172,14 +172,7 @@ class BuildState:
 
     def write(self, name: str, text: str) -> None:
         """Replace a state file whole, through a temporary file of its own (two builds never share one)."""
-        path = self.root / name
-        temporary = path.with_name(f".{name}.{os.getpid()}-{next(_temporary_names)}.tmp")
-        try:
-            temporary.write_text(text, "utf-8")
-            os.replace(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        self.write_parts(name, [text.encode("utf-8")])
 
     def write_lines(self, name: str, lines) -> int:
         """Replace a state file whole with ``lines`` (each ending in a newline), written as they come, so

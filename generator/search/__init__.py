@@ -199,9 +199,7 @@ class EarlyIndex:
         return files
 
     def _index(self, shard: Shard, entries: list[tuple[str, str, bytes]]) -> dict[str, bytes]:
-        files = index_shard(self._service(), shard, [added for _, _, added in entries])
-        self._kept.keep(shard.number, entries)
-        return files
+        return index_and_keep(self._service(), shard, entries, self._kept)
 
     def take(self, shard: Shard) -> dict[str, bytes] | None:
         """The shard's bundle if it was indexed from the same pages (raises what indexing raised)."""
@@ -313,11 +311,9 @@ def _index_all(shards: list[Shard], out: OutputFolder, jobs: int, pages: dict[st
             started.append(service)
         try:
             entries = list(page_entries(out, shard, pages, kept.of(shard.number)))
-            files = index_shard(service, shard, [added for _, _, added in entries])
+            return shard, index_and_keep(service, shard, entries, kept)
         finally:
             services.put(service)
-        kept.keep(shard.number, entries)
-        return shard, files
 
     workers = max(1, min(services_for(jobs), len(shards)))
     try:
@@ -342,16 +338,12 @@ def page_entries(out: OutputFolder, shard: Shard, keys: dict[str, str], kept: di
     kept for the page made from the same key, else one made from the page, as ``read`` reads it (by
     default, as this build leaves it)."""
     kept = kept or {}
+    unkept = [path for _, path in shard.pages if kept.get(path, ("",))[0] != keys[path]]
     if read is None:
-        unkept = [path for _, path in shard.pages if kept.get(path, ("",))[0] != keys[path]]
         read = dict(zip(unkept, out.read_building(unkept))).__getitem__
+    unkept = set(unkept)
     for url, path in shard.pages:
-        key = keys[path]
-        found = kept.get(path)
-        if found is not None and found[0] == key:
-            yield path, key, found[1]
-        else:
-            yield path, key, entry(url, search_entry(read(path)))
+        yield path, keys[path], entry(url, search_entry(read(path))) if path in unkept else kept[path][1]
 
 
 def _noted(entries: Iterator[tuple[str, str, bytes]], into: list) -> Iterator[tuple[str, str, bytes]]:
@@ -359,6 +351,14 @@ def _noted(entries: Iterator[tuple[str, str, bytes]], into: list) -> Iterator[tu
     for found in entries:
         into.append(found)
         yield found
+
+
+def index_and_keep(service: PagefindService, shard: Shard, entries: list[tuple[str, str, bytes]],
+                   kept: KeptEntries) -> dict[str, bytes]:
+    """Index the shard from its entries, (site path, key, entry) for each page, and keep them."""
+    files = index_shard(service, shard, [added for _, _, added in entries])
+    kept.keep(shard.number, entries)
+    return files
 
 
 def index_shard(service: PagefindService, shard: Shard, entries: list[bytes]) -> dict[str, bytes]:
