@@ -192,8 +192,9 @@ def _nothing_linked_in_links(state) -> None:
         token.children = kept
 
 
-# A line that starts another block, and so ends a table's rows (as a blank line does).
-_ENDS_TABLE = re.compile(r"^ {0,3}(?:[#>]|`{3}|~{3}|[-+*][ \t]|\d{1,9}[.)][ \t]|(?:[-*_][ \t]*){3,}$)|^ {4}")
+# A line that starts another block, and so ends a table's rows (as a blank line does); '#0' starts no
+# heading (a heading's marks are followed by a space), so it is a row.
+_ENDS_TABLE = re.compile(r"^ {0,3}(?:>|#{1,6}(?:[ \t]|$)|`{3}|~{3}|[-+*][ \t]|\d{1,9}[.)][ \t]|(?:[-*_][ \t]*){3,}$)|^ {4}")
 
 
 def keep_extra_cells(src: str) -> str:
