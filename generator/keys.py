@@ -3,11 +3,13 @@
 changes its key (tests/test_keys.py changes each field in turn).
 
 - a conversation's page: its content, where it came from, its slug and title, and its neighbours;
-- a card (and a feed entry): what lists show of a conversation (its opening and its profile: an
-  edit that changes neither leaves the lists it is in as they are);
-- a list page: its place, heading and pagination, and the cards on it;
+- a card: what the index shows of a conversation (its opening and its profile: an edit that changes
+  neither leaves the index as it is);
+- a row (and a feed entry): what the other lists show of it, a card without its small shape (an edit
+  that changes only the shape, or the speakers' shares of the words, leaves those lists as they are);
+- a list page: its place, heading and pagination, and the cards or rows on it;
 - the files beside a page (conversation.json, the transcript): the content, slug and source file;
-- a feed: its place, title and the cards of its entries.
+- a feed: its place, title and the rows of its entries.
 """
 
 from __future__ import annotations
@@ -20,6 +22,12 @@ def card(conversation: Conversation) -> str:
     c = conversation
     return digest(repr((c.title, c.read_title, c.slug, c.speakers, c.started, c.ended, c.message_count, c.tags,
                         c.summary, c.opening, c.profile.card_view() if c.profile is not None else None)))
+
+
+def row(conversation: Conversation) -> str:
+    c, profile = conversation, conversation.profile
+    return digest(repr((c.title, c.read_title, c.slug, c.speakers, c.started, c.ended, c.message_count, c.tags,
+                        c.summary, c.opening, (profile.ending, profile.ending_label) if profile is not None else None)))
 
 
 def conversation_page(conversation: Conversation, older, newer, related=()) -> str:
@@ -35,8 +43,8 @@ def conversation_page(conversation: Conversation, older, newer, related=()) -> s
 
 
 def listing(template: str, url: str, heading: str, description: str, pagination: dict, extra: dict,
-            card_keys) -> str:
-    return digest(template, url, heading, description, repr(pagination), repr(extra), *card_keys)
+            item_keys) -> str:
+    return digest(template, url, heading, description, repr(pagination), repr(extra), *item_keys)
 
 
 def conversation_files(conversation: Conversation, source: str) -> str:
@@ -45,5 +53,5 @@ def conversation_files(conversation: Conversation, source: str) -> str:
     return digest(conversation.fingerprint, conversation.slug, conversation.title, source)
 
 
-def feed(path: str, title: str, subtitle: str, card_keys) -> str:
-    return digest(path, title, subtitle, *card_keys)
+def feed(path: str, title: str, subtitle: str, item_keys) -> str:
+    return digest(path, title, subtitle, *item_keys)

@@ -233,18 +233,19 @@ class Library:
     def places_noted(self, remembered: dict[str, "Remembered"]) -> tuple[dict, dict]:
         """What the last build noted of where it placed the conversations held (see remembered_places),
         for a build that restored them from ``remembered``."""
-        related, card_keys, self._places_before = remembered_places(remembered, self.sources, self.restored)
-        return related, card_keys
+        related, list_keys, self._places_before = remembered_places(remembered, self.sources, self.restored)
+        return related, list_keys
 
     def write_remembered(self, state, archive, inputs: str, related_to=lambda conversation: [],
-                         card_key=lambda conversation: "") -> None:
+                         list_keys=lambda conversation: ("", "")) -> None:
         """Note what was read and where each conversation was placed (``related_to``: the conversations
-        its page lists as related; ``card_key``: its card's key), for the build made from ``inputs``."""
+        its page lists as related; ``list_keys``: the keys of its card and its row), for the build made
+        from ``inputs``."""
         positions = {id(c): position for position, c in enumerate(archive.conversations)}
 
         def places(source: Source) -> list:
             return [None if (position := positions.get(id(conversation))) is None else
-                    place(conversation, *archive.neighbours(position), related_to(conversation), card_key(conversation))
+                    place(conversation, *archive.neighbours(position), related_to(conversation), list_keys(conversation))
                     for conversation in source.conversations]
 
         def line(source: Source, its_places: list) -> str:
@@ -360,7 +361,7 @@ def read_sources(files: list[SourceFile], reading: Reading, outline: bool, jobs:
 def read_edits(edited: list[SourceFile], reading: Reading, record_before, figures: bool = False) -> list[Source] | None:
     """The edited sources read whole, if they are few and each reads to the outlines (and problems) it
     had before (``record_before(file)``: its record then), or with ``figures`` to outlines that differ
-    only in the speakers' figures (see same_but_figures); else None."""
+    only in the speakers' figures and the cards' shapes (see same_but_figures); else None."""
     sources = [read_one(file, reading, outline=False) for file in edited[:EDITS_RENDERED_ALONE]]
     alike = (lambda before, now: same_outlines(before, now) or same_but_figures(before, now)) if figures \
         else same_outlines
@@ -533,13 +534,15 @@ def same_outlines(record: str, other: str) -> bool:
         return False
 
 
-_WORDS_SAID, _MOST_USED = 5, 7  # the parts of a profile's record that only the speakers' figures show
+# The parts of a profile's record that only the speakers' figures and the index's card show: the
+# speakers (with the words each said), the card's bars, the most used words.
+_WORDS_SAID, _BARS, _MOST_USED = 5, 6, 7
 
 
 def same_but_figures(record: str, other: str) -> bool:
-    """Do two records differ at most in how many words each speaker said and which words they used
-    most, and not in what a card shows? Such an edit changes the speakers' pages (their figures), not
-    the lists the conversation is on.
+    """Do two records differ at most in how many words each speaker said, which words they used most
+    and the card's small shape, and not in what a row of a list shows? Such an edit changes the
+    speakers' pages (their figures) and the index's card, not the other lists the conversation is on.
     """
     def parts(text: str):
         data = json.loads(text)
@@ -560,24 +563,23 @@ def same_but_figures(record: str, other: str) -> bool:
                 return False
             if profile is None:
                 continue
-            kept = [part for n, part in enumerate(profile) if n not in (_WORDS_SAID, _MOST_USED)]
-            other_kept = [part for n, part in enumerate(other_profile) if n not in (_WORDS_SAID, _MOST_USED)]
+            kept = [part for n, part in enumerate(profile) if n not in (_WORDS_SAID, _BARS, _MOST_USED)]
+            other_kept = [part for n, part in enumerate(other_profile) if n not in (_WORDS_SAID, _BARS, _MOST_USED)]
             speakers = [(name, messages) for name, messages, _ in profile[_WORDS_SAID]]
             other_speakers = [(name, messages) for name, messages, _ in other_profile[_WORDS_SAID]]
-            if (kept != other_kept or speakers != other_speakers or
-                    Profile.from_record(profile).card_view() != Profile.from_record(other_profile).card_view()):
+            if kept != other_kept or speakers != other_speakers:
                 return False
         return True
     except (ValueError, KeyError, TypeError, AttributeError):
         return False
 
 
-def place(conversation: Conversation, older, newer, related=(), card_key: str = "") -> list:
+def place(conversation: Conversation, older, newer, related=(), list_keys: tuple[str, str] = ("", "")) -> list:
     """Where a conversation is: its slug and title, its neighbours' and those of the conversations its
-    page lists as related (see Neighbour), and the key of its card there (see keys.card)."""
+    page lists as related (see Neighbour), and the keys of its card and its row there (keys.card, keys.row)."""
     return [conversation.slug, conversation.title,
             [older.slug, older.title] if older else None, [newer.slug, newer.title] if newer else None,
-            [[other.slug, other.title] for other in related], card_key]
+            [[other.slug, other.title] for other in related], *list_keys]
 
 
 def neighbour_from(part: list | None) -> Neighbour | None:
@@ -587,11 +589,11 @@ def neighbour_from(part: list | None) -> Neighbour | None:
 def remembered_places(remembered: dict[str, Remembered], sources: dict[str, Source],
                       restored: set[str]) -> tuple[dict, dict, dict]:
     """What the last build noted of where it placed the conversations of ``sources``: the related lists
-    by slug, the card keys by (fingerprint, slug, title shown) of the conversations of the sources
-    it read as they are now (a card key follows from what was read, the slug and the title: keys.card),
+    by slug, the keys of cards and rows by (fingerprint, slug, title shown) of the conversations of the
+    sources it read as they are now (they follow from what was read, the slug and the title: keys.card),
     and the places noted for each of the ``restored`` sources, by relative path, as read.
     Only from lines whose checksum holds (those of ``restored`` sources were checked when restored)."""
-    related, card_keys, places = {}, {}, {}
+    related, list_keys, places = {}, {}, {}
     for source in sources.values():
         entry = remembered.get(source.file.relative)
         if entry is None or (source.file.relative not in restored and not entry.intact()):
@@ -604,9 +606,9 @@ def remembered_places(remembered: dict[str, Remembered], sources: dict[str, Sour
             if where is None:
                 continue
             related[where[0]] = related_from(where)
-            if unchanged and len(where) > 5 and where[5] and conversation.fingerprint:
-                card_keys[(conversation.fingerprint, where[0], where[1])] = where[5]
-    return related, card_keys, places
+            if unchanged and len(where) > 6 and where[5] and where[6] and conversation.fingerprint:
+                list_keys[(conversation.fingerprint, where[0], where[1])] = (where[5], where[6])
+    return related, list_keys, places
 
 
 def related_from(where: list) -> list[Neighbour]:

@@ -128,7 +128,7 @@ class Views:
         self._summaries: dict[tuple, dict | str] = {} if summaries is None else summaries
         self._speakers: dict[str, dict] = {}
         self._related: dict | None = None  # by slug (made when first asked)
-        self._card_keys: dict[int, tuple[str, str, str]] = {}  # by id of the archive's conversations (see card_key)
+        self._keys: dict[tuple[int, str], tuple[str, str, str]] = {}  # by id of the archive's conversations (see _key)
         self._colours = speaker_colours(config)
 
     # -- shared pieces ---------------------------------------------------------
@@ -188,18 +188,30 @@ class Views:
         return summary
 
     def card(self, conversation: Conversation) -> dict:
-        """The summary with the small shape and the ending badge, as lists show it."""
+        """The summary with the small shape and the ending badge, as the index shows it."""
         key = (conversation.fingerprint or str(id(conversation)), conversation.slug, conversation.title, "card view")
         card = self._summaries.get(key)
         if card is None:
-            card = self._summaries[key] = {**self.summary(conversation), **self._card_profile(conversation)}
+            card = self._summaries[key] = {**self.row(conversation), "shape": self._card_shape(conversation)}
         return card
 
-    def _card_profile(self, conversation: Conversation) -> dict:
-        """A card's small shape and ending badge, from the conversation's profile."""
+    def row(self, conversation: Conversation) -> dict:
+        """The summary with the ending badge, as the other lists and the feeds show it: no shape, which
+        changes with many an edit that changes nothing else a list shows."""
+        key = (conversation.fingerprint or str(id(conversation)), conversation.slug, conversation.title, "row view")
+        row = self._summaries.get(key)
+        if row is None:
+            profile = conversation.profile
+            ending = {"kind": profile.ending, "label": escape(profile.ending_label),
+                      "url": ending_url(profile.ending)} if profile is not None else None
+            row = self._summaries[key] = {**self.summary(conversation), "shape": "", "ending": ending}
+        return row
+
+    def _card_shape(self, conversation: Conversation) -> str:
+        """A card's small shape, from the conversation's profile."""
         profile = conversation.profile
         if profile is None:
-            return {"shape": "", "ending": None}
+            return ""
         names = [name for name, _, _ in profile.speakers]
         views = self.speakers_of(conversation.speakers + names)
         bars, _, label, loop_percent, shares = profile.card_view()  # the card's key: it shows no more
@@ -207,26 +219,24 @@ class Views:
         summary = f"Shape of the conversation: {plural(conversation.message_count, 'message')}" + \
             (f"; words: {said}" if len(shares) > 1 and said else "") + \
             (f"; {loop_percent}% loop" if loop_percent else "") + f"; ending: {label}"
-        return {
-            "shape": card_shape_svg(bars, [views[n]["css_class"] for n in names],
-                                    [views[n]["style"] for n in names], summary),
-            "ending": {"kind": profile.ending, "label": escape(profile.ending_label), "url": ending_url(profile.ending)},
-        }
+        return card_shape_svg(bars, [views[n]["css_class"] for n in names], [views[n]["style"] for n in names],
+                              summary)
 
     def _listing(self, base: str, title: str, conversations: list[Conversation], description: str = "",
-                 template: str = "list.html", first: dict | None = None, **extra) -> list[Page]:
+                 template: str = "list.html", first: dict | None = None, cards: bool = False, **extra) -> list[Page]:
         """A paginated list: ``base`` for page 1, ``base + 'page/N/'`` after it; ``first``: what page 1
-        shows besides (a speaker's statistics)."""
+        shows besides (a speaker's statistics); ``cards``: full cards (the index), else rows."""
         per_page = self.config.per_page
         count = max(1, ceil(len(conversations) / per_page))
         return [self._listing_page(base, title, conversations[(number - 1) * per_page:number * per_page],
                                    (number, count, len(conversations)), description, template,
-                                   {**extra, **(first or {})} if number == 1 else extra)
+                                   {**extra, **(first or {})} if number == 1 else extra, cards)
                 for number in range(1, count + 1)]
 
     def _listing_page(self, base: str, title: str, chunk: list[Conversation], place: tuple[int, int, int],
-                      description: str, template: str, shown: dict) -> Page:
-        """Page ``number`` of ``count`` of a list of ``total`` conversations (``place``), showing ``chunk``."""
+                      description: str, template: str, shown: dict, cards: bool = False) -> Page:
+        """Page ``number`` of ``count`` of a list of ``total`` conversations (``place``), showing ``chunk``
+        as cards or as rows."""
         number, count, total = place
         url = _page_of_list(base, number)
         heading = title if number == 1 else f"{title} (page {number} of {count})"
@@ -239,31 +249,40 @@ class Views:
         }
         # A card follows from its conversation's content and slug, and the rest from the config
         # (in the build's salt): so these are the page's key, and the cards are made only if it changed.
-        key = keys.listing(template, url, heading, description, pagination, shown, (self.card_key(c) for c in chunk))
-        context = functools.partial(self._listing_context, url, heading, title, description, chunk, pagination, shown)
+        key_of = self.card_key if cards else self.row_key
+        key = keys.listing(template, url, heading, description, pagination, shown, (key_of(c) for c in chunk))
+        context = functools.partial(self._listing_context, url, heading, title, description, chunk, cards,
+                                    pagination, shown)
         return Page(url, template, key, context)
 
     def card_key(self, conversation: Conversation) -> str:
-        """Everything a card (and a feed entry) shows of a conversation: an edit to its messages
-        past the opening leaves the lists it is in as they are. Kept with the summaries."""
+        """Everything a card shows of a conversation (see keys.card). Kept with the summaries."""
+        return self._key(conversation, "card", keys.card)
+
+    def row_key(self, conversation: Conversation) -> str:
+        """Everything a row and a feed entry show of a conversation (see keys.row): an edit to its
+        messages past the opening leaves the lists it is in as they are."""
+        return self._key(conversation, "row", keys.row)
+
+    def _key(self, conversation: Conversation, kind: str, make: Callable[[Conversation], str]) -> str:
         # Asked for each list a conversation is on (tens of thousands of times a build): known by the
         # object first, while it keeps the slug and title it had.
-        known = self._card_keys.get(id(conversation))
+        known = self._keys.get((id(conversation), kind))
         if known is not None and known[0] is conversation.slug and known[1] is conversation.title:
             return known[2]
-        memo = (conversation.fingerprint or str(id(conversation)), conversation.slug, conversation.title, "card")
+        memo = (conversation.fingerprint or str(id(conversation)), conversation.slug, conversation.title, kind)
         key = self._summaries.get(memo)
         if key is None:
-            key = self._summaries[memo] = keys.card(conversation)
-        self._card_keys[id(conversation)] = (conversation.slug, conversation.title, key)
+            key = self._summaries[memo] = make(conversation)
+        self._keys[(id(conversation), kind)] = (conversation.slug, conversation.title, key)
         return key
 
-    def _listing_context(self, url, heading, title, description, chunk, pagination, extra) -> dict:
+    def _listing_context(self, url, heading, title, description, chunk, cards, pagination, extra) -> dict:
         return {
             "site": self.site,
             "page": self._page(url, heading, description),
             "heading": escape(title),
-            "conversations": [self.card(c) for c in chunk],
+            "conversations": [self.card(c) if cards else self.row(c) for c in chunk],
             "pagination": pagination,
             **extra,
         }
@@ -271,9 +290,24 @@ class Views:
     # -- pages -------------------------------------------------------------------
 
     def index_pages(self) -> list[Page]:
-        return self._listing("", self.config.title, self.archive.conversations,
-                             self.config.description or self._archive_summary(), template="index.html",
-                             endings=self._ending_filter(""))
+        return self._listing("", self.config.title, self.archive.conversations, self.index_description,
+                             template="index.html", cards=True, endings=self.index_filter)
+
+    def index_page(self, chunk: list[Conversation], place: tuple[int, int, int], description: str,
+                   endings: list[dict]) -> Page:
+        """One page of the index alone, as index_pages makes it: the ``chunk`` of conversations on it,
+        its ``place`` (number, count, total), and what the archive gave it (``index_description``,
+        ``index_filter``), as kept by the last build (see totals.py)."""
+        return self._listing_page("", self.config.title, chunk, place, description, "index.html",
+                                  {"endings": endings}, cards=True)
+
+    @functools.cached_property
+    def index_description(self) -> str:
+        return self.config.description or self._archive_summary()
+
+    @functools.cached_property
+    def index_filter(self) -> list[dict]:
+        return self._ending_filter("")
 
     def _archive_summary(self) -> str:
         """What the index says of the archive to search engines and link previews, when the config
@@ -508,10 +542,15 @@ class Views:
         """A digest of what the related lists are made from (see remember_related)."""
         return related_digest(self.archive.conversations)
 
-    def remember_card_keys(self, card_keys: dict[tuple[str, str, str], str]) -> None:
-        """Take the card keys an earlier build made (by fingerprint, slug and title: see card_key)."""
-        for (fingerprint, slug, title), key in card_keys.items():
-            self._summaries.setdefault((fingerprint, slug, title, "card"), key)
+    def list_keys(self, conversation: Conversation) -> tuple[str, str]:
+        """The keys of its card and its row (as the sources file notes them)."""
+        return self.card_key(conversation), self.row_key(conversation)
+
+    def remember_list_keys(self, list_keys: dict[tuple[str, str, str], tuple[str, str]]) -> None:
+        """Take the keys of cards and rows an earlier build made (by fingerprint, slug and title: see _key)."""
+        for (fingerprint, slug, title), (card, row) in list_keys.items():
+            self._summaries.setdefault((fingerprint, slug, title, "card"), card)
+            self._summaries.setdefault((fingerprint, slug, title, "row"), row)
 
     def remember_related(self, key: str, lists: dict[str, list]) -> None:
         """Take related lists a build made earlier (``lists``, by slug), if made from the same (``key``)."""

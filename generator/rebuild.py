@@ -5,8 +5,10 @@ A build need not always read and place everything again:
 - ``unchanged``: a new process, and nothing changed since the last build (its files are checked):
   the last build's result stands;
 - ``edits in place``: a new process, and each edited transcript reads to the same outlines as
-  before (an edit no list shows): the archive is the one the last build made, so only the
-  edited conversations' pages are made, where the last build placed them;
+  before (an edit no list shows), or to outlines that differ only in the speakers' figures and the
+  cards' shapes: the archive is the one the last build made, so only the edited conversations'
+  pages are made, where the last build placed them, with the speakers' and index pages that show
+  what changed;
 - ``held archive``: a builder that holds the archive (the preview server), likewise;
 - ``full`` (generator/site.py): everything placed and every page whose key changed rendered.
 
@@ -123,9 +125,9 @@ def edits_in_place(build: Build, last: dict) -> BuildResult | None:
 
     That holds when the same files are there and each edited one reads to the same outlines as before
     (an edit past the openings of its messages), or to outlines that differ only in the speakers'
-    figures (then the speakers' pages whose figures changed are made too, from the totals the last
-    build kept: see totals.py), and the last build's files are intact (checked in a child process
-    meanwhile). None otherwise: then a full build.
+    figures and the card's shape (then the speakers' pages whose figures changed, and the index's
+    pages whose cards did, are made too, from what the last build kept: see totals.py), and the last
+    build's files are intact (checked in a child process meanwhile). None otherwise: then a full build.
     """
     library, out = build.library, build.out
     remembered = library.remembered(out.state)
@@ -142,13 +144,13 @@ def edits_in_place(build: Build, last: dict) -> BuildResult | None:
         sources = read_edits(edited, library.reading, record_before, figures=True)
         views = build.make_views(Archive([]))
         kept = kept_for(out.state, last["inputs"]) if sources is not None else None
-        speaker_pages = []  # made again when an edit changed the speakers' figures
+        list_pages = []  # made again when an edit changed the speakers' figures or a card
         if sources is not None and any(not same_outlines(record_before(s.file), s.record()) for s in sources):
-            speakers = _speakers_edited(build, views, kept, sources, remembered) if kept is not None else None
-            if speakers is None:
+            lists = _lists_edited(build, views, kept, sources, remembered) if kept is not None else None
+            if lists is None:
                 sources = None
             else:
-                kept, speaker_pages = speakers
+                kept, list_pages = lists
         if sources is None:  # an edit lists show: a full build follows, which need not look at each file
             out.take_check(intact)  # of the last build again if the answer says all are there
             intact = None
@@ -161,7 +163,7 @@ def edits_in_place(build: Build, last: dict) -> BuildResult | None:
                 failed |= _render_placed(build, views, source, _placed(source, entry.places), result)
                 lines[source.file.relative] = source_line(source.file.relative, source.file.signature,
                                                           entry.places_text, source.record())
-            failed |= _render_pages(build, speaker_pages, result)
+            failed |= _render_pages(build, list_pages, result)
             build.out.keep_all(lambda path: path not in failed)  # the rest of the site is the last build's
             build.pages_made()
             if not intact():
@@ -190,46 +192,78 @@ def _placed(source: Source, places: list) -> list:
     return placed
 
 
-def _speakers_edited(build: Build, views: Views, kept: KeptSpeakers, sources: list[Source],
-                     remembered: dict) -> tuple[KeptSpeakers, list[Page]] | None:
+def _lists_edited(build: Build, views: Views, kept: KeptSpeakers, sources: list[Source],
+                  remembered: dict) -> tuple[KeptSpeakers, list[Page]] | None:
     """The kept speakers' totals with the edits' change (see totals.py), and the pages that change with
-    them: the speakers' list, and the first page of each speaker whose figures changed (its
-    conversations placed as the last build placed them). None when one cannot be restored as noted (a
-    full build then reads it again)."""
-    before, after, read = [], [], {}
+    them: the speakers' list, the first page of each speaker whose figures changed, and each page of
+    the index that shows a card that changed (their conversations placed as the last build placed
+    them). None when one cannot be restored as noted (a full build then reads it again)."""
+    before, after, cards = [], [], set()
     for source in sources:
         entry = remembered[source.file.relative]
         was = from_record(entry.record, source.file)
         if was is None:
             return None
-        places = entry.places
-        before += [c for c, where in zip(was.conversations, places) if where is not None]
-        after += [c for c, _, _, _ in _placed(source, places)]
-        read[source.file.relative] = (source, places)
+        for position, (old, where) in enumerate(zip(was.conversations, entry.places)):
+            if where is not None:
+                new = source.conversations[position]
+                before.append(old)
+                if _card_view(old) != _card_view(new):
+                    cards.add((source.file.relative, position))
+        after += [c for c, _, _, _ in _placed(source, entry.places)]
     edited = replace(kept, totals=kept.totals.edited(before, after))
-    files = {file.relative: file for file in build.files}
+    placed_at = _Placed(build, remembered, sources)
+    try:
+        return edited, _speaker_pages(views, kept, edited, placed_at) + _index_pages(views, kept, cards, placed_at)
+    except (KeyError, IndexError, TypeError, AttributeError):  # not noted, not restored, or not placed
+        return None
 
-    def placed_at(relative: str, position: int) -> Conversation:
-        if relative not in read:
-            entry = remembered[relative]
-            read[relative] = (restore(entry, files[relative]), entry.places)
-        source, places = read[relative]
+
+def _card_view(conversation: Conversation) -> tuple | None:
+    return conversation.profile.card_view() if conversation.profile is not None else None
+
+
+class _Placed:
+    """Conversations where the last build placed them, by (source's relative path, position): the
+    edited sources as read now, the others restored as noted."""
+
+    def __init__(self, build: Build, remembered: dict, edited: list[Source]):
+        self._remembered, self._files = remembered, {file.relative: file for file in build.files}
+        self._read = {source.file.relative: (source, remembered[source.file.relative].places) for source in edited}
+
+    def __call__(self, relative: str, position: int) -> Conversation:
+        if relative not in self._read:
+            entry = self._remembered[relative]
+            self._read[relative] = (restore(entry, self._files[relative]), entry.places)
+        source, places = self._read[relative]
         conversation, where = source.conversations[position], places[position]
         conversation.slug = where[0]
         conversation.show_title(where[1])
         return conversation
 
+
+def _speaker_pages(views: Views, kept: KeptSpeakers, edited: KeptSpeakers, placed_at: _Placed) -> list[Page]:
+    """The speakers' list, and the first page of each speaker whose figures changed."""
     was, now = views.speaker_statistics(kept.totals), views.speaker_statistics(edited.totals)
     pages = [views.speakers_index(edited.groups, edited.totals)]
-    try:
-        for name, _, count in edited.groups:
-            stats = now(name)
-            if stats != was(name):
-                listed = [placed_at(*where) for where in edited.first_pages[name]]
-                pages.append(views.speaker_first_page(name, listed, count, stats))
-    except (KeyError, IndexError, TypeError, AttributeError):  # not noted, not restored, or not placed
-        return None
-    return edited, pages
+    for name, _, count in edited.groups:
+        stats = now(name)
+        if stats != was(name):
+            listed = [placed_at(*where) for where in edited.first_pages[name]]
+            pages.append(views.speaker_first_page(name, listed, count, stats))
+    return pages
+
+
+def _index_pages(views: Views, kept: KeptSpeakers, cards: set, placed_at: _Placed) -> list[Page]:
+    """The pages of the index that list one of the ``cards`` (by where each was read)."""
+    index = kept.index
+    total = sum(len(page) for page in index.pages)
+    numbers = {where: number for number, page in enumerate(index.pages, 1) for where in page if where in cards}
+    if len(numbers) < len(cards):
+        raise KeyError("a card not on the index as kept")
+    return [views.index_page([placed_at(*where) for where in index.pages[number - 1]],
+                             (number, len(index.pages), total), index.description, index.endings)
+            for number in sorted(set(numbers.values()))]
 
 
 def _render_pages(build: Build, pages: list[Page], result: BuildResult) -> set[str]:

@@ -32,7 +32,7 @@ from generator.result import FULL, UNCHANGED, BuildError, BuildResult
 from generator.search import FOLDER as SEARCH_FOLDER, EarlyIndex, SearchError, index_intact, update_index
 from generator.sources import ContentError, Exclusions, SourceFile, discover
 from generator.theme import TEMPLATE_CACHE, CompiledTemplates, Theme
-from generator.totals import KeptSpeakers, first_pages
+from generator.totals import KeptIndex, KeptSpeakers, first_pages, index_pages
 from generator.workers import ConversationJob, ListingJob, render_pages
 
 __all__ = ["Builder", "BuildError", "BuildResult", "build"]
@@ -71,7 +71,7 @@ class Builder:
         self._theme_files: tuple = ()
         self._salt = ""
         self._remembered_related: tuple[str, dict] | None = None  # (key, lists) the last build noted
-        self._remembered_card_keys: dict = {}  # what the last build noted of the cards it made, if still current
+        self._remembered_list_keys: dict = {}  # what the last build noted of the cards and rows it made, if still current
         self._early_index: EarlyIndex | None = None  # shards indexed while this build goes on
         self._index_early = False  # this build updates the search index when it commits
 
@@ -174,8 +174,8 @@ class Builder:
         if self._remembered_related is not None:  # a new process: the last build's lists, if still current
             views.remember_related(*self._remembered_related)
             self._remembered_related = None
-        views.remember_card_keys(self._remembered_card_keys)
-        self._remembered_card_keys = {}
+        views.remember_list_keys(self._remembered_list_keys)
+        self._remembered_list_keys = {}
         # What is read stays for the whole build: keep the cyclic collector from scanning it again
         # and again (hundreds of ms at 5,000 transcripts), while it frees the templates' garbage.
         gc.freeze()
@@ -207,7 +207,7 @@ class Builder:
             def note_sources(inputs: str) -> None:
                 if not self.keep_messages:  # the preview server notes them when the user pauses
                     self.library.write_remembered(plan.out.state, archive, inputs, views.related_to,
-                                                  views.card_key)
+                                                  views.list_keys)
                     plan.out.state.notes["related"] = views.related_key
                     self._keep_speakers(plan.out.state, views, inputs)
             # The search index is updated on its own (and goes, with the search page, when search is off).
@@ -236,7 +236,7 @@ class Builder:
             plan.edits_found(rebuild.edited_slugs(plan.files, remembered))
         self.library.read(plan.files, remembered, self.progress.counter("reading"))
         if remembered:
-            related, self._remembered_card_keys = self.library.places_noted(remembered)
+            related, self._remembered_list_keys = self.library.places_noted(remembered)
             if plan.out.state.notes.get("related"):
                 self._remembered_related = (plan.out.state.notes["related"], related)
         self.progress.end("reading")
@@ -324,15 +324,20 @@ class Builder:
         if self._output is not None and self.library.sources and self._archive is not None:
             views = self._views(self._archive)
             self.library.write_remembered(self._output.state, self._archive, self._committed.inputs,
-                                          views.related_to, views.card_key)
+                                          views.related_to, views.list_keys)
             self._keep_speakers(self._output.state, views, self._committed.inputs)
 
     def _keep_speakers(self, state, views: Views, inputs: str) -> None:
-        """Keep the speakers' totals for the next build (see totals.py), if this one is to be trusted."""
-        speakers = views.archive.speakers
-        listed = first_pages(speakers, self.config.per_page, self.library.places_read()) if inputs else None
-        if listed is not None:
-            totals.keep(state, KeptSpeakers(inputs, views.speaker_totals, counted(speakers), listed))
+        """Keep the speakers' totals and the index's lists for the next build (see totals.py), if this
+        one is to be trusted."""
+        if not inputs:
+            return
+        speakers, places, per_page = views.archive.speakers, self.library.places_read(), self.config.per_page
+        listed = first_pages(speakers, per_page, places)
+        index = index_pages(views.archive.conversations, per_page, places)
+        if listed is not None and index is not None:
+            totals.keep(state, KeptSpeakers(inputs, views.speaker_totals, counted(speakers), listed,
+                                            KeptIndex(index, views.index_description, views.index_filter)))
 
     def update_search(self, result: BuildResult | None = None) -> BuildResult:
         """Re-index the site for search if its pages changed (or the index is missing)."""
@@ -416,7 +421,7 @@ def _write_publishing_files(out: OutputFolder, views: Views, config: Config, pag
     base = config.base_url
     for feed_path, list_path, title, subtitle, conversations in views.feeds():
         newest = [c for c in conversations if c.started is not None][:feeds.FEED_ENTRIES]
-        key = keys.feed(feed_path, title, subtitle, (views.card_key(c) for c in newest))
+        key = keys.feed(feed_path, title, subtitle, (views.row_key(c) for c in newest))
         if not out.keep_if_current(feed_path, key):
             entries = [views.feed_entry(c) for c in newest]
             out.write(feed_path, feeds.atom(base, feed_path, list_path, title, subtitle, config.language, entries), key)

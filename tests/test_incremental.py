@@ -17,7 +17,7 @@ from jinja2.bccache import bc_magic
 
 from generator import keys, library, totals
 from generator.config import load_config
-from generator.output import LaterAnswer, OutputFolder
+from generator.output import LaterAnswer, OutputFolder, digest
 from generator.result import EDITS, FULL, HELD, UNCHANGED
 from generator.site import BuildError, Builder
 from generator.theme import BUNDLED, TEMPLATE_CACHE
@@ -220,6 +220,41 @@ def test_a_fresh_process_makes_an_edit_of_the_words_said_and_only_the_speakers_p
         assert published(config.output_path) == cold_build(project)
 
 
+def _card_shape(site, page: str, slug: str) -> str:
+    """The small shape of a conversation's card on a page of the index."""
+    html = (site / page).read_text("utf-8")
+    card = html[html.index(f'href="c/{slug}/"' if page == "index.html" else f'href="../../c/{slug}/"'):]
+    return card[card.index("<svg"):card.index("</svg>")]
+
+
+@pytest.mark.parametrize("transcript, page, slug", [("t0.md", "page/2/index.html", "2025-01-01-ada-and-bea"),
+                                                    ("t2.md", "index.html", "2025-03-01-cy-and-ada")])
+def test_a_fresh_process_makes_an_edit_that_changes_a_card_and_only_the_index_page_that_shows_it(
+        tmp_path, transcript, page, slug):
+    """Many words added to a late message change the speakers' shares of the words and the card's shape,
+    which only the index shows (the other lists show rows): a new process makes the edited page, the
+    speakers' pages and the page of the index with that card, and the site is what a cold build makes."""
+    project = _wordy_project(tmp_path)
+    config = load_config(None, project)
+    assert not Builder(config).build().failed()
+    shape = _card_shape(config.output_path, page, slug)
+    words = " ".join(["zephyr quince"] * 400)
+    edit(project, transcript, "Over 5.", words + ". Over 5.")
+    result = Builder(config).build()
+    written = site_written(result)
+    assert result.path == EDITS
+    assert _card_shape(config.output_path, page, slug) != shape  # the card did change
+    assert {f"c/{slug}/index.html", page, "speakers/index.html"} <= written
+    other_page = "index.html" if page != "index.html" else "page/2/index.html"
+    assert not {other_page, "tags/index.html", "pairs/index.html", "endings/open/index.html",
+                "archive/index.html"} & written
+    assert published(config.output_path) == cold_build(project)
+    edit(project, transcript, words + ". Over 5.", "Over 5.")  # and back, from what this build kept
+    assert Builder(config).build().path == EDITS
+    assert _card_shape(config.output_path, page, slug) == shape
+    assert published(config.output_path) == cold_build(project)
+
+
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 5),
                           st.lists(st.sampled_from(_WORDS[:6] + ["zephyr", "quince", "lantern lantern"]), min_size=1,
@@ -237,7 +272,7 @@ def test_edits_of_the_words_said_in_new_processes_give_what_a_cold_build_gives(t
         assert published(config.output_path) == cold_build(project)
 
 
-@pytest.mark.parametrize("damage", ["gone", "garbled", "another build's", "edited by hand"])
+@pytest.mark.parametrize("damage", ["gone", "garbled", "another build's", "edited by hand", "no index"])
 def test_an_edit_of_the_words_said_without_the_kept_totals_is_a_full_build(tmp_path, damage):
     project = _wordy_project(tmp_path)
     config = load_config(None, project)
@@ -250,6 +285,10 @@ def test_an_edit_of_the_words_said_without_the_kept_totals_is_a_full_build(tmp_p
         kept.write_text(kept.read_text("utf-8")[:-40], "utf-8")
     elif damage == "another build's":
         kept.write_text("0" * 40 + kept.read_text("utf-8")[40:], "utf-8")
+    elif damage == "no index":  # as an earlier version kept them, its checksum holding
+        inputs, _, data = kept.read_text("utf-8").split("\n", 2)
+        data = json.dumps({k: v for k, v in json.loads(data).items() if k != "index"}, separators=(",", ":"))
+        kept.write_text(f"{inputs}\n{digest(data)}\n{data}", "utf-8")
     else:  # figures of the wrong type, where the build would add to them
         inputs, checksum, data = kept.read_text("utf-8").split("\n", 2)
         edited = re.sub(r'\["Bea",\d+,', '["Bea","two",', data, count=1)

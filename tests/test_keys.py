@@ -79,3 +79,39 @@ def test_a_change_to_any_part_of_a_list_page_changes_its_key(part, value):
     if changed == parts:
         return
     assert keys.listing(*changed[:6], changed[6]) != before
+
+
+@given(st.sampled_from(sorted(CARD_CHANGES)), text)
+def test_a_change_to_what_rows_show_changes_the_row_key(field, value):
+    changed = CARD_CHANGES[field](BASE, value)
+    if keys.row(changed) == keys.row(BASE):  # the same row: the value changed nothing it shows
+        assert keys.card(changed) == keys.card(BASE)
+
+
+def _with_profile(**changes) -> Conversation:
+    conversation = replace(BASE)
+    profile = replace(BASE.profile, **changes)
+    conversation.made_once("profile", lambda: profile)
+    assert conversation.profile == profile
+    return conversation
+
+
+@given(st.sampled_from(["bars", "shares"]))
+def test_a_change_to_the_shape_of_a_card_changes_its_card_key_not_its_row_key(part):
+    """Rows (every list but the index) and feed entries show no shape: an edit that changes only the
+    bars, or how the words are shared, leaves them as they are."""
+    if part == "bars":
+        changed = _with_profile(bars=BASE.profile.bars[::-1] + "19.")
+    else:
+        changed = _with_profile(speakers=tuple((name, count, words * (3 if name == "Bob" else 1))
+                                               for name, count, words in BASE.profile.speakers))
+    assert keys.card(changed) != keys.card(BASE)
+    assert keys.row(changed) == keys.row(BASE)
+
+
+@given(st.sampled_from([("end-marker", "[END]"), ("interrupted", "interrupted (^C)"), ("open", "still open")]))
+def test_a_change_to_how_a_conversation_ended_changes_its_row_key(ending):
+    kind, label = ending
+    changed = _with_profile(ending=kind, ending_label=label)
+    if (kind, label) != (BASE.profile.ending, BASE.profile.ending_label):
+        assert keys.row(changed) != keys.row(BASE) and keys.card(changed) != keys.card(BASE)
