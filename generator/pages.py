@@ -188,12 +188,9 @@ class Views:
         return summary
 
     def card(self, conversation: Conversation) -> dict:
-        """The summary with the small shape and the ending badge, as the index shows it."""
-        key = (conversation.fingerprint or str(id(conversation)), conversation.slug, conversation.title, "card view")
-        card = self._summaries.get(key)
-        if card is None:
-            card = self._summaries[key] = {**self.row(conversation), "shape": self._card_shape(conversation)}
-        return card
+        """The row with the small shape, as the index shows it (once a build: not kept, unlike the row,
+        which every list a conversation is on shows)."""
+        return {**self.row(conversation), "shape": self._card_shape(conversation)}
 
     def row(self, conversation: Conversation) -> dict:
         """The summary with the ending badge, as the other lists and the feeds show it: no shape, which
