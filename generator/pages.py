@@ -193,7 +193,7 @@ class Views:
         return {**self.row(conversation), "shape": self._card_shape(conversation)}
 
     def row(self, conversation: Conversation) -> dict:
-        """The summary with the ending badge, as the other lists and the feeds show it: no shape, which
+        """The summary with the ending badge, as the lists other than the index show it: no shape, which
         changes with many an edit that changes nothing else a list shows."""
         key = (conversation.fingerprint or str(id(conversation)), conversation.slug, conversation.title, "row view")
         row = self._summaries.get(key)

@@ -199,21 +199,20 @@ def _lists_edited(build: Build, views: Views, kept: KeptSpeakers, sources: list[
     the index that shows a card that changed (their conversations placed as the last build placed
     them). None when one cannot be restored as noted (a full build then reads it again)."""
     before, after, cards = [], [], set()
-    for source in sources:
-        entry = remembered[source.file.relative]
-        was = from_record(entry.record, source.file)
-        if was is None:
-            return None
-        for position, (old, where) in enumerate(zip(was.conversations, entry.places)):
-            if where is not None:
-                new = source.conversations[position]
-                before.append(old)
-                if _card_view(old) != _card_view(new):
-                    cards.add((source.file.relative, position))
-        after += [c for c, _, _, _ in _placed(source, entry.places)]
-    edited = replace(kept, totals=kept.totals.edited(before, after))
-    placed_at = _Placed(build, remembered, sources)
     try:
+        for source in sources:
+            entry = remembered[source.file.relative]
+            was = from_record(entry.record, source.file)
+            if was is None:
+                return None
+            for position, (old, new, where) in enumerate(zip(was.conversations, source.conversations, entry.places)):
+                if where is not None:
+                    before.append(old)
+                    if _card_view(old) != _card_view(new):
+                        cards.add((source.file.relative, position))
+            after += [c for c, _, _, _ in _placed(source, entry.places)]
+        edited = replace(kept, totals=kept.totals.edited(before, after))
+        placed_at = _Placed(build, remembered, sources)
         return edited, _speaker_pages(views, kept, edited, placed_at) + _index_pages(views, kept, cards, placed_at)
     except (KeyError, IndexError, TypeError, AttributeError):  # not noted, not restored, or not placed
         return None
