@@ -93,7 +93,7 @@ def discover(content: Path, exclusions: Exclusions | None = None, follow_symlink
                 if entry.is_dir(follow_symlinks=False):  # no loops through linked folders
                     if not entry.name.startswith(".") and not exclusions.excludes(shown_name(relative), folder=True):
                         pending.append((entry.path, relative + "/"))
-                elif is_content_file(entry.name) and not exclusions.excludes(shown_name(relative)):
+                elif is_content_file(entry.name) and not exclusions.excludes(shown := shown_name(relative)):
                     try:
                         stat = entry.stat()
                     except OSError:
@@ -101,11 +101,11 @@ def discover(content: Path, exclusions: Exclusions | None = None, follow_symlink
                     if not S_ISREG(stat.st_mode):
                         continue
                     if entry.is_symlink() and not follow_symlinks and not _inside(entry.path, root):
-                        notes.append(note(f"{content.name}/{shown_name(relative)}", 0,
+                        notes.append(note(f"{content.name}/{shown}", 0,
                                           "a link to a file outside the content folder; left out "
                                           "(set follow_symlinks = true to read it)"))
                         continue
-                    found.append(SourceFile(entry.path, shown_name(relative), (stat.st_mtime_ns, stat.st_size)))
+                    found.append(SourceFile(entry.path, shown, (stat.st_mtime_ns, stat.st_size)))
     found.sort(key=lambda source: source.relative)
     notes.sort()
     return Discovery(found, notes)
@@ -117,6 +117,8 @@ _UNDECODABLE = re.compile("[\udc80-\udcff]")
 def shown_name(name: str) -> str:
     """A file name as text: bytes that are not UTF-8 (decoded by Python as lone surrogates, which
     no page or JSON file can hold) are written as %XX."""
+    if name.isascii():  # most names: looked at for every file of every build
+        return name
     return _UNDECODABLE.sub(lambda match: f"%{ord(match.group()) - 0xDC00:02X}", name)
 
 
