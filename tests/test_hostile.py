@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 from generator.config import load_config
 from generator.diagnostics import SourceError
@@ -251,3 +252,13 @@ def test_carriage_returns_in_json_strings_are_line_ends():
     result = read_file(HOSTILE / "runner-carriage-return.json", "runner-carriage-return.json")
     texts = [message.text for message in result.conversations[0].messages]
     assert "one line\nthe next\nand a third" in texts and not result.diagnostics
+
+
+@given(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",))) | st.text())
+def test_a_file_name_is_shown_with_each_undecodable_byte_as_percent_hex(name):
+    """shown_name takes an ASCII name as it is, and writes any other's lone surrogates (bytes that
+    were not UTF-8) as %XX: the same as the slow way, for any name."""
+    from generator.sources import _UNDECODABLE, shown_name
+    shown = shown_name(name)
+    assert shown == _UNDECODABLE.sub(lambda m: f"%{ord(m.group()) - 0xDC00:02X}", name)
+    assert not _UNDECODABLE.search(shown)

@@ -821,3 +821,21 @@ def test_a_held_build_after_an_edit_leaves_the_sources_file_unparsed(builder, sa
     edit(sample_project, "first.md", "Here is some code:", "Here is some better code:")
     assert not builder.build().failed()
     assert parsed == []
+
+
+_json = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+                     max_leaves=20)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["totals", "groups", "first_pages", "index", "other"]), _json),
+       st.sampled_from(["pages", "description", "endings"]), _json)
+def test_kept_totals_of_any_shape_with_a_checksum_that_holds_read_as_kept_or_none(data, part, value):
+    """What .antiphon-speakers.json holds is parsed only after its checksum: any JSON there (the index's
+    parts among it) gives kept totals or None, never an exception."""
+    if isinstance(data.get("index"), dict):
+        data["index"][part] = value
+    kept = json.dumps(data)
+    parsed = totals.KeptSpeakers.parse(f"abc\n{digest(kept)}\n{kept}", "abc")
+    assert parsed is None or isinstance(parsed, totals.KeptSpeakers)
