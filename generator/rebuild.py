@@ -9,7 +9,8 @@ A build need not always read and place everything again:
   cards' shapes: the archive is the one the last build made, so only the edited conversations'
   pages are made, where the last build placed them, with the speakers' and index pages that show
   what changed;
-- ``held archive``: a builder that holds the archive (the preview server), likewise;
+- ``held archive``: a builder that holds the archive (the preview server), likewise, adding an
+  edit's change of the speakers' figures to the totals it holds;
 - ``full`` (generator/site.py): everything placed and every page whose key changed rendered.
 
 Every way ends in :func:`finish`: rolled back when it brings errors the last build did not
@@ -192,12 +193,14 @@ def _placed(source: Source, places: list) -> list:
     return placed
 
 
+# What restoring or placing a conversation as noted raises when it was not noted so (or not placed)
+_NOT_AS_NOTED = (KeyError, IndexError, TypeError, AttributeError)
+
+
 def _lists_edited(build: Build, views: Views, kept: KeptSpeakers, sources: list[Source],
                   remembered: dict) -> tuple[KeptSpeakers, list[Page]] | None:
-    """The kept speakers' totals with the edits' change (see totals.py), and the pages that change with
-    them: the speakers' list, the first page of each speaker whose figures changed, and each page of
-    the index that shows a card that changed (their conversations placed as the last build placed
-    them). None when one cannot be restored as noted (a full build then reads it again)."""
+    """:func:`_lists_changed` by the edited ``sources``, their conversations as the last build noted
+    them and placed them. None when one cannot be restored as noted (a full build then reads it again)."""
     before, after, cards = [], [], set()
     try:
         for source in sources:
@@ -211,10 +214,22 @@ def _lists_edited(build: Build, views: Views, kept: KeptSpeakers, sources: list[
                     if _card_view(old) != _card_view(new):
                         cards.add((source.file.relative, position))
             after += [c for c, _, _, _ in _placed(source, entry.places)]
+    except _NOT_AS_NOTED:
+        return None
+    return _lists_changed(views, kept, before, after, cards, _Placed(build, remembered, sources))
+
+
+def _lists_changed(views: Views, kept: KeptSpeakers, before: list[Conversation], after: list[Conversation],
+                   cards: set, placed_at: Callable[[str, int], Conversation]) -> tuple[KeptSpeakers, list[Page]] | None:
+    """The kept speakers' totals with the conversations ``before`` replaced by ``after`` (see
+    totals.py), and the pages that change with them: the speakers' list, the first page of each
+    speaker whose figures changed, and each page of the index that shows one of the ``cards`` that
+    changed (their conversations as ``placed_at`` gives them). None when one is not where it was
+    kept (a full build then places everything again)."""
+    try:
         edited = replace(kept, totals=kept.totals.edited(before, after))
-        placed_at = _Placed(build, remembered, sources)
         return edited, _speaker_pages(views, kept, edited, placed_at) + _index_pages(views, kept, cards, placed_at)
-    except (KeyError, IndexError, TypeError, AttributeError):  # not noted, not restored, or not placed
+    except _NOT_AS_NOTED:
         return None
 
 
@@ -288,43 +303,70 @@ def edited_slugs(files: list[SourceFile], remembered: dict) -> list[str]:
     return [where[0] for entry in edited if entry.intact() for where in entry.places if where is not None]
 
 
-def held_archive(build: Build, archive: Archive, last: dict) -> tuple[BuildResult, Archive] | None:
+def held_archive(build: Build, archive: Archive, last: dict, lists: KeptSpeakers | None
+                 ) -> tuple[BuildResult, Archive, KeptSpeakers | None] | None:
     """The preview server's builder: the edited conversations take the places of the ones they
     replace in the archive it holds, and only their pages are made (when the edits change nothing
-    lists show, as in :func:`edits_in_place`). The new archive comes back with the result."""
+    lists show, as in :func:`edits_in_place`), with the speakers' and index pages that show what
+    changed when they change the speakers' figures or a card (``lists``: the speakers' totals and the
+    lists of the archive held, see totals.py). The new archive and lists come back with the result."""
     library = build.library
     held = library.sources
     if len(build.files) != len(held) or any(file.path not in held for file in build.files):
         return None
     edited = [file for file in build.files if held[file.path].file != file]
-    fresh = read_edits(edited, library.reading, lambda file: held[file.path].record())
+    fresh = read_edits(edited, library.reading, lambda file: held[file.path].record(), figures=lists is not None)
     if fresh is None:
         return None
     positions = {id(c): position for position, c in enumerate(archive.conversations)}
     conversations = list(archive.conversations)
-    replaced = []
+    replaced, before, after, cards = [], [], [], set()
     for source in fresh:
         whole = source.conversations
         if library.outlines:  # held as outlines; the pages are made from the messages just read
             source.conversations = [c.outlined() for c in whole]
-        for old, new, full in zip(held[source.file.path].conversations, source.conversations, whole):
+        olds = held[source.file.path].conversations
+        for position, (old, new, full) in enumerate(zip(olds, source.conversations, whole)):
             if id(old) in positions:  # else a draft the build leaves out
                 new.slug = full.slug = old.slug
                 new.show_title(old.title)  # as the archive told it apart from its twins, if it did
                 full.show_title(old.title)
                 conversations[positions[id(old)]] = new
                 replaced.append((source, positions[id(old)], full))
+                before.append(old)
+                after.append(new)
+                if _card_view(old) != _card_view(new):
+                    cards.add((source.file.relative, position))
     archive = Archive(conversations)
     views = build.make_views(archive)
+    list_pages = []
+    if any(not same_outlines(held[source.file.path].record(), source.record()) for source in fresh):
+        changed = _lists_changed(views, lists, before, after, cards, _Held(held, fresh))
+        if changed is None:
+            return None
+        lists, list_pages = changed
     result = result_of(last, HELD)
     failed: set[str] = set()
     with staged(build):
         for source, position, full in replaced:
             failed |= _render_placed(build, views, source, [(full, *archive.neighbours(position), None)], result)
+        failed |= _render_pages(build, list_pages, result)
         result = finish(build, result, lambda inputs: None, keep=lambda path: path not in failed)
     if result.committed:
         library.sources = {**held, **{source.file.path: source for source in fresh}}
-    return result, archive
+    return result, archive, lists
+
+
+class _Held:
+    """Conversations of the archive held, by (source's relative path, position): the edited sources'
+    as read now."""
+
+    def __init__(self, held: dict, fresh: list[Source]):
+        self._sources = {source.file.relative: source for source in held.values()}
+        self._sources.update((source.file.relative, source) for source in fresh)
+
+    def __call__(self, relative: str, position: int) -> Conversation:
+        return self._sources[relative].conversations[position]
 
 
 def _render_placed(build: Build, views: Views, source: Source, placed: list, result: BuildResult) -> set[str]:

@@ -66,6 +66,8 @@ class Builder:
         self._summaries: dict = {}  # cards and their keys, kept across builds of the same config
         self._output: OutputFolder | None = None  # kept: it remembers what the last build wrote
         self._archive: Archive | None = None  # the last committed build's
+        # Its speakers' totals and the lists they are shown on: a held-archive edit adds its change to them
+        self._lists: KeptSpeakers | None = None
         self._committed = BuildResult(inputs="")  # the last committed build's result
         self._theme: Theme | None = None
         self._theme_files: tuple = ()
@@ -157,11 +159,11 @@ class Builder:
         if last is not None and not self.library.sources and not self.keep_messages:  # a new process
             return rebuild.unchanged(plan, last) or rebuild.edits_in_place(plan, last)
         if self.library.sources and trusted and out.made_with(plan.salt) and last is not None:
-            held = rebuild.held_archive(plan, self._archive, last)
+            held = rebuild.held_archive(plan, self._archive, last, self._lists)
             if held is not None:
-                result, archive = held
+                result, archive, lists = held
                 if result.committed:
-                    self._archive = archive
+                    self._archive, self._lists = archive, lists
                 return result
         return None
 
@@ -204,18 +206,21 @@ class Builder:
             timings["rendering"] = time.perf_counter() - started
             started = time.perf_counter()
 
+            lists: list[KeptSpeakers | None] = [None]
+
             def note_sources(inputs: str) -> None:
+                lists[0] = self._lists_of(views, inputs)
                 if not self.keep_messages:  # the preview server notes them when the user pauses
                     self.library.write_remembered(plan.out.state, archive, inputs, views.related_to,
                                                   views.list_keys)
                     plan.out.state.notes["related"] = views.related_key
-                    self._keep_speakers(plan.out.state, views, inputs)
+                    self._keep_speakers(plan.out.state, lists[0])
             # The search index is updated on its own (and goes, with the search page, when search is off).
             result = rebuild.finish(plan, result, note_sources,
                                     keep=lambda path: self.config.search and path.startswith(SEARCH_FOLDER))
             timings["writing"] = time.perf_counter() - started
         if result.committed:
-            self._archive = archive
+            self._archive, self._lists = archive, lists[0]
         self._forget_stale_summaries(archive.conversations)
         return result
 
@@ -325,19 +330,26 @@ class Builder:
             views = self._views(self._archive)
             self.library.write_remembered(self._output.state, self._archive, self._committed.inputs,
                                           views.related_to, views.list_keys)
-            self._keep_speakers(self._output.state, views, self._committed.inputs)
+            self._keep_speakers(self._output.state, self._lists_of(views, self._committed.inputs))
 
-    def _keep_speakers(self, state, views: Views, inputs: str) -> None:
-        """Keep the speakers' totals and the index's lists for the next build (see totals.py), if this
-        one is to be trusted."""
+    @staticmethod
+    def _keep_speakers(state, lists: KeptSpeakers | None) -> None:
+        """Keep the speakers' totals and the index's lists for the next build (see totals.py)."""
+        if lists is not None:
+            totals.keep(state, lists)
+
+    def _lists_of(self, views: Views, inputs: str) -> KeptSpeakers | None:
+        """The speakers' totals and which conversations their first pages and the index's pages list, of
+        the build of ``inputs``; None when it is not to be trusted (it had errors)."""
         if not inputs:
-            return
+            return None
         speakers, places, per_page = views.archive.speakers, self.library.places_read(), self.config.per_page
         listed = first_pages(speakers, per_page, places)
         index = index_pages(views.archive.conversations, per_page, places)
-        if listed is not None and index is not None:
-            totals.keep(state, KeptSpeakers(inputs, views.speaker_totals, counted(speakers), listed,
-                                            KeptIndex(index, views.index_description, views.index_filter)))
+        if listed is None or index is None:
+            return None
+        return KeptSpeakers(inputs, views.speaker_totals, counted(speakers), listed,
+                            KeptIndex(index, views.index_description, views.index_filter))
 
     def update_search(self, result: BuildResult | None = None) -> BuildResult:
         """Re-index the site for search if its pages changed (or the index is missing)."""

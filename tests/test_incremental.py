@@ -255,20 +255,58 @@ def test_a_fresh_process_makes_an_edit_that_changes_a_card_and_only_the_index_pa
     assert published(config.output_path) == cold_build(project)
 
 
+@pytest.mark.parametrize("keep_messages", [True, False])
+def test_the_preview_builder_makes_edits_of_the_words_said_and_of_a_card_in_the_archive_it_holds(
+        tmp_path, keep_messages):
+    """A long-lived builder (the preview server's) adds an edit's change of the speakers' figures to the
+    totals it holds, and makes only the edited page, the speakers' pages and the page of the index
+    whose card changed; the site is what a cold build makes, edit after edit."""
+    project = _wordy_project(tmp_path)
+    config = load_config(None, project)
+    builder = Builder(config, keep_messages=keep_messages)
+    assert not builder.build().failed()
+    page, slug = "page/2/index.html", "2025-01-01-ada-and-bea"
+    shape = _card_shape(config.output_path, page, slug)
+    edit(project, "t1.md", "Over 4.", "orchard orchard harbour. Over 4.")  # Bea's words, no card
+    result = builder.build()
+    written = site_written(result)
+    assert result.path == HELD
+    assert {"c/2025-02-01-bea-and-cy/index.html", "speakers/index.html"} <= written
+    assert not {"index.html", page, "tags/index.html", "pairs/index.html"} & written
+    assert published(config.output_path) == cold_build(project)
+    words = " ".join(["zephyr quince"] * 400)
+    edit(project, "t0.md", "Over 5.", words + ". Over 5.")  # a card: Ada's share of the words
+    result = builder.build()
+    written = site_written(result)
+    assert result.path == HELD
+    assert _card_shape(config.output_path, page, slug) != shape
+    assert {f"c/{slug}/index.html", page, "speakers/index.html"} <= written
+    assert not {"index.html", "tags/index.html", "pairs/index.html", "archive/index.html"} & written
+    assert published(config.output_path) == cold_build(project)
+    edit(project, "t0.md", words + ". Over 5.", "Over 5.")  # and back, from the totals that edit left
+    assert builder.build().path == HELD
+    assert _card_shape(config.output_path, page, slug) == shape
+    assert published(config.output_path) == cold_build(project)
+
+
+@pytest.mark.parametrize("long_lived", [False, True])
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 5),
                           st.lists(st.sampled_from(_WORDS[:6] + ["zephyr", "quince", "lantern lantern"]), min_size=1,
                                    max_size=40)), min_size=1, max_size=3))
-def test_edits_of_the_words_said_in_new_processes_give_what_a_cold_build_gives(tmp_path, edits):
-    """Words added to any message, in any order of edits, each built by a new process: in place where
-    only the speakers' figures change, in full where a card does, and the same site as a cold build."""
+def test_edits_of_the_words_said_give_what_a_cold_build_gives(tmp_path, long_lived, edits):
+    """Words added to any message, in any order of edits, each built by a new process (in place from
+    what the last build kept) or by one long-lived builder (the preview server's: in the archive it
+    holds), where only the speakers' figures and the cards change; in full where more does. Each time
+    the same site as a cold build."""
     shutil.rmtree(tmp_path / "wordy", ignore_errors=True)  # each example starts afresh
     project = _wordy_project(tmp_path)
     config = load_config(None, project)
-    Builder(config).build()
+    held = Builder(config, keep_messages=True) if long_lived else None
+    (held or Builder(config)).build()
     for transcript, turn, words in edits:
         edit(project, f"t{transcript}.md", f"Over {turn}.", f"{' '.join(words)}. Over {turn}.")
-        assert Builder(config).build().path in (EDITS, FULL)
+        assert (held or Builder(config)).build().path in ((HELD, FULL) if long_lived else (EDITS, FULL))
         assert published(config.output_path) == cold_build(project)
 
 
