@@ -11,7 +11,8 @@ of the index lists, with the description and filter the archive gave the index; 
 finds only such edits adds their change to the totals and makes again only the pages whose figures
 or cards changed (rebuild.edits_in_place). The file names the build it was kept for, and a checksum
 of the rest: one kept for another build (a build that failed, or was killed before it committed), or
-cut short, or edited by hand, is not used.
+cut short, or edited by hand, is not used. A builder that holds the archive (the preview server's) holds
+the same in memory, and adds each such edit to them (rebuild.held_archive).
 """
 
 from __future__ import annotations
