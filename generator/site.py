@@ -206,21 +206,22 @@ class Builder:
             timings["rendering"] = time.perf_counter() - started
             started = time.perf_counter()
 
-            lists: list[KeptSpeakers | None] = [None]
+            lists: KeptSpeakers | None = None
 
             def note_sources(inputs: str) -> None:
-                lists[0] = self._lists_of(views, inputs)
+                nonlocal lists
+                lists = self._lists_of(views, inputs)
                 if not self.keep_messages:  # the preview server notes them when the user pauses
                     self.library.write_remembered(plan.out.state, archive, inputs, views.related_to,
                                                   views.list_keys)
                     plan.out.state.notes["related"] = views.related_key
-                    self._keep_speakers(plan.out.state, lists[0])
+                    self._keep_speakers(plan.out.state, lists)
             # The search index is updated on its own (and goes, with the search page, when search is off).
             result = rebuild.finish(plan, result, note_sources,
                                     keep=lambda path: self.config.search and path.startswith(SEARCH_FOLDER))
             timings["writing"] = time.perf_counter() - started
         if result.committed:
-            self._archive, self._lists = archive, lists[0]
+            self._archive, self._lists = archive, lists
         self._forget_stale_summaries(archive.conversations)
         return result
 

@@ -7,6 +7,7 @@ text of the same size, inside one test: ratios, not absolute times.
 
 from __future__ import annotations
 
+import codecs
 import shutil
 import time
 from pathlib import Path
@@ -254,11 +255,18 @@ def test_carriage_returns_in_json_strings_are_line_ends():
     assert "one line\nthe next\nand a third" in texts and not result.diagnostics
 
 
-@given(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",))) | st.text())
-def test_a_file_name_is_shown_with_each_undecodable_byte_as_percent_hex(name):
-    """shown_name takes an ASCII name as it is, and writes any other's lone surrogates (bytes that
-    were not UTF-8) as %XX: the same as the slow way, for any name."""
-    from generator.sources import _UNDECODABLE, shown_name
-    shown = shown_name(name)
-    assert shown == _UNDECODABLE.sub(lambda m: f"%{ord(m.group()) - 0xDC00:02X}", name)
-    assert not _UNDECODABLE.search(shown)
+def _percent(error: UnicodeDecodeError):
+    return "".join(f"%{byte:02X}" for byte in error.object[error.start:error.end]), error.end
+
+
+codecs.register_error("antiphon-test-percent", _percent)
+
+
+@given(st.binary() | st.text().map(lambda text: text.encode("utf-8")))
+def test_a_file_name_is_shown_with_each_undecodable_byte_as_percent_hex(raw):
+    """A name as Python reads it from the file system (bytes that are not UTF-8 as lone surrogates)
+    is shown with each such byte as %XX, and an ASCII name as it is."""
+    from generator.sources import shown_name
+    name = raw.decode("utf-8", "surrogateescape")
+    assert shown_name(name) == raw.decode("utf-8", "antiphon-test-percent")
+    shown_name(name).encode("utf-8")  # a page or a JSON file can hold it
