@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from generator.archive import distinguish_titles
 from generator.config import Config, load_config
+from generator.diagnostics import SourceError
 from generator.identity import Identity
 from generator.insights import insights_of
 from generator.model import Conversation, archive_speaker
@@ -382,6 +383,66 @@ def test_an_api_reference_with_a_heading_under_each_function_is_not_a_transcript
     section = "## run()\n\nRuns it.\n\n### Examples\n\n```js\nrun()\n```\n\n### Returns\n\nNothing.\n\n"
     reference = read_bytes(Path("api.md"), ("# API\n\n" + section * 3).encode(), "api.md")
     assert reference.conversations == [] and "not a transcript" in reference.diagnostics[0].message
+    # Rules between the sections ('---' then '## '), as a story's plan has them under each premise.
+    ruled = read_bytes(Path("seeds.md"), ("# Seeds\n\n*Plans*\n\n" + ("---\n\n" + section) * 3).encode(), "seeds.md")
+    assert ruled.conversations == [] and "not a transcript" in ruled.diagnostics[0].message
+
+
+def test_a_note_with_front_matter_and_a_heading_under_each_section_is_not_a_transcript():
+    """A notes app's page: front matter ('created:', 'updated:'), then '## ' sections with the same
+    '### ' headings under each. Its front matter's '---' lines were taken for a transcript's rule, so
+    the note was read as a native transcript with no title line: an error, and the build failed."""
+    section = "## The {0} Start\n### Idea\n- begin while {0}\n\n### Steps\n1. stage it\n   - a note\n\n"
+    page = ("---\ncreated: 2024-03-02T08:11\nupdated: 2024-03-04T17:24\n---\n# Starting Tricks\n\n"
+            + "".join(section.format(word) for word in ("Warm", "Cold", "Slow")) + "## See also\n[[Habits]]\n")
+    note = read_bytes(Path("tricks.md"), page.encode(), "tricks.md")
+    assert note.conversations == [] and [d.level for d in note.diagnostics] == ["note"]
+    assert "not a transcript" in note.diagnostics[0].message
+    # The same front matter over a transcript's messages, with no title: meant as one, so its error shows.
+    talk = "---\ncreated: 2024-03-02\n---\n" + "".join(f"---\n### {who}\nhello {n}\n\n" for n, who in enumerate(["Ada", "Bo"] * 2))
+    with pytest.raises(SourceError, match="title line"):
+        read_bytes(Path("talk.md"), talk.encode(), "talk.md")
+
+
+def test_one_exchange_saved_by_a_script_is_a_conversation():
+    """A script that saves each call to a model writes a title, the time in italics, then the prompt
+    and the answer under '**USER:**' and '**ASSISTANT:**', a rule after each. One label each, so none
+    recurred: the file was 'not a transcript', and an archive of four hundred such calls published
+    nothing. The time is when it started, the rules are the script's, and the labels the answer
+    writes ('Note:') are its text."""
+    call = ("# Voice Call: z-ai/glm-4.7\n*2026-01-05 09:14:02*\n\n---\n\n**USER:**\n\nWhat does the tide"
+            " remember?\n\n---\n\n**ASSISTANT:**\n\nOnly the shape of the shore.\n\nNote: it forgets the"
+            " rest by noon.\n\n---\n")
+    [chat] = read_bytes(Path("call.md"), call.encode(), "call.md").conversations
+    assert chat.title == "Voice Call: z-ai/glm-4.7" and chat.started == datetime(2026, 1, 5, 9, 14, 2)
+    # The model the title names by its OpenRouter id is the assistant; its role is the label.
+    assert [(m.speaker, m.label) for m in chat.messages] == [("USER", ""), ("GLM 4.7", "ASSISTANT")]
+    assert chat.metadata["Model"] == "z-ai/glm-4.7"
+    assert chat.messages[0].text.strip() == "What does the tide remember?"
+    assert chat.messages[1].text.strip() == "Only the shape of the shore.\n\nNote: it forgets the rest by noon."
+    # A title naming no model id, or two, names no one.
+    for title in ("Notes on src/main.py", "openai/gpt-5.2 or z-ai/glm-4.7?"):
+        [other] = read_bytes(Path("t.md"), call.replace("Voice Call: z-ai/glm-4.7", title).encode(), "t.md").conversations
+        assert [m.speaker for m in other.messages] == ["USER", "ASSISTANT"]
+    # A page that quotes one exchange as an example, after its own text, is still a document.
+    guide = "# Prompting notes\n\n" + "Some advice on asking well, line by line.\n" * 12 + (
+        "\n**User:**\nSay hello.\n\n**Assistant:**\nHello.\n")
+    quoted = read_bytes(Path("guide.md"), guide.encode(), "guide.md")
+    assert quoted.conversations == [] and "not a transcript" in quoted.diagnostics[0].message
+    # The answer first, or a label before the person's, is no such exchange.
+    for text in ("**ASSISTANT:**\nHello.\n\n**USER:**\nHi.\n", "**Model:** x\n\n**USER:**\nHi.\n\n**ASSISTANT:**\nHello.\n"):
+        assert read_bytes(Path("other.md"), text.encode(), "other.md").conversations == []
+
+
+def test_the_rule_an_exporter_writes_after_each_message_is_not_the_messages():
+    """'---' after every message is the exporter's line between them (it showed as a rule closing
+    each message); a rule that closes one message of several is that message's own."""
+    chat = "".join(f"Ada: line {n}\n\n---\n\nBo: answer {n}\n\n---\n\n" for n in range(2))
+    [talk] = read_bytes(Path("rules.txt"), chat.encode(), "rules.txt").conversations
+    assert [m.text.strip() for m in talk.messages] == ["line 0", "answer 0", "line 1", "answer 1"]
+    own = "Ada: line 0\n\nBo: answer 0\n\n---\n\nAda: line 1\n\nBo: answer 1\n"
+    [kept] = read_bytes(Path("own.txt"), own.encode(), "own.txt").conversations
+    assert kept.messages[1].text.strip() == "answer 0\n\n---"
 
 
 def test_in_a_persons_chat_with_an_assistant_the_labels_it_writes_are_its_text():

@@ -247,12 +247,16 @@ def _looks_native(head: str) -> bool:
     """Meant as a native transcript, though no reader took it (so its errors are worth showing): a
     '# A ↔ B' title or header fields under its title, its first '---' rule then a '### ' heading, or a
     '### ' heading that recurs (a speaker's), as most of them do. A README or notes ('# Title', then
-    sections, one of them named twice) is not."""
+    sections, one of them named twice) is not. Front matter is no part of it: its '---' lines are
+    no rule, and a notes app writes it above any page."""
+    head = plaintext.front_matter(head)[1]
     lines = [line for line in head.splitlines() if line.strip()]
     if not lines:
         return False
     if lines[0].startswith("# ") and "↔" in lines[0]:
         return True
+    if lines[0].startswith("## "):  # a document's section, where a transcript has its title or a speaker
+        return False
     field = _HEADER_FIELD.match(lines[1]) if lines[0].startswith("# ") and len(lines) > 1 else None
     rule = re.search(r"^---[ \t]*$", head, re.M)  # a transcript's messages begin at its first rule
     first_message = rule is not None and native.RULE_THEN_HEADING.match("\n" + head[rule.start():]) is not None
@@ -262,9 +266,10 @@ def _looks_native(head: str) -> bool:
         return field.group(1) in _TRANSCRIPT_FIELDS or first_message
     headings = Counter(line[4:].strip() for line in lines if line.startswith("### "))
     # Speakers' headings come again and again; a README's sections may repeat one name once, and an
-    # API reference its '### Examples' under each function's '## ' heading, with no rule between.
+    # API reference its '### Examples' under each function's '## ' heading, with no rule between or
+    # with rules that open sections, not messages.
     recurring = sum(count for count in headings.values() if count >= 2)
-    sectioned = rule is None and any(line.startswith("## ") for line in lines)
+    sectioned = not first_message and any(line.startswith("## ") for line in lines)
     # A document's sections, each its own ('### Purpose', '---', '### 1. Cognitive Worldview'), where
     # a transcript's speakers would have come again by the third message.
     sections_only = len(headings) >= 3 and recurring == 0

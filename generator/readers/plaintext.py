@@ -31,7 +31,7 @@ from datetime import datetime
 
 from generator.readers.common import Turn, conversation, opens_a_phrase, reads_as_phrase, request_title
 from generator.readers.jsondoc import timestamp
-from generator.readers.runs import run_name, seat_names, seat_of
+from generator.readers.runs import model_name, routed_model, run_name, seat_names, seat_of
 
 NAME = "plaintext"
 _TIME = r"(?:\[(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\]|(?P<bare>\d{1,2}:\d{2}:\d{2}))"
@@ -63,6 +63,8 @@ _EXCHANGE_TAIL = re.compile(r"\n(?:[ \t]*\n|---[ \t]*\n|" + _CLOCK_LINE.format("
                             r"(?:[ \t]*\n|---[ \t]*\n|" + _CLOCK_LINE.format("after") + r")*\Z")
 _TAIL_CHARS = 600
 _SELF_LINK = re.compile(r"\[([^\]\s]+)\]\(([^()\s]+)\)")
+_ITALIC_DATE = re.compile(r"\s*([*_])(?P<when>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?)\1[ \t]*(?:\n[ \t]*)*"
+                          r"(?:---[ \t]*(?:\n|\Z))?")
 _BOLD_FIELD = re.compile(r"\*\*([^*:\n]{1,40})(?::\*\*|\*\*:)[ \t]*(.*)")  # '**Date:** 2025-10-20' under the title
 _FRONT_MATTER = re.compile(r"---[ \t]*\n((?:[^\n]*\n){0,100}?)---[ \t]*(?:\n|$)")
 _DATE_KEYS = ("date", "created", "create_time", "created_at", "timestamp")
@@ -195,6 +197,8 @@ def sniff(head: str) -> bool:
     recurring = [name for name, count in counts.items() if count >= 2]
     if len(recurring) >= 2:
         return True
+    if _one_exchange_of_roles(found_on):
+        return not _mostly_before_first_label(lines, found_on)
     if len(recurring) == 1 and counts[recurring[0]] >= 3:  # a summary's '**Overall:**' twice is no monologue
         return not _mostly_before_first_label(lines, found_on)
     headed = Counter(found[0] for found in labels if found[3])
@@ -313,6 +317,19 @@ def _turns_of_two_roles(labels: list) -> bool:
             and all(one != other for one, other in zip(roles, roles[1:])))
 
 
+def _one_exchange_of_roles(labels: list) -> bool:
+    """Whether the labels are one exchange: a person's role, then an assistant's, each alone on its
+    line ('**USER:**', '**ASSISTANT:**'), as a script that saves each call to a model writes it. No
+    other label comes before the person's; a label after the assistant's is its text."""
+    found = [label for label in labels if label]
+    roles = [label for label in found if label[0].lower() in _ROLES]
+    if len(roles) != 2 or found[0] is not roles[0]:
+        return False
+    person, assistant = roles
+    return (person[0].lower() in _PERSON_ROLES and assistant[0].lower() in _ASSISTANT_ROLES
+            and not person[2].strip() and not assistant[2].strip())
+
+
 def _stamped_export(lines: list[str], labels: list) -> bool:
     """Whether an exporter heads the messages with stamped names ('**Human** - 2024-07-19 02:14:10
     UTC'): two names, or one again, or one after the rule that ends the header (a first message
@@ -335,10 +352,11 @@ def read(path, text, display):
     # A copied chat's 'You said' lines start its messages: a 'Phase 1:' the model wrote is no seat of a run.
     heads = _copied_chat_heads(labels)
     copied = heads is not None
-    if not copied and _turns_of_two_roles(labels):
+    if not copied and (_turns_of_two_roles(labels) or _one_exchange_of_roles(labels)):
         # A person's chat with an assistant ('You:', 'Claude:'): the other labels are what the
         # assistant wrote ('ETYMOLOGIST:' in a scene it plays, 'Analogy:' in an answer).
         labels = [found if found and found[0].lower() in _ROLES else None for found in labels]
+        counts = Counter(found[0] for found in labels if found)
     run = run_name(path)
     seats = set() if copied else _seats(labels, counts, len(run.models) if run is not None else 0)
     # A run's seats speak more than any other label recurs; where 'User:' and 'Assistant:' say more,
@@ -371,6 +389,8 @@ def read(path, text, display):
         turn.text = "".join(part + "\n" for part in said)
         if by_heading and turn is not preface:  # the exporter's rule between messages, not the model's
             turn.text = _TRAILING_RULE.sub("\n", turn.text)
+    if not by_heading:
+        _without_separating_rules(turns)
     _without_exchange_tails([preface] + turns)
     if by_heading:
         _unquoted(turns)
@@ -378,7 +398,7 @@ def read(path, text, display):
         for turn in turns:
             if _SYSTEM.fullmatch(turn.speaker):
                 turn.kind = "note"
-    fields, preface.text = _front_matter(preface.text)
+    fields, preface.text = front_matter(preface.text)
     title = fields.pop("title", "")
     heading = re.match(r"\s*# +(\S[^\n]*)\n?", preface.text)
     if heading:  # an export's '# Title' line
@@ -389,6 +409,8 @@ def read(path, text, display):
         under, preface.text = _bold_fields(preface.text)
         if not under:
             under, preface.text = _plain_fields(preface.text)
+        if not under:
+            under, preface.text = _italic_date(preface.text)
         fields.update(under)
     if "date" in fields and "time" in fields and timestamp(f"{fields['date']} {fields['time']}") is not None:
         fields["date"] = f"{fields['date']} {fields.pop('time')}"
@@ -410,6 +432,7 @@ def read(path, text, display):
         if footer:
             turns[-1].text = turns[-1].text[:footer.start()] + "\n"
             fields["exported with"] = f"{footer['name']} ({footer['url']})"
+    _assistant_named(title, turns, fields)
     source_format = "plain text"
     people = {"You"} | (heads or set())
     if copied:
@@ -489,6 +512,34 @@ def _assistant_at(link: str) -> str:
     return _ASSISTANTS.get(host.group(1).lower(), "Assistant") if host else "Assistant"
 
 
+def _assistant_named(title: str, turns: list[Turn], fields: dict[str, str]) -> None:
+    """In a chat of a person's role and an assistant's ('USER', 'ASSISTANT'), the assistant is the model
+    the title names by its OpenRouter id ('Voice Conversation: z-ai/glm-4.7'), as a script that saves
+    each call writes it: the model speaks, its role is the label."""
+    spoken = {turn.speaker.lower() for turn in turns if turn.kind == "message"}
+    assistant = spoken & _UNNAMED_ASSISTANTS
+    model = routed_model(title) if len(spoken) == 2 and assistant and spoken - assistant <= _PERSON_ROLES else None
+    if model is None:
+        return
+    for turn in turns:
+        if turn.speaker.lower() in assistant:
+            turn.label, turn.speaker = turn.speaker, model_name(model)
+    fields.setdefault("model", model)
+
+
+_UNNAMED_ASSISTANTS = {"assistant", "ai", "bot", "a"}
+
+
+def _without_separating_rules(turns: list[Turn]) -> None:
+    """Leave out the rule after each message ('---'), when every message before the last ends with
+    one: the exporter's line between messages, not the text's own (a model's closing rule in one
+    answer stays)."""
+    if len(turns) < 2 or not all(_TRAILING_RULE.search(turn.text) for turn in turns[:-1]):
+        return
+    for turn in turns:
+        turn.text = _TRAILING_RULE.sub("\n", turn.text)
+
+
 def _without_exchange_tails(turns: list[Turn]) -> None:
     """Leave out what the exporter wrote after each message (see _EXCHANGE_TAIL), when two messages
     or more end so, the preface counted (else the heading is the model's); the time it gives is the
@@ -555,12 +606,22 @@ def _plain_fields(text: str) -> tuple[dict[str, str], str]:
     return {}, text
 
 
+def _italic_date(text: str) -> tuple[dict[str, str], str]:
+    """A date and time alone in italics at the start of ``text`` ('*2025-12-27 20:12:18*', as a
+    script that saves its calls writes it under the title), and the text after it and the rule that
+    ends the header, if one does; else nothing and the text itself."""
+    found = _ITALIC_DATE.match(text)
+    if found is None or _stamp(found.group("when")) is None:
+        return {}, text
+    return {"date": found.group("when")}, text[found.end():]
+
+
 def _stamp(value: str) -> datetime | None:
     """A date and time as exporters write them ('2024-07-19 02:14:10 UTC', '2025-08-05T12:38:44Z')."""
     return timestamp(value[:-3].rstrip() + "+00:00" if value.endswith("UTC") else value)
 
 
-def _front_matter(text: str) -> tuple[dict[str, str], str]:
+def front_matter(text: str) -> tuple[dict[str, str], str]:
     """The ``key: value`` lines of YAML front matter at the start of ``text`` (as exporters write a
     title and a date), and the text after it; nothing and the text itself when it has none."""
     found = _FRONT_MATTER.match(text)

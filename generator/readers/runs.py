@@ -106,6 +106,20 @@ def model_name(model: str) -> str:
     return " ".join(words)
 
 
+# The vendors of OpenRouter's model ids ('z-ai/glm-4.7'), as a script that calls models through it
+# names the one it called.
+_ROUTED_MODEL = re.compile(r"(?<![\w./-])(?:anthropic|openai|google|deepseek|z-ai|moonshotai|qwen|minimax|x-ai|"
+                           r"mistralai|meta-llama|cohere|nousresearch|microsoft|amazon|perplexity|nvidia|openrouter|"
+                           r"thudm|baidu|tencent|bytedance|inflection|ai21|01-ai|alibaba|arcee-ai|inception)/"
+                           r"[a-z0-9][a-z0-9.:_-]*[a-z0-9](?![\w/])", re.IGNORECASE)
+
+
+def routed_model(text: str) -> str | None:
+    """The one OpenRouter model id that ``text`` (a title) names, or None for none or several."""
+    found = {match.group() for match in _ROUTED_MODEL.finditer(text)}
+    return found.pop() if len(found) == 1 else None
+
+
 def _word(word: str) -> str:
     if word in _SPECIAL_CASE:
         return _SPECIAL_CASE[word]
