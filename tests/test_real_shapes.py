@@ -300,6 +300,11 @@ def test_a_summary_written_in_sections_is_no_chat_between_its_section_names():
     chat = "".join(f"User: How is gauge {n}?\nAssistant: It reads true.\n**Pros & Cons:** none\n" for n in range(6))
     [talk] = read_bytes(Path("chat.md"), chat.encode(), "chat.md").conversations
     assert talk.speakers == ["User", "Assistant"] and "**Pros & Cons:** none" in talk.messages[1].text
+    # Nor is a sentence the model opens with a joining word and a colon ('But:', 'Not:', 'And yet:').
+    turns = "".join(f"Ada: Is the tide late {n}?\nEcho: It is.\n" + ("But: the moon says otherwise.\nAnd yet: we wait.\n" * (n % 2))
+                    for n in range(6))
+    [joined] = read_bytes(Path("joined.md"), turns.encode(), "joined.md").conversations
+    assert joined.speakers == ["Ada", "Echo"] and "And yet: we wait." in joined.messages[3].text
 
 
 def test_a_debate_runners_session_names_its_personas_topic_times_and_models():
@@ -420,6 +425,10 @@ def test_one_exchange_saved_by_a_script_is_a_conversation():
     assert chat.metadata["Model"] == "z-ai/glm-4.7"
     assert chat.messages[0].text.strip() == "What does the tide remember?"
     assert chat.messages[1].text.strip() == "Only the shape of the shore.\n\nNote: it forgets the rest by noon."
+    # An answer in sections, each opening with the same phrase in bold, is still the answer.
+    sections = "".join(f"### {n}) A cost\n\n**What gets harder:** item {n}.\n\n" for n in range(4))
+    [answered] = read_bytes(Path("s.md"), call.replace("Only the shape", sections + "Only the shape").encode(), "s.md").conversations
+    assert [m.speaker for m in answered.messages] == ["USER", "GLM 4.7"] and "**What gets harder:** item 3." in answered.messages[1].text
     # A title naming no model id, or two, names no one.
     for title in ("Notes on src/main.py", "openai/gpt-5.2 or z-ai/glm-4.7?"):
         [other] = read_bytes(Path("t.md"), call.replace("Voice Call: z-ai/glm-4.7", title).encode(), "t.md").conversations

@@ -131,7 +131,10 @@ _SMALL_WORDS = {"of", "the", "and", "for", "to", "with", "in", "on", "a", "an", 
                 "our", "my", "your", "their", "its", "this", "that"}
 _PHRASE_OPENERS = {"in", "on", "for", "with", "of", "to", "from", "at", "by", "into", "under", "after", "before",
                    "during", "this", "that", "these", "those", "our", "your", "their", "its", "if", "when",
-                   "while", "because", "as", "here", "there", "what", "why", "how"}
+                   "while", "because", "as", "here", "there", "what", "why", "how",
+                   # (and the words that join a sentence to the one before: 'But:', 'Not:', 'And yet:')
+                   "but", "and", "or", "nor", "so", "yet", "not", "then", "also", "now", "however", "still",
+                   "actually", "maybe", "perhaps", "just", "even", "only", "another", "though", "although"}
 # (and the words of a changelog's sections, 'Added:', 'Fixed:', that lead into their lists)
 _PHRASE_ENDS = {"is", "are", "was", "were", "be", "include", "includes", "including", "means", "follows",
                 "added", "changed", "removed", "fixed", "deprecated", "updated", "created", "deleted", "modified",

@@ -191,14 +191,15 @@ def sniff(head: str) -> bool:
     counts = Counter(found[0] for found in labels)
     if len(counts) >= 2 and _copied_chat_heads(found_on) is not None:  # one exchange is a chat already
         return True
+    # One exchange: the labels after it ('**What becomes impossible:**' in the answer) are its text.
+    if _one_exchange_of_roles(found_on) and not _mostly_before_first_label(lines, found_on):
+        return True
     if (_sections(Counter(found[0] for found in labels if not found[3])) or _fields_under_headings(lines, found_on)
             or _titled_document(lines, found_on)):
         return False
     recurring = [name for name, count in counts.items() if count >= 2]
     if len(recurring) >= 2:
         return True
-    if _one_exchange_of_roles(found_on):
-        return not _mostly_before_first_label(lines, found_on)
     if len(recurring) == 1 and counts[recurring[0]] >= 3:  # a summary's '**Overall:**' twice is no monologue
         return not _mostly_before_first_label(lines, found_on)
     headed = Counter(found[0] for found in labels if found[3])
