@@ -307,6 +307,15 @@ def test_a_summary_written_in_sections_is_no_chat_between_its_section_names():
     assert joined.speakers == ["Ada", "Echo"] and "And yet: we wait." in joined.messages[3].text
 
 
+def test_a_numbered_list_a_model_writes_is_no_run_of_seats():
+    """'PROMPT 1:' to 'PROMPT 8:' in an answer look like a run's seats ('Claude 1:'), and as seats they
+    alone started messages: the chat became eight speakers of one line each. A run has a few seats."""
+    prompts = "".join(f"PROMPT {n}: Ask about tide number {n}.\n" for n in range(1, 9))
+    chat = "Ada: Give me prompts.\nEcho: Here:\n" + prompts + "Ada: Thanks.\nEcho: Welcome.\n"
+    [talk] = read_bytes(Path("prompts.md"), chat.encode(), "prompts.md").conversations
+    assert talk.speakers == ["Ada", "Echo"] and "PROMPT 8: Ask about tide number 8." in talk.messages[1].text
+
+
 def test_a_debate_runners_session_names_its_personas_topic_times_and_models():
     """A runner that sets two models on each other saves OpenAI-shaped messages with more beside
     them: the persona that spoke, when, the topic, and each persona's model. Read as roles alone,

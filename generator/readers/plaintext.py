@@ -31,7 +31,7 @@ from datetime import datetime
 
 from generator.readers.common import Turn, conversation, opens_a_phrase, reads_as_phrase, request_title
 from generator.readers.jsondoc import timestamp
-from generator.readers.runs import model_name, routed_model, run_name, seat_names, seat_of
+from generator.readers.runs import MOST_SEATS, model_name, routed_model, run_name, seat_names, seat_of
 
 NAME = "plaintext"
 _TIME = r"(?:\[(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\]|(?P<bare>\d{1,2}:\d{2}:\d{2}))"
@@ -225,6 +225,8 @@ def _seats(labels: list, counts: Counter, models: int) -> set[str]:
         stems = {seat_of(name)[0] for number, name in by_number.items() if number <= models}
         by_number = {number: name for number, name in by_number.items()
                      if number <= models or seat_of(name)[0] in stems}
+    if len(by_number) > MOST_SEATS:  # 'PROMPT 1:' to 'PROMPT 84:', a numbered list a model wrote
+        return set()
     busiest = max((counts[name] for name in by_number.values()), default=0)
     return {name for name in by_number.values() if 4 * counts[name] >= busiest}
 

@@ -176,7 +176,7 @@ def run_name(path: Path, declared_models: list[str] | None = None) -> RunName | 
     return RunName(list(models), template.replace("_", " "), started, topic)
 
 
-_MOST_SEATS = 6
+MOST_SEATS = 6  # more than a run of models has; numbered lines past it are a list
 # A full model id, as folders hold them: letters and digits joined by '-' ('claude-3-opus-20240229').
 _MODEL_ID = re.compile(r"^[A-Za-z][A-Za-z0-9.]*(?:-[A-Za-z0-9.]+)+$")
 
@@ -185,7 +185,7 @@ def _in_seat_order(short: list[str], ids: list[str]) -> list[str] | None:
     """The folder's full ids in the order of the short names (folders sort them by name); None when
     some short name matches no id (the folder is named for something else), or when there are more
     ids than a run has seats (every order of ten would be millions)."""
-    if len(ids) > _MOST_SEATS:
+    if len(ids) > MOST_SEATS:
         return None
     best, best_score = None, -1
     for order in permutations(ids):
