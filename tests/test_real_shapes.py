@@ -307,6 +307,26 @@ def test_a_summary_written_in_sections_is_no_chat_between_its_section_names():
     assert joined.speakers == ["Ada", "Echo"] and "And yet: we wait." in joined.messages[3].text
 
 
+def test_a_formatters_chat_pairs_under_emoji_and_front_matter():
+    """A chat formatter's page: front matter ('model: undefined' among its fields), a table of
+    details, then pairs under '#### Chat Pair N', each message under an emoji and a role in bold
+    ('🧑‍💻 **user:**', '🤖 **model:**'). The emoji hid the labels (no conversation was read), and the
+    front matter's 'model:' line started a message of its own."""
+    pairs = "".join(f"#### Chat Pair {n}<a name=\"pair{n}\"></a>\n🧑‍💻 **user:**\n\nTell me of tide {n}.\n\n"
+                    f"🤖 **model:**\n\nTide {n} turns at dusk.\n\n" for n in range(1, 4))
+    page = ("---\ntitle: Tide Talk\ndate: 2023-06-20\nmodel: undefined\nparameters: \n  top_p: null\n---\n\n"
+            "# Title: Tide Talk\n\n| Detail | Value |\n| --- | --- |\n| Model | tern-4 |\n\n---\n\n## Conversation\n\n" + pairs)
+    [chat] = read_bytes(Path("pairs.md"), page.encode(), "pairs.md").conversations
+    assert chat.title == "Tide Talk" and chat.started == datetime(2023, 6, 20)
+    spoken = [m for m in chat.messages if m.kind == "message"]
+    assert [m.speaker for m in spoken] == ["user", "model"] * 3
+    assert [m.text.strip() for m in spoken[:2]] == ["Tell me of tide 1.", "Tide 1 turns at dusk."]
+    # A header's '**Model:**' field is no speaker's role: a person's chat with an assistant keeps its two.
+    chat = "**Model:** tern-4\n\n" + "".join(f"**You:** q{n}\n\n**Claude:** a{n}\n🎭 **Void Dancer**: aside\n\n" for n in range(3))
+    [roles] = read_bytes(Path("roles.md"), chat.encode(), "roles.md").conversations
+    assert roles.speakers == ["You", "Claude"] and "🎭 **Void Dancer**: aside" in roles.messages[-1].text
+
+
 def test_a_numbered_list_a_model_writes_is_no_run_of_seats():
     """'PROMPT 1:' to 'PROMPT 8:' in an answer look like a run's seats ('Claude 1:'), and as seats they
     alone started messages: the chat became eight speakers of one line each. A run has a few seats."""

@@ -35,8 +35,10 @@ from generator.readers.runs import MOST_SEATS, model_name, routed_model, run_nam
 
 NAME = "plaintext"
 _TIME = r"(?:\[(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\]|(?P<bare>\d{1,2}:\d{2}:\d{2}))"
-_LABEL = re.compile(rf"^(?:{_TIME}[ \t]+)?(?P<heading>#{{1,6}}[ \t]+)?(?:\*\*(?P<bold>[^*:\n]{{1,40}}):\*\*|"
-                    rf"\*\*(?P<outer>[^*\n]{{1,40}}?)\*\*:|(?P<name>[^\s:<>*\[\]][^:<>\n]{{0,39}}?):)(?:[ \t]+|$)(?P<rest>.*)$")
+# A name in bold may follow an emoji ('🧑‍💻 **user:**', '🤖 **model:**', as a chat formatter writes them).
+_EMOJI = r"[^\x00-\x7f\w\s]{1,8}[ \t]*(?=\*\*)"
+_LABEL = re.compile(rf"^(?:{_TIME}[ \t]+)?(?P<heading>#{{1,6}}[ \t]+)?(?:(?:{_EMOJI})?\*\*(?P<bold>[^*:\n]{{1,40}}):\*\*|"
+                    rf"(?:{_EMOJI})?\*\*(?P<outer>[^*\n]{{1,40}}?)\*\*:|(?P<name>[^\s:<>*\[\]][^:<>\n]{{0,39}}?):)(?:[ \t]+|$)(?P<rest>.*)$")
 # '<nick> text': a space and text after the nick, and no '/', '!' or '?' first, so that a model's
 # HTML ('<div>', '<div>Hello</div>', '</div>', '<!-- … -->') names no one.
 _IRC = re.compile(rf"^(?:{_TIME}[ \t]+)?<(?P<nick>[^>\s/!?][^>\s]{{0,31}})>[ \t]+(?P<rest>\S.*)$")
@@ -63,6 +65,7 @@ _EXCHANGE_TAIL = re.compile(r"\n(?:[ \t]*\n|---[ \t]*\n|" + _CLOCK_LINE.format("
                             r"(?:[ \t]*\n|---[ \t]*\n|" + _CLOCK_LINE.format("after") + r")*\Z")
 _TAIL_CHARS = 600
 _SELF_LINK = re.compile(r"\[([^\]\s]+)\]\(([^()\s]+)\)")
+_FRONT_MATTER_LINES = 102  # (its fields and its two rules, as _FRONT_MATTER takes them)
 _ITALIC_DATE = re.compile(r"\s*([*_])(?P<when>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?)\1[ \t]*(?:\n[ \t]*)*"
                           r"(?:---[ \t]*(?:\n|\Z))?")
 _BOLD_FIELD = re.compile(r"\*\*([^*:\n]{1,40})(?::\*\*|\*\*:)[ \t]*(.*)")  # '**Date:** 2025-10-20' under the title
@@ -95,6 +98,10 @@ def _labels(lines: list[str]) -> list:
     first = next((number for number, line in enumerate(lines) if line.strip()), None)
     if first is not None and lines[first].startswith("# "):
         labels[first] = None  # '# Conversation: Ada & Echo' is the title
+    # Front matter's fields ('model: undefined') are the file's, not a speaker's.
+    head = "\n".join(lines[:_FRONT_MATTER_LINES])
+    fields_end = head.count("\n", 0, len(head) - len(front_matter(head)[1]))
+    labels[:fields_end] = [None] * fields_end
     shapes: dict[str, Counter] = {}
     for found in labels:
         if found and found[3].endswith("**"):
