@@ -314,10 +314,11 @@ def test_a_formatters_chat_pairs_under_emoji_and_front_matter():
     front matter's 'model:' line started a message of its own."""
     pairs = "".join(f"#### Chat Pair {n}<a name=\"pair{n}\"></a>\n🧑‍💻 **user:**\n\nTell me of tide {n}.\n\n"
                     f"🤖 **model:**\n\nTide {n} turns at dusk.\n\n" for n in range(1, 4))
-    page = ("---\ntitle: Tide Talk\ndate: 2023-06-20\nmodel: undefined\nparameters: \n  top_p: null\n---\n\n"
+    page = ("---\ntitle: Tide Talk\ndate: 2023-06-20\nmodel: undefined\nformatter_version: 0.1\nparameters: \n  top_p: null\n---\n\n"
             "# Title: Tide Talk\n\n| Detail | Value |\n| --- | --- |\n| Model | tern-4 |\n\n---\n\n## Conversation\n\n" + pairs)
     [chat] = read_bytes(Path("pairs.md"), page.encode(), "pairs.md").conversations
     assert chat.title == "Tide Talk" and chat.started == datetime(2023, 6, 20)
+    assert chat.metadata["Formatter version"] == "0.1"  # a field's name as words
     spoken = [m for m in chat.messages if m.kind == "message"]
     assert [m.speaker for m in spoken] == ["user", "model"] * 3
     assert [m.text.strip() for m in spoken[:2]] == ["Tell me of tide 1.", "Tide 1 turns at dusk."]

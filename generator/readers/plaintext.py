@@ -451,7 +451,7 @@ def read(path, text, display):
         turns.insert(0, preface)
     if copied:
         title = title or request_title(turn.text for turn in turns if turn.speaker in people and turn.kind == "message")
-    metadata = {"Source format": source_format, **{key if key.isupper() else key.capitalize(): value for key, value in fields.items()}}
+    metadata = {"Source format": source_format, **{key if key.isupper() else key.replace("_", " ").capitalize(): value for key, value in fields.items()}}
     run = run if seated else None
     if run is not None:
         names = seat_names(sorted(seated), run.models)
