@@ -328,6 +328,26 @@ def test_a_formatters_chat_pairs_under_emoji_and_front_matter():
     assert roles.speakers == ["You", "Claude"] and "🎭 **Void Dancer**: aside" in roles.messages[-1].text
 
 
+def test_a_chat_titled_by_its_participants_under_a_heading_for_each_round():
+    """'# Vibetest: Claude Opus ↔ GLM 5' over rounds, each under '## Round N — what it is about', each
+    speaker in bold ('**Claude:**', '**GLM 5:**'). The labels under each heading read as a document's
+    fields, and the title as a native transcript's, which has no '### speaker': an error that failed the
+    build. The title names the speakers; 'GLM 5' is a model, not a run's fifth seat; the labels they
+    write are their text, and each round's heading opens its first message."""
+    rounds = "".join(f"---\n\n## Round {n} — On tide {n}\n\n**Claude:**\n> Question {n}?\n\n"
+                     f"**GLM 5:**\nAnswer {n}.\n\n**What I notice:** the tide.\n\n" for n in range(1, 4))
+    page = "# Vibetest: Claude Opus ↔ GLM 5\n*2026-02-11 22:47 — first contact*\n\n**Model:** glm-5\n\n" + rounds
+    [chat] = read_bytes(Path("vibe.md"), page.encode(), "vibe.md").conversations
+    spoken = [m for m in chat.messages if m.kind == "message"]
+    assert [m.speaker for m in spoken] == ["Claude", "GLM 5"] * 3
+    assert spoken[0].text.startswith("## Round 1 — On tide 1\n\n> Question 1?")
+    assert spoken[3].text.strip() == "Answer 2.\n\n**What I notice:** the tide."
+    # A heading that says only its number is still the exporter's, left out.
+    bare = page.replace(" — On tide", "")
+    [plain] = read_bytes(Path("bare.md"), bare.encode(), "bare.md").conversations
+    assert all("## Round" not in m.text for m in plain.messages if m.kind == "message")
+
+
 def test_a_numbered_list_a_model_writes_is_no_run_of_seats():
     """'PROMPT 1:' to 'PROMPT 8:' in an answer look like a run's seats ('Claude 1:'), and as seats they
     alone started messages: the chat became eight speakers of one line each. A run has a few seats."""

@@ -61,9 +61,11 @@ _PLAIN_FIELD = re.compile(r"(?P<key>[A-Z][A-Za-z]*(?: [A-Za-z]+){0,2}):[ \t]+(?P
 # rules, blank lines and its time in italics about it (see _without_exchange_tails). Looked for in a
 # message's last characters only.
 _CLOCK_LINE = r"[*_](?P<{}>\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[ \t]*[AaPp][Mm])?)[*_][ \t]*\n"
-_EXCHANGE_TAIL = re.compile(r"\n(?:[ \t]*\n|---[ \t]*\n|" + _CLOCK_LINE.format("before") + r")*#{1,6}[ \t]+[^\n]*\n"
+_EXCHANGE_TAIL = re.compile(r"\n(?:[ \t]*\n|---[ \t]*\n|" + _CLOCK_LINE.format("before") + r")*(?P<heading>#{1,6}[ \t]+[^\n]*)\n"
                             r"(?:[ \t]*\n|---[ \t]*\n|" + _CLOCK_LINE.format("after") + r")*\Z")
 _TAIL_CHARS = 600
+_HTML_TAG = re.compile(r"<[^<>\n]*>")
+_WORDS_AFTER_NUMBER = re.compile(r"\d[^\n\d]*?[^\W\d_]")  # a letter after a number: a heading's own words
 _SELF_LINK = re.compile(r"\[([^\]\s]+)\]\(([^()\s]+)\)")
 _FRONT_MATTER_LINES = 102  # (its fields and its two rules, as _FRONT_MATTER takes them)
 _ITALIC_DATE = re.compile(r"\s*([*_])(?P<when>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?)\1[ \t]*(?:\n[ \t]*)*"
@@ -201,6 +203,8 @@ def sniff(head: str) -> bool:
     # One exchange: the labels after it ('**What becomes impossible:**' in the answer) are its text.
     if _one_exchange_of_roles(found_on) and not _mostly_before_first_label(lines, found_on):
         return True
+    if _named_by_title(lines, counts):  # '# Claude Opus ↔ GLM 5' over '**Claude:**' and '**GLM 5:**'
+        return True
     if (_sections(Counter(found[0] for found in labels if not found[3])) or _fields_under_headings(lines, found_on)
             or _titled_document(lines, found_on)):
         return False
@@ -327,6 +331,25 @@ def _turns_of_two_roles(labels: list) -> bool:
             and all(one != other for one, other in zip(roles, roles[1:])))
 
 
+def _named_by_title(lines: list[str], counts: Counter) -> set[str]:
+    """The labels that a title naming the participants ('# Vibetest: Claude Opus 4.6 ↔ GLM 5', as the
+    native format writes it) names, when two or more of them recur and they start most of the
+    labelled lines ('Claude', 'GLM 5'): the speakers, whatever headings they are under (a heading for
+    each round of the talk); the labels they write ("**Here's what I notice:**") are their text."""
+    first = next((line for line in lines if line.strip()), "")
+    if not first.startswith("# ") or "↔" not in first:
+        return set()
+    sides = [side.lower() for side in first[2:].split("↔")]
+    named = {name for name, count in counts.items()
+             if count >= 2 and any(_as_words(name.lower()).search(side) for side in sides)}
+    enough = len(named) >= 2 and 2 * sum(counts[name] for name in named) > sum(counts.values())
+    return named if enough else set()
+
+
+def _as_words(name: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+
+
 def _one_exchange_of_roles(labels: list) -> bool:
     """Whether the labels are one exchange: a person's role, then an assistant's, each alone on its
     line ('**USER:**', '**ASSISTANT:**'), as a script that saves each call to a model writes it. No
@@ -362,13 +385,17 @@ def read(path, text, display):
     # A copied chat's 'You said' lines start its messages: a 'Phase 1:' the model wrote is no seat of a run.
     heads = _copied_chat_heads(labels)
     copied = heads is not None
-    if not copied and (_turns_of_two_roles(labels) or _one_exchange_of_roles(labels)):
+    named = set() if copied else _named_by_title(text_lines, counts)
+    if named:
+        labels = [found if found and found[0] in named else None for found in labels]
+        counts = Counter(found[0] for found in labels if found)
+    elif not copied and (_turns_of_two_roles(labels) or _one_exchange_of_roles(labels)):
         # A person's chat with an assistant ('You:', 'Claude:'): the other labels are what the
         # assistant wrote ('ETYMOLOGIST:' in a scene it plays, 'Analogy:' in an answer).
         labels = [found if found and found[0].lower() in _ROLES else None for found in labels]
         counts = Counter(found[0] for found in labels if found)
     run = run_name(path)
-    seats = set() if copied else _seats(labels, counts, len(run.models) if run is not None else 0)
+    seats = set() if copied or named else _seats(labels, counts, len(run.models) if run is not None else 0)
     # A run's seats speak more than any other label recurs; where 'User:' and 'Assistant:' say more,
     # a 'Step 1:' is the assistant's list, neither a seat nor a speaker.
     others = sum(count for name, count in counts.items() if name not in seats and count >= 2)
@@ -553,7 +580,8 @@ def _without_separating_rules(turns: list[Turn]) -> None:
 def _without_exchange_tails(turns: list[Turn]) -> None:
     """Leave out what the exporter wrote after each message (see _EXCHANGE_TAIL), when two messages
     or more end so, the preface counted (else the heading is the model's); the time it gives is the
-    next message's."""
+    next message's, and so is a heading that says more than its number ('## Round 2 — On Prisms'),
+    which opens the next message."""
     tails = [_EXCHANGE_TAIL.search("\n" + turn.text[-_TAIL_CHARS:]) for turn in turns]
     if sum(1 for tail in tails if tail) < 2:
         return
@@ -565,6 +593,11 @@ def _without_exchange_tails(turns: list[Turn]) -> None:
         following = turns[position + 1] if position + 1 < len(turns) else None
         if following is not None and following.time is None:
             following.time = _clock(tail.group("after") or tail.group("before"))
+        if _WORDS_AFTER_NUMBER.search(_HTML_TAG.sub("", tail.group("heading"))):  # not '<a name="pair2">
+            if following is None:
+                turn.text += "\n" + tail.group("heading") + "\n"  # nothing follows: it stays where it was
+            else:
+                following.text = tail.group("heading") + "\n\n" + following.text.lstrip("\n")
 
 
 def _unquoted(turns: list[Turn]) -> None:
