@@ -104,6 +104,13 @@ _SHAPES = {
     "table with extra cells": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n| a | b |\n|---|---|\n"
                                          + ("| 1 | 2 | 3 | 4 |\n" * (n // 17)) + "\n---\n"),
     "plain labels with spaces": lambda n: ("a.txt", "A: hi\nB: yo\nA: " + " " * n + "x\nB: ok\n"),
+    "labels the title names, and many it does not": lambda n: ("a.md", "# Ada ↔ Bo\n" + "".join(
+        f"**Ada:** x\n**Bo:** y\n**L{number}:** z\n**L{number}:** z\n" for number in range(n // 40))),
+    "rules after every message": lambda n: ("a.txt", "A: x\n\n---\n\nB: y\n\n---\n\n" * (n // 24)),
+    "headings with numbers between messages": lambda n: ("a.md", ("A: x\n\n---\n\n## Round 1" + " 2" * 40
+                                                                   + " a\n\nB: y\n\n") * (n // 100)),
+    "one exchange under front matter": lambda n: ("a.md", "---\n" + "k: v\n" * 99 + "---\n# T\n*2026-01-05 09:14*\n\n"
+                                                  "**USER:**\n\nq\n\n**ASSISTANT:**\n\n" + "a\n" * (n // 2)),
     "indented code blocks between lines": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n"
                                                      + "a\n\n    x\n\n" * (n // 10) + "\n---\n"),
     "empty headings": lambda n: ("a.md", "# A ↔ B\n\n---\n\n### A\n\n" + "a\n#\n" * (n // 4) + "\n---\n"),

@@ -340,8 +340,8 @@ def _named_by_title(lines: list[str], counts: Counter) -> set[str]:
     if not first.startswith("# ") or "↔" not in first:
         return set()
     sides = [side.lower() for side in first[2:].split("↔")]
-    named = {name for name, count in counts.items()
-             if count >= 2 and any(_as_words(name.lower()).search(side) for side in sides)}
+    named = {name for name, count in counts.items()  # (the test in C first: most labels are in no side)
+             if count >= 2 and any(name.lower() in side and _as_words(name.lower()).search(side) for side in sides)}
     enough = len(named) >= 2 and 2 * sum(counts[name] for name in named) > sum(counts.values())
     return named if enough else set()
 
