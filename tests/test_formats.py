@@ -18,6 +18,7 @@ from generator.diagnostics import SourceError
 from generator.identity import Identity
 from generator.pages import conversation_json
 from generator.readers import native, read_bytes, read_file
+from generator.readers.discord import CSV_HEADER as DiscordCSV_HEADER
 from generator.render import MessageRenderer
 from generator.site import build
 from tests.conftest import FIXTURES, GOLDEN, UPDATE_GOLDEN
@@ -34,7 +35,7 @@ EXPECTED_READER = {
     "sillytavern.jsonl": "sillytavern", "claude_console.txt": "claude-console", "gemini_console.txt": "gemini-console",
     "tagged.md": "tagged", "aider_history.md": "aider", "aider_reasoning.md": "aider", "aider_architect.md": "aider", "bot_chat.md": "plaintext",
     "report_chat.md": "plaintext", "notes_app_chats.json": "nested-messages", "open_webui.json": "nested-messages",
-    "discord.txt": "discord", "discord.json": "discord", "discord.html": "discord", "telegram.json": "telegram", "telegram.html": "telegram", "codex.jsonl": "codex", "framed_turns.txt": "framed",
+    "discord.txt": "discord", "discord.json": "discord", "discord.html": "discord", "Harbour Office - tide-desk [1164].csv": "discord", "telegram.json": "telegram", "telegram.html": "telegram", "codex.jsonl": "codex", "framed_turns.txt": "framed",
 }
 
 
@@ -85,6 +86,30 @@ def test_a_discord_channel_exported_as_text():
     assert chat.messages[5].text.endswith("{Reactions}\n👍 (2)")  # the export's closing rules are not
     assert (chat.metadata["Server"], chat.metadata["Channel"], chat.metadata["Topic"]) == (
         "Harbour Office", "Bots / tide-desk", "Ask the tide bot")
+
+
+def test_a_discord_channel_exported_as_csv(tmp_path):
+    """DiscordChatExporter's CSV: a row for each message, quoted, its text over several lines where it
+    has them; the author's tag set aside as the label, the files attached as links and the reactions
+    after the text, the dates in the exporter's locale. It names no server or channel: the file's name
+    does, without the channel's id. Before, a '.csv' file was not even looked at."""
+    name = "Harbour Office - tide-desk [1164].csv"
+    [chat] = read_file(FORMATS / name, name).conversations
+    assert chat.title == "Harbour Office - tide-desk"
+    assert [(m.speaker, m.kind, m.line) for m in chat.messages] == [
+        ("keeper_ada", "message", 2), ("Tidebot", "message", 3), ("keeper_ada", "message", 7),
+        ("Tidebot", "thinking", 8), ("Tidebot", "message", 8), ("keeper_ada", "message", 12)]
+    assert chat.messages[1].text == ('High water 06:12\nLow water 12:30\n\nSay "tides" again for the south pier.\n\n'
+                                     "📎 [chart.png](https://cdn.example/attachments/2/5/chart.png)\n\nReactions: 👍 2, 🌊 1")
+    assert chat.messages[1].label == "Tidebot#4410" and chat.started == datetime(2025, 7, 20, 18, 36)
+    # Another table is no transcript; a quote the exporter never closed is an error of that file, at its row.
+    (tmp_path / "tides.csv").write_text("day,height\nmon,3.2\n", "utf-8")
+    other = read_file(tmp_path / "tides.csv", "tides.csv")
+    assert other.conversations == [] and "not a transcript" in other.diagnostics[0].message
+    (tmp_path / "cut.csv").write_text(DiscordCSV_HEADER + '\n"1","a","7/20/2025 6:36 PM","hi","",""\n"2","b","7/20/2025 6:37 PM","cut', "utf-8")
+    with pytest.raises(SourceError) as cut:
+        read_file(tmp_path / "cut.csv", "cut.csv")
+    assert cut.value.diagnostic.line == 3
 
 
 def test_a_discord_channel_exported_as_json():

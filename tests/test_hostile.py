@@ -106,6 +106,10 @@ _SHAPES = {
     "plain labels with spaces": lambda n: ("a.txt", "A: hi\nB: yo\nA: " + " " * n + "x\nB: ok\n"),
     "labels the title names, and many it does not": lambda n: ("a.md", "# Ada ↔ Bo\n" + "".join(
         f"**Ada:** x\n**Bo:** y\n**L{number}:** z\n**L{number}:** z\n" for number in range(n // 40))),
+    "a CSV export of many rows": lambda n: ("a.csv", "AuthorID,Author,Date,Content,Attachments,Reactions\n"
+                                             + '"1","a","7/20/2025 6:36 PM","hi there","",""\n' * (n // 45)),
+    "a CSV export whose quote never closes": lambda n: ("a.csv", "AuthorID,Author,Date,Content,Attachments,Reactions\n"
+                                                        '"1","a","7/20/2025 6:36 PM","' + "x,\n" * (n // 3)),
     "rules after every message": lambda n: ("a.txt", "A: x\n\n---\n\nB: y\n\n---\n\n" * (n // 24)),
     "headings with numbers between messages": lambda n: ("a.md", ("A: x\n\n---\n\n## Round 1" + " 2" * 40
                                                                    + " a\n\nB: y\n\n") * (n // 100)),

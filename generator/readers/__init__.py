@@ -33,7 +33,7 @@ from generator.readers import (aider, backrooms, cctrace, chatgpt, claude_ai, cl
                                openai_chat, plaintext, runner, sharegpt, sillytavern, tagged, telegram)
 from generator.readers.clean import decode, json_unsafe_at
 from generator.readers.common import keep_damaged_lines
-from generator.readers.discord import DiscordJSON, DiscordText
+from generator.readers.discord import CSV_HEADER, DiscordCSV, DiscordJSON, DiscordText
 from generator.readers.discord_html import DiscordHTML
 from generator.readers.telegram_html import TelegramHTML
 from generator.readers.subtitles import SRT, WebVTT
@@ -42,8 +42,9 @@ TEXT_SUFFIXES = (".md", ".markdown", ".txt")
 JSON_SUFFIXES = {".json": False, ".jsonl": True, ".ndjson": True}  # suffix -> one record per line
 SUBTITLE_READERS = {".vtt": WebVTT, ".srt": SRT}
 HTML_SUFFIX = ".html"
+CSV_SUFFIX = ".csv"  # DiscordChatExporter's; other tables are no transcripts
 HTML_READERS = (DiscordHTML, TelegramHTML)
-SUFFIXES = TEXT_SUFFIXES + tuple(JSON_SUFFIXES) + tuple(SUBTITLE_READERS) + (HTML_SUFFIX,)
+SUFFIXES = TEXT_SUFFIXES + tuple(JSON_SUFFIXES) + tuple(SUBTITLE_READERS) + (HTML_SUFFIX, CSV_SUFFIX)
 
 TEXT_READERS = (claude_log, cctrace, aider, DiscordText, native, backrooms, claude_console, gemini_console, tagged,
                 framed, plaintext)  # the most particular first
@@ -201,6 +202,10 @@ def read_text(path: Path, text: str, display: str) -> ReadResult:
         if reader is None:
             return _unclaimed(display, "a web page, not a chat exporter's (DiscordChatExporter's and Telegram's are read)")
         return ReadResult(reader.NAME, *reader.read(path, text, display))
+    if suffix == CSV_SUFFIX:
+        if not DiscordCSV.sniff(head):
+            return _unclaimed(display, "a table, not DiscordChatExporter's CSV (its header: " + CSV_HEADER + ")")
+        return ReadResult(DiscordCSV.NAME, *DiscordCSV.read(path, text, display))
     if suffix in SUBTITLE_READERS:
         reader = SUBTITLE_READERS[suffix]
         if not reader.sniff(head):

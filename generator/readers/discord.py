@@ -1,4 +1,4 @@
-"""Discord channels as DiscordChatExporter saves them: its plain text (``.txt``) and its JSON.
+"""Discord channels as DiscordChatExporter saves them: its plain text (``.txt``), its JSON and its CSV.
 
 Plain text: a header between rules, then each message under its author and time::
 
@@ -24,9 +24,13 @@ The title is the channel and the server.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import datetime
+from pathlib import Path
 
+from generator.diagnostics import SourceError
 from generator.readers.common import Turn, conversation, in_reply_to, thought_apart
 from generator.readers.html_markdown import is_web, link_target
 from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of, timestamp
@@ -200,6 +204,65 @@ def channel_metadata(fields: dict[str, str]) -> dict[str, str]:
         if fields.get(key, "").strip():
             shown["Server" if key == "Guild" else key] = fields[key]
     return shown
+
+
+# -- CSV ----------------------------------------------------------------------------------------------
+
+CSV_HEADER = "AuthorID,Author,Date,Content,Attachments,Reactions"
+# The exporter names a file after the server and the channel, then the channel's id in brackets.
+_CHANNEL_ID = re.compile(r"\s*\[\d+\]\s*$")
+_REACTION = re.compile(r"(?P<emoji>.+?) \((?P<count>\d+)\)")
+
+
+class DiscordCSV:
+    """The CSV export: a row for each message (the author's id and name, the date in the exporter's
+    locale, the text, the files' addresses and the reactions, each list joined by commas). It names
+    neither the server nor the channel: the file's name does."""
+    NAME = NAME
+
+    @staticmethod
+    def sniff(head: str) -> bool:
+        return head.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r") == CSV_HEADER
+
+    @staticmethod
+    def read(path, text, display):
+        rows = _csv_rows(text.lstrip("\ufeff"), display)
+        day_first = days_first([row[2] for _, row in rows])
+        turns = []
+        for line, (_, author, when, content, files, reactions) in rows:
+            name, label = split_tag(author.strip() or "(unknown)")
+            after = came_with([], [attachment_text(url.rsplit("/", 1)[-1], url) for url in _listed(files)], [],
+                              [_csv_reaction(reaction) for reaction in _listed(reactions)])
+            turns += message_turns((name, label), content, "", after, line, message_time(when, day_first))
+        title = _CHANNEL_ID.sub("", Path(path).stem).strip() or Path(path).stem
+        return [conversation(path, turns, title=title, metadata={"Source format": SOURCE_FORMAT})], []
+
+
+def _csv_rows(text: str, display: str) -> list[tuple[int, list[str]]]:
+    """Each message's row of six fields, with the line it starts on (a message's text may hold lines)."""
+    csv.field_size_limit(max(csv.field_size_limit(), len(text)))  # a message may be longer than 128 KB
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows, start = [], 1
+    try:
+        next(reader, None)  # the header
+        start = reader.line_num + 1
+        for row in reader:
+            if row:
+                rows.append((start, (row + [""] * 6)[:6]))
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise SourceError(display, start, f"not CSV as the exporter writes it: {error}") from None
+    return rows
+
+
+def _listed(field: str) -> list[str]:
+    """A field's list (the exporter joins files and reactions with commas)."""
+    return [part.strip() for part in field.split(",") if part.strip()]
+
+
+def _csv_reaction(reaction: str) -> str:
+    found = _REACTION.fullmatch(reaction)
+    return f"{found['emoji']} {found['count']}" if found else reaction
 
 
 # -- JSON ---------------------------------------------------------------------------------------------
