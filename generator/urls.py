@@ -7,6 +7,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from anyascii import anyascii
+
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 MAX_SLUG = 80
 
@@ -15,16 +17,32 @@ MAX_SLUG = 80
 def slugify(text: str, fallback: str = "") -> str:
     """ASCII, lowercase, hyphen-separated; never empty, never '.' or '..', never a '/'.
 
-    Text with no ASCII letters or digits (say, a Japanese title) gets a short
-    stable hash so it still has a name of its own.
+    Letters of other scripts are spelled in Latin ('Разговор' -> 'razgovor', '潮汐表' ->
+    'chao-xi-biao'); text with no letter or digit at all (emoji) gets a short stable hash so it
+    still has a name of its own.
     """
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = _NON_SLUG.sub("-", folded.lower()).strip("-")[:MAX_SLUG].rstrip("-")
+    slug = _NON_SLUG.sub("-", _in_latin(text).lower()).strip("-")[:MAX_SLUG].rstrip("-")
     if slug:
         return slug
     if fallback:
         return fallback
     return "x-" + _short_hash(text)
+
+
+def _in_latin(text: str) -> str:
+    """Each character as ASCII: accents dropped ('é' -> 'e'), another script's letters, marks and digits
+    transliterated by anyascii (kana and Hangul joined as their words are, each Chinese character a
+    syllable of its own); symbols and emoji left out, as they always were."""
+    parts = []
+    for character in unicodedata.normalize("NFC", text):
+        folded = unicodedata.normalize("NFKD", character).encode("ascii", "ignore").decode("ascii")
+        if folded or not unicodedata.category(character).startswith(("L", "N", "M")):
+            parts.append(folded)
+        elif unicodedata.name(character, "").startswith("CJK"):  # an ideograph: a syllable, a word of its own
+            parts.append(f" {anyascii(character)} ")
+        else:
+            parts.append(anyascii(character))
+    return "".join(parts)
 
 
 def bounded(slug: str, limit: int = MAX_SLUG) -> str:

@@ -8,11 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 from markupsafe import escape
 
 from generator.config import load_config
 from generator.output import MANIFEST
 from generator.site import BuildError, build
+from generator.urls import MAX_SLUG, slugify
 from tests.conftest import GOLDEN, UPDATE_GOLDEN, transcript
 from tests.sitecheck import broken_links, parse
 
@@ -380,6 +382,25 @@ def test_slugs_from_transcript_text_cannot_escape_the_site(project):
     assert not result.errors
     assert (config.output_path / "c/x/index.html").is_file()
     assert not (project.parent / "x").exists()
+
+
+@pytest.mark.parametrize("title, slug", [
+    ("Разговор о море", "razgovor-o-more"), ("潮汐表", "chao-xi-biao"), ("こんにちは", "konnichiha"),
+    ("한국어 대화", "hangugeo-daehwa"), ("Ελληνικά", "ellinika"), ("हिन्दी", "hindi"), ("Claude ↔ 潮汐", "claude-chao-xi"),
+    ("Café ↔ Straße 🌊", "cafe-strasse"), ("Zalgo z̷̳a̸l̶g̵o", "zalgo-zalgo"),
+])
+def test_a_title_in_another_script_is_spelled_in_latin_in_its_slug(title, slug):
+    """A Russian, Chinese or Japanese title had a hash for a slug ('x-3f9a2b1c'), and a title that
+    mixed scripts lost its other half ('Claude ↔ 潮汐' was 'claude'): their letters are spelled in
+    Latin now, Chinese characters a syllable each. Accents and symbols go as before."""
+    assert slugify(title) == slug
+
+
+@given(st.text(max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_a_slug_is_always_a_plain_name(text):
+    slug = slugify(text)
+    assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug) and len(slug) <= MAX_SLUG, (text, slug)
 
 
 # -- output safety ----------------------------------------------------------------------------
