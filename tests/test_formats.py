@@ -36,6 +36,8 @@ EXPECTED_READER = {
     "tagged.md": "tagged", "aider_history.md": "aider", "aider_reasoning.md": "aider", "aider_architect.md": "aider", "bot_chat.md": "plaintext",
     "report_chat.md": "plaintext", "notes_app_chats.json": "nested-messages", "open_webui.json": "nested-messages",
     "discord.txt": "discord", "discord.json": "discord", "discord.html": "discord", "Harbour Office - tide-desk [1164].csv": "discord", "telegram.json": "telegram", "telegram.html": "telegram", "codex.jsonl": "codex", "framed_turns.txt": "framed",
+    "2026-02-14_09-30-12_c4d5_conversation-log.txt": "conversation-logger",
+    "conversation_logger.md": "conversation-logger",
 }
 
 
@@ -86,6 +88,57 @@ def test_a_discord_channel_exported_as_text():
     assert chat.messages[5].text.endswith("{Reactions}\n👍 (2)")  # the export's closing rules are not
     assert (chat.metadata["Server"], chat.metadata["Channel"], chat.metadata["Topic"]) == (
         "Harbour Office", "Bots / tide-desk", "Ask the tide bot")
+
+
+def test_a_claude_code_session_as_the_conversation_logger_plugin_writes_it_as_text():
+    """Its text log: each request after a rule of '=', Claude's answer after a rule of '-'; the parts of
+    an answer (its words, each tool called, each output line under '⎿') apart; what the user gave while
+    Claude worked (an answer, a plan approved) in its place; clock times on the file name's day, the
+    next day once the clock goes back."""
+    name = "2026-02-14_09-30-12_c4d5_conversation-log.txt"
+    [session] = read_file(FORMATS / name, name).conversations
+    assert session.title == "The lighthouse rota skips Thursdays. Can you find why?"
+    assert [(m.speaker, m.kind) for m in session.messages[:9]] == [
+        ("User", "message"), ("Claude", "message"), ("Claude", "tool_call"), ("Tool", "tool_result"),
+        ("Claude", "message"), ("User", "message"), ("User", "message"), ("User", "note"), ("Claude", "tool_call")]
+    assert session.messages[3].text == '```\nDAYS = ["Mon", "Tue", "Wed", "Fri", "Sat", "Sun"]\n\ndef build(keepers):\n```'
+    assert session.messages[7].text == "plan approved"
+    assert [m.text for m in session.messages if m.kind == "note"] == ["plan approved", "Interrupted"]
+    # A line that starts with the plugin's mark inside Claude's words keeps it.
+    assert session.messages[12].text.endswith("before they finished:\n● run them again when you are ready.")
+    assert session.messages[0].time == datetime(2026, 2, 14, 9, 30, 12)  # the file's day, the request's clock
+    assert session.messages[-4].time == datetime(2026, 2, 14, 23, 58, 30)
+    assert session.ended == datetime(2026, 2, 15, 0, 1, 2)
+    assert not any("=" * 80 in m.text or "-" * 80 in m.text for m in session.messages)
+
+
+def test_a_claude_code_session_as_the_conversation_logger_plugin_writes_it_in_markdown():
+    """Its Markdown log: a head for each request and each answer, with its clock time under the log's
+    day; a tool's heading, parameters and output apart from Claude's words; a head inside a tool's
+    output (a fence after the tool's heading) stays output; an answer, a plan approved, a tool refused
+    and an interruption each in its place."""
+    [session] = read_file(FORMATS / "conversation_logger.md", "conversation_logger.md").conversations
+    assert session.metadata["Session"] == "9a8b7c6d"
+    assert session.started == datetime(2026, 2, 20, 21, 14, 3)
+    assert session.ended == datetime(2026, 2, 21, 0, 2, 50)  # past midnight
+    kinds = [(m.speaker, m.kind) for m in session.messages]
+    assert kinds[:6] == [("User", "message"), ("Claude", "message"), ("Claude", "tool_call"), ("Tool", "tool_result"),
+                         ("Claude", "message"), ("User", "message")]
+    assert session.messages[2].text == "```\nRead(file_path=chart.py)\n```"
+    assert "## 🤖 Claude — 21:15:00" in session.messages[3].text and session.messages[3].text.startswith("````\n")
+    assert [m.text for m in session.messages if m.kind == "note"] == [
+        "Plan Approved", "Tool Rejected: use invert_yaxis instead", "Tool Rejected: use invert_yaxis instead",
+        "Interrupted"]
+    assert not any(m.text.strip() == "---" or "> **Answer**" in m.text for m in session.messages)
+
+
+def test_other_logs_between_rules_are_not_taken_for_the_plugin_s():
+    """A bare 'USER:' between rules is any framed log's; a '# Conversation Log' title over no head of
+    the plugin's is a document."""
+    framed = ("=" * 80 + "\nUSER:\n" + "=" * 80 + "\nhello\n" + "=" * 80 + "\nASSISTANT:\n" + "=" * 80 + "\nhi\n") * 2
+    assert read_bytes(Path("a.txt"), framed.encode(), "a.txt").format != "conversation-logger"
+    document = "# Conversation Log\n\n## Tuesday\n\nUser: hello\nClaude: hi\n"
+    assert read_bytes(Path("a.md"), document.encode(), "a.md").format != "conversation-logger"
 
 
 def test_a_discord_channel_exported_as_csv(tmp_path):

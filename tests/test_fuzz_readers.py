@@ -222,6 +222,12 @@ _TEXT_LINES = {
     "framed.txt": ["=" * 80, "-" * 30, "─" * 40, "Turn 1 | Claude A", "Turn 2 | Claude B | 2025-10-15T16:49:31",
                    "Turn 3 | | x", "Turn x", "HUMAN:", "CLAUDE:", "CONVERSATION: x", "CONVERSATION:", "Date: October 09, 2025",
                    "Date: 2025-13-45", "Model: m", "PART 3: POETRY", "SESSION STATS", "", "text", "| a | b |"],
+    "2026-02-14_09-30-12_s_conversation-log.txt": [
+        "=" * 80, "-" * 80, "", "👤 USER (09:30:12):", "👤 USER (99:99:99):", "👤 USER:", "👤 USER (answer):",
+        "👤 USER (plan approved)", "USER:", "USER (x)", "🤖 CLAUDE [2026-02-14 09:31:05]:", "🤖 CLAUDE [2026-13-45 25:61:61]:",
+        "CLAUDE [2026-02-14 09:31:05]:", "[2026-02-14 09:30:12] Session: abc", "[2026-99-14 09:30:12] Session: x",
+        "● ", "● x", "● Read(file_path=a)", "● Bash()", "● Grep(...)", "  ⎿  ", "  ⎿  x", "  ⎿  Interrupted",
+        "  ⎿  Tool use rejected with user message: no", "  ⎿", "[No output found]", "```"],
     "console.txt": ["> ", ">", "> /model x", "⏺ ", "⏺", "● ", "⏺ Bash(ls)…", "⏺ Update Todos", "  ⎿  ", "  ⎿ \u00a0x",
                     "⎿", "     … +3 lines", "✻ Thinking…", "✻ Thinking", "  - item", "  ```", "  ```python", "  # h",
                     "╭──╮", "", "  ", " " * 120, "x" * 200],
@@ -274,6 +280,25 @@ def test_the_claude_log_reader_raises_only_source_errors():
     @given(st.sampled_from(["", "  ", "\t", "\n\n"]), st.lists(line, max_size=30))
     def check(indent, lines):
         _read_only_source_errors("log.md", "\n".join(indent + line for line in ["# Claude Conversation Log"] + lines))
+    check()
+
+
+_LOGGER_MARKDOWN_LINES = ["", "---", "## 👤 User — 21:14:03", "## 👤 User — 99:99:99", "## 🤖 Claude — 21:14:40",
+                          "## 💬 User — 21:16:10", "## ✅ User — 00:00:00", "## ❌ User — 23:59:59", "## ⚡ User — 12:00:00",
+                          "> Session: `x`", "> Session: ``", "> **Answer**", "> **Plan Approved**", "> **Interrupted**",
+                          "> **Tool Rejected**: no", "> **Tool Rejected**:", "> **", "### 🛠️ Tool: `Edit`",
+                          "### 🛠 Tool: ``", "> file_path=a", "```", "````", "``` x", "[No output found]", "## Summary"]
+
+
+def test_the_conversation_logger_markdown_reader_raises_only_source_errors():
+    """Its title first (else another reader reads the file), then anything."""
+    line = st.sampled_from(_LOGGER_MARKDOWN_LINES) | st.text(st.characters(codec="utf-8"), max_size=30)
+
+    @FUZZ
+    @given(st.sampled_from(["# Conversation Log — 2026-02-20", "# Conversation Log", "# Conversation Log — 2026-02-30"]),
+           st.lists(line, max_size=30))
+    def check(title, lines):
+        _read_only_source_errors("2026-02-20_21-14-03_s_conversation-log.md", "\n".join([title, ""] + lines))
     check()
 
 

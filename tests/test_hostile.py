@@ -135,6 +135,15 @@ _SHAPES = {
                                                + "c*\n\n---\n"),
     "Claude log tool inputs never closed": lambda n: ("a.md", "# Claude Conversation Log\n\n---\n\n## 🤖 Claude\n\n"
                                                       + '🔧 Using tool: a\nInput: ["x\n' * (n // 27)),
+    "conversation-logger exchanges": lambda n: ("a.txt", ("=" * 80 + "\n👤 USER (10:00:00):\nq\n" + "-" * 80
+                                                           + "\n🤖 CLAUDE [2026-01-01 10:00:01]:\n● a\n") * (n // 200)),
+    "conversation-logger outputs": lambda n: ("a.txt", "=" * 80 + "\n🤖 CLAUDE [2026-01-01 10:00:01]:\n● Bash(x)\n\n"
+                                                        + "  ⎿  x\n" * (n // 7)),
+    "conversation-logger tool outputs never closed": lambda n: ("a.md", "# Conversation Log — 2026-01-01\n\n"
+                                                                 "## 🤖 Claude — 10:00:00\n\n"
+                                                                 + "### 🛠️ Tool: `a`\n\n````\n" * (n // 24)),
+    "conversation-logger heads": lambda n: ("a.md", "# Conversation Log — 2026-01-01\n\n"
+                                             + "## 👤 User — 23:59:59\n\nq\n\n## 🤖 Claude — 00:00:00\n\n" * (n // 60)),
     "Claude log rules and headings": lambda n: ("a.md", "# Claude Conversation Log\n\n---\n\n"
                                                 + "## 🤖 Claude\n\nx\n\n---\n\n" * (n // 24)),
     "JSON strings of escapes": lambda n: ("a.json", '{"messages":[{"role":"user","content":"' + "\\u0000" * (n // 6)
