@@ -4,7 +4,7 @@ One module per format. The reader is chosen by the file's suffix and then by its
 content (never by guessing from the name alone):
 
 - ``.md`` ``.markdown`` ``.txt``: Claude Code logs exported to Markdown (``# Claude Conversation Log``) or
-  written by the conversation-logger plugin,
+  written by the conversation-logger plugin, SpecStory's sessions (Cursor, Claude Code…),
   native (``# A ↔ B`` + ``---``/``### speaker``), Backrooms logs (``### Name ###``), Discord exports, logs
   whose messages are headed between rules, plain ``Speaker: text``.
 - ``.json``: ChatGPT and Claude.ai exports, ShareGPT, OpenAI chat messages, AI-to-AI runner JSON,
@@ -31,7 +31,7 @@ from generator.model import Conversation
 from generator.profile import terms_of_messages, terms_of_text
 from generator.readers import (aider, backrooms, cctrace, chatgpt, claude_ai, claude_code, claude_console, claude_log,
                                codex, conversation_logger, framed, gemini_cli, gemini_console, jsondoc, native, nested_messages,
-                               openai_chat, plaintext, runner, sharegpt, sillytavern, tagged, telegram)
+                               openai_chat, plaintext, runner, sharegpt, sillytavern, specstory, tagged, telegram)
 from generator.readers.clean import decode, json_unsafe_at
 from generator.readers.common import keep_damaged_lines
 from generator.readers.discord import CSV_HEADER, DiscordCSV, DiscordJSON, DiscordText
@@ -47,7 +47,7 @@ CSV_SUFFIX = ".csv"  # DiscordChatExporter's; other tables are no transcripts
 HTML_READERS = (DiscordHTML, TelegramHTML)
 SUFFIXES = TEXT_SUFFIXES + tuple(JSON_SUFFIXES) + tuple(SUBTITLE_READERS) + (HTML_SUFFIX, CSV_SUFFIX)
 
-TEXT_READERS = (claude_log, cctrace, conversation_logger, aider, DiscordText, native, backrooms, claude_console, gemini_console, tagged,
+TEXT_READERS = (claude_log, cctrace, conversation_logger, specstory, aider, DiscordText, native, backrooms, claude_console, gemini_console, tagged,
                 framed, plaintext)  # the most particular first
 # Last, nested_messages: it takes any JSON with a list of messages in it, the shapes of the others too.
 JSON_READERS = (chatgpt, claude_ai, claude_code, codex, gemini_cli, DiscordJSON, telegram, sillytavern, sharegpt, openai_chat,
