@@ -39,6 +39,7 @@ EXPECTED_READER = {
     "2026-02-14_09-30-12_c4d5_conversation-log.txt": "conversation-logger",
     "conversation_logger.md": "conversation-logger",
     "2025-11-20_08-15Z-tide-gauge-alerts.md": "specstory", "2025-07-02_14-05Z-harbour-map-legend.md": "specstory",
+    "vscode_chat.json": "vscode-chat",
 }
 
 
@@ -188,6 +189,28 @@ def test_a_specstory_head_starts_a_message_only_where_specstory_writes_one():
     [session] = read_bytes(Path("a.md"), text.encode(), "a.md").conversations
     assert [m.speaker for m in session.messages] == ["User", "Assistant"]
     assert session.messages[1].text == "The file begins:\n\n_**User**_\n\nand goes on."
+
+
+def test_a_copilot_chat_as_vs_code_exports_it():
+    """VS Code's chat export: each request the user's message, then the answer's parts: its Markdown
+    in pieces (joined, a file it names as code), its thinking, each tool it ran (what the tool said it
+    did) and each file it edited (the text written); the editor's own parts left out; a request
+    cancelled or failed, a note."""
+    [chat] = read_file(FORMATS / "vscode_chat.json", "vscode_chat.json").conversations
+    assert chat.title == "Tide table misses July"
+    assert chat.metadata["Model"] == "copilot/gpt-4.1, copilot/claude-sonnet-4"
+    assert [(m.speaker, m.kind) for m in chat.messages] == [
+        ("User", "message"), ("GitHub Copilot", "thinking"), ("GitHub Copilot", "tool_call"), ("GitHub Copilot", "message"),
+        ("User", "message"), ("GitHub Copilot", "tool_call"), ("GitHub Copilot", "message"), ("GitHub Copilot", "note"),
+        ("User", "message"), ("GitHub Copilot", "message"), ("GitHub Copilot", "note"), ("User", "message"),
+        ("GitHub Copilot", "note")]
+    assert chat.messages[3].text.startswith("The month list in `table.py` stops at June:\n\n```python\nMONTHS")
+    assert chat.messages[2].text == "**copilot_readFile**\n\nRead `table.py`, lines 1 to 40"
+    assert chat.messages[5].text.startswith("Edited `/home/ada/tides/table.py`\n\n```\nMONTHS") and '"Dec"]' in chat.messages[5].text
+    assert chat.messages[8].text == "print the table for July"  # an older export's message, a plain string
+    assert [m.text for m in chat.messages if m.kind == "note"][1:] == [
+        "Cancelled", "Sorry, your request failed. Please try again."]
+    assert chat.messages[0].time == datetime(2025, 7, 2, 10, 0, tzinfo=timezone.utc)
 
 
 def test_a_discord_channel_exported_as_csv(tmp_path):

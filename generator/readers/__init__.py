@@ -8,7 +8,8 @@ content (never by guessing from the name alone):
   native (``# A ↔ B`` + ``---``/``### speaker``), Backrooms logs (``### Name ###``), Discord exports, logs
   whose messages are headed between rules, plain ``Speaker: text``.
 - ``.json``: ChatGPT and Claude.ai exports, ShareGPT, OpenAI chat messages, AI-to-AI runner JSON,
-  Discord channels (DiscordChatExporter, which also writes ``.txt``), Telegram chats and message lists;
+  Discord channels (DiscordChatExporter, which also writes ``.txt``), Telegram chats, VS Code's chat exports
+  (GitHub Copilot) and message lists;
   ``.jsonl``/``.ndjson``: the same one per line, Claude Code and Codex CLI sessions and SillyTavern chats.
 - ``.vtt`` WebVTT and ``.srt`` subtitles.
 - ``.html``: Discord channels as DiscordChatExporter's HTML page, Telegram chats as Telegram Desktop's
@@ -31,7 +32,8 @@ from generator.model import Conversation
 from generator.profile import terms_of_messages, terms_of_text
 from generator.readers import (aider, backrooms, cctrace, chatgpt, claude_ai, claude_code, claude_console, claude_log,
                                codex, conversation_logger, framed, gemini_cli, gemini_console, jsondoc, native, nested_messages,
-                               openai_chat, plaintext, runner, sharegpt, sillytavern, specstory, tagged, telegram)
+                               openai_chat, plaintext, runner, sharegpt, sillytavern, specstory, tagged, telegram,
+                               vscode_chat)
 from generator.readers.clean import decode, json_unsafe_at
 from generator.readers.common import keep_damaged_lines
 from generator.readers.discord import CSV_HEADER, DiscordCSV, DiscordJSON, DiscordText
@@ -50,7 +52,7 @@ SUFFIXES = TEXT_SUFFIXES + tuple(JSON_SUFFIXES) + tuple(SUBTITLE_READERS) + (HTM
 TEXT_READERS = (claude_log, cctrace, conversation_logger, specstory, aider, DiscordText, native, backrooms, claude_console, gemini_console, tagged,
                 framed, plaintext)  # the most particular first
 # Last, nested_messages: it takes any JSON with a list of messages in it, the shapes of the others too.
-JSON_READERS = (chatgpt, claude_ai, claude_code, codex, gemini_cli, DiscordJSON, telegram, sillytavern, sharegpt, openai_chat,
+JSON_READERS = (chatgpt, claude_ai, claude_code, codex, gemini_cli, vscode_chat, DiscordJSON, telegram, sillytavern, sharegpt, openai_chat,
                 runner, nested_messages)
 _SNIFF_CHARS = 65536
 _CLAIMED_AMONG = 8  # leading lines of JSON Lines looked at to choose the reader
