@@ -211,6 +211,8 @@ def test_a_copilot_chat_as_vs_code_exports_it():
     assert [m.text for m in chat.messages if m.kind == "note"][1:] == [
         "Cancelled", "Sorry, your request failed. Please try again."]
     assert chat.messages[0].time == datetime(2025, 7, 2, 10, 0, tzinfo=timezone.utc)
+    empty = read_bytes(Path("s.json"), b'{"version": 3, "responderUsername": "GitHub Copilot", "requests": []}', "s.json")
+    assert not empty.conversations and [d.message for d in empty.diagnostics] == ["an empty chat (no request in it); skipped"]
 
 
 def test_a_discord_channel_exported_as_csv(tmp_path):

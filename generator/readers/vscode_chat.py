@@ -13,6 +13,7 @@ a note.
 
 from __future__ import annotations
 
+from generator.diagnostics import note
 from generator.readers.common import Turn, conversation, fenced, request_title
 from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of, timestamp
 
@@ -29,7 +30,7 @@ def claims(first: Record, lines: bool) -> bool:
 
 
 def read(records, source, display):
-    found = []
+    found, notes = [], []
     for record in records:
         shape = Shape(record, display)
         chat = shape.object(record.value, record.path)
@@ -41,6 +42,9 @@ def read(records, source, display):
             model = text_of(request.get("modelId")).strip()
             if model and model not in models:
                 models.append(model)
+        if not turns:  # a chat opened and never used: VS Code keeps a file for it too
+            notes.append(note(display, record.line, "an empty chat (no request in it); skipped"))
+            continue
         metadata = {"Source format": "VS Code chat"}
         if text_of(chat.get("sessionId")):
             metadata["Session"] = text_of(chat.get("sessionId"))
@@ -50,7 +54,7 @@ def read(records, source, display):
             turn.text for turn in turns if turn.speaker == "User" and turn.kind == "message")
         found.append(conversation(source, turns, title=title, started=timestamp(chat.get("creationDate")),
                                   metadata=metadata))
-    return found, []
+    return found, notes
 
 
 def _request(request: dict, responder: str, line: int) -> list[Turn]:
