@@ -122,8 +122,9 @@ def _message(value) -> str:
 
 
 def _path(uri: dict) -> str:
-    if "uri" in uri:
-        return _path(dict_of(uri.get("uri")))
+    """The path a URI, or a location ({"uri", "range"}), points at (followed in a loop: JSON nests deep)."""
+    while "uri" in uri:
+        uri = dict_of(uri.get("uri"))
     return text_of(uri.get("fsPath")) or text_of(uri.get("path"))
 
 
