@@ -39,7 +39,7 @@ EXPECTED_READER = {
     "2026-02-14_09-30-12_c4d5_conversation-log.txt": "conversation-logger",
     "conversation_logger.md": "conversation-logger",
     "2025-11-20_08-15Z-tide-gauge-alerts.md": "specstory", "2025-07-02_14-05Z-harbour-map-legend.md": "specstory",
-    "vscode_chat.json": "vscode-chat",
+    "vscode_chat.json": "vscode-chat", "cline_task_feb-9-2026_8-14-05-pm.md": "cline",
 }
 
 
@@ -213,6 +213,44 @@ def test_a_copilot_chat_as_vs_code_exports_it():
     assert chat.messages[0].time == datetime(2025, 7, 2, 10, 0, tzinfo=timezone.utc)
     empty = read_bytes(Path("s.json"), b'{"version": 3, "responderUsername": "GitHub Copilot", "requests": []}', "s.json")
     assert not empty.conversations and [d.message for d in empty.diagnostics] == ["an empty chat (no request in it); skipped"]
+
+
+def test_a_cline_task_as_it_exports_it():
+    """Cline's export: the user's side is mostly the extension's (a tool's result, the editor's state
+    as folded context, whose time dates the message); the task, answers and feedback are the user's
+    words, taken out of the elements they are in. The model's thinking and its XML tool calls are apart
+    from its words, and its answer is the <result> of attempt_completion or the <question> it asks."""
+    name = "cline_task_feb-9-2026_8-14-05-pm.md"
+    [task] = read_file(FORMATS / name, name).conversations
+    assert task.title == "The harbour bell schedule rings at 7 on Sundays. It should ring at 9. Fix it."
+    assert task.started == datetime(2026, 2, 9, 20, 14, 5, tzinfo=timezone.utc)
+    users = [m.text for m in task.messages if m.speaker == "User"]
+    assert users == ["The harbour bell schedule rings at 7 on Sundays. It should ring at 9. Fix it.", "No, only Sundays",
+                     "Keep a comment saying why it is 9."]
+    said = [m.text for m in task.messages if m.speaker == "Assistant" and m.kind == "message"]
+    assert said == ["Should Saturdays ring at 9 too?", "Only Sundays change. Here is the edit:",
+                    "Sundays now ring at 9, with a comment saying why; weekdays still ring at 8."]
+    kinds = {m.kind for m in task.messages}
+    assert kinds == {"message", "thinking", "tool_call", "tool_result", "context"}
+    assert not any("<environment_details>" in m.text or "<task>" in m.text for m in task.messages)
+    assert task.messages[4].text == "**read_file** 'bells/schedule.py'\n\n```\nSUNDAY_HOUR = 7\nWEEKDAY_HOUR = 8\n```"
+
+
+def test_an_older_cline_task_with_the_model_s_own_tool_calls():
+    """Versions that used the model's tool calls export '[Tool Use: name]' with its input, and the
+    result as '[Tool]' (or '[Tool (Error)]'); the file's name dates a task with no editor state."""
+    text = ("**User:**\n\n<task>\nList the buoys\n</task>\n\n---\n\n**Assistant:**\n\nLooking.\n"
+            "[Tool Use: list_files]\nPath: buoys\nRecursive: false\n\n---\n\n**User:**\n\n[Tool (Error)]\n"
+            "no such folder\n\n---\n\n**Assistant:**\n\nThe folder is missing.\n\n")
+    [task] = read_bytes(Path("cline_task_mar-3-2025_9-05-00-pm.md"), text.encode(), "t.md").conversations
+    assert [(m.speaker, m.kind) for m in task.messages] == [
+        ("User", "message"), ("Assistant", "message"), ("Assistant", "tool_call"), ("Tool", "tool_result"),
+        ("Assistant", "message")]
+    assert task.messages[2].text == "**list_files**\n\n```\nPath: buoys\nRecursive: false\n```"
+    assert task.messages[3].text == "**tool** (error)\n\n```\nno such folder\n```"
+    assert task.started == datetime(2025, 3, 3, 21, 5)
+    plain = "**User:**\n\nhello\n\n---\n\n**Assistant:**\n\nhi\n"
+    assert read_bytes(Path("a.md"), plain.encode(), "a.md").format != "cline"
 
 
 def test_a_discord_channel_exported_as_csv(tmp_path):

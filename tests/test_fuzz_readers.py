@@ -230,6 +230,13 @@ _TEXT_LINES = {
         "CLAUDE [2026-02-14 09:31:05]:", "[2026-02-14 09:30:12] Session: abc", "[2026-99-14 09:30:12] Session: x",
         "● ", "● x", "● Read(file_path=a)", "● Bash()", "● Grep(...)", "  ⎿  ", "  ⎿  x", "  ⎿  Interrupted",
         "  ⎿  Tool use rejected with user message: no", "  ⎿", "[No output found]", "```"],
+    "cline_task_feb-9-2026_8-14-05-pm.md": [
+        "**User:**", "**Assistant:**", "---", "", "<task>", "</task>", "<environment_details>", "</environment_details>",
+        "# Current Time", "2/9/2026, 8:14:05 PM (Europe/Lisbon, UTC+0:00)", "13/45/2026, 25:99:99 PM (x, UTC+99:99)",
+        "<thinking>", "</thinking>", "<read_file>", "</read_file>", "<path>a</path>", "[read_file for 'a'] Result:",
+        "[x] Result:", "[Tool]", "[Tool (Error)]", "[Tool Use: read_file]", "Path: a", "<attempt_completion>",
+        "<result>", "</result>", "</attempt_completion>", "<ask_followup_question>", "<question>q</question>",
+        "</ask_followup_question>", "<answer>", "</answer>", "<feedback>", "</feedback>", "[Image]", "```"],
     "console.txt": ["> ", ">", "> /model x", "⏺ ", "⏺", "● ", "⏺ Bash(ls)…", "⏺ Update Todos", "  ⎿  ", "  ⎿ \u00a0x",
                     "⎿", "     … +3 lines", "✻ Thinking…", "✻ Thinking", "  - item", "  ```", "  ```python", "  # h",
                     "╭──╮", "", "  ", " " * 120, "x" * 200],

@@ -154,6 +154,13 @@ _SHAPES = {
                                                    "<tool-use>\n" + "<summary>x\n" * (n // 12) + "</tool-use>\n"),
     "a VS Code chat of many answer pieces": lambda n: ("a.json", '{"responderUsername":"x","requests":[{"message":"q",'
                                                            '"response":[' + '{"value":"a "},' * (n // 14) + '{"value":"b"}]}]}'),
+    "Cline elements never closed": lambda n: ("a.md", "**User:**\n\n<task>\nq\n</task>\n\n---\n\n**Assistant:**\n\n"
+                                               + "<read_file>\n<a_b>\n" * (n // 18) + "\n"),
+    "Cline answers never closed": lambda n: ("a.md", "**User:**\n\n<task>\nq\n</task>\n" + "<task>\n<answer>\n" * (n // 16)
+                                              + "\n---\n\n**Assistant:**\n\nhi\n"),
+    "Cline messages": lambda n: ("a.md", "**User:**\n\n<task>\nq\n</task>\n\n---\n\n"
+                                  + "**Assistant:**\n\n<thinking>\nt\n</thinking>\n\n---\n\n**User:**\n\n[x for 'y'] Result:\nz\n\n---\n\n"
+                                  * (n // 90)),
     "Claude log rules and headings": lambda n: ("a.md", "# Claude Conversation Log\n\n---\n\n"
                                                 + "## 🤖 Claude\n\nx\n\n---\n\n" * (n // 24)),
     "JSON strings of escapes": lambda n: ("a.json", '{"messages":[{"role":"user","content":"' + "\\u0000" * (n // 6)

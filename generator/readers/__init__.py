@@ -5,6 +5,7 @@ content (never by guessing from the name alone):
 
 - ``.md`` ``.markdown`` ``.txt``: Claude Code logs exported to Markdown (``# Claude Conversation Log``) or
   written by the conversation-logger plugin, SpecStory's sessions (Cursor, Claude Code…),
+  Cline's and Roo Code's exported tasks,
   native (``# A ↔ B`` + ``---``/``### speaker``), Backrooms logs (``### Name ###``), Discord exports, logs
   whose messages are headed between rules, plain ``Speaker: text``.
 - ``.json``: ChatGPT and Claude.ai exports, ShareGPT, OpenAI chat messages, AI-to-AI runner JSON,
@@ -30,7 +31,7 @@ from pathlib import Path
 from generator.diagnostics import Diagnostic, SourceError, note, warning
 from generator.model import Conversation
 from generator.profile import terms_of_messages, terms_of_text
-from generator.readers import (aider, backrooms, cctrace, chatgpt, claude_ai, claude_code, claude_console, claude_log,
+from generator.readers import (aider, backrooms, cctrace, cline, chatgpt, claude_ai, claude_code, claude_console, claude_log,
                                codex, conversation_logger, framed, gemini_cli, gemini_console, jsondoc, native, nested_messages,
                                openai_chat, plaintext, runner, sharegpt, sillytavern, specstory, tagged, telegram,
                                vscode_chat)
@@ -49,7 +50,7 @@ CSV_SUFFIX = ".csv"  # DiscordChatExporter's; other tables are no transcripts
 HTML_READERS = (DiscordHTML, TelegramHTML)
 SUFFIXES = TEXT_SUFFIXES + tuple(JSON_SUFFIXES) + tuple(SUBTITLE_READERS) + (HTML_SUFFIX, CSV_SUFFIX)
 
-TEXT_READERS = (claude_log, cctrace, conversation_logger, specstory, aider, DiscordText, native, backrooms, claude_console, gemini_console, tagged,
+TEXT_READERS = (claude_log, cctrace, conversation_logger, specstory, cline, aider, DiscordText, native, backrooms, claude_console, gemini_console, tagged,
                 framed, plaintext)  # the most particular first
 # Last, nested_messages: it takes any JSON with a list of messages in it, the shapes of the others too.
 JSON_READERS = (chatgpt, claude_ai, claude_code, codex, gemini_cli, vscode_chat, DiscordJSON, telegram, sillytavern, sharegpt, openai_chat,
