@@ -40,6 +40,7 @@ EXPECTED_READER = {
     "conversation_logger.md": "conversation-logger",
     "2025-11-20_08-15Z-tide-gauge-alerts.md": "specstory", "2025-07-02_14-05Z-harbour-map-legend.md": "specstory",
     "vscode_chat.json": "vscode-chat", "cline_task_feb-9-2026_8-14-05-pm.md": "cline",
+    "api_conversation_history.json": "cline",
 }
 
 
@@ -251,6 +252,33 @@ def test_an_older_cline_task_with_the_model_s_own_tool_calls():
     assert task.started == datetime(2025, 3, 3, 21, 5)
     plain = "**User:**\n\nhello\n\n---\n\n**Assistant:**\n\nhi\n"
     assert read_bytes(Path("a.md"), plain.encode(), "a.md").format != "cline"
+
+
+def test_a_cline_task_s_record_reads_as_its_export_does():
+    """api_conversation_history.json is what Cline's export is written from: written as the export
+    writes it ('**User:**', the blocks one per line, '[Tool Use: …]' and '[Tool]' for the model's own
+    tool calls, '---' between messages), both read to the same messages (a differential test)."""
+    record = json.loads((FORMATS / "api_conversation_history.json").read_text("utf-8"))
+
+    def block(part):
+        if part["type"] == "text":
+            return part["text"]
+        if part["type"] == "image":
+            return "[Image]"
+        if part["type"] == "tool_use":
+            return f"[Tool Use: {part['name']}]\n" + "\n".join(f"{k[:1].upper()}{k[1:]}: {v}" for k, v in part["input"].items())
+        return "[Tool]\n" + "\n".join(block(inner) for inner in part["content"])
+
+    export = "---\n\n".join(f"**{'User' if m['role'] == 'user' else 'Assistant'}:**\n\n"
+                             + "\n".join(block(part) for part in m["content"]) + "\n\n" for m in record)
+    [from_json] = read_file(FORMATS / "api_conversation_history.json", "a.json").conversations
+    [from_export] = read_bytes(Path("cline_task_mar-14-2026_9-02-11-am.md"), export.encode(), "t.md").conversations
+    assert [(m.speaker, m.kind, m.text, m.time) for m in from_json.messages] == [
+        (m.speaker, m.kind, m.text, m.time) for m in from_export.messages]
+    assert from_json.title == "The ferry timetable shows the 18:40 sailing twice. Remove the copy."
+    assert [m.text for m in from_json.messages if m.speaker == "User"] == [
+        "The ferry timetable shows the 18:40 sailing twice. Remove the copy.", "That screenshot shows it fixed, thanks."]
+    assert "Content: sailing,from,to" in from_json.messages[7].text and from_json.messages[7].kind == "tool_call"
 
 
 def test_a_discord_channel_exported_as_csv(tmp_path):

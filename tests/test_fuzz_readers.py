@@ -33,7 +33,8 @@ JSON_FIXTURES = {"chatgpt": "chatgpt.json", "claude.ai": "claude_ai.json", "open
                  "openai, a debate runner's session": "../archives/debates/20250301_101500_Design_a_tide_gauge_network/session.json",
                  "openai, a model with itself": "../archives/pairings/3f2a9c10-7d41-4e8b-9a55-0c1d2e3f4a5b.json",
                  "nested messages, keyed by chat": "notes_app_chats.json", "nested messages, Open WebUI": "open_webui.json",
-                 "discord": "discord.json", "telegram": "telegram.json", "vscode-chat": "vscode_chat.json"}
+                 "discord": "discord.json", "telegram": "telegram.json", "vscode-chat": "vscode_chat.json",
+                 "cline": "api_conversation_history.json"}
 JSONL_FIXTURES = {"claude-code": "claude_code.jsonl", "claude-code stream-json": "claude_code_stream.jsonl",
                   "claude-code progress and system records": "claude_code_agents.jsonl",
                   "sharegpt": "sharegpt.jsonl", "sillytavern": "sillytavern.jsonl", "codex": "codex.jsonl"}
@@ -59,7 +60,8 @@ KEYS = ["mes", "is_user", "is_system", "send_date", "swipes", "swipe_id", "extra
         "date", "payload", "call_id", "output", "action", "query", "cwd", "cli_version", "instructions", "git",
         "branch", "encrypted_content", "requests", "responderUsername", "requesterUsername", "kind", "value",
         "inlineReference", "fsPath", "path", "uri", "edits", "pastTenseMessage", "invocationMessage", "toolId",
-        "customTitle", "creationDate", "modelId", "isCanceled", "errorDetails", "supportThemeIcons"]
+        "customTitle", "creationDate", "modelId", "isCanceled", "errorDetails", "supportThemeIcons", "tool_use_id",
+        "is_error", "id"]
 
 _text = st.text(max_size=8) | st.sampled_from(
     ["\ud800", "\x00", "\x1b[31m", "\u2028", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "user",

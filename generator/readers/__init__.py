@@ -35,6 +35,7 @@ from generator.readers import (aider, backrooms, cctrace, cline, chatgpt, claude
                                codex, conversation_logger, framed, gemini_cli, gemini_console, jsondoc, native, nested_messages,
                                openai_chat, plaintext, runner, sharegpt, sillytavern, specstory, tagged, telegram,
                                vscode_chat)
+from generator.readers.cline import ClineJSON
 from generator.readers.clean import decode, json_unsafe_at
 from generator.readers.common import keep_damaged_lines
 from generator.readers.discord import CSV_HEADER, DiscordCSV, DiscordJSON, DiscordText
@@ -53,7 +54,7 @@ SUFFIXES = TEXT_SUFFIXES + tuple(JSON_SUFFIXES) + tuple(SUBTITLE_READERS) + (HTM
 TEXT_READERS = (claude_log, cctrace, conversation_logger, specstory, cline, aider, DiscordText, native, backrooms, claude_console, gemini_console, tagged,
                 framed, plaintext)  # the most particular first
 # Last, nested_messages: it takes any JSON with a list of messages in it, the shapes of the others too.
-JSON_READERS = (chatgpt, claude_ai, claude_code, codex, gemini_cli, vscode_chat, DiscordJSON, telegram, sillytavern, sharegpt, openai_chat,
+JSON_READERS = (chatgpt, claude_ai, claude_code, codex, gemini_cli, vscode_chat, ClineJSON, DiscordJSON, telegram, sillytavern, sharegpt, openai_chat,
                 runner, nested_messages)
 _SNIFF_CHARS = 65536
 _CLAIMED_AMONG = 8  # leading lines of JSON Lines looked at to choose the reader

@@ -39,6 +39,10 @@ wrote is the ``<task>``, and their ``<feedback>`` and ``<answer>``s. The model's
 ``<thinking>`` and its tool calls as XML elements (``[Tool Use: name]`` in older versions); its answer
 to the user is the ``<result>`` of ``attempt_completion``, the ``<question>`` it asks, or its words.
 A message starts only at ``**User:**`` or ``**Assistant:**`` after a ``---`` line (or first).
+
+The task's own record, ``api_conversation_history.json`` (in the extension's ``tasks/<id>/`` folder),
+is what the export is written from: a list of ``{"role", "content": [blocks]}``; it is read as the
+export would write it (``ClineJSON``).
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ from bisect import bisect_left
 from datetime import datetime, timedelta, timezone
 
 from generator.readers.common import Turn, conversation, fenced, request_title
+from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of
 
 NAME = "cline"
 USER, MODEL, TOOL, EXTENSION = "User", "Assistant", "Tool", "Cline"
@@ -81,16 +86,74 @@ def read(path, text, display):
     for number, at in enumerate(heads):
         end = heads[number + 1] if number + 1 < len(heads) else len(lines)
         body = _without_closing_rule(lines[at + 1:end])
-        said = "\n".join(body).strip("\n")
-        if _HEADS[lines[at].rstrip()] == USER:
-            turns += _user(said, at + 2)
-        else:
-            turns += _model(said, at + 2)
+        turns += _message(_HEADS[lines[at].rstrip()], "\n".join(body).strip("\n"), at + 2)
+    return [_task(path, turns)], []
+
+
+class ClineJSON:
+    """The task's record (``api_conversation_history.json``), among the JSON readers."""
+    NAME = NAME
+    ONE_CONVERSATION = False  # one value: the list of messages
+
+    @staticmethod
+    def claims(first: Record, lines: bool) -> bool:
+        """Its first message is the user's and holds the task, or the editor's state."""
+        value = first.value
+        message = value[0] if isinstance(value, list) and value else value
+        if lines or not isinstance(message, dict) or message.get("role") != "user":
+            return False
+        said = _blocks_text(message.get("content"))
+        return "<task>" in said or "<environment_details>" in said
+
+    @staticmethod
+    def read(records, source, display):
+        turns: list[Turn] = []
+        for record in records:
+            shape = Shape(record, display)
+            messages = record.value if isinstance(record.value, list) else [record.value]
+            for message in messages:
+                message = shape.object(message, record.path)
+                role = USER if text_of(message.get("role")) == "user" else MODEL
+                turns += _message(role, _blocks_text(message.get("content")).strip("\n"), record.line)
+        return [_task(source, turns)], []
+
+
+def _blocks_text(content) -> str:
+    """A message's content blocks as the export writes them: text as it is, a tool's use and result in
+    brackets, an image as '[Image]'."""
+    if isinstance(content, str):
+        return content
+    parts = []
+    for block in map(dict_of, list_of(content)):
+        kind = text_of(block.get("type"))
+        if kind == "text":
+            parts.append(text_of(block.get("text")))
+        elif kind == "image":
+            parts.append("[Image]")
+        elif kind == "tool_use":
+            given = block.get("input")
+            arguments = ("\n".join(f"{key[:1].upper()}{key[1:]}: {text_of(value) if isinstance(value, str) else value}"
+                                   for key, value in given.items()) if isinstance(given, dict) else text_of(given))
+            parts.append(f"[Tool Use: {text_of(block.get('name')) or 'tool'}]\n{arguments}")
+        elif kind == "tool_result":
+            output = _blocks_text(block.get("content"))
+            parts.append("[Tool (Error)]" if block.get("is_error") is True else "[Tool]")
+            parts[-1] += f"\n{output}" if output else ""
+        elif kind in ("thinking", "reasoning"):
+            thought = text_of(block.get("thinking")) or text_of(block.get("text"))
+            parts.append(f"<thinking>\n{thought}\n</thinking>" if thought else "")
+    return "\n".join(part for part in parts if part)  # as the export joins them
+
+
+def _message(role: str, text: str, line: int) -> list[Turn]:
+    return _user(text, line) if role == USER else _model(text, line)
+
+
+def _task(source, turns: list[Turn]):
     title = request_title(turn.text for turn in turns if turn.speaker == USER and turn.kind == "message")
     # The file's name says when in local time, the editor's state with its offset: the state first.
-    started = None if any(turn.time for turn in turns) else _named_time(path.name)
-    return [conversation(path, turns, title=title, started=started,
-                         metadata={"Source format": "Cline task"})], []
+    started = None if any(turn.time for turn in turns) else _named_time(source.name)
+    return conversation(source, turns, title=title, started=started, metadata={"Source format": "Cline task"})
 
 
 def _after_rule(lines: list[str], at: int) -> bool:
