@@ -58,6 +58,24 @@ def test_every_fixture_is_claimed_by_its_own_reader():
         assert not [d for d in result.diagnostics if d.level == "error"], name
 
 
+def test_a_header_is_sketched_only_from_what_reads_as_native(tmp_path):
+    """A large build places a native transcript by its header alone (read_header_file): a file that a
+    reader offered it first claims (a Claude Code log, a SpecStory session…) is never sketched so,
+    whatever its header looks like to the native reader."""
+    from generator.readers import TEXT_SUFFIXES, read_header_file
+    texts = [path for path in sorted(FIXTURES.rglob("*")) if path.suffix.lower() in TEXT_SUFFIXES]
+    assert len(texts) > 20
+    # A native transcript, but for a conversation-logger log quoted in its last message: the logger's
+    # reader is offered the file first, and claims it.
+    quoting = tmp_path / "quoting.md"
+    quoting.write_text("# A ↔ B\n\n---\n\n### A\n\nhi\n\n---\n\n### B\n\n" + "=" * 80
+                       + "\n🤖 CLAUDE [2026-01-01 10:00:00]:\n● x\n", "utf-8")
+    assert read_file(quoting).format == "conversation-logger"
+    for path in texts + [quoting]:
+        if read_header_file(path, path.name) is not None:
+            assert read_file(path, path.name).format == "native", path.name
+
+
 def test_native_samples_are_claimed_by_the_native_reader():
     for path in sorted((Path(__file__).parent.parent / "content").glob("*.md")):
         assert read_file(path).format == "native", path.name
@@ -252,6 +270,17 @@ def test_an_older_cline_task_with_the_model_s_own_tool_calls():
     assert task.started == datetime(2025, 3, 3, 21, 5)
     plain = "**User:**\n\nhello\n\n---\n\n**Assistant:**\n\nhi\n"
     assert read_bytes(Path("a.md"), plain.encode(), "a.md").format != "cline"
+
+
+def test_what_cline_adds_to_the_task_is_its_own_not_the_user_s():
+    """Text outside the user's elements (a reminder Cline adds under the task, as a real task's record
+    holds one) is folded context of the extension's; the user's message is the task alone."""
+    text = ("**User:**\n\n<task>\nCount the gulls\n</task>\n\n# task_progress RECOMMENDED\n\nKeep a todo list.\n\n"
+            "---\n\n**Assistant:**\n\n<thinking>\ncount\n</thinking>\n\nTwelve.\n")
+    [task] = read_bytes(Path("cline_task_mar-3-2025_9-05-00-pm.md"), text.encode(), "t.md").conversations
+    assert [(m.speaker, m.kind, m.text) for m in task.messages] == [
+        ("User", "message", "Count the gulls"), ("Cline", "context", "# task_progress RECOMMENDED\n\nKeep a todo list."),
+        ("Assistant", "thinking", "count"), ("Assistant", "message", "Twelve.")]
 
 
 def test_a_cline_task_s_record_reads_as_its_export_does():

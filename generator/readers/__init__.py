@@ -53,6 +53,9 @@ SUFFIXES = TEXT_SUFFIXES + tuple(JSON_SUFFIXES) + tuple(SUBTITLE_READERS) + (HTM
 
 TEXT_READERS = (claude_log, cctrace, conversation_logger, specstory, cline, aider, DiscordText, native, backrooms, claude_console, gemini_console, tagged,
                 framed, plaintext)  # the most particular first
+# The readers that a file is offered to before the native one: a file one of them claims is theirs,
+# whatever the native reader would make of its header.
+_BEFORE_NATIVE = TEXT_READERS[:TEXT_READERS.index(native)]
 # Last, nested_messages: it takes any JSON with a list of messages in it, the shapes of the others too.
 JSON_READERS = (chatgpt, claude_ai, claude_code, codex, gemini_cli, vscode_chat, ClineJSON, DiscordJSON, telegram, sillytavern, sharegpt, openai_chat,
                 runner, nested_messages)
@@ -101,7 +104,7 @@ def read_header_file(path: Path, display: str, identity=None, redaction=None) ->
             # for its page scans it, and a large build would otherwise scan each file twice.
             text = redaction.replaced(text)
         head = text[:_SNIFF_CHARS]
-        if notes or not native.sniff(head) or claude_log.sniff(head) or cctrace.sniff(head):
+        if notes or not native.sniff(head) or any(reader.sniff(head) for reader in _BEFORE_NATIVE):
             return None
         conversation, diagnostics = native.read_header(path, text, display)
         if not native.header_gives_speakers(text, conversation):

@@ -51,7 +51,7 @@ import re
 from bisect import bisect_left
 from datetime import datetime, timedelta, timezone
 
-from generator.readers.common import Turn, conversation, fenced, request_title
+from generator.readers.common import Turn, conversation, fenced, request_title, without_closing_rule
 from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of
 
 NAME = "cline"
@@ -85,7 +85,7 @@ def read(path, text, display):
     turns: list[Turn] = []
     for number, at in enumerate(heads):
         end = heads[number + 1] if number + 1 < len(heads) else len(lines)
-        body = _without_closing_rule(lines[at + 1:end])
+        body = without_closing_rule(lines[at + 1:end], _RULE)
         turns += _message(_HEADS[lines[at].rstrip()], "\n".join(body).strip("\n"), at + 2)
     return [_task(path, turns)], []
 
@@ -163,15 +163,6 @@ def _after_rule(lines: list[str], at: int) -> bool:
     return before >= 0 and lines[before].strip() == _RULE
 
 
-def _without_closing_rule(body: list[str]) -> list[str]:
-    end = len(body)
-    while end and not body[end - 1].strip():
-        end -= 1
-    if end and body[end - 1].strip() == _RULE:
-        end -= 1
-    return body[:end]
-
-
 def _user(text: str, line: int) -> list[Turn]:
     """The extension's message on the user's behalf: a tool's result, what the user wrote (in its
     elements), the editor's state (context; its time dates the message)."""
@@ -197,11 +188,16 @@ def _user(text: str, line: int) -> list[Turn]:
 
 
 def _elements(speaker: str, text: str, line: int, when) -> list[Turn]:
-    """What the user wrote: the text of each element it is in (<task>, <feedback>, <answer>), then what
-    is outside them; as written when it is in none."""
+    """What the user wrote: the text of each element it is in (<task>, <feedback>, <answer>); what is
+    outside them is the extension's (a reminder it adds to the task: folded context). A message in no
+    such element is the user's as written."""
     rest, inside = _users_words(text)
-    said = "\n\n".join(part for part in [*inside, rest] if part.strip()) if inside else text
-    return [Turn(speaker, said, line, when)] if said.strip() else []
+    if not inside:
+        return [Turn(speaker, text, line, when)] if text.strip() else []
+    turns = [Turn(speaker, "\n\n".join(inside), line, when)]
+    if rest.strip():
+        turns.append(Turn(EXTENSION, rest, line, when, kind="context"))
+    return turns
 
 
 def _users_words(text: str) -> tuple[str, list[str]]:

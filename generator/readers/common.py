@@ -345,6 +345,21 @@ def held_text(value, depth: int = 0) -> str:
     return "\n".join(parts)
 
 
+def without_closing_rule(lines: list[str], rule: str) -> list[str]:
+    """A message's lines without the blank lines at their end and the one ``rule`` line an exporter
+    ends a message with (and the blank lines before that): the model's own rules earlier stay."""
+    end = _last_text(lines, len(lines))
+    if end and lines[end - 1].strip() == rule:
+        end = _last_text(lines, end - 1)
+    return lines[:end]
+
+
+def _last_text(lines: list[str], end: int) -> int:
+    while end and not lines[end - 1].strip():
+        end -= 1
+    return end
+
+
 def in_reply_to(speaker: str, number: int) -> str:
     """The line a chat app's reply opens with, naming the message it answers by its number on the page."""
     return f"↩ In reply to {speaker} (#{number})"

@@ -55,7 +55,7 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from generator.readers.claude_console import CLAUDE, TOOL, USER
-from generator.readers.common import Turn, conversation, fenced, request_title
+from generator.readers.common import Turn, conversation, fenced, request_title, without_closing_rule
 from generator.readers.plaintext import PREFACE
 
 NAME = "conversation-logger"
@@ -170,7 +170,7 @@ def _text_turns(lines: list[str], day: date | None) -> tuple[list[Turn], dict[st
     turns = _preface(lines[:heads[0][0] - 1] if heads else lines, 1)
     for number, (at, head) in enumerate(heads):
         end = heads[number + 1][0] - 1 if number + 1 < len(heads) else len(lines)  # the next head's rule
-        body = _without_closing_rule(lines[at + 1:end])
+        body = without_closing_rule(lines[at + 1:end], _EXCHANGE_RULE)
         if head.re is _SESSION_HEAD:
             metadata.setdefault("Session", head["session"])
             if (when := _full_time(head["when"])) is not None:
@@ -191,21 +191,6 @@ def _text_head(line: str) -> re.Match | None:
     if user and (user["colon"] or user["label"]):  # a follow-up with no text has a label and no colon
         return user
     return _CLAUDE_HEAD.fullmatch(line) or _SESSION_HEAD.fullmatch(line)
-
-
-def _without_closing_rule(body: list[str]) -> list[str]:
-    """A message's lines without the blank lines and the one rule the plugin ends an exchange with."""
-    body = _trimmed(body)
-    if body and body[-1].rstrip() == _EXCHANGE_RULE:
-        body = _trimmed(body[:-1])
-    return body
-
-
-def _trimmed(lines: list[str]) -> list[str]:
-    end = len(lines)
-    while end and not lines[end - 1].strip():
-        end -= 1
-    return lines[:end]
 
 
 def _preface(lines: list[str], line: int) -> list[Turn]:
@@ -280,9 +265,7 @@ def _markdown_turns(lines: list[str], day: date | None) -> tuple[list[Turn], dic
     turns = _preface(lines[title_at + 1:heads[0][0]] if heads else lines[title_at + 1:], title_at + 2)
     for number, (at, head) in enumerate(heads):
         end = heads[number + 1][0] if number + 1 < len(heads) else len(lines)
-        body = _trimmed(lines[at + 1:end])
-        if body and body[-1].rstrip() == "---":  # the rule the plugin writes before each request
-            body = _trimmed(body[:-1])
+        body = without_closing_rule(lines[at + 1:end], "---")  # the rule the plugin writes before each request
         when = clock.at(head["clock"])
         if head["who"] == "Claude":
             turns += _claude_sections(body, at + 2, when)
