@@ -172,9 +172,12 @@ def test_a_cursor_session_as_specstory_saves_it():
     assert session.title == "Tide gauge alerts fire twice"
     assert session.started == datetime(2025, 11, 20, 8, 15, tzinfo=timezone.utc)
     assert session.metadata["Agent"] == "Cursor" and session.metadata["Model"] == "claude-4.5-sonnet-thinking, gpt-5"
+    # Each answer is its model's, 'Agent' (its part) the label; the session switched models.
+    sonnet, gpt = "Claude Sonnet 4.5 Thinking", "GPT-5"
     assert [(m.speaker, m.kind) for m in session.messages] == [
-        ("User", "message"), ("Agent", "thinking"), ("Agent", "tool_call"), ("Agent", "tool_call"), ("Agent", "message"),
-        ("Agent", "tool_call"), ("Agent", "message"), ("User", "message"), ("Agent", "tool_call"), ("Agent", "message")]
+        ("User", "message"), (sonnet, "thinking"), (sonnet, "tool_call"), (sonnet, "tool_call"), (sonnet, "message"),
+        (sonnet, "tool_call"), (sonnet, "message"), ("User", "message"), (gpt, "tool_call"), (gpt, "message")]
+    assert {m.speaker: m.label for m in session.messages if m.speaker != "User"} == {sonnet: "Agent", gpt: "Agent"}
     thinking, read, grep, edit = (session.messages[i].text for i in (1, 2, 3, 5))
     assert thinking.endswith("second subscription.\n\n---\n\nMaybe both the gauge and the forecast call it.")
     assert read == "Tool use: **read_file** • Read file: alerts.py"
@@ -516,9 +519,9 @@ def test_a_codex_cli_session():
     [session] = read_file(FORMATS / "codex.jsonl", "codex.jsonl").conversations
     assert session.title == "Why does the tide table test fail on the north pier?"
     assert [(m.speaker, m.kind) for m in session.messages] == [
-        ("User", "context"), ("User", "message"), ("GPT-5-codex", "thinking"), ("GPT-5-codex", "tool_call"),
-        ("Tool", "tool_result"), ("GPT-5-codex", "tool_call"), ("Tool", "tool_result"), ("GPT-5-codex", "tool_call"),
-        ("GPT-5-codex", "message"), ("Codex", "summary")]
+        ("User", "context"), ("User", "message"), ("GPT-5-Codex", "thinking"), ("GPT-5-Codex", "tool_call"),
+        ("Tool", "tool_result"), ("GPT-5-Codex", "tool_call"), ("Tool", "tool_result"), ("GPT-5-Codex", "tool_call"),
+        ("GPT-5-Codex", "message"), ("Codex", "summary")]
     texts = [m.text for m in session.messages]
     assert texts[3] == "**Shell** in `/home/keeper/tides`\n\n```sh\n$ pytest -q tests/test_tides.py\n```"
     assert texts[4].startswith("**exit code 1**\n\n```\nF.\nFAILED tests/test_tides.py::test_north_pier")
@@ -647,10 +650,25 @@ def test_a_sillytavern_group_chat_is_titled_by_its_speakers():
     assert chat.title == "Ada ↔ Echo" and chat.started.year == 2026 and "User" not in chat.metadata
 
 
+def test_a_chatgpt_answer_whose_slug_names_no_model_is_chatgpts():
+    def answer(slug):
+        return {"id": "a", "parent": "u", "children": [], "message": {
+            "id": "a", "author": {"role": "assistant"}, "create_time": 1718100001,
+            "content": {"content_type": "text", "parts": ["Low water at 14:10."]}, "metadata": {"model_slug": slug}}}
+    question = {"id": "u", "parent": None, "children": ["a"], "message": {
+        "id": "u", "author": {"role": "user"}, "create_time": 1718100000,
+        "content": {"content_type": "text", "parts": ["When is low water?"]}, "metadata": {}}}
+    for slug, speaker in (("auto", "ChatGPT"), ("research", "ChatGPT"), ("gpt-5-thinking", "GPT-5 Thinking")):
+        export = [{"title": "Tides", "create_time": 1718100000, "current_node": "a",
+                   "mapping": {"u": question, "a": answer(slug)}}]
+        [chat] = read_bytes(Path("conversations.json"), json.dumps(export).encode(), "conversations.json").conversations
+        assert [m.speaker for m in chat.messages] == ["User", speaker]
+
+
 def test_chatgpt_follows_the_current_branch_and_names_models():
     [chat] = models("chatgpt.json")
     shown = [m for m in chat["messages"] if m.get("kind") != "version"]
-    assert [m["speaker"] for m in shown] == ["User", "GPT-4o", "User", "GPT-4o-mini"]
+    assert [m["speaker"] for m in shown] == ["User", "GPT-4o", "User", "GPT-4o mini"]
     # The other branches are kept, folded, right after the message they are other versions of.
     versions = [(m["index"], m["text"]) for m in chat["messages"] if m.get("kind") == "version"]
     assert versions == [(4, "**User:**\n\n(an edit that was abandoned)"), (6, "**GPT-4o:**\n\n(a regenerated answer)")]

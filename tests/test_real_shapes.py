@@ -60,6 +60,30 @@ def test_a_models_id_on_a_cloud_platform_is_named_as_the_vendor_names_it(model, 
     assert model_name(model) == name
 
 
+@pytest.mark.parametrize("model, name", [
+    # OpenRouter writes Claude's version with a dot, and routes to variants after a colon.
+    ("anthropic/claude-3.5-sonnet", "Claude 3.5 Sonnet"), ("anthropic/claude-3.7-sonnet", "Claude 3.7 Sonnet"),
+    ("anthropic/claude-3.5-haiku", "Claude 3.5 Haiku"), ("anthropic/claude-3-opus:beta", "Claude 3 Opus"),
+    ("anthropic/claude-3.7-sonnet:thinking", "Claude 3.7 Sonnet Thinking"), ("moonshotai/kimi-k2:free", "Kimi K2"),
+    ("claude-3.5-sonnet-20241022", "Claude 3.5 Sonnet v2"),
+    # Cursor puts the version first from Claude 4 on too; Anthropic names those family first.
+    ("claude-4.5-sonnet", "Claude Sonnet 4.5"), ("claude-4-sonnet", "Claude Sonnet 4"),
+    ("claude-4.5-sonnet-thinking", "Claude Sonnet 4.5 Thinking"), ("claude-4.1-opus", "Claude Opus 4.1"),
+    ("claude-2.1", "Claude 2.1"), ("claude-instant-1.2", "Claude Instant 1.2"),
+    # OpenAI's own spelling of the words after a version, and ChatGPT's slugs.
+    ("gpt-4o-mini", "GPT-4o mini"), ("gpt-3.5-turbo", "GPT-3.5 Turbo"), ("gpt-4.1-nano", "GPT-4.1 nano"),
+    ("gpt-5-codex", "GPT-5-Codex"), ("gpt-5.1-codex-max", "GPT-5.1-Codex-Max"), ("openai/gpt-oss-120b", "gpt-oss-120b"),
+    ("gpt-5-thinking", "GPT-5 Thinking"), ("gpt-5-t-mini", "GPT-5 Thinking mini"),
+    ("text-davinci-002-render-sha", "GPT-3.5"), ("gpt-4-browsing", "GPT-4"), ("chatgpt-4o-latest", "ChatGPT-4o"),
+    ("gpt-4o-2024-08-06", "GPT-4o"), ("minimax/minimax-m2", "MiniMax M2"),
+    # Names of their own stay as they are.
+    ("gemini-2.0-flash-thinking-exp", "Gemini 2.0 Flash Thinking Exp"), ("o3-mini-high", "o3-mini-high"),
+    ("llama3.1:8b", "Llama3.1 8B"), ("sonnet3", "sonnet3"), ("claude", "claude"),
+])
+def test_a_models_id_is_named_as_its_maker_names_it_however_a_tool_spells_it(model, name):
+    assert model_name(model) == name
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=60), st.sampled_from(["claude-3-opus-20240229", "claude-sonnet-4-20250514", "gpt-4.1",
                                               "gemini-2.5-pro", "qwen3-coder", "r1", "nova-pro"]),

@@ -22,6 +22,8 @@ from generator.readers.tree import with_versions
 NAME = "chatgpt"
 ONE_CONVERSATION = False  # a file may hold many conversations
 
+# Slugs that name no model: ChatGPT choosing one itself, and its deep research.
+_NO_MODEL = {"auto", "research"}
 
 def claims(first: Record, lines: bool) -> bool:
     return not lines and isinstance(first.value, dict) and "mapping" in first.value
@@ -125,7 +127,8 @@ def _turn(shape: Shape, node: dict) -> Turn | None:
         return None
     name = text_of(author.get("name"))
     if role == "assistant":
-        speaker = model_name(text_of(metadata.get("model_slug"))) or name or "ChatGPT"
+        slug = text_of(metadata.get("model_slug"))
+        speaker = (model_name(slug) if slug not in _NO_MODEL else "") or name or "ChatGPT"
     elif role == "tool":
         speaker = name or "tool"
     else:

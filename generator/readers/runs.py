@@ -32,11 +32,29 @@ ALIASES = {
     "gemini-1206": "gemini-exp-1206", "gemini-1121": "gemini-exp-1121", "grok4": "grok-4",
     "hermes": "hermes-4-405b", "405b-instruct": "llama-3.1-405b-instruct", "oss": "gpt-oss-120b",
 }
-# Whole names for ids whose pattern does not say enough.
+# Whole names for ids whose pattern does not say enough: ChatGPT's own slugs (an export's
+# ``model_slug``) among them, the names its model menu showed.
 _KNOWN = {"claude-3-5-sonnet-20241022": "Claude 3.5 Sonnet v2", "claude-3-5-sonnet-v2-20241022": "Claude 3.5 Sonnet v2",
-          "hermes-4-405b": "Hermes 4 405B"}
-_CLAUDE_OLD = re.compile(r"^claude-(\d)(?:-(\d))?-(opus|sonnet|haiku)(?:-\d{8}|-latest)?$")
+          "hermes-4-405b": "Hermes 4 405B",
+          "text-davinci-002-render": "GPT-3.5", "text-davinci-002-render-sha": "GPT-3.5",
+          "text-davinci-002-render-paid": "GPT-3.5", "text-davinci-002-render-sha-mobile": "GPT-3.5",
+          "gpt-4-browsing": "GPT-4", "gpt-4-plugins": "GPT-4", "gpt-4-code-interpreter": "GPT-4",
+          "gpt-4-dalle": "GPT-4", "gpt-4-gizmo": "GPT-4", "gpt-4-mobile": "GPT-4", "gpt-4o-canmore": "GPT-4o",
+          "gpt-5-t-mini": "GPT-5 Thinking mini", "chatgpt-4o-latest": "ChatGPT-4o", "chatgpt-4o": "ChatGPT-4o"}
+# Claude's ids name a version and a family in either order, the version with a dash or a dot
+# ('claude-3-5-sonnet', 'claude-3.5-sonnet' as OpenRouter writes it, 'claude-4.5-sonnet' as Cursor
+# does, 'claude-sonnet-4-5'); before Claude 3 they named no family ('claude-2.1', 'claude-instant-1.2').
+_CLAUDE_OLD = re.compile(r"^claude-(\d)(?:[-.](\d))?-(opus|sonnet|haiku)(?:-\d{8}|-latest)?$")
 _CLAUDE_NEW = re.compile(r"^claude-(opus|sonnet|haiku)-(\d)(?:[-.](\d))?(?:-\d{8}|-latest)?$")
+_CLAUDE_EARLY = re.compile(r"^claude-(instant-)?(\d)(?:[-.](\d))?(?:-\d{3,8}|-latest)?$")
+# A model's variant written after its id: the same model thinking first ('claude-3.7-sonnet:thinking'
+# at OpenRouter, 'claude-4.5-sonnet-thinking' in Cursor, 'gpt-5-thinking' in ChatGPT).
+_THINKING = re.compile(r"[:-]thinking$")
+# OpenRouter's ways of routing a request to the same model ('claude-3-opus:beta', 'kimi-k2:free').
+_ROUTING_VARIANT = re.compile(r":(?:beta|free|extended|nitro|floor|online|exacto)$")
+# How OpenAI writes the words after a GPT's version ('GPT-4o mini', 'GPT-4 Turbo', 'GPT-5-Codex').
+_GPT_WORDS = {"mini": " mini", "nano": " nano", "turbo": " Turbo", "pro": " pro", "thinking": " Thinking",
+              "instant": " Instant", "chat": " Chat", "codex": "-Codex", "preview": " Preview"}
 # OpenAI's reasoning models, whose ids are their names ('o1-preview', 'o3-mini'): a seat's 'O1 2' says less.
 _OPENAI_O_SERIES = re.compile(r"o\d(?:-(?:mini|preview|pro))*")
 _OLLAMA_TAG = re.compile(r"([a-z][a-z0-9.\-]*):([a-z0-9][a-z0-9.\-_]*[a-z][a-z0-9.\-_]*)")  # a tag with a letter
@@ -44,11 +62,11 @@ _DATE_SUFFIX = re.compile(r"-(?:\d{8}|\d{4}-\d{2}-\d{2}|latest)$")
 _SPECIAL_CASE = {"gpt": "GPT", "glm": "GLM", "deepseek": "DeepSeek", "qwen": "Qwen", "kimi": "Kimi",
                  "grok": "Grok", "gemini": "Gemini", "gemma": "Gemma", "llama": "Llama", "olmo": "Olmo",
                  "hermes": "Hermes", "mistral": "Mistral", "ministral": "Ministral", "magistral": "Magistral",
-                 "codestral": "Codestral", "devstral": "Devstral", "pixtral": "Pixtral", "exp": "Exp", "pro": "Pro", "flash": "Flash",
+                 "codestral": "Codestral", "devstral": "Devstral", "pixtral": "Pixtral", "minimax": "MiniMax", "exp": "Exp", "pro": "Pro", "flash": "Flash",
                  "instruct": "Instruct", "preview": "Preview", "fast": "Fast", "chat": "Chat", "think": "Think"}
 # Families whose models people name with a capital and spaces ("Gemini 2.5 Pro"); others keep their id.
 _FAMILIES = ("gpt", "gemini", "gemma", "llama", "grok", "kimi", "deepseek", "qwen", "glm", "hermes", "mistral",
-             "ministral", "magistral", "codestral", "devstral", "pixtral")
+             "ministral", "magistral", "codestral", "devstral", "pixtral", "minimax")
 
 
 # How cloud platforms and proxies dress a vendor's id: Amazon Bedrock's 'us.anthropic.claude-3-7-
@@ -77,20 +95,20 @@ def _platform_id(model: str) -> str:
 def model_name(model: str) -> str:
     """A model id or short name as people write it: 'claude-3-opus-20240229' -> 'Claude 3 Opus',
     'openai/gpt-5.2' -> 'GPT-5.2'; an id of an unknown family loses only its vendor and date."""
-    model = model.strip()
-    plain = _platform_id(model.rsplit("/", 1)[-1])
+    plain = _ROUTING_VARIANT.sub("", _platform_id(model.strip().rsplit("/", 1)[-1]))
     key = plain.lower()
     key = ALIASES.get(key, key)
     if key in _KNOWN:
         return _KNOWN[key]
-    old = _CLAUDE_OLD.match(key)
-    if old:
-        version = old.group(1) + (f".{old.group(2)}" if old.group(2) else "")
-        return f"Claude {version} {old.group(3).capitalize()}"
-    new = _CLAUDE_NEW.match(key)
-    if new:
-        version = new.group(2) + (f".{new.group(3)}" if new.group(3) else "")
-        return f"Claude {new.group(1).capitalize()} {version}"
+    thinking = _THINKING.search(key)
+    if thinking and not key.startswith("gemini"):  # Gemini's 'flash-thinking-exp' is a name of its own
+        base = key[:thinking.start()]
+        named = model_name(base)
+        if named != base:
+            return f"{named} Thinking"
+    named = _claude_name(key)
+    if named:
+        return named
     key = _DATE_SUFFIX.sub("", key)
     tagged = _OLLAMA_TAG.fullmatch(key)  # 'llama3.1:8b', as Ollama names a model and its size
     if tagged:
@@ -101,9 +119,41 @@ def model_name(model: str) -> str:
     if family is None or family.group() not in _FAMILIES:
         return plain if key == plain.lower() else _DATE_SUFFIX.sub("", plain)
     if family.group() == "gpt":
-        return "GPT-" + key[4:] if key.startswith("gpt-") else key
+        return _gpt_name(key)
     words = [_word(word) for word in key.split("-") if word]
     return " ".join(words)
+
+
+def _claude_name(key: str) -> str | None:
+    """Claude's name as Anthropic writes it: the version after the family from Claude 4 on ('Claude
+    Sonnet 4.5'), before it until then ('Claude 3.5 Sonnet'); None for an id that is not Claude's."""
+    key = re.sub(r"^claude-(\d)\.(\d)-", r"claude-\1-\2-", key)
+    if key in _KNOWN:
+        return _KNOWN[key]
+    old, new = _CLAUDE_OLD.match(key), _CLAUDE_NEW.match(key)
+    if old or new:
+        family, major, minor = (old.group(3), old.group(1), old.group(2)) if old else new.groups()
+        version = major + (f".{minor}" if minor else "")
+        if int(major) >= 4:
+            return f"Claude {family.capitalize()} {version}"
+        return f"Claude {version} {family.capitalize()}"
+    early = _CLAUDE_EARLY.match(key)
+    if early:
+        version = early.group(2) + (f".{early.group(3)}" if early.group(3) else "")
+        return f"Claude {'Instant ' if early.group(1) else ''}{version}"
+    return None
+
+
+def _gpt_name(key: str) -> str:
+    """'gpt-4o-mini' -> 'GPT-4o mini', 'gpt-5-codex' -> 'GPT-5-Codex'; OpenAI writes its open-weight
+    models in lower case ('gpt-oss-120b'), and a word it has no way of writing keeps its dash."""
+    if not key.startswith("gpt-") or key.startswith("gpt-oss"):
+        return key
+    version, *words = key[4:].split("-")
+    name = "GPT-" + version
+    for before, word in zip(["", *words], words):
+        name += f"-{word.capitalize()}" if before == "codex" else _GPT_WORDS.get(word, f"-{word}")
+    return name
 
 
 # The vendors of OpenRouter's model ids ('z-ai/glm-4.7'), as a script that calls models through it
