@@ -11,6 +11,7 @@ from stat import S_ISREG
 from generator.diagnostics import Diagnostic, note
 from generator.readers import SUFFIXES
 from generator.readers.aider import FILE_NAME as AIDER_HISTORY
+from generator.readers.parts import is_part, later_part_names, might_be_later_part
 
 # Swap, backup and temporary files that editors and tools write beside the real file.
 _LITTER_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".temp", ".bak", ".part", ".crdownload",
@@ -87,6 +88,7 @@ def discover(content: Path, exclusions: Exclusions | None = None, follow_symlink
     pending = [(str(content), "")]
     while pending:
         folder, prefix = pending.pop()
+        in_folder, parts_here = len(found), False
         with os.scandir(folder) as entries:
             for entry in entries:
                 relative = prefix + entry.name
@@ -106,9 +108,27 @@ def discover(content: Path, exclusions: Exclusions | None = None, follow_symlink
                                           "(set follow_symlinks = true to read it)"))
                         continue
                     found.append(SourceFile(entry.path, shown, (stat.st_mtime_ns, stat.st_size)))
+                    parts_here = parts_here or might_be_later_part(entry.name)
+        if parts_here:
+            found[in_folder:] = _parts_folded(found[in_folder:], folder)
     found.sort(key=lambda source: source.relative)
     notes.sort()
     return Discovery(found, notes)
+
+
+def _parts_folded(files: list[SourceFile], folder: str) -> list[SourceFile]:
+    """One folder's files with each export split over several (readers/parts.py) listed as its first
+    part, whose signature is made from all of them: an edit to any part reads the export again."""
+    names = {os.path.basename(file.path): file for file in files}
+    folded, later = [], set()
+    for name, file in names.items():
+        parts = later_part_names(name, lambda part: part in names and is_part(Path(folder, part)))
+        if parts:
+            signatures = [file.signature] + [names[part].signature for part in parts]
+            file = SourceFile(file.path, file.relative, (max(s[0] for s in signatures), sum(s[1] for s in signatures)))
+            later.update(parts)
+        folded.append(file)
+    return [file for file in folded if os.path.basename(file.path) not in later]
 
 
 _UNDECODABLE = re.compile("[\udc80-\udcff]")

@@ -40,6 +40,7 @@ from generator.readers.clean import decode, json_unsafe_at
 from generator.readers.common import keep_damaged_lines
 from generator.readers.discord import CSV_HEADER, DiscordCSV, DiscordJSON, DiscordText
 from generator.readers.discord_html import DiscordHTML
+from generator.readers.parts import joined, later_parts
 from generator.readers.telegram_html import TelegramHTML
 from generator.readers.subtitles import SRT, WebVTT
 
@@ -81,11 +82,51 @@ def read_file(path: Path, display: str | None = None, identity=None, redaction=N
     Raises only :class:`SourceError`: a reader's own, or any other failure of one, as an error about the file.
     """
     shown = display or str(path)
+    later = later_parts(path)
+    if later:
+        return _read_parts([path, *later], shown, identity, redaction, terms)
     try:
         data = path.read_bytes()
     except OSError as err:
         raise SourceError(shown, 0, f"cannot read file: {err.strerror}") from None
     return read_bytes(path, data, shown, identity, redaction, terms)
+
+
+def _read_parts(paths: list[Path], shown: str, identity, redaction, terms: bool) -> ReadResult:
+    """An export split over several files (see parts.py): each part read as a file is, then joined. A
+    part that cannot be read is an error of its own; the others are read."""
+    folder = shown.rpartition("/")[0]
+    results: list[ReadResult] = []
+    diagnostics: list[Diagnostic] = []
+    for path in paths:
+        display = shown if path is paths[0] else f"{folder}/{path.name}" if folder else path.name
+        try:
+            result = read_bytes(path, path.read_bytes(), display, None, redaction, terms=False)
+        except OSError as err:
+            diagnostics.append(Diagnostic(display, 0, "error", f"cannot read file: {err.strerror}"))
+            continue
+        except SourceError as err:
+            diagnostics.append(err.diagnostic)
+            continue
+        results.append(result)
+        diagnostics += result.diagnostics
+    if not results:
+        first = diagnostics[0]
+        raise SourceError(first.path, first.line, first.message)
+    whole = ReadResult(results[0].format, joined([r.conversations for r in results], [r.format for r in results]),
+                       diagnostics)
+    for conversation in whole.conversations:  # all read from the one source the archive lists
+        conversation.source = paths[0]
+    if terms:
+        _add_terms(whole, "")
+    if identity is not None:
+        for conversation in whole.conversations:
+            identity.apply(conversation)
+    return _fingerprinted(whole, _parts_key([r.content for r in results]))
+
+
+def _parts_key(keys: list[str]) -> str:
+    return keys[0] if len(keys) == 1 else hashlib.sha1(" ".join(keys).encode("ascii")).hexdigest()
 
 
 def read_header_file(path: Path, display: str, identity=None, redaction=None) -> ReadResult | None:
@@ -125,10 +166,13 @@ def content_key(data: bytes, redaction) -> str:
 
 
 def file_content_key(path: Path, redaction) -> str:
-    """:func:`content_key` of a file's bytes, read in pieces: an export may be larger than a build
-    should hold just to tell that it has not changed."""
-    with open(path, "rb") as handle:
-        return _redacted_key(hashlib.file_digest(handle, "sha1").hexdigest(), redaction)
+    """:func:`content_key` of a file's bytes (and its later parts', see parts.py), read in pieces: an
+    export may be larger than a build should hold just to tell that it has not changed."""
+    keys = []
+    for part in [path, *later_parts(path)]:
+        with open(part, "rb") as handle:
+            keys.append(_redacted_key(hashlib.file_digest(handle, "sha1").hexdigest(), redaction))
+    return _parts_key(keys)
 
 
 def _redacted_key(content: str, redaction) -> str:

@@ -8,8 +8,8 @@ full in the ``title`` of its ``date details`` (``07.12.2025 10:00:00 UTC+03:00``
 what it forwards (``forwarded body``), the message it answers (``reply_to``), what was sent with it
 (``media_wrap``: a photo, a file, a voice message, a sticker, a poll) and its reactions. Telegram's
 own notices (``message service``: a message pinned, a member added) are notes, but the day
-headings the page puts between days, which are no message of the chat. Each page is a conversation
-of its own, titled by the chat.
+headings the page puts between days, which are no message of the chat. A page is a conversation
+titled by the chat; the pages of one chat are joined (parts.py).
 """
 
 from __future__ import annotations

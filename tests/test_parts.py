@@ -1,0 +1,207 @@
+"""Exports split over several files (Telegram's messages2.html…, DiscordChatExporter's partitions)
+read, listed and rebuilt as the one conversation they are (generator/readers/parts.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.config import load_config
+from generator.readers import file_content_key, read_file
+from generator.site import Builder
+from generator.sources import discover
+from tests.conftest import FIXTURES
+
+TELEGRAM = (FIXTURES / "formats" / "telegram.html").read_text("utf-8")
+DISCORD = json.loads((FIXTURES / "formats" / "discord.json").read_text("utf-8"))
+_MESSAGE = "\n     <div class=\"message "
+
+
+def telegram_pages(cuts: list[int]) -> list[str]:
+    """The fixture's chat as Telegram writes a longer one: a page for each run of messages, each page
+    starting with a message that names its sender (Telegram starts every file afresh)."""
+    starts = [match.start() for match in re.finditer(re.escape(_MESSAGE), TELEGRAM)]
+    end = TELEGRAM.rindex("\n    </div>\n\n   </div>")
+    head, tail = TELEGRAM[:starts[0]], TELEGRAM[end:]
+    messages = [TELEGRAM[a:b] for a, b in zip(starts, starts[1:] + [end])]
+    bounds = [0, *cuts, len(messages)]
+    return [head + "".join(messages[a:b]) + tail for a, b in zip(bounds, bounds[1:])]
+
+
+def _page_starts() -> list[int]:
+    """Where a page may start: at a message that names its sender (its day's heading, if it has
+    one, goes with it)."""
+    starts = [match.start() for match in re.finditer(re.escape(_MESSAGE), TELEGRAM)]
+    ends = starts[1:] + [len(TELEGRAM)]
+    elements = [TELEGRAM[at:end] for at, end in zip(starts, ends)]
+    return [i for i, element in enumerate(elements) if i and "joined" not in element[:80] and "from_name" in element
+            and 'id="message-' not in elements[i - 1]]
+
+
+def said(conversation):
+    return [(m.index, m.speaker, m.kind, m.time, m.text) for m in conversation.messages]
+
+
+def write_parts(folder: Path, names: list[str], pages: list[str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, page in zip(names, pages):
+        (folder / name).write_text(page, "utf-8")
+
+
+def test_the_fixture_can_be_cut_into_pages():
+    assert len(_page_starts()) >= 2
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_a_telegram_chat_written_over_several_pages_reads_as_the_whole_chat(tmp_path_factory, data):
+    """Differential: the chat cut into pages anywhere Telegram could cut it reads as it does whole,
+    save for where an answer points to a message on an earlier page."""
+    cuts = sorted(data.draw(st.sets(st.sampled_from(_page_starts()), min_size=1)))
+    folder = tmp_path_factory.mktemp("export")
+    pages = telegram_pages(cuts)
+    names = ["messages.html"] + [f"messages{n}.html" for n in range(2, len(pages) + 1)]
+    write_parts(folder, names, pages)
+    (folder / "whole.html").write_text(TELEGRAM, "utf-8")
+    [joined] = read_file(folder / "messages.html", "export/messages.html").conversations
+    [whole] = read_file(folder / "whole.html").conversations
+    crossing = {m.index for m in whole.messages if "↩ In reply to" in m.text}
+    assert [m for m in said(joined) if m[0] not in crossing] == [m for m in said(whole) if m[0] not in crossing]
+    assert (joined.title, joined.started, joined.ended, joined.speakers) == (whole.title, whole.started, whole.ended,
+                                                                             whole.speakers)
+    assert joined.metadata == whole.metadata
+
+
+def test_a_partitioned_discord_channel_reads_as_one_channel(tmp_path):
+    messages = DISCORD["messages"]
+    names = ["Harbour Office - tide-desk [2].json", "Harbour Office - tide-desk [2] [part 2].json",
+             "Harbour Office - tide-desk [2] [part 3].json"]
+    bounds = [0, 1, 3, len(messages)]
+    for name, (a, b) in zip(names, zip(bounds, bounds[1:])):
+        (tmp_path / name).write_text(json.dumps(dict(DISCORD, messages=messages[a:b], messageCount=b - a)), "utf-8")
+    (tmp_path / "whole.json").write_text(json.dumps(DISCORD), "utf-8")
+    [joined] = read_file(tmp_path / names[0]).conversations
+    [whole] = read_file(tmp_path / "whole.json").conversations
+    assert said(joined) == said(whole) and joined.title == whole.title and joined.metadata == whole.metadata
+
+
+def test_discovery_lists_an_export_once_its_signature_made_of_every_part(tmp_path):
+    pages = telegram_pages(_page_starts()[:2])
+    write_parts(tmp_path / "chat", ["messages.html", "messages2.html", "messages3.html"], pages)
+    (tmp_path / "chat" / "messages5.html").write_text(pages[0], "utf-8")  # no part 4: a file of its own
+    (tmp_path / "loose").mkdir()
+    (tmp_path / "loose" / "messages2.html").write_text(pages[1], "utf-8")  # no first part: a file of its own
+    os.utime(tmp_path / "chat" / "messages2.html", ns=(4 * 10**18, 4 * 10**18))  # the newest part
+    files = {file.relative: file for file in discover(tmp_path).files}
+    assert sorted(files) == ["chat/messages.html", "chat/messages5.html", "loose/messages2.html"]
+    sizes = sum((tmp_path / "chat" / name).stat().st_size for name in ("messages.html", "messages2.html", "messages3.html"))
+    assert files["chat/messages.html"].signature == (4 * 10**18, sizes)
+
+
+def test_a_linked_part_is_not_read_through_its_link(tmp_path):
+    pages = telegram_pages(_page_starts()[:1])
+    outside = tmp_path / "outside.html"
+    outside.write_text(pages[1], "utf-8")
+    write_parts(tmp_path / "content", ["messages.html"], pages)
+    (tmp_path / "content" / "messages2.html").symlink_to(outside)
+    [first] = read_file(tmp_path / "content" / "messages.html").conversations
+    assert said(first) == said(read_alone(tmp_path, pages[0]))
+    assert [f.relative for f in discover(tmp_path / "content").files] == ["messages.html"]  # the link leads out
+
+
+def read_alone(tmp_path: Path, page: str):
+    """A page read as a file with no parts."""
+    (tmp_path / "alone").mkdir(exist_ok=True)
+    (tmp_path / "alone" / "chat.html").write_text(page, "utf-8")
+    [conversation] = read_file(tmp_path / "alone" / "chat.html").conversations
+    return conversation
+
+
+def test_the_key_of_an_exports_bytes_covers_every_part(tmp_path):
+    pages = telegram_pages(_page_starts()[:1])
+    write_parts(tmp_path, ["messages.html", "messages2.html"], pages)
+    before = file_content_key(tmp_path / "messages.html", None)
+    assert before == read_file(tmp_path / "messages.html").content
+    (tmp_path / "messages2.html").write_text(pages[1].replace("Tide Bot", "Tide Boat"), "utf-8")
+    assert file_content_key(tmp_path / "messages.html", None) != before
+
+
+def test_pages_that_are_no_parts_of_one_chat_stay_as_they_were_read(tmp_path):
+    """A folder's messages.html and messages2.html that read as other things (a chat and no
+    transcript): nothing is joined, nothing lost."""
+    (tmp_path / "messages.html").write_text(TELEGRAM, "utf-8")
+    (tmp_path / "messages2.html").write_text("<html><body><p>Minutes of the harbour board</p></body></html>", "utf-8")
+    result = read_file(tmp_path / "messages.html", "messages.html")
+    [chat] = result.conversations
+    assert said(chat) == said(read_alone(tmp_path, TELEGRAM))
+    assert [d.path for d in result.diagnostics] == ["messages2.html"]  # it says what that page is not
+
+
+@pytest.fixture
+def partitioned(tmp_path):
+    """A site whose content is one Discord channel in three partitions."""
+    project = tmp_path / "project"
+    (project / "content").mkdir(parents=True)
+    (project / "antiphon.toml").write_text('title = "Parts"\nsearch = false\n', "utf-8")
+    messages = DISCORD["messages"]
+    names = ["tide-desk.json", "tide-desk [part 2].json", "tide-desk [part 3].json"]
+    for name, (a, b) in zip(names, zip([0, 1, 3], [1, 3, len(messages)])):
+        (project / "content" / name).write_text(json.dumps(dict(DISCORD, messages=messages[a:b])), "utf-8")
+    return project
+
+
+def messages_read(messages: list, project: Path) -> int:
+    """How many messages these of the channel's make, read as one file."""
+    path = project / "alone.json"
+    path.write_text(json.dumps(dict(DISCORD, messages=messages)), "utf-8")
+    return read_file(path).conversations[0].message_count
+
+
+def page_of(project) -> str:
+    [page] = (project / "site" / "c").glob("*/index.html")
+    return page.read_text("utf-8")
+
+
+def test_a_site_shows_a_partitioned_channel_once_and_an_edit_to_a_later_part_shows(partitioned):
+    builder = Builder(load_config(None, partitioned))
+    result = builder.build(search=False)
+    assert not result.failed() and result.conversations == 1
+    assert page_of(partitioned).count('<article class="msg') == messages_read(DISCORD["messages"], partitioned)
+    part = partitioned / "content" / "tide-desk [part 3].json"
+    data = json.loads(part.read_text("utf-8"))
+    data["messages"][-1]["content"] = "Low water moved to 12:45."
+    part.write_text(json.dumps(data), "utf-8")
+    assert not builder.build(search=False).failed()
+    assert "Low water moved to 12:45." in page_of(partitioned)
+
+
+def test_a_broken_part_is_an_error_of_its_own_and_the_rest_is_built(partitioned):
+    (partitioned / "content" / "tide-desk [part 2].json").write_text('{"guild": {"name": "Harbour', "utf-8")
+    result = Builder(load_config(None, partitioned)).build(search=False)
+    errors = [d for d in result.diagnostics if d.level == "error"]
+    assert result.failed() and [d.path for d in errors] == ["content/tide-desk [part 2].json"]
+    kept = messages_read(DISCORD["messages"][:1] + DISCORD["messages"][3:], partitioned)  # parts 1 and 3
+    assert page_of(partitioned).count('<article class="msg') == kept
+
+
+def test_pages_named_as_parts_that_are_two_chats_are_both_published(tmp_path):
+    """A Telegram page and a Discord page that happen to be named messages.html and messages2.html:
+    two conversations, each page built from its own messages (read again from the one source listed)."""
+    project = tmp_path / "project"
+    (project / "content").mkdir(parents=True)
+    (project / "antiphon.toml").write_text('title = "Two"\nsearch = false\n', "utf-8")
+    (project / "content" / "messages.html").write_text(TELEGRAM, "utf-8")
+    discord_page = (FIXTURES / "formats" / "discord.html").read_text("utf-8")
+    (project / "content" / "messages2.html").write_text(discord_page, "utf-8")
+    result = Builder(load_config(None, project)).build(search=False)
+    assert not result.failed() and result.conversations == 2
+    pages = sorted(page.read_text("utf-8").count('<article class="msg') for page in (project / "site" / "c").glob("*/index.html"))
+    expected = sorted([read_alone(tmp_path, TELEGRAM).message_count,
+                       read_file(FIXTURES / "formats" / "discord.html").conversations[0].message_count])
+    assert pages == expected
