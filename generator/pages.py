@@ -728,7 +728,9 @@ def _fold_runs(messages: list[dict], threshold: int) -> list[dict]:
         if threshold >= 2 and end - start >= threshold:
             first, last = messages[start], messages[end - 1]
             # A note's summary line: its fields below are what its numbers left out of the run's key.
-            sample = first["preview"] if first["kind"] == "note" else escape(_shortened(first["text"], 60))
+            # Its words as the message shows them, not its Markdown ('*[sticker]*' is an italic '[sticker]').
+            sample = first["preview"] if first["kind"] == "note" else \
+                escape(_shortened(_ESCAPE_OR_MARK.sub(_escaped_or_nothing, first["text"]), 60))
             first["run"] = {"count": end - start, "sample": sample, "first": first["index"], "last": last["index"]}
             last["run_end"] = True
         start = end
@@ -775,7 +777,18 @@ def _duration(started: datetime | None, ended: datetime | None) -> str:
     if started is None or ended is None or (started.tzinfo is None) != (ended.tzinfo is None):
         return ""
     seconds = int((ended - started).total_seconds())
-    return duration(seconds) if seconds >= 0 else ""
+    return conversation_span(seconds) if seconds >= 0 else ""
+
+
+def conversation_span(seconds: int) -> str:
+    """How long a conversation went on, to the unit that matters: '5 min 30 s', '2 h 5 min', '3 days
+    4 h', '403 days' (a chat app's export can span years, where its hours say nothing)."""
+    days, rest = divmod(seconds, 86_400)
+    if not days:
+        return duration(seconds) if seconds < 3600 else duration(rest - rest % 60)
+    hours = rest // 3600
+    shown = plural(days, "day")
+    return f"{shown} {hours} h" if hours and days < 10 else shown
 
 
 def _preview(text: str) -> str:

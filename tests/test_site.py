@@ -14,6 +14,7 @@ from markupsafe import escape
 from generator.config import load_config
 from generator.output import MANIFEST
 from generator.site import BuildError, build
+from generator.pages import conversation_span
 from generator.urls import MAX_SLUG, slugify
 from tests.conftest import GOLDEN, UPDATE_GOLDEN, transcript
 from tests.sitecheck import broken_links, parse
@@ -214,6 +215,23 @@ def test_raw_html_and_unsafe_links_are_escaped(built):
     html = (site / "c/2025-02-02-alice-bob-carol/index.html").read_text("utf-8")
     assert "&lt;b&gt;Not bold&lt;/b&gt;" in html and "<b>" not in html
     assert "javascript:" not in html.split("[not a link](")[0] and 'href="javascript' not in html
+
+
+def test_a_runs_row_shows_its_messages_words_not_their_markdown(project):
+    messages = [("Ada", "Send the chart?"), *[("Echo", "*[sticker]*")] * 4, ("Ada", r"\*still\* here")]
+    (project / "content/stickers.md").write_text(transcript("Stickers", "", messages), "utf-8")
+    config, result = build_project(project, search=False)
+    assert not result.failed(), result.diagnostics
+    page = next(page for page in (config.output_path / "c").glob("*/index.html") if "Stickers" in page.read_text("utf-8"))
+    assert '<span class="run-sample">[sticker]</span>' in page.read_text("utf-8")
+
+
+@pytest.mark.parametrize("seconds, shown", [
+    (5, "5 s"), (330, "5 min 30 s"), (3661, "1 h 1 min"), (86_399, "23 h 59 min"), (86_400, "1 day"),
+    (3 * 86_400 + 4 * 3600 + 59, "3 days 4 h"), (404 * 86_400 + 5000, "404 days"),
+])
+def test_how_long_a_conversation_went_on_is_said_to_the_unit_that_matters(seconds, shown):
+    assert conversation_span(seconds) == shown
 
 
 def test_transcript_text_in_names_previews_runs_and_cards_stays_text(project):
