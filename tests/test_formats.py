@@ -461,6 +461,24 @@ def test_a_telegram_chat_exported_as_html():
     assert "<script>" not in shown and "javascript" not in shown and "2 * 3 = 6" in shown
 
 
+def test_telegram_html_names_animated_stickers_and_photos_it_did_not_save():
+    """An animated or video sticker is written as a file titled 'Sticker' (in a photo's or a video's
+    block); a photo not saved as a photo's block with no image."""
+    def message(number, media_class, title):
+        return (f'<div class="message default clearfix" id="message{number}"><div class="body">'
+                f'<div class="pull_right date details" title="03.09.2025 06:3{number}:00 UTC+01:00">06:3{number}</div>'
+                f'<div class="from_name">Ada</div><div class="media_wrap clearfix">'
+                f'<a class="media clearfix pull_left block_link {media_class}" href="x"><div class="body">'
+                f'<div class="title bold">{title}</div><div class="status details">Not included</div></div></a>'
+                f'</div></div></div>')
+    page = ('<div class="page_header"><div class="content"><div class="text bold">Tide Bot</div></div></div>'
+            '<div class="page_body chat_page"><div class="history">' + message(1, "media_photo", "Sticker")
+            + message(2, "media_video", "Sticker") + message(3, "media_photo", "Photo")
+            + message(4, "media_file", "tables.pdf") + '</div></div>')
+    [chat] = read_bytes(Path("messages.html"), page.encode("utf-8"), "messages.html").conversations
+    assert [m.text for m in chat.messages] == ["*[sticker]*", "*[sticker]*", "*[photo]*", "*[file: tables.pdf]*"]
+
+
 def test_a_web_page_is_not_a_transcript_nor_an_empty_export():
     result = read_bytes(Path("notes.html"), b"<html><body><h1>Tide tables</h1><p>06:12</p></body></html>", "notes.html")
     assert result.conversations == [] and result.diagnostics[0].level == "note"

@@ -126,6 +126,11 @@ def _media(media: Element) -> str:
         image = sticker.first("img") if sticker.tag != "img" else sticker
         shown = emoji(image) if image is not None else ""
         return shown if shown and not shown.startswith(":") else media_named("sticker")
+    title = media.find("title")
+    if title is not None and title.words() == "Sticker":  # an animated or video sticker: a file of its own
+        return media_named("sticker")
+    if media.find("media_photo") is not None:
+        return media_named("photo")
     poll = media.find("media_poll")
     if poll is not None:
         question = poll.find("question")
