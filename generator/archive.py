@@ -59,7 +59,7 @@ class Archive:
     def pairs(self) -> list[Group]:
         """By the unordered set of speakers ("A ↔ B" and "B ↔ A" together; "A ↔ A" for a model that
         talked with itself), by name."""
-        return _group(self.conversations, lambda c: [pair_name(c.seated)] if len(c.speakers) > 1 else [], pair_slug)
+        return _group(self.conversations, lambda c: [pairing] if (pairing := pairing_of(c)) else [], pair_slug)
 
     @cached_property
     def months(self) -> list[Group]:
@@ -110,6 +110,16 @@ def build_archive(conversations: list[Conversation], content_root: Path) -> Arch
 
 PAIR_JOINER = " ↔ "
 TITLE_JOINER = " · "  # between a title's parts, as identity.DEFAULT_TITLE joins them
+
+
+# A pairing is who took part: two speakers, or a few (a run's seats and its agent). A group chat of
+# dozens (Telegram's, Discord's) is no pairing anyone looks one up by, nor a name a page can carry.
+PAIRING_MOST_SPEAKERS = 6
+
+
+def pairing_of(conversation) -> str | None:
+    """The name of the pairing the conversation is listed under, if any."""
+    return pair_name(conversation.seated) if 2 <= len(conversation.speakers) <= PAIRING_MOST_SPEAKERS else None
 
 
 def pair_name(speakers: list[str]) -> str:

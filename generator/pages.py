@@ -23,7 +23,7 @@ from typing import Callable
 from markupsafe import Markup, escape
 
 from generator import keys
-from generator.archive import PAIR_JOINER, Archive, Group, counted, pair_name, pair_slug
+from generator.archive import PAIR_JOINER, Archive, Group, counted, pair_name, pair_slug, pairing_of
 from generator.config import Config
 from generator.diagnostics import duration, plural
 from generator.identity import speaker_colours, title_names_participants
@@ -179,7 +179,7 @@ class Views:
             summary = self._summaries[key] = {
                 "title": escape(conversation.title),
                 "url": conversation_url(conversation),
-                "participants": list(self.speakers_of(conversation.speakers).values()),
+                **_participants(list(self.speakers_of(conversation.speakers).values())),
                 "started": _time(conversation.started),
                 "message_count": conversation.message_count,
                 "tags": [{"name": escape(tag), "url": tag_url(tag)} for tag in conversation.tags],
@@ -571,7 +571,7 @@ class Views:
                                conversation.summary or _excerpt(conversation.opening, conversation.read_title)),
             "conversation": {
                 **summary,
-                "participants": speakers,
+                **_participants(speakers),
                 "ended": _time(conversation.ended),
                 "duration": _duration(conversation.started, conversation.ended),
                 "extra_metadata": [(escape(k), _metadata_value(v)) for k, v in conversation.metadata.items()
@@ -587,9 +587,8 @@ class Views:
                 "ending": {"kind": found.ending.kind, "label": escape(found.ending.label),
                            "url": f"#m-{found.ending.at}" if found.ending.at else ""},
                 "loops": len(found.loops),
-                "pair": ({"name": escape(pair_name(conversation.seated)),
-                          "url": pair_url(pair_name(conversation.seated))}
-                         if len(conversation.speakers) > 1 else None),
+                "pair": ({"name": escape(pairing), "url": pair_url(pairing)}
+                         if (pairing := pairing_of(conversation)) else None),
                 "month": ({"name": _month_name(f"{conversation.started:%Y-%m}"),
                            "url": month_url(f"{conversation.started:%Y-%m}")} if conversation.started else None),
                 "json_url": url + "conversation.json" if "json" in self.config.downloads else "",
@@ -771,6 +770,15 @@ def _time(when: datetime | None) -> dict | None:
         return {"iso": date, "date": date, "text": date, "clock": date}  # a day given without its time
     text = f"{date} {when:%H:%M}"
     return {"iso": iso, "date": date, "text": text, "clock": f"{when:%H:%M:%S}" if when.year == 1900 else text}
+
+
+# Speakers shown by name where a conversation is shown; a group chat's others are counted (on its
+# page, listed under it when asked for).
+PARTICIPANTS_SHOWN = 12
+
+
+def _participants(views: list[dict]) -> dict:
+    return {"participants": views[:PARTICIPANTS_SHOWN], "more_participants": views[PARTICIPANTS_SHOWN:]}
 
 
 def _duration(started: datetime | None, ended: datetime | None) -> str:

@@ -217,6 +217,27 @@ def test_raw_html_and_unsafe_links_are_escaped(built):
     assert "javascript:" not in html.split("[not a link](")[0] and 'href="javascript' not in html
 
 
+def test_a_group_chat_names_its_first_speakers_counts_the_rest_and_is_no_pairing(project):
+    """Fourteen people in a harbour group: the page names twelve and lists the other two under a
+    summary, the card counts them; a pairing (and its page) is for a few speakers, not a group."""
+    members = [f"Member {n:02d}" for n in range(1, 15)]
+    (project / "content/group.md").write_text(
+        transcript("Harbour group", "", [(name, f"Tide report {n}.") for n, name in enumerate(members)]), "utf-8")
+    (project / "content/trio.md").write_text(
+        transcript("Night watch", "", [("Ada", "Lights?"), ("Bo", "On."), ("Cy", "Logged.")]), "utf-8")
+    config, result = build_project(project, search=False)
+    assert not result.failed(), result.diagnostics
+    site = config.output_path
+    page = next(p for p in (site / "c").glob("*/index.html") if "Harbour group" in p.read_text("utf-8")).read_text("utf-8")
+    shown = page[page.index('<p class="participants">'):page.index("</p>", page.index('<p class="participants">'))]
+    assert [name for name in members if name in shown] == members[:12]
+    more = page[page.index('<details class="more-participants">'):page.index("</details>", page.index("more-participants"))]
+    assert "2 more taking part" in more and "Member 13" in more and "Member 14" in more
+    assert "<dt>Pair</dt>" not in page
+    assert "+2 more" in (site / "index.html").read_text("utf-8")
+    assert sorted(p.name for p in (site / "pairs").iterdir() if p.is_dir()) == ["ada--bo--cy"]
+
+
 def test_a_runs_row_shows_its_messages_words_not_their_markdown(project):
     messages = [("Ada", "Send the chart?"), *[("Echo", "*[sticker]*")] * 4, ("Ada", r"\*still\* here")]
     (project / "content/stickers.md").write_text(transcript("Stickers", "", messages), "utf-8")
