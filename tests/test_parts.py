@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from generator.config import load_config
 from generator.readers import file_content_key, read_file
+from generator.readers.parts import later_parts
 from generator.site import Builder
 from generator.sources import discover
 from tests.conftest import FIXTURES
@@ -205,3 +206,22 @@ def test_pages_named_as_parts_that_are_two_chats_are_both_published(tmp_path):
     expected = sorted([read_alone(tmp_path, TELEGRAM).message_count,
                        read_file(FIXTURES / "formats" / "discord.html").conversations[0].message_count])
     assert pages == expected
+
+
+_NAMES = st.sampled_from(["messages.html", "messages2.html", "messages3.html", "messages5.html", "messages02.html",
+                          "chat.json", "chat [part 2].json", "chat [part 3].json", "chat [part 2] [part 3].json",
+                          "chat [part 1].json", "chat [part 2].txt", "chat.txt", "log [PART 2].csv", "log.csv",
+                          "log [part 2].csv", "notes.md", "notes [part 2].md"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sets(_NAMES, max_size=12))
+def test_every_file_is_listed_or_read_as_a_part_of_exactly_one_listed_file(tmp_path_factory, names):
+    """Nothing is lost to the joining: each file of the folder is listed, or is a later part that
+    reading a listed file reads, and no file is read twice."""
+    folder = tmp_path_factory.mktemp("names")
+    for name in names:
+        (folder / name).write_text("{}", "utf-8")
+    listed = [Path(file.path) for file in discover(folder).files]
+    read = [path.name for first in listed for path in [first, *later_parts(first)]]
+    assert sorted(read) == sorted(names)

@@ -25,6 +25,7 @@ ONE_CONVERSATION = False  # a file may hold many conversations
 # Slugs that name no model: ChatGPT choosing one itself, and its deep research.
 _NO_MODEL = {"auto", "research"}
 
+
 def claims(first: Record, lines: bool) -> bool:
     return not lines and isinstance(first.value, dict) and "mapping" in first.value
 

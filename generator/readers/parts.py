@@ -25,12 +25,13 @@ _TELEGRAM_FIRST = "messages.html"
 _TELEGRAM_LATER = re.compile(r"messages([0-9]+)\.html")
 # The line a reader opens a reply with (common.in_reply_to), at the start of the message.
 _REPLY = re.compile(r"(?P<head>↩ In reply to (?P<speaker>[^\n]*) \(#)(?P<number>[0-9]+)\)(?=\n|$)")
+# DiscordChatExporter's partitions, in the formats no native transcript is written in: its text export
+# is a .txt file, as a native transcript may be, whose copy beside the page is its own bytes.
 _PARTITIONED = ("html", "json", "csv")
+_PARTITION = re.compile(rf"(?P<stem>.+) \[part (?P<number>[0-9]+)\](?P<suffix>\.(?:{'|'.join(_PARTITIONED)}))",
+                        re.IGNORECASE)
 # The fields the reader made from the messages, made again from all of them.
 _MADE_FROM_MESSAGES = ("Started", "Ended", "Messages", "Title", "Tags")
-# DiscordChatExporter's partitions, of the formats no native transcript is written in (its text export
-# is a .txt file, as a native transcript may be, whose copy beside the page is its own bytes).
-_PARTITION = re.compile(r"(?P<stem>.+) \[part (?P<number>[0-9]+)\](?P<suffix>\.(?:html|json|csv))", re.IGNORECASE)
 
 
 def first_part(name: str) -> str | None:
