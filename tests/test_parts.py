@@ -169,8 +169,9 @@ def page_of(project) -> str:
     return page.read_text("utf-8")
 
 
-def test_a_site_shows_a_partitioned_channel_once_and_an_edit_to_a_later_part_shows(partitioned):
-    builder = Builder(load_config(None, partitioned))
+@pytest.mark.parametrize("keep_messages", [False, True], ids=["build", "preview server"])
+def test_a_site_shows_a_partitioned_channel_once_and_an_edit_to_a_later_part_shows(partitioned, keep_messages):
+    builder = Builder(load_config(None, partitioned), keep_messages=keep_messages)
     result = builder.build(search=False)
     assert not result.failed() and result.conversations == 1
     assert page_of(partitioned).count('<article class="msg') == messages_read(DISCORD["messages"], partitioned)
