@@ -31,6 +31,7 @@ from generator.insights import ENDING_CHOICES, Insights, insights_of
 from generator.language import direction, language_of, mostly_left_to_right
 from generator.model import KIND_LABELS, Conversation, Message, archive_speaker, has_words, says_only
 from generator.output import digest
+from generator.profile import Profile
 from generator.related import digest as related_digest, related
 from generator.render import MessageRenderer
 from generator.render.drawn import is_drawn, symbol_line as _symbol_line
@@ -179,7 +180,7 @@ class Views:
             summary = self._summaries[key] = {
                 "title": escape(conversation.title),
                 "url": conversation_url(conversation),
-                **_participants(list(self.speakers_of(conversation.speakers).values())),
+                **_participants(self.speakers_of(conversation.speakers), conversation.profile),
                 "started": _time(conversation.started),
                 "message_count": conversation.message_count,
                 "tags": [{"name": escape(tag), "url": tag_url(tag)} for tag in conversation.tags],
@@ -557,7 +558,6 @@ class Views:
     def _conversation_context(self, conversation: Conversation, older, newer, related_list) -> dict:
         url = conversation_url(conversation)
         views = self.speakers_of(conversation.speakers + [m.speaker for m in conversation.messages])
-        speakers = [views[name] for name in conversation.speakers]
         talkers = list(dict.fromkeys(m.speaker for m in conversation.messages if m.kind == "message"))
         sides = {name: side for name, side in zip(talkers, "ab")} if len(talkers) == 2 else {}
         found = insights_of(conversation)
@@ -571,7 +571,7 @@ class Views:
                                conversation.summary or _excerpt(conversation.opening, conversation.read_title)),
             "conversation": {
                 **summary,
-                **_participants(speakers),
+                **_participants({name: views[name] for name in conversation.speakers}, conversation.profile),
                 "ended": _time(conversation.ended),
                 "duration": _duration(conversation.started, conversation.ended),
                 "extra_metadata": [(escape(k), _metadata_value(v)) for k, v in conversation.metadata.items()
@@ -777,8 +777,14 @@ def _time(when: datetime | None) -> dict | None:
 PARTICIPANTS_SHOWN = 12
 
 
-def _participants(views: list[dict]) -> dict:
-    return {"participants": views[:PARTICIPANTS_SHOWN], "more_participants": views[PARTICIPANTS_SHOWN:]}
+def _participants(views: dict[str, dict], profile: Profile | None) -> dict:
+    """The speakers to name (in order of appearance; a group chat's, those who wrote most) and the rest."""
+    names = list(views)
+    if len(names) > PARTICIPANTS_SHOWN and profile is not None:
+        words = {name: count for name, _, count in profile.speakers}
+        names.sort(key=lambda name: -words.get(name, 0))  # stable: appearance breaks ties
+    shown = [views[name] for name in names]
+    return {"participants": shown[:PARTICIPANTS_SHOWN], "more_participants": shown[PARTICIPANTS_SHOWN:]}
 
 
 def _duration(started: datetime | None, ended: datetime | None) -> str:
