@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from generator.config import load_config
 from generator.readers import file_content_key, read_file
-from generator.readers.parts import later_parts
+from generator.readers.common import Turn, conversation, in_reply_to
+from generator.readers.parts import _reply_renumbered, first_part, later_part_names, later_parts
 from generator.site import Builder
 from generator.sources import discover
 from tests.conftest import FIXTURES
@@ -226,3 +227,48 @@ def test_every_file_is_listed_or_read_as_a_part_of_exactly_one_listed_file(tmp_p
     listed = [Path(file.path) for file in discover(folder).files]
     read = [path.name for first in listed for path in [first, *later_parts(first)]]
     assert sorted(read) == sorted(names)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=40), st.sampled_from(["", ".html", ".json", ".csv", ".txt", " [part 2].json", "2.html"]),
+       st.integers(0, 4))
+def test_any_file_name_names_parts_that_name_it_back(stem, suffix, existing):
+    """Whatever a file is called: each later part it would have names it as its first part, and has
+    no later parts of its own (so no file is read twice)."""
+    name = stem + suffix
+    parts = later_part_names(name, lambda part: int(re.findall(r"[0-9]+", part)[-1]) <= existing + 1)
+    assert len(parts) in (0, existing)
+    for part in parts:
+        assert first_part(part) == name
+        assert later_part_names(part, lambda _: True) == []
+
+
+_SPEAKERS = ["Ada", "Bo", "Cy (1)"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_SPEAKERS), min_size=1, max_size=5), st.integers(0, 5),
+       st.sampled_from(_SPEAKERS + ["Dee", ""]), st.integers(0, 7), st.text(max_size=30), st.booleans())
+def test_a_reply_line_is_renumbered_only_where_it_names_the_parts_own_message(speakers, before, named, number,
+                                                                              rest, as_reply):
+    """Garbage, and reply lines right and wrong: only a line naming the part's message at that number
+    (by its speaker) moves, by ``before``, and nothing after the line changes."""
+    part = conversation(Path("part.html"), [Turn(name, "hello") for name in speakers])
+    text = (in_reply_to(named, number) + ("\n\n" + rest if rest else "")) if as_reply else rest
+    shown = _reply_renumbered(text, part, before)
+    names_it = as_reply and before > 0 and 0 < number <= len(speakers) and speakers[number - 1] == named
+    if names_it:
+        assert shown == in_reply_to(named, number + before) + text[len(in_reply_to(named, number)):]
+    else:
+        assert shown == text
+
+
+def test_a_name_with_braces_is_read_and_listed(tmp_path):
+    """Found by the test above: the part names were made with str.format, so a file called 'x{y}.json'
+    (any .json, .html or .csv) stopped the build with a KeyError."""
+    chat = json.dumps({"messages": [{"role": "user", "content": "Low water?"}, {"role": "assistant", "content": "14:10."}]})
+    for name in ("x{y}.json", "x{y} [part 2].json", "{0}.html", "a{.csv"):
+        (tmp_path / name).write_text(chat, "utf-8")
+    assert [f.relative for f in discover(tmp_path).files] == ["a{.csv", "x{y}.json", "{0}.html"]
+    [joined] = read_file(tmp_path / "x{y}.json").conversations
+    assert joined.message_count == 4

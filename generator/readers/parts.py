@@ -29,7 +29,7 @@ _REPLY = re.compile(r"(?P<head>↩ In reply to (?P<speaker>[^\n]*) \(#)(?P<numbe
 # is a .txt file, as a native transcript may be, whose copy beside the page is its own bytes.
 _PARTITIONED = ("html", "json", "csv")
 _PARTITION = re.compile(rf"(?P<stem>.+) \[part (?P<number>[0-9]+)\](?P<suffix>\.(?:{'|'.join(_PARTITIONED)}))",
-                        re.IGNORECASE)
+                        re.IGNORECASE | re.DOTALL)  # a name may hold a line break
 # The fields the reader made from the messages, made again from all of them.
 _MADE_FROM_MESSAGES = ("Started", "Ended", "Messages", "Title", "Tags")
 
@@ -54,14 +54,14 @@ def later_part_names(name: str, exists) -> list[str]:
     """The names of the later parts of the export whose first part is ``name``, in order: part 2, 3…
     for as long as ``exists(name)`` says there is one."""
     if name == _TELEGRAM_FIRST:
-        named = "messages{}.html".format
+        before, after = "messages", ".html"
     else:
         stem, dot, suffix = name.rpartition(".")
-        if not dot or suffix.lower() not in _PARTITIONED or first_part(name) is not None:
+        if not (stem and dot) or suffix.lower() not in _PARTITIONED or first_part(name) is not None:
             return []
-        named = (stem + " [part {}]." + suffix).format
+        before, after = f"{stem} [part ", f"].{suffix}"  # joined, not formatted: a name may hold '{'
     names = []
-    while exists(candidate := named(len(names) + 2)):
+    while exists(candidate := f"{before}{len(names) + 2}{after}"):
         names.append(candidate)
     return names
 
