@@ -31,7 +31,7 @@ LOCK = ".antiphon-lock"  # held while a build writes (flock)
 BUILDING = ".antiphon-building"  # there while a build is under way: found by the next one, the build was killed
 JOURNAL = ".antiphon-commit.json"  # what a commit moves, while it moves it
 # The temporary files of a build: '.index.html.1234-5.tmp' (see _create_temporary).
-_TEMPORARY = re.compile(r"^\..+\.\d+-\d+\.tmp$")
+_TEMPORARY = re.compile(r"^\.(.+)\.\d+-\d+\.tmp$")
 
 
 class OutputError(Exception):
@@ -442,8 +442,8 @@ class OutputFolder:
 
         In that order no link from the site breaks at any moment (every page reachable from the
         index links only to files that are there, whether it is the old page or the new), and a
-        build killed half-way leaves a site that works. A journal names what the commit moves, so the next build finishes the job (see
-        :meth:`_recover`).
+        build killed half-way leaves a site that works. A journal names what the commit moves, so the next
+        build undoes it (killed while new files moved in, none yet linked) or finishes it (see :meth:`_recover`).
         """
         # Stale list pages go before the conversation pages they link to: by then no current page
         # links to either, and the stale pages a visitor might still be on break as late as they can.
@@ -499,35 +499,62 @@ class OutputFolder:
         """Clean up after a build that was killed: its temporary files, and a commit it left half done."""
         if not (self.root / BUILDING).exists():
             return
+        temporaries = self._temporaries()
         journal = self.state.read(JOURNAL)
         if journal:
             try:
                 moves = json.loads(journal)
-                for site_path in moves.get("added", []) + moves.get("replaced", []):
-                    # Ours now, but not to be trusted: written again or removed by this build. One that
-                    # was never moved in is not there: it is new again (and goes in before what links to it).
-                    self._verified.discard(site_path)
-                    if os.path.isfile(self._file(site_path)):
-                        self._previous[site_path] = ["", -1]
-                    else:
-                        self._previous.pop(site_path, None)
-                for site_path in moves.get("removed", []):
-                    if site_path not in self._previous:
-                        self._remove(site_path)
+                added, replaced, removed = (list(moves.get(part, [])) for part in ("added", "replaced", "removed"))
+                waiting = {site_path for site_path, _ in temporaries}
+                if any(site_path in waiting for site_path in added):
+                    self._undo_added(added, waiting)
+                else:
+                    self._note_moved(added + replaced, removed)
             except (ValueError, AttributeError, TypeError, OutputError):
                 pass
-            # What was learned is written down before the journal goes: a build killed in its turn before
-            # its commit would otherwise leave the files moved in named nowhere, and never removed.
-            self._write_manifest(self.committed_salt, self._previous)
-        for folder, _, names in os.walk(self._root_text):
-            for name in names:
-                if _TEMPORARY.match(name):
-                    try:
-                        os.unlink(os.path.join(folder, name))
-                    except OSError:
-                        pass
+        for _, temporary in temporaries:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
         for name in (JOURNAL, BUILDING):
             (self.root / name).unlink(missing_ok=True)
+
+    def _undo_added(self, added: list[str], waiting: set[str]) -> None:
+        """A commit killed while it moved new files in: no page of the last build links to those moved, so
+        they go, and the folder is the last build's again. (Kept instead, they would count as that
+        build's files, be replaced late by the next, and meanwhile link to new files never moved in.)"""
+        for site_path in added:
+            if site_path not in waiting and site_path not in self._previous:
+                self._remove(site_path)
+        (self.root / JOURNAL).unlink(missing_ok=True)  # done: a build killed from here on has nothing to undo
+
+    def _note_moved(self, moved: list[str], removed: list[str]) -> None:
+        """A commit killed after its new files were in: what it moved in is ours now, but not to be trusted
+        (written again or removed by this build), and the stale files it meant to remove go."""
+        for site_path in moved:
+            self._verified.discard(site_path)
+            if os.path.isfile(self._file(site_path)):
+                self._previous[site_path] = ["", -1]
+            else:  # never moved in: it is new again (and goes in before what links to it)
+                self._previous.pop(site_path, None)
+        for site_path in removed:
+            if site_path not in self._previous:
+                self._remove(site_path)
+        # What was learned is written down before the journal goes: a build killed in its turn before
+        # its commit would otherwise leave the files moved in named nowhere, and never removed.
+        self._write_manifest(self.committed_salt, self._previous)
+
+    def _temporaries(self) -> list[tuple[str, str]]:
+        """The temporary files a killed build left, each with the site path it was to be moved to."""
+        found = []
+        for folder, _, names in os.walk(self._root_text):
+            relative = os.path.relpath(folder, self._root_text).replace(os.sep, "/")
+            for name in names:
+                if match := _TEMPORARY.match(name):
+                    target = match.group(1) if relative == "." else f"{relative}/{match.group(1)}"
+                    found.append((target, os.path.join(folder, name)))
+        return found
 
     def _write_journal(self, added, replaced, stale) -> None:
         self.state.write(JOURNAL, json.dumps({"added": [p for p, _ in added], "replaced": [p for p, _ in replaced],
