@@ -220,12 +220,16 @@ def test_a_copilot_chat_as_vs_code_exports_it():
     cancelled or failed, a note."""
     [chat] = read_file(FORMATS / "vscode_chat.json", "vscode_chat.json").conversations
     assert chat.title == "Tide table misses July"
-    assert chat.metadata["Model"] == "copilot/gpt-4.1, copilot/claude-sonnet-4"
+    assert chat.metadata["Model"] == "GPT-4.1, Claude Sonnet 4"
+    # The user by their GitHub name; each answer as the model that wrote it (the participant where the
+    # request names none), the participant its label.
     assert [(m.speaker, m.kind) for m in chat.messages] == [
-        ("User", "message"), ("GitHub Copilot", "thinking"), ("GitHub Copilot", "tool_call"), ("GitHub Copilot", "message"),
-        ("User", "message"), ("GitHub Copilot", "tool_call"), ("GitHub Copilot", "message"), ("GitHub Copilot", "note"),
-        ("User", "message"), ("GitHub Copilot", "message"), ("GitHub Copilot", "note"), ("User", "message"),
-        ("GitHub Copilot", "note")]
+        ("ada-keeper", "message"), ("GPT-4.1", "thinking"), ("GPT-4.1", "tool_call"), ("GPT-4.1", "message"),
+        ("ada-keeper", "message"), ("Claude Sonnet 4", "tool_call"), ("Claude Sonnet 4", "message"),
+        ("Claude Sonnet 4", "note"), ("ada-keeper", "message"), ("GitHub Copilot", "message"),
+        ("GitHub Copilot", "note"), ("ada-keeper", "message"), ("Claude Sonnet 4", "note")]
+    assert {m.speaker: m.label for m in chat.messages} == {
+        "ada-keeper": "", "GPT-4.1": "GitHub Copilot", "Claude Sonnet 4": "GitHub Copilot", "GitHub Copilot": ""}
     assert chat.messages[3].text.startswith("The month list in `table.py` stops at June:\n\n```python\nMONTHS")
     assert chat.messages[2].text == "**copilot_readFile**\n\nRead `table.py`, lines 1 to 40"
     assert chat.messages[5].text.startswith("Edited `/home/ada/tides/table.py`\n\n```\nMONTHS") and '"Dec"]' in chat.messages[5].text
@@ -233,6 +237,10 @@ def test_a_copilot_chat_as_vs_code_exports_it():
     assert [m.text for m in chat.messages if m.kind == "note"][1:] == [
         "Cancelled", "Sorry, your request failed. Please try again."]
     assert chat.messages[0].time == datetime(2025, 7, 2, 10, 0, tzinfo=timezone.utc)
+    auto = read_bytes(Path("a.json"), json.dumps({"responderUsername": "GitHub Copilot", "requests": [
+        {"message": {"text": "which tide?"}, "modelId": "copilot/auto", "response": [{"value": "The spring tide."}]}]}
+    ).encode(), "a.json")  # Copilot chose the model, and the export does not say which: the participant speaks
+    assert [(m.speaker, m.label) for m in auto.conversations[0].messages] == [("User", ""), ("GitHub Copilot", "")]
     empty = read_bytes(Path("s.json"), b'{"version": 3, "responderUsername": "GitHub Copilot", "requests": []}', "s.json")
     assert not empty.conversations and [d.message for d in empty.diagnostics] == ["an empty chat (no request in it); skipped"]
 

@@ -9,6 +9,10 @@ in pieces (``{"value": …}``), a file it names (``inlineReference``: its name a
 file it edited (``textEditGroup``: the text it wrote). Parts that only steer the editor (where a code
 block's file is, undo stops, progress) are left out; a request cancelled, or one that failed, leaves
 a note.
+
+The user speaks by their GitHub name (``requesterUsername``); an answer speaks as the model that wrote
+it ('copilot/claude-sonnet-4' as Claude Sonnet 4), the chat participant ('GitHub Copilot') its label,
+and as the participant where no model is named (or only 'auto', Copilot choosing one).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 from generator.diagnostics import note
 from generator.readers.common import Turn, conversation, fenced, request_title
 from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of, timestamp
+from generator.readers.runs import model_name
 
 NAME = "vscode-chat"
 ONE_CONVERSATION = False
@@ -34,12 +39,16 @@ def read(records, source, display):
     for record in records:
         shape = Shape(record, display)
         chat = shape.object(record.value, record.path)
-        responder = text_of(chat.get("responderUsername")).strip() or "Assistant"
+        participant = text_of(chat.get("responderUsername")).strip() or "Assistant"
+        user = text_of(chat.get("requesterUsername")).strip() or "User"
         turns: list[Turn] = []
         models: list[str] = []
         for _, request in shape.objects(chat.get("requests"), f"{record.path}.requests"):
-            turns += _request(request, responder, record.line)
-            model = text_of(request.get("modelId")).strip()
+            model = _model(request)
+            for turn in _request(request, user, model or participant, record.line):
+                if model and turn.speaker == model:
+                    turn.label = participant  # the model speaks; the participant is its part
+                turns.append(turn)
             if model and model not in models:
                 models.append(model)
         if not turns:  # a chat opened and never used: VS Code keeps a file for it too
@@ -51,17 +60,23 @@ def read(records, source, display):
         if models:
             metadata["Model"] = ", ".join(models)
         title = text_of(chat.get("customTitle")).strip() or request_title(
-            turn.text for turn in turns if turn.speaker == "User" and turn.kind == "message")
+            turn.text for turn in turns if turn.speaker == user and turn.kind == "message")
         found.append(conversation(source, turns, title=title, started=timestamp(chat.get("creationDate")),
                                   metadata=metadata))
     return found, notes
 
 
-def _request(request: dict, responder: str, line: int) -> list[Turn]:
+def _model(request: dict) -> str:
+    """The name of the model that answered the request ('' when it names none)."""
+    model = text_of(request.get("modelId")).strip()
+    return model_name(model) if model and model.rsplit("/", 1)[-1].lower() != "auto" else ""
+
+
+def _request(request: dict, user: str, responder: str, line: int) -> list[Turn]:
     when = timestamp(request.get("timestamp"))
     message = request.get("message")
     asked = message if isinstance(message, str) else text_of(dict_of(message).get("text"))
-    turns = [Turn("User", asked, line, when)] if asked.strip() else []
+    turns = [Turn(user, asked, line, when)] if asked.strip() else []
     words = ""
     for part in map(dict_of, list_of(request.get("response"))):
         kind = text_of(part.get("kind"))
