@@ -27,13 +27,25 @@ _MESSAGE = "\n     <div class=\"message "
 
 def telegram_pages(cuts: list[int]) -> list[str]:
     """The fixture's chat as Telegram writes a longer one: a page for each run of messages, each page
-    starting with a message that names its sender (Telegram starts every file afresh)."""
+    starting with a message that names its sender (Telegram starts every file afresh), and a reply to
+    a message on an earlier page linking to that page ('messages.html#go_to_message2')."""
     starts = [match.start() for match in re.finditer(re.escape(_MESSAGE), TELEGRAM)]
     end = TELEGRAM.rindex("\n    </div>\n\n   </div>")
     head, tail = TELEGRAM[:starts[0]], TELEGRAM[end:]
     messages = [TELEGRAM[a:b] for a, b in zip(starts, starts[1:] + [end])]
     bounds = [0, *cuts, len(messages)]
-    return [head + "".join(messages[a:b]) + tail for a, b in zip(bounds, bounds[1:])]
+    pages = ["".join(messages[a:b]) for a, b in zip(bounds, bounds[1:])]
+    for number, page in enumerate(pages):
+        earlier = {found: telegram_page_name(other) for other in range(number)
+                   for found in re.findall(r'id="message(\d+)"', pages[other])}
+        pages[number] = re.sub(r'href="#go_to_message(\d+)"', lambda link: (
+            f'href="{earlier[link[1]]}#go_to_message{link[1]}"' if link[1] in earlier else link[0]), page)
+    return [head + page + tail for page in pages]
+
+
+def telegram_page_name(number: int) -> str:
+    """The name Telegram gives the page of this number (from 0)."""
+    return "messages.html" if number == 0 else f"messages{number + 1}.html"
 
 
 def _page_starts() -> list[int]:
@@ -64,20 +76,30 @@ def test_the_fixture_can_be_cut_into_pages():
 @given(st.data())
 def test_a_telegram_chat_written_over_several_pages_reads_as_the_whole_chat(tmp_path_factory, data):
     """Differential: the chat cut into pages anywhere Telegram could cut it reads as it does whole,
-    save for where an answer points to a message on an earlier page."""
+    a reply to a message on an earlier page included."""
     cuts = sorted(data.draw(st.sets(st.sampled_from(_page_starts()), min_size=1)))
     folder = tmp_path_factory.mktemp("export")
     pages = telegram_pages(cuts)
-    names = ["messages.html"] + [f"messages{n}.html" for n in range(2, len(pages) + 1)]
-    write_parts(folder, names, pages)
+    write_parts(folder, [telegram_page_name(number) for number in range(len(pages))], pages)
     (folder / "whole.html").write_text(TELEGRAM, "utf-8")
     [joined] = read_file(folder / "messages.html", "export/messages.html").conversations
     [whole] = read_file(folder / "whole.html").conversations
-    crossing = {m.index for m in whole.messages if "↩ In reply to" in m.text}
-    assert [m for m in said(joined) if m[0] not in crossing] == [m for m in said(whole) if m[0] not in crossing]
+    assert said(joined) == said(whole)
     assert (joined.title, joined.started, joined.ended, joined.speakers) == (whole.title, whole.started, whole.ended,
                                                                              whole.speakers)
     assert joined.metadata == whole.metadata
+
+
+def test_a_reply_to_a_message_on_an_earlier_page_names_it(tmp_path):
+    """Telegram links such a reply to the other page ('messages.html#go_to_message2'); it names the
+    message it answers as a reply on the same page does."""
+    crossing = [cut for cut in _page_starts() if "messages.html#go_to_message" in telegram_pages([cut])[1]]
+    assert crossing, "no cut of the fixture puts a reply on a later page than the message it answers"
+    write_parts(tmp_path, ["messages.html", "messages2.html"], telegram_pages(crossing[:1]))
+    [joined] = read_file(tmp_path / "messages.html").conversations
+    replies = [m.text.split("\n")[0] for m in joined.messages if m.text.startswith("↩ In reply to")]
+    answered = joined.messages[int(replies[0].rpartition("#")[2].rstrip(")")) - 1]
+    assert replies == [f"↩ In reply to {answered.speaker} (#{answered.index})"] and answered.text == "/tides north"
 
 
 def test_a_partitioned_discord_channel_reads_as_one_channel(tmp_path):

@@ -93,13 +93,26 @@ def read_file(path: Path, display: str | None = None, identity=None, redaction=N
 
 
 def _read_parts(paths: list[Path], shown: str, identity, redaction, terms: bool) -> ReadResult:
-    """An export split over several files (see parts.py): each part read as a file is, then joined. A
-    part that cannot be read is an error of its own; the others are read."""
+    """An export split over several files (see parts.py): read together where their reader reads
+    pages so, else each part read as a file is, then joined. A part that cannot be read is an error of
+    its own; the others are read."""
     folder = shown.rpartition("/")[0]
+    displays = [shown if path is paths[0] else f"{folder}/{path.name}" if folder else path.name for path in paths]
+    whole = _read_together(paths, displays, redaction) or _read_each(paths, displays, redaction)
+    for conversation in whole.conversations:  # all read from the one source the archive lists
+        conversation.source = paths[0]
+    if terms:
+        _add_terms(whole, "")
+    if identity is not None:
+        for conversation in whole.conversations:
+            identity.apply(conversation)
+    return _fingerprinted(whole, whole.content)
+
+
+def _read_each(paths: list[Path], displays: list[str], redaction) -> ReadResult:
     results: list[ReadResult] = []
     diagnostics: list[Diagnostic] = []
-    for path in paths:
-        display = shown if path is paths[0] else f"{folder}/{path.name}" if folder else path.name
+    for path, display in zip(paths, displays):
         try:
             result = read_bytes(path, path.read_bytes(), display, None, redaction, terms=False)
         except OSError as err:
@@ -113,16 +126,56 @@ def _read_parts(paths: list[Path], shown: str, identity, redaction, terms: bool)
     if not results:
         first = diagnostics[0]
         raise SourceError(first.path, first.line, first.message)
-    whole = ReadResult(results[0].format, joined([r.conversations for r in results], [r.format for r in results]),
-                       diagnostics)
-    for conversation in whole.conversations:  # all read from the one source the archive lists
-        conversation.source = paths[0]
-    if terms:
-        _add_terms(whole, "")
-    if identity is not None:
-        for conversation in whole.conversations:
-            identity.apply(conversation)
-    return _fingerprinted(whole, _parts_key([r.content for r in results]))
+    return ReadResult(results[0].format, joined([r.conversations for r in results], [r.format for r in results]),
+                      diagnostics, _parts_key([r.content for r in results]))
+
+
+class _NotTogether(Exception):
+    """A part is not a page its first part's reader reads with the others, or cannot be read."""
+
+
+def _read_together(paths: list[Path], displays: list[str], redaction) -> ReadResult | None:
+    """The parts as one export, by a reader that reads its pages together (Telegram's: a reply can name a
+    message on an earlier page); None where a part is no such page, or cannot be read (then each part
+    is read on its own, and says what is wrong with it). The pages are read one at a time."""
+    keys: list[str] = []
+    notes: list[Diagnostic] = []
+
+    def texts():
+        for path, display in zip(paths, displays):
+            try:
+                data = path.read_bytes()
+                text, found = decode(display, data)
+            except (OSError, SourceError):
+                raise _NotTogether from None
+            keys.append(content_key(data, redaction))
+            del data
+            if redaction is not None:
+                text, more = redaction.apply(text, display, json_text=False)
+                found += more
+            if _html_reader(path, text) is not reader:
+                raise _NotTogether
+            notes.extend(found)
+            yield path.name, text, display
+
+    try:
+        with open(paths[0], "rb") as first:  # its head, to know the reader (each page is checked as it is read)
+            reader = _html_reader(paths[0], first.read(_SNIFF_CHARS).decode("utf-8", "replace"))
+    except OSError:
+        return None
+    if reader is None or reader.read_pages is None:
+        return None
+    try:
+        conversations, diagnostics = reader.read_together(paths[0], texts())
+    except Exception:  # a part not of the export, or a reader's bug: each part is read as a file, and says so
+        return None
+    return ReadResult(reader.NAME, conversations, notes + diagnostics, _parts_key(keys))
+
+
+def _html_reader(path: Path, text: str):
+    """The reader that claims an HTML page (None for another file, or a page no reader claims)."""
+    head = text[:_SNIFF_CHARS]
+    return next((r for r in HTML_READERS if r.sniff(head)), None) if path.suffix.lower() == HTML_SUFFIX else None
 
 
 def _parts_key(keys: list[str]) -> str:
@@ -250,7 +303,7 @@ def read_text(path: Path, text: str, display: str) -> ReadResult:
         return ReadResult(reader.NAME, conversations, diagnostics)
     head = text[:_SNIFF_CHARS]
     if suffix == HTML_SUFFIX:
-        reader = next((reader for reader in HTML_READERS if reader.sniff(head)), None)
+        reader = _html_reader(path, head)
         if reader is None:
             return _unclaimed(display, "a web page, not a chat exporter's (DiscordChatExporter's and Telegram's are read)")
         return ReadResult(reader.NAME, *reader.read(path, text, display))

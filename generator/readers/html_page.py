@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable
 
 MAX_DEPTH = 200
 _CLOSE_SEARCH = 32  # open elements a closing tag looks back through for its own
@@ -163,13 +163,22 @@ def _attributes(text: str) -> dict[str, str]:
 @dataclass(frozen=True)
 class PageReader:
     """The reader of one exporter's pages, among the readers of ``.html`` files: it claims a page whose
-    head ``mark`` is found in, and reads the page's tree with ``read_page(path, page, display)``."""
+    head ``mark`` is found in, and reads the page's tree with ``read_page(path, page, display)``.
+
+    An exporter that writes a long chat over several pages, linking from one to another, may read them
+    together: ``read_pages(path, pages)`` reads the trees of (file name, tree, display) in order, one
+    at a time, as one chat."""
     NAME: str
     mark: re.Pattern
     read_page: Callable
+    read_pages: Callable | None = None
 
     def sniff(self, head: str) -> bool:
         return self.mark.search(head) is not None
 
     def read(self, path, text: str, display: str):
         return self.read_page(path, parse(text), display)
+
+    def read_together(self, path, pages: Iterable[tuple[str, str, str]]):
+        """(file name, text, display) of each page of one export, in order (see ``read_pages``)."""
+        return self.read_pages(path, ((name, parse(text), display) for name, text, display in pages))

@@ -9,7 +9,8 @@ what it forwards (``forwarded body``), the message it answers (``reply_to``), wh
 (``media_wrap``: a photo, a file, a voice message, a sticker, a poll) and its reactions. Telegram's
 own notices (``message service``: a message pinned, a member added) are notes, but the day
 headings the page puts between days, which are no message of the chat. A page is a conversation
-titled by the chat; the pages of one chat are joined (parts.py).
+titled by the chat; the pages of one chat are read together as one (see parts.py), so that a reply to
+a message on an earlier page names it too.
 """
 
 from __future__ import annotations
@@ -35,38 +36,59 @@ _MEDIA_KINDS = {"media_voice_message": "voice message", "media_video": "video", 
 
 
 def _read(path, page: Element, display: str):
-    header = page.find("page_header")
-    title_element = header.find("text") if header is not None else None
-    title = title_element.words() if title_element is not None else ""
-    turns: list[Turn] = []
-    said: dict[str, tuple[int, str]] = {}  # a message's id -> its number on the page, and its sender
-    sender = ""
-    for message in page.find_all("message"):
-        number = _MESSAGE_ID.fullmatch(message.attributes.get("id", ""))
-        if message.has("service"):
-            text = message.words()
-            if text and number is not None and not number[1].startswith("-"):  # a day's heading has an id below 0
-                turns.append(Turn("Telegram", escaped(text), message.line, None, kind="note"))
-            continue
-        body = _child_with_class(message, "body")
-        if body is None:
-            continue
-        named = _child_with_class(body, "from_name")
-        if named is not None:
-            sender = _VIA.sub("", named.words()) or sender
-        turn = Turn(sender or "Deleted Account", _message_text(body, said), message.line, _time(body))
-        turns.append(turn)
-        if number is not None:
-            said[number[1]] = (len(turns), turn.speaker)
-    if not turns:
-        return [], [note(display, 1, "an empty chat (the page holds no message); skipped")]
-    return [conversation(path, turns, title=title, metadata={"Source format": "Telegram chat export"})], []
+    return _read_pages(path, [(path.name, page, display)])
 
 
-TelegramHTML = PageReader(NAME, _SNIFF, _read)
+def _read_pages(path, pages):
+    """The pages of one chat, in order, as one conversation."""
+    chat = _Chat()
+    for name, page, display in pages:
+        chat.read(name, page, display)
+    if not chat.turns:
+        return [], [note(chat.first_display, 1, "an empty chat (the page holds no message); skipped")]
+    return [conversation(path, chat.turns, title=chat.title or "", metadata={"Source format": "Telegram chat export"})], []
 
 
-def _message_text(body: Element, said: dict[str, tuple[int, str]]) -> str:
+class _Chat:
+    """A chat read page by page: a reply may name a message on an earlier page
+    (``messages.html#go_to_message5``), and a page's first message may name no sender (it is the last one's)."""
+
+    def __init__(self):
+        self.title: str | None = None
+        self.first_display = ""
+        self.turns: list[Turn] = []
+        self.said: dict[tuple[str, str], tuple[int, str]] = {}  # (page, message id) -> its number, and its sender
+        self.sender = ""
+
+    def read(self, name: str, page: Element, display: str) -> None:
+        if self.title is None:
+            header = page.find("page_header")
+            title_element = header.find("text") if header is not None else None
+            self.title = title_element.words() if title_element is not None else ""
+            self.first_display = display
+        for message in page.find_all("message"):
+            number = _MESSAGE_ID.fullmatch(message.attributes.get("id", ""))
+            if message.has("service"):
+                text = message.words()
+                if text and number is not None and not number[1].startswith("-"):  # a day's heading has an id below 0
+                    self.turns.append(Turn("Telegram", escaped(text), message.line, None, kind="note"))
+                continue
+            body = _child_with_class(message, "body")
+            if body is None:
+                continue
+            named = _child_with_class(body, "from_name")
+            if named is not None:
+                self.sender = _VIA.sub("", named.words()) or self.sender
+            turn = Turn(self.sender or "Deleted Account", _message_text(body, self.said, name), message.line, _time(body))
+            self.turns.append(turn)
+            if number is not None:
+                self.said[name, number[1]] = (len(self.turns), turn.speaker)
+
+
+TelegramHTML = PageReader(NAME, _SNIFF, _read, _read_pages)
+
+
+def _message_text(body: Element, said: dict[tuple[str, str], tuple[int, str]], page: str) -> str:
     parts = []
     forwarded = _child_with_class(body, "forwarded")
     if forwarded is not None:
@@ -76,8 +98,7 @@ def _message_text(body: Element, said: dict[str, tuple[int, str]]) -> str:
         body = forwarded
     reply = _child_with_class(body, "reply_to")
     link = reply.first("a") if reply is not None else None
-    target = _GO_TO.search(link.attributes.get("href", "")) if link is not None else None
-    answered = said.get(target[1]) if target is not None else None
+    answered = said.get(_reply_target(link.attributes.get("href", ""), page)) if link is not None else None
     if answered is not None:
         parts.append(in_reply_to(answered[1], answered[0]))
     media = _child_with_class(body, "media_wrap")
@@ -90,6 +111,14 @@ def _message_text(body: Element, said: dict[str, tuple[int, str]]) -> str:
     if any(reactions):
         parts.append("Reactions: " + ", ".join(reaction for reaction in reactions if reaction))
     return "\n\n".join(part for part in parts if part.strip())
+
+
+def _reply_target(href: str, page: str) -> tuple[str, str] | None:
+    """The (page, message id) a reply's link names: '#go_to_message5' on its own page, or
+    'messages.html#go_to_message5' on another."""
+    other_page, _, anchor = href.partition("#")
+    found = _GO_TO.fullmatch(anchor)
+    return (other_page or page, found[1]) if found else None
 
 
 def _child_with_class(element: Element, css_class: str) -> Element | None:
