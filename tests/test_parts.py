@@ -115,6 +115,37 @@ def test_a_partitioned_discord_channel_reads_as_one_channel(tmp_path):
     assert said(joined) == said(whole) and joined.title == whole.title and joined.metadata == whole.metadata
 
 
+DISCORD_PAGE = (FIXTURES / "formats" / "discord.html").read_text("utf-8")
+_GROUP = '<div class="chatlog__message-group">'
+
+
+def discord_partitions(cuts: list[int]) -> list[str]:
+    """The fixture's channel as DiscordChatExporter partitions a longer one: each part the page whole
+    (its preamble, its end) around a run of message groups."""
+    starts = [found.start() for found in re.finditer(re.escape(_GROUP), DISCORD_PAGE)]
+    end = DISCORD_PAGE.index("\n<!--wmm:ignore-->\n</div>")  # where the last group ends
+    head, tail = DISCORD_PAGE[:starts[0]], DISCORD_PAGE[end:]
+    groups = [DISCORD_PAGE[a:b] for a, b in zip(starts, starts[1:] + [end])]
+    bounds = [0, *cuts, len(groups)]
+    return [head + "".join(groups[a:b]) + tail for a, b in zip(bounds, bounds[1:])]
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.sets(st.integers(1, DISCORD_PAGE.count(_GROUP) - 1), min_size=1))
+def test_a_discord_channel_partitioned_as_pages_reads_as_the_whole_channel(tmp_path_factory, cuts):
+    """Differential, as for Telegram: a reply to a message of an earlier partition names it too."""
+    folder = tmp_path_factory.mktemp("channel")
+    pages = discord_partitions(sorted(cuts))
+    names = ["Harbour Office - tide-desk [2].html"] + [f"Harbour Office - tide-desk [2] [part {n}].html"
+                                                       for n in range(2, len(pages) + 1)]
+    write_parts(folder, names, pages)
+    (folder / "whole.html").write_text(DISCORD_PAGE, "utf-8")
+    [joined] = read_file(folder / names[0]).conversations
+    [whole] = read_file(folder / "whole.html").conversations
+    assert said(joined) == said(whole) and any("↩ In reply to" in m.text for m in joined.messages)
+    assert (joined.title, joined.metadata) == (whole.title, whole.metadata)
+
+
 def test_discovery_lists_an_export_once_its_signature_made_of_every_part(tmp_path):
     pages = telegram_pages(_page_starts()[:2])
     write_parts(tmp_path / "chat", ["messages.html", "messages2.html", "messages3.html"], pages)

@@ -34,24 +34,37 @@ DISCORD = Dialect(quote="chatlog__markdown-quote", quote_content="chatlog__markd
 
 
 def _read(path, page: Element, display: str):
-    entries = [entry.words() for entry in page.find_all("preamble__entry")]
-    fields = {"Guild": entries[0] if entries else "", "Channel": entries[1] if len(entries) > 1 else "",
-              "Topic": entries[2] if len(entries) > 2 and not _is_range(entries[2]) else ""}
-    messages = [message for group in page.find_all(_GROUP) for message in _messages_of(group)]
-    day_first = days_first([when for _, when, _ in messages if when])
-    turns: list[Turn] = []
-    said: dict[str, tuple[int, str]] = {}  # a message's id -> its number on the page, and its author
-    for element, when, author in messages:
-        turns += _turns(element, message_time(when, day_first) if when else None, author, said)
-        if element.attributes.get("data-message-id"):
-            said[element.attributes["data-message-id"]] = (len(turns), author[0])
+    return _read_pages(path, [(path.name, page, display)])
+
+
+def _read_pages(path, pages):
+    """The pages of one channel (its partitions: ``--partition``), in order, as one conversation: a
+    reply may answer a message of an earlier partition."""
+    fields, turns, first_display = None, [], ""
+    said: dict[str, tuple[int, str]] = {}  # a message's id -> its number in the channel, and its author
+    for _, page, display in pages:
+        if fields is None:
+            fields, first_display = _channel(page), display
+        messages = [message for group in page.find_all(_GROUP) for message in _messages_of(group)]
+        day_first = days_first([when for _, when, _ in messages if when])
+        for element, when, author in messages:
+            turns += _turns(element, message_time(when, day_first) if when else None, author, said)
+            if element.attributes.get("data-message-id"):
+                said[element.attributes["data-message-id"]] = (len(turns), author[0])
     if not turns:
-        return [], [note(display, 1, "an empty channel (the page holds no message); skipped")]
+        return [], [note(first_display, 1, "an empty channel (the page holds no message); skipped")]
     return [conversation(path, turns, title=channel_title(fields["Guild"], fields["Channel"]),
                          metadata=channel_metadata(fields))], []
 
 
-DiscordHTML = PageReader(NAME, _SNIFF, _read)
+def _channel(page: Element) -> dict[str, str]:
+    """The server, channel and topic the page's preamble names."""
+    entries = [entry.words() for entry in page.find_all("preamble__entry")]
+    return {"Guild": entries[0] if entries else "", "Channel": entries[1] if len(entries) > 1 else "",
+            "Topic": entries[2] if len(entries) > 2 and not _is_range(entries[2]) else ""}
+
+
+DiscordHTML = PageReader(NAME, _SNIFF, _read, _read_pages)
 
 
 def _is_range(entry: str) -> bool:
