@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.config import load_config
+from generator.diagnostics import SourceError
 from generator.readers import file_content_key, read_file
 from generator.readers.common import Turn, conversation, in_reply_to
 from generator.readers.parts import _reply_renumbered, first_part, later_part_names, later_parts
@@ -144,6 +145,31 @@ def test_a_discord_channel_partitioned_as_pages_reads_as_the_whole_channel(tmp_p
     [whole] = read_file(folder / "whole.html").conversations
     assert said(joined) == said(whole) and any("↩ In reply to" in m.text for m in joined.messages)
     assert (joined.title, joined.metadata) == (whole.title, whole.metadata)
+
+
+_PIECES = st.one_of(st.sampled_from([TELEGRAM, DISCORD_PAGE, "", "<html>", '<a href="#go_to_message2">x</a>',
+                                     '<a href="messages2.html#go_to_message-1">', "\udcff"]),
+                    st.text(max_size=200))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_PIECES, max_size=4), min_size=2, max_size=4), st.data())
+def test_pages_of_any_text_read_together_or_fail_as_files(tmp_path_factory, pages, data):
+    """Fuzzing reading pages together: pages made of slices of the fixtures and of any text are read,
+    or are an error of the file, never a crash; a page of garbage among them never loses the others."""
+    folder = tmp_path_factory.mktemp("pages")
+    texts = []
+    for pieces in pages:
+        text = "".join(pieces)
+        cut = data.draw(st.integers(0, len(text)))
+        texts.append(text[:cut] if data.draw(st.booleans()) else text)
+    for number, text in enumerate(texts):
+        (folder / telegram_page_name(number)).write_bytes(text.encode("utf-8", "surrogateescape"))
+    try:
+        result = read_file(folder / "messages.html", "messages.html")
+    except SourceError:
+        return
+    assert all(d.path.endswith(".html") for d in result.diagnostics)
 
 
 def test_discovery_lists_an_export_once_its_signature_made_of_every_part(tmp_path):
