@@ -131,7 +131,7 @@ def _read_each(paths: list[Path], displays: list[str], redaction) -> ReadResult:
 
 
 class _NotTogether(Exception):
-    """A part is not a page its first part's reader reads with the others, or cannot be read."""
+    """A later part is not a page the first part's reader reads with the others, or cannot be read."""
 
 
 def _read_together(paths: list[Path], displays: list[str], redaction) -> ReadResult | None:
@@ -141,32 +141,39 @@ def _read_together(paths: list[Path], displays: list[str], redaction) -> ReadRes
     keys: list[str] = []
     notes: list[Diagnostic] = []
 
-    def texts():
-        for path, display in zip(paths, displays):
-            try:
-                data = path.read_bytes()
-                text, found = decode(display, data)
-            except (OSError, SourceError):
-                raise _NotTogether from None
-            keys.append(content_key(data, redaction))
-            del data
-            if redaction is not None:
-                text, more = redaction.apply(text, display, json_text=False)
-                found += more
-            if _html_reader(path, text) is not reader:
-                raise _NotTogether
-            notes.extend(found)
-            yield path.name, text, display
+    def page(path: Path, display: str) -> tuple[str, str, str]:
+        data = path.read_bytes()
+        text, found = decode(display, data)
+        keys.append(content_key(data, redaction))
+        if redaction is not None:
+            text, redacted = redaction.apply(text, display, json_text=False)
+            found += redacted
+        notes.extend(found)
+        return path.name, text, display
 
-    try:
-        with open(paths[0], "rb") as first:  # its head, to know the reader (each page is checked as it is read)
-            reader = _html_reader(paths[0], first.read(_SNIFF_CHARS).decode("utf-8", "replace"))
-    except OSError:
+    if paths[0].suffix.lower() != HTML_SUFFIX:
         return None
+    try:
+        first = [page(paths[0], displays[0])]
+    except (OSError, SourceError):
+        return None
+    reader = _html_reader(paths[0], first[0][1])
     if reader is None or reader.read_pages is None:
         return None
+
+    def pages():
+        yield first.pop()  # not held while the later pages are read
+        for path, display in zip(paths[1:], displays[1:]):
+            try:
+                later = page(path, display)
+            except (OSError, SourceError):
+                raise _NotTogether from None
+            if _html_reader(path, later[1]) is not reader:
+                raise _NotTogether
+            yield later
+
     try:
-        conversations, diagnostics = reader.read_together(paths[0], texts())
+        conversations, diagnostics = reader.read_together(paths[0], pages())
     except Exception:  # a part not of the export, or a reader's bug: each part is read as a file, and says so
         return None
     return ReadResult(reader.NAME, conversations, notes + diagnostics, _parts_key(keys))
