@@ -116,6 +116,34 @@ def test_a_partitioned_discord_channel_reads_as_one_channel(tmp_path):
     assert said(joined) == said(whole) and joined.title == whole.title and joined.metadata == whole.metadata
 
 
+@settings(max_examples=15, deadline=None)
+@given(st.sets(st.integers(1, len(DISCORD["messages"]) - 1), min_size=1))
+def test_a_discord_channel_partitioned_as_json_reads_as_the_whole_channel(tmp_path_factory, cuts):
+    """Differential: partitions cut anywhere read as the channel, a reply to a message of an earlier
+    partition naming it as a reply within one does (cut between them, it named nothing)."""
+    folder = tmp_path_factory.mktemp("channel")
+    bounds = [0, *sorted(cuts), len(DISCORD["messages"])]
+    parts = [json.dumps(dict(DISCORD, messages=DISCORD["messages"][a:b], messageCount=b - a)) for a, b in zip(bounds, bounds[1:])]
+    names = ["Harbour Office - tide-desk [2].json"] + [f"Harbour Office - tide-desk [2] [part {n}].json"
+                                                       for n in range(2, len(parts) + 1)]
+    write_parts(folder, names, parts)
+    (folder / "whole.json").write_text(json.dumps(DISCORD), "utf-8")
+    [joined] = read_file(folder / names[0]).conversations
+    [whole] = read_file(folder / "whole.json").conversations
+    assert said(joined) == said(whole) and any("↩ In reply to" in m.text for m in joined.messages)
+    assert (joined.title, joined.metadata) == (whole.title, whole.metadata)
+
+
+def test_json_partitions_read_together_say_where_a_part_holds_control_characters(tmp_path):
+    messages = DISCORD["messages"]
+    second = json.dumps(dict(DISCORD, messages=messages[2:])).replace("on the thirteenth", "on the\\u0007 thirteenth")
+    write_parts(tmp_path, ["desk.json", "desk [part 2].json"], [json.dumps(dict(DISCORD, messages=messages[:2])), second])
+    result = read_file(tmp_path / "desk.json", "desk.json")
+    [joined] = result.conversations
+    assert [(d.path, d.message[:18]) for d in result.diagnostics] == [("desk [part 2].json", "control characters")]
+    assert any(m.text.startswith("↩ In reply to") for m in joined.messages)
+
+
 DISCORD_PAGE = (FIXTURES / "formats" / "discord.html").read_text("utf-8")
 _GROUP = '<div class="chatlog__message-group">'
 
@@ -170,6 +198,31 @@ def test_pages_of_any_text_read_together_or_fail_as_files(tmp_path_factory, page
     except SourceError:
         return
     assert all(d.path.endswith(".html") for d in result.diagnostics)
+
+
+_DISCORD_JSON = json.dumps(DISCORD)
+_JSON_PIECES = st.one_of(st.sampled_from([_DISCORD_JSON, json.dumps(dict(DISCORD, messages=DISCORD["messages"][2:])),
+                                          '{"guild": {}, "channel": {}, "messages": []}', "[", "]", "{", "}", ",",
+                                          '"reference": {"messageId": "11"}', "\\u0000", "\udcff"]),
+                         st.text(max_size=120))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(_JSON_PIECES, max_size=4), min_size=2, max_size=4), st.data())
+def test_json_partitions_of_any_text_read_together_or_fail_as_files(tmp_path_factory, parts, data):
+    """Fuzzing JSON partitions read together: parts made of slices of the fixture and of any text are
+    read, or are an error of the file, never a crash; what is said is about the parts."""
+    folder = tmp_path_factory.mktemp("parts")
+    names = ["desk.json"] + [f"desk [part {n}].json" for n in range(2, len(parts) + 1)]
+    for name, pieces in zip(names, parts):
+        text = "".join(pieces)
+        cut = data.draw(st.integers(0, len(text)))
+        (folder / name).write_bytes((text[:cut] if data.draw(st.booleans()) else text).encode("utf-8", "surrogateescape"))
+    try:
+        result = read_file(folder / "desk.json", "desk.json")
+    except SourceError:
+        return
+    assert all(d.path in names for d in result.diagnostics)
 
 
 def test_discovery_lists_an_export_once_its_signature_made_of_every_part(tmp_path):

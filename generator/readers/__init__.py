@@ -135,54 +135,79 @@ class _NotTogether(Exception):
 
 
 def _read_together(paths: list[Path], displays: list[str], redaction) -> ReadResult | None:
-    """The parts as one export, by a reader that reads its pages together (Telegram's: a reply can name a
-    message on an earlier page); None where a part is no such page, or cannot be read (then each part
-    is read on its own, and says what is wrong with it). The pages are read one at a time."""
+    """The parts as one export, by a reader that reads its parts together (Telegram's pages: a reply can
+    name a message on an earlier page; DiscordChatExporter's partitions, as web pages or JSON); None where
+    a part is no such part, or cannot be read (then each part is read on its own, and says what is wrong
+    with it). The parts are read one at a time."""
     keys: list[str] = []
     notes: list[Diagnostic] = []
 
-    def page(path: Path, display: str) -> tuple[str, str, str]:
+    def part(path: Path, display: str) -> tuple[str, str, str]:
         data = path.read_bytes()
         text, found = decode(display, data)
         keys.append(content_key(data, redaction))
         if redaction is not None:
-            text, redacted = redaction.apply(text, display, json_text=False)
+            text, redacted = redaction.apply(text, display, json_text=path.suffix.lower() in JSON_SUFFIXES)
             found += redacted
-        notes.extend(found)
+        notes.extend(found + _unsafe_json_note(path, text, display))
         return path.name, text, display
 
-    if paths[0].suffix.lower() != HTML_SUFFIX:
+    if paths[0].suffix.lower() not in (HTML_SUFFIX, *_PARTS_OF_JSON):
         return None
     try:
-        first = [page(paths[0], displays[0])]
+        first = [part(paths[0], displays[0])]
+        reader = _reader_of_part(paths[0], *first[0][1:])
     except (OSError, SourceError):
         return None
-    reader = _html_reader(paths[0], first[0][1])
-    if reader is None or reader.read_pages is None:
+    if not getattr(reader, "reads_together", False):  # most readers read each part as its own file
         return None
 
-    def pages():
-        yield first.pop()  # not held while the later pages are read
+    def parts():
+        yield first.pop()  # not held while the later parts are read
         for path, display in zip(paths[1:], displays[1:]):
             try:
-                later = page(path, display)
+                later = part(path, display)
+                if _reader_of_part(path, *later[1:]) is not reader:
+                    raise _NotTogether
             except (OSError, SourceError):
                 raise _NotTogether from None
-            if _html_reader(path, later[1]) is not reader:
-                raise _NotTogether
             yield later
 
     try:
-        conversations, diagnostics = reader.read_together(paths[0], pages())
+        conversations, diagnostics = reader.read_together(paths[0], parts())
     except Exception:  # a part not of the export, or a reader's bug: each part is read as a file, and says so
         return None
     return ReadResult(reader.NAME, conversations, notes + diagnostics, _parts_key(keys))
+
+
+# The suffixes of JSON (not JSON Lines) an export's parts may have.
+_PARTS_OF_JSON = tuple(suffix for suffix, lines in JSON_SUFFIXES.items() if not lines)
+
+
+def _reader_of_part(path: Path, text: str, display: str):
+    """The reader that claims a part of an export (None for one no reader claims)."""
+    if path.suffix.lower() == HTML_SUFFIX:
+        return _html_reader(path, text)
+    return _json_reader(jsondoc.leading_records(text, display, False, 1), False)
 
 
 def _html_reader(path: Path, text: str):
     """The reader that claims an HTML page (None for another file, or a page no reader claims)."""
     head = text[:_SNIFF_CHARS]
     return next((r for r in HTML_READERS if r.sniff(head)), None) if path.suffix.lower() == HTML_SUFFIX else None
+
+
+def _json_reader(leading: list, lines: bool):
+    """The reader of the first of the leading records one claims."""
+    return next((r for record in leading for r in JSON_READERS if r.claims(record, lines)), None)
+
+
+def _unsafe_json_note(path: Path, text: str, display: str) -> list[Diagnostic]:
+    unsafe = json_unsafe_at(text) if path.suffix.lower() in JSON_SUFFIXES else -1
+    if unsafe == -1:
+        return []
+    return [note(display, text.count("\n", 0, unsafe) + 1,
+                 "control characters (or escapes of them) replaced by visible symbols (␀, ␛, �)")]
 
 
 def _parts_key(keys: list[str]) -> str:
@@ -293,7 +318,7 @@ def read_text(path: Path, text: str, display: str) -> ReadResult:
         leading = jsondoc.leading_records(text, display, lines, _CLAIMED_AMONG if lines else 1)
         if not leading:
             return ReadResult("", [], [note(display, 1, f"{NOT_A_TRANSCRIPT}: an empty JSON file")])
-        reader = next((r for record in leading for r in JSON_READERS if r.claims(record, lines)), None)
+        reader = _json_reader(leading, lines)
         if reader is None:
             return _unclaimed(display, "JSON of a shape no reader knows (ChatGPT or Claude.ai export, ShareGPT, "
                                        "OpenAI messages, Claude Code, Codex or Gemini CLI session, SillyTavern chat, "
@@ -303,11 +328,7 @@ def read_text(path: Path, text: str, display: str) -> ReadResult:
         conversations, diagnostics = reader.read(jsondoc.records(text, display, lines, damaged,
                                                                  objects=reader.ONE_CONVERSATION), path, display)
         diagnostics += _damaged_lines(damaged, conversations, display, reader.ONE_CONVERSATION)
-        unsafe = json_unsafe_at(text)
-        if unsafe != -1:
-            diagnostics.insert(0, note(display, text.count("\n", 0, unsafe) + 1,
-                                       "control characters (or escapes of them) replaced by visible symbols (␀, ␛, �)"))
-        return ReadResult(reader.NAME, conversations, diagnostics)
+        return ReadResult(reader.NAME, conversations, _unsafe_json_note(path, text, display) + diagnostics)
     head = text[:_SNIFF_CHARS]
     if suffix == HTML_SUFFIX:
         reader = _html_reader(path, head)

@@ -33,7 +33,7 @@ from pathlib import Path
 from generator.diagnostics import SourceError
 from generator.readers.common import Turn, conversation, in_reply_to, thought_apart
 from generator.readers.html_markdown import is_web, link_target
-from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of, timestamp
+from generator.readers.jsondoc import Record, Shape, dict_of, list_of, records, text_of, timestamp
 from generator.readers.plaintext import PREFACE
 
 NAME = "discord"
@@ -275,6 +275,7 @@ class DiscordJSON:
     """The JSON export, among the JSON readers."""
     NAME = NAME
     ONE_CONVERSATION = False  # one object: the channel
+    reads_together = True  # a channel's partitions (--partition), where a reply may answer an earlier one
 
     @staticmethod
     def claims(first: Record, lines: bool) -> bool:
@@ -284,27 +285,51 @@ class DiscordJSON:
 
     @staticmethod
     def read(records, source, display):
-        return _read_json(records, source, display)
+        found = []
+        for record in records:
+            channel = _JSONChannel()
+            channel.read(record, display)
+            found.append(channel.conversation(source))
+        return found, []
+
+    @staticmethod
+    def read_together(source, parts):
+        """(file name, text, display) of each partition of one channel, in order, as one conversation;
+        each partition is one channel object, read one at a time."""
+        channel = _JSONChannel()
+        for _, text, display in parts:
+            found = list(records(text, display, lines=False))
+            if len(found) != 1:
+                raise ValueError(f"{display}: not one channel")
+            channel.read(found[0], display)
+        return [channel.conversation(source)], []
 
 
-def _read_json(records, source, display):
-    found = []
-    for record in records:
+class _JSONChannel:
+    """A channel read object by object: a reply may answer a message of an earlier partition."""
+
+    def __init__(self):
+        self.fields: dict[str, str] | None = None
+        self.turns: list[Turn] = []
+        self.said: dict[str, tuple[int, str]] = {}  # a message's id -> its number in the channel, and its author
+
+    def read(self, record: Record, display: str) -> None:
         shape = Shape(record, display)
         item = shape.object(record.value, record.path)
-        guild, channel = dict_of(item.get("guild")), dict_of(item.get("channel"))
-        turns: list[Turn] = []
-        said: dict[str, tuple[int, str]] = {}  # a message's id -> its number on the page, and its author
+        if self.fields is None:
+            guild, channel = dict_of(item.get("guild")), dict_of(item.get("channel"))
+            self.fields = {"Guild": text_of(guild.get("name")), "Topic": text_of(channel.get("topic")),
+                           "Channel": " / ".join(part for part in (text_of(channel.get("category")),
+                                                                   text_of(channel.get("name"))) if part)}
         for path, message in shape.objects(item.get("messages"), f"{record.path}.messages"):
-            turns += _json_turns(shape, path, message, said, record.line)
+            self.turns += _json_turns(shape, path, message, self.said, record.line)
             if text_of(message.get("id")):
-                said[message["id"]] = (len(turns), _author(message)[0])
-        fields = {"Guild": text_of(guild.get("name")), "Topic": text_of(channel.get("topic")),
-                  "Channel": " / ".join(part for part in (text_of(channel.get("category")),
-                                                          text_of(channel.get("name"))) if part)}
-        found.append(conversation(source, turns, title=channel_title(fields["Guild"], fields["Channel"]),
-                                  metadata=channel_metadata(fields)))
-    return found, []
+                self.said[message["id"]] = (len(self.turns), _author(message)[0])
+
+    def conversation(self, source: Path):
+        fields = self.fields or {}
+        return conversation(source, self.turns, title=channel_title(fields.get("Guild", ""), fields.get("Channel", "")),
+                            metadata=channel_metadata(fields))
 
 
 def _author(message: dict) -> tuple[str, str]:

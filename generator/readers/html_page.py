@@ -176,6 +176,10 @@ class PageReader:
     def sniff(self, head: str) -> bool:
         return self.mark.search(head) is not None
 
+    @property
+    def reads_together(self) -> bool:
+        return self.read_pages is not None
+
     def read(self, path, text: str, display: str):
         return self.read_page(path, parse(text), display)
 

@@ -6,9 +6,9 @@ Telegram Desktop writes a chat's HTML a thousand messages to a file (``messages.
 export of its own (its header, its page), so each is read by its reader as any file is; the
 conversations are then joined, when every part read as one conversation of the same format. Anything
 else (a folder whose ``messages2.html`` is some other page) stays as it was read: nothing is lost.
-A reader that reads pages together (html_page.PageReader.read_pages: Telegram's and DiscordChatExporter's
-HTML, where a reply may answer a message on an earlier page) is given them all, one at a time, when
-each is its page.
+A reader that reads parts together (``reads_together``: Telegram's HTML, and DiscordChatExporter's HTML
+and JSON, where a reply may answer a message on an earlier page) is given them all, one at a time, when
+each is its part.
 
 Discovery (sources.py) lists the first part only, its signature made from all of them, so that an edit
 to any part reads the export again.
