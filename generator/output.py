@@ -470,13 +470,18 @@ class OutputFolder:
 
     def rollback(self) -> None:
         """Drop everything staged; the folder stays as the last committed build left it."""
-        for _, temporary in self._staged:
-            try:
-                os.unlink(temporary)
-            except FileNotFoundError:
-                pass
+        self._drop_temporaries([temporary for _, temporary in self._staged])
         self._staged = []
         self._end()
+
+    def _drop_temporaries(self, temporaries: list[str]) -> None:
+        """Remove temporary files, and the folders made for them that are left empty (a new page's)."""
+        for temporary in temporaries:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                continue
+            self._remove_empty_parents(Path(temporary).parent)
 
     # -- one build at a time, and what a killed one left ------------------------------------------
 
@@ -512,11 +517,8 @@ class OutputFolder:
                     self._note_moved(added + replaced, removed)
             except (ValueError, AttributeError, TypeError, OutputError):
                 pass
-        for _, temporary in temporaries:
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
+        self._drop_temporaries([temporary for _, temporary in temporaries])
+        self._remove_empty_folders()
         for name in (JOURNAL, BUILDING):
             (self.root / name).unlink(missing_ok=True)
 
@@ -544,6 +546,14 @@ class OutputFolder:
         # What was learned is written down before the journal goes: a build killed in its turn before
         # its commit would otherwise leave the files moved in named nowhere, and never removed.
         self._write_manifest(self.committed_salt, self._previous)
+
+    def _remove_empty_folders(self) -> None:
+        """Folders the killed build left empty, which no temporary file names any more (it was killed
+        between removing a file and its folder). Dot folders (a git checkout's) are not looked into."""
+        for folder, folders, names in os.walk(self._root_text):
+            folders[:] = [name for name in folders if not name.startswith(".")]
+            if not folders and not names and folder != self._root_text:
+                self._remove_empty_parents(Path(folder))
 
     def _temporaries(self) -> list[tuple[str, str]]:
         """The temporary files a killed build left, each with the site path it was to be moved to."""
@@ -583,6 +593,9 @@ class OutputFolder:
         self.state.write(MANIFEST, text + "\n")
 
     def _remove_empty_parents(self, folder: Path) -> None:
-        while folder != self.root and folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
-            folder = folder.parent
+        try:
+            while folder != self.root and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
+        except OSError:  # a folder that is a link, or was written into meanwhile: it stays
+            pass

@@ -473,6 +473,35 @@ def test_templates_changed_since_or_a_damaged_file_of_them_are_compiled_again(sa
     assert json.loads(kept.read_text()) != {}  # written again, whole
 
 
+def test_a_build_that_fails_before_its_commit_leaves_no_folder_it_made_for_new_pages(sample_project, monkeypatch):
+    config = load_config(None, sample_project)
+    Builder(config).build()
+    folders = sorted(p for p in config.output_path.rglob("*") if p.is_dir())
+    (sample_project / "content/newcomer.md").write_text(
+        "# Zeno ↔ Ines\n\n**Started:** 2026-03-01 00:00:00\n**Tags:** lighthouse-keeping\n\n---\n\n"
+        "### Zeno\n\nFirst watch.\n\n---\n\n### Ines\n\nSecond watch.\n\n---\n", "utf-8")
+    with monkeypatch.context() as patched:
+        patched.setattr(OutputFolder, "commit", lambda self: (_ for _ in ()).throw(OSError("disk full")))
+        with pytest.raises(BuildError, match="disk full"):
+            Builder(config).build()
+    assert sorted(p for p in config.output_path.rglob("*") if p.is_dir()) == folders  # its new folders went too
+    assert not [p for p in config.output_path.rglob("*.tmp")]
+
+
+def test_folders_a_killed_build_left_empty_are_removed_by_the_next_and_dot_folders_are_not_looked_into(sample_project):
+    """Killed between removing a file and its folder, a build leaves a folder that no temporary names."""
+    config = load_config(None, sample_project)
+    Builder(config).build()
+    site = config.output_path
+    for folder in ("pairs/gone--away", "tags/old/page/2", ".git/refs/tags", "kept/.git/refs"):
+        (site / folder).mkdir(parents=True)
+    (site / ".antiphon-building").touch()  # the killed build's marker
+    assert not Builder(config).build().failed()
+    assert not (site / "pairs/gone--away").exists() and not (site / "tags/old").exists()
+    assert (site / ".git/refs/tags").is_dir() and (site / "kept/.git/refs").is_dir()
+    assert published(site) == cold_build(sample_project)
+
+
 @pytest.mark.parametrize("change", ["new file", "new warning", "draft edited", "state of an uncommitted build",
                                     "a page deleted", "a page changed"])
 def test_a_fresh_process_rebuild_equals_a_cold_build_whatever_changed(

@@ -47,8 +47,10 @@ def _antiphon(project: Path, *args) -> subprocess.Popen:
 
 
 def _leftovers(site: Path) -> list[str]:
+    """Temporary files, a journal, a marker, and folders left empty (made for pages never moved in)."""
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*")
-                  if p.name.endswith(".tmp") or p.name in (".antiphon-commit.json", ".antiphon-building"))
+                  if p.name.endswith(".tmp") or p.name in (".antiphon-commit.json", ".antiphon-building")
+                  or p.is_dir() and not any(p.iterdir()))
 
 
 def _published(site: Path) -> dict[str, bytes]:
