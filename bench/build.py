@@ -207,7 +207,9 @@ def measure(tools: list, runs: int, content: Path) -> dict:
             if isinstance(tool, Hugo):
                 shutil.rmtree(tool.project / "content", ignore_errors=True)
                 convert_for_hugo(content, tool.project)
-            figures[tool.name]["edit"].append(timed(tool.commands(), tool.project, tool.env()).seconds)
+            edit = timed(tool.commands(), tool.project, tool.env()).seconds
+            figures[tool.name]["edit"].append(edit)
+            print(f"  run {run + 1}: {tool.name} one edit {edit:.2f} s", flush=True)
     results = {}
     for tool in tools:
         results[tool.name] = {key: statistics.median(values) for key, values in figures[tool.name].items()}
