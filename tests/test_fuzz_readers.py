@@ -501,3 +501,32 @@ def test_the_json_scan_for_unsafe_escapes_finds_what_one_pattern_finds(pieces):
         assert found >= at_once.start() and set(text[at_once.start():found]) <= {"\\"}
         assert (found - at_once.start()) % 2 == 0
     assert json_needs_cleaning(text) == (at_once is not None or _CARRIAGE_RETURN_AT_ONCE.search(text) is not None)
+
+
+_JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+                            max_leaves=12)
+
+
+@FUZZ
+@given(_JSON_VALUES, st.sampled_from(["", " ", "\n", "\r\n  "]), st.booleans(),
+       st.sampled_from(["", "x", "]", "\x00", "\\u0000"]))
+def test_the_records_after_the_leading_ones_are_all_the_records_and_one_value_is_decoded_once(value, space, lines, tail):
+    """jsondoc.the_rest, which read_text and DiscordChatExporter's partitions read: the same records as
+    reading the source again, whatever the JSON (or the damage after it); a source of one value (not an
+    array, not JSON Lines) is decoded once, not twice."""
+    from unittest import mock
+
+    from generator.readers import jsondoc
+
+    text = space + json.dumps(value, ensure_ascii=False) + space + tail
+    try:
+        leading = jsondoc.leading_records(text, "t.json", lines, 1)
+        again = list(jsondoc.records(text, "t.json", lines, [] if lines else None))
+    except SourceError:
+        return
+    with mock.patch.object(jsondoc, "_decode", wraps=jsondoc._decode) as decoding:
+        rest = list(jsondoc.the_rest(leading, text, "t.json", lines, [] if lines else None))
+    assert rest == again
+    if not lines and not isinstance(value, list):
+        assert decoding.call_count == 0  # the one value leading_records decoded is the record

@@ -142,35 +142,38 @@ def _read_together(paths: list[Path], displays: list[str], redaction) -> ReadRes
     keys: list[str] = []
     notes: list[Diagnostic] = []
 
-    def part(path: Path, display: str) -> tuple[str, str, str]:
+    def part(path: Path, display: str):
+        """The part's reader, and (file name, what the reader reads, display): the page's text, or the
+        JSON's leading records (a channel's whole object)."""
         data = path.read_bytes()
-        text, found = decode(display, data)
         keys.append(content_key(data, redaction))
-        if redaction is not None:
-            text, redacted = redaction.apply(text, display, json_text=path.suffix.lower() in JSON_SUFFIXES)
-            found += redacted
+        text, found = decode(display, data)
+        text = _redacted(path, text, display, redaction, found)
         notes.extend(found + _unsafe_json_note(path, text, display))
-        return path.name, text, display
+        if path.suffix.lower() == HTML_SUFFIX:
+            return _html_reader(text), (path.name, text, display)
+        leading = jsondoc.leading_records(text, display, False, 1)
+        return _json_reader(leading, False), (path.name, leading, display)
 
     if paths[0].suffix.lower() not in (HTML_SUFFIX, *_PARTS_OF_JSON):
         return None
     try:
-        first = [part(paths[0], displays[0])]
-        reader = _reader_of_part(paths[0], *first[0][1:])
+        reader, read_first = part(paths[0], displays[0])
     except (OSError, SourceError):
         return None
     if not getattr(reader, "reads_together", False):  # most readers read each part as its own file
         return None
+    first = [read_first]
 
     def parts():
         yield first.pop()  # not held while the later parts are read
         for path, display in zip(paths[1:], displays[1:]):
             try:
-                later = part(path, display)
-                if _reader_of_part(path, *later[1:]) is not reader:
-                    raise _NotTogether
+                claimed_by, later = part(path, display)
             except (OSError, SourceError):
                 raise _NotTogether from None
+            if claimed_by is not reader:
+                raise _NotTogether
             yield later
 
     try:
@@ -184,22 +187,24 @@ def _read_together(paths: list[Path], displays: list[str], redaction) -> ReadRes
 _PARTS_OF_JSON = tuple(suffix for suffix, lines in JSON_SUFFIXES.items() if not lines)
 
 
-def _reader_of_part(path: Path, text: str, display: str):
-    """The reader that claims a part of an export (None for one no reader claims)."""
-    if path.suffix.lower() == HTML_SUFFIX:
-        return _html_reader(path, text)
-    return _json_reader(jsondoc.leading_records(text, display, False, 1), False)
-
-
-def _html_reader(path: Path, text: str):
-    """The reader that claims an HTML page (None for another file, or a page no reader claims)."""
+def _html_reader(text: str):
+    """The reader that claims an HTML page (None for a page no reader claims)."""
     head = text[:_SNIFF_CHARS]
-    return next((r for r in HTML_READERS if r.sniff(head)), None) if path.suffix.lower() == HTML_SUFFIX else None
+    return next((r for r in HTML_READERS if r.sniff(head)), None)
 
 
 def _json_reader(leading: list, lines: bool):
     """The reader of the first of the leading records one claims."""
     return next((r for record in leading for r in JSON_READERS if r.claims(record, lines)), None)
+
+
+def _redacted(path: Path, text: str, display: str, redaction, notes: list[Diagnostic]) -> str:
+    """The text with the redactions made (what was found added to ``notes``)."""
+    if redaction is None:
+        return text
+    text, found = redaction.apply(text, display, json_text=path.suffix.lower() in JSON_SUFFIXES)
+    notes += found
+    return text
 
 
 def _unsafe_json_note(path: Path, text: str, display: str) -> list[Diagnostic]:
@@ -272,9 +277,7 @@ def read_bytes(path: Path, data: bytes, display: str, identity=None, redaction=N
         text, notes = decode(display, data)
         del data  # a large export is then held once, as text, while it is read
         decoded = text if terms and path.suffix.lower() in TEXT_SUFFIXES else ""
-        if redaction is not None:
-            text, found = redaction.apply(text, display, json_text=path.suffix.lower() in JSON_SUFFIXES)
-            notes += found
+        text = _redacted(path, text, display, redaction, notes)
         result = read_text(path, text, display)
         if terms:
             _add_terms(result, decoded)
@@ -325,13 +328,13 @@ def read_text(path: Path, text: str, display: str) -> ReadResult:
                                        "Discord channel, Telegram chat, runner JSON), and no list of messages ({role, content}) in it")
         damaged: list[jsondoc.DamagedLine] = []
         # A file that is one conversation is a record of it per line: a line of other JSON is damage too.
-        conversations, diagnostics = reader.read(jsondoc.records(text, display, lines, damaged,
-                                                                 objects=reader.ONE_CONVERSATION), path, display)
+        conversations, diagnostics = reader.read(jsondoc.the_rest(leading, text, display, lines, damaged,
+                                                                  objects=reader.ONE_CONVERSATION), path, display)
         diagnostics += _damaged_lines(damaged, conversations, display, reader.ONE_CONVERSATION)
         return ReadResult(reader.NAME, conversations, _unsafe_json_note(path, text, display) + diagnostics)
     head = text[:_SNIFF_CHARS]
     if suffix == HTML_SUFFIX:
-        reader = _html_reader(path, head)
+        reader = _html_reader(head)
         if reader is None:
             return _unclaimed(display, "a web page, not a chat exporter's (DiscordChatExporter's and Telegram's are read)")
         return ReadResult(reader.NAME, *reader.read(path, text, display))

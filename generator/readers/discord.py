@@ -33,7 +33,7 @@ from pathlib import Path
 from generator.diagnostics import SourceError
 from generator.readers.common import Turn, conversation, in_reply_to, thought_apart
 from generator.readers.html_markdown import is_web, link_target
-from generator.readers.jsondoc import Record, Shape, dict_of, list_of, records, text_of, timestamp
+from generator.readers.jsondoc import Record, Shape, dict_of, list_of, text_of, timestamp
 from generator.readers.plaintext import PREFACE
 
 NAME = "discord"
@@ -294,14 +294,13 @@ class DiscordJSON:
 
     @staticmethod
     def read_together(source, parts):
-        """(file name, text, display) of each partition of one channel, in order, as one conversation;
-        each partition is one channel object, read one at a time."""
+        """(file name, leading records, display) of each partition of one channel, in order, as one
+        conversation: each partition is the one channel object, read one at a time."""
         channel = _JSONChannel()
-        for _, text, display in parts:
-            found = list(records(text, display, lines=False))
-            if len(found) != 1:
+        for _, leading, display in parts:
+            if len(leading) != 1 or leading[0].path != "$":  # an array of channels: not a partition
                 raise ValueError(f"{display}: not one channel")
-            channel.read(found[0], display)
+            channel.read(leading[0], display)
         return [channel.conversation(source)], []
 
 
@@ -309,14 +308,14 @@ class _JSONChannel:
     """A channel read object by object: a reply may answer a message of an earlier partition."""
 
     def __init__(self):
-        self.fields: dict[str, str] | None = None
+        self.fields: dict[str, str] = {}  # the first object's
         self.turns: list[Turn] = []
         self.said: dict[str, tuple[int, str]] = {}  # a message's id -> its number in the channel, and its author
 
     def read(self, record: Record, display: str) -> None:
         shape = Shape(record, display)
         item = shape.object(record.value, record.path)
-        if self.fields is None:
+        if not self.fields:
             guild, channel = dict_of(item.get("guild")), dict_of(item.get("channel"))
             self.fields = {"Guild": text_of(guild.get("name")), "Topic": text_of(channel.get("topic")),
                            "Channel": " / ".join(part for part in (text_of(channel.get("category")),
@@ -327,9 +326,8 @@ class _JSONChannel:
                 self.said[message["id"]] = (len(self.turns), _author(message)[0])
 
     def conversation(self, source: Path):
-        fields = self.fields or {}
-        return conversation(source, self.turns, title=channel_title(fields.get("Guild", ""), fields.get("Channel", "")),
-                            metadata=channel_metadata(fields))
+        return conversation(source, self.turns, title=channel_title(self.fields["Guild"], self.fields["Channel"]),
+                            metadata=channel_metadata(self.fields))
 
 
 def _author(message: dict) -> tuple[str, str]:

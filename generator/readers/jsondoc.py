@@ -79,6 +79,15 @@ def leading_records(text: str, display: str, lines: bool, count: int) -> list[Re
     return found
 
 
+def the_rest(leading: list[Record], text: str, display: str, lines: bool, damaged: list[DamagedLine] | None = None,
+             objects: bool = False) -> Iterator[Record]:
+    """All the records, given the leading ones :func:`leading_records` found: a source that is one JSON
+    value is that one record, not decoded again (a large export's value took as long again)."""
+    if not lines and len(leading) == 1 and leading[0].path == "$":
+        return iter(leading)
+    return records(text, display, lines, damaged, objects)
+
+
 def _lines(text: str, display: str, damaged: list[DamagedLine] | None, objects: bool) -> Iterator[Record]:
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
